@@ -1,0 +1,104 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "pino";
+import type { AppDependencies } from "../context.ts";
+import { migrationsApplied } from "../db/client.ts";
+import { AuthFailureLimiter, authenticate } from "./auth.ts";
+import type { ApiEnv } from "./env.ts";
+import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
+import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
+import { tokenRoutes } from "./tokens/tokens.routes.ts";
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Extra routers mounted under /api/v1 by the composition root (journal, reviews …). */
+  extraRoutes?: OpenAPIHono<ApiEnv>[];
+  /** Routes outside /api (the web console, /metrics). */
+  mount?: (app: OpenAPIHono<ApiEnv>) => void;
+  maxJsonBytes?: number;
+  maxUploadBytes?: number;
+}
+
+/** The routers every deployment has; the OpenAPI document is generated from their schemas. */
+export const apiRouters = [serviceProviderRoutes, tokenRoutes];
+
+function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
+  return new Response(JSON.stringify(problemBody(code, detail, errors)), {
+    status: errorCodes[code].status,
+    headers: { "content-type": "application/problem+json" },
+  });
+}
+
+export function createApp(deps: AppDependencies, options: AppOptions = {}) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const limiter = new AuthFailureLimiter();
+  const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
+  const maxUploadBytes = options.maxUploadBytes ?? 256 * 1024 * 1024;
+
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    const reachable = await deps.database.ping(2000);
+    checks.database = { ok: reachable, ...(reachable ? {} : { detail: "database unreachable" }) };
+    if (reachable) {
+      const applied = await migrationsApplied(deps.database.db);
+      checks.migrations = { ok: applied, ...(applied ? {} : { detail: "migrations not applied" }) };
+    }
+    Object.assign(checks, (await deps.readiness?.()) ?? {});
+    const ok = Object.values(checks).every((check) => check.ok);
+    return c.json({ status: ok ? "ready" : "not ready", checks }, ok ? 200 : 503);
+  });
+
+  app.use("/api/v1/*", async (c, next) => {
+    const method = c.req.method;
+    if (method === "POST" || method === "PUT" || method === "PATCH") {
+      const type = c.req.header("content-type") ?? "";
+      const isUpload = /^text\/csv|^multipart\/form-data|^application\/octet-stream/i.test(type);
+      const limit = isUpload ? maxUploadBytes : maxJsonBytes;
+      const declared = Number(c.req.header("content-length") ?? "0");
+      if (declared > limit) return problem("PAYLOAD_TOO_LARGE", `the body may be at most ${limit} bytes`);
+      if (!isUpload && type && !/^application\/json\b/i.test(type)) {
+        return problem("UNSUPPORTED_MEDIA_TYPE", "send application/json (or text/csv to an import)");
+      }
+      return bodyLimit({ maxSize: limit, onError: () => problem("PAYLOAD_TOO_LARGE", `the body may be at most ${limit} bytes`) })(c, next);
+    }
+    await next();
+  });
+  app.use("/api/v1/*", authenticate(limiter));
+
+  for (const router of [...apiRouters, ...(options.extraRoutes ?? [])]) app.route("/api/v1", router);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "SMS port and signature gatekeeper — admin API",
+      version: "1.0.0",
+      description: "Registry of service providers, enterprises, contracts, ports, bind accounts, signatures, opt-outs; journal and reviews.",
+    },
+  });
+
+  options.mount?.(app);
+
+  app.notFound(() => problem("NOT_FOUND", "no such route"));
+  app.onError((error, c) => {
+    if (error instanceof ServiceError) return problem(error.code, error.message, error.errors);
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code: ErrorCode = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 401 ? "UNAUTHENTICATED" : status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
+      return problem(code, error.message || undefined);
+    }
+    if (error instanceof SyntaxError) return problem("BAD_REQUEST", "the body is not valid JSON");
+    options.logger?.error({ err: error, path: c.req.path, method: c.req.method }, "unhandled API error");
+    return problem("INTERNAL", "an internal error occurred; it has been logged");
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

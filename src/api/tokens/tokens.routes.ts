@@ -1,0 +1,76 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { canChange } from "../auth.ts";
+import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
+import { problemResponses } from "../openapi.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
+import { createToken, listTokens, revokeToken } from "./tokens.service.ts";
+
+const tags = ["Tokens"];
+const role = z.enum(["operator", "auditor", "sp"]);
+const tokenSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    role,
+    spId: z.uuid().nullable(),
+    createdAt: z.date().or(z.string()),
+    revokedAt: z.date().or(z.string()).nullable(),
+    lastUsedAt: z.date().or(z.string()).nullable(),
+  })
+  .openapi("Token");
+
+export const tokenRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/tokens",
+      tags,
+      security: bearerSecurity,
+      middleware: [canChange] as const,
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ name: z.string().trim().min(1).max(100), role, spId: z.uuid().optional() }).strict() } },
+        },
+      },
+      responses: {
+        201: {
+          description: "Created; the secret is shown once",
+          content: { "application/json": { schema: z.object({ token: tokenSchema, secret: z.string() }) } },
+        },
+        ...problemResponses,
+      },
+    }),
+    async (c) => c.json(await createToken(serviceContext(c), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tokens",
+      tags,
+      security: bearerSecurity,
+      request: { query: pageQuery },
+      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(tokenSchema) } } }, ...problemResponses },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const rows = await listTokens(serviceContext(c), { limit, after: decodeCursor(cursor) });
+      return c.json(toPage(rows, limit, (row) => row.id), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/tokens/{id}/revoke",
+      tags,
+      security: bearerSecurity,
+      middleware: [canChange] as const,
+      request: {
+        params: z.object({ id: z.uuid() }),
+        body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(500).optional() }).strict() } } },
+      },
+      responses: { 200: { description: "Revoked", content: { "application/json": { schema: tokenSchema } } }, ...problemResponses },
+    }),
+    async (c) => c.json(await revokeToken(serviceContext(c), c.req.valid("param").id, c.req.valid("json")?.reason), 200),
+  );

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Environment, parsed once at start-up by the composition root. Nothing else reads process.env.
+ * A bad value stops start-up with one line naming the variable (see formatConfigError).
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z.string().trim().min(1).optional().or(z.literal("").transform(() => undefined));
+
+export const configSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  ),
+  DATA_DIR: z.string().min(1).default("./data"),
+  HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+  HTTP_PORT: port.default(8080),
+  SMPP_HOST: z.string().min(1).default("0.0.0.0"),
+  SMPP_PORT: port.default(2775),
+  SMPP_TLS_PORT: port.optional(),
+  SMPP_TLS_CERT: optionalString,
+  SMPP_TLS_KEY: optionalString,
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(24, "must be at least 24 characters").optional()),
+  PII_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  UPSTREAM_SMSC_URL: optionalString.pipe(
+    z.string().regex(/^smpps?:\/\/[^:@/]+:[^@/]*@[^:/]+:\d+/, "must look like smpp://system_id:password@host:port").optional(),
+  ),
+  UPSTREAM_BINDS: z.coerce.number().int().min(1).max(64).default(2),
+  UPSTREAM_WINDOW: z.coerce.number().int().min(1).max(10000).default(100),
+  SIMULATOR_PORT: port.default(2776),
+  SIMULATOR_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  JOURNAL_FULL_TEXT: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  INSTANCE_ID: optionalString,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,3 @@
+export * from "./registry.ts";
+export * from "./access.ts";
+export * from "./traffic.ts";

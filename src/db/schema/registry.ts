@@ -1,0 +1,162 @@
+import { sql } from "drizzle-orm";
+import { date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns.ts";
+
+/** SMS service providers (短信息服务企业): the aggregators that bind over SMPP. */
+export const serviceProviders = pgTable("service_providers", {
+  id: id(),
+  name: text("name").notNull(),
+  licenceNumber: text("licence_number").notNull().unique(),
+  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Enterprises: the senders whose signatures appear in messages. */
+export const enterprises = pgTable("enterprises", {
+  id: id(),
+  name: text("name").notNull(),
+  uscc: text("uscc").notNull().unique(),
+  contactName: text("contact_name"),
+  contactPhone: text("contact_phone"),
+  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  /** The SP that registered it (null when an operator did); SPs see enterprises they filed or carry. */
+  filedBySpId: uuid("filed_by_sp_id").references(() => serviceProviders.id),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Which SP may carry which enterprise's traffic, and when. Traffic outside a contract is sublet (违规转租). */
+export const contracts = pgTable(
+  "contracts",
+  {
+    id: id(),
+    spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
+    enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
+    validFrom: date("valid_from", { mode: "string" }).notNull(),
+    validTo: date("valid_to", { mode: "string" }).notNull(),
+    status: text("status", { enum: ["active", "terminated"] }).notNull().default("active"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("contracts_sp_enterprise").on(t.spId, t.enterpriseId)],
+);
+
+/** Access numbers (106…), each owned by exactly one SP. */
+export const ports = pgTable(
+  "ports",
+  {
+    id: id(),
+    number: text("number").notNull().unique(),
+    spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
+    status: text("status", { enum: ["active", "suspended", "revoked"] }).notNull().default("active"),
+    statusReason: text("status_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("ports_sp").on(t.spId)],
+);
+
+/** Sub-port extensions (the digits an SP appends to a port), each assigned to one enterprise. */
+export const portExtensions = pgTable(
+  "port_extensions",
+  {
+    id: id(),
+    portId: uuid("port_id").notNull().references(() => ports.id),
+    extension: text("extension").notNull(),
+    enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("port_extensions_port_extension").on(t.portId, t.extension)],
+);
+
+/** SMPP bind accounts. The password is stored only as a hash. */
+export const bindAccounts = pgTable(
+  "bind_accounts",
+  {
+    id: id(),
+    spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
+    systemId: text("system_id").notNull().unique(),
+    passwordHash: text("password_hash").notNull(),
+    allowedIps: text("allowed_ips").array().notNull().default(sql`'{}'::text[]`),
+    maxBinds: integer("max_binds").notNull().default(4),
+    maxSubmitsPerSecond: integer("max_submits_per_second").notNull().default(100),
+    defaultCategory: text("default_category", { enum: ["verification", "notification", "marketing"] }).notNull().default("notification"),
+    status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("bind_accounts_sp").on(t.spId)],
+);
+
+export const signatureStatuses = ["pending", "approved", "rejected", "suspended", "revoked"] as const;
+export const categories = ["verification", "notification", "marketing"] as const;
+export const evidenceKinds = ["business_licence", "trademark", "app", "website", "organisation_name"] as const;
+
+/** Signatures: the text inside 【】, NFKC-normalised; one normalised text belongs to one enterprise. */
+export const signatures = pgTable(
+  "signatures",
+  {
+    id: id(),
+    text: text("text").notNull().unique(),
+    enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
+    spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
+    status: text("status", { enum: signatureStatuses }).notNull().default("pending"),
+    statusReason: text("status_reason"),
+    scope: text("scope", { enum: categories }).array().notNull(),
+    evidenceKind: text("evidence_kind", { enum: evidenceKinds }),
+    evidenceReference: text("evidence_reference"),
+    evidenceExpiresOn: date("evidence_expires_on", { mode: "string" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("signatures_enterprise").on(t.enterpriseId), index("signatures_sp").on(t.spId)],
+);
+
+/**
+ * Where a signature may be sent from: a port, optionally narrowed to one extension.
+ * extension '' means the port itself and any extension assigned to the signature's enterprise.
+ */
+export const signaturePorts = pgTable(
+  "signature_ports",
+  {
+    signatureId: uuid("signature_id").notNull().references(() => signatures.id),
+    portId: uuid("port_id").notNull().references(() => ports.id),
+    extension: text("extension").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.signatureId, t.portId, t.extension] }), index("signature_ports_port").on(t.portId)],
+);
+
+/** Recipient × enterprise opt-outs. Recipients are a keyed hash plus a masked form, never clear. */
+export const optOuts = pgTable(
+  "opt_outs",
+  {
+    id: id(),
+    recipientHash: text("recipient_hash").notNull(),
+    recipientMask: text("recipient_mask").notNull(),
+    enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
+    source: text("source", { enum: ["mo", "api", "complaint"] }).notNull(),
+    signatureId: uuid("signature_id").references(() => signatures.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("opt_outs_recipient_enterprise").on(t.recipientHash, t.enterpriseId), index("opt_outs_enterprise").on(t.enterpriseId)],
+);
+
+/** Operator-wide do-not-disturb list. */
+export const doNotDisturb = pgTable("do_not_disturb", {
+  id: id(),
+  recipientHash: text("recipient_hash").notNull().unique(),
+  recipientMask: text("recipient_mask").notNull(),
+  reason: text("reason"),
+  createdAt: createdAt(),
+});
+
+/** Key/value settings: the generated PII key, rule modes (enforce/monitor), quiet hours, caps. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: updatedAt(),
+});
+

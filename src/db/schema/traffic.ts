@@ -1,0 +1,80 @@
+import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * The journal: every refusal (and every would-be refusal in monitor mode), with personal data minimised.
+ * On PostgreSQL the table is range-partitioned by `at` (see the migration) so retention drops partitions.
+ */
+export const rejections = pgTable(
+  "rejections",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    /** Unique per verdict (instance + sequence), so a replayed spool never double-writes. */
+    eventId: text("event_id").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    reason: text("reason").notNull(),
+    monitor: boolean("monitor").notNull().default(false),
+    command: text("command").notNull(),
+    spId: uuid("sp_id"),
+    accountId: uuid("account_id"),
+    portId: uuid("port_id"),
+    sourceAddr: text("source_addr"),
+    signatureId: uuid("signature_id"),
+    signatureText: text("signature_text"),
+    enterpriseId: uuid("enterprise_id"),
+    category: text("category"),
+    recipientHash: text("recipient_hash"),
+    recipientMask: text("recipient_mask"),
+    text: text("text"),
+    remoteAddress: text("remote_address"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.at, t.id] }),
+    index("rejections_event").on(t.eventId, t.at),
+    index("rejections_sp_at").on(t.spId, t.at),
+    index("rejections_reason_at").on(t.reason, t.at),
+  ],
+);
+
+/** Per-day counters by SP, port, signature and category. */
+export const trafficDaily = pgTable(
+  "traffic_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    spId: uuid("sp_id").notNull(),
+    portId: uuid("port_id").notNull(),
+    signatureId: uuid("signature_id").notNull(),
+    enterpriseId: uuid("enterprise_id").notNull(),
+    category: text("category").notNull(),
+    accepted: bigint("accepted", { mode: "number" }).notNull().default(0),
+    refused: bigint("refused", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.spId, t.portId, t.signatureId, t.category] })],
+);
+
+/** SMSC message_id → the account that sent it, so receipts find their way back (survives restarts). */
+export const messageRoutes = pgTable(
+  "message_routes",
+  {
+    smscMessageId: text("smsc_message_id").primaryKey(),
+    accountId: uuid("account_id").notNull(),
+    spId: uuid("sp_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("message_routes_created").on(t.createdAt)],
+);
+
+/** Receipts and MO waiting for an account with no receiver bound (bounded, expiring). */
+export const pendingDeliveries = pgTable(
+  "pending_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id"),
+    spId: uuid("sp_id").notNull(),
+    kind: text("kind", { enum: ["receipt", "mo"] }).notNull(),
+    pdu: text("pdu").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [index("pending_deliveries_sp").on(t.spId, t.id)],
+);

@@ -1,0 +1,43 @@
+import { createHmac } from "node:crypto";
+
+/**
+ * Phone numbers are personal data (PIPL). They are kept as a keyed hash (HMAC-SHA256 under PII_KEY,
+ * truncated to 128 bits, hex) plus a masked form; the clear number is never stored.
+ */
+export function normaliseMsisdn(input: string): string | undefined {
+  let digits = input.trim().replace(/[\s\-()]/g, "");
+  if (digits.startsWith("+")) digits = digits.slice(1);
+  if (!/^\d{5,20}$/.test(digits)) return undefined;
+  if (digits.startsWith("0086")) digits = digits.slice(4);
+  else if (digits.startsWith("86") && digits.length === 13) digits = digits.slice(2);
+  return digits;
+}
+
+/** 13800138000 → 138****8000; shorter numbers keep their first and last quarter. */
+export function maskMsisdn(msisdn: string): string {
+  if (msisdn.length >= 11) return `${msisdn.slice(0, 3)}****${msisdn.slice(-4)}`;
+  const keep = Math.max(1, Math.floor(msisdn.length / 4));
+  return `${msisdn.slice(0, keep)}${"*".repeat(msisdn.length - 2 * keep)}${msisdn.slice(-keep)}`;
+}
+
+export interface PiiProtector {
+  hash(msisdn: string): string;
+  mask(msisdn: string): string;
+}
+
+export function createPiiProtector(key: string): PiiProtector {
+  return {
+    hash(msisdn) {
+      const normalised = normaliseMsisdn(msisdn) ?? msisdn;
+      return createHmac("sha256", key).update(normalised).digest("hex").slice(0, 32);
+    },
+    mask(msisdn) {
+      return maskMsisdn(normaliseMsisdn(msisdn) ?? msisdn);
+    },
+  };
+}
+
+/** Journal text redaction: every run of 4 or more digits is masked (codes, amounts, numbers). */
+export function redactText(text: string): string {
+  return text.replace(/\d{4,}/g, (run) => "*".repeat(run.length));
+}

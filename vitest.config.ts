@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * `npm test` runs every test on PGlite. When TEST_DATABASE_URL is set (CI sets it), the database
+ * tests run a second time against that PostgreSQL server, and fail if it cannot be reached.
+ */
+const databaseTests = ["test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts"];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    projects: [
+      { extends: true, test: { name: "pglite", include: ["test/**/*.test.ts"], exclude: ["test/bench/**", "node_modules/**"] } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ extends: true, test: { name: "postgres", include: databaseTests, env: { GK_TEST_BACKEND: "postgres" } } }]
+        : []),
+    ],
+  },
+});

@@ -168,6 +168,12 @@ CREATE TABLE "imports" (
 	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "journal_batches" (
+	"batch_id" text PRIMARY KEY NOT NULL,
+	"applied_at" timestamp with time zone NOT NULL,
+	"rows" integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "message_routes" (
 	"smsc_message_id" text PRIMARY KEY NOT NULL,
 	"account_id" uuid NOT NULL,
@@ -250,6 +256,6 @@ CREATE INDEX "audit_object_sp" ON "audit_log" USING btree ("object_sp_id");--> s
 CREATE INDEX "import_rows_import" ON "import_rows" USING btree ("import_id","row_number");--> statement-breakpoint
 CREATE INDEX "message_routes_created" ON "message_routes" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "pending_deliveries_sp" ON "pending_deliveries" USING btree ("sp_id","id");--> statement-breakpoint
-CREATE INDEX "rejections_event" ON "rejections" USING btree ("event_id","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "rejections_event" ON "rejections" USING btree ("event_id","at");--> statement-breakpoint
 CREATE INDEX "rejections_sp_at" ON "rejections" USING btree ("sp_id","at");--> statement-breakpoint
 CREATE INDEX "rejections_reason_at" ON "rejections" USING btree ("reason","at");

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /**
  * The journal: every refusal (and every would-be refusal in monitor mode), with personal data minimised.
@@ -29,7 +29,7 @@ export const rejections = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.at, t.id] }),
-    index("rejections_event").on(t.eventId, t.at),
+    uniqueIndex("rejections_event").on(t.eventId, t.at),
     index("rejections_sp_at").on(t.spId, t.at),
     index("rejections_reason_at").on(t.reason, t.at),
   ],
@@ -78,3 +78,10 @@ export const pendingDeliveries = pgTable(
   },
   (t) => [index("pending_deliveries_sp").on(t.spId, t.id)],
 );
+
+/** Journal batches already written: replaying a spooled batch twice writes it once. */
+export const journalBatches = pgTable("journal_batches", {
+  batchId: text("batch_id").primaryKey(),
+  appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }).notNull(),
+  rows: integer("rows").notNull(),
+});

@@ -1,0 +1,135 @@
+/**
+ * A compact set of 64-bit keys (open addressing, linear probing) for opt-outs and do-not-disturb.
+ * Keys are two uint32 halves stored side by side in one Uint32Array: ten million entries cost
+ * about 130 MB, where a Set<string> would take well over a gigabyte, and no BigInt is allocated per
+ * lookup. Keys come from keyed hashes and are uniform already. The pair (0,0) marks an empty slot
+ * and (0,1) a deleted one; a real key equal to either is remapped.
+ */
+export class Key64Set {
+  private slots: Uint32Array;
+  private mask: number;
+  private used = 0; // live entries + tombstones
+  private live = 0;
+
+  constructor(expected = 1024) {
+    const capacity = nextPowerOfTwo(Math.max(16, Math.ceil(expected / 0.65)));
+    this.slots = new Uint32Array(capacity * 2);
+    this.mask = capacity - 1;
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+
+  has(hi: number, lo: number): boolean {
+    if (hi === 0 && lo <= 1) lo += 2;
+    const slots = this.slots;
+    let i = slotOf(hi, lo, this.mask);
+    for (;;) {
+      const h = slots[i * 2]!;
+      const l = slots[i * 2 + 1]!;
+      if (h === hi && l === lo) return true;
+      if (h === 0 && l === 0) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  add(hi: number, lo: number): boolean {
+    hi >>>= 0;
+    lo >>>= 0;
+    if (hi === 0 && lo <= 1) lo += 2;
+    if ((this.used + 1) / (this.mask + 1) > 0.75) this.resize();
+    const slots = this.slots;
+    let i = slotOf(hi, lo, this.mask);
+    let tombstone = -1;
+    for (;;) {
+      const h = slots[i * 2]!;
+      const l = slots[i * 2 + 1]!;
+      if (h === hi && l === lo) return false;
+      if (h === 0 && l === 1 && tombstone < 0) tombstone = i;
+      if (h === 0 && l === 0) break;
+      i = (i + 1) & this.mask;
+    }
+    const at = tombstone >= 0 ? tombstone : i;
+    if (tombstone < 0) this.used++;
+    slots[at * 2] = hi;
+    slots[at * 2 + 1] = lo;
+    this.live++;
+    return true;
+  }
+
+  delete(hi: number, lo: number): boolean {
+    hi >>>= 0;
+    lo >>>= 0;
+    if (hi === 0 && lo <= 1) lo += 2;
+    const slots = this.slots;
+    let i = slotOf(hi, lo, this.mask);
+    for (;;) {
+      const h = slots[i * 2]!;
+      const l = slots[i * 2 + 1]!;
+      if (h === hi && l === lo) {
+        slots[i * 2] = 0;
+        slots[i * 2 + 1] = 1;
+        this.live--;
+        return true;
+      }
+      if (h === 0 && l === 0) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private resize(): void {
+    const old = this.slots;
+    // Grow when mostly live; otherwise rebuild at the same size to clear tombstones.
+    const capacity = this.live * 2 > this.mask + 1 ? (this.mask + 1) * 2 : this.mask + 1;
+    this.slots = new Uint32Array(capacity * 2);
+    this.mask = capacity - 1;
+    this.used = 0;
+    this.live = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      const h = old[i]!;
+      const l = old[i + 1]!;
+      if (h === 0 && l <= 1) continue;
+      this.add(h, l);
+    }
+  }
+}
+
+function slotOf(hi: number, lo: number, mask: number): number {
+  return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ hi) & mask;
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** murmur3 fmix32: spreads a salt (an enterprise index) over all bits. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The 64-bit key of a recipient hash (hex, from src/lib/pii.ts), optionally combined with a small
+ * integer such as an enterprise index, as [hi, lo]. Written into `out` to avoid allocating.
+ */
+export function recipientKey(recipientHashHex: string, salt: number, out: [number, number]): [number, number] {
+  let hi = Number.parseInt(recipientHashHex.slice(0, 8), 16) >>> 0;
+  let lo = Number.parseInt(recipientHashHex.slice(8, 16), 16) >>> 0;
+  if (salt !== 0) {
+    hi = (hi ^ fmix32(salt)) >>> 0;
+    lo = (lo ^ fmix32(salt ^ 0x5bd1e995)) >>> 0;
+  }
+  out[0] = hi;
+  out[1] = lo;
+  return out;
+}

@@ -1,0 +1,247 @@
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import {
+  bindAccounts,
+  contracts,
+  doNotDisturb,
+  enterprises,
+  optOuts,
+  portExtensions,
+  ports,
+  serviceProviders,
+  settings,
+  signaturePorts,
+  signatures,
+} from "../db/schema/index.ts";
+import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../policy/types.ts";
+import { DEFAULT_SETTINGS, RegistrySnapshot } from "./snapshot.ts";
+
+const BATCH = 50_000;
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+/** Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last. */
+export function dayStart(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS;
+}
+export function dayEnd(date: string): number {
+  return dayStart(date) + 86_400_000 - 1;
+}
+
+type SignatureRow = typeof signatures.$inferSelect;
+
+async function* keyset<T extends { id: string }>(fetch: (after: string | undefined) => Promise<T[]>): AsyncGenerator<T[]> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await fetch(after);
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+    if (rows.length < BATCH) return;
+  }
+}
+
+export async function loadSettings(db: Db): Promise<PolicySettings> {
+  const rows = await db.select().from(settings);
+  const byKey = new Map(rows.map((r) => [r.key, r.value]));
+  const parsed: PolicySettings = { ...DEFAULT_SETTINGS };
+  try {
+    const modes = byKey.get("policy.rule_modes");
+    if (modes) parsed.ruleModes = JSON.parse(modes) as Record<string, RuleMode>;
+    const quiet = byKey.get("policy.quiet_hours");
+    if (quiet) parsed.quietHours = quiet === "off" ? null : (JSON.parse(quiet) as PolicySettings["quietHours"]);
+    const cap = byKey.get("policy.daily_marketing_cap");
+    if (cap) parsed.dailyMarketingCap = cap === "off" ? null : Number(cap);
+  } catch {
+    // A malformed setting keeps the defaults; the settings API validates what it writes.
+  }
+  return parsed;
+}
+
+function signatureEntry(row: SignatureRow, bindings: { portId: string; extension: string }[], enterpriseActive: boolean): SignatureEntry {
+  return {
+    id: row.id,
+    text: row.text,
+    enterpriseId: row.enterpriseId,
+    spId: row.spId,
+    // A suspended enterprise suspends all of its signatures.
+    status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status,
+    scope: new Set(row.scope as Category[]),
+    expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    bindings,
+  };
+}
+
+async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: SignatureRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const ids = rows.map((r) => r.id);
+  const bindingRows = await db.select().from(signaturePorts).where(inArray(signaturePorts.signatureId, ids));
+  const bindings = new Map<string, { portId: string; extension: string }[]>();
+  for (const b of bindingRows) {
+    let list = bindings.get(b.signatureId);
+    if (!list) bindings.set(b.signatureId, (list = []));
+    list.push({ portId: b.portId, extension: b.extension });
+  }
+  for (const row of rows) {
+    const active = snapshot.enterpriseStatus.get(row.enterpriseId) !== "suspended";
+    snapshot.putSignature(signatureEntry(row, bindings.get(row.id) ?? [], active));
+  }
+}
+
+/** Builds a complete snapshot. Large tables are read in keyset batches so memory stays flat. */
+export async function loadSnapshot(db: Db, expected: { optOuts?: number } = {}): Promise<RegistrySnapshot> {
+  const snapshot = new RegistrySnapshot({ optOuts: expected.optOuts });
+  snapshot.settings = await loadSettings(db);
+  for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders)) {
+    snapshot.spStatus.set(sp.id, sp.status);
+  }
+  for await (const batch of keyset((after) =>
+    db.select({ id: enterprises.id, status: enterprises.status }).from(enterprises).where(after ? gt(enterprises.id, after) : undefined).orderBy(asc(enterprises.id)).limit(BATCH),
+  )) {
+    for (const e of batch) snapshot.enterpriseStatus.set(e.id, e.status);
+  }
+  for await (const batch of keyset((after) => db.select().from(ports).where(after ? gt(ports.id, after) : undefined).orderBy(asc(ports.id)).limit(BATCH))) {
+    for (const p of batch) snapshot.putPort({ id: p.id, number: p.number, spId: p.spId, status: p.status });
+  }
+  for await (const batch of keyset((after) =>
+    db.select().from(portExtensions).where(after ? gt(portExtensions.id, after) : undefined).orderBy(asc(portExtensions.id)).limit(BATCH),
+  )) {
+    for (const x of batch) snapshot.putExtension(x.portId, { id: x.id, extension: x.extension, enterpriseId: x.enterpriseId });
+  }
+  for await (const batch of keyset((after) =>
+    db
+      .select()
+      .from(contracts)
+      .where(and(eq(contracts.status, "active"), after ? gt(contracts.id, after) : undefined))
+      .orderBy(asc(contracts.id))
+      .limit(BATCH),
+  )) {
+    for (const c of batch) snapshot.putContract(c.id, c.spId, c.enterpriseId, dayStart(c.validFrom), dayEnd(c.validTo));
+  }
+  for await (const batch of keyset((after) => db.select().from(signatures).where(after ? gt(signatures.id, after) : undefined).orderBy(asc(signatures.id)).limit(BATCH))) {
+    await loadSignatures(db, snapshot, batch);
+  }
+  for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
+  for await (const batch of keyset((after) =>
+    db
+      .select({ id: optOuts.id, recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId })
+      .from(optOuts)
+      .where(after ? gt(optOuts.id, after) : undefined)
+      .orderBy(asc(optOuts.id))
+      .limit(BATCH),
+  )) {
+    for (const o of batch) snapshot.addOptOut(o.recipientHash, o.enterpriseId);
+  }
+  for await (const batch of keyset((after) =>
+    db
+      .select({ id: doNotDisturb.id, recipientHash: doNotDisturb.recipientHash })
+      .from(doNotDisturb)
+      .where(after ? gt(doNotDisturb.id, after) : undefined)
+      .orderBy(asc(doNotDisturb.id))
+      .limit(BATCH),
+  )) {
+    for (const d of batch) snapshot.addDoNotDisturb(d.recipientHash);
+  }
+  return snapshot;
+}
+
+function accountEntry(a: typeof bindAccounts.$inferSelect) {
+  return {
+    id: a.id,
+    spId: a.spId,
+    systemId: a.systemId,
+    passwordHash: a.passwordHash,
+    allowedIps: a.allowedIps,
+    maxBinds: a.maxBinds,
+    maxSubmitsPerSecond: a.maxSubmitsPerSecond,
+    defaultCategory: a.defaultCategory,
+    status: a.status,
+  };
+}
+
+/**
+ * A change notification: `table`, `table:id`, or for removals that leave no row behind
+ * `opt_outs:-<recipientHash>:<enterpriseId>` and `do_not_disturb:-<recipientHash>`.
+ * Returns false when the change needs a full reload instead.
+ */
+export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: string): Promise<boolean> {
+  const colon = payload.indexOf(":");
+  const table = colon < 0 ? payload : payload.slice(0, colon);
+  const id = colon < 0 ? undefined : payload.slice(colon + 1);
+  switch (table) {
+    case "settings":
+      snapshot.settings = await loadSettings(db);
+      return true;
+    case "service_providers": {
+      for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders).where(id ? eq(serviceProviders.id, id) : undefined)) {
+        snapshot.spStatus.set(sp.id, sp.status);
+      }
+      return true;
+    }
+    case "enterprises": {
+      if (!id) return false;
+      const [row] = await db.select({ id: enterprises.id, status: enterprises.status }).from(enterprises).where(eq(enterprises.id, id));
+      if (row) snapshot.enterpriseStatus.set(row.id, row.status);
+      await loadSignatures(db, snapshot, await db.select().from(signatures).where(eq(signatures.enterpriseId, id)));
+      return true;
+    }
+    case "ports": {
+      if (!id) return false;
+      const [row] = await db.select().from(ports).where(eq(ports.id, id));
+      if (row) snapshot.putPort({ id: row.id, number: row.number, spId: row.spId, status: row.status });
+      else snapshot.removePort(id);
+      return true;
+    }
+    case "port_extensions": {
+      if (!id) return false;
+      const [row] = await db.select().from(portExtensions).where(eq(portExtensions.id, id));
+      if (row) snapshot.putExtension(row.portId, { id: row.id, extension: row.extension, enterpriseId: row.enterpriseId });
+      else snapshot.removeExtension(id);
+      return true;
+    }
+    case "contracts": {
+      if (!id) return false;
+      const [row] = await db.select().from(contracts).where(eq(contracts.id, id));
+      if (row && row.status === "active") snapshot.putContract(row.id, row.spId, row.enterpriseId, dayStart(row.validFrom), dayEnd(row.validTo));
+      else snapshot.removeContract(id);
+      return true;
+    }
+    case "bind_accounts": {
+      if (!id) return false;
+      const [row] = await db.select().from(bindAccounts).where(eq(bindAccounts.id, id));
+      if (row) snapshot.putAccount(accountEntry(row));
+      else snapshot.removeAccount(id);
+      return true;
+    }
+    case "signatures":
+    case "signature_ports": {
+      if (!id) return false;
+      const rows = await db.select().from(signatures).where(eq(signatures.id, id));
+      if (rows.length) await loadSignatures(db, snapshot, rows);
+      else snapshot.removeSignature(id);
+      return true;
+    }
+    case "opt_outs": {
+      if (!id) return false;
+      if (id.startsWith("-")) {
+        const [hash, enterpriseId] = id.slice(1).split(":");
+        if (hash && enterpriseId) snapshot.removeOptOut(hash, enterpriseId);
+        return true;
+      }
+      const [row] = await db.select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId }).from(optOuts).where(eq(optOuts.id, id));
+      if (row) snapshot.addOptOut(row.recipientHash, row.enterpriseId);
+      return true;
+    }
+    case "do_not_disturb": {
+      if (!id) return false;
+      if (id.startsWith("-")) {
+        snapshot.removeDoNotDisturb(id.slice(1));
+        return true;
+      }
+      const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, id));
+      if (row) snapshot.addDoNotDisturb(row.recipientHash);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -10,6 +10,7 @@ export class Key64Set {
   private mask: number;
   private used = 0; // live entries + tombstones
   private live = 0;
+  private readonly special = [false, false];
 
   constructor(expected = 1024) {
     const capacity = nextPowerOfTwo(Math.max(16, Math.ceil(expected / 0.65)));
@@ -18,7 +19,7 @@ export class Key64Set {
   }
 
   get size(): number {
-    return this.live;
+    return this.live + (this.special[0] ? 1 : 0) + (this.special[1] ? 1 : 0);
   }
 
   get bytes(): number {
@@ -26,7 +27,7 @@ export class Key64Set {
   }
 
   has(hi: number, lo: number): boolean {
-    if (hi === 0 && lo <= 1) lo += 2;
+    if (hi === 0 && lo <= 1) return this.special[lo]!;
     const slots = this.slots;
     let i = slotOf(hi, lo, this.mask);
     for (;;) {
@@ -41,7 +42,11 @@ export class Key64Set {
   add(hi: number, lo: number): boolean {
     hi >>>= 0;
     lo >>>= 0;
-    if (hi === 0 && lo <= 1) lo += 2;
+    if (hi === 0 && lo <= 1) {
+      const added = !this.special[lo];
+      this.special[lo] = true;
+      return added;
+    }
     if ((this.used + 1) / (this.mask + 1) > 0.75) this.resize();
     const slots = this.slots;
     let i = slotOf(hi, lo, this.mask);
@@ -65,7 +70,11 @@ export class Key64Set {
   delete(hi: number, lo: number): boolean {
     hi >>>= 0;
     lo >>>= 0;
-    if (hi === 0 && lo <= 1) lo += 2;
+    if (hi === 0 && lo <= 1) {
+      const removed = this.special[lo]!;
+      this.special[lo] = false;
+      return removed;
+    }
     const slots = this.slots;
     let i = slotOf(hi, lo, this.mask);
     for (;;) {

@@ -9,6 +9,7 @@ import type { ApiEnv } from "./env.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
 import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
+import { journalRoutes } from "./journal/journal.routes.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -21,7 +22,7 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes];
+export const apiRouters = [serviceProviderRoutes, tokenRoutes, journalRoutes];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {

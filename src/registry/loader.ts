@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { Db, Executor } from "../db/client.ts";
 import {
   bindAccounts,
   contracts,
@@ -40,7 +40,7 @@ async function* keyset<T extends { id: string }>(fetch: (after: string | undefin
   }
 }
 
-export async function loadSettings(db: Db): Promise<PolicySettings> {
+export async function loadSettings(db: Executor): Promise<PolicySettings> {
   const rows = await db.select().from(settings);
   const byKey = new Map(rows.map((r) => [r.key, r.value]));
   const parsed: PolicySettings = { ...DEFAULT_SETTINGS };

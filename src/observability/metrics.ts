@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * Prometheus metrics, one set per process, built by the composition root (no module-level
+ * registry, so tests can build their own). Label values are closed lists (reasons, verdicts,
+ * commands) or account system_ids, never phone numbers or text.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  const binds = new Gauge({ name: "gatekeeper_smpp_binds", help: "Current SMPP binds from SPs", labelNames: ["mode"], registers: [registry] });
+  const bindAttempts = new Counter({ name: "gatekeeper_smpp_bind_attempts_total", help: "Bind attempts by outcome", labelNames: ["outcome"], registers: [registry] });
+  const submissions = new Counter({
+    name: "gatekeeper_submissions_total",
+    help: "Submissions by verdict (accepted, refused, monitored, upstream_error) and reason",
+    labelNames: ["verdict", "reason"],
+    registers: [registry],
+  });
+  const decisionSeconds = new Histogram({
+    name: "gatekeeper_decision_seconds",
+    help: "Time to judge one submission (policy only)",
+    buckets: [0.000002, 0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.0005, 0.001],
+    registers: [registry],
+  });
+  const submitSeconds = new Histogram({
+    name: "gatekeeper_submit_seconds",
+    help: "Time from an SP's submit to its response (includes the SMSC for accepted messages)",
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const upstreamBinds = new Gauge({ name: "gatekeeper_upstream_binds_up", help: "Upstream SMSC binds that are bound", registers: [registry] });
+  const upstreamInFlight = new Gauge({ name: "gatekeeper_upstream_in_flight", help: "Submissions waiting for the SMSC", registers: [registry] });
+  const deliveries = new Counter({ name: "gatekeeper_deliveries_total", help: "Receipts and MO relayed to SPs, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] });
+  const optOutsByMo = new Counter({ name: "gatekeeper_mo_opt_outs_total", help: "Opt-outs recorded from MO replies", registers: [registry] });
+  const snapshotAge = new Gauge({ name: "gatekeeper_registry_snapshot_age_seconds", help: "Seconds since the registry snapshot was known to be current", registers: [registry] });
+  const snapshotFresh = new Gauge({ name: "gatekeeper_registry_fresh", help: "1 when the registry database is reachable, 0 when judging on the last snapshot", registers: [registry] });
+  const journalBacklog = new Gauge({ name: "gatekeeper_journal_backlog", help: "Journal entries not yet in the database", labelNames: ["where"], registers: [registry] });
+  return {
+    registry,
+    binds,
+    bindAttempts,
+    submissions,
+    decisionSeconds,
+    submitSeconds,
+    upstreamBinds,
+    upstreamInFlight,
+    deliveries,
+    optOutsByMo,
+    snapshotAge,
+    snapshotFresh,
+    journalBacklog,
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -13,6 +13,15 @@ export {
 } from "./decode.ts";
 export { encodeText, splitForSubmit, type SplitOptions, type SubmitPart } from "./encode.ts";
 export { buildConcatUdh, ESM_CLASS_UDHI, parseUdh, type ConcatInfo, type Udh, type UdhResult } from "./udh.ts";
+export { extractMessageText, type MessageConcat, type MessageFields, type MessageTextResult } from "./message-text.ts";
+export {
+  ConcatenationAssembler,
+  type AddResult,
+  type ConcatenationLimits,
+  type ConcatenationPart,
+  type ConcatenationStats,
+  type ExpiredSet,
+} from "./concatenation.ts";
 export {
   CONCATENATION_REJECT_REASONS,
   TEXT_FAILURE_REASONS,

@@ -68,7 +68,9 @@ const ENTRIES: readonly (readonly [Kind, string, string])[] = [
   ["weak", "低至", cjk("低至")],
   ["weak", "上新", `${cjk("上新")}|${cjk("新品")}`],
   ["weak", "返现", cjk("返现")],
-  ["weak", "free", en("free|deals?|offers?|exclusive")],
+  ["weak", "free", en("free")],
+  ["weak", "deal", en("deals?|offers?")],
+  ["weak", "exclusive", en("exclusive|gifts?|members? only")],
   // Verification.
   ["verification", "验证码", ["验证码", "校验码", "动态码", "动态密码", "激活码", "确认码", "安全码", "短信码"].map(cjk).join("|")],
   ["verification", "请勿泄露", ["请勿泄露", "切勿泄露", "请勿泄漏", "勿告知他人", "请勿告诉", "不要告诉他人"].map(cjk).join("|")],

@@ -3,7 +3,7 @@ import { isQuietTime } from "./quiet-hours.ts";
 import { reasons, type RuleGroup } from "./reasons.ts";
 import { checkPort, checkScope, checkSignature, checkSublet, effectiveCategory, type Refusal } from "./rules.ts";
 import { extractSignature } from "./signature.ts";
-import { foldCompact, foldKeepSpaces } from "./text.ts";
+import { compactFolded, foldKeepSpaces } from "./text.ts";
 import type { Category, PolicySettings, RecipientCounters, RegistryView, RuleMode, Submission } from "./types.ts";
 import type { MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
 
@@ -53,7 +53,8 @@ export function decide(submission: Submission, registry: RegistryView, counters:
   }
 
   // d. scope: classify the body without its signature, so 【优惠生活】 alone does not read as marketing.
-  const classified = classifyFolded(foldKeepSpaces(extracted.ok ? extracted.body : submission.text));
+  const folded = foldKeepSpaces(extracted.ok ? extracted.body : submission.text);
+  const classified = classifyFolded(folded);
   const category = effectiveCategory(declared, classified.category);
   const known = { port, extension, signature, enterpriseId, category };
   if (signature && modeOf(settings, "scope") !== "off") {
@@ -63,7 +64,7 @@ export function decide(submission: Submission, registry: RegistryView, counters:
 
   // e. marketing, message-level: opt-out hint, quiet hours.
   if (category === "marketing") {
-    if (modeOf(settings, "opt_out_hint") !== "off" && !hasOptOutHintCompact(foldCompact(submission.text))) {
+    if (modeOf(settings, "opt_out_hint") !== "off" && !hasOptOutHintCompact(compactFolded(folded))) {
       const refusal: Refusal = { reason: "opt_out_hint_missing", detail: "marketing text has no opt-out instruction such as 回T退订" };
       if (enforced(settings, refusal, monitored)) return reject(submission, refusal, monitored, known);
     }

@@ -17,8 +17,10 @@ import { foldCompact, isInvisibleUnit } from "./text.ts";
  * Evasions handled: whitespace and invisible characters before the bracket or after the text;
  * full-width letters, spaces and zero-width characters inside (the text is normalised); a second,
  * different signature stacked next to the first ("【A】【B】正文") or at the other end. Brackets in
- * the middle of the body are not signatures and are allowed when an edge signature exists.
- * The same signature at both ends ("【A】…【A】") is accepted: it names one enterprise.
+ * the middle of the body are not signatures and are allowed when an edge signature exists; but a
+ * bracket that ENDS the text is read as a signature, as phones and carriers read it, so
+ * "【A】查看【物流详情】" is two signatures. The same signature at both ends ("【A】…【A】") is
+ * accepted: it names one enterprise.
  */
 
 export type SignatureErrorCode =

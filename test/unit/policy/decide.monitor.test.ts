@@ -26,7 +26,8 @@ describe("decide (rule modes)", () => {
   });
 
   it("accepts an unregistered signature in monitor mode and skips the rules that need it", () => {
-    const verdict = decide(submission({ text: "【未知公司】会员日5折" , declaredCategory: "marketing"}), world().mode("signature", "monitor").mode("opt_out_hint", "off"), counters());
+    const registry = world().mode("signature", "monitor").mode("opt_out_hint", "off");
+    const verdict = decide(submission({ text: "【未知公司】会员日5折", declaredCategory: "marketing" }), registry, counters());
     expect(verdict).toMatchObject({ outcome: "accept", category: "marketing", monitored: [{ reason: "signature_unregistered" }] });
     expect(verdict.signature).toBeUndefined();
     expect(verdict.enterpriseId).toBeUndefined();

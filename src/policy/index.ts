@@ -1,0 +1,21 @@
+/** The policy's public API: a pure decision engine, its reasons, and the text checks it is built from. */
+export { decide } from "./decide.ts";
+export type { AcceptVerdict, MonitoredRefusal, RecipientAccepted, RecipientRejected, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
+export {
+  CONFIGURABLE_RULES,
+  ESME_RINVDSTADR,
+  ESME_RINVSRCADR,
+  ESME_RMSGQFUL,
+  ESME_RTHROTTLED,
+  REASON_CODES,
+  commandStatusFor,
+  reasons,
+  type Reason,
+  type ReasonCode,
+  type RuleGroup,
+} from "./reasons.ts";
+export { extractSignature, normaliseSignatureText, type SignatureErrorCode, type SignatureExtraction } from "./signature.ts";
+export { classifyText, hasOptOutHint, isOptOutWord, type Classification } from "./classifier.ts";
+export { isQuietTime, localMinuteOfDay, parseClock } from "./quiet-hours.ts";
+export { effectiveCategory } from "./rules.ts";
+export * from "./types.ts";

@@ -1,0 +1,88 @@
+/**
+ * Text folding shared by the signature, classifier and opt-out checks. Patterns are compiled once
+ * at module load; the /g ones are only used with String.replace, which resets lastIndex.
+ */
+
+/**
+ * Characters a reader cannot see but a string comparison can: zero-width space/joiners, bidi marks,
+ * word joiner, BOM, soft hyphen, variation selectors, Mongolian vowel separator, Hangul fillers,
+ * tag characters. Default_Ignorable_Code_Point covers all of those; Cf adds the remaining format
+ * characters; U+2800 (braille blank) is the usual "visible-empty" trick that neither covers.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
+const INVISIBLE_OR_SPACE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800\p{White_Space}]/gu;
+const SPACES = /[\s\u0085]+/g;
+
+/**
+ * Fast path. Most SMS text is ASCII, CJK ideographs and the common Chinese punctuation; for those
+ * characters NFKC changes nothing except the full-width ASCII forms (，！？：（）Ｔ), which map to
+ * ASCII by a fixed offset, and none is invisible. Skipping normalize() and the Unicode-property
+ * scans there saves most of the folding cost. A test checks every character of this set against
+ * the slow path, so the two cannot drift apart.
+ */
+const NFKC_STABLE =
+  /^[\t\n\v\f\r\x20-\x7e\u00b7\u00d7\u00f7\u2014\u2018\u2019\u201c\u201d\u3001-\u3003\u3008-\u3011\u3014-\u301f\u4e00-\u9fff\uff01-\uff5e]*$/;
+const FULL_WIDTH_ASCII = /[\uff01-\uff5e]/g;
+function fromFullWidth(ch: string): string {
+  return String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
+}
+
+/**
+ * NFKC (full-width Ｔ→T, ①→1, ㈜→(株)), invisible characters removed, lower case. Whitespace is kept
+ * (NFKC turns the ideographic space into a plain one) so English word boundaries still mean something.
+ */
+export function foldKeepSpaces(text: string): string {
+  if (NFKC_STABLE.test(text)) return text.replace(FULL_WIDTH_ASCII, fromFullWidth).toLowerCase();
+  return foldSlowly(text);
+}
+
+/** The reference folding; the fast path must give the same result. Exported for that test. */
+export function foldSlowly(text: string): string {
+  // Invisible characters go first as well, so a joiner cannot block NFKC composition.
+  return text.replace(INVISIBLE, "").normalize("NFKC").replace(INVISIBLE, "").toLowerCase();
+}
+
+/** As foldKeepSpaces, but every kind of whitespace is removed too: "回 T 退订" → "回t退订". */
+export function foldCompact(text: string): string {
+  if (NFKC_STABLE.test(text)) return text.replace(FULL_WIDTH_ASCII, fromFullWidth).replace(SPACES, "").toLowerCase();
+  return text.replace(INVISIBLE_OR_SPACE, "").normalize("NFKC").replace(INVISIBLE_OR_SPACE, "").toLowerCase();
+}
+
+/** foldCompact for a text that already went through foldKeepSpaces (saves a second fold). */
+export function compactFolded(folded: string): string {
+  return folded.replace(SPACES, "");
+}
+
+/**
+ * True for a UTF-16 code unit that is whitespace or an invisible format character, for scanning the
+ * edges of a text without allocating. 0xDB40 is the high surrogate of plane 14, which holds only
+ * tag characters and the variation selectors supplement (both invisible): callers skip the pair.
+ */
+export function isInvisibleUnit(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0xad ||
+    c === 0x34f ||
+    c === 0x61c ||
+    c === 0x115f ||
+    c === 0x1160 ||
+    c === 0x1680 ||
+    c === 0x17b4 ||
+    c === 0x17b5 ||
+    (c >= 0x180b && c <= 0x180f) ||
+    (c >= 0x2000 && c <= 0x200f) ||
+    (c >= 0x2028 && c <= 0x202f) ||
+    (c >= 0x205f && c <= 0x206f) ||
+    c === 0x2800 ||
+    c === 0x3000 ||
+    c === 0x3164 ||
+    (c >= 0xfe00 && c <= 0xfe0f) ||
+    c === 0xfeff ||
+    c === 0xffa0 ||
+    (c >= 0xfff0 && c <= 0xfffb) ||
+    c === 0xdb40
+  );
+}

@@ -10,6 +10,7 @@ import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.
 import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
 import { journalRoutes } from "./journal/journal.routes.ts";
+import { settingsRoutes } from "../settings/settings.routes.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -22,7 +23,7 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes, journalRoutes];
+export const apiRouters = [serviceProviderRoutes, tokenRoutes, journalRoutes, settingsRoutes];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {

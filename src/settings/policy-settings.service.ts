@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { ServiceContext } from "../context.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { recordAudit } from "../api/audit/audit.service.ts";
-import { ruleGroups } from "../policy/reasons.ts";
+import { CONFIGURABLE_RULES } from "../policy/reasons.ts";
 import { loadSettings } from "../registry/loader.ts";
 import { writeSetting } from "./settings.service.ts";
 
@@ -12,8 +12,8 @@ export const policySettingsSchema = z
   .object({
     ruleModes: z
       .record(z.string(), z.enum(["enforce", "monitor", "off"]))
-      .refine((modes) => Object.keys(modes).every((rule) => (ruleGroups as readonly string[]).includes(rule)), {
-        message: `rule names are: ${ruleGroups.join(", ")}`,
+      .refine((modes) => Object.keys(modes).every((rule) => (CONFIGURABLE_RULES as readonly string[]).includes(rule)), {
+        message: `rule names are: ${CONFIGURABLE_RULES.join(", ")}`,
       })
       .openapi({ description: "Per rule group: enforce (default), monitor (journal only, let pass) or off" }),
     quietHours: z

@@ -72,3 +72,15 @@ export function ucs2(text: string): Uint8Array {
 }
 
 export const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+/** A PDU from a command id and raw body octets (strings become their latin1 bytes). */
+export function frameOf(commandId: number, sequence: number, ...parts: (string | number[] | Uint8Array)[]): Uint8Array {
+  const body = Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
+  const frame = Buffer.alloc(16 + body.length);
+  frame.writeUInt32BE(frame.length, 0);
+  frame.writeUInt32BE(commandId, 4);
+  frame.writeUInt32BE(sequence, 12);
+  body.copy(frame, 16);
+  return frame;
+}
+

@@ -74,8 +74,8 @@ export function ucs2(text: string): Uint8Array {
 export const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 /** A PDU from a command id and raw body octets (strings become their latin1 bytes). */
-export function frameOf(commandId: number, sequence: number, ...parts: (string | number[] | Uint8Array)[]): Uint8Array {
-  const body = Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
+export function frameOf(commandId: number, sequence: number, ...parts: (string | readonly number[] | Uint8Array)[]): Uint8Array {
+  const body = Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p as Uint8Array))));
   const frame = Buffer.alloc(16 + body.length);
   frame.writeUInt32BE(frame.length, 0);
   frame.writeUInt32BE(commandId, 4);
@@ -84,3 +84,19 @@ export function frameOf(commandId: number, sequence: number, ...parts: (string |
   return frame;
 }
 
+
+/** node-smpp as the independent ESME: connect, and promisified calls. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NodeSmppSession = any;
+
+export async function nodeSmppSession(port: number): Promise<NodeSmppSession> {
+  const smpp = (await import("smpp")).default;
+  const session = smpp.connect({ url: `smpp://127.0.0.1:${port}` });
+  session.on("error", () => {}); // node-smpp dies on an unhandled error event
+  await new Promise<void>((resolve) => session.once("connect", resolve));
+  return session;
+}
+
+export function nodeSmppCall(session: NodeSmppSession, command: string, options: Record<string, unknown> = {}): Promise<NodeSmppSession> {
+  return new Promise((resolve) => session[command](options, (pdu: unknown) => resolve(pdu)));
+}

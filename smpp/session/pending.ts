@@ -35,7 +35,11 @@ export class PendingRequests {
   constructor(
     readonly windowSize: number,
     readonly timeoutMs: number,
-  ) {}
+    /** The last sequence used; the next one is this + 1 (tests start near the wrap). */
+    lastSequence = 0,
+  ) {
+    this.sequence = lastSequence;
+  }
 
   get size(): number {
     return this.entries.size;

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 async function start(overrides: Partial<SmppServerOptions<unknown>> = {}) {
-  server = await createSmppServer({
+  server = await createSmppServer<unknown>({
     port: 0, host: "127.0.0.1",
     handlers: {
       authenticate: ({ password }) => (password === "pw" ? { ok: true, context: {} } : { ok: false, status: S.ESME_RINVPASWD }),

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSmppServer, type SmppServer } from "../../smpp/session/server.ts";
 import { CommandStatus, decodePdu, rewriteSequence, tlvCString, TlvTag, type Pdu } from "../../smpp/wire/index.ts";
-import { nodeSmppCall, nodeSmppSession, ucs2, waitFor } from "./helpers.ts";
+import { nodeSmppCall, nodeSmppSession, ucs2, waitFor, type NodeSmppSession } from "./helpers.ts";
 
 let server: SmppServer<{ account: string }> | undefined;
 afterEach(async () => {

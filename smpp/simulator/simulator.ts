@@ -160,7 +160,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     stats.accepted++;
     received.add({
       messageId, systemId, command, sourceAddr: body.sourceAddr, destinationAddr: body.destinationAddr, text,
-      dataCoding: body.dataCoding, esmClass: body.esmClass, registeredDelivery: body.registeredDelivery, tlvs: body.tlvs, at: now,
+      dataCoding: body.dataCoding, esmClass: body.esmClass, registeredDelivery: body.registeredDelivery, at: now,
+      // Copied: views would pin whole socket chunks in memory for as long as the log keeps them.
+      tlvs: body.tlvs.length === 0 ? body.tlvs : body.tlvs.map((t) => ({ tag: t.tag, value: Uint8Array.from(t.value) })),
     });
     const script = numbers.get(body.destinationAddr);
     const stat = script?.receipt ?? "DELIVRD";

@@ -15,7 +15,9 @@ import {
 import { DEFAULT_MAX_PDU_LENGTH, PduFramer, readUint32 } from "../wire/framer.ts";
 import type { BindMode, Pdu, UnsuccessSme } from "../wire/pdu.ts";
 import { TypedEmitter } from "./events.ts";
-import { PendingRequests, SmppRequestError } from "./pending.ts";
+import { PendingRequests, SmppBindError, SmppRequestError } from "./pending.ts";
+
+export { SmppBindError, SmppRequestError };
 import {
   bindModeOf, boundStateFor, inboundRefusal, isBound, outboundAllowed, type ConnectionRole, type SessionState,
 } from "./state.ts";
@@ -406,11 +408,4 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     this.emit("close", this.closeReason);
   }
   private timerCleared = false;
-}
-
-export class SmppBindError extends Error {
-  constructor(readonly status: number) {
-    super(`bind refused with command_status 0x${status.toString(16)}`);
-    this.name = "SmppBindError";
-  }
 }

@@ -21,6 +21,14 @@ export class SmppRequestError extends Error {
   }
 }
 
+/** A bind refused by the peer; `status` is the bind_resp command_status. */
+export class SmppBindError extends Error {
+  constructor(readonly status: number) {
+    super(`bind refused with command_status 0x${status.toString(16)}`);
+    this.name = "SmppBindError";
+  }
+}
+
 interface PendingRequest {
   commandId: number;
   deadline: number;

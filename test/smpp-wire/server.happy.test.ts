@@ -100,4 +100,27 @@ describe("server with a node-smpp ESME", () => {
     expect(Buffer.from(forwarded.subarray(16))).toEqual(Buffer.from(seen[0]!.frame.subarray(16)));
     esme.destroy();
   });
+
+  it("answers data_sm and submit_multi (with unsuccess_smes) and refuses query_sm", async () => {
+    server = await createSmppServer<{ account: string }>({
+      port: 0, host: "127.0.0.1",
+      handlers: {
+        authenticate: () => ({ ok: true, context: { account: "a" } }),
+        dataSm: (_session, pdu) => ({ status: 0, messageId: `D-${pdu.body.destinationAddr}` }),
+        submitMulti: (_session, pdu) => ({
+          status: 0, messageId: "MULTI1",
+          unsuccess: pdu.body.destinations.flatMap((d) => (d.kind === "sme" && d.address.endsWith("9") ? [{ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: CommandStatus.ESME_RX_R_APPN }] : [])),
+        }),
+      },
+    });
+    const esme = await nodeSmppSession(server.port);
+    await nodeSmppCall(esme, "bind_transceiver", { system_id: "sp", password: "pw" });
+    expect(await nodeSmppCall(esme, "data_sm", { destination_addr: "13800000001", message_payload: Buffer.from("payload") })).toMatchObject({ command: "data_sm_resp", command_status: 0, message_id: "D-13800000001" });
+    const multi = await nodeSmppCall(esme, "submit_multi", {
+      short_message: "hello", dest_address: [{ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: "13800000001" }, { dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: "13800000009" }],
+    });
+    expect(multi).toMatchObject({ command: "submit_multi_resp", message_id: "MULTI1", unsuccess_sme: [{ destination_addr: "13800000009", error_status_code: 0x66 }] });
+    expect(await nodeSmppCall(esme, "query_sm", { message_id: "X" })).toMatchObject({ command: "query_sm_resp", command_status: CommandStatus.ESME_RQUERYFAIL });
+    esme.destroy();
+  });
 });

@@ -1,0 +1,411 @@
+/**
+ * One SMPP connection, either side: framer + state machine + pending requests + timers.
+ *
+ * Guarantees: a bad byte never stalls or crashes the session (framing errors answer generic_nack
+ * and close; body errors answer the command's error response and go on); socket errors are always
+ * handled; every outgoing request settles (response, timeout or close).
+ */
+import type { Socket } from "node:net";
+import { CommandId, CommandStatus, isResponse, responseIdFor } from "../wire/commands.ts";
+import { decodePdu } from "../wire/decode.ts";
+import {
+  encodeBind, encodeBindResp, encodeEnquireLink, encodeEnquireLinkResp, encodeErrorResponse, encodeGenericNack,
+  encodeMessageIdResp, encodeSubmitMultiResp, encodeUnbind, encodeUnbindResp, setSequence, type BindFields,
+} from "../wire/encode.ts";
+import { DEFAULT_MAX_PDU_LENGTH, PduFramer, readUint32 } from "../wire/framer.ts";
+import type { BindMode, Pdu, UnsuccessSme } from "../wire/pdu.ts";
+import { TypedEmitter } from "./events.ts";
+import { PendingRequests, SmppBindError, SmppRequestError } from "./pending.ts";
+
+export { SmppBindError, SmppRequestError };
+import {
+  bindModeOf, boundStateFor, inboundRefusal, isBound, outboundAllowed, type ConnectionRole, type SessionState,
+} from "./state.ts";
+
+export interface ConnectionOptions {
+  role: ConnectionRole;
+  maxPduLength?: number;
+  /** Outgoing requests in flight at most (default 10, Kannel's default). */
+  windowSize?: number;
+  /** Per outgoing request (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Send enquire_link after this much silence from the peer; 0 = never (default). */
+  enquireLinkIntervalMs?: number;
+  /** Close after this much silence from the peer; 0 = never (default). */
+  inactivityTimeoutMs?: number;
+  /** Server side: close if no bind succeeds within this time; 0 = never (default). */
+  bindTimeoutMs?: number;
+  /** Close when a PDU stays half-received this long (default 10 s). */
+  partialFrameTimeoutMs?: number;
+  /** Pause reading while this many inbound requests await the application (default 100). */
+  maxInboundPending?: number;
+  /** Refused binds tolerated before closing (default 3). */
+  maxFailedBinds?: number;
+}
+
+/** What the application answers to an inbound request. */
+export interface InboundAnswer {
+  status: number;
+  messageId?: string;
+  /** bind_*_resp system_id (server side). */
+  systemId?: string;
+  /** submit_multi_resp unsuccess_smes. */
+  unsuccess?: readonly UnsuccessSme[];
+}
+
+/** The application's handler for inbound requests (bind, submit, deliver...). Sync answers are cheaper. */
+export type InboundHandler = (pdu: Pdu, frame: Uint8Array, connection: SmppConnection) => InboundAnswer | Promise<InboundAnswer>;
+
+export interface ProtocolProblem {
+  status: number;
+  message: string;
+  commandId: number;
+  sequenceNumber: number;
+}
+
+export type ConnectionEvents = {
+  bound: (mode: BindMode, systemId: string) => void;
+  close: (reason: string) => void;
+  /** A PDU we refused or could not decode: for logs and metrics, nothing to do. */
+  protocolError: (problem: ProtocolProblem) => void;
+  socketError: (error: Error) => void;
+  handlerError: (error: unknown) => void;
+  /** Inbound alert_notification / outbind (client side), which get no response. */
+  notification: (pdu: Pdu) => void;
+};
+
+export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEvents> {
+  readonly role: ConnectionRole;
+  readonly remoteAddress: string;
+  state: SessionState = "open";
+  mode: BindMode | undefined;
+  systemId = "";
+  /** Set by the server after authentication. */
+  context: Context | undefined;
+  closeReason = "";
+  handler: InboundHandler | undefined;
+
+  private readonly socket: Socket;
+  private readonly framer: PduFramer;
+  private readonly pending: PendingRequests;
+  private readonly options: Required<ConnectionOptions>;
+  private readonly openedAt = Date.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private lastReceivedAt = Date.now();
+  private lastEnquireSentAt = 0;
+  private partialSince = 0;
+  private inboundPending = 0;
+  private readPaused = false;
+  private failedBinds = 0;
+
+  constructor(socket: Socket, options: ConnectionOptions) {
+    super();
+    this.socket = socket;
+    this.role = options.role;
+    this.options = {
+      maxPduLength: DEFAULT_MAX_PDU_LENGTH, windowSize: 10, requestTimeoutMs: 10_000, enquireLinkIntervalMs: 0,
+      inactivityTimeoutMs: 0, bindTimeoutMs: 0, partialFrameTimeoutMs: 10_000, maxInboundPending: 100, maxFailedBinds: 3,
+      ...options,
+    };
+    this.remoteAddress = socket.remoteAddress ?? "";
+    this.framer = new PduFramer(this.options.maxPduLength);
+    this.pending = new PendingRequests(this.options.windowSize, this.options.requestTimeoutMs);
+    socket.setNoDelay?.(true);
+    socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
+    socket.on("error", (error: Error) => this.emit("socketError", error));
+    socket.on("close", () => this.onClosed());
+    socket.on("end", () => this.close("peer closed the connection"));
+    this.timer = setInterval(() => this.tick(), this.tickInterval());
+    this.timer.unref?.();
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+  get windowSize(): number {
+    return this.pending.windowSize;
+  }
+  get hasWindowRoom(): boolean {
+    return this.pending.hasRoom && isBound(this.state);
+  }
+  /** Inbound requests handed to the application and not answered yet. */
+  get unanswered(): number {
+    return this.inboundPending;
+  }
+
+  // ---- outgoing ----
+
+  /**
+   * Sends a request PDU and resolves with its response (any command_status; generic_nack too).
+   * The frame's sequence_number is overwritten in place: pass a buffer you own.
+   */
+  request(frame: Uint8Array): Promise<Pdu> {
+    const commandId = readUint32(frame, 4);
+    if (!outboundAllowed(this.role, this.state, commandId)) {
+      return Promise.reject(new SmppRequestError(this.state === "closed" ? "closed" : "not_bound", `cannot send 0x${commandId.toString(16)} in state ${this.state}`));
+    }
+    if (!this.pending.hasRoom) return Promise.reject(new SmppRequestError("window_full", `window of ${this.pending.windowSize} is full`));
+    return this.send(frame, commandId);
+  }
+
+  /** Client side: bind and resolve with the bind_resp; rejects (SmppBindError) when refused. */
+  async bind(mode: BindMode, fields: BindFields): Promise<Pdu> {
+    if (this.role !== "client" || this.state !== "open") throw new SmppRequestError("not_bound", `cannot bind in state ${this.state}`);
+    this.state = "binding";
+    this.systemId = fields.systemId;
+    const frame = encodeBind(mode, 0, fields);
+    const response = await this.send(frame, readUint32(frame, 4)).catch((error: unknown) => {
+      if (this.state === "binding") this.state = "open";
+      throw error;
+    });
+    if (response.commandStatus !== 0) throw new SmppBindError(response.commandStatus);
+    return response;
+  }
+
+  enquireLink(): Promise<Pdu> {
+    this.lastEnquireSentAt = Date.now();
+    return this.send(encodeEnquireLink(0), CommandId.enquire_link);
+  }
+
+  /** Clean close: unbind, wait for unbind_resp (or the request timeout), then end the socket. */
+  async unbind(): Promise<void> {
+    if (!isBound(this.state)) {
+      this.close("closed before bind");
+      return;
+    }
+    this.state = "unbinding";
+    try {
+      await this.send(encodeUnbind(0), CommandId.unbind);
+    } catch {
+      // Timed out or already closed: end regardless.
+    }
+    this.close("unbound");
+  }
+
+  /** Ends the socket (flushing written PDUs) and forgets pending requests. Idempotent. */
+  close(reason: string): void {
+    if (this.state === "closed") return;
+    this.closeReason ||= reason;
+    this.state = "closed";
+    this.socket.end();
+    // A peer that never closes its side must not hold the socket: destroy shortly after.
+    setTimeout(() => this.socket.destroy(), 1000).unref?.();
+    this.onClosed();
+  }
+
+  /** Drops the socket at once (tests, fault injection, shutdown deadline). */
+  destroy(reason: string): void {
+    this.closeReason ||= reason;
+    this.socket.destroy();
+    this.onClosed();
+  }
+
+  private send(frame: Uint8Array, commandId: number): Promise<Pdu> {
+    if (this.state === "closed") return Promise.reject(new SmppRequestError("closed", "connection is closed"));
+    const sequence = this.pending.nextSequence();
+    setSequence(frame, sequence);
+    const promise = this.pending.add(sequence, commandId, Date.now());
+    this.write(frame);
+    return promise;
+  }
+
+  private write(frame: Uint8Array): void {
+    if (this.state === "closed" || this.socket.destroyed) return;
+    this.socket.write(frame);
+  }
+
+  // ---- incoming ----
+
+  private onData(chunk: Uint8Array): void {
+    this.lastReceivedAt = Date.now();
+    this.framer.push(chunk);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.readPaused && this.state !== "closed") {
+      const frame = this.framer.next();
+      if (frame === undefined) break;
+      this.onFrame(frame);
+    }
+    const error = this.framer.error;
+    if (error !== undefined && this.state !== "closed") {
+      // The stream is desynchronised: say why and close.
+      this.emit("protocolError", { status: CommandStatus.ESME_RINVCMDLEN, message: error.message, commandId: error.commandId, sequenceNumber: error.sequenceNumber });
+      this.write(encodeGenericNack(error.sequenceNumber, CommandStatus.ESME_RINVCMDLEN));
+      this.close(`framing error: ${error.message}`);
+      return;
+    }
+    this.partialSince = !this.readPaused && this.framer.hasPartialFrame ? this.partialSince || this.lastReceivedAt : 0;
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    const commandId = readUint32(frame, 4);
+    const sequence = readUint32(frame, 12);
+    if (isResponse(commandId)) return this.onResponse(frame, commandId, sequence);
+
+    if (commandId === CommandId.enquire_link) return this.write(encodeEnquireLinkResp(sequence));
+    if (commandId === CommandId.unbind) {
+      if (!isBound(this.state) && this.state !== "unbinding") return this.write(encodeUnbindResp(sequence, CommandStatus.ESME_RINVBNDSTS));
+      this.write(encodeUnbindResp(sequence));
+      return this.close("peer unbound");
+    }
+    const refusal = inboundRefusal(this.role, this.state, commandId);
+    if (refusal !== 0) return this.refuse(commandId, sequence, refusal, `refused in state ${this.state}`);
+
+    const decoded = decodePdu(frame);
+    if (!decoded.ok) return this.refuse(commandId, sequence, decoded.status, decoded.message);
+    const pdu = decoded.pdu;
+    if (pdu.command === "alert_notification" || pdu.command === "outbind") return this.emit("notification", pdu);
+
+    const bindMode = bindModeOf(commandId);
+    if (bindMode !== undefined) this.state = "binding";
+    const handler = this.handler;
+    if (handler === undefined) return this.answer(pdu, { status: CommandStatus.ESME_RSYSERR });
+    this.inboundPending++;
+    if (this.inboundPending >= this.options.maxInboundPending) this.pauseReading();
+    let result: InboundAnswer | Promise<InboundAnswer>;
+    try {
+      result = handler(pdu, frame, this);
+    } catch (error) {
+      result = this.handlerFailed(error);
+    }
+    if (result instanceof Promise) {
+      result.then((answer) => this.answered(pdu, answer), (error: unknown) => this.answered(pdu, this.handlerFailed(error)));
+    } else {
+      this.answered(pdu, result);
+    }
+  }
+
+  private handlerFailed(error: unknown): InboundAnswer {
+    this.emit("handlerError", error);
+    // A bug or an outage on our side is temporary from the peer's point of view: let it retry.
+    return { status: CommandStatus.ESME_RSYSERR };
+  }
+
+  private answered(pdu: Pdu, answer: InboundAnswer): void {
+    this.inboundPending--;
+    this.answer(pdu, answer);
+    if (this.readPaused && this.inboundPending <= this.options.maxInboundPending >> 1) this.resumeReading();
+  }
+
+  private answer(pdu: Pdu, answer: InboundAnswer): void {
+    const sequence = pdu.sequenceNumber;
+    const status = answer.status >>> 0;
+    switch (pdu.command) {
+      case "bind_transmitter":
+      case "bind_receiver":
+      case "bind_transceiver": {
+        if (this.state !== "binding") return; // closed while authenticating
+        if (status === 0) {
+          this.mode = bindModeOf(pdu.commandId);
+          this.systemId = pdu.body.systemId;
+          this.state = boundStateFor[this.mode!];
+        } else {
+          this.state = "open";
+          this.failedBinds++;
+        }
+        this.write(encodeBindResp(pdu.commandId, sequence, status, answer.systemId ?? ""));
+        if (status === 0) this.emit("bound", this.mode!, this.systemId);
+        else if (this.failedBinds >= this.options.maxFailedBinds) this.close("too many refused binds");
+        return;
+      }
+      case "submit_sm":
+      case "data_sm":
+      case "deliver_sm":
+        return this.write(encodeMessageIdResp(pdu.commandId, sequence, status, status === 0 ? (answer.messageId ?? "") : ""));
+      case "submit_multi":
+        return this.write(encodeSubmitMultiResp(sequence, status, status === 0 ? (answer.messageId ?? "") : "", answer.unsuccess));
+      default:
+        return this.write(encodeErrorResponse(pdu.commandId, sequence, status));
+    }
+  }
+
+  private refuse(commandId: number, sequence: number, status: number, message: string): void {
+    this.emit("protocolError", { status, message, commandId, sequenceNumber: sequence });
+    this.write(encodeErrorResponse(commandId, sequence, status));
+  }
+
+  private onResponse(frame: Uint8Array, commandId: number, sequence: number): void {
+    const entry = this.pending.take(sequence);
+    if (entry === undefined) {
+      return this.emit("protocolError", { status: 0, message: `response 0x${commandId.toString(16)} to unknown sequence ${sequence}`, commandId, sequenceNumber: sequence });
+    }
+    const decoded = decodePdu(frame);
+    const matches = commandId === CommandId.generic_nack || commandId === responseIdFor(entry.commandId);
+    if (!decoded.ok || !matches) {
+      const status = decoded.ok ? CommandStatus.ESME_RINVCMDID : decoded.status;
+      const message = decoded.ok ? `response 0x${commandId.toString(16)} does not answer 0x${entry.commandId.toString(16)}` : decoded.message;
+      if (bindModeOf(entry.commandId) !== undefined && this.state === "binding") this.state = "open";
+      this.emit("protocolError", { status, message, commandId, sequenceNumber: sequence });
+      return entry.reject(new SmppRequestError("bad_response", message, status));
+    }
+    const pdu = decoded.pdu;
+    // State changes happen here, synchronously, so PDUs that follow in the same chunk (a
+    // deliver_sm right after bind_resp) already see the new state.
+    const bindMode = bindModeOf(entry.commandId);
+    if (bindMode !== undefined && this.state === "binding") {
+      if (pdu.commandStatus === 0) {
+        this.mode = bindMode;
+        this.state = boundStateFor[bindMode];
+        this.emit("bound", bindMode, this.systemId);
+      } else {
+        this.state = "open";
+      }
+    }
+    entry.resolve(pdu);
+  }
+
+  // ---- flow control, timers, teardown ----
+
+  private pauseReading(): void {
+    this.readPaused = true;
+    this.socket.pause();
+  }
+
+  private resumeReading(): void {
+    this.readPaused = false;
+    this.socket.resume();
+    this.drain();
+  }
+
+  private tickInterval(): number {
+    const o = this.options;
+    const candidates = [o.requestTimeoutMs / 4, o.partialFrameTimeoutMs / 4, 1000];
+    if (o.enquireLinkIntervalMs > 0) candidates.push(o.enquireLinkIntervalMs / 2);
+    if (o.inactivityTimeoutMs > 0) candidates.push(o.inactivityTimeoutMs / 4);
+    if (o.bindTimeoutMs > 0) candidates.push(o.bindTimeoutMs / 4);
+    return Math.max(5, Math.min(...candidates));
+  }
+
+  private tick(): void {
+    if (this.state === "closed") return;
+    const now = Date.now();
+    const o = this.options;
+    this.pending.sweep(now);
+    if (this.role === "server" && o.bindTimeoutMs > 0 && (this.state === "open" || this.state === "binding") && now - this.openedAt >= o.bindTimeoutMs) {
+      return this.close("bind timeout");
+    }
+    if (this.partialSince !== 0 && now - this.partialSince >= o.partialFrameTimeoutMs) return this.close("partial PDU timeout");
+    if (o.inactivityTimeoutMs > 0 && now - this.lastReceivedAt >= o.inactivityTimeoutMs) return this.close("inactivity timeout");
+    if (o.enquireLinkIntervalMs > 0 && isBound(this.state) && now - this.lastReceivedAt >= o.enquireLinkIntervalMs &&
+      now - this.lastEnquireSentAt >= o.enquireLinkIntervalMs) {
+      this.enquireLink().catch((error: unknown) => {
+        if (error instanceof SmppRequestError && error.reason === "timeout") this.close("enquire_link unanswered");
+      });
+    }
+  }
+
+  private onClosed(): void {
+    if (this.state !== "closed") {
+      this.state = "closed";
+      this.closeReason ||= "socket closed";
+    }
+    if (this.timerCleared) return;
+    this.timerCleared = true;
+    clearInterval(this.timer);
+    this.pending.rejectAll("closed", `connection closed: ${this.closeReason}`);
+    this.emit("close", this.closeReason);
+  }
+  private timerCleared = false;
+}

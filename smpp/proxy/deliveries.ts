@@ -1,0 +1,179 @@
+import type { Logger } from "pino";
+import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
+import type { PiiProtector } from "../../src/lib/pii.ts";
+import type { Metrics } from "../../src/observability/metrics.ts";
+import { isOptOutWord } from "../../src/policy/index.ts";
+import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
+import type { SmppServer, SmppSession } from "../session/server.ts";
+import { canReceive } from "../session/state.ts";
+import { extractMessageText } from "../text/index.ts";
+import { CommandStatus } from "../wire/commands.ts";
+import type { Pdu } from "../wire/pdu.ts";
+import { receiptedMessageId } from "../wire/tlv.ts";
+import type { SessionContext } from "./bind-auth.ts";
+import { BoundedMap } from "./bounded-map.ts";
+import type { Gatekeeper, SessionIdentity } from "./gatekeeper.ts";
+import { canonicalMessageId, messageIdCandidates } from "./message-id.ts";
+import { messageFields } from "./submissions.ts";
+
+export interface OptOutRecord {
+  recipientHash: string;
+  recipientMask: string;
+  enterpriseId: string;
+}
+
+export interface DeliveryRelayOptions {
+  server: () => SmppServer<SessionContext> | undefined;
+  registry: () => RegistrySnapshot;
+  gatekeeper: Gatekeeper;
+  store: DeliveryStore;
+  pii: PiiProtector;
+  /** Persists an MO opt-out (audited, and notified to every proxy). */
+  recordOptOut: (record: OptOutRecord) => Promise<void>;
+  metrics?: Metrics;
+  logger?: Logger;
+  clock: () => number;
+  /** How long receipts and MO wait for an SP with no receiver bound. */
+  holdTtlMs?: number;
+  /** How long a message id stays routable in memory (the database keeps it longer). */
+  routeTtlMs?: number;
+}
+
+type Route = { accountId: string; spId: string; systemId: string };
+
+const RECEIPT_ESM_TYPES = 0x3c; // SMSC delivery receipt, SME ack, intermediate notification
+const RECEIPT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
+
+/**
+ * Receipts and replies coming back from the SMSC. A receipt goes to the account that sent the
+ * message (any of its receiver or transceiver binds); an MO goes to the SP that owns the port it was
+ * sent to, and an opt-out word in it is recorded for the enterprise behind that port or extension
+ * before anything else. Nothing is lost when the SP has no receiver bound: the delivery is held
+ * (bounded, expiring) and handed over when it binds. The status returned here is the
+ * deliver_sm_resp to the SMSC: non-zero only when we could not take the delivery, so it retries.
+ */
+export class DeliveryRelay {
+  private readonly routes: BoundedMap<string, Route>;
+  private roundRobin = 0;
+
+  constructor(private readonly options: DeliveryRelayOptions) {
+    this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * 86_400_000);
+  }
+
+  remember(messageId: string, identity: SessionIdentity, at: number): void {
+    this.routes.set(canonicalMessageId(messageId), { accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId }, at);
+  }
+
+  async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
+    const copy = frame.slice(); // the frame is a view of the socket buffer
+    try {
+      if ((pdu.body.esmClass & RECEIPT_ESM_TYPES) !== 0 || receiptedMessageId(pdu.body.tlvs) !== undefined) return await this.receipt(pdu, copy);
+      return await this.mo(pdu, copy);
+    } catch (error) {
+      this.options.logger?.error({ err: error }, "could not take a delivery from the SMSC; it will retry");
+      return CommandStatus.ESME_RSYSERR;
+    }
+  }
+
+  private async receipt(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
+    const now = this.options.clock();
+    let id = receiptedMessageId(pdu.body.tlvs);
+    if (!id && pdu.command === "deliver_sm") id = RECEIPT_ID.exec(Buffer.from(pdu.body.shortMessage).toString("latin1"))?.[1];
+    if (!id) {
+      this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "no_id" });
+      return 0;
+    }
+    const candidates = messageIdCandidates(id);
+    let route: Route | undefined;
+    for (const candidate of candidates) if ((route = this.routes.get(candidate, now))) break;
+    if (!route) {
+      const stored = await this.options.store.findRoute(candidates);
+      const account = stored && this.options.registry().accountsById.get(stored.accountId);
+      if (stored && account) route = { ...stored, systemId: account.systemId };
+    }
+    if (!route) {
+      this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "unroutable" });
+      return 0;
+    }
+    const server = this.options.server();
+    const receivers = server ? server.receiversFor(route.systemId) : [];
+    if (await this.handOver(receivers, frame)) {
+      this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "delivered" });
+      return 0;
+    }
+    await this.options.store.hold({ accountId: route.accountId, spId: route.spId, kind: "receipt", pdu: frame, now: new Date(now), ttlMs: this.options.holdTtlMs ?? 3 * 86_400_000 });
+    this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "held" });
+    return 0;
+  }
+
+  private async mo(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
+    const now = this.options.clock();
+    const snapshot = this.options.registry();
+    const match = snapshot.matchPort(pdu.body.destinationAddr);
+    if (!match) {
+      this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "unroutable" });
+      return 0;
+    }
+    const text = extractMessageText(messageFields(pdu.body as { esmClass: number; dataCoding: number; shortMessage?: Uint8Array; tlvs: Pdu<"deliver_sm">["body"]["tlvs"] }));
+    if (text.ok && isOptOutWord(text.text)) {
+      const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);
+      const enterpriseId = match.extension?.enterpriseId ?? this.options.gatekeeper.lastSender.get(`${recipientHash}|${match.port.id}`, now);
+      if (enterpriseId) {
+        // Effective here for the very next submission; persisted (and so on every proxy) before we ack.
+        snapshot.addOptOut(recipientHash, enterpriseId);
+        await this.options.recordOptOut({ recipientHash, recipientMask: this.options.pii.mask(pdu.body.sourceAddr), enterpriseId });
+        this.options.metrics?.optOutsByMo.inc();
+      } else {
+        this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "opt_out_unattributed" });
+      }
+    }
+    const server = this.options.server();
+    const receivers = server ? [...server.sessions()].filter((s) => canReceive(s.state) && s.context?.identity.spId === match.port.spId) : [];
+    if (await this.handOver(receivers, frame)) {
+      this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "delivered" });
+      return 0;
+    }
+    await this.options.store.hold({ accountId: null, spId: match.port.spId, kind: "mo", pdu: frame, now: new Date(now), ttlMs: this.options.holdTtlMs ?? 3 * 86_400_000 });
+    this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "held" });
+    return 0;
+  }
+
+  /** Tries the receivers in turn (rotating the start); true once one of them took it. */
+  private async handOver(receivers: SmppSession<SessionContext>[], frame: Uint8Array): Promise<boolean> {
+    const server = this.options.server();
+    if (!server || receivers.length === 0) return false;
+    const start = this.roundRobin++ % receivers.length;
+    for (let i = 0; i < receivers.length; i++) {
+      const session = receivers[(start + i) % receivers.length]!;
+      try {
+        if ((await server.deliver(session, frame.slice())) === 0) return true;
+      } catch {
+        // timed out, window full or closed: try the next receiver, then hold it
+      }
+    }
+    return false;
+  }
+
+  /** A receiver or transceiver just bound: hand over what was held for it, oldest first. */
+  async flushHeld(session: SmppSession<SessionContext>): Promise<number> {
+    const identity = session.context?.identity;
+    const server = this.options.server();
+    if (!identity || !server || !canReceive(session.state)) return 0;
+    let delivered = 0;
+    for (;;) {
+      const held = await this.options.store.takeHeld(identity.spId, [identity.accountId], 100);
+      if (held.length === 0) return delivered;
+      const done: number[] = [];
+      for (const item of held) {
+        try {
+          if ((await server.deliver(session, item.pdu)) === 0) done.push(item.id);
+        } catch {
+          break;
+        }
+      }
+      await this.options.store.release(done);
+      delivered += done.length;
+      if (done.length < held.length) return delivered;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import type { Metrics } from "../../src/observability/metrics.ts";
+import type { Journal } from "../../src/journal/journal.ts";
+import { redactText, type PiiProtector } from "../../src/lib/pii.ts";
+import { decide, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
+import type { ReasonCode } from "../../src/policy/reasons.ts";
+import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
+import { BoundedMap } from "./bounded-map.ts";
+import { DailyMarketingCounters } from "./recipient-counters.ts";
+
+/** The bound session a submission arrives on. */
+export interface SessionIdentity {
+  accountId: string;
+  spId: string;
+  systemId: string;
+  defaultCategory: Category;
+  remoteAddress: string;
+}
+
+export interface JudgeInput {
+  command: Submission["command"];
+  serviceType: string;
+  sourceAddr: string;
+  destinations: readonly string[];
+  text: string;
+}
+
+/** service_type carries the declared category; anything else falls back to the account default. */
+export function declaredCategory(serviceType: string, fallback: Category): Category {
+  switch (serviceType.trim().toUpperCase()) {
+    case "VER":
+      return "verification";
+    case "NTF":
+      return "notification";
+    case "MKT":
+      return "marketing";
+    default:
+      return fallback;
+  }
+}
+
+/** A recipient whose keyed hash is computed only if a rule (or the journal) asks for it. */
+class LazyRecipient implements Recipient {
+  private cached: string | undefined;
+  constructor(
+    readonly address: string,
+    private readonly pii: PiiProtector,
+  ) {}
+  get hash(): string {
+    return (this.cached ??= this.pii.hash(this.address));
+  }
+}
+
+export interface GatekeeperOptions {
+  registry: () => RegistrySnapshot;
+  journal: Journal;
+  pii: PiiProtector;
+  metrics?: Metrics;
+  /** Keep message text unredacted in the journal (operator's choice; off by default). */
+  fullText?: boolean;
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+function chinaDay(at: number): string {
+  return new Date(at + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Judges one whole message (all parts joined) for a bound account, and does the bookkeeping
+ * around the pure decision: journal entries for refusals and monitored would-be refusals,
+ * traffic counts, daily marketing counters, and who last wrote to a recipient from a port (so a
+ * bare "T" to that port can be attributed to an enterprise).
+ */
+export class Gatekeeper {
+  readonly counters = new DailyMarketingCounters();
+  /** `${recipientHash}|${portId}` → enterprise that last sent marketing or notices from that port. */
+  readonly lastSender = new BoundedMap<string, string>(1_000_000, 7 * 86_400_000);
+
+  constructor(private readonly options: GatekeeperOptions) {}
+
+  judge(session: SessionIdentity, input: JudgeInput, at: number): { verdict: Verdict; recipients: LazyRecipient[] } {
+    const recipients = input.destinations.map((address) => new LazyRecipient(address, this.options.pii));
+    const submission: Submission = {
+      command: input.command,
+      spId: session.spId,
+      accountId: session.accountId,
+      sourceAddr: input.sourceAddr,
+      recipients,
+      text: input.text,
+      declaredCategory: declaredCategory(input.serviceType, session.defaultCategory),
+      at,
+    };
+    const started = this.options.metrics ? performance.now() : 0;
+    const verdict = decide(submission, this.options.registry(), this.counters);
+    if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
+    this.bookkeeping(session, input, recipients, verdict, at);
+    return { verdict, recipients };
+  }
+
+  /** A refusal decided outside the policy (throttling, undecodable text, incomplete parts …). */
+  journalProtocolRefusal(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+    const first = input.destinations?.[0];
+    this.options.journal.recordRejection({
+      at: new Date(at),
+      reason,
+      monitor: false,
+      command: input.command,
+      spId: session.spId,
+      accountId: session.accountId,
+      sourceAddr: input.sourceAddr ?? null,
+      recipientHash: first ? this.options.pii.hash(first) : null,
+      recipientMask: first ? this.options.pii.mask(first) : null,
+      text: input.text === undefined ? null : this.options.fullText ? input.text : redactText(input.text),
+      remoteAddress: session.remoteAddress,
+    });
+    this.options.metrics?.submissions.inc({ verdict: "refused", reason });
+  }
+
+  private bookkeeping(session: SessionIdentity, input: JudgeInput, recipients: LazyRecipient[], verdict: Verdict, at: number): void {
+    const journal = this.options.journal;
+    const text = this.options.fullText ? input.text : undefined;
+    const when = new Date(at);
+    const base = {
+      at: when,
+      command: input.command,
+      spId: session.spId,
+      accountId: session.accountId,
+      portId: verdict.port?.id ?? null,
+      sourceAddr: input.sourceAddr,
+      signatureId: verdict.signature?.id ?? null,
+      signatureText: verdict.signature?.text ?? null,
+      enterpriseId: verdict.enterpriseId ?? null,
+      category: verdict.category ?? null,
+      remoteAddress: session.remoteAddress,
+    };
+    const recipientFields = (index: number) => {
+      const recipient = recipients[index];
+      return recipient ? { recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) } : {};
+    };
+    for (const monitored of verdict.monitored) {
+      journal.recordRejection({ ...base, reason: monitored.reason, monitor: true, ...recipientFields(monitored.recipient ?? 0), text: text ?? redactText(input.text) });
+      this.options.metrics?.submissions.inc({ verdict: "monitored", reason: monitored.reason });
+    }
+    const key =
+      verdict.port && verdict.signature && verdict.enterpriseId
+        ? { day: chinaDay(at), spId: session.spId, portId: verdict.port.id, signatureId: verdict.signature.id, enterpriseId: verdict.enterpriseId, category: verdict.category ?? "unknown" }
+        : undefined;
+    verdict.recipients.forEach((recipientVerdict, index) => {
+      if (recipientVerdict.outcome === "reject") {
+        journal.recordRejection({ ...base, reason: recipientVerdict.reason, monitor: false, ...recipientFields(index), text: text ?? redactText(input.text) });
+        this.options.metrics?.submissions.inc({ verdict: "refused", reason: recipientVerdict.reason });
+        if (key) journal.count(key, "refused");
+        return;
+      }
+      this.options.metrics?.submissions.inc({ verdict: "accepted", reason: "" });
+      if (key) journal.count(key, "accepted");
+      if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.port) {
+        const recipient = recipients[index]!;
+        if (verdict.category === "marketing") this.counters.recordMarketing(recipient.hash, verdict.enterpriseId, at);
+        if (verdict.category !== "verification") this.lastSender.set(`${recipient.hash}|${verdict.port.id}`, verdict.enterpriseId, at);
+      }
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import type { Logger } from "pino";
+import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
+import type { Journal } from "../../src/journal/journal.ts";
+import type { PiiProtector } from "../../src/lib/pii.ts";
+import type { Metrics } from "../../src/observability/metrics.ts";
+import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
+import { createSmppServer, type SmppServer } from "../session/server.ts";
+import { canReceive } from "../session/state.ts";
+import type { Pdu } from "../wire/pdu.ts";
+import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
+import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
+import { Gatekeeper } from "./gatekeeper.ts";
+import { SubmissionHandler, type Upstream } from "./submissions.ts";
+
+export interface ProxyOptions {
+  host?: string;
+  port: number;
+  tls?: { port: number; key: string | Uint8Array; cert: string | Uint8Array };
+  registry: () => RegistrySnapshot;
+  journal: Journal;
+  pii: PiiProtector;
+  upstream: Upstream;
+  deliveries: DeliveryStore;
+  recordOptOut: (record: OptOutRecord) => Promise<void>;
+  metrics?: Metrics;
+  logger?: Logger;
+  clock?: () => number;
+  /** Proxy processes sharing the accounts' bind and rate limits (each enforces its share). */
+  instances?: number;
+  fullText?: boolean;
+  lockout?: { maxFailures: number; windowMs: number; lockoutMs: number };
+  concatenationTimeoutMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  bindTimeoutMs?: number;
+  inactivityTimeoutMs?: number;
+}
+
+export interface Proxy {
+  port: number;
+  tlsPort: number | undefined;
+  server: SmppServer<SessionContext>;
+  gatekeeper: Gatekeeper;
+  /** Plug into the upstream pool's onReceived: receipts and MO from the SMSC. */
+  fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number>;
+  /** Stop accepting, answer what is in flight, unbind SPs; bounded by `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * The SMPP side SPs bind to. Wires the listener (framing, state machine), bind authentication,
+ * the submit path (policy, concatenation, upstream) and the delivery relay together.
+ */
+export async function startProxy(options: ProxyOptions): Promise<Proxy> {
+  const clock = options.clock ?? Date.now;
+  const instances = Math.max(1, options.instances ?? 1);
+  const gatekeeper = new Gatekeeper({ registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText });
+  let server: SmppServer<SessionContext> | undefined;
+  const relay = new DeliveryRelay({
+    server: () => server,
+    registry: options.registry,
+    gatekeeper,
+    store: options.deliveries,
+    pii: options.pii,
+    recordOptOut: options.recordOptOut,
+    metrics: options.metrics,
+    logger: options.logger,
+    clock,
+  });
+  const submissions = new SubmissionHandler({
+    gatekeeper,
+    upstream: options.upstream,
+    clock,
+    metrics: options.metrics,
+    concatenation: { timeoutMs: options.concatenationTimeoutMs },
+    maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
+    onAccepted: (messageId, identity, at) => {
+      relay.remember(messageId, identity, at);
+      options.journal.recordRoute({ smscMessageId: messageId.trim().toLowerCase().replace(/^0+(?=.)/, ""), accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+    },
+  });
+  const bindsOf = (accountId: string) => {
+    let count = 0;
+    if (server) for (const session of server.sessions()) if (session.context?.accountId === accountId && session.state !== "closed") count++;
+    return count;
+  };
+  const authenticate = createBindAuthenticator({
+    registry: options.registry,
+    bindsOf,
+    instances,
+    lockout: options.lockout,
+    now: clock,
+    onOutcome: (outcome) => options.metrics?.bindAttempts.inc({ outcome }),
+  });
+
+  server = await createSmppServer<SessionContext>({
+    host: options.host,
+    port: options.port,
+    tls: options.tls,
+    systemId: "GATEKEEPER",
+    maxConnections: options.maxConnections,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+    bindTimeoutMs: options.bindTimeoutMs ?? 30_000,
+    inactivityTimeoutMs: options.inactivityTimeoutMs ?? 120_000,
+    handlers: {
+      authenticate,
+      submitSm: (session, pdu, frame) => submissions.submitSm(session.context!, pdu, frame),
+      dataSm: (session, pdu, frame) => submissions.dataSm(session.context!, pdu, frame),
+      submitMulti: (session, pdu) => submissions.submitMulti(session.context!, pdu),
+    },
+  });
+  const countBinds = () => {
+    if (!options.metrics || !server) return;
+    const byMode: Record<string, number> = { transmitter: 0, receiver: 0, transceiver: 0 };
+    for (const session of server.sessions()) if (session.mode && session.state.startsWith("bound")) byMode[session.mode] = (byMode[session.mode] ?? 0) + 1;
+    for (const [mode, count] of Object.entries(byMode)) options.metrics.binds.set({ mode }, count);
+  };
+  server.on("bound", (session) => {
+    countBinds();
+    if (canReceive(session.state)) {
+      void relay.flushHeld(session).catch((error) => options.logger?.warn({ err: error }, "could not hand over held deliveries"));
+    }
+  });
+  server.on("sessionClosed", countBinds);
+  server.on("handlerError", (_session, error) => options.logger?.error({ err: error }, "SMPP handler error"));
+
+  return {
+    port: server.port,
+    tlsPort: server.tlsPort,
+    server,
+    gatekeeper,
+    fromUpstream: (pdu, frame) => relay.fromUpstream(pdu, frame),
+    async stop(timeoutMs = 5000) {
+      await server!.stop(timeoutMs);
+      submissions.stop();
+    },
+  };
+}

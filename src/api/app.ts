@@ -8,6 +8,7 @@ import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
 import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
+import { signatureRoutes } from "./signatures/signatures.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
 
 export interface AppOptions {
@@ -21,7 +22,7 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes];
+export const apiRouters = [serviceProviderRoutes, tokenRoutes, signatureRoutes];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {

@@ -6,6 +6,7 @@ import type { AppDependencies } from "../context.ts";
 import { migrationsApplied } from "../db/client.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
+import { auditRoutes } from "./audit/audit.routes.ts";
 import { doNotDisturbRoutes } from "./dnd/dnd.routes.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
 import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
@@ -24,7 +25,7 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes, signatureRoutes, optOutRoutes, doNotDisturbRoutes];
+export const apiRouters = [serviceProviderRoutes, tokenRoutes, signatureRoutes, optOutRoutes, doNotDisturbRoutes, auditRoutes];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {

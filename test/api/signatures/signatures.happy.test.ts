@@ -201,8 +201,25 @@ describe("signatures (happy)", () => {
     const doc = await api.request("GET", "/api/openapi.json", { token: null });
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths);
-    for (const path of ["/api/v1/signatures", "/api/v1/signatures/{id}", "/api/v1/signatures/{id}/approve", "/api/v1/signatures/{id}/revoke"]) {
+    for (const path of [
+      "/api/v1/signatures",
+      "/api/v1/signatures/{id}",
+      "/api/v1/signatures/{id}/approve",
+      "/api/v1/signatures/{id}/reject",
+      "/api/v1/signatures/{id}/suspend",
+      "/api/v1/signatures/{id}/revoke",
+      "/api/v1/opt-outs",
+      "/api/v1/opt-outs/check",
+      "/api/v1/opt-outs/{id}",
+      "/api/v1/dnd",
+      "/api/v1/dnd/check",
+      "/api/v1/dnd/{id}",
+      "/api/v1/audit",
+      "/api/v1/audit/verify",
+    ]) {
       expect(paths).toContain(path);
     }
+    const checkParams = doc.body.paths["/api/v1/opt-outs/check"].get.parameters.map((p: { name: string }) => p.name);
+    expect(checkParams).toEqual(expect.arrayContaining(["msisdn", "enterpriseId"]));
   });
 });

@@ -32,6 +32,7 @@ export const configSchema = z.object({
   JOURNAL_FULL_TEXT: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   INSTANCE_ID: optionalString,
+  PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,55 +1,183 @@
 /**
  * Composition root: parses configuration, opens the database, runs migrations, and starts the
- * admin API, the SMPP proxy and (when no real SMSC is configured) the SMSC simulator.
+ * admin API, the registry snapshot, the journal, the upstream pool, the SMPP proxy and (when no
+ * real SMSC is configured) the SMSC simulator. The only module that wires src/ and smpp/ together.
  */
-import pino from "pino";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { createSmppServerTlsOptions } from "../smpp/session/tls-files.ts";
+import { startProxy, type Proxy } from "../smpp/proxy/proxy.ts";
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../smpp/simulator/index.ts";
+import { createUpstreamPool, type UpstreamPool } from "../smpp/upstream/pool.ts";
 import { createApp } from "./api/app.ts";
+import { recordOptOut } from "./api/opt-outs/opt-outs.service.ts";
 import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
-import type { AppDependencies } from "./context.ts";
-import { openDatabase } from "./db/client.ts";
+import type { AppDependencies, ServiceContext } from "./context.ts";
+import { openDatabase, type Database } from "./db/client.ts";
+import { createDeliveryStore } from "./deliveries/deliveries.service.ts";
+import { Journal } from "./journal/journal.ts";
 import { createPiiProtector } from "./lib/pii.ts";
+import { createMetrics } from "./observability/metrics.ts";
+import { Registry } from "./registry/registry.ts";
 import { resolvePiiKey } from "./settings/settings.service.ts";
 
-export async function start(config: Config) {
-  const logger = pino({ level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  await database.migrate();
+export interface GatewayOptions {
+  config: Config;
+  /** An already-open, migrated database (tests); otherwise opened from the configuration. */
+  database?: Database;
+  logger?: Logger;
+  /** Overrides for the built-in SMSC simulator (tests script it). */
+  simulator?: Partial<SimulatorOptions>;
+  /** Print the listening addresses and the bootstrap token (npm start). */
+  announce?: boolean;
+}
+
+export interface Gateway {
+  httpUrl: string;
+  smppPort: number;
+  smppTlsPort: number | undefined;
+  simulator: RunningSimulator | undefined;
+  upstream: UpstreamPool;
+  proxy: Proxy;
+  registry: Registry;
+  journal: Journal;
+  database: Database;
+  deps: AppDependencies;
+  bootstrapToken: string | undefined;
+  metrics: ReturnType<typeof createMetrics>;
+  /** Graceful: stop accepting, answer in-flight submissions, unbind, flush the journal. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const config = options.config;
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
+  const instanceId = config.INSTANCE_ID ?? `${hostname()}-${config.SMPP_PORT || "proxy"}`;
+  const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  if (!options.database) await database.migrate();
   const pii = createPiiProtector(await resolvePiiKey(database.db, config.PII_KEY));
   const clock = () => new Date();
-  const deps: AppDependencies = { database, pii, clock };
+  const metrics = createMetrics();
 
-  const bootstrapSecret = await ensureBootstrapToken(
-    { db: database.db, actor: { type: "system", id: "bootstrap" }, now: clock(), pii },
-    config.ADMIN_TOKEN,
-  );
+  const registry = new Registry({ database, logger, healthIntervalMs: 1000, fullReloadIntervalMs: 15 * 60_000 });
+  await registry.start();
+  const journal = new Journal({ database, spoolDir: join(config.DATA_DIR, "spool"), instanceId, logger, flushIntervalMs: 200 });
+  journal.start();
 
-  const app = createApp(deps, { logger });
-  const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
+  const simulator = config.UPSTREAM_SMSC_URL
+    ? undefined
+    : await startSimulator({ host: "127.0.0.1", port: config.SIMULATOR_PORT, receiptDelayMs: config.SIMULATOR_RECEIPT_DELAY_MS, ...options.simulator });
+  const upstreamUrl = config.UPSTREAM_SMSC_URL ?? `smpp://gatekeeper:secret@127.0.0.1:${simulator!.port}`;
 
-  const where = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
-  console.log(`database     ${where}`);
-  console.log(`admin API    http://${config.HTTP_HOST}:${http.port}/api/v1  (OpenAPI: /api/openapi.json)`);
-  if (bootstrapSecret) console.log(`operator token (shown once, keep it): ${bootstrapSecret}`);
-  else if (!config.ADMIN_TOKEN) console.log("operator token: already issued earlier (set ADMIN_TOKEN to choose one)");
+  let proxy: Proxy | undefined;
+  const upstream = createUpstreamPool({
+    url: upstreamUrl,
+    binds: config.UPSTREAM_BINDS,
+    windowSize: config.UPSTREAM_WINDOW,
+    onReceived: (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64),
+  });
+  upstream.on("bindUp", () => metrics.upstreamBinds.set(upstream.state().bindsUp));
+  upstream.on("bindDown", (index, reason) => {
+    metrics.upstreamBinds.set(upstream.state().bindsUp);
+    logger.warn({ bind: index, reason }, "upstream bind down");
+  });
 
-  const stop = async () => {
-    http.stop();
-    await database.close();
+  const systemContext = (): ServiceContext => ({ db: database.db, actor: { type: "system", id: `smpp-mo@${instanceId}` }, now: clock(), pii });
+  proxy = await startProxy({
+    host: config.SMPP_HOST,
+    port: config.SMPP_PORT,
+    tls: config.SMPP_TLS_PORT !== undefined ? createSmppServerTlsOptions(config.SMPP_TLS_PORT, config.SMPP_TLS_CERT, config.SMPP_TLS_KEY) : undefined,
+    registry: () => registry.snapshot,
+    journal,
+    pii,
+    upstream,
+    deliveries: createDeliveryStore(database.db),
+    recordOptOut: async (record) => {
+      await recordOptOut(systemContext(), { ...record, source: "mo" });
+    },
+    metrics,
+    logger,
+    instances: config.PROXY_INSTANCES,
+    fullText: config.JOURNAL_FULL_TEXT,
+  });
+
+  const deps: AppDependencies = {
+    database,
+    pii,
+    clock,
+    readiness: async () => {
+      const health = registry.health();
+      const upstreamState = upstream.state();
+      const backlog = journal.backlog();
+      return {
+        registry: { ok: health.fresh, detail: health.fresh ? `snapshot ${Math.round(health.ageMs)} ms old` : `judging on the last snapshot (${health.lastError ?? "database unreachable"})` },
+        upstream: { ok: upstreamState.bindsUp > 0, detail: `${upstreamState.bindsUp}/${upstreamState.bindsTotal} binds up` },
+        journal: { ok: backlog.spooledBatches === 0, detail: `${backlog.inMemory} in memory, ${backlog.spooledBatches} batches spooled` },
+      };
+    },
   };
-  return { http, database, stop, logger };
+  const bootstrapToken = await ensureBootstrapToken({ db: database.db, actor: { type: "system", id: "bootstrap" }, now: clock(), pii }, config.ADMIN_TOKEN);
+  const app = createApp(deps, {
+    logger,
+    mount: (root) => {
+      root.get("/metrics", async (c) => {
+        const health = registry.health();
+        metrics.snapshotAge.set(Number.isFinite(health.ageMs) ? health.ageMs / 1000 : -1);
+        metrics.snapshotFresh.set(health.fresh ? 1 : 0);
+        const backlog = journal.backlog();
+        metrics.journalBacklog.set({ where: "memory" }, backlog.inMemory);
+        metrics.journalBacklog.set({ where: "spool_batches" }, backlog.spooledBatches);
+        const state = upstream.state();
+        metrics.upstreamBinds.set(state.bindsUp);
+        metrics.upstreamInFlight.set(state.inFlight);
+        return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+      });
+    },
+  });
+  const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
+  const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
+
+  if (options.announce) {
+    const where = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
+    console.log(`database      ${where}`);
+    console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);
+    console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}  ← SPs bind here`);
+    console.log(`upstream SMSC ${simulator ? `built-in simulator on 127.0.0.1:${simulator.port}` : upstream.target}`);
+    if (bootstrapToken) console.log(`operator token (shown once, keep it): ${bootstrapToken}`);
+    else if (!config.ADMIN_TOKEN) console.log("operator token: issued on an earlier start (set ADMIN_TOKEN to choose one)");
+  }
+
+  return {
+    httpUrl,
+    smppPort: proxy.port,
+    smppTlsPort: proxy.tlsPort,
+    simulator,
+    upstream,
+    proxy,
+    registry,
+    journal,
+    database,
+    deps,
+    bootstrapToken,
+    metrics,
+    async stop(timeoutMs = 10_000) {
+      await proxy!.stop(timeoutMs);
+      await upstream.stop(2000);
+      await journal.stop();
+      await registry.stop();
+      http.stop(true);
+      await simulator?.stop();
+      if (!options.database) await database.close();
+    },
+  };
 }
 
 if (import.meta.main) {
+  let config: Config;
   try {
-    const running = await start(parseConfig(process.env));
-    const shutdown = async (signal: string) => {
-      running.logger.info({ signal }, "shutting down");
-      await running.stop();
-      process.exit(0);
-    };
-    process.on("SIGTERM", () => void shutdown("SIGTERM"));
-    process.on("SIGINT", () => void shutdown("SIGINT"));
+    config = parseConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -57,4 +185,17 @@ if (import.meta.main) {
     }
     throw error;
   }
+  const gateway = await startGateway({ config, announce: true });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining (in-flight submissions answered, SPs unbound, journal flushed)…`);
+    const deadline = setTimeout(() => process.exit(1), 20_000);
+    await gateway.stop(10_000);
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
 }

@@ -10,6 +10,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
 import { Gatekeeper } from "./gatekeeper.ts";
+import { canonicalMessageId } from "./message-id.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 
 export interface ProxyOptions {
@@ -76,7 +77,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
     onAccepted: (messageId, identity, at) => {
       relay.remember(messageId, identity, at);
-      options.journal.recordRoute({ smscMessageId: messageId.trim().toLowerCase().replace(/^0+(?=.)/, ""), accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+      options.journal.recordRoute({ smscMessageId: canonicalMessageId(messageId), accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
     },
   });
   const bindsOf = (accountId: string) => {

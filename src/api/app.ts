@@ -6,8 +6,12 @@ import type { AppDependencies } from "../context.ts";
 import { migrationsApplied } from "../db/client.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
+import { auditRoutes } from "./audit/audit.routes.ts";
+import { doNotDisturbRoutes } from "./dnd/dnd.routes.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
+import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
 import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
+import { signatureRoutes } from "./signatures/signatures.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
 import { journalRoutes } from "./journal/journal.routes.ts";
 import { settingsRoutes } from "../settings/settings.routes.ts";
@@ -23,7 +27,7 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes, journalRoutes, settingsRoutes];
+export const apiRouters = [serviceProviderRoutes, tokenRoutes, signatureRoutes, optOutRoutes, doNotDisturbRoutes, auditRoutes, journalRoutes, settingsRoutes];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {
@@ -59,7 +63,8 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
 
   app.use("/api/v1/*", async (c, next) => {
     const method = c.req.method;
-    if (method === "POST" || method === "PUT" || method === "PATCH") {
+    // DELETE carries a body too (the reason for withdrawing an opt-out or a DND entry).
+    if (method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE") {
       const type = c.req.header("content-type") ?? "";
       const isUpload = /^text\/csv|^multipart\/form-data|^application\/octet-stream/i.test(type);
       const limit = isUpload ? maxUploadBytes : maxJsonBytes;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { asc, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import type { Db, Executor } from "../../db/client.ts";
 import { auditLog } from "../../db/schema/index.ts";
-import type { Actor, ServiceContext } from "../../context.ts";
+import { spScope, type Actor, type ServiceContext } from "../../context.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 const AUDIT_LOCK_KEY = 7_712_001;
@@ -126,4 +126,46 @@ export async function verifyAuditChain(db: Executor | Db, batchSize = 1000): Pro
     }
   }
   return { ok: true, checked, firstBrokenSeq: null, problem: null };
+}
+
+export interface AuditFilter {
+  objectType?: string;
+  objectId?: string;
+  action?: string;
+  /** The acting token's id (actor_id). */
+  actor?: string;
+  actorType?: string;
+  /** Inclusive lower bound on `at`. */
+  from?: Date;
+  /** Exclusive upper bound on `at`. */
+  to?: Date;
+  order?: "asc" | "desc";
+}
+
+/**
+ * Reads the trail by seq, oldest first (or newest first with order=desc); `after` is the last seq
+ * of the previous page. An SP sees only rows about its own objects (object_sp_id). Fetches
+ * limit + 1 rows (see toPage).
+ */
+export async function listAuditEntries(ctx: ServiceContext, filter: AuditFilter, page: { limit: number; after?: number }) {
+  const scope = spScope(ctx.actor);
+  const descending = filter.order === "desc";
+  return ctx.db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        scope ? eq(auditLog.objectSpId, scope) : undefined,
+        filter.objectType ? eq(auditLog.objectType, filter.objectType) : undefined,
+        filter.objectId ? eq(auditLog.objectId, filter.objectId) : undefined,
+        filter.action ? eq(auditLog.action, filter.action) : undefined,
+        filter.actor ? eq(auditLog.actorId, filter.actor) : undefined,
+        filter.actorType ? eq(auditLog.actorType, filter.actorType) : undefined,
+        filter.from ? gte(auditLog.at, filter.from) : undefined,
+        filter.to ? lt(auditLog.at, filter.to) : undefined,
+        page.after !== undefined ? (descending ? lt(auditLog.seq, page.after) : gt(auditLog.seq, page.after)) : undefined,
+      ),
+    )
+    .orderBy(descending ? desc(auditLog.seq) : asc(auditLog.seq))
+    .limit(page.limit + 1);
 }

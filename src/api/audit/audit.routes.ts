@@ -1,0 +1,85 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../auth.ts";
+import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
+import { ServiceError } from "../errors.ts";
+import { problemResponses } from "../openapi.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
+import { listAuditEntries, verifyAuditChain } from "./audit.service.ts";
+
+const tags = ["Audit"];
+const instant = z.iso.datetime({ offset: true });
+
+const auditQuery = z.object({
+  objectType: z.string().max(100).optional().openapi({ example: "signature" }),
+  objectId: z.string().max(100).optional(),
+  action: z.string().max(100).optional().openapi({ example: "signature.approve" }),
+  actor: z.string().max(100).optional().openapi({ description: "The acting token's id" }),
+  actorType: z.enum(["operator", "auditor", "sp", "system"]).optional(),
+  from: instant.optional().openapi({ description: "At or after this instant" }),
+  to: instant.optional().openapi({ description: "Before this instant" }),
+  order: z.enum(["asc", "desc"]).default("asc"),
+});
+
+const auditEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.date().or(z.string()),
+    actorType: z.string(),
+    actorId: z.string().nullable(),
+    actorSpId: z.string().nullable(),
+    action: z.string(),
+    objectType: z.string(),
+    objectId: z.string(),
+    objectSpId: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: z.string().nullable(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi("AuditEntry");
+
+const verificationSchema = z
+  .object({ ok: z.boolean(), checked: z.number().int(), firstBrokenSeq: z.number().int().nullable(), problem: z.string().nullable() })
+  .openapi("AuditVerification");
+
+function seqCursor(cursor: string | undefined): number | undefined {
+  const decoded = decodeCursor(cursor);
+  if (decoded === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(decoded)) throw new ServiceError("BAD_REQUEST", "cursor is not valid");
+  return Number(decoded);
+}
+
+export const auditRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/audit",
+      tags,
+      security: bearerSecurity,
+      summary: "Read the audit trail (an SP sees rows about its own objects)",
+      request: { query: pageQuery.extend(auditQuery.shape) },
+      responses: { 200: { description: "A page, by seq", content: { "application/json": { schema: pageSchema(auditEntrySchema) } } }, ...problemResponses },
+    }),
+    async (c) => {
+      const { limit, cursor, from, to, ...filter } = c.req.valid("query");
+      const rows = await listAuditEntries(
+        serviceContext(c),
+        { ...filter, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined },
+        { limit, after: seqCursor(cursor) },
+      );
+      return c.json(toPage(rows, limit, (row) => String(row.seq)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/audit/verify",
+      tags,
+      security: bearerSecurity,
+      summary: "Walk the hash chain and name the first row that does not hold (operator, auditor)",
+      middleware: [requireRole("operator", "auditor", "system")] as const,
+      responses: { 200: { description: "The verification", content: { "application/json": { schema: verificationSchema } } }, ...problemResponses },
+    }),
+    async (c) => c.json(await verifyAuditChain(serviceContext(c).db), 200),
+  );

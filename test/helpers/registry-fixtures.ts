@@ -1,0 +1,110 @@
+/**
+ * Registry rows the signature / opt-out tests need. Service providers go through the API; the
+ * enterprises, contracts, ports and extensions are inserted with Drizzle until their API exists
+ * (another branch), so these tests do not depend on it.
+ */
+import { contracts, enterprises, portExtensions, ports } from "../../src/db/schema/index.ts";
+import { newId } from "../../src/lib/ids.ts";
+import type { TestApi } from "./api.ts";
+
+let counter = 0;
+const next = () => ++counter;
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+export async function addServiceProvider(api: TestApi, name = `短信服务商${next()}`): Promise<{ id: string; name: string }> {
+  return api.as(api.operatorToken).post("/api/v1/service-providers", { name, licenceNumber: `B2-${pad(20300000 + next(), 8)}` });
+}
+
+export async function addEnterprise(api: TestApi, options: { name?: string; filedBySpId?: string; status?: "active" | "suspended" } = {}) {
+  const n = next();
+  const [row] = await api.database.db
+    .insert(enterprises)
+    .values({
+      id: newId(),
+      name: options.name ?? `云端科技有限公司${n}`,
+      uscc: `91310000MA${pad(n, 8)}`,
+      filedBySpId: options.filedBySpId ?? null,
+      status: options.status ?? "active",
+    })
+    .returning();
+  return row!;
+}
+
+export async function addContract(
+  api: TestApi,
+  options: { spId: string; enterpriseId: string; validFrom?: string; validTo?: string; status?: "active" | "terminated" },
+) {
+  const [row] = await api.database.db
+    .insert(contracts)
+    .values({
+      id: newId(),
+      spId: options.spId,
+      enterpriseId: options.enterpriseId,
+      validFrom: options.validFrom ?? "2020-01-01",
+      validTo: options.validTo ?? "2099-12-31",
+      status: options.status ?? "active",
+    })
+    .returning();
+  return row!;
+}
+
+export async function addPort(api: TestApi, options: { spId: string; number?: string; status?: "active" | "suspended" | "revoked" }) {
+  const [row] = await api.database.db
+    .insert(ports)
+    .values({ id: newId(), number: options.number ?? `1069${pad(next(), 8)}`, spId: options.spId, status: options.status ?? "active" })
+    .returning();
+  return row!;
+}
+
+export async function addExtension(api: TestApi, options: { portId: string; extension: string; enterpriseId: string }) {
+  const [row] = await api.database.db.insert(portExtensions).values({ id: newId(), ...options }).returning();
+  return row!;
+}
+
+/**
+ * Two SPs, each with one contracted enterprise and one port, and a token per role:
+ * SP A carries enterprise A on port A, SP B carries enterprise B on port B.
+ */
+export async function buildRegistryWorld(api: TestApi) {
+  const spA = await addServiceProvider(api, "华信短信");
+  const spB = await addServiceProvider(api, "联讯通信");
+  const enterpriseA = await addEnterprise(api, { name: "云端科技有限公司" });
+  const enterpriseB = await addEnterprise(api, { name: "星河电商有限公司" });
+  await addContract(api, { spId: spA.id, enterpriseId: enterpriseA.id });
+  await addContract(api, { spId: spB.id, enterpriseId: enterpriseB.id });
+  const portA = await addPort(api, { spId: spA.id });
+  const portB = await addPort(api, { spId: spB.id });
+  return {
+    spA,
+    spB,
+    enterpriseA,
+    enterpriseB,
+    portA,
+    portB,
+    tokens: {
+      operator: api.operatorToken,
+      auditor: await api.tokenFor("auditor"),
+      spA: await api.tokenFor("sp", spA.id),
+      spB: await api.tokenFor("sp", spB.id),
+    },
+  };
+}
+
+export type RegistryWorld = Awaited<ReturnType<typeof buildRegistryWorld>>;
+
+/** A complete filing body for SP A's enterprise on SP A's port; override what a test is about. */
+export function signatureBody(world: RegistryWorld, overrides: Record<string, unknown> = {}) {
+  return {
+    text: "云端科技",
+    enterpriseId: world.enterpriseA.id,
+    evidence: { kind: "business_licence", reference: "91310000MA00000001" },
+    scope: ["verification", "notification"],
+    ports: [{ portId: world.portA.id }],
+    ...overrides,
+  };
+}
+
+/** Files a signature as SP A (or the given token) and returns it; fails the test on a non-2xx. */
+export async function fileSignature(api: TestApi, world: RegistryWorld, overrides: Record<string, unknown> = {}, token = world.tokens.spA) {
+  return api.as(token).post("/api/v1/signatures", signatureBody(world, overrides));
+}

@@ -10,8 +10,27 @@ export function withTransaction<T>(ctx: ServiceContext, work: (txCtx: ServiceCon
 /** The channel proxies LISTEN on; the payload names what changed. Delivered at commit. */
 export const REGISTRY_CHANNEL = "registry_changed";
 
-export async function notifyRegistryChange(db: Executor, what: string): Promise<void> {
-  await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${what})`);
+/** Tables the proxies' snapshot mirrors (see src/registry/loader.ts applyChange). */
+export type RegistryTable =
+  | "service_providers"
+  | "enterprises"
+  | "contracts"
+  | "ports"
+  | "port_extensions"
+  | "bind_accounts"
+  | "signatures"
+  | "opt_outs"
+  | "do_not_disturb"
+  | "settings";
+
+/**
+ * Tells every proxy what changed, inside the caller's transaction (so it is delivered at commit,
+ * or never). `key` is the row id; for removals that leave no row to read, the loader's removal
+ * form: `-<recipientHash>:<enterpriseId>` for opt-outs, `-<recipientHash>` for do-not-disturb.
+ * Without a key the proxies reload the whole table.
+ */
+export async function notifyRegistryChange(db: Executor, table: RegistryTable, key?: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${key ? `${table}:${key}` : table})`);
 }
 
 /** Rows of a raw `db.execute` result: postgres.js returns an array, PGlite `{ rows }`. */

@@ -70,7 +70,7 @@ describe("registry snapshot", () => {
 
     await database.db.transaction(async (tx) => {
       await tx.update(signatures).set({ status: "suspended" }).where(eq(signatures.id, ids.signatureId));
-      await notifyRegistryChange(tx, `signatures:${ids.signatureId}`);
+      await notifyRegistryChange(tx, "signatures", ids.signatureId);
     });
     const elapsed = await waitFor(() => registry.snapshot.signatureByText("云端科技")?.status === "suspended");
     expect(elapsed).toBeLessThan(1000);
@@ -78,17 +78,17 @@ describe("registry snapshot", () => {
     const hash = "ab".repeat(16);
     const optOutId = newId();
     await database.db.insert(optOuts).values({ id: optOutId, recipientHash: hash, recipientMask: "138****0001", enterpriseId: ids.enterpriseId, source: "api" });
-    await notifyRegistryChange(database.db, `opt_outs:${optOutId}`);
+    await notifyRegistryChange(database.db, "opt_outs", optOutId);
     await waitFor(() => registry.snapshot.isOptedOut(hash, ids.enterpriseId));
     expect(registry.snapshot.isOptedOut(hash, newId())).toBe(false);
 
     await database.db.delete(optOuts).where(eq(optOuts.id, optOutId));
-    await notifyRegistryChange(database.db, `opt_outs:-${hash}:${ids.enterpriseId}`);
+    await notifyRegistryChange(database.db, "opt_outs", `-${hash}:${ids.enterpriseId}`);
     await waitFor(() => !registry.snapshot.isOptedOut(hash, ids.enterpriseId));
 
     await database.db.update(enterprises).set({ status: "suspended" }).where(eq(enterprises.id, ids.enterpriseId));
     await database.db.update(signatures).set({ status: "approved" }).where(eq(signatures.id, ids.signatureId));
-    await notifyRegistryChange(database.db, `enterprises:${ids.enterpriseId}`);
+    await notifyRegistryChange(database.db, "enterprises", ids.enterpriseId);
     await waitFor(() => registry.snapshot.signatureByText("云端科技")?.status === "suspended");
     expect(registry.health().reloads).toBe(reloads);
   });

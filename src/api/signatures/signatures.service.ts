@@ -151,7 +151,7 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
     await tx.db.insert(signaturePorts).values(bindings.map((binding) => ({ signatureId: row.id, ...binding })));
     const view = toView(row, bindings);
     await recordAudit(tx, { action: "signature.create", objectType: "signature", objectId: row.id, objectSpId: spId, after: view });
-    await notifyRegistryChange(tx.db, "signatures");
+    await notifyRegistryChange(tx.db, "signatures", row.id);
     return view;
   });
 }
@@ -248,7 +248,7 @@ export async function updateSignature(ctx: ServiceContext, id: string, input: Up
       after: view,
       reason: input.reason ?? null,
     });
-    await notifyRegistryChange(tx.db, "signatures");
+    await notifyRegistryChange(tx.db, "signatures", id);
     return view;
   });
 }
@@ -288,7 +288,7 @@ export async function transitionSignature(ctx: ServiceContext, id: string, actio
       after: view,
       reason,
     });
-    await notifyRegistryChange(tx.db, "signatures");
+    await notifyRegistryChange(tx.db, "signatures", id);
     return view;
   });
 }

@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "pglite", include: ["test/**/*.test.ts"], exclude: ["test/bench/**", "node_modules/**"] } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true, test: { name: "postgres", include: databaseTests, env: { GK_TEST_BACKEND: "postgres" } } }]
+        ? [{ extends: true as const, test: { name: "postgres", include: databaseTests, env: { GK_TEST_BACKEND: "postgres" } } }]
         : []),
     ],
   },

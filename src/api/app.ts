@@ -7,6 +7,11 @@ import { migrationsApplied } from "../db/client.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
+import { accountRoutes } from "./accounts/accounts.routes.ts";
+import { contractRoutes } from "./contracts/contracts.routes.ts";
+import { enterpriseRoutes } from "./enterprises/enterprises.routes.ts";
+import { importRoutes } from "./imports/imports.routes.ts";
+import { portRoutes } from "./ports/ports.routes.ts";
 import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
 
@@ -21,7 +26,7 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes];
+export const apiRouters = [serviceProviderRoutes, tokenRoutes, enterpriseRoutes, contractRoutes, portRoutes, accountRoutes, importRoutes];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {

@@ -106,6 +106,13 @@ describe("CSV imports (happy)", () => {
     console.info(`imported ${count} enterprise rows in ${Math.round(elapsed)} ms`);
   }, 120_000);
 
+  it("documents one import route per kind, and the new resources, in the OpenAPI document", async () => {
+    const doc = await api.request("GET", "/api/openapi.json", { token: null });
+    const paths = Object.keys(doc.body.paths);
+    expect(paths).toEqual(expect.arrayContaining(["/api/v1/imports/enterprises", "/api/v1/imports/contracts", "/api/v1/imports/{id}/rows", "/api/v1/enterprises/{id}", "/api/v1/contracts/{id}", "/api/v1/ports/{id}/extensions/{extensionId}", "/api/v1/accounts/{id}/password"]));
+    expect(Object.keys(doc.body.paths["/api/v1/imports/enterprises"].post.requestBody.content)).toEqual(["text/csv"]);
+  });
+
   it("accepts a header-only file as an empty import", async () => {
     const res = await postCsv(api, "enterprises", "name,uscc,contactName\n");
     expect(res.status).toBe(201);

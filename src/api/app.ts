@@ -10,6 +10,11 @@ import { auditRoutes } from "./audit/audit.routes.ts";
 import { doNotDisturbRoutes } from "./dnd/dnd.routes.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
 import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
+import { accountRoutes } from "./accounts/accounts.routes.ts";
+import { contractRoutes } from "./contracts/contracts.routes.ts";
+import { enterpriseRoutes } from "./enterprises/enterprises.routes.ts";
+import { importRoutes } from "./imports/imports.routes.ts";
+import { portRoutes } from "./ports/ports.routes.ts";
 import { serviceProviderRoutes } from "./service-providers/service-providers.routes.ts";
 import { signatureRoutes } from "./signatures/signatures.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
@@ -27,7 +32,21 @@ export interface AppOptions {
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
-export const apiRouters = [serviceProviderRoutes, tokenRoutes, signatureRoutes, optOutRoutes, doNotDisturbRoutes, auditRoutes, journalRoutes, settingsRoutes];
+export const apiRouters = [
+  serviceProviderRoutes,
+  enterpriseRoutes,
+  contractRoutes,
+  portRoutes,
+  accountRoutes,
+  signatureRoutes,
+  optOutRoutes,
+  doNotDisturbRoutes,
+  importRoutes,
+  tokenRoutes,
+  auditRoutes,
+  journalRoutes,
+  settingsRoutes,
+];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {
   return new Response(JSON.stringify(problemBody(code, detail, errors)), {

@@ -14,7 +14,7 @@ export interface TestApi {
   deps: AppDependencies;
   operatorToken: string;
   /** A real HTTP request against the running server. */
-  request(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: RequestInit["body"] }): Promise<TestResponse>;
+  request(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: NonNullable<RequestInit["body"]> }): Promise<TestResponse>;
   /** Convenience: request with the operator token that must succeed (2xx), returning the JSON. */
   as(token: string): {
     get<T = any>(path: string): Promise<T>;
@@ -52,11 +52,11 @@ export async function startTestApi(options: StartApiOptions = {}): Promise<TestA
   const serviceContext = (actor: Actor = system): ServiceContext => ({ db: database.db, actor, now: deps.clock(), pii: deps.pii });
   const operatorToken = (await ensureBootstrapToken(serviceContext()))!;
 
-  async function request(method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: RequestInit["body"] } = {}) {
+  async function request(method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: NonNullable<RequestInit["body"]> } = {}) {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     const token = opts.token === undefined ? operatorToken : opts.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: RequestInit["body"] | undefined = opts.raw;
+    let body: NonNullable<RequestInit["body"]> | undefined = opts.raw;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers["content-type"] ??= "application/json";

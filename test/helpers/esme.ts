@@ -1,0 +1,90 @@
+// node-smpp is the independent, real ESME in these tests: it checks our wire format against
+// another implementation.
+import smpp from "smpp";
+
+export interface EsmeMessage {
+  command: string;
+  source_addr: string;
+  destination_addr: string;
+  esm_class: number;
+  short_message: { message?: string | Buffer; udh?: Buffer[] } | Buffer | string;
+  receipted_message_id?: string;
+  message_state?: number;
+}
+
+export interface Esme {
+  session: any;
+  /** deliver_sm received (receipts and MO), in order. */
+  delivered: EsmeMessage[];
+  submit(fields: Record<string, unknown>): Promise<{ status: number; messageId: string; pdu: any }>;
+  submitMulti(fields: Record<string, unknown>): Promise<{ status: number; messageId: string; unsuccess: { destination_addr: string; error_status_code: number }[] }>;
+  waitForDelivery(predicate: (message: EsmeMessage) => boolean, timeoutMs?: number): Promise<EsmeMessage>;
+  close(): Promise<void>;
+}
+
+export async function connectEsme(port: number, credentials: { systemId: string; password: string }, mode: "transceiver" | "transmitter" | "receiver" = "transceiver"): Promise<Esme> {
+  const session = smpp.connect({ url: `smpp://127.0.0.1:${port}`, auto_enquire_link_period: 0 });
+  session.on("error", () => {});
+  await new Promise<void>((resolve, reject) => {
+    session.once("connect", () => resolve());
+    session.once("error", reject);
+  });
+  const bind = await new Promise<any>((resolve) => session[`bind_${mode}`]({ system_id: credentials.systemId, password: credentials.password }, resolve));
+  if (bind.command_status !== 0) {
+    session.close();
+    const error = new Error(`bind refused: 0x${bind.command_status.toString(16)}`) as Error & { status: number };
+    error.status = bind.command_status;
+    throw error;
+  }
+  const delivered: EsmeMessage[] = [];
+  const waiters = new Set<{ predicate: (m: EsmeMessage) => boolean; resolve: (m: EsmeMessage) => void }>();
+  session.on("deliver_sm", (pdu: any) => {
+    session.send(pdu.response());
+    const message = pdu as EsmeMessage;
+    delivered.push(message);
+    for (const waiter of waiters) if (waiter.predicate(message)) {
+      waiters.delete(waiter);
+      waiter.resolve(message);
+    }
+  });
+  return {
+    session,
+    delivered,
+    submit: (fields) =>
+      new Promise((resolve) => session.submit_sm(fields, (pdu: any) => resolve({ status: pdu.command_status, messageId: pdu.message_id ?? "", pdu }))),
+    submitMulti: (fields) =>
+      new Promise((resolve) =>
+        session.submit_multi(fields, (pdu: any) => resolve({ status: pdu.command_status, messageId: pdu.message_id ?? "", unsuccess: pdu.unsuccess_sme ?? [] })),
+      ),
+    waitForDelivery(predicate, timeoutMs = 5000) {
+      const found = delivered.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve };
+        waiters.add(waiter);
+        setTimeout(() => {
+          if (waiters.delete(waiter)) reject(new Error(`no matching deliver_sm within ${timeoutMs} ms (got ${delivered.length})`));
+        }, timeoutMs).unref?.();
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          session.destroy?.();
+          resolve();
+        }, 1000);
+        session.unbind(() => {
+          clearTimeout(timer);
+          session.close();
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+export function shortMessageText(message: EsmeMessage): string {
+  const sm = message.short_message as any;
+  const value = sm?.message ?? sm;
+  return Buffer.isBuffer(value) ? value.toString("latin1") : String(value ?? "");
+}

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 /**
  * Environment, parsed once at start-up by the composition root. Nothing else reads process.env.

@@ -3,6 +3,7 @@
  * admin API, the registry snapshot, the journal, the upstream pool, the SMPP proxy and (when no
  * real SMSC is configured) the SMSC simulator. The only module that wires src/ and smpp/ together.
  */
+import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
@@ -11,6 +12,7 @@ import { startProxy, type Proxy } from "../smpp/proxy/proxy.ts";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../smpp/simulator/index.ts";
 import { createUpstreamPool, type UpstreamPool } from "../smpp/upstream/pool.ts";
 import { createApp } from "./api/app.ts";
+import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
 import { recordOptOut } from "./api/opt-outs/opt-outs.service.ts";
 import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
@@ -121,6 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const bootstrapToken = await ensureBootstrapToken({ db: database.db, actor: { type: "system", id: "bootstrap" }, now: clock(), pii }, config.ADMIN_TOKEN);
   const app = createApp(deps, {
     logger,
+    extraRoutes: simulator ? [simulatorRoutes(simulator)] : [],
     mount: (root) => {
       root.get("/metrics", async (c) => {
         const health = registry.health();
@@ -145,7 +148,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);
     console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}  ← SPs bind here`);
     console.log(`upstream SMSC ${simulator ? `built-in simulator on 127.0.0.1:${simulator.port}` : upstream.target}`);
-    if (bootstrapToken) console.log(`operator token (shown once, keep it): ${bootstrapToken}`);
+    if (bootstrapToken) {
+      console.log(`operator token (shown once, keep it): ${bootstrapToken}`);
+      if (!config.DATABASE_URL) {
+        // Local trial on PGlite only: `npm run demo` reads it from here. Delete the file once you have the token.
+        writeFileSync(join(config.DATA_DIR, "bootstrap-token"), `${bootstrapToken}\n`, { mode: 0o600 });
+        console.log(`              (also saved in ${join(config.DATA_DIR, "bootstrap-token")} for \`npm run demo\`; delete it after)`);
+      }
+    }
     else if (!config.ADMIN_TOKEN) console.log("operator token: issued on an earlier start (set ADMIN_TOKEN to choose one)");
   }
 

@@ -1,0 +1,101 @@
+/**
+ * `npm run demo`: seeds a small registry in a running gatekeeper (`npm start`) and sends traffic
+ * through its SMPP proxy, printing four stories: an accepted message and its receipt, a sublet
+ * refusal, an out-of-scope refusal, and an MO "T" opt-out followed by a refused marketing message
+ * under another signature of the same enterprise.
+ *
+ * Token: ADMIN_TOKEN, or the bootstrap token `npm start` saved in DATA_DIR/bootstrap-token.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connectSmpp } from "../../smpp/session/client.ts";
+import { encodeText } from "../../smpp/text/index.ts";
+import { statusName } from "../../smpp/wire/commands.ts";
+import { receiptedMessageId } from "../../smpp/wire/tlv.ts";
+import { reasons } from "../policy/reasons.ts";
+import { ApiClient } from "./api-client.ts";
+import { seedDemoWorld } from "./seed.ts";
+
+const env = process.env;
+const httpUrl = env.DEMO_HTTP_URL ?? `http://127.0.0.1:${env.HTTP_PORT ?? 8080}`;
+const smppPort = Number(env.SMPP_PORT ?? 2775);
+const dataDir = env.DATA_DIR ?? "./data";
+
+function token(): string {
+  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
+  try {
+    return readFileSync(join(dataDir, "bootstrap-token"), "utf8").trim();
+  } catch {
+    console.error(`No token: set ADMIN_TOKEN, or run \`npm start\` first (it saves its bootstrap token in ${dataDir}/bootstrap-token).`);
+    process.exit(2);
+  }
+}
+
+const line = (s = "") => console.log(s);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const api = new ApiClient(httpUrl, token());
+  line(`Seeding the demo registry through ${httpUrl}/api/v1 …`);
+  const world = await seedDemoWorld(api);
+  line(`  SP ${world.spA.name} owns port ${world.portA.number} (extension 01 = 云端科技有限公司); SP ${world.spB.name} owns ${world.portB.number} and carries 星河银行.`);
+  await sleep(1200); // the proxy picks registry changes up from the change feed within a second
+
+  const delivered: { mo: boolean; text: string; receiptId?: string }[] = [];
+  const client = await connectSmpp({
+    host: "127.0.0.1",
+    port: smppPort,
+    systemId: world.accountA.systemId,
+    password: world.accountA.password,
+    mode: "transceiver",
+    onDeliverSm: (pdu) => {
+      const body = pdu.body;
+      const receiptId = receiptedMessageId(body.tlvs);
+      const text = body.dataCoding === 8 ? Buffer.from(body.shortMessage).swap16().toString("utf16le") : Buffer.from(body.shortMessage).toString("latin1");
+      delivered.push({ mo: (body.esmClass & 0x3c) === 0, text, receiptId });
+      return { status: 0 };
+    },
+  });
+  const send = async (from: string, to: string, serviceType: string, text: string) => {
+    const result = await client.submitSm({ sourceAddr: from, destinationAddr: to, serviceType, dataCoding: 8, registeredDelivery: 1, shortMessage: encodeText(text, 8) });
+    const reason = Object.entries(reasons).find(([, r]) => r.commandStatus === result.status);
+    const why = reason ? `${reason[0]}: ${reason[1].sentence}` : statusName(result.status);
+    const verdict = result.status === 0 ? `accepted, SMSC message_id ${result.messageId}` : `refused with 0x${result.status.toString(16).padStart(8, "0")} (${why})`;
+    line(`  ${from} → ${to} [${serviceType}] ${text}\n    ⇒ ${verdict}`);
+    return result;
+  };
+
+  line("\n1. An accepted verification message, and its delivery receipt relayed back");
+  const ok = await send("1069000101", "13800000001", "VER", "【云端科技】您的验证码是482913，5分钟内有效。");
+  for (let i = 0; i < 50 && !delivered.some((d) => d.receiptId); i++) await sleep(100);
+  const receipt = delivered.find((d) => d.receiptId);
+  line(receipt ? `    ⇐ receipt for ${receipt.receiptId}: ${receipt.text}` : `    (no receipt yet for ${ok.messageId})`);
+
+  line("\n2. Sublet (违规转租): 华信通信 sends 星河银行's signature, which it has no contract to carry");
+  await send("10690001", "13800000003", "NTF", "【星河银行】您尾号8888的账户于今日入账500.00元。");
+
+  line("\n3. Out of scope (扩大签名使用范围): marketing under 【云端科技】, approved for verification and notification only");
+  await send("10690001", "13800000003", "NTF", "【云端科技】双11大促，全场5折，领取优惠券 t.cn/abc 回T退订");
+
+  line("\n4. Opt-out by MO, across every signature of the enterprise");
+  // A fresh made-up number each run, so the story holds when the demo is run again.
+  const fan = `1390000${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+  await send("1069000101", fan, "MKT", "【云端商城】会员日全场8折，回T退订");
+  line(`  ${fan} replies "T" to 1069000101 (injected into the built-in SMSC simulator: POST /api/v1/simulator/mo)`);
+  await api.post("/simulator/mo", { from: fan, to: "1069000101", text: "T" }).catch((error) => line(`    (could not inject the MO: ${error.message})`));
+  for (let i = 0; i < 30 && !delivered.some((d) => d.mo); i++) await sleep(100);
+  const mo = delivered.find((d) => d.mo);
+  if (mo) line(`    ⇐ the MO "${mo.text.replace(/\0/g, "")}" was relayed to 华信通信, and recorded as an opt-out from 云端科技有限公司`);
+  await sleep(300);
+  await send("1069000101", fan, "MKT", "【云端优选】新品上市，限时特价，回T退订");
+
+  await client.unbind().catch(() => {});
+  await client.close();
+  await sleep(500);
+  const refusals = await api.get<{ items: { reason: string; signatureText: string | null; recipientMask: string | null }[] }>("/rejections?limit=5");
+  line("\nThe journal (GET /api/v1/rejections) now shows:");
+  for (const r of refusals.items) line(`  ${r.reason.padEnd(22)} 【${r.signatureText ?? "?"}】 → ${r.recipientMask ?? ""}`);
+}
+
+await main();
+process.exit(0);

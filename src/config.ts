@@ -32,6 +32,10 @@ export const configSchema = z.object({
   JOURNAL_FULL_TEXT: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   INSTANCE_ID: optionalString,
+  SMPP_CONCAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+  SMPP_BIND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SMPP_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SMPP_LOCKOUT_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
 });
 

@@ -103,6 +103,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     instances: config.PROXY_INSTANCES,
     fullText: config.JOURNAL_FULL_TEXT,
+    concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
+    bindTimeoutMs: config.SMPP_BIND_TIMEOUT_MS,
+    lockout: { maxFailures: config.SMPP_LOCKOUT_FAILURES, windowMs: 5 * 60_000, lockoutMs: config.SMPP_LOCKOUT_MS },
   });
 
   const deps: AppDependencies = {

@@ -12,7 +12,8 @@ import { TokenBucket } from "./token-bucket.ts";
 
 /** What the proxy needs from the upstream pool. */
 export interface Upstream {
-  submit(frame: Uint8Array): Promise<{ status: number; messageId?: string; retryable: boolean }>;
+  /** `failure` is set when the pool answered for an SMSC it could not reach (no bind, timeout, link lost…). */
+  submit(frame: Uint8Array): Promise<{ status: number; messageId?: string; retryable: boolean; failure?: string }>;
 }
 
 export interface SubmissionOptions {
@@ -131,13 +132,26 @@ export class SubmissionHandler {
     const pending = frames.map((frame) => this.options.upstream.submit(frame));
     const settle = async () => {
       const results = await Promise.all(pending);
-      return results.map((result) => {
-        if (result.status === 0 && result.messageId) this.options.onAccepted(result.messageId, identity, now);
-        else this.options.metrics?.submissions.inc({ verdict: "upstream_error", reason: String(result.status) });
-        return { status: result.status, messageId: result.messageId ?? "" };
-      });
+      return results.map((result) => this.upstreamAnswer(result, identity, now));
     };
     return settle();
+  }
+
+  /**
+   * The SMSC's own answer passes through; when the pool could not reach the SMSC the SP gets the
+   * reason list's retryable upstream_unavailable status, so it retries and nothing is lost.
+   */
+  private upstreamAnswer(result: Awaited<ReturnType<Upstream["submit"]>>, identity: SessionIdentity, now: number): InboundAnswer {
+    if (result.status === 0 && result.messageId) {
+      this.options.onAccepted(result.messageId, identity, now);
+      return { status: 0, messageId: result.messageId };
+    }
+    if (result.failure) {
+      this.options.metrics?.submissions.inc({ verdict: "upstream_error", reason: result.failure });
+      return answer("upstream_unavailable");
+    }
+    this.options.metrics?.submissions.inc({ verdict: "upstream_error", reason: String(result.status) });
+    return { status: result.status, messageId: "" };
   }
 
   private assembler(accountId: string): ConcatenationAssembler<HeldPart> {
@@ -226,10 +240,9 @@ export class SubmissionHandler {
       const frame = encodeSubmitSm(0, { ...body, destAddrTon: destination.ton, destAddrNpi: destination.npi, destinationAddr: destination.address });
       forwards.push(
         this.options.upstream.submit(frame).then((result) => {
-          if (result.status === 0 && result.messageId) {
-            firstMessageId ||= result.messageId;
-            this.options.onAccepted(result.messageId, identity, now);
-          } else unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: result.status });
+          const reply = this.upstreamAnswer(result, identity, now);
+          if (reply.status === 0) firstMessageId ||= reply.messageId!;
+          else unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
         }),
       );
     });

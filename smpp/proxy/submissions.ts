@@ -54,6 +54,9 @@ export function messageFields(body: { esmClass: number; dataCoding: number; shor
   };
 }
 
+/** A phone number: digits, optionally with a leading +. */
+const VALID_DESTINATION = /^\+?\d{3,20}$/;
+
 const answer = (reason: ReasonCode): InboundAnswer => ({ status: commandStatusFor(reason) });
 
 /**
@@ -109,6 +112,10 @@ export class SubmissionHandler {
     if (this.throttled(identity, now)) return { status: CommandStatus.ESME_RTHROTTLED };
     const text = extractMessageText(messageFields(body));
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
+    if (!VALID_DESTINATION.test(destination)) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: [], text: text.ok ? text.text : undefined }, now);
+      return answer("invalid_destination");
+    }
     if (!text.ok) {
       this.options.gatekeeper.journalProtocolRefusal(identity, "undecodable_text", { ...base, text: `(${text.reason})` }, now);
       return answer("undecodable_text");

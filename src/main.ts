@@ -20,6 +20,7 @@ import type { AppDependencies, ServiceContext } from "./context.ts";
 import { openDatabase, type Database } from "./db/client.ts";
 import { createDeliveryStore } from "./deliveries/deliveries.service.ts";
 import { Journal } from "./journal/journal.ts";
+import { enforceRetention } from "./journal/retention.ts";
 import { createPiiProtector } from "./lib/pii.ts";
 import { createMetrics } from "./observability/metrics.ts";
 import { Registry } from "./registry/registry.ts";
@@ -86,6 +87,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger.warn({ bind: index, reason }, "upstream bind down");
   });
 
+  const deliveries = createDeliveryStore(database.db);
+  const maintenance = setInterval(() => {
+    enforceRetention(database.db, deliveries, clock(), config.JOURNAL_RETENTION_DAYS)
+      .then((removed) => logger.debug({ removed }, "retention enforced"))
+      .catch((error) => logger.warn({ err: error }, "retention run failed; will retry"));
+  }, 10 * 60_000);
+  maintenance.unref?.();
+
   const systemContext = (): ServiceContext => ({ db: database.db, actor: { type: "system", id: `smpp-mo@${instanceId}` }, now: clock(), pii });
   proxy = await startProxy({
     host: config.SMPP_HOST,
@@ -95,7 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     journal,
     pii,
     upstream,
-    deliveries: createDeliveryStore(database.db),
+    deliveries,
     recordOptOut: async (record) => {
       await recordOptOut(systemContext(), { ...record, source: "mo" });
     },
@@ -176,6 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     bootstrapToken,
     metrics,
     async stop(timeoutMs = 10_000) {
+      clearInterval(maintenance);
       await proxy!.stop(timeoutMs);
       await upstream.stop(2000);
       await journal.stop();

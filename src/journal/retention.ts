@@ -1,0 +1,34 @@
+import { lt } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { journalBatches, rejections, trafficDaily } from "../db/schema/index.ts";
+import type { DeliveryStore } from "../deliveries/deliveries.service.ts";
+
+const DAY_MS = 86_400_000;
+
+export interface RetentionResult {
+  rejections: number;
+  trafficDays: number;
+  batches: number;
+  routes: number;
+  heldDeliveries: number;
+}
+
+/**
+ * Bounded retention (PIPL minimisation): journal rows and daily counters older than the retention
+ * period, journal batch ids older than a week (replays never reach that far back), receipt routes
+ * past their lifetime and held deliveries past their expiry.
+ */
+export async function enforceRetention(db: Db, deliveries: DeliveryStore, now: Date, retentionDays: number, routeTtlMs = 3 * DAY_MS): Promise<RetentionResult> {
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const removed = await db.delete(rejections).where(lt(rejections.at, cutoff)).returning({ id: rejections.id });
+  const days = await db
+    .delete(trafficDaily)
+    .where(lt(trafficDaily.day, cutoff.toISOString().slice(0, 10)))
+    .returning({ day: trafficDaily.day });
+  const batches = await db
+    .delete(journalBatches)
+    .where(lt(journalBatches.appliedAt, new Date(now.getTime() - 7 * DAY_MS)))
+    .returning({ id: journalBatches.batchId });
+  const purged = await deliveries.purge(now, routeTtlMs);
+  return { rejections: removed.length, trafficDays: days.length, batches: batches.length, routes: purged.routes, heldDeliveries: purged.held };
+}

@@ -54,7 +54,10 @@ describe("do-not-disturb (happy)", () => {
       const removed = await api.request("DELETE", `/api/v1/dnd/${added.id}`, { body: { reason: "用户撤销拒收登记" } });
       expect(removed.status).toBe(200);
       expect(await api.as(api.operatorToken).get(`/api/v1/dnd/check?msisdn=${NUMBER}`)).toEqual({ listed: false });
-      await expect.poll(() => payloads.filter((p) => p === "do_not_disturb").length, { timeout: 5000 }).toBe(2);
+      // The addition names the new row; the removal carries the hash, since no row is left to read.
+      await expect.poll(() => payloads.filter((p) => p.startsWith("do_not_disturb:")).length, { timeout: 5000 }).toBe(2);
+      expect(payloads).toContain(`do_not_disturb:${added.id}`);
+      expect(payloads.find((p) => p.startsWith("do_not_disturb:-"))).toMatch(/^do_not_disturb:-[0-9a-f]{32}$/);
     } finally {
       await unlisten();
     }

@@ -119,7 +119,9 @@ describe("opt-outs (happy)", () => {
       const created = await api.as(api.operatorToken).post("/api/v1/opt-outs", { msisdn: NUMBER, enterpriseId: world.enterpriseA.id });
       await api.as(api.operatorToken).post("/api/v1/opt-outs", { msisdn: NUMBER, enterpriseId: world.enterpriseA.id });
       await api.request("DELETE", `/api/v1/opt-outs/${created.id}`, { body: { reason: "re-consented" } });
-      await expect.poll(() => payloads.filter((p) => p === "opt_outs").length, { timeout: 5000 }).toBe(2);
+      await expect.poll(() => payloads.filter((p) => p.startsWith("opt_outs:")).length, { timeout: 5000 }).toBe(2);
+      expect(payloads).toContain(`opt_outs:${created.id}`);
+      expect(payloads.find((p) => p.startsWith("opt_outs:-"))).toBe(`opt_outs:-${api.deps.pii.hash(NUMBER)}:${world.enterpriseA.id}`);
     } finally {
       await unlisten();
     }

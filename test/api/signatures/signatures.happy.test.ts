@@ -185,7 +185,7 @@ describe("signatures (happy)", () => {
       await api.as(world.tokens.spA).patch(`/api/v1/signatures/${signature.id}`, { scope: ["verification"] });
       await driveTo(api, signature.id, "suspended");
       await perform(api, signature.id, "revoke");
-      await expect.poll(() => payloads.filter((p) => p === "signatures").length, { timeout: 5000 }).toBe(5);
+      await expect.poll(() => payloads.filter((p) => p === `signatures:${signature.id}`).length, { timeout: 5000 }).toBe(5);
     } finally {
       await unlisten();
     }

@@ -43,6 +43,8 @@ export interface SmppServerOptions<Context> {
   host?: string;
   /** 0 picks a free port; read it back from `server.port`. */
   port: number;
+  /** On stop, how long a peer gets to answer our unbind before its socket is closed anyway (default 1 s). */
+  unbindGraceMs?: number;
   tls?: { port: number; key: string | Uint8Array; cert: string | Uint8Array; host?: string };
   maxConnections?: number;
   maxConnectionsPerAddress?: number;
@@ -141,7 +143,11 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
 
   private async drainAndUnbind(session: SmppSession<Context>, deadline: number): Promise<void> {
     while (session.unanswered > 0 && Date.now() < deadline && session.state !== "closed") await sleep(10);
-    await session.unbind();
+    // A peer that never answers unbind (node-smpp does not, unless told to) would otherwise hold
+    // the shutdown for a whole request timeout (10 s): give it a short grace, then close.
+    const grace = Math.max(0, Math.min(deadline - Date.now(), this.options.unbindGraceMs ?? 1000));
+    await Promise.race([session.unbind(), sleep(grace)]);
+    if (session.state !== "closed") session.close("unbind not answered");
   }
 
   private accept(socket: net.Socket): void {

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import type { AppDependencies } from "../context.ts";
 import { migrationsApplied } from "../db/client.ts";
+import { isBadInputError } from "../db/errors.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
@@ -29,6 +30,8 @@ export interface AppOptions {
   mount?: (app: OpenAPIHono<ApiEnv>) => void;
   maxJsonBytes?: number;
   maxUploadBytes?: number;
+  /** Failed authentications allowed per client address and window before 429 (default 20 a minute). */
+  authFailures?: { maxFailures: number; windowMs: number };
 }
 
 /** The routers every deployment has; the OpenAPI document is generated from their schemas. */
@@ -57,7 +60,7 @@ function problem(code: ErrorCode, detail?: string, errors?: { path: string; mess
 
 export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   const app = new OpenAPIHono<ApiEnv>();
-  const limiter = new AuthFailureLimiter();
+  const limiter = new AuthFailureLimiter(options.authFailures?.maxFailures, options.authFailures?.windowMs);
   const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
   const maxUploadBytes = options.maxUploadBytes ?? 256 * 1024 * 1024;
 
@@ -81,6 +84,8 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   });
 
   app.use("/api/v1/*", async (c, next) => {
+    // PostgreSQL text cannot hold NUL: refuse it at the door rather than fail deep in a query.
+    if (/%00/.test(new URL(c.req.url).search)) return problem("BAD_REQUEST", "the query string contains a NUL character");
     const method = c.req.method;
     // DELETE carries a body too (the reason for withdrawing an opt-out or a DND entry).
     if (method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE") {
@@ -121,6 +126,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
       return problem(code, error.message || undefined);
     }
     if (error instanceof SyntaxError) return problem("BAD_REQUEST", "the body is not valid JSON");
+    if (isBadInputError(error)) return problem("BAD_REQUEST", "a value cannot be stored as given (e.g. it contains a NUL character)");
     options.logger?.error({ err: error, path: c.req.path, method: c.req.method }, "unhandled API error");
     return problem("INTERNAL", "an internal error occurred; it has been logged");
   });

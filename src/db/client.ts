@@ -24,8 +24,12 @@ export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.me
 export interface Database {
   kind: "postgres" | "pglite";
   db: Db;
-  /** Subscribe to a NOTIFY channel; returns the unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a NOTIFY channel; returns the unsubscribe function. `onListen` runs each time the
+   * subscription is (re)established: after a lost connection, notifications sent in between are
+   * gone, so a subscriber that mirrors state reloads then.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   /** Cheap round-trip used by /readyz and the registry's health state. */
   ping(timeoutMs?: number): Promise<boolean>;
@@ -57,14 +61,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options);
 }
 
+/**
+ * Reconnect delay in seconds after `retries` failed attempts. postgres.js defaults to 3^n/100 s
+ * capped at 20 s, so after a ten-second outage its LISTEN connection came back only ~20 s after
+ * the server did, and registry changes made meanwhile never reached the proxy. A proxy wants the
+ * change feed back fast; one attempt per second per connection is cheap for the server.
+ */
+export function reconnectBackoff(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1);
+}
+
 function openPostgres(url: string, poolSize: number): Database {
-  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5, idle_timeout: 30 });
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5, idle_timeout: 30, backoff: reconnectBackoff });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: "postgres",
     db,
-    async listen(channel, onPayload) {
-      const subscription = await client.listen(channel, onPayload);
+    async listen(channel, onPayload, onListen) {
+      // postgres.js re-subscribes on its own after a lost connection and calls onListen each time.
+      const subscription = await client.listen(channel, onPayload, onListen);
       return () => subscription.unlisten();
     },
     async notify(channel, payload) {
@@ -101,8 +116,11 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   return {
     kind: "pglite",
     db,
-    async listen(channel, onPayload) {
-      return client.listen(channel, onPayload);
+    async listen(channel, onPayload, onListen) {
+      // In-process: the subscription cannot be lost, so it is established exactly once.
+      const unlisten = await client.listen(channel, onPayload);
+      onListen?.();
+      return unlisten;
     },
     async notify(channel, payload) {
       await client.query("select pg_notify($1, $2)", [channel, payload]);

@@ -57,6 +57,8 @@ export interface JournalOptions {
   /** The batch window: the most a SIGKILL can lose. */
   flushIntervalMs?: number;
   maxBatchRows?: number;
+  /** A batch write that takes longer counts as failed and is spooled (its batch id keeps a late commit harmless). */
+  writeTimeoutMs?: number;
 }
 
 const INSERT_CHUNK = 1000;
@@ -199,7 +201,28 @@ export class Journal {
     }
   }
 
+  /**
+   * One batch, one transaction, bounded in time: a write stuck on a dead connection must not hold
+   * up every later flush. If it commits after we gave up, the replay finds its batch id and skips.
+   */
   private async write(batch: Batch): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeoutMs = this.options.writeTimeoutMs ?? 15_000;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`journal batch write took more than ${timeoutMs} ms`)), timeoutMs);
+    });
+    const writing = this.writeBatch(batch);
+    writing.catch(() => {}); // a write that loses the race may still fail later; nobody waits for it
+    try {
+      await Promise.race([writing, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.written.batches++;
+    this.written.rejections += batch.rejections.length;
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
     const db = this.options.database.db;
     await db.transaction(async (tx) => {
       const rows = batch.rejections.length + batch.traffic.length + batch.routes.length;
@@ -247,7 +270,5 @@ export class Journal {
         await tx.insert(messageRoutes).values(batch.routes.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
       }
     });
-    this.written.batches++;
-    this.written.rejections += batch.rejections.length;
   }
 }

@@ -22,7 +22,14 @@ export interface RegistryHealth {
   lastError?: string;
   reloads: number;
   changesApplied: number;
+  /** Times the change feed subscription was re-established after a lost connection. */
+  resubscriptions: number;
 }
+
+/** Each registry notifies itself here once per health check: a beat that does not come back means the feed is down. */
+export const HEARTBEAT_CHANNEL = "registry_heartbeat";
+/** Beats that may go missing before the feed counts as down (one interval each). */
+const MISSED_BEATS_ALLOWED = 2;
 
 /**
  * Keeps the in-memory registry snapshot current: a full load at start, then the change feed
@@ -42,6 +49,12 @@ export class Registry {
   private lastError: string | undefined;
   private reloads = 0;
   private changesApplied = 0;
+  private subscriptions = 0;
+  private unlistenHeartbeat: (() => Promise<void>) | undefined;
+  private readonly beatNonce = Math.random().toString(36).slice(2, 10);
+  private beatsSent = 0;
+  private beatSeen = 0;
+  private stopped = false;
   private readonly clock: () => number;
   private readonly listeners = new Set<(payload: string) => void>();
 
@@ -54,7 +67,12 @@ export class Registry {
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.options.database.listen(REGISTRY_CHANNEL, (payload) => this.enqueue(payload));
+    this.unlisten = await this.options.database.listen(
+      REGISTRY_CHANNEL,
+      (payload) => this.enqueue(payload),
+      () => this.subscribed(),
+    );
+    this.unlistenHeartbeat = await this.options.database.listen(HEARTBEAT_CHANNEL, (payload) => this.beat(payload));
     await this.reload();
     this.healthTimer = setInterval(() => void this.checkHealth(), this.options.healthIntervalMs ?? 1000);
     this.healthTimer.unref?.();
@@ -65,9 +83,27 @@ export class Registry {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.healthTimer);
     clearInterval(this.fullTimer);
     await this.unlisten?.().catch(() => {});
+    await this.unlistenHeartbeat?.().catch(() => {});
+  }
+
+  /**
+   * The feed subscription is (re)established. The first time is start-up; after that, the
+   * connection was lost and every notification sent meanwhile is gone: reload the whole snapshot.
+   */
+  private subscribed(): void {
+    if (++this.subscriptions === 1 || this.stopped) return;
+    this.beatSeen = this.beatsSent; // the feed is demonstrably back; beats lost in the gap do not count
+    this.options.logger?.info("registry change feed re-subscribed; reloading the snapshot");
+    this.reload().catch((error) => this.markStale(error));
+  }
+
+  private beat(payload: string): void {
+    const [nonce, seq] = payload.split(":");
+    if (nonce === this.beatNonce) this.beatSeen = Math.max(this.beatSeen, Number(seq));
   }
 
   /** Called for every change applied (tests and metrics use it). */
@@ -83,6 +119,7 @@ export class Registry {
       lastError: this.lastError,
       reloads: this.reloads,
       changesApplied: this.changesApplied,
+      resubscriptions: Math.max(0, this.subscriptions - 1),
     };
   }
 
@@ -144,6 +181,13 @@ export class Registry {
     const ok = await this.options.database.ping(900);
     if (!ok) {
       this.markStale(new Error("database unreachable"));
+      return;
+    }
+    // The database answers, but is our LISTEN connection still delivering? Our own beats tell.
+    const feedDown = this.beatsSent - this.beatSeen > MISSED_BEATS_ALLOWED;
+    this.options.database.notify(HEARTBEAT_CHANNEL, `${this.beatNonce}:${++this.beatsSent}`).catch(() => {});
+    if (feedDown) {
+      this.markStale(new Error("change feed not delivering"));
       return;
     }
     if (!this.fresh) {

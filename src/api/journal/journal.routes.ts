@@ -3,7 +3,8 @@ import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
 import { pageQuery, pageSchema } from "../pagination.ts";
 import { rejectionSchema, rejectionsQuery, trafficQuery, trafficRowSchema } from "./journal.schemas.ts";
-import { listRejections, parseRejectionCursor, trafficByDay } from "./journal.service.ts";
+import { toCsv } from "../../lib/csv-export.ts";
+import { exportRejections, listRejections, parseRejectionCursor, REJECTION_CSV_COLUMNS, trafficByDay } from "./journal.service.ts";
 
 const tags = ["Journal"];
 
@@ -15,10 +16,24 @@ export const journalRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { query: pageQuery.extend(rejectionsQuery.shape) },
-      responses: { 200: { description: "Refusals, newest first", content: { "application/json": { schema: pageSchema(rejectionSchema) } } }, ...problemResponses },
+      responses: {
+        200: {
+          description: "Refusals, newest first (format=csv: the same rows as a CSV file)",
+          content: { "application/json": { schema: pageSchema(rejectionSchema) }, "text/csv": { schema: z.string() } },
+        },
+        ...problemResponses,
+      },
     }),
     async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
+      const { limit, cursor, format, ...filter } = c.req.valid("query");
+      if (format === "csv") {
+        const rows = await exportRejections(serviceContext(c), filter, parseRejectionCursor(cursor));
+        return c.body(toCsv(REJECTION_CSV_COLUMNS, rows), 200, {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="rejections.csv"',
+          "x-content-type-options": "nosniff",
+        }) as never;
+      }
       return c.json(await listRejections(serviceContext(c), filter, { limit, after: parseRejectionCursor(cursor) }), 200);
     },
   )

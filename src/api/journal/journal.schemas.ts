@@ -9,6 +9,10 @@ export const rejectionsQuery = z.object({
   enterpriseId: z.uuid().optional(),
   reason: z.string().regex(/^[a-z_]{2,60}$/).optional(),
   monitor: z.enum(["true", "false"]).optional().openapi({ description: "Only monitor-mode (true) or enforced (false) refusals" }),
+  format: z
+    .enum(["json", "csv"])
+    .optional()
+    .openapi({ description: "csv: a spreadsheet export of up to 10,000 rows (from the cursor on), formula-like cells prefixed with '" }),
 });
 
 export const rejectionSchema = z

@@ -53,6 +53,27 @@ export async function listRejections(ctx: ServiceContext, filter: RejectionsFilt
   return { items, nextCursor: rows.length > page.limit && last ? `${last.at.getTime()}:${last.id}` : null };
 }
 
+export const REJECTION_CSV_COLUMNS = [
+  "at", "reason", "monitor", "command", "spId", "accountId", "portId", "sourceAddr",
+  "signatureId", "signatureText", "enterpriseId", "category", "recipientMask", "text",
+] as const satisfies (keyof Awaited<ReturnType<typeof listRejections>>["items"][number])[];
+
+const EXPORT_MAX_ROWS = 10_000;
+
+/** The CSV export: the same filter and SP scope as the list, up to 10,000 rows, newest first. */
+export async function exportRejections(ctx: ServiceContext, filter: RejectionsFilter, after?: { at: Date; id: number }) {
+  const rows: Awaited<ReturnType<typeof listRejections>>["items"] = [];
+  let cursor = after;
+  while (rows.length < EXPORT_MAX_ROWS) {
+    const page = await listRejections(ctx, filter, { limit: Math.min(500, EXPORT_MAX_ROWS - rows.length), after: cursor });
+    rows.push(...page.items);
+    const last = page.items[page.items.length - 1];
+    if (!page.nextCursor || !last) break;
+    cursor = { at: last.at, id: last.id };
+  }
+  return rows;
+}
+
 const groupColumns = {
   sp: trafficDaily.spId,
   port: trafficDaily.portId,

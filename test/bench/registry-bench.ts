@@ -22,7 +22,7 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
     const seedSeconds = (performance.now() - started) / 1000;
     await database.close();
     log(`registry ${scale.name}: seeded in ${seedSeconds.toFixed(1)} s; loading in a child process`);
-    const child = Bun.spawn(["bun", join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale })], {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale })], {
       stdout: "pipe",
       stderr: "inherit",
     });

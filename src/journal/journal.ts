@@ -88,7 +88,7 @@ export class Journal {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 200);
+    this.timer = setInterval(() => this.flushSoon(), this.options.flushIntervalMs ?? 200);
     this.timer.unref?.();
   }
 
@@ -99,7 +99,7 @@ export class Journal {
 
   recordRejection(event: RejectionEvent): void {
     this.pendingRejections.push({ ...event, eventId: `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}` });
-    if (this.pendingRejections.length >= (this.options.maxBatchRows ?? 5000)) void this.flush();
+    if (this.pendingRejections.length >= (this.options.maxBatchRows ?? 5000)) this.flushSoon();
   }
 
   count(key: TrafficKey, outcome: "accepted" | "refused"): void {
@@ -122,11 +122,22 @@ export class Journal {
     return { ...this.written, lastError: this.lastError, ...this.backlog() };
   }
 
+  /**
+   * Writes (or spools) everything recorded before the call. A flush already under way took only
+   * the events recorded before IT started, so a caller arriving meanwhile waits for it and then
+   * flushes again: otherwise stop() during a write would leave the newer events in memory.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.flushOnce().finally(() => {
+    if (this.flushing) return this.flushing.then(() => this.flush());
+    this.flushing = this.flushOnce().finally(() => {
       this.flushing = undefined;
     });
     return this.flushing;
+  }
+
+  /** Timer and batch-size triggers: start a flush unless one is running (it will be followed by the next tick). */
+  private flushSoon(): void {
+    if (!this.flushing) void this.flush();
   }
 
   private takeBatch(): Batch | undefined {

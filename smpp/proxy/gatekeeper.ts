@@ -61,8 +61,22 @@ export interface GatekeeperOptions {
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
-function chinaDay(at: number): string {
-  return new Date(at + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+/** The China calendar day of an instant, "YYYY-MM-DD", formatted once per day rather than per message. */
+class ChinaDay {
+  private from = 0;
+  private to = 0;
+  private day = "";
+
+  of(at: number): string {
+    if (at >= this.from && at < this.to) return this.day;
+    const local = at + SHANGHAI_OFFSET_MS;
+    this.from = Math.floor(local / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+    this.to = this.from + DAY_MS;
+    this.day = new Date(local).toISOString().slice(0, 10);
+    return this.day;
+  }
 }
 
 /**
@@ -75,6 +89,9 @@ export class Gatekeeper {
   readonly counters = new DailyMarketingCounters();
   /** `${recipientHash}|${portId}` → enterprise that last sent marketing or notices from that port. */
   readonly lastSender = new BoundedMap<string, string>(1_000_000, 7 * 86_400_000);
+  private readonly chinaDay = new ChinaDay();
+  /** Labelled counter children, resolved once per (verdict, reason) instead of once per message. */
+  private readonly counterChildren = new Map<string, { inc(): void }>();
 
   constructor(private readonly options: GatekeeperOptions) {}
 
@@ -113,7 +130,16 @@ export class Gatekeeper {
       text: input.text === undefined ? null : this.options.fullText ? input.text : redactText(input.text),
       remoteAddress: session.remoteAddress,
     });
-    this.options.metrics?.submissions.inc({ verdict: "refused", reason });
+    this.countSubmission("refused", reason);
+  }
+
+  private countSubmission(verdict: string, reason: string): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const key = `${verdict}|${reason}`;
+    let child = this.counterChildren.get(key);
+    if (!child) this.counterChildren.set(key, (child = metrics.submissions.labels({ verdict, reason })));
+    child.inc();
   }
 
   private bookkeeping(session: SessionIdentity, input: JudgeInput, recipients: LazyRecipient[], verdict: Verdict, at: number): void {
@@ -139,20 +165,20 @@ export class Gatekeeper {
     };
     for (const monitored of verdict.monitored) {
       journal.recordRejection({ ...base, reason: monitored.reason, monitor: true, ...recipientFields(monitored.recipient ?? 0), text: text ?? redactText(input.text) });
-      this.options.metrics?.submissions.inc({ verdict: "monitored", reason: monitored.reason });
+      this.countSubmission("monitored", monitored.reason);
     }
     const key =
       verdict.port && verdict.signature && verdict.enterpriseId
-        ? { day: chinaDay(at), spId: session.spId, portId: verdict.port.id, signatureId: verdict.signature.id, enterpriseId: verdict.enterpriseId, category: verdict.category ?? "unknown" }
+        ? { day: this.chinaDay.of(at), spId: session.spId, portId: verdict.port.id, signatureId: verdict.signature.id, enterpriseId: verdict.enterpriseId, category: verdict.category ?? "unknown" }
         : undefined;
     verdict.recipients.forEach((recipientVerdict, index) => {
       if (recipientVerdict.outcome === "reject") {
         journal.recordRejection({ ...base, reason: recipientVerdict.reason, monitor: false, ...recipientFields(index), text: text ?? redactText(input.text) });
-        this.options.metrics?.submissions.inc({ verdict: "refused", reason: recipientVerdict.reason });
+        this.countSubmission("refused", recipientVerdict.reason);
         if (key) journal.count(key, "refused");
         return;
       }
-      this.options.metrics?.submissions.inc({ verdict: "accepted", reason: "" });
+      this.countSubmission("accepted", "");
       if (key) journal.count(key, "accepted");
       if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.port) {
         const recipient = recipients[index]!;

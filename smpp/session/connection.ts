@@ -86,6 +86,9 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   handler: InboundHandler | undefined;
 
   private readonly socket: Socket;
+  private outbox: Uint8Array[] = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
   private readonly framer: PduFramer;
   private readonly pending: PendingRequests;
   private readonly options: Required<ConnectionOptions>;
@@ -187,6 +190,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     if (this.state === "closed") return;
     this.closeReason ||= reason;
     this.state = "closed";
+    this.flushOutbox();
     this.socket.end();
     // A peer that never closes its side must not hold the socket: destroy shortly after.
     setTimeout(() => this.socket.destroy(), 1000).unref?.();
@@ -196,6 +200,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   /** Drops the socket at once (tests, fault injection, shutdown deadline). */
   destroy(reason: string): void {
     this.closeReason ||= reason;
+    this.flushOutbox();
     this.socket.destroy();
     this.onClosed();
   }
@@ -209,10 +214,41 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     return promise;
   }
 
+  /**
+   * Frames are queued and written together once per event-loop turn: a chunk of 100 submits, or
+   * 100 upstream responses, becomes one socket write (one syscall) instead of 100. Order is kept;
+   * close() writes what is queued before ending the socket.
+   */
   private write(frame: Uint8Array): void {
     if (this.state === "closed" || this.socket.destroyed) return;
-    this.socket.write(frame);
+    this.outbox.push(frame);
+    this.outboxBytes += frame.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushOutbox);
+    }
   }
+
+  private readonly flushOutbox = (): void => {
+    this.flushScheduled = false;
+    const frames = this.outbox;
+    if (frames.length === 0) return;
+    const bytes = this.outboxBytes;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (this.socket.destroyed) return;
+    if (frames.length === 1) {
+      this.socket.write(frames[0]!);
+      return;
+    }
+    const joined = new Uint8Array(bytes);
+    let offset = 0;
+    for (const frame of frames) {
+      joined.set(frame, offset);
+      offset += frame.length;
+    }
+    this.socket.write(joined);
+  };
 
   // ---- incoming ----
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.ts";
-import { journalBatches, messageRoutes, rejections, trafficDaily } from "../db/schema/index.ts";
+import { journalBatches } from "../db/schema/index.ts";
 
 export interface RejectionEvent {
   at: Date;
@@ -61,7 +61,8 @@ export interface JournalOptions {
   writeTimeoutMs?: number;
 }
 
-const INSERT_CHUNK = 1000;
+/** Rows per statement: bounds one statement's JSON parameter (about 500 bytes a refusal). */
+const INSERT_CHUNK = 5000;
 
 /**
  * Takes verdicts off the hot path. Events are buffered in memory and written in batches, one
@@ -89,7 +90,7 @@ export class Journal {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 200);
+    this.timer = setInterval(() => this.flushSoon(), this.options.flushIntervalMs ?? 200);
     this.timer.unref?.();
   }
 
@@ -100,7 +101,7 @@ export class Journal {
 
   recordRejection(event: RejectionEvent): void {
     this.pendingRejections.push({ ...event, eventId: `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}` });
-    if (this.pendingRejections.length >= (this.options.maxBatchRows ?? 5000)) void this.flush();
+    if (this.pendingRejections.length >= (this.options.maxBatchRows ?? 5000)) this.flushSoon();
   }
 
   count(key: TrafficKey, outcome: "accepted" | "refused"): void {
@@ -123,11 +124,22 @@ export class Journal {
     return { ...this.written, lastError: this.lastError, ...this.backlog() };
   }
 
+  /**
+   * Writes (or spools) everything recorded before the call. A flush already under way took only
+   * the events recorded before IT started, so a caller arriving meanwhile waits for it and then
+   * flushes again: otherwise stop() during a write would leave the newer events in memory.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.flushOnce().finally(() => {
+    if (this.flushing) return this.flushing.then(() => this.flush());
+    this.flushing = this.flushOnce().finally(() => {
       this.flushing = undefined;
     });
     return this.flushing;
+  }
+
+  /** Timer and batch-size triggers: start a flush unless one is running (it will be followed by the next tick). */
+  private flushSoon(): void {
+    if (!this.flushing) void this.flush();
   }
 
   private takeBatch(): Batch | undefined {
@@ -204,6 +216,11 @@ export class Journal {
   /**
    * One batch, one transaction, bounded in time: a write stuck on a dead connection must not hold
    * up every later flush. If it commits after we gave up, the replay finds its batch id and skips.
+   *
+   * One transaction per batch and one statement per table: the rows travel as a single JSON
+   * parameter expanded by jsonb_to_recordset on the server. Building a 1,000-row multi-VALUES
+   * insert cost more CPU in the proxy (17,000 bound parameters per chunk) than the database spent
+   * storing the rows.
    */
   private async write(batch: Batch): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -234,40 +251,60 @@ export class Journal {
       if (inserted.length === 0) return; // already written by an earlier attempt
       for (let i = 0; i < batch.rejections.length; i += INSERT_CHUNK) {
         const chunk = batch.rejections.slice(i, i + INSERT_CHUNK).map((r) => ({
-          eventId: r.eventId,
+          event_id: r.eventId,
           at: r.at,
           reason: r.reason,
           monitor: r.monitor,
           command: r.command,
-          spId: r.spId ?? null,
-          accountId: r.accountId ?? null,
-          portId: r.portId ?? null,
-          sourceAddr: r.sourceAddr ?? null,
-          signatureId: r.signatureId ?? null,
-          signatureText: r.signatureText ?? null,
-          enterpriseId: r.enterpriseId ?? null,
+          sp_id: r.spId ?? null,
+          account_id: r.accountId ?? null,
+          port_id: r.portId ?? null,
+          source_addr: r.sourceAddr ?? null,
+          signature_id: r.signatureId ?? null,
+          signature_text: r.signatureText ?? null,
+          enterprise_id: r.enterpriseId ?? null,
           category: r.category ?? null,
-          recipientHash: r.recipientHash ?? null,
-          recipientMask: r.recipientMask ?? null,
+          recipient_hash: r.recipientHash ?? null,
+          recipient_mask: r.recipientMask ?? null,
           text: r.text ?? null,
-          remoteAddress: r.remoteAddress ?? null,
+          remote_address: r.remoteAddress ?? null,
         }));
-        await tx.insert(rejections).values(chunk).onConflictDoNothing();
+        await tx.execute(sql`
+          insert into rejections (event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
+            signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address)
+          select event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
+            signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(event_id text, at timestamptz, reason text, monitor boolean,
+            command text, sp_id uuid, account_id uuid, port_id uuid, source_addr text, signature_id uuid, signature_text text,
+            enterprise_id uuid, category text, recipient_hash text, recipient_mask text, text text, remote_address text)
+          on conflict do nothing`);
       }
       for (let i = 0; i < batch.traffic.length; i += INSERT_CHUNK) {
-        await tx
-          .insert(trafficDaily)
-          .values(batch.traffic.slice(i, i + INSERT_CHUNK))
-          .onConflictDoUpdate({
-            target: [trafficDaily.day, trafficDaily.spId, trafficDaily.portId, trafficDaily.signatureId, trafficDaily.category],
-            set: {
-              accepted: sql`${trafficDaily.accepted} + excluded.accepted`,
-              refused: sql`${trafficDaily.refused} + excluded.refused`,
-            },
-          });
+        const chunk = batch.traffic.slice(i, i + INSERT_CHUNK).map((t) => ({
+          day: t.day,
+          sp_id: t.spId,
+          port_id: t.portId,
+          signature_id: t.signatureId,
+          enterprise_id: t.enterpriseId,
+          category: t.category,
+          accepted: t.accepted,
+          refused: t.refused,
+        }));
+        await tx.execute(sql`
+          insert into traffic_daily (day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused)
+          select day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as t(day date, sp_id uuid, port_id uuid, signature_id uuid,
+            enterprise_id uuid, category text, accepted bigint, refused bigint)
+          on conflict (day, sp_id, port_id, signature_id, category)
+          do update set accepted = traffic_daily.accepted + excluded.accepted, refused = traffic_daily.refused + excluded.refused`);
       }
       for (let i = 0; i < batch.routes.length; i += INSERT_CHUNK) {
-        await tx.insert(messageRoutes).values(batch.routes.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
+        const chunk = batch.routes.slice(i, i + INSERT_CHUNK).map((r) => ({ id: r.smscMessageId, account_id: r.accountId, sp_id: r.spId, created_at: r.createdAt }));
+        await tx.execute(sql`
+          insert into message_routes (smsc_message_id, account_id, sp_id, created_at)
+          select id, account_id, sp_id, created_at
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id text, account_id uuid, sp_id uuid, created_at timestamptz)
+          on conflict do nothing`);
       }
     });
   }

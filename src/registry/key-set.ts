@@ -142,3 +142,34 @@ export function recipientKey(recipientHashHex: string, salt: number, out: [numbe
   out[1] = lo;
   return out;
 }
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * recipientKey for the hash that starts at `offset` inside a longer string (the loader reads
+ * thousands of hashes concatenated in one string), without slicing it out. Returns false when the
+ * 16 characters there are not all hex digits: the caller then falls back to recipientKey.
+ */
+export function recipientKeyAt(text: string, offset: number, salt: number, out: [number, number]): boolean {
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 8; i++) {
+    const a = hexValue(text.charCodeAt(offset + i));
+    const b = hexValue(text.charCodeAt(offset + 8 + i));
+    if (a < 0 || b < 0) return false;
+    hi = hi * 16 + a;
+    lo = lo * 16 + b;
+  }
+  if (salt !== 0) {
+    hi = (hi ^ fmix32(salt)) >>> 0;
+    lo = (lo ^ fmix32(salt ^ 0x5bd1e995)) >>> 0;
+  }
+  out[0] = hi >>> 0;
+  out[1] = lo >>> 0;
+  return true;
+}

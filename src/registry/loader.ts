@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client.ts";
+import { resultRows } from "../db/transaction.ts";
 import {
   bindAccounts,
   contracts,
@@ -88,8 +89,12 @@ async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: Signatur
 }
 
 /** Builds a complete snapshot. Large tables are read in keyset batches so memory stays flat. */
-export async function loadSnapshot(db: Db, expected: { optOuts?: number } = {}): Promise<RegistrySnapshot> {
-  const snapshot = new RegistrySnapshot({ optOuts: expected.optOuts });
+export async function loadSnapshot(db: Db): Promise<RegistrySnapshot> {
+  // Sized from the tables up front: ten million opt-outs would otherwise rehash the set ten times.
+  const [sizes] = resultRows<{ optOuts: number; doNotDisturb: number }>(
+    await db.execute(sql`select (select count(*) from opt_outs)::int as "optOuts", (select count(*) from do_not_disturb)::int as "doNotDisturb"`),
+  );
+  const snapshot = new RegistrySnapshot({ optOuts: Number(sizes?.optOuts ?? 0), doNotDisturb: Number(sizes?.doNotDisturb ?? 0) });
   snapshot.settings = await loadSettings(db);
   for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders)) {
     snapshot.spStatus.set(sp.id, sp.status);
@@ -117,30 +122,9 @@ export async function loadSnapshot(db: Db, expected: { optOuts?: number } = {}):
   )) {
     for (const c of batch) snapshot.putContract(c.id, c.spId, c.enterpriseId, dayStart(c.validFrom), dayEnd(c.validTo));
   }
-  for await (const batch of keyset((after) => db.select().from(signatures).where(after ? gt(signatures.id, after) : undefined).orderBy(asc(signatures.id)).limit(BATCH))) {
-    await loadSignatures(db, snapshot, batch);
-  }
+  await loadAllSignatures(db, snapshot);
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
-  for await (const batch of keyset((after) =>
-    db
-      .select({ id: optOuts.id, recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId })
-      .from(optOuts)
-      .where(after ? gt(optOuts.id, after) : undefined)
-      .orderBy(asc(optOuts.id))
-      .limit(BATCH),
-  )) {
-    for (const o of batch) snapshot.addOptOut(o.recipientHash, o.enterpriseId);
-  }
-  for await (const batch of keyset((after) =>
-    db
-      .select({ id: doNotDisturb.id, recipientHash: doNotDisturb.recipientHash })
-      .from(doNotDisturb)
-      .where(after ? gt(doNotDisturb.id, after) : undefined)
-      .orderBy(asc(doNotDisturb.id))
-      .limit(BATCH),
-  )) {
-    for (const d of batch) snapshot.addDoNotDisturb(d.recipientHash);
-  }
+  await loadRecipientSets(db, snapshot);
   return snapshot;
 }
 
@@ -243,5 +227,143 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
     }
     default:
       return false;
+  }
+}
+
+const RECIPIENT_PAGE = 100_000;
+const NO_ID = "00000000-0000-0000-0000-000000000000";
+
+interface RecipientPage {
+  n: number;
+  last: string | null;
+  /** The first 16 characters of each recipient hash (all the key uses), concatenated in id order. */
+  hashes: string | null;
+  /** Each row's enterprise id (36 characters), concatenated in the same order (opt-outs only). */
+  enterprises?: string | null;
+  /** False when a page holds a hash shorter than 16 characters: that page is read row by row. */
+  regular: boolean | null;
+}
+
+/**
+ * Opt-outs and do-not-disturb: ten million rows, so no row objects. Each page of 100,000 rows comes
+ * back as one row of concatenated strings (string_agg on the server), parsed in place into the
+ * compact key sets. Keyset pagination by id keeps each query on the primary key.
+ */
+async function loadRecipientSets(db: Db, snapshot: RegistrySnapshot): Promise<void> {
+  // Both aggregates read the page's rows in the same order, so the i-th hash and the i-th
+  // enterprise id belong to one row (no ORDER BY needed inside the aggregates).
+  const optOutPage = async (after: string) =>
+    resultRows<RecipientPage>(
+      await db.execute(sql`
+        select count(*)::int as n, max(id::text) as last, bool_and(length(recipient_hash) >= 16) as regular,
+          string_agg(left(recipient_hash, 16), '') as hashes, string_agg(enterprise_id::text, '') as enterprises
+        from (select id, recipient_hash, enterprise_id from opt_outs where id > ${after}::uuid order by id limit ${RECIPIENT_PAGE}) page`),
+    )[0];
+  await pagesPipelined(optOutPage, async (page, after) => {
+    if (page.regular) return snapshot.addOptOutsPacked(page.hashes!, 16, page.enterprises!, 36, page.n);
+    const rows = await db
+      .select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId })
+      .from(optOuts)
+      .where(and(gt(optOuts.id, after), sql`${optOuts.id} <= ${page.last}::uuid`));
+    for (const o of rows) snapshot.addOptOut(o.recipientHash, o.enterpriseId);
+  });
+  const dndPage = async (after: string) =>
+    resultRows<RecipientPage>(
+      await db.execute(sql`
+        select count(*)::int as n, max(id::text) as last, bool_and(length(recipient_hash) >= 16) as regular,
+          string_agg(left(recipient_hash, 16), '') as hashes
+        from (select id, recipient_hash from do_not_disturb where id > ${after}::uuid order by id limit ${RECIPIENT_PAGE}) page`),
+    )[0];
+  await pagesPipelined(dndPage, async (page, after) => {
+    if (page.regular) return snapshot.addDoNotDisturbPacked(page.hashes!, 16, page.n);
+    const rows = await db
+      .select({ recipientHash: doNotDisturb.recipientHash })
+      .from(doNotDisturb)
+      .where(and(gt(doNotDisturb.id, after), sql`${doNotDisturb.id} <= ${page.last}::uuid`));
+    for (const d of rows) snapshot.addDoNotDisturb(d.recipientHash);
+  });
+}
+
+/** Keyset pages where the next page is requested before this one is parsed: the database and the loader work at the same time. */
+async function pagesPipelined(fetch: (after: string) => Promise<RecipientPage | undefined>, apply: (page: RecipientPage, after: string) => Promise<void> | void): Promise<void> {
+  let after = NO_ID;
+  let next: Promise<RecipientPage | undefined> | undefined = fetch(after);
+  while (next) {
+    const page: RecipientPage | undefined = await next;
+    if (!page || page.n === 0 || !page.last) return;
+    next = page.n < RECIPIENT_PAGE ? undefined : fetch(page.last);
+    await apply(page, after);
+    after = page.last;
+  }
+}
+
+interface SignaturePageRow {
+  id: string;
+  text: string;
+  enterpriseId: string;
+  spId: string;
+  status: SignatureEntry["status"];
+  scope: string;
+  expiresAt: number | null;
+  /** "portId:extension" pairs joined with ",", or null when unbound. */
+  bindings: string | null;
+}
+
+/**
+ * All signatures for a full load (a million at national scale): only the columns the hot path
+ * reads, bindings aggregated on the server (no second query with 50,000 ids per page), and the
+ * values every signature repeats — scope sets, enterprise, SP and port ids — shared rather than
+ * allocated a million times. The result is the same SignatureEntry that signatureEntry() builds.
+ */
+async function loadAllSignatures(db: Db, snapshot: RegistrySnapshot): Promise<void> {
+  const scopes = new Map<string, ReadonlySet<Category>>();
+  const bindingLists = new Map<string, SignatureEntry["bindings"]>();
+  const ids = new Map<string, string>();
+  const intern = (value: string) => {
+    const known = ids.get(value);
+    if (known !== undefined) return known;
+    ids.set(value, value);
+    return value;
+  };
+  for (let after = NO_ID; ; ) {
+    const rows = resultRows<SignaturePageRow>(
+      await db.execute(sql`
+        select s.id, s.text, s.enterprise_id::text as "enterpriseId", s.sp_id::text as "spId", s.status, array_to_string(s.scope, ',') as scope,
+          floor(extract(epoch from s.expires_at) * 1000)::float8 as "expiresAt",
+          (select string_agg(b.port_id::text || ':' || b.extension, ',') from signature_ports b where b.signature_id = s.id) as bindings
+        from signatures s where s.id > ${after}::uuid order by s.id limit ${BATCH}`),
+    );
+    for (const row of rows) {
+      let scope = scopes.get(row.scope);
+      if (!scope) scopes.set(row.scope, (scope = new Set((row.scope === "" ? [] : row.scope.split(",")) as Category[])));
+      // Signatures bound to the same port(s) share one (read-only) bindings list.
+      const bindingsKey = row.bindings ?? "";
+      let bindings = bindingLists.get(bindingsKey);
+      if (!bindings) {
+        const list: SignatureEntry["bindings"][number][] = [];
+        if (row.bindings) {
+          for (const pair of row.bindings.split(",")) {
+            const colon = pair.indexOf(":");
+            list.push({ portId: intern(pair.slice(0, colon)), extension: pair.slice(colon + 1) });
+          }
+        }
+        bindingLists.set(bindingsKey, (bindings = list));
+      }
+      const enterpriseId = intern(row.enterpriseId);
+      const enterpriseActive = snapshot.enterpriseStatus.get(enterpriseId) !== "suspended";
+      snapshot.putSignature({
+        id: row.id,
+        text: row.text,
+        enterpriseId,
+        spId: intern(row.spId),
+        // A suspended enterprise suspends all of its signatures.
+        status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status,
+        scope,
+        expiresAt: row.expiresAt === null ? null : Number(row.expiresAt),
+        bindings,
+      });
+    }
+    if (rows.length < BATCH) break;
+    after = rows[rows.length - 1]!.id;
   }
 }

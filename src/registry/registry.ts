@@ -126,7 +126,7 @@ export class Registry {
   /** Full reload; concurrent callers share one. */
   reload(): Promise<void> {
     this.reloading ??= (async () => {
-      const snapshot = await loadSnapshot(this.options.database.db, { optOuts: this.current?.optOuts.size });
+      const snapshot = await loadSnapshot(this.options.database.db);
       this.current = snapshot;
       this.reloads++;
       this.fresh = true;

@@ -7,7 +7,7 @@ import type {
   RegistryView,
   SignatureEntry,
 } from "../policy/types.ts";
-import { Key64Set, recipientKey } from "./key-set.ts";
+import { Key64Set, recipientKey, recipientKeyAt } from "./key-set.ts";
 
 export interface AccountEntry {
   id: string;
@@ -63,6 +63,7 @@ export class RegistrySnapshot implements RegistryView {
   private maxPortLength = 0;
   private readonly key: [number, number] = [0, 0];
 
+  /** Presize the opt-out and do-not-disturb sets (a count(*) before a full load avoids rehashing). */
   constructor(expected: { optOuts?: number; doNotDisturb?: number } = {}) {
     this.optOuts = new Key64Set(expected.optOuts ?? 1024);
     this.doNotDisturb = new Key64Set(expected.doNotDisturb ?? 1024);
@@ -202,6 +203,34 @@ export class RegistrySnapshot implements RegistryView {
   addOptOut(recipientHash: string, enterpriseId: string): void {
     const [hi, lo] = recipientKey(recipientHash, this.indexOf(enterpriseId), this.key);
     this.optOuts.add(hi, lo);
+  }
+
+  /**
+   * Bulk load: `count` recipient hashes of `hashLength` characters concatenated in `hashes`, and as
+   * many enterprise ids of `idLength` characters in `enterpriseIds` (the loader's page format).
+   */
+  addOptOutsPacked(hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
+    const key = this.key;
+    let lastEnterprise = "";
+    let index = 0;
+    for (let i = 0; i < count; i++) {
+      const enterpriseId = enterpriseIds.slice(i * idLength, (i + 1) * idLength);
+      if (enterpriseId !== lastEnterprise) {
+        index = this.indexOf(enterpriseId);
+        lastEnterprise = enterpriseId;
+      }
+      if (!recipientKeyAt(hashes, i * hashLength, index, key)) recipientKey(hashes.slice(i * hashLength, (i + 1) * hashLength), index, key);
+      this.optOuts.add(key[0], key[1]);
+    }
+  }
+
+  /** Bulk load of do-not-disturb hashes, concatenated as in addOptOutsPacked. */
+  addDoNotDisturbPacked(hashes: string, hashLength: number, count: number): void {
+    const key = this.key;
+    for (let i = 0; i < count; i++) {
+      if (!recipientKeyAt(hashes, i * hashLength, 0, key)) recipientKey(hashes.slice(i * hashLength, (i + 1) * hashLength), 0, key);
+      this.doNotDisturb.add(key[0], key[1]);
+    }
   }
 
   removeOptOut(recipientHash: string, enterpriseId: string): void {

@@ -86,4 +86,11 @@ describe("journal", () => {
     await second.flush();
     expect(await countRejections(database.db)).toBe(10);
   });
+  it("stop() writes the events recorded while a batch was being written", async () => {
+    const journal = new Journal({ database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t4", maxBatchRows: 1000 });
+    for (let i = 0; i < 1000; i++) journal.recordRejection(rejection(i)); // the 1,000th starts a write
+    for (let i = 1000; i < 1500; i++) journal.recordRejection(rejection(i)); // recorded during that write
+    await journal.stop();
+    expect(await countRejections(database.db)).toBe(1500);
+  });
 });

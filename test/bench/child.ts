@@ -1,0 +1,77 @@
+/** A child process that speaks one JSON line per answer on stdout and takes commands on stdin. */
+import type { Subprocess } from "bun";
+
+export class LineChild {
+  private readonly lines: string[] = [];
+  private readonly waiters: ((line: string) => void)[] = [];
+  private exitCode: number | undefined;
+
+  private constructor(private readonly process: Subprocess<"pipe", "pipe", "inherit">) {
+    void this.read();
+    void process.exited.then((code) => {
+      this.exitCode = code;
+      for (const waiter of this.waiters.splice(0)) waiter(JSON.stringify({ exited: code }));
+    });
+  }
+
+  /** `runtimeArgs` go to bun itself, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile the child. */
+  static spawn(script: string, args: string[] = [], runtimeArgs: string[] = []): LineChild {
+    return new LineChild(Bun.spawn([process.execPath, ...runtimeArgs, script, ...args], { stdin: "pipe", stdout: "pipe", stderr: "inherit" }));
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  private async read(): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of this.process.stdout) {
+      buffered += decoder.decode(chunk);
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line.startsWith("{")) continue;
+        const waiter = this.waiters.shift();
+        if (waiter) waiter(line);
+        else this.lines.push(line);
+      }
+    }
+  }
+
+  /** The next JSON line. */
+  next<T>(timeoutMs = 120_000): Promise<T> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(JSON.parse(line) as T);
+    if (this.exitCode !== undefined) return Promise.reject(new Error(`child exited with ${this.exitCode}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("child did not answer in time")), timeoutMs);
+      this.waiters.push((l) => {
+        clearTimeout(timer);
+        const parsed = JSON.parse(l) as T & { exited?: number };
+        if (parsed.exited !== undefined) reject(new Error(`child exited with ${parsed.exited}`));
+        else resolve(parsed);
+      });
+    });
+  }
+
+  async ask<T>(command: string, timeoutMs?: number): Promise<T> {
+    this.process.stdin.write(`${command}\n`);
+    this.process.stdin.flush();
+    return this.next<T>(timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      this.process.stdin.write("stop\n");
+      this.process.stdin.flush();
+      this.process.stdin.end();
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => this.process.kill(), 15_000);
+    await this.process.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The whole product (startGateway: API, registry, journal, upstream pool, SMPP proxy) in its own
+ * process, in front of the simulator process, so its CPU time and RSS are its own. Prints
+ * {"smppPort":…,"httpUrl":…} once up; answers "stats" on stdin with one JSON line; "stop" drains
+ * the gateway (the journal is flushed) and exits.
+ *
+ * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number }
+ */
+import pino from "pino";
+import { parseConfig } from "../../src/config.ts";
+import { startGateway } from "../../src/main.ts";
+import { BENCH_PII_KEY } from "./registry-seed.ts";
+
+const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir: string; simulatorPort: number; adminToken: string; upstreamBinds: number; upstreamWindow: number };
+const config = parseConfig({
+  ...(input.url && { DATABASE_URL: input.url }),
+  DATA_DIR: input.dataDir,
+  HTTP_PORT: "0",
+  SMPP_PORT: "0",
+  SMPP_HOST: "127.0.0.1",
+  UPSTREAM_SMSC_URL: `smpp://gatekeeper:secret@127.0.0.1:${input.simulatorPort}`,
+  UPSTREAM_BINDS: String(input.upstreamBinds),
+  UPSTREAM_WINDOW: String(input.upstreamWindow),
+  LOG_LEVEL: "silent",
+  PII_KEY: BENCH_PII_KEY,
+  ADMIN_TOKEN: input.adminToken,
+  INSTANCE_ID: `bench-${process.pid}`,
+});
+const gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
+await gateway.upstream.waitForBinds(input.upstreamBinds, 10_000);
+console.log(JSON.stringify({ smppPort: gateway.smppPort, httpUrl: gateway.httpUrl }));
+
+let buffered = "";
+for await (const chunk of Bun.stdin.stream()) {
+  buffered += new TextDecoder().decode(chunk);
+  let newline: number;
+  while ((newline = buffered.indexOf("\n")) >= 0) {
+    const command = buffered.slice(0, newline).trim();
+    buffered = buffered.slice(newline + 1);
+    if (command === "stats") {
+      const cpu = process.cpuUsage();
+      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, rss: process.memoryUsage().rss, journal: gateway.journal.stats(), upstream: gateway.upstream.state(), registry: gateway.registry.health() }));
+    } else if (command === "flush") {
+      await gateway.journal.flush();
+      console.log(JSON.stringify({ flushed: true, journal: gateway.journal.stats() }));
+    } else if (command === "stop") {
+      await gateway.stop(5000);
+      console.log(JSON.stringify({ stopped: true }));
+      process.exit(0);
+    }
+  }
+}
+await gateway.stop(5000);
+process.exit(0);

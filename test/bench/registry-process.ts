@@ -1,0 +1,146 @@
+/**
+ * The registry benchmark's own process (so its RSS is the registry's): loads the snapshot the way
+ * a proxy does (Registry.start: full load, then LISTEN), measures decide() on a fixed mix, then
+ * suspends a signature through the signatures service on another connection and times how long
+ * until a decision honours it via the real NOTIFY feed. Prints one JSON line.
+ *
+ * argv[2]: JSON { url?: string, dataDir?: string, scale: Scale, decideRounds?: number }
+ */
+import { openDatabase } from "../../src/db/client.ts";
+import { suspendSignature } from "../../src/api/signatures/signatures.service.ts";
+import { createPiiProtector } from "../../src/lib/pii.ts";
+import { decide, type Submission } from "../../src/policy/index.ts";
+import { Registry } from "../../src/registry/registry.ts";
+import { join } from "node:path";
+import { messageMix, mixSchedule, optedOutMsisdn, randomMsisdn, benchSpId, benchAccountId } from "./mix.ts";
+import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, type Scale } from "./registry-seed.ts";
+
+const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir?: string; scale: Scale; decideRounds?: number };
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const database = await openDatabase(input.url ? { url: input.url, poolSize: 4 } : { dataDir: input.dataDir });
+Bun.gc(true);
+const rssBefore = process.memoryUsage().rss;
+let peakRss = rssBefore;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+const registry = new Registry({ database, healthIntervalMs: 1000 });
+const loadStarted = performance.now();
+await registry.start();
+const loadSeconds = (performance.now() - loadStarted) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+Bun.gc(true);
+const rssAfter = process.memoryUsage().rss;
+const heap = process.memoryUsage();
+const snapshot = registry.snapshot;
+const stats = snapshot.stats();
+
+// ---- decide() on a fixed mix ----
+const pii = createPiiProtector(BENCH_PII_KEY);
+const mix = messageMix(input.scale);
+const schedule = mixSchedule(mix, 1000);
+const at = Date.parse("2026-06-15T04:00:00Z"); // noon in Shanghai
+const counters = { marketingSentToday: () => 0 };
+const recipientsPool = 4096;
+const submissions: Submission[] = Array.from(schedule, (index, i) => {
+  const entry = mix[index]!;
+  const msisdn = entry.recipient === "opted_out" ? optedOutMsisdn(i) : randomMsisdn(i % recipientsPool);
+  return {
+    command: "submit_sm",
+    spId: benchSpId(),
+    accountId: benchAccountId(),
+    sourceAddr: entry.sourceAddr,
+    recipients: [{ hash: pii.hash(msisdn) }],
+    text: entry.text,
+    declaredCategory: entry.serviceType === "VER" ? "verification" : entry.serviceType === "NTF" ? "notification" : "marketing",
+    at,
+  } satisfies Submission;
+});
+// Correctness first: every entry gets the verdict the mix says.
+const wrong: string[] = [];
+schedule.forEach((index, i) => {
+  const verdict = decide(submissions[i]!, snapshot, counters);
+  const got = verdict.outcome === "accept" ? "accept" : verdict.reason;
+  if (got !== mix[index]!.expect && !wrong.includes(mix[index]!.name)) wrong.push(`${mix[index]!.name}: ${got}`);
+});
+const rounds = input.decideRounds ?? 7;
+const perRound = 200_000;
+const decideUs: number[] = [];
+let sink = 0;
+for (let r = 0; r < rounds; r++) {
+  const started = performance.now();
+  for (let i = 0; i < perRound; i++) if (decide(submissions[i % 1000]!, snapshot, counters).outcome === "accept") sink++;
+  decideUs.push(((performance.now() - started) * 1000) / perRound);
+}
+// Raw lookups of the big structures, on keys that exist at every scale.
+const lookups = 1_000_000;
+const texts = Array.from({ length: 1000 }, (_, i) => signatureText(i % input.scale.enterprises, i % 5));
+const hashes = Array.from({ length: 1000 }, (_, i) => pii.hash(randomMsisdn(i)));
+const enterpriseIds = Array.from({ length: 1000 }, (_, i) => benchId(KIND.enterprise, i % input.scale.enterprises));
+let lookupStarted = performance.now();
+for (let i = 0; i < lookups; i++) if (snapshot.signatureByText(texts[i % 1000]!)) sink++;
+const signatureLookupNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
+lookupStarted = performance.now();
+for (let i = 0; i < lookups; i++) if (snapshot.isOptedOut(hashes[i % 1000]!, enterpriseIds[(i * 7) % 1000]!)) sink++;
+const optOutLookupNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
+lookupStarted = performance.now();
+for (let i = 0; i < lookups; i++) if (snapshot.matchPort(portNumber(i % input.scale.ports))) sink++;
+const portMatchNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
+
+// ---- a registry change, through the service and the NOTIFY feed, to the first decision that honours it ----
+const writer = input.url ? await openDatabase({ url: input.url, poolSize: 2 }) : database;
+const changeMs: number[] = [];
+for (let trial = 0; trial < 3; trial++) {
+  const enterprise = 1 + trial; // 企业1签4 … verification-only signatures of enterprises 1, 2, 3
+  const id = benchId(KIND.signature, enterprise * 5 + 4);
+  const probe: Submission = {
+    ...submissions[0]!,
+    spId: benchId(KIND.sp, enterprise % input.scale.serviceProviders),
+    sourceAddr: portNumber(enterprise % input.scale.ports),
+    text: `【${signatureText(enterprise, 4)}】您的验证码是482913。`,
+    declaredCategory: "verification",
+  };
+  const before = decide(probe, snapshot, counters);
+  if (before.outcome !== "accept") throw new Error(`probe for ${id} refused before the change: ${before.reason}`);
+  const started = performance.now();
+  const change = suspendSignature({ db: writer.db, actor: { type: "operator", id: "bench" }, now: new Date(), pii }, id, "bench: change latency");
+  let honouredAt = 0;
+  while (honouredAt === 0) {
+    const verdict = decide(probe, registry.snapshot, counters);
+    if (verdict.outcome === "reject" && verdict.reason === "signature_suspended") honouredAt = performance.now();
+    else await new Promise((resolve) => setImmediate(resolve));
+    if (performance.now() - started > 30_000) throw new Error("change not honoured within 30 s");
+  }
+  await change;
+  changeMs.push(honouredAt - started);
+}
+if (writer !== database) await writer.close();
+await registry.stop();
+await database.close();
+
+console.log(
+  JSON.stringify({
+    scale: input.scale.name,
+    counts: stats,
+    load_s: Math.round(loadSeconds * 100) / 100,
+    rss_before_mb: mb(rssBefore),
+    rss_after_load_mb: mb(rssAfter),
+    peak_rss_mb: mb(peakRss),
+    heap_used_mb: mb(heap.heapUsed),
+    opt_out_set_mb: mb(snapshot.optOuts.bytes),
+    opt_out_set_bytes_per_entry: Math.round((snapshot.optOuts.bytes / Math.max(1, snapshot.optOuts.size)) * 10) / 10,
+    decide_us: Math.round(median(decideUs) * 1000) / 1000,
+    decide_us_rounds: decideUs.map((v) => Math.round(v * 1000) / 1000),
+    signature_lookup_ns: Math.round(signatureLookupNs),
+    opt_out_lookup_ns: Math.round(optOutLookupNs),
+    port_match_ns: Math.round(portMatchNs),
+    change_ms: changeMs.map((v) => Math.round(v * 10) / 10),
+    change_ms_median: Math.round(median(changeMs) * 10) / 10,
+    mix_mismatches: wrong,
+    sink: sink > 0,
+  }),
+);
+process.exit(0);
+void join;

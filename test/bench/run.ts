@@ -1,0 +1,90 @@
+/**
+ * `npm run bench` — the gateway's benchmarks in one run on one machine:
+ *   1. SMPP: the same load generator straight to the SMSC simulator and through the proxy;
+ *   2. registry: snapshot load time, RSS, decide() cost and change latency at two sizes;
+ *   3. journal: refusals per second written to the database with none lost.
+ * Flags: --quick (under a minute), --full (national-scale registry: 100k ports, 1M signatures,
+ * 10M opt-outs; takes minutes, needs BENCH_DATABASE_URL), --registry / --smpp / --journal (only
+ * those parts). BENCH_DATABASE_URL=postgres://… uses PostgreSQL (a fresh bench_* database per
+ * part, dropped afterwards); otherwise PGlite.
+ * Writes test/bench/results/<timestamp>.json and prints a one-line JSON summary last.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { runJournalBench } from "./journal-bench.ts";
+import { runRegistryBench } from "./registry-bench.ts";
+import { SCALES } from "./registry-seed.ts";
+import { runSmppBench } from "./smpp-bench.ts";
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has("--quick");
+const full = args.has("--full");
+const only = ["--smpp", "--registry", "--journal"].filter((flag) => args.has(flag));
+const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
+const log = (line: string) => console.error(`[bench] ${line}`);
+const usePostgres = Boolean(process.env.BENCH_DATABASE_URL);
+
+if (full && !usePostgres) {
+  console.error("--full needs PostgreSQL: set BENCH_DATABASE_URL=postgres://user@host:5432/db (bench databases are created next to it)");
+  process.exit(2);
+}
+
+const result: Record<string, unknown> = {
+  started_at: new Date().toISOString(),
+  mode: quick ? "quick" : full ? "full" : "default",
+  machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, bun: Bun.version, platform: process.platform, load_average_at_start: (await import("node:os")).loadavg() },
+  database: usePostgres ? "postgres" : "pglite",
+};
+
+if (wants("smpp")) {
+  result.smpp = await runSmppBench(
+    quick
+      ? { reps: 2, seconds: 4, warmupSeconds: 2, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, log }
+      : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, log },
+  );
+}
+if (wants("journal")) {
+  result.journal = await runJournalBench({ refusals: quick ? 50_000 : 200_000, reps: quick ? 1 : 3, log });
+}
+if (wants("registry")) {
+  // Small and a larger size; --full makes the larger one national scale. PGlite stays small-ish.
+  const sizes = quick ? [SCALES.small!] : full ? [SCALES.small!, SCALES.full!] : usePostgres ? [SCALES.small!, SCALES.medium!] : [SCALES.small!];
+  const registry = [];
+  for (const scale of sizes) registry.push(await runRegistryBench(scale, log));
+  result.registry = registry;
+}
+
+const smpp = result.smpp as Record<string, number> | undefined;
+const journal = result.journal as Record<string, number> | undefined;
+const registry = result.registry as Record<string, number>[] | undefined;
+const small = registry?.[0];
+const large = registry && registry.length > 1 ? registry[registry.length - 1] : undefined;
+const summary = {
+  direct_msgs_per_s: smpp?.direct_msgs_per_s,
+  proxy_msgs_per_s: smpp?.proxy_msgs_per_s,
+  ratio: smpp?.ratio,
+  proxy_cpu_us_per_msg: smpp?.proxy_cpu_us_per_msg,
+  added_p50_ms: smpp?.added_p50_ms,
+  added_p99_ms: smpp?.added_p99_ms,
+  proxy_rss_mb: smpp?.proxy_rss_mb,
+  change_via_http_ms: smpp?.change_via_http_ms_median,
+  journal_refusals_per_s: journal?.journal_refusals_per_s,
+  registry_small_decide_us: small?.decide_us,
+  registry_large_scale: large?.scale,
+  registry_large_load_s: large?.load_s,
+  registry_large_peak_rss_mb: large?.peak_rss_mb,
+  registry_large_decide_us: large?.decide_us,
+  registry_large_change_ms: large?.change_ms_median,
+  mode: result.mode,
+  database: result.database,
+  bun: Bun.version,
+};
+result.summary = summary;
+const dir = join(import.meta.dir, "results");
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${result.mode}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+log(`written ${file}`);
+console.log(JSON.stringify(summary));
+process.exit(0);

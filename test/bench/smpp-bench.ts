@@ -1,0 +1,191 @@
+/**
+ * Direct versus through the proxy, in one run, with one load generator: the simulator and the
+ * gateway each run in their own process; this process only generates load and measures.
+ */
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { resultRows } from "../../src/db/transaction.ts";
+import { commandStatusFor } from "../../src/policy/reasons.ts";
+import { LineChild } from "./child.ts";
+import { createBenchDatabase } from "./databases.ts";
+import { LoadGenerator, percentile } from "./load.ts";
+import { messageMix } from "./mix.ts";
+import { benchId, BENCH_PASSWORD, KIND, portNumber, SCALES, seedRegistry, signatureText } from "./registry-seed.ts";
+import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
+
+export interface SmppBenchOptions {
+  reps: number;
+  seconds: number;
+  warmupSeconds: number;
+  pacedRate: number;
+  pacedSeconds: number;
+  binds: number;
+  window: number;
+  log: (line: string) => void;
+}
+
+interface ProxyStats {
+  cpuUs: number;
+  rss: number;
+  journal: { batches: number; rejections: number; spooledBatches: number; inMemory: number };
+}
+interface SimulatorStatsLine {
+  cpuUs: number;
+  rss: number;
+  stats: { accepted: number };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
+
+function ucs2(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    bytes[i * 2] = text.charCodeAt(i) >> 8;
+    bytes[i * 2 + 1] = text.charCodeAt(i) & 0xff;
+  }
+  return bytes;
+}
+
+export async function runSmppBench(options: SmppBenchOptions) {
+  const { log } = options;
+  const scale = SCALES.small!;
+  const mix = messageMix(scale);
+  const bench = await createBenchDatabase("smpp");
+  const seeding = await bench.open();
+  await seeding.migrate();
+  await seedRegistry(seeding, scale);
+  await seeding.close();
+  log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
+
+  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
+  const { port: simulatorPort } = await simulator.next<{ port: number }>();
+  const upstreamBinds = options.binds;
+  const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
+    JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window }),
+  ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
+  const { smppPort, httpUrl } = await proxy.next<{ smppPort: number; httpUrl: string }>();
+  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pid ${proxy.pid})`);
+
+  const connect = (port: number, systemId: string, password: string) =>
+    LoadGenerator.connect({ port, systemId, password, binds: options.binds, window: options.window, mix });
+  const direct = await connect(simulatorPort, "direct", "x");
+  const viaProxy = await connect(smppPort, "sp1", BENCH_PASSWORD);
+
+  const proxyStats = () => proxy.ask<ProxyStats>("stats");
+  const simulatorStats = () => simulator.ask<SimulatorStatsLine>("stats");
+
+  log("smpp: warm-up");
+  await direct.saturate(options.warmupSeconds);
+  await viaProxy.saturate(options.warmupSeconds);
+
+  const runs = { direct: [] as number[], proxy: [] as number[], proxyCpuUs: [] as number[], proxySimulatorCpuUs: [] as number[], directSimulatorCpuUs: [] as number[] };
+  const statuses: Record<string, number> = {};
+  let proxyAnswered = 0;
+  for (let rep = 0; rep < options.reps; rep++) {
+    let sim0 = await simulatorStats();
+    const d = await direct.saturate(options.seconds);
+    let sim1 = await simulatorStats();
+    runs.direct.push(d.perSecond);
+    runs.directSimulatorCpuUs.push((sim1.cpuUs - sim0.cpuUs) / d.answered);
+
+    const p0 = await proxyStats();
+    sim0 = await simulatorStats();
+    const p = await viaProxy.saturate(options.seconds);
+    const p1 = await proxyStats();
+    sim1 = await simulatorStats();
+    runs.proxy.push(p.perSecond);
+    runs.proxyCpuUs.push((p1.cpuUs - p0.cpuUs) / p.answered);
+    runs.proxySimulatorCpuUs.push((sim1.cpuUs - sim0.cpuUs) / Math.max(1, sim1.stats.accepted - sim0.stats.accepted));
+    proxyAnswered += p.answered;
+    for (const [status, count] of Object.entries(p.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy)`);
+  }
+
+  // Latency at a fixed offered rate: proxy path minus direct path.
+  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0 };
+  for (let rep = 0; rep < options.reps; rep++) {
+    const d = await direct.paced(options.pacedRate, options.pacedSeconds);
+    const p0 = await proxyStats();
+    const p = await viaProxy.paced(options.pacedRate, options.pacedSeconds);
+    const p1 = await proxyStats();
+    paced.directP50.push(percentile(d.latenciesMs, 50));
+    paced.directP99.push(percentile(d.latenciesMs, 99));
+    paced.proxyP50.push(percentile(p.latenciesMs, 50));
+    paced.proxyP99.push(percentile(p.latenciesMs, 99));
+    paced.proxyCpuUs.push((p1.cpuUs - p0.cpuUs) / p.answered);
+    paced.late += d.late + p.late;
+    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms`);
+  }
+
+  // A registry change through the HTTP API, to the first SMPP submission the proxy refuses for it.
+  const signatureId = benchId(KIND.signature, 1 * 5 + 4);
+  const probeFrame = () =>
+    encodeSubmitSm(0, { serviceType: "VER", sourceAddr: portNumber(1), destinationAddr: "13812345678", dataCoding: 8, shortMessage: ucs2(`【${signatureText(1, 4)}】您的验证码是482913。`) });
+  const suspended = commandStatusFor("signature_suspended");
+  const post = (path: string) =>
+    fetch(`${httpUrl}/api/v1${path}`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ reason: "bench: change latency" }) });
+  const changeMs: number[] = [];
+  for (let trial = 0; trial < 3; trial++) {
+    const started = performance.now();
+    const response = post(`/signatures/${signatureId}/suspend`);
+    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 10_000);
+    const answer = await response;
+    if (!answer.ok) throw new Error(`suspend failed: ${answer.status} ${await answer.text()}`);
+    changeMs.push(honouredAt - started);
+    const back = await post(`/signatures/${signatureId}/approve`);
+    if (!back.ok) throw new Error(`approve failed: ${back.status}`);
+    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 10_000);
+  }
+  log(`smpp: registry change via HTTP honoured after ${changeMs.map((v) => round(v, 1)).join(", ")} ms`);
+
+  const final = await proxyStats();
+  const refusedAnswers = viaProxy.refused;
+  await direct.close();
+  await viaProxy.close();
+  const beforeStop = await proxy.ask<{ flushed: boolean; journal: ProxyStats["journal"] }>("flush");
+  await proxy.stop();
+  await simulator.stop();
+
+  // Every refusal the proxy answered during the measured runs is in the database (the warm-up's too).
+  const counting = await bench.open();
+  const [row] = resultRows<{ n: number }>(await counting.db.execute(sql`select count(*)::int as n from rejections`));
+  await counting.close();
+  await bench.drop();
+
+  const ratio = median(runs.proxy) / median(runs.direct);
+  return {
+    database: bench.kind,
+    binds: options.binds,
+    window: options.window,
+    seconds_per_rep: options.seconds,
+    reps: options.reps,
+    direct_msgs_per_s: Math.round(median(runs.direct)),
+    proxy_msgs_per_s: Math.round(median(runs.proxy)),
+    ratio: round(ratio, 3),
+    direct_runs: runs.direct.map(Math.round),
+    proxy_runs: runs.proxy.map(Math.round),
+    proxy_cpu_us_per_msg: round(median(runs.proxyCpuUs)),
+    proxy_cpu_us_runs: runs.proxyCpuUs.map((v) => round(v)),
+    proxy_cpu_us_per_msg_paced: round(median(paced.proxyCpuUs)),
+    simulator_cpu_us_per_msg_direct: round(median(runs.directSimulatorCpuUs)),
+    simulator_cpu_us_per_msg_proxy: round(median(runs.proxySimulatorCpuUs)),
+    proxy_statuses: statuses,
+    paced_rate: options.pacedRate,
+    direct_p50_ms: round(median(paced.directP50), 3),
+    direct_p99_ms: round(median(paced.directP99), 3),
+    proxy_p50_ms: round(median(paced.proxyP50), 3),
+    proxy_p99_ms: round(median(paced.proxyP99), 3),
+    added_p50_ms: round(median(paced.proxyP50) - median(paced.directP50), 3),
+    added_p99_ms: round(median(paced.proxyP99) - median(paced.directP99), 3),
+    paced_window_full_events: paced.late,
+    proxy_rss_mb: round(final.rss / 1048576, 1),
+    change_via_http_ms: changeMs.map((v) => round(v, 1)),
+    change_via_http_ms_median: round(median(changeMs), 1),
+    journal_rows: row?.n ?? 0,
+    journal_refusals_answered: refusedAnswers,
+    journal_nothing_lost: (row?.n ?? 0) === refusedAnswers,
+    journal_spooled_batches: beforeStop.journal.spooledBatches,
+  };
+}

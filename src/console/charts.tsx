@@ -89,13 +89,12 @@ export function StackedBarChart(props: { id: string; title: string; labels: stri
   );
 }
 
-/** Horizontal bars with their labels, for "top N" lists. */
+/** Horizontal bars for "top N" lists: each label on its own line above its bar, so long sentences fit. */
 export function HorizontalBarChart(props: { id: string; title: string; rows: { label: string; value: number }[]; color: string }) {
-  const rowHeight = 22;
-  const labelWidth = 300;
+  const rowHeight = 36;
   const height = Math.max(rowHeight, props.rows.length * rowHeight) + 4;
   const max = Math.max(1, ...props.rows.map((r) => r.value));
-  const barSpace = WIDTH - labelWidth - 60;
+  const barSpace = WIDTH - 70;
   return (
     <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`} xmlns="http://www.w3.org/2000/svg">
       <title id={`${props.id}-title`}>{props.title}</title>
@@ -105,13 +104,13 @@ export function HorizontalBarChart(props: { id: string; title: string; rows: { l
         const y = i * rowHeight + 2;
         return (
           <g>
-            <text x={labelWidth - 6} y={y + 14} text-anchor="end">
-              {row.label.length > 40 ? `${row.label.slice(0, 39)}…` : row.label}
+            <text class="label" x={0} y={y + 13}>
+              {row.label}
             </text>
-            <rect x={labelWidth} y={y + 3} width={Math.max(1, width).toFixed(1)} height={rowHeight - 8} fill={props.color}>
+            <rect x={0} y={y + 18} width={Math.max(1, width).toFixed(1)} height={12} fill={props.color}>
               <title>{`${row.label}: ${row.value}`}</title>
             </rect>
-            <text x={labelWidth + width + 6} y={y + 14}>
+            <text x={(width + 6).toFixed(1)} y={y + 29}>
               {String(row.value)}
             </text>
           </g>

@@ -84,7 +84,9 @@ export function consoleRoutes(options: ConsoleOptions) {
     c.header("content-security-policy", CONTENT_SECURITY_POLICY);
     c.header("x-content-type-options", "nosniff");
     c.header("x-frame-options", "DENY");
-    c.header("referrer-policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on our own form
+    // posts, which the Origin check must refuse. Other sites still get no URL from the console.
+    c.header("referrer-policy", "same-origin");
     c.header("cache-control", "no-store");
   });
   app.use("*", async (c, next) => {

@@ -8,7 +8,7 @@ import type { Lang, MessageKey, Translate } from "./i18n.ts";
 const CSS = `
 :root{--fg:#1d2433;--muted:#5b6472;--line:#d8dde6;--bg:#f6f7f9;--accent:#1f5fbf;--ok:#2e7d32;--bad:#c62828;--warn:#b26a00}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.5 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0;font:14px/1.5 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--accent)}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;z-index:9}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:12px;padding:8px 20px;background:#14213d;color:#fff}
@@ -40,14 +40,14 @@ td.mono,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;w
 .pager,.exports{display:flex;gap:12px;margin:8px 0}
 .badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;background:#eef1f5}
 .badge.pending,.badge.open{background:#fff3cd}.badge.approved,.badge.active{background:#e8f5e9}.badge.rejected,.badge.revoked,.badge.high{background:#fdecea}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}
 .card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
 .card h2{margin-top:0}
 .stats{display:flex;gap:24px;flex-wrap:wrap}.stats div{font-size:22px;font-weight:600}.stats span{display:block;font-size:12px;color:var(--muted);font-weight:400}
 .decide{display:flex;flex-wrap:wrap;gap:6px;align-items:flex-start}
 .decide textarea{min-width:220px;min-height:2.2em}
 svg.chart{width:100%;height:auto;max-height:260px}
-svg.chart text{font-size:11px;fill:var(--muted)}
+svg.chart text{font-size:12px;fill:var(--muted)}svg.chart text.label{fill:var(--fg)}
 .legend{display:flex;gap:14px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
 .legend .accepted{background:#2e7d32}.legend .refused{background:#c62828}
 .login{max-width:460px;margin:60px auto;background:#fff;border:1px solid var(--line);border-radius:8px;padding:20px}
@@ -118,9 +118,10 @@ export function Layout(props: { frame: PageFrame; title: string; children?: Chil
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <link rel="icon" href="data:," />
         <title>{`${props.title} · ${t("app.title")}`}</title>
-        <style>{CSS}</style>
+        {/* A constant stylesheet, no user data: written raw so the CSP hash matches byte for byte. */}
+        <style dangerouslySetInnerHTML={{ __html: CSS }} />
       </head>
       <body>
         <a class="skip" href="#main">

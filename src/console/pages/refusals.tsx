@@ -8,7 +8,7 @@ import type { ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
 import { dayRange, dayStart, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField } from "../forms.tsx";
-import { formatTime, reasonSentence, type Lang } from "../i18n.ts";
+import { formatTime, labelOf, reasonSentence, translator, type Lang } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
 import { DataTable, ListControls, collectPages, exportFormat, exportResponse, type Column } from "../lists.tsx";
 import { render, serviceContextOf } from "../page.tsx";
@@ -35,6 +35,7 @@ export function toRejectionsFilter(query: Omit<RefusalsQuery, "cursor" | "limit"
 }
 
 export function refusalColumns(lang: Lang, directory: Directory): Column<Rejection>[] {
+  const t = translator(lang);
   return [
     { key: "at", label: "col.at", value: (r) => formatTime(r.at) },
     { key: "reason", label: "col.reason", value: (r) => r.reason, cell: (r) => <span title={r.reason}>{reasonSentence(lang, r.reason)}</span> },
@@ -44,7 +45,7 @@ export function refusalColumns(lang: Lang, directory: Directory): Column<Rejecti
     { key: "sourceAddr", label: "col.source", value: (r) => r.sourceAddr },
     { key: "signature", label: "col.signature", value: (r) => r.signatureText ?? signatureText(directory, r.signatureId) },
     { key: "enterprise", label: "col.enterprise", value: (r) => enterpriseName(directory, r.enterpriseId) },
-    { key: "category", label: "col.category", value: (r) => r.category },
+    { key: "category", label: "col.category", value: (r) => r.category, cell: (r) => (r.category ? labelOf(t, "category", r.category) : "") },
     { key: "recipient", label: "col.recipient", value: (r) => r.recipientMask },
     { key: "text", label: "col.text", value: (r) => r.text },
   ];

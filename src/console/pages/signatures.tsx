@@ -29,7 +29,7 @@ export function signatureColumns(t: Translate, directory: Directory): Column<Sig
     { key: "enterprise", label: "col.enterprise", value: (s) => enterpriseName(directory, s.enterpriseId) },
     { key: "sp", label: "col.sp", value: (s) => spName(directory, s.spId), cell: (s) => <a href={`/console/sps/${s.spId}`}>{spName(directory, s.spId)}</a> },
     { key: "status", label: "col.status", value: (s) => s.status, cell: (s) => <Badge kind={s.status}>{labelOf(t, "status", s.status)}</Badge> },
-    { key: "scope", label: "col.scope", value: (s) => s.scope.join(" ") },
+    { key: "scope", label: "col.scope", value: (s) => s.scope.join(" "), cell: (s) => s.scope.map((category) => labelOf(t, "category", category)).join("、") },
     {
       key: "evidence",
       label: "col.evidence",

@@ -47,6 +47,20 @@ export function defaultRange(now: Date, days = 14): { from: string; to: string }
   return { from: start.toISOString().slice(0, 10), to };
 }
 
+/** The chart range a page asked for, each end defaulting to the last 14 days. */
+export function chartRange(c: ConsoleContext, now: Date): { from: string; to: string } {
+  const query = parseQuery(c, dayRange);
+  const fallback = defaultRange(now);
+  return { from: query.from ?? fallback.from, to: query.to ?? fallback.to };
+}
+
+/** A uuid path parameter; anything else is the same 404 a missing row gives. */
+export function uuidParam(c: ConsoleContext, what: string): string {
+  const id = z.uuid().safeParse(c.req.param("id"));
+  if (!id.success) throw new ServiceError("NOT_FOUND", `${what} not found`);
+  return id.data;
+}
+
 /** A from/to day pair, from ≤ to, at most ~13 months apart (the charts draw one bar a day). */
 export const dayRange = z
   .object({ from: optionalDay, to: optionalDay })

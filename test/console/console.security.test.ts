@@ -200,5 +200,7 @@ describe("console output encoding", () => {
     expect((await client.get("/console/refusals?spId=not-a-uuid")).status).toBe(422);
     expect((await client.get("/console/refusals?reason=drop_table")).status).toBe(422);
     expect((await client.get("/console/refusals?from=2026-02-01&to=2026-01-01")).status).toBe(422);
+    expect((await client.get(`/console/audit?cursor=${Buffer.from("abc").toString("base64url")}`)).status).toBe(400);
+    expect((await client.get("/console/sps/not-a-uuid")).status).toBe(404);
   });
 });

@@ -3,9 +3,10 @@ import { z } from "@hono/zod-openapi";
 import { listAuditEntries, verifyAuditChain } from "../../api/audit/audit.service.ts";
 import type { AuditFilter } from "../../api/audit/audit.service.ts";
 import { ServiceError } from "../../api/errors.ts";
+import { decodeCursor, toPage } from "../../api/pagination.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";
-import { dayRange, dayStart, nextDay, optionalEnum, optionalText, parseQuery } from "../filters.ts";
+import { dayRange, dayStart, nextDay, optionalCursor, optionalEnum, optionalText, parseQuery } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField, TextField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -22,7 +23,7 @@ const auditQuery = dayRange.and(
     action: optionalText(100),
     actorType: optionalEnum(actorTypes),
     order: z.preprocess((v) => (v === "" || v === undefined ? "desc" : v), z.enum(["asc", "desc"])),
-    cursor: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).optional()),
+    cursor: optionalCursor,
     verify: optionalEnum(["1"]),
   }),
 );
@@ -55,10 +56,9 @@ function auditColumns(t: Translate): Column<AuditRow>[] {
 const exportOnly = new Set(["actorId", "before", "after"]);
 
 async function auditPageOf(ctx: ServiceContext, filter: AuditFilter, cursor: string | undefined, limit: number) {
-  const rows = await listAuditEntries(ctx, filter, { limit, after: cursor === undefined ? undefined : Number(cursor) });
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
+  const after = decodeCursor(cursor);
+  if (after !== undefined && !/^\d{1,18}$/.test(after)) throw new ServiceError("BAD_REQUEST", "cursor is not valid");
+  return toPage(await listAuditEntries(ctx, filter, { limit, after: after === undefined ? undefined : Number(after) }), limit, (row) => String(row.seq));
 }
 
 export async function auditPage(c: ConsoleContext) {
@@ -80,7 +80,7 @@ export async function auditPage(c: ConsoleContext) {
   if (format) return exportResponse(c, format, "audit", await collectPages((next, limit) => auditPageOf(ctx, filter, next, limit)), columns);
   if (query.verify && !may.verifyAuditChain(ctx.actor)) throw new ServiceError("FORBIDDEN", t("audit.verifyOnlyStaff"));
   const [page, verification] = await Promise.all([
-    auditPageOf(ctx, filter, query.cursor === undefined ? undefined : String(query.cursor), 50),
+    auditPageOf(ctx, filter, query.cursor, 50),
     query.verify ? verifyAuditChain(ctx.db) : Promise.resolve(undefined),
   ]);
   return render(

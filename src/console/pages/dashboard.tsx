@@ -5,7 +5,7 @@ import { listSignatures } from "../../api/signatures/signatures.service.ts";
 import type { ServiceContext } from "../../context.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { HorizontalBarChart, StackedBarChart, daysBetween } from "../charts.tsx";
-import { dayRange, dayStart, defaultRange, nextDay, parseQuery } from "../filters.ts";
+import { chartRange, dayStart, nextDay } from "../filters.ts";
 import { DateRangeFields, FilterForm } from "../forms.tsx";
 import { reasonSentence, type Translate } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -109,9 +109,7 @@ export async function dashboardPage(c: ConsoleContext) {
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
   const { t } = frame;
-  const query = parseQuery(c, dayRange);
-  const fallback = defaultRange(ctx.now);
-  const range = { from: query.from ?? fallback.from, to: query.to ?? fallback.to };
+  const range = chartRange(c, ctx.now);
   const [charts, pending] = await Promise.all([loadCharts(ctx, range), listSignatures(ctx, { status: "pending" }, { limit: 99 })]);
   return render(
     c,

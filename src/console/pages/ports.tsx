@@ -1,12 +1,11 @@
 /** Ports: the list, and one port's page with its traffic, refusals and the signatures bound to it. */
 import { z } from "@hono/zod-openapi";
-import { ServiceError } from "../../api/errors.ts";
 import { decodeCursor, toPage } from "../../api/pagination.ts";
 import { getPort, listPorts } from "../../api/ports/ports.service.ts";
 import { listSignatures } from "../../api/signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory, options, spName } from "../directory.ts";
-import { dayRange, defaultRange, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
+import { chartRange, optionalCursor, optionalEnum, optionalUuid, parseQuery, uuidParam } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField, TextField } from "../forms.tsx";
 import { labelOf } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -56,12 +55,9 @@ export async function portPage(c: ConsoleContext) {
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
   const { t, lang } = frame;
-  const id = z.uuid().safeParse(c.req.param("id"));
-  if (!id.success) throw new ServiceError("NOT_FOUND", "port not found");
-  const port = await getPort(ctx, id.data);
-  const query = parseQuery(c, dayRange);
-  const fallback = defaultRange(ctx.now);
-  const range = { from: query.from ?? fallback.from, to: query.to ?? fallback.to };
+  const id = uuidParam(c, "port");
+  const port = await getPort(ctx, id);
+  const range = chartRange(c, ctx.now);
   const [charts, refusals, ownerSignatures, directory] = await Promise.all([
     loadCharts(ctx, range, { portId: port.id }),
     listRefusalsPage(ctx, { portId: port.id }, undefined, 20),

@@ -4,10 +4,9 @@ import { listPorts, type Port } from "../../api/ports/ports.service.ts";
 import { decodeCursor, toPage } from "../../api/pagination.ts";
 import { getServiceProvider, listServiceProviders, type ServiceProvider } from "../../api/service-providers/service-providers.service.ts";
 import { listSignatures } from "../../api/signatures/signatures.service.ts";
-import { ServiceError } from "../../api/errors.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory } from "../directory.ts";
-import { dayRange, defaultRange, optionalCursor, optionalEnum, optionalText, parseQuery } from "../filters.ts";
+import { chartRange, optionalCursor, optionalEnum, optionalText, parseQuery, uuidParam } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField, TextField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -68,12 +67,9 @@ export async function serviceProviderPage(c: ConsoleContext) {
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
   const { t, lang } = frame;
-  const id = z.uuid().safeParse(c.req.param("id"));
-  if (!id.success) throw new ServiceError("NOT_FOUND", "service provider not found");
-  const sp = await getServiceProvider(ctx, id.data);
-  const query = parseQuery(c, dayRange);
-  const fallback = defaultRange(ctx.now);
-  const range = { from: query.from ?? fallback.from, to: query.to ?? fallback.to };
+  const id = uuidParam(c, "service provider");
+  const sp = await getServiceProvider(ctx, id);
+  const range = chartRange(c, ctx.now);
   const [charts, refusals, signatures, ports, directory] = await Promise.all([
     loadCharts(ctx, range, { spId: sp.id }),
     listRefusalsPage(ctx, { spId: sp.id }, undefined, 20),

@@ -2,12 +2,11 @@
 import { z } from "@hono/zod-openapi";
 import { decodeCursor, toPage } from "../../api/pagination.ts";
 import { approveSignature, listSignatures, rejectSignature, type Signature } from "../../api/signatures/signatures.service.ts";
-import { ServiceError } from "../../api/errors.ts";
 import { signatureStatuses } from "../../db/schema/index.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, spName, type Directory } from "../directory.ts";
-import { optionalCursor, optionalEnum, optionalText, optionalUuid, parseQuery } from "../filters.ts";
+import { optionalCursor, optionalEnum, optionalText, optionalUuid, parseQuery, uuidParam } from "../filters.ts";
 import { FilterForm, SelectField, TextField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { CsrfField, frameOf, type PageFrame } from "../layout.tsx";
@@ -128,8 +127,6 @@ export async function decideSignature(c: ConsoleContext, action: "approve" | "re
   if (!may.decideSignatures(ctx.actor)) return errorPage(c, 403, t("error.forbidden"));
   const body = decisionBody.safeParse(await c.req.parseBody());
   if (!body.success) return errorPage(c, 422, t("error.invalid"), [t("sig.reason")]);
-  const id = z.uuid().safeParse(c.req.param("id"));
-  if (!id.success) throw new ServiceError("NOT_FOUND", "signature not found");
-  await (action === "approve" ? approveSignature : rejectSignature)(ctx, id.data, body.data.reason);
+  await (action === "approve" ? approveSignature : rejectSignature)(ctx, uuidParam(c, "signature"), body.data.reason);
   return redirectWithNotice(c, "/console/signatures", action === "approve" ? "approved" : "rejected");
 }

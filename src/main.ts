@@ -13,6 +13,9 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from "..
 import { createUpstreamPool, type UpstreamPool } from "../smpp/upstream/pool.ts";
 import { createApp } from "./api/app.ts";
 import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
+import { consoleSessionKey } from "./console/auth.ts";
+import { mountConsole } from "./console/console.routes.tsx";
+import type { ReviewsPort } from "./console/reviews-port.ts";
 import { recordOptOut } from "./api/opt-outs/opt-outs.service.ts";
 import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
@@ -33,6 +36,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Overrides for the built-in SMSC simulator (tests script it). */
   simulator?: Partial<SimulatorOptions>;
+  /** The reviews and complaints backend behind the web console (tests plug a fake in). */
+  reviews?: ReviewsPort;
   /** Print the listening addresses and the bootstrap token (npm start). */
   announce?: boolean;
 }
@@ -60,7 +65,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const instanceId = config.INSTANCE_ID ?? `${hostname()}-${config.SMPP_PORT || "proxy"}`;
   const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   if (!options.database) await database.migrate();
-  const pii = createPiiProtector(await resolvePiiKey(database.db, config.PII_KEY));
+  const piiKey = await resolvePiiKey(database.db, config.PII_KEY);
+  const pii = createPiiProtector(piiKey);
   const clock = () => new Date();
   const metrics = createMetrics();
 
@@ -149,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         metrics.upstreamInFlight.set(state.inFlight);
         return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
       });
+      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: options.reviews, logger });
     },
   });
   const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
@@ -158,6 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const where = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
     console.log(`database      ${where}`);
     console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);
+    console.log(`web console   ${httpUrl}/console   (sign in with a token)`);
     console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}  ← SPs bind here`);
     console.log(`upstream SMSC ${simulator ? `built-in simulator on 127.0.0.1:${simulator.port}` : upstream.target}`);
     if (bootstrapToken) {

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Actor } from "../context.ts";
 import type { ApiEnv } from "./env.ts";
 import { ServiceError } from "./errors.ts";
@@ -28,7 +28,7 @@ export class AuthFailureLimiter {
   }
 }
 
-export function clientAddress(c: Parameters<MiddlewareHandler<ApiEnv>>[0]): string {
+export function clientAddress(c: Context): string {
   // Bun exposes the peer through the server's requestIP; behind a proxy the operator sets X-Forwarded-For.
   const env = c.env as { requestIP?: (req: Request) => { address: string } | null } | undefined;
   return env?.requestIP?.(c.req.raw)?.address ?? "local";

@@ -18,7 +18,9 @@ export interface TestGateway extends Gateway {
  * The whole product in-process, as `npm start` runs it: admin API, registry, journal, SMPP proxy
  * and the SMSC simulator as upstream — every port 0, on a fresh test database.
  */
-export async function startTestGateway(options: { env?: Record<string, string>; simulator?: GatewayOptions["simulator"]; database?: TestDatabase } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { env?: Record<string, string>; simulator?: GatewayOptions["simulator"]; database?: TestDatabase; reviews?: GatewayOptions["reviews"] } = {},
+): Promise<TestGateway> {
   const testDatabase = options.database ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), "gatekeeper-"));
   const config = parseConfig({
@@ -33,7 +35,7 @@ export async function startTestGateway(options: { env?: Record<string, string>; 
     INSTANCE_ID: `test-${Math.random().toString(36).slice(2, 8)}`,
     ...options.env,
   });
-  const gateway = await startGateway({ config, database: testDatabase, logger: pino({ level: "silent" }), simulator: options.simulator });
+  const gateway = await startGateway({ config, database: testDatabase, logger: pino({ level: "silent" }), simulator: options.simulator, reviews: options.reviews });
   return {
     ...gateway,
     api: new ApiClient(gateway.httpUrl, gateway.bootstrapToken!),

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { rejections, trafficDaily } from "../../db/schema/index.ts";
 import { spScope, type ServiceContext } from "../../context.ts";
+import { CHINA_OFFSET_MINUTES } from "../../lib/dates.ts";
 import { ServiceError } from "../errors.ts";
 import type { RejectionsFilter, TrafficFilter } from "./journal.schemas.ts";
 
@@ -12,9 +13,10 @@ export function parseRejectionCursor(cursor: string | undefined): { at: Date; id
   return { at: new Date(Number(match[1])), id: Number(match[2]) };
 }
 
-export async function listRejections(ctx: ServiceContext, filter: RejectionsFilter, page: { limit: number; after?: { at: Date; id: number } }) {
+/** The WHERE clause shared by the rejection list and counts: the actor's scope plus the filters. */
+function rejectionConditions(ctx: ServiceContext, filter: RejectionsFilter): (SQL | undefined)[] {
   const scope = spScope(ctx.actor);
-  const conditions: (SQL | undefined)[] = [
+  return [
     scope ? eq(rejections.spId, scope) : undefined,
     filter.from ? gte(rejections.at, new Date(filter.from)) : undefined,
     filter.to ? lt(rejections.at, new Date(filter.to)) : undefined,
@@ -24,6 +26,12 @@ export async function listRejections(ctx: ServiceContext, filter: RejectionsFilt
     filter.enterpriseId ? eq(rejections.enterpriseId, filter.enterpriseId) : undefined,
     filter.reason ? eq(rejections.reason, filter.reason) : undefined,
     filter.monitor ? eq(rejections.monitor, filter.monitor === "true") : undefined,
+  ];
+}
+
+export async function listRejections(ctx: ServiceContext, filter: RejectionsFilter, page: { limit: number; after?: { at: Date; id: number } }) {
+  const conditions: (SQL | undefined)[] = [
+    ...rejectionConditions(ctx, filter),
     page.after ? or(lt(rejections.at, page.after.at), and(eq(rejections.at, page.after.at), lt(rejections.id, page.after.id))) : undefined,
   ];
   const rows = await ctx.db
@@ -72,6 +80,26 @@ export async function exportRejections(ctx: ServiceContext, filter: RejectionsFi
     cursor = { at: last.at, id: last.id };
   }
   return rows;
+}
+
+/**
+ * Refusal counts for the look-back charts, grouped by reason or by calendar day in China Standard
+ * Time (UTC+8 has no daylight saving, so a fixed offset is exact). Same scope and filters as the list.
+ */
+export async function countRejections(ctx: ServiceContext, filter: RejectionsFilter, by: "reason" | "day") {
+  const key =
+    by === "reason"
+      ? sql<string>`${rejections.reason}`
+      : // The offset is a constant inlined (not a bound parameter) so GROUP BY matches the selected expression.
+        sql<string>`to_char((${rejections.at} at time zone 'UTC') + interval '${sql.raw(String(CHINA_OFFSET_MINUTES))} minutes', 'YYYY-MM-DD')`;
+  const rows = await ctx.db
+    .select({ key, count: sql<number>`count(*)::int` })
+    .from(rejections)
+    .where(and(...rejectionConditions(ctx, filter)))
+    .groupBy(key)
+    .orderBy(by === "reason" ? desc(sql`count(*)`) : key)
+    .limit(1000);
+  return rows.map((row) => ({ key: row.key, count: Number(row.count) }));
 }
 
 const groupColumns = {

@@ -80,11 +80,16 @@ export async function revokeToken(ctx: ServiceContext, id: string, reason?: stri
 }
 
 /** Resolves a presented secret to an actor, or undefined. */
-export async function authenticateToken(db: Db, secret: string, now: Date): Promise<Actor | undefined> {
+export function authenticateToken(db: Db, secret: string, now: Date): Promise<Actor | undefined> {
+  return authenticateTokenHash(db, hashToken(secret), now);
+}
+
+/** Resolves a token by its stored hash (the web console's session refers to the hash, never the secret). */
+export async function authenticateTokenHash(db: Db, tokenHash: string, now: Date): Promise<Actor | undefined> {
   const [row] = await db
     .select()
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)));
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
   if (!row) return undefined;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));

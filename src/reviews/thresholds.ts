@@ -35,7 +35,7 @@ export interface Crossing extends RateRow {
 /** Complaints per 10,000 accepted messages. */
 export function ratePer10k(complaintCount: number, accepted: number): number {
   if (accepted <= 0) return complaintCount > 0 ? Number.POSITIVE_INFINITY : 0;
-  return (complaintCount / accepted) * 10_000;
+  return (complaintCount * 10_000) / accepted;
 }
 
 /** The rows at or over the threshold (pure). High severity at twice the threshold. */

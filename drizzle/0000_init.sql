@@ -226,6 +226,81 @@ CREATE TABLE "traffic_daily" (
 	CONSTRAINT "traffic_daily_day_sp_id_port_id_signature_id_category_pk" PRIMARY KEY("day","sp_id","port_id","signature_id","category")
 );
 --> statement-breakpoint
+CREATE TABLE "complaints" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"received_at" timestamp with time zone NOT NULL,
+	"channel" text NOT NULL,
+	"type" text NOT NULL,
+	"sending_number" text NOT NULL,
+	"recipient_hash" text NOT NULL,
+	"recipient_mask" text NOT NULL,
+	"text" text NOT NULL,
+	"port_id" uuid,
+	"extension" text,
+	"sp_id" uuid,
+	"extension_enterprise_id" uuid,
+	"signature_id" uuid,
+	"signature_text" text,
+	"enterprise_id" uuid,
+	"confidence" text NOT NULL,
+	"reasons" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"matched_rejections" integer DEFAULT 0 NOT NULL,
+	"matched_accepted" integer DEFAULT 0 NOT NULL,
+	"opt_out_id" uuid,
+	"created_by" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "review_findings" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"review_id" uuid NOT NULL,
+	"type" text NOT NULL,
+	"severity" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" text NOT NULL,
+	"subject_label" text,
+	"sp_id" uuid,
+	"evidence" jsonb NOT NULL,
+	"recommended_action" text NOT NULL,
+	"status" text DEFAULT 'open' NOT NULL,
+	"decision" text,
+	"decision_reason" text,
+	"due_date" date,
+	"decided_at" timestamp with time zone,
+	"decided_by" text,
+	"reopened_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "review_schedules" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"cadence" text NOT NULL,
+	"scope_sp_id" uuid,
+	"scope_port_prefix" text,
+	"next_run_at" timestamp with time zone NOT NULL,
+	"last_run_at" timestamp with time zone,
+	"status" text DEFAULT 'active' NOT NULL,
+	"created_by" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reviews" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"status" text DEFAULT 'open' NOT NULL,
+	"title" text NOT NULL,
+	"scope_sp_id" uuid,
+	"scope_port_prefix" text,
+	"period_from" timestamp with time zone,
+	"period_to" timestamp with time zone,
+	"schedule_id" uuid,
+	"created_by" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closed_at" timestamp with time zone,
+	"closed_by" text
+);
+--> statement-breakpoint
 ALTER TABLE "bind_accounts" ADD CONSTRAINT "bind_accounts_sp_id_service_providers_id_fk" FOREIGN KEY ("sp_id") REFERENCES "public"."service_providers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contracts" ADD CONSTRAINT "contracts_sp_id_service_providers_id_fk" FOREIGN KEY ("sp_id") REFERENCES "public"."service_providers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contracts" ADD CONSTRAINT "contracts_enterprise_id_enterprises_id_fk" FOREIGN KEY ("enterprise_id") REFERENCES "public"."enterprises"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -242,6 +317,7 @@ ALTER TABLE "signatures" ADD CONSTRAINT "signatures_sp_id_service_providers_id_f
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_sp_id_service_providers_id_fk" FOREIGN KEY ("sp_id") REFERENCES "public"."service_providers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "import_rows" ADD CONSTRAINT "import_rows_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "imports" ADD CONSTRAINT "imports_sp_id_service_providers_id_fk" FOREIGN KEY ("sp_id") REFERENCES "public"."service_providers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "review_findings" ADD CONSTRAINT "review_findings_review_id_reviews_id_fk" FOREIGN KEY ("review_id") REFERENCES "public"."reviews"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "bind_accounts_sp" ON "bind_accounts" USING btree ("sp_id");--> statement-breakpoint
 CREATE INDEX "contracts_sp_enterprise" ON "contracts" USING btree ("sp_id","enterprise_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "opt_outs_recipient_enterprise" ON "opt_outs" USING btree ("recipient_hash","enterprise_id");--> statement-breakpoint
@@ -258,4 +334,16 @@ CREATE INDEX "message_routes_created" ON "message_routes" USING btree ("created_
 CREATE INDEX "pending_deliveries_sp" ON "pending_deliveries" USING btree ("sp_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "rejections_event" ON "rejections" USING btree ("event_id","at");--> statement-breakpoint
 CREATE INDEX "rejections_sp_at" ON "rejections" USING btree ("sp_id","at");--> statement-breakpoint
-CREATE INDEX "rejections_reason_at" ON "rejections" USING btree ("reason","at");
+CREATE INDEX "rejections_reason_at" ON "rejections" USING btree ("reason","at");--> statement-breakpoint
+CREATE INDEX "rejections_port_at" ON "rejections" USING btree ("port_id","at");--> statement-breakpoint
+CREATE INDEX "rejections_recipient_at" ON "rejections" USING btree ("recipient_hash","at");--> statement-breakpoint
+CREATE INDEX "complaints_received" ON "complaints" USING btree ("received_at");--> statement-breakpoint
+CREATE INDEX "complaints_sp_received" ON "complaints" USING btree ("sp_id","received_at");--> statement-breakpoint
+CREATE INDEX "complaints_signature_received" ON "complaints" USING btree ("signature_id","received_at");--> statement-breakpoint
+CREATE INDEX "complaints_port_received" ON "complaints" USING btree ("port_id","received_at");--> statement-breakpoint
+CREATE INDEX "complaints_confidence" ON "complaints" USING btree ("confidence");--> statement-breakpoint
+CREATE INDEX "review_findings_review" ON "review_findings" USING btree ("review_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "review_findings_subject" ON "review_findings" USING btree ("review_id","type","subject_type","subject_id");--> statement-breakpoint
+CREATE INDEX "review_findings_due" ON "review_findings" USING btree ("status","due_date");--> statement-breakpoint
+CREATE UNIQUE INDEX "reviews_one_continuous" ON "reviews" USING btree ("kind") WHERE kind = 'continuous';--> statement-breakpoint
+CREATE INDEX "reviews_schedule" ON "reviews" USING btree ("schedule_id");

@@ -24,6 +24,9 @@ import { openDatabase, type Database } from "./db/client.ts";
 import { createDeliveryStore } from "./deliveries/deliveries.service.ts";
 import { Journal } from "./journal/journal.ts";
 import { enforceRetention } from "./journal/retention.ts";
+import { dropExpiredPartitions, ensurePartitions } from "./journal/partitions.ts";
+import { reopenOverdue } from "./api/reviews/reviews.service.ts";
+import { runDueSchedules } from "./api/reviews/schedules.service.ts";
 import { createPiiProtector } from "./lib/pii.ts";
 import { createMetrics } from "./observability/metrics.ts";
 import { Registry } from "./registry/registry.ts";
@@ -70,6 +73,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = () => new Date();
   const metrics = createMetrics();
 
+  // The journal's monthly partitions exist before the first verdict is written.
+  await ensurePartitions(database.db, clock());
+
   const registry = new Registry({ database, logger, healthIntervalMs: 1000, fullReloadIntervalMs: 15 * 60_000 });
   await registry.start();
   const journal = new Journal({ database, spoolDir: join(config.DATA_DIR, "spool"), instanceId, logger, flushIntervalMs: 200 });
@@ -94,12 +100,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const deliveries = createDeliveryStore(database.db);
-  const maintenance = setInterval(() => {
+  const retention = setInterval(() => {
     enforceRetention(database.db, deliveries, clock(), config.JOURNAL_RETENTION_DAYS)
       .then((removed) => logger.debug({ removed }, "retention enforced"))
       .catch((error) => logger.warn({ err: error }, "retention run failed; will retry"));
   }, 10 * 60_000);
-  maintenance.unref?.();
+  retention.unref?.();
 
   const systemContext = (): ServiceContext => ({ db: database.db, actor: { type: "system", id: `smpp-mo@${instanceId}` }, now: clock(), pii });
   proxy = await startProxy({
@@ -158,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: options.reviews, logger });
     },
   });
+  const maintenance = startMaintenance({ database, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });
   const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
   const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
 
@@ -193,7 +200,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     bootstrapToken,
     metrics,
     async stop(timeoutMs = 10_000) {
-      clearInterval(maintenance);
+      clearInterval(retention);
+      maintenance.stop();
       await proxy!.stop(timeoutMs);
       await upstream.stop(2000);
       await journal.stop();
@@ -201,6 +209,37 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       http.stop(true);
       await simulator?.stop();
       if (!options.database) await database.close();
+    },
+  };
+}
+
+/**
+ * Background work every instance runs (each step is safe to run on several at once): rectification
+ * deadlines reopen findings and scheduled reviews open every minute; journal partitions are created
+ * ahead and expired ones dropped every hour.
+ */
+function startMaintenance(options: { database: Database; pii: AppDependencies["pii"]; clock: () => Date; logger: Logger; retentionDays: number }) {
+  const context = (): ServiceContext => ({ db: options.database.db, actor: { type: "system", id: "maintenance" }, now: options.clock(), pii: options.pii });
+  const run = (what: string, work: () => Promise<unknown>) =>
+    work().catch((error) => options.logger.warn({ err: error }, `maintenance: ${what} failed; retrying on the next tick`));
+  const minutely = setInterval(() => {
+    void run("reviews", async () => {
+      await reopenOverdue(context());
+      await runDueSchedules(context(), options.clock());
+    });
+  }, 60_000);
+  const hourly = setInterval(() => {
+    void run("journal partitions", async () => {
+      await ensurePartitions(options.database.db, options.clock());
+      await dropExpiredPartitions(options.database.db, options.clock(), options.retentionDays);
+    });
+  }, 3600_000);
+  minutely.unref?.();
+  hourly.unref?.();
+  return {
+    stop() {
+      clearInterval(minutely);
+      clearInterval(hourly);
     },
   };
 }

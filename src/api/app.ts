@@ -21,6 +21,8 @@ import { signatureRoutes } from "./signatures/signatures.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
 import { journalRoutes } from "./journal/journal.routes.ts";
 import { settingsRoutes } from "../settings/settings.routes.ts";
+import { complaintRoutes } from "./complaints/complaints.routes.ts";
+import { reviewRoutes } from "./reviews/reviews.routes.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -49,6 +51,8 @@ export const apiRouters = [
   auditRoutes,
   journalRoutes,
   settingsRoutes,
+  complaintRoutes,
+  reviewRoutes,
 ];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { canChange } from "../auth.ts";
+import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext, type ApiEnv } from "../env.ts";
 import { ServiceError } from "../errors.ts";
 import { problemResponses } from "../openapi.ts";
@@ -36,7 +36,7 @@ for (const kind of Object.values(importKinds)) {
       path: `/imports/${kind.name}`,
       tags,
       security: bearerSecurity,
-      middleware: [canChange] as const,
+      middleware: [kind.operatorOnly ? operatorOnly : canChange] as const,
       description: `Bulk registration from CSV (UTF-8, optional BOM, header row). Columns: ${Object.keys(kind.rowSchema.shape).join(", ")}. Each row is validated and registered exactly as POST /${kind.name} would; refused rows do not stop the others. Per-row results are inline for files of at most 100 rows, otherwise read them from links.rows.`,
       request: { body: { required: true, content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } } } },
       responses: {

@@ -4,7 +4,7 @@ import type { z } from "@hono/zod-openapi";
 import { importRows, imports } from "../../db/schema/index.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { newId } from "../../lib/ids.ts";
-import { spScope, type ServiceContext } from "../../context.ts";
+import { isOperator, spScope, type ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { ServiceError, forbidden, type FieldError } from "../errors.ts";
 import type { ImportKind } from "./kinds/index.ts";
@@ -84,6 +84,7 @@ export async function runImport(
   options: RunImportOptions = {},
 ): Promise<ImportOutcome> {
   if (ctx.actor.type === "auditor") throw forbidden("auditors cannot import");
+  if (kind.operatorOnly && !isOperator(ctx.actor)) throw forbidden(`only an operator imports ${kind.name}`);
   const batchSize = options.batchSize ?? 500;
   const inlineLimit = options.inlineLimit ?? 100;
   const clock = options.clock ?? (() => ctx.now);
@@ -221,7 +222,9 @@ export async function runImport(
       await flush(rest.slice(offset, offset + batchSize), offset + batchSize >= rest.length ? malformed : []);
     }
     const rowCount = total + (parseError ? 1 : 0);
-    return withInline(await finish(parseError ? "failed" : "done"), rowCount);
+    const finished = await finish(parseError ? "failed" : "done");
+    if (kind.afterImport && finished.acceptedRows > 0) await kind.afterImport({ ...ctx, now: clock() });
+    return withInline(finished, rowCount);
   };
 
   try {

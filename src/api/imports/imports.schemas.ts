@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-export const importKindName = z.enum(["enterprises", "contracts", "signatures"]);
+export const importKindName = z.enum(["enterprises", "contracts", "signatures", "complaints"]);
 export const importStatus = z.enum(["running", "done", "failed"]);
 export const importRowStatus = z.enum(["accepted", "refused"]);
 

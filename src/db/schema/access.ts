@@ -42,7 +42,7 @@ export const auditLog = pgTable(
 /** Bulk CSV imports and their per-row results. */
 export const imports = pgTable("imports", {
   id: id(),
-  kind: text("kind", { enum: ["enterprises", "contracts", "signatures"] }).notNull(),
+  kind: text("kind", { enum: ["enterprises", "contracts", "signatures", "complaints"] }).notNull(),
   spId: uuid("sp_id").references(() => serviceProviders.id),
   actorId: text("actor_id"),
   status: text("status", { enum: ["running", "done", "failed"] }).notNull(),

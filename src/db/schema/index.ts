@@ -1,3 +1,4 @@
 export * from "./registry.ts";
 export * from "./access.ts";
 export * from "./traffic.ts";
+export * from "./reviews.ts";

@@ -2,7 +2,8 @@ import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, 
 
 /**
  * The journal: every refusal (and every would-be refusal in monitor mode), with personal data minimised.
- * On PostgreSQL the table is range-partitioned by `at` (see the migration) so retention drops partitions.
+ * The table is range-partitioned by month on `at` (drizzle/0001_partition_rejections.sql; PGlite too), so
+ * retention drops whole partitions (src/journal/partitions.ts). Every unique key must include `at`.
  */
 export const rejections = pgTable(
   "rejections",
@@ -32,6 +33,9 @@ export const rejections = pgTable(
     uniqueIndex("rejections_event").on(t.eventId, t.at),
     index("rejections_sp_at").on(t.spId, t.at),
     index("rejections_reason_at").on(t.reason, t.at),
+    // Reviews and complaint attribution look rows up by port and by recipient.
+    index("rejections_port_at").on(t.portId, t.at),
+    index("rejections_recipient_at").on(t.recipientHash, t.at),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { complaintsImport } from "./complaints.kind.ts";
 import { contractsImport } from "./contracts.kind.ts";
 import { enterprisesImport } from "./enterprises.kind.ts";
 import type { ImportKind } from "./kind.ts";
@@ -6,6 +7,7 @@ import type { ImportKind } from "./kind.ts";
 export const importKinds = {
   enterprises: enterprisesImport,
   contracts: contractsImport,
+  complaints: complaintsImport,
 } as const satisfies Record<string, ImportKind<any>>;
 
 export type RegisteredImportKind = keyof typeof importKinds;

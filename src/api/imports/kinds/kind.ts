@@ -12,7 +12,11 @@ export type ImportKindName = (typeof imports.$inferSelect)["kind"];
 export interface ImportKind<Schema extends z.ZodObject = z.ZodObject> {
   name: ImportKindName;
   rowSchema: Schema;
+  /** Only operators may import this kind (complaints); others get 403 before the file is read. */
+  operatorOnly?: boolean;
   importRow(ctx: ServiceContext, row: z.infer<Schema>): Promise<{ id: string }>;
+  /** Runs once after the file, outside the row transactions, when at least one row was accepted (complaints evaluate thresholds here). */
+  afterImport?(ctx: ServiceContext): Promise<unknown>;
 }
 
 export function defineImportKind<Schema extends z.ZodObject>(kind: ImportKind<Schema>): ImportKind<Schema> {

@@ -1,0 +1,50 @@
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { bindAccounts, rejections } from "../../db/schema/index.ts";
+import { isAddressAllowed } from "../../lib/cidr.ts";
+import type { FindingDetector } from "../types.ts";
+import { journalEvidence, journalInScope } from "./evidence.ts";
+
+/**
+ * Bind accounts whose journaled traffic came from an address outside their current allowlist: the
+ * account was used from somewhere it should not be (or the allowlist was narrowed after). Bind
+ * refusals themselves are not journaled yet (the SMPP side only counts them in metrics), so this
+ * reads the remote address of journaled submissions.
+ */
+export const bindAddressOutsideAllowlist: FindingDetector = {
+  types: ["bind_address_outside_allowlist"],
+  async detect({ db, scope }) {
+    const where = journalInScope(scope, isNotNull(rejections.accountId), isNotNull(rejections.remoteAddress));
+    const pairs = await db
+      .select({ accountId: rejections.accountId, address: rejections.remoteAddress, n: sql<number>`count(*)::int` })
+      .from(rejections)
+      .where(where)
+      .groupBy(rejections.accountId, rejections.remoteAddress);
+    if (pairs.length === 0) return [];
+    const accounts = await db.select().from(bindAccounts).where(inArray(bindAccounts.id, [...new Set(pairs.map((p) => p.accountId!))]));
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    const outside = new Map<string, { address: string; count: number }[]>();
+    for (const pair of pairs) {
+      const account = byId.get(pair.accountId!);
+      if (!account || account.allowedIps.length === 0 || isAddressAllowed(pair.address!, account.allowedIps)) continue;
+      const list = outside.get(account.id) ?? [];
+      list.push({ address: pair.address!, count: Number(pair.n) });
+      outside.set(account.id, list);
+    }
+    return Promise.all(
+      [...outside.entries()].map(async ([accountId, addresses]) => {
+        const account = byId.get(accountId)!;
+        const evidence = await journalEvidence(db, and(where, eq(rejections.accountId, accountId), inArray(rejections.remoteAddress, addresses.map((a) => a.address)))!);
+        return {
+          type: "bind_address_outside_allowlist",
+          severity: "high" as const,
+          subjectType: "account" as const,
+          subjectId: accountId,
+          subjectLabel: account.systemId,
+          spId: account.spId,
+          evidence: { ...evidence, addresses, allowedIps: account.allowedIps },
+          recommendedAction: "suspend" as const,
+        };
+      }),
+    );
+  },
+};

@@ -1,0 +1,34 @@
+import type { FindingDetector } from "../types.ts";
+import { approvedWithoutEvidence } from "./approved-without-evidence.ts";
+import { bindAddressOutsideAllowlist } from "./bind-address-outside-allowlist.ts";
+import { complaintRateLeaders } from "./complaint-rate-leaders.ts";
+import { dormantSignatures } from "./dormant-signatures.ts";
+import { evidenceExpiry } from "./evidence-expiry.ts";
+import { lookAlikeSignatures } from "./look-alike-signatures.ts";
+import { optOutHintMissing } from "./opt-out-hint-missing.ts";
+import { optedOutRecipients } from "./opted-out-recipients.ts";
+import { portManyEnterprises } from "./port-many-enterprises.ts";
+import { scopeExceeded } from "./scope-exceeded.ts";
+import { silentExtensions } from "./silent-extensions.ts";
+import { spRefusalRatio } from "./sp-refusal-ratio.ts";
+import { subletRefusals } from "./sublet-refusals.ts";
+
+/** Every detector a campaign runs, in report order. A new finding type is one file and one line here. */
+export const findingDetectors: readonly FindingDetector[] = [
+  subletRefusals,
+  scopeExceeded,
+  dormantSignatures,
+  evidenceExpiry,
+  approvedWithoutEvidence,
+  portManyEnterprises,
+  silentExtensions,
+  optOutHintMissing,
+  optedOutRecipients,
+  complaintRateLeaders,
+  spRefusalRatio,
+  bindAddressOutsideAllowlist,
+  lookAlikeSignatures,
+];
+
+/** Every finding type a review can hold (campaign detectors plus the continuous complaint_rate). */
+export const FINDING_TYPES: readonly string[] = [...findingDetectors.flatMap((d) => d.types), "complaint_rate"];

@@ -1,0 +1,42 @@
+import { and, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { portExtensions, ports, rejections, trafficDaily } from "../../db/schema/index.ts";
+import { localDate } from "../../lib/dates.ts";
+import type { FindingDetector } from "../types.ts";
+import { portInScope } from "./evidence.ts";
+
+/**
+ * Extensions assigned before the period that carried nothing in it. traffic_daily has no extension
+ * column, so "silent" means: no accepted traffic on the port for the extension's enterprise, and no
+ * journal row from port + extension. An extension shared with the bare port's traffic for the same
+ * enterprise is therefore not flagged (a false negative we accept).
+ */
+export const silentExtensions: FindingDetector = {
+  types: ["silent_extension"],
+  async detect({ db, scope }) {
+    const rows = await db
+      .select({ id: portExtensions.id, portId: portExtensions.portId, extension: portExtensions.extension, enterpriseId: portExtensions.enterpriseId, number: ports.number, spId: ports.spId })
+      .from(portExtensions)
+      .innerJoin(ports, eq(ports.id, portExtensions.portId))
+      .where(
+        and(
+          lt(portExtensions.createdAt, scope.from),
+          scope.spId ? eq(ports.spId, scope.spId) : undefined,
+          portInScope(portExtensions.portId, scope),
+          sql`not exists (select 1 from ${trafficDaily} where ${trafficDaily.portId} = ${portExtensions.portId} and ${trafficDaily.enterpriseId} = ${portExtensions.enterpriseId}
+                and ${trafficDaily.accepted} > 0 and ${gte(trafficDaily.day, localDate(scope.from))} and ${lte(trafficDaily.day, localDate(new Date(scope.to.getTime() - 1)))})`,
+          sql`not exists (select 1 from ${rejections} where ${rejections.sourceAddr} = ${ports.number} || ${portExtensions.extension}
+                and ${gte(rejections.at, scope.from)} and ${lt(rejections.at, scope.to)})`,
+        ),
+      );
+    return rows.map((row) => ({
+      type: "silent_extension",
+      severity: "info" as const,
+      subjectType: "extension" as const,
+      subjectId: row.id,
+      subjectLabel: `${row.number}${row.extension}`,
+      spId: row.spId,
+      evidence: { counts: { accepted: 0, journaled: 0 }, portId: row.portId, extension: row.extension, enterpriseId: row.enterpriseId },
+      recommendedAction: "revoke" as const,
+    }));
+  },
+};

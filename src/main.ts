@@ -76,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url: upstreamUrl,
     binds: config.UPSTREAM_BINDS,
     windowSize: config.UPSTREAM_WINDOW,
+    requestTimeoutMs: config.UPSTREAM_REQUEST_TIMEOUT_MS,
     onReceived: (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64),
   });
   upstream.on("bindUp", () => metrics.upstreamBinds.set(upstream.state().bindsUp));
@@ -101,6 +102,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     instances: config.PROXY_INSTANCES,
     fullText: config.JOURNAL_FULL_TEXT,
+    bindTimeoutMs: config.SMPP_BIND_TIMEOUT_MS,
+    partialFrameTimeoutMs: config.SMPP_PARTIAL_PDU_TIMEOUT_MS,
+    inactivityTimeoutMs: config.SMPP_INACTIVITY_TIMEOUT_MS,
+    maxConnections: config.SMPP_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: config.SMPP_MAX_CONNECTIONS_PER_ADDRESS,
+    lockout: { maxFailures: config.SMPP_BIND_LOCKOUT_FAILURES, windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS, lockoutMs: config.SMPP_BIND_LOCKOUT_MS },
   });
 
   const deps: AppDependencies = {

@@ -28,6 +28,8 @@ export const configSchema = z.object({
   /** Connections accepted in total, and from one remote address; more are refused at accept. */
   SMPP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   SMPP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** How long the parts of a concatenated message wait for the rest before all are refused. */
+  SMPP_CONCAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
   /** This many failed binds from one address within the window lock it out for SMPP_BIND_LOCKOUT_MS. */
   SMPP_BIND_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(1_000_000_000).default(5),
   SMPP_BIND_LOCKOUT_WINDOW_MS: z.coerce.number().int().min(1000).default(5 * 60_000),

@@ -102,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     instances: config.PROXY_INSTANCES,
     fullText: config.JOURNAL_FULL_TEXT,
+    concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
     bindTimeoutMs: config.SMPP_BIND_TIMEOUT_MS,
     partialFrameTimeoutMs: config.SMPP_PARTIAL_PDU_TIMEOUT_MS,
     inactivityTimeoutMs: config.SMPP_INACTIVITY_TIMEOUT_MS,

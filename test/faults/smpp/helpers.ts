@@ -70,3 +70,76 @@ export function percentile(values: number[], p: number): number {
 export function report(test: string, numbers: Record<string, unknown>): void {
   console.log(JSON.stringify({ test, ...numbers }));
 }
+
+/** A raw SMPP peer over a plain socket (optionally from another loopback address). */
+export interface RawSmpp {
+  socket: import("node:net").Socket;
+  openedAt: number;
+  /** Resolves with the time the server closed the connection. */
+  closed: Promise<number>;
+  isClosed(): boolean;
+  send(bytes: Uint8Array): void;
+  /** The next PDU from the server: header fields; rejects after `timeoutMs` or on close. */
+  next(timeoutMs?: number): Promise<{ commandId: number; status: number; sequence: number }>;
+  destroy(): void;
+}
+
+export async function rawSmpp(port: number, localAddress?: string): Promise<RawSmpp> {
+  const net = await import("node:net");
+  const socket = net.connect({ port, host: "127.0.0.1", ...(localAddress && { localAddress }) });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("error", reject);
+  });
+  socket.on("error", () => {});
+  const openedAt = performance.now();
+  let closedFlag = false;
+  const closed = new Promise<number>((resolve) => {
+    const done = () => {
+      closedFlag = true;
+      resolve(performance.now());
+    };
+    socket.once("end", done);
+    socket.once("close", done);
+  });
+  let buffer = Buffer.alloc(0);
+  const queue: { commandId: number; status: number; sequence: number }[] = [];
+  const waiters: ((pdu: { commandId: number; status: number; sequence: number }) => void)[] = [];
+  socket.on("data", (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    while (buffer.length >= 16 && buffer.length >= buffer.readUInt32BE(0)) {
+      const length = buffer.readUInt32BE(0);
+      const pdu = { commandId: buffer.readUInt32BE(4), status: buffer.readUInt32BE(8), sequence: buffer.readUInt32BE(12) };
+      buffer = buffer.subarray(length);
+      const waiter = waiters.shift();
+      if (waiter) waiter(pdu);
+      else queue.push(pdu);
+    }
+  });
+  return {
+    socket,
+    openedAt,
+    closed,
+    isClosed: () => closedFlag,
+    send: (bytes) => void socket.write(bytes),
+    next: (timeoutMs = 3000) =>
+      new Promise((resolve, reject) => {
+        const queued = queue.shift();
+        if (queued) return resolve(queued);
+        const timer = setTimeout(() => reject(new Error(`no PDU within ${timeoutMs} ms`)), timeoutMs);
+        void closed.then(() => setTimeout(() => reject(new Error("closed")), 50));
+        waiters.push((pdu) => {
+          clearTimeout(timer);
+          resolve(pdu);
+        });
+      }),
+    destroy: () => socket.destroy(),
+  };
+}
+
+/** Binds a raw peer as transceiver; resolves with the bind_resp command_status. */
+export async function rawBind(peer: RawSmpp, systemId: string, password: string, sequence = 1): Promise<number> {
+  const { bindBody, pdu, Cmd } = await import("./fuzz-generator.ts");
+  peer.send(pdu(Cmd.bind_transceiver, sequence, bindBody(systemId, password)));
+  return (await peer.next()).status;
+}

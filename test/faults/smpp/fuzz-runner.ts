@@ -41,6 +41,8 @@ export interface FuzzStats {
   answeredGenericNack: number;
   wrongResponseId: number;
   unexpectedAnswers: number;
+  /** The first few unexpected answers, for diagnosis. */
+  unexpectedSamples: { commandId: string; status: number; sequence: number; framingErrorSent: boolean; failedBinds: number; expectedSequences: number[] }[];
   closedBeforeAnswer: number;
   lostAnswers: number;
   connectionsOpened: number;
@@ -57,7 +59,7 @@ export interface FuzzStats {
 export function emptyStats(): FuzzStats {
   return {
     pdusGenerated: 0, bytesSent: 0, framesSeen: 0, requestsExpectingAnswer: 0, unsolicitedResponsesIgnored: 0, answered: 0,
-    answeredByStatus: {}, answeredGenericNack: 0, wrongResponseId: 0, unexpectedAnswers: 0, closedBeforeAnswer: 0, lostAnswers: 0,
+    answeredByStatus: {}, answeredGenericNack: 0, wrongResponseId: 0, unexpectedAnswers: 0, unexpectedSamples: [], closedBeforeAnswer: 0, lostAnswers: 0,
     connectionsOpened: 0, connectionsBoundAtStart: 0, serverCloses: {}, unexplainedCloses: 0, framingErrorsSent: 0,
     framingErrorsNacked: 0, deliverSmAnswered: 0, kinds: {}, durationMs: 0,
   };
@@ -265,6 +267,9 @@ class FuzzConnection {
     const list = this.expected.get(sequence);
     if (!list || list.length === 0) {
       this.stats.unexpectedAnswers++;
+      if (this.stats.unexpectedSamples.length < 5) {
+        this.stats.unexpectedSamples.push({ commandId: `0x${commandId.toString(16)}`, status, sequence, framingErrorSent: this.framingErrorSent, failedBinds: this.failedBinds, expectedSequences: [...this.expected.keys()].slice(0, 40) });
+      }
       return;
     }
     // Match the request this answers: same response id first, else a generic_nack takes the oldest.

@@ -35,7 +35,8 @@ export interface FuzzStats {
   bytesSent: number;
   framesSeen: number;
   requestsExpectingAnswer: number;
-  unsolicitedResponsesIgnored: number;
+  /** Response frames the client sent (its deliver_sm_resp, and unsolicited ones): none expects an answer. */
+  responseFramesSent: number;
   answered: number;
   answeredByStatus: Record<string, number>;
   answeredGenericNack: number;
@@ -58,7 +59,7 @@ export interface FuzzStats {
 
 export function emptyStats(): FuzzStats {
   return {
-    pdusGenerated: 0, bytesSent: 0, framesSeen: 0, requestsExpectingAnswer: 0, unsolicitedResponsesIgnored: 0, answered: 0,
+    pdusGenerated: 0, bytesSent: 0, framesSeen: 0, requestsExpectingAnswer: 0, responseFramesSent: 0, answered: 0,
     answeredByStatus: {}, answeredGenericNack: 0, wrongResponseId: 0, unexpectedAnswers: 0, unexpectedSamples: [], closedBeforeAnswer: 0, lostAnswers: 0,
     connectionsOpened: 0, connectionsBoundAtStart: 0, serverCloses: {}, unexplainedCloses: 0, framingErrorsSent: 0,
     framingErrorsNacked: 0, deliverSmAnswered: 0, kinds: {}, durationMs: 0,
@@ -165,7 +166,7 @@ class FuzzConnection {
       this.stats.framesSeen++;
       const commandId = u32(frame, 4);
       if ((commandId & 0x80000000) !== 0) {
-        this.stats.unsolicitedResponsesIgnored++;
+        this.stats.responseFramesSent++;
         continue;
       }
       this.stats.requestsExpectingAnswer++;
@@ -251,10 +252,12 @@ class FuzzConnection {
     const sequence = u32(frame, 12);
     if ((commandId & 0x80000000) === 0) {
       // The server's own requests: receipts and MO (deliver_sm), enquire_link. Answer them.
+      // Through send(), so the model sees these bytes too: written while a mutated length leaves a
+      // frame open, they become part of that frame on the server, and the model must agree.
       if (commandId === Cmd.deliver_sm) {
         this.stats.deliverSmAnswered++;
-        this.socket.write(pdu(0x80000005, sequence, Uint8Array.of(0)));
-      } else if (commandId === Cmd.enquire_link) this.socket.write(pdu(0x80000015, sequence, new Uint8Array(0)));
+        this.send(pdu(0x80000005, sequence, Uint8Array.of(0)));
+      } else if (commandId === Cmd.enquire_link) this.send(pdu(0x80000015, sequence, new Uint8Array(0)));
       return;
     }
     if (commandId === Cmd.generic_nack && status === 0x02 && this.framingErrorSent) {

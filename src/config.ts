@@ -19,6 +19,21 @@ export const configSchema = z.object({
   SMPP_TLS_PORT: port.optional(),
   SMPP_TLS_CERT: optionalString,
   SMPP_TLS_KEY: optionalString,
+  /** Close a connection that has not bound within this time (never-binding clients hold sockets). */
+  SMPP_BIND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Close a connection whose PDU stays half-sent this long (slowloris). */
+  SMPP_PARTIAL_PDU_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Close a connection silent this long (ESMEs send enquire_link every 30 s or so). */
+  SMPP_INACTIVITY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Connections accepted in total, and from one remote address; more are refused at accept. */
+  SMPP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  SMPP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** How long the parts of a concatenated message wait for the rest before all are refused. */
+  SMPP_CONCAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
+  /** This many failed binds from one address within the window lock it out for SMPP_BIND_LOCKOUT_MS. */
+  SMPP_BIND_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(1_000_000_000).default(5),
+  SMPP_BIND_LOCKOUT_WINDOW_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  SMPP_BIND_LOCKOUT_MS: z.coerce.number().int().min(100).default(15 * 60_000),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, "must be at least 24 characters").optional()),
   PII_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -27,15 +42,13 @@ export const configSchema = z.object({
   ),
   UPSTREAM_BINDS: z.coerce.number().int().min(1).max(64).default(2),
   UPSTREAM_WINDOW: z.coerce.number().int().min(1).max(10000).default(100),
+  /** How long a submit waits for the SMSC's submit_sm_resp before the SP gets ESME_RTHROTTLED. */
+  UPSTREAM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SIMULATOR_PORT: port.default(2776),
   SIMULATOR_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).default(200),
   JOURNAL_FULL_TEXT: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   INSTANCE_ID: optionalString,
-  SMPP_CONCAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
-  SMPP_BIND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  SMPP_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  SMPP_LOCKOUT_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
 });
 

@@ -91,6 +91,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url: upstreamUrl,
     binds: config.UPSTREAM_BINDS,
     windowSize: config.UPSTREAM_WINDOW,
+    requestTimeoutMs: config.UPSTREAM_REQUEST_TIMEOUT_MS,
     onReceived: (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64),
   });
   upstream.on("bindUp", () => metrics.upstreamBinds.set(upstream.state().bindsUp));
@@ -126,7 +127,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     fullText: config.JOURNAL_FULL_TEXT,
     concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
     bindTimeoutMs: config.SMPP_BIND_TIMEOUT_MS,
-    lockout: { maxFailures: config.SMPP_LOCKOUT_FAILURES, windowMs: 5 * 60_000, lockoutMs: config.SMPP_LOCKOUT_MS },
+    partialFrameTimeoutMs: config.SMPP_PARTIAL_PDU_TIMEOUT_MS,
+    inactivityTimeoutMs: config.SMPP_INACTIVITY_TIMEOUT_MS,
+    maxConnections: config.SMPP_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: config.SMPP_MAX_CONNECTIONS_PER_ADDRESS,
+    lockout: { maxFailures: config.SMPP_BIND_LOCKOUT_FAILURES, windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS, lockoutMs: config.SMPP_BIND_LOCKOUT_MS },
   });
 
   const deps: AppDependencies = {

@@ -35,6 +35,8 @@ export interface ProxyOptions {
   maxConnectionsPerAddress?: number;
   bindTimeoutMs?: number;
   inactivityTimeoutMs?: number;
+  /** Close a connection whose PDU stays half-sent this long (default 10 s). */
+  partialFrameTimeoutMs?: number;
 }
 
 export interface Proxy {
@@ -103,6 +105,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     maxConnectionsPerAddress: options.maxConnectionsPerAddress,
     bindTimeoutMs: options.bindTimeoutMs ?? 30_000,
     inactivityTimeoutMs: options.inactivityTimeoutMs ?? 120_000,
+    ...(options.partialFrameTimeoutMs !== undefined && { partialFrameTimeoutMs: options.partialFrameTimeoutMs }),
     handlers: {
       authenticate,
       submitSm: (session, pdu, frame) => submissions.submitSm(session.context!, pdu, frame),

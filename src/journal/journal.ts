@@ -65,6 +65,24 @@ export interface JournalOptions {
 const INSERT_CHUNK = 5000;
 
 /**
+ * PostgreSQL text cannot hold U+0000, and SMPP fields can (a Latin-1 short_message with NUL
+ * octets, a destination_addr with control bytes). One such row used to fail its whole batch, and
+ * since spooled batches replay in order, every later batch stayed stuck behind it: the journal
+ * stopped for good. NUL is shown as U+2400 (␀) so a reviewer still sees it was there.
+ */
+function storable(event: RejectionEvent): RejectionEvent {
+  let copy: RejectionEvent | undefined;
+  for (const key of Object.keys(event) as (keyof RejectionEvent)[]) {
+    const value = event[key];
+    if (typeof value === "string" && value.includes("\u0000")) {
+      copy ??= { ...event };
+      (copy as unknown as Record<string, unknown>)[key] = value.replaceAll("\u0000", "\u2400");
+    }
+  }
+  return copy ?? event;
+}
+
+/**
  * Takes verdicts off the hot path. Events are buffered in memory and written in batches, one
  * transaction per batch, tagged with a batch id so a replay never writes twice. While the database
  * is away, batches are appended to a local spool file and replayed in order once it is back.
@@ -100,7 +118,7 @@ export class Journal {
   }
 
   recordRejection(event: RejectionEvent): void {
-    this.pendingRejections.push({ ...event, eventId: `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}` });
+    this.pendingRejections.push({ ...storable(event), eventId: `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}` });
     if (this.pendingRejections.length >= (this.options.maxBatchRows ?? 5000)) this.flushSoon();
   }
 

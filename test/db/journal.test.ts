@@ -50,6 +50,18 @@ describe("journal", () => {
     expect(traffic!.accepted).toBe(8);
   });
 
+  it("stores a refusal whose text or addresses hold NUL octets instead of failing its batch forever", async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), "spool-"));
+    const journal = new Journal({ database, spoolDir, instanceId: "t-nul" });
+    journal.recordRejection({ ...rejection(1), text: "【x】\u0000abc", sourceAddr: "1069\u0000", recipientMask: "138****\u00001" });
+    journal.recordRejection(rejection(2));
+    await journal.flush();
+    expect(journal.backlog()).toEqual({ inMemory: 0, spooledBatches: 0 });
+    const rows = resultRows<{ text: string; source_addr: string }>(await database.db.execute(sql`select text, source_addr from rejections order by at`));
+    expect(rows.map((r) => r.text)).toEqual(["【x】\u2400abc", "【测试】第2条"]);
+    expect(rows[0]!.source_addr).toBe("1069\u2400");
+  });
+
   it("spools while the database is down and replays every refusal exactly once, in order", async () => {
     const { database: wrapped, state } = flaky(database);
     const spoolDir = mkdtempSync(join(tmpdir(), "spool-"));

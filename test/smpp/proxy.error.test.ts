@@ -14,7 +14,7 @@ let world: DemoWorld;
 const esmes: Esme[] = [];
 
 beforeEach(async () => {
-  gateway = await startTestGateway({ env: { SMPP_LOCKOUT_FAILURES: "3", SMPP_LOCKOUT_MS: "60000" } });
+  gateway = await startTestGateway({ env: { SMPP_BIND_LOCKOUT_FAILURES: "3", SMPP_BIND_LOCKOUT_MS: "60000" } });
   world = await seedAndSync(gateway);
 });
 afterEach(async () => {

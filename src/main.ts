@@ -16,6 +16,7 @@ import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
 import { consoleSessionKey } from "./console/auth.ts";
 import { mountConsole } from "./console/console.routes.tsx";
 import type { ReviewsPort } from "./console/reviews-port.ts";
+import { createReviewsPort } from "./reviews/console-adapter.ts";
 import { recordOptOut } from "./api/opt-outs/opt-outs.service.ts";
 import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
@@ -166,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         metrics.upstreamInFlight.set(state.inFlight);
         return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
       });
-      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: options.reviews, logger });
+      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: options.reviews ?? createReviewsPort(), logger });
     },
   });
   const maintenance = startMaintenance({ database, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });

@@ -1,0 +1,133 @@
+/**
+ * Plugs the real review and complaint services into the console's ReviewsPort. The console speaks
+ * of a review's "subject" (an SP, a port, a signature or an enterprise); the review campaigns are
+ * scoped by SP or port-number prefix, so an SP or port subject becomes that scope, and a signature
+ * or enterprise subject a review of everything in the period, titled after it.
+ */
+import { eq } from "drizzle-orm";
+import { decideFinding } from "../api/reviews/reviews.decisions.ts";
+import { closeReview, createReview, getReview, listFindings, listReviews, type Review } from "../api/reviews/reviews.service.ts";
+import { listComplaints } from "../api/complaints/complaints.service.ts";
+import { decodeCursor, encodeCursor } from "../api/pagination.ts";
+import type { ServiceContext } from "../context.ts";
+import { enterprises, ports, serviceProviders, signatures } from "../db/schema/index.ts";
+import type { FindingOutcome, ReviewDetail, ReviewsPort, ReviewSubject, ReviewSummary } from "../console/reviews-port.ts";
+
+const DAY_MS = 86_400_000;
+const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+async function subjectOf(ctx: ServiceContext, review: Review): Promise<ReviewSubject> {
+  if (review.scopeSpId) {
+    const [sp] = await ctx.db.select({ name: serviceProviders.name }).from(serviceProviders).where(eq(serviceProviders.id, review.scopeSpId));
+    return { kind: "sp", id: review.scopeSpId, label: sp?.name ?? review.scopeSpId };
+  }
+  if (review.scopePortPrefix) {
+    const [port] = await ctx.db.select({ id: ports.id }).from(ports).where(eq(ports.number, review.scopePortPrefix));
+    return { kind: "port", id: port?.id ?? review.scopePortPrefix, label: review.scopePortPrefix };
+  }
+  return { kind: "sp", id: "*", label: review.title };
+}
+
+async function summary(ctx: ServiceContext, review: Review): Promise<ReviewSummary> {
+  return {
+    id: review.id,
+    title: review.title,
+    subject: await subjectOf(ctx, review),
+    spId: review.scopeSpId,
+    periodFrom: review.periodFrom ? chinaDate(review.periodFrom) : "",
+    periodTo: review.periodTo ? chinaDate(new Date(review.periodTo.getTime() - 1)) : "",
+    status: review.status,
+    openedAt: review.createdAt,
+    openedBy: review.createdBy ?? "",
+    closedAt: review.closedAt,
+    findingCount: review.summary.total,
+    undecidedCount: review.summary.open + review.summary.reopened,
+  };
+}
+
+const severity = (value: string) => (value === "info" ? "low" : (value as "low" | "medium" | "high"));
+const outcomeOf: Record<string, FindingOutcome> = { no_action: "no_issue", rectify: "rectify", suspend: "suspend", revoke: "revoke" };
+
+async function detail(ctx: ServiceContext, id: string): Promise<ReviewDetail> {
+  const review = await getReview(ctx, id);
+  const findings = await listFindings(ctx, id, {}, { limit: 500 });
+  return {
+    ...(await summary(ctx, review)),
+    findings: findings.map((f) => ({
+      id: f.id,
+      kind: f.type,
+      severity: severity(f.severity),
+      summary: `${f.subjectLabel ?? f.subjectId}: ${f.type} (recommended: ${f.recommendedAction})`,
+      evidence: Object.entries(f.evidence)
+        .filter(([, value]) => typeof value === "number" || typeof value === "string")
+        .slice(0, 8)
+        .map(([label, value]) => ({ label: `${label}: ${String(value)}` })),
+      decision:
+        f.decision && f.status === "decided"
+          ? { outcome: outcomeOf[f.decision] ?? "no_issue", reason: f.decisionReason ?? "", decidedBy: f.decidedBy ?? "", decidedAt: f.decidedAt ?? f.updatedAt }
+          : null,
+    })),
+    conclusion: null,
+    reportUrl: review.status === "closed" ? `/api/v1/reviews/${review.id}/report.html` : null,
+  };
+}
+
+export function createReviewsPort(): ReviewsPort {
+  return {
+    async listReviews(ctx, filter, page) {
+      const rows = await listReviews(ctx, { status: filter.status } as never, { limit: page.limit + 1, after: decodeCursor(page.cursor) });
+      const scoped = filter.spId ? rows.filter((r) => r.scopeSpId === filter.spId) : rows;
+      const items = await Promise.all(scoped.slice(0, page.limit).map((r) => summary(ctx, r)));
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor(rows[page.limit - 1]!.id) : null };
+    },
+    getReview: (ctx, id) => detail(ctx, id),
+    async startReview(ctx, input) {
+      const scope: { spId?: string; portPrefix?: string } = {};
+      let title: string | undefined = input.title;
+      if (input.subject.kind === "sp") scope.spId = input.subject.id;
+      else if (input.subject.kind === "port") {
+        const [port] = await ctx.db.select({ number: ports.number }).from(ports).where(eq(ports.id, input.subject.id));
+        if (port) scope.portPrefix = port.number;
+      } else {
+        const table = input.subject.kind === "signature" ? signatures : enterprises;
+        const [row] = await ctx.db.select().from(table).where(eq(table.id, input.subject.id));
+        title ??= `回头看 ${row ? ("text" in row ? `【${row.text}】` : row.name) : input.subject.id}`;
+      }
+      const from = new Date(`${input.periodFrom}T00:00:00+08:00`).toISOString();
+      const to = new Date(new Date(`${input.periodTo}T00:00:00+08:00`).getTime() + DAY_MS).toISOString();
+      const review = await createReview(ctx, { title, scope, from, to } as never);
+      return detail(ctx, review.id);
+    },
+    async decideFinding(ctx, reviewId, findingId, input) {
+      const decision = input.outcome === "no_issue" ? "no_action" : input.outcome;
+      const dueDate = decision === "rectify" ? chinaDate(new Date(ctx.now.getTime() + 30 * DAY_MS)) : undefined;
+      await decideFinding(ctx, reviewId, findingId, { decision, reason: input.reason, ...(dueDate ? { dueDate } : {}) } as never);
+      return detail(ctx, reviewId);
+    },
+    async closeReview(ctx, reviewId, input) {
+      await closeReview(ctx, reviewId, input.conclusion);
+      return { ...(await detail(ctx, reviewId)), conclusion: input.conclusion };
+    },
+    async listComplaints(ctx, filter, page) {
+      const rows = await listComplaints(
+        ctx,
+        { from: filter.from?.toISOString(), to: filter.to?.toISOString(), spId: filter.spId, portId: filter.portId, signatureId: filter.signatureId, enterpriseId: filter.enterpriseId } as never,
+        { limit: page.limit + 1, after: decodeCursor(page.cursor) },
+      );
+      const items = rows.slice(0, page.limit).map((c) => ({
+        id: c.id,
+        receivedAt: c.receivedAt,
+        source: c.channel,
+        reference: c.id.slice(0, 8),
+        status: c.confidence === "none" ? ("unattributed" as const) : ("attributed" as const),
+        recipientMask: c.recipientMask,
+        excerpt: c.text.slice(0, 80),
+        spId: c.spId,
+        portId: c.portId,
+        signatureId: c.signatureId,
+        enterpriseId: c.enterpriseId,
+      }));
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor(rows[page.limit - 1]!.id) : null };
+    },
+  };
+}

@@ -5,7 +5,7 @@
  *
  * The guarantee the code gives (smpp/upstream/pool.ts):
  * - status 0 with a message_id ⇒ the SMSC took the message, exactly once;
- * - any failure of the link or of the SMSC to answer ⇒ ESME_RTHROTTLED (0x58), retryable; the SMSC's
+ * - any failure of the link or of the SMSC to answer ⇒ upstream_unavailable (ESME_RMSGQFUL 0x14), retryable; the SMSC's
  *   own temporary refusals (0x08, 0x14, 0x58, 0x64) pass through as they are;
  * - a retryable answer means the SMSC got the message 0 or 1 times: when the link dies or the answer
  *   comes after UPSTREAM_REQUEST_TIMEOUT_MS, the SMSC may have taken it. An ESME that retries then
@@ -145,7 +145,7 @@ describe("SMSC faults under load", () => {
     expect(receipt).toBe(true);
   });
 
-  it("SMSC stops answering: every submit is answered 0x58 within the upstream timeout; what the SMSC takes after it recovers is counted", { timeout: 60_000 }, async () => {
+  it("SMSC stops answering: every submit is answered 0x14 (upstream_unavailable) within the upstream timeout; what the SMSC takes after it recovers is counted", { timeout: 60_000 }, async () => {
     const sim = f.gateway.simulator!;
     sim.script.stopAnswering(true);
     const started = performance.now();
@@ -154,19 +154,19 @@ describe("SMSC faults under load", () => {
     const silentCounts = account(outcomes);
     sim.script.stopAnswering(false);
     // A silent SMSC that stopped reading its socket (back-pressure) processes the submits still
-    // buffered once it recovers, long after the proxy answered 0x58 for them: the ambiguous case.
+    // buffered once it recovers, long after the proxy answered 0x14 for them: the ambiguous case.
     await sleep(1000);
     const counts = account(outcomes);
     const receipt = await receiptStillRoutes();
     report("smsc-faults: SMSC silent", { ...counts, whileSilent: { failedNotAtSmsc: silentCounts.failedNotAtSmsc }, elapsedMs, requestTimeoutMs: REQUEST_TIMEOUT_MS, receiptAfterwards: receipt });
     expectTheGuarantee(counts);
-    expect(counts.failureStatuses).toEqual({ "0x58": counts.sent });
+    expect(counts.failureStatuses).toEqual({ "0x14": counts.sent });
     // While it was silent, nothing was taken.
     expect(silentCounts.failedNotAtSmsc).toBe(counts.sent);
     expect(receipt).toBe(true);
   });
 
-  it("SMSC answers slowly: within the timeout all succeed; beyond it the SP gets 0x58 although the SMSC took the message", { timeout: 60_000 }, async () => {
+  it("SMSC answers slowly: within the timeout all succeed; beyond it the SP gets 0x14 (upstream_unavailable) although the SMSC took the message", { timeout: 60_000 }, async () => {
     const sim = f.gateway.simulator!;
     sim.script.delayAll(300);
     const slowStarted = performance.now();
@@ -184,8 +184,8 @@ describe("SMSC faults under load", () => {
     expectTheGuarantee(slowCounts);
     expect(slowCounts.succeeded).toBe(slowCounts.sent);
     expectTheGuarantee(lateCounts);
-    // The ambiguous case, exactly: every one was answered 0x58, and every one reached the SMSC once.
-    expect(lateCounts.failureStatuses).toEqual({ "0x58": lateCounts.sent });
+    // The ambiguous case, exactly: every one was answered 0x14, and every one reached the SMSC once.
+    expect(lateCounts.failureStatuses).toEqual({ "0x14": lateCounts.sent });
     expect(lateCounts.failedButAtSmscOnce).toBe(lateCounts.sent);
     expect(receipt).toBe(true);
   });

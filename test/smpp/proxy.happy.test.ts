@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedDemoWorld, type DemoWorld } from "../../src/demo/seed.ts";
+import type { DemoWorld } from "../../src/demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
+import { seedAndSync } from "../helpers/world.ts";
 
 let gateway: TestGateway;
 let world: DemoWorld;
@@ -10,22 +11,13 @@ const esmes: Esme[] = [];
 
 beforeEach(async () => {
   gateway = await startTestGateway();
-  world = await seedDemoWorld(gateway.api);
-  // The seeding went through the API; the proxy's snapshot follows the change feed.
-  await waitFor(() => gateway.registry.snapshot.signatureByText("云端优选")?.status === "approved");
+  // The seeding goes through the API; the proxy's snapshot follows the change feed.
+  world = await seedAndSync(gateway);
 });
 afterEach(async () => {
   for (const esme of esmes.splice(0)) await esme.close();
   await gateway.close();
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 3000) {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function bindA(): Promise<Esme> {
   const esme = await connectEsme(gateway.smppPort, world.accountA);

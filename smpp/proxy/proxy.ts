@@ -96,6 +96,15 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     onOutcome: (outcome) => options.metrics?.bindAttempts.inc({ outcome }),
   });
 
+  /** Time from a submit's arrival to its answer (the SMSC's included for accepted messages). */
+  const timed = <T,>(started: number, answer: T | Promise<T>): T | Promise<T> => {
+    const histogram = options.metrics?.submitSeconds;
+    if (!histogram) return answer;
+    if (answer instanceof Promise) return answer.finally(() => histogram.observe((performance.now() - started) / 1000));
+    histogram.observe((performance.now() - started) / 1000);
+    return answer;
+  };
+
   server = await createSmppServer<SessionContext>({
     host: options.host,
     port: options.port,
@@ -108,9 +117,9 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     ...(options.partialFrameTimeoutMs !== undefined && { partialFrameTimeoutMs: options.partialFrameTimeoutMs }),
     handlers: {
       authenticate,
-      submitSm: (session, pdu, frame) => submissions.submitSm(session.context!, pdu, frame),
-      dataSm: (session, pdu, frame) => submissions.dataSm(session.context!, pdu, frame),
-      submitMulti: (session, pdu) => submissions.submitMulti(session.context!, pdu),
+      submitSm: (session, pdu, frame) => timed(performance.now(), submissions.submitSm(session.context!, pdu, frame)),
+      dataSm: (session, pdu, frame) => timed(performance.now(), submissions.dataSm(session.context!, pdu, frame)),
+      submitMulti: (session, pdu) => timed(performance.now(), submissions.submitMulti(session.context!, pdu)),
     },
   });
   const countBinds = () => {

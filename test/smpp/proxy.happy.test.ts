@@ -46,6 +46,10 @@ describe("the proxy (happy paths)", () => {
     expect(gateway.simulator!.received.count).toBe(1);
     const receipt = await esme.waitForDelivery((m) => (m.esm_class & 0x04) === 0x04);
     expect(receipt.receipted_message_id?.toLowerCase()).toBe(result.messageId.toLowerCase());
+    const metrics = await (await fetch(`${gateway.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/gatekeeper_submit_seconds_count 1\b/);
+    expect(metrics).toContain('gatekeeper_submissions_total{verdict="accepted",reason=""} 1');
+    expect(metrics).toContain("gatekeeper_registry_fresh 1");
   });
 
   it("refuses a sublet signature and an out-of-scope message, and journals both", async () => {

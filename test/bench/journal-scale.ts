@@ -1,0 +1,94 @@
+/**
+ * `npm run bench:journal-scale`: are refusal queries, traffic charts and a review computation
+ * still interactive over 10 million journal rows? Seeds `JOURNAL_ROWS` (default 10,000,000)
+ * refusals spread over 60 days into the partitioned `rejections` table (PostgreSQL from
+ * BENCH_DATABASE_URL; PGlite otherwise, which is much slower to seed), plus 60 days of
+ * traffic_daily, then times each query JOURNAL_REPEAT (default 20) times and reports p50/p95 in milliseconds.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { countRejections, listRejections, trafficByDay } from "../../src/api/journal/journal.service.ts";
+import type { ServiceContext } from "../../src/context.ts";
+import { ensurePartitions } from "../../src/journal/partitions.ts";
+import { createPiiProtector } from "../../src/lib/pii.ts";
+import { computeFindings } from "../../src/reviews/campaign.ts";
+import { DEFAULT_REVIEW_SETTINGS } from "../../src/reviews/settings.ts";
+import { createBenchDatabase } from "./databases.ts";
+
+const ROWS = Number(process.env.JOURNAL_ROWS ?? 10_000_000);
+const DAY = 86_400_000;
+const REPEAT = Number(process.env.JOURNAL_REPEAT ?? 20);
+const uuid = () => crypto.randomUUID();
+const sps = Array.from({ length: 20 }, uuid);
+const portsList = Array.from({ length: 200 }, uuid);
+const signaturesList = Array.from({ length: 2000 }, uuid);
+const enterprisesList = Array.from({ length: 500 }, uuid);
+const reasons = ["sublet_no_contract", "scope_exceeded", "signature_unregistered", "recipient_opted_out", "opt_out_hint_missing", "port_not_owned", "signature_missing", "quiet_hours"];
+const pgArray = (values: string[]) => sql.raw(`array[${values.map((v) => `'${v}'`).join(",")}]`);
+
+const bench = await createBenchDatabase("journalscale");
+const database = await bench.open(4);
+try {
+  await database.migrate();
+  const now = new Date();
+  await ensurePartitions(database.db, new Date(now.getTime() - 62 * DAY), 3);
+  const seedStarted = performance.now();
+  const chunk = 1_000_000;
+  for (let start = 0; start < ROWS; start += chunk) {
+    const end = Math.min(ROWS, start + chunk);
+    await database.db.execute(sql`
+      insert into rejections (event_id, at, reason, monitor, command, sp_id, port_id, source_addr, signature_id, enterprise_id, category, recipient_hash, recipient_mask, text)
+      select 'bench:' || g, ${now.toISOString()}::timestamptz - ((g * 7919) % (60 * 86400)) * interval '1 second',
+        (${pgArray(reasons)})[1 + g % ${reasons.length}], false, 'submit_sm',
+        (${pgArray(sps)})[1 + g % ${sps.length}]::uuid, (${pgArray(portsList)})[1 + g % ${portsList.length}]::uuid, '1069' || (g % 9999),
+        (${pgArray(signaturesList)})[1 + g % ${signaturesList.length}]::uuid, (${pgArray(enterprisesList)})[1 + g % ${enterprisesList.length}]::uuid,
+        'marketing', md5(g::text), '138****' || lpad((g % 10000)::text, 4, '0'), '【测试】验证码 ******'
+      from generate_series(${start + 1}::bigint, ${end}::bigint) g`);
+    console.error(`[journal-scale] ${end.toLocaleString()} rows (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)`);
+  }
+  await database.db.execute(sql`
+    insert into traffic_daily (day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused)
+    select (${now.toISOString()}::timestamptz - d * interval '1 day')::date, (${pgArray(sps)})[1 + s % 20]::uuid, (${pgArray(portsList)})[1 + s % 200]::uuid,
+      (${pgArray(signaturesList)})[1 + s]::uuid, (${pgArray(enterprisesList)})[1 + s % 500]::uuid, 'verification', 1000 + s, s % 50
+    from generate_series(0, 59) d, generate_series(0, ${signaturesList.length - 1}) s on conflict do nothing`);
+  await database.db.execute(sql`analyze`);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+  const ctx: ServiceContext = { db: database.db, actor: { type: "operator", id: "bench" }, now, pii: createPiiProtector("bench-key-0123456789abcdef0123456789") };
+  const iso = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+  const queries: Record<string, () => Promise<unknown>> = {
+    "refusals: newest page (7 days)": () => listRejections(ctx, { from: iso(7 * DAY) }, { limit: 50 }),
+    "refusals: one SP and reason (30 days)": () => listRejections(ctx, { from: iso(30 * DAY), spId: sps[3], reason: "sublet_no_contract" }, { limit: 50 }),
+    "refusals: one port, second page": async () => {
+      const first = await listRejections(ctx, { portId: portsList[7] }, { limit: 50 });
+      const last = first.items[first.items.length - 1]!;
+      return listRejections(ctx, { portId: portsList[7] }, { limit: 50, after: { at: last.at, id: last.id } });
+    },
+    "chart: refusals per day (30 days)": () => countRejections(ctx, { from: iso(30 * DAY) }, "day"),
+    "chart: top reasons (7 days)": () => countRejections(ctx, { from: iso(7 * DAY) }, "reason"),
+    "chart: traffic per day by SP (30 days)": () => trafficByDay(ctx, { from: iso(30 * DAY).slice(0, 10), groupBy: "sp" }),
+    "review: findings for one SP (30 days)": () => computeFindings(database.db, { spId: sps[5], from: new Date(now.getTime() - 30 * DAY), to: now }, now, DEFAULT_REVIEW_SETTINGS),
+  };
+  const results: Record<string, { p50_ms: number; p95_ms: number }> = {};
+  for (const [name, run] of Object.entries(queries)) {
+    await run(); // warm
+    const times: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      const started = performance.now();
+      await run();
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    results[name] = { p50_ms: Number(times[Math.floor(REPEAT * 0.5)]!.toFixed(1)), p95_ms: Number(times[Math.ceil(REPEAT * 0.95) - 1]!.toFixed(1)) };
+    console.error(`[journal-scale] ${name}: p50 ${results[name].p50_ms} ms, p95 ${results[name].p95_ms} ms`);
+  }
+  const summary = { rows: ROWS, database: bench.kind, seed_s: Number(seedSeconds.toFixed(1)), queries: results };
+  const dir = join(import.meta.dir, "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-journal-scale.json`), JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary));
+} finally {
+  await database.close();
+  await bench.drop();
+}

@@ -18,10 +18,6 @@
  */
 import { normaliseSignatureText as policyNormalise } from "../policy/signature.ts";
 
-/** Zero-width spaces/joiners, word joiner, invisible operators, BOM, soft hyphen, Mongolian vowel separator. */
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
-const WHITESPACE = /\s+/gu;
-
 /** Brackets that mark (or could be confused with) signature boundaries; none may appear inside the text. */
 export const SIGNATURE_BRACKETS = /[【】〖〗〔〕\[\]]/u;
 
@@ -35,9 +31,10 @@ export const SIGNATURE_MIN_LENGTH = 2;
 export const SIGNATURE_MAX_LENGTH = 20;
 
 export function normaliseSignatureText(input: string): string {
-  let text = input.replace(INVISIBLE, "").normalize("NFKC").replace(WHITESPACE, "");
-  if (text.length >= 2 && text.startsWith("【") && text.endsWith("】")) text = text.slice(1, -1);
-  return policyNormalise(text);
+  // The policy's normalisation already drops invisible characters and whitespace and folds width
+  // and case; all that is left is the one pair of 【】 people paste with a signature.
+  const text = policyNormalise(input);
+  return text.length >= 2 && text.startsWith("【") && text.endsWith("】") ? text.slice(1, -1) : text;
 }
 
 export type SignatureTextCheck = { ok: true; text: string } | { ok: false; text: string; problem: string };

@@ -60,8 +60,11 @@ export class DeliveryRelay {
     this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * 86_400_000);
   }
 
-  remember(messageId: string, identity: SessionIdentity, at: number): void {
-    this.routes.set(canonicalMessageId(messageId), { accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId }, at);
+  /** Keeps the route in memory and returns its canonical key (the one to persist). */
+  remember(messageId: string, identity: SessionIdentity, at: number): string {
+    const key = canonicalMessageId(messageId);
+    this.routes.set(key, { accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId }, at);
+    return key;
   }
 
   async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {

@@ -10,7 +10,6 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
 import { Gatekeeper } from "./gatekeeper.ts";
-import { canonicalMessageId } from "./message-id.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 
 export interface ProxyOptions {
@@ -78,8 +77,8 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     concatenation: { timeoutMs: options.concatenationTimeoutMs },
     maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
     onAccepted: (messageId, identity, at) => {
-      relay.remember(messageId, identity, at);
-      options.journal.recordRoute({ smscMessageId: canonicalMessageId(messageId), accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+      const key = relay.remember(messageId, identity, at);
+      options.journal.recordRoute({ smscMessageId: key, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
     },
   });
   const bindsOf = (accountId: string) => {

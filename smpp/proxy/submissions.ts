@@ -5,7 +5,7 @@ import { ConcatenationAssembler, extractMessageText, type MessageFields } from "
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeSubmitSm } from "../wire/encode.ts";
 import type { DataSmBody, Pdu, ShortMessageBody, UnsuccessSme } from "../wire/pdu.ts";
-import { findTlv, messagePayload, TlvTag, type Tlv } from "../wire/tlv.ts";
+import { messagePayload, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "./gatekeeper.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -31,19 +31,11 @@ interface HeldPart {
   resolve: (answer: InboundAnswer) => void;
 }
 
-function uintTlv(tlvs: readonly Tlv[], tag: number): number | undefined {
-  const value = findTlv(tlvs, tag);
-  if (!value || value.length === 0 || value.length > 4) return undefined;
-  let n = 0;
-  for (const byte of value) n = n * 256 + byte;
-  return n;
-}
-
 export function messageFields(body: { esmClass: number; dataCoding: number; shortMessage?: Uint8Array; tlvs: readonly Tlv[] }): MessageFields {
   const sar = {
-    ref: uintTlv(body.tlvs, TlvTag.sar_msg_ref_num),
-    total: uintTlv(body.tlvs, TlvTag.sar_total_segments),
-    seq: uintTlv(body.tlvs, TlvTag.sar_segment_seqnum),
+    ref: tlvUintValue(body.tlvs, TlvTag.sar_msg_ref_num),
+    total: tlvUintValue(body.tlvs, TlvTag.sar_total_segments),
+    seq: tlvUintValue(body.tlvs, TlvTag.sar_segment_seqnum),
   };
   return {
     esmClass: body.esmClass,

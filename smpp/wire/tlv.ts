@@ -101,6 +101,9 @@ function uint(value: Uint8Array | undefined): number | undefined {
   return n;
 }
 
+/** An integer TLV's value (big-endian), or undefined when absent; lengths were checked when decoding. */
+export const tlvUintValue = (tlvs: readonly Tlv[], tag: number) => uint(findTlv(tlvs, tag));
+
 export const messagePayload = (tlvs: readonly Tlv[]) => findTlv(tlvs, TlvTag.message_payload);
 export const messageState = (tlvs: readonly Tlv[]) => uint(findTlv(tlvs, TlvTag.message_state));
 export const userMessageReference = (tlvs: readonly Tlv[]) => uint(findTlv(tlvs, TlvTag.user_message_reference));

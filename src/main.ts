@@ -22,7 +22,7 @@ import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import type { AppDependencies, ServiceContext } from "./context.ts";
 import { openDatabase, type Database } from "./db/client.ts";
-import { createDeliveryStore } from "./deliveries/deliveries.service.ts";
+import { createDeliveryStore, type DeliveryStore } from "./deliveries/deliveries.service.ts";
 import { Journal } from "./journal/journal.ts";
 import { enforceRetention } from "./journal/retention.ts";
 import { dropExpiredPartitions, ensurePartitions } from "./journal/partitions.ts";
@@ -102,12 +102,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const deliveries = createDeliveryStore(database.db);
-  const retention = setInterval(() => {
-    enforceRetention(database.db, deliveries, clock(), config.JOURNAL_RETENTION_DAYS)
-      .then((removed) => logger.debug({ removed }, "retention enforced"))
-      .catch((error) => logger.warn({ err: error }, "retention run failed; will retry"));
-  }, 10 * 60_000);
-  retention.unref?.();
 
   const systemContext = (): ServiceContext => ({ db: database.db, actor: { type: "system", id: `smpp-mo@${instanceId}` }, now: clock(), pii });
   proxy = await startProxy({
@@ -170,7 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: options.reviews ?? createReviewsPort(), logger });
     },
   });
-  const maintenance = startMaintenance({ database, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });
+  const maintenance = startMaintenance({ database, deliveries, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });
   const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
   const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
 
@@ -206,7 +200,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     bootstrapToken,
     metrics,
     async stop(timeoutMs = 10_000) {
-      clearInterval(retention);
       maintenance.stop();
       await proxy!.stop(timeoutMs);
       await upstream.stop(2000);
@@ -224,7 +217,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
  * deadlines reopen findings and scheduled reviews open every minute; journal partitions are created
  * ahead and expired ones dropped every hour.
  */
-function startMaintenance(options: { database: Database; pii: AppDependencies["pii"]; clock: () => Date; logger: Logger; retentionDays: number }) {
+function startMaintenance(options: {
+  database: Database;
+  deliveries: DeliveryStore;
+  pii: AppDependencies["pii"];
+  clock: () => Date;
+  logger: Logger;
+  retentionDays: number;
+}) {
   const context = (): ServiceContext => ({ db: options.database.db, actor: { type: "system", id: "maintenance" }, now: options.clock(), pii: options.pii });
   const run = (what: string, work: () => Promise<unknown>) =>
     work().catch((error) => options.logger.warn({ err: error }, `maintenance: ${what} failed; retrying on the next tick`));
@@ -235,9 +235,12 @@ function startMaintenance(options: { database: Database; pii: AppDependencies["p
     });
   }, 60_000);
   const hourly = setInterval(() => {
-    void run("journal partitions", async () => {
+    void run("journal partitions and retention", async () => {
       await ensurePartitions(options.database.db, options.clock());
       await dropExpiredPartitions(options.database.db, options.clock(), options.retentionDays);
+      // Whatever whole partitions did not cover (rows in the default partition, counters, routes, held deliveries).
+      const removed = await enforceRetention(options.database.db, options.deliveries, options.clock(), options.retentionDays);
+      options.logger.debug({ removed }, "retention enforced");
     });
   }, 3600_000);
   minutely.unref?.();

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { rejections, trafficDaily } from "../../db/schema/index.ts";
 import { spScope, type ServiceContext } from "../../context.ts";
-import { CHINA_OFFSET_MINUTES } from "../../lib/dates.ts";
+import { countJournal } from "../../journal/counts.ts";
 import { ServiceError } from "../errors.ts";
 import type { RejectionsFilter, TrafficFilter } from "./journal.schemas.ts";
 
@@ -84,22 +84,28 @@ export async function exportRejections(ctx: ServiceContext, filter: RejectionsFi
 
 /**
  * Refusal counts for the look-back charts, grouped by reason or by calendar day in China Standard
- * Time (UTC+8 has no daylight saving, so a fixed offset is exact). Same scope and filters as the list.
+ * Time. Same scope and filters as the list; whole days are read from the daily counters.
  */
 export async function countRejections(ctx: ServiceContext, filter: RejectionsFilter, by: "reason" | "day") {
-  const key =
-    by === "reason"
-      ? sql<string>`${rejections.reason}`
-      : // The offset is a constant inlined (not a bound parameter) so GROUP BY matches the selected expression.
-        sql<string>`to_char((${rejections.at} at time zone 'UTC') + interval '${sql.raw(String(CHINA_OFFSET_MINUTES))} minutes', 'YYYY-MM-DD')`;
-  const rows = await ctx.db
-    .select({ key, count: sql<number>`count(*)::int` })
-    .from(rejections)
-    .where(and(...rejectionConditions(ctx, filter)))
-    .groupBy(key)
-    .orderBy(by === "reason" ? desc(sql`count(*)`) : key)
-    .limit(1000);
-  return rows.map((row) => ({ key: row.key, count: Number(row.count) }));
+  const scope = spScope(ctx.actor);
+  const rows = await countJournal(ctx.db, {
+    from: filter.from ? new Date(filter.from) : undefined,
+    to: filter.to ? new Date(filter.to) : undefined,
+    where: (d) =>
+      and(
+        scope ? eq(d.spId, scope) : undefined,
+        filter.spId ? eq(d.spId, filter.spId) : undefined,
+        filter.portId ? eq(d.portId, filter.portId) : undefined,
+        filter.signatureId ? eq(d.signatureId, filter.signatureId) : undefined,
+        filter.enterpriseId ? eq(d.enterpriseId, filter.enterpriseId) : undefined,
+        filter.reason ? eq(d.reason, filter.reason) : undefined,
+        filter.monitor ? eq(d.monitor, filter.monitor === "true") : undefined,
+      ),
+    groupBy: [by],
+    orderBy: by === "reason" ? "count" : "keys",
+    limit: 1000,
+  });
+  return rows.map((row) => ({ key: String(row[by]), count: row.count }));
 }
 
 const groupColumns = {

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /**
  * The journal: every refusal (and every would-be refusal in monitor mode), with personal data minimised.
@@ -36,7 +36,32 @@ export const rejections = pgTable(
     // Reviews and complaint attribution look rows up by port and by recipient.
     index("rejections_port_at").on(t.portId, t.at),
     index("rejections_recipient_at").on(t.recipientHash, t.at),
+    // Refusals by signature (API filter, review samples per signature).
+    index("rejections_signature_at").on(t.signatureId, t.at),
   ],
+);
+
+/**
+ * Refusals counted per China calendar day and per the dimensions the charts, filters and review
+ * findings group by. Maintained by a statement-level trigger on `rejections` (drizzle/0002), in the
+ * same transaction as the rows, so it can never disagree with the journal; counting a month of a
+ * 10-million-row journal reads thousands of these rows instead of millions of journal rows.
+ */
+export const rejectionCounts = pgTable(
+  "rejection_counts",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    reason: text("reason").notNull(),
+    monitor: boolean("monitor").notNull(),
+    spId: uuid("sp_id"),
+    accountId: uuid("account_id"),
+    portId: uuid("port_id"),
+    signatureId: uuid("signature_id"),
+    enterpriseId: uuid("enterprise_id"),
+    remoteAddress: text("remote_address"),
+    count: bigint("count", { mode: "number" }).notNull(),
+  },
+  (t) => [unique("rejection_counts_key").on(t.day, t.reason, t.monitor, t.spId, t.accountId, t.portId, t.signatureId, t.enterpriseId, t.remoteAddress).nullsNotDistinct()],
 );
 
 /** Per-day counters by SP, port, signature and category. */

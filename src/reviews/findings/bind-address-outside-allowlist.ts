@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { bindAccounts, rejections } from "../../db/schema/index.ts";
+import { and, inArray, isNotNull } from "drizzle-orm";
+import { bindAccounts } from "../../db/schema/index.ts";
 import { isAddressAllowed } from "../../lib/cidr.ts";
 import type { FindingDetector } from "../types.ts";
-import { journalEvidence, journalInScope } from "./evidence.ts";
+import { countInScope, journalEvidenceFor, journalScope } from "./evidence.ts";
 
 /**
  * Bind accounts whose journaled traffic came from an address outside their current allowlist: the
@@ -13,12 +13,8 @@ import { journalEvidence, journalInScope } from "./evidence.ts";
 export const bindAddressOutsideAllowlist: FindingDetector = {
   types: ["bind_address_outside_allowlist"],
   async detect({ db, scope }) {
-    const where = journalInScope(scope, isNotNull(rejections.accountId), isNotNull(rejections.remoteAddress));
-    const pairs = await db
-      .select({ accountId: rejections.accountId, address: rejections.remoteAddress, n: sql<number>`count(*)::int` })
-      .from(rejections)
-      .where(where)
-      .groupBy(rejections.accountId, rejections.remoteAddress);
+    const where = journalScope(scope, (d) => and(isNotNull(d.accountId), isNotNull(d.remoteAddress)));
+    const pairs = (await countInScope(db, scope, where, ["accountId", "remoteAddress"])).map((p) => ({ accountId: p.accountId, address: p.remoteAddress, n: p.count }));
     if (pairs.length === 0) return [];
     const accounts = await db.select().from(bindAccounts).where(inArray(bindAccounts.id, [...new Set(pairs.map((p) => p.accountId!))]));
     const byId = new Map(accounts.map((a) => [a.id, a]));
@@ -33,7 +29,7 @@ export const bindAddressOutsideAllowlist: FindingDetector = {
     return Promise.all(
       [...outside.entries()].map(async ([accountId, addresses]) => {
         const account = byId.get(accountId)!;
-        const evidence = await journalEvidence(db, and(where, eq(rejections.accountId, accountId), inArray(rejections.remoteAddress, addresses.map((a) => a.address)))!);
+        const evidence = (await journalEvidenceFor(db, scope, (d) => and(where(d), inArray(d.remoteAddress, addresses.map((a) => a.address))), "accountId", [accountId])).get(accountId)!;
         return {
           type: "bind_address_outside_allowlist",
           severity: "high" as const,

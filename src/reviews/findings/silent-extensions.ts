@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import { portExtensions, ports, rejections, trafficDaily } from "../../db/schema/index.ts";
 import { localDate } from "../../lib/dates.ts";
 import type { FindingDetector } from "../types.ts";
@@ -24,11 +24,26 @@ export const silentExtensions: FindingDetector = {
           portInScope(portExtensions.portId, scope),
           sql`not exists (select 1 from ${trafficDaily} where ${trafficDaily.portId} = ${portExtensions.portId} and ${trafficDaily.enterpriseId} = ${portExtensions.enterpriseId}
                 and ${trafficDaily.accepted} > 0 and ${gte(trafficDaily.day, localDate(scope.from))} and ${lte(trafficDaily.day, localDate(new Date(scope.to.getTime() - 1)))})`,
-          sql`not exists (select 1 from ${rejections} where ${rejections.sourceAddr} = ${ports.number} || ${portExtensions.extension}
-                and ${gte(rejections.at, scope.from)} and ${lt(rejections.at, scope.to)})`,
         ),
       );
-    return rows.map((row) => ({
+    if (rows.length === 0) return [];
+    // Refusals from port + extension: one pass over the candidate ports' journal rows (port index).
+    const used = new Set(
+      (
+        await db
+          .selectDistinct({ sourceAddr: rejections.sourceAddr })
+          .from(rejections)
+          .where(
+            and(
+              inArray(rejections.portId, [...new Set(rows.map((r) => r.portId))]),
+              inArray(rejections.sourceAddr, rows.map((r) => `${r.number}${r.extension}`)),
+              gte(rejections.at, scope.from),
+              lt(rejections.at, scope.to),
+            ),
+          )
+      ).map((r) => r.sourceAddr),
+    );
+    return rows.filter((row) => !used.has(`${row.number}${row.extension}`)).map((row) => ({
       type: "silent_extension",
       severity: "info" as const,
       subjectType: "extension" as const,

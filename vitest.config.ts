@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
  * `npm test` runs every test on PGlite. When TEST_DATABASE_URL is set (CI sets it), the database
  * tests run a second time against that PostgreSQL server, and fail if it cannot be reached.
  */
-const databaseTests = ["test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts", "test/console/console.happy.test.ts", "test/console/console.security.test.ts"];
+const databaseTests = ["test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts", "test/console/**/*.test.ts"];
 
 export default defineConfig({
   test: {

@@ -15,7 +15,6 @@ import { createApp } from "./api/app.ts";
 import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
 import { consoleSessionKey } from "./console/auth.ts";
 import { mountConsole } from "./console/console.routes.tsx";
-import type { ReviewsPort } from "./console/reviews-port.ts";
 import { createReviewsPort } from "./reviews/console-adapter.ts";
 import { recordOptOut } from "./api/opt-outs/opt-outs.service.ts";
 import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
@@ -40,8 +39,6 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Overrides for the built-in SMSC simulator (tests script it). */
   simulator?: Partial<SimulatorOptions>;
-  /** The reviews and complaints backend behind the web console (tests plug a fake in). */
-  reviews?: ReviewsPort;
   /** Print the listening addresses and the bootstrap token (npm start). */
   announce?: boolean;
 }
@@ -161,7 +158,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         metrics.upstreamInFlight.set(state.inFlight);
         return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
       });
-      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: options.reviews ?? createReviewsPort(), logger });
+      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsPort(), logger });
     },
   });
   const maintenance = startMaintenance({ database, deliveries, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });

@@ -1,8 +1,8 @@
 /**
- * What the console needs from the reviews (回头看) and complaints backend, which is built in its
- * own branch. The console is written against this interface only; the composition root plugs the
- * real services in (an adapter over reviews.service.ts / complaints.service.ts), and the tests use
- * the in-memory fake in test/helpers/reviews-fake.ts.
+ * What the console needs from the reviews (回头看) and complaints backend. The console is written
+ * against this interface only; the composition root plugs the real services in
+ * (src/reviews/console-adapter.ts, over reviews.service.ts / complaints.service.ts), and the
+ * console's page tests use the in-memory fake in test/helpers/reviews-fake.ts.
  *
  * Conventions, the same as every other service here:
  * - each call takes the ServiceContext of the signed-in actor and scopes by it (an SP sees only
@@ -137,7 +137,11 @@ export interface ReviewsPort {
   getReview(ctx: ServiceContext, id: string): Promise<ReviewDetail>;
   /** Starts a look-back; the backend computes the findings for the period. */
   startReview(ctx: ServiceContext, input: StartReviewInput): Promise<ReviewDetail>;
-  /** Records (or replaces, while the review is open) the decision on one finding; audited. */
+  /**
+   * Records the decision on one undecided finding of an open review; audited. A decided finding
+   * cannot be decided again (INVALID_TRANSITION) until the backend reopens it (a missed
+   * rectification deadline), when its `decision` is null again.
+   */
   decideFinding(ctx: ServiceContext, reviewId: string, findingId: string, input: DecideFindingInput): Promise<ReviewDetail>;
   /** Closes the review with a conclusion; INVALID_TRANSITION while findings are undecided. */
   closeReview(ctx: ServiceContext, reviewId: string, input: { conclusion: string }): Promise<ReviewDetail>;

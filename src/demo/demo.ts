@@ -15,6 +15,7 @@ import { receiptedMessageId } from "../../smpp/wire/tlv.ts";
 import { reasons } from "../policy/reasons.ts";
 import { ApiClient } from "./api-client.ts";
 import { seedDemoWorld } from "./seed.ts";
+import { acceptedVerification, marketingAfterOptOut, marketingTo, outOfScopeAttempt, subletAttempt, type DemoMessage } from "./stories.ts";
 
 const env = process.env;
 const httpUrl = env.DEMO_HTTP_URL ?? `http://127.0.0.1:${env.HTTP_PORT ?? 8080}`;
@@ -56,38 +57,40 @@ async function main() {
       return { status: 0 };
     },
   });
-  const send = async (from: string, to: string, serviceType: string, text: string) => {
+  const send = async ({ from, to, serviceType, text, expected }: DemoMessage) => {
     const result = await client.submitSm({ sourceAddr: from, destinationAddr: to, serviceType, dataCoding: 8, registeredDelivery: 1, shortMessage: encodeText(text, 8) });
     const reason = Object.entries(reasons).find(([, r]) => r.commandStatus === result.status);
     const why = reason ? `${reason[0]}: ${reason[1].sentence}` : statusName(result.status);
     const verdict = result.status === 0 ? `accepted, SMSC message_id ${result.messageId}` : `refused with 0x${result.status.toString(16).padStart(8, "0")} (${why})`;
     line(`  ${from} → ${to} [${serviceType}] ${text}\n    ⇒ ${verdict}`);
+    const outcome = result.status === 0 ? "accepted" : reason?.[0];
+    if (outcome !== expected) line(`    (the story expected ${expected}: has the registry been changed since it was seeded?)`);
     return result;
   };
 
   line("\n1. An accepted verification message, and its delivery receipt relayed back");
-  const ok = await send("1069000101", "13800000001", "VER", "【云端科技】您的验证码是482913，5分钟内有效。");
+  const ok = await send(acceptedVerification);
   for (let i = 0; i < 50 && !delivered.some((d) => d.receiptId); i++) await sleep(100);
   const receipt = delivered.find((d) => d.receiptId);
   line(receipt ? `    ⇐ receipt for ${receipt.receiptId}: ${receipt.text}` : `    (no receipt yet for ${ok.messageId})`);
 
   line("\n2. Sublet (违规转租): 华信通信 sends 星河银行's signature, which it has no contract to carry");
-  await send("10690001", "13800000003", "NTF", "【星河银行】您尾号8888的账户于今日入账500.00元。");
+  await send(subletAttempt);
 
   line("\n3. Out of scope (扩大签名使用范围): marketing under 【云端科技】, approved for verification and notification only");
-  await send("10690001", "13800000003", "NTF", "【云端科技】双11大促，全场5折，领取优惠券 t.cn/abc 回T退订");
+  await send(outOfScopeAttempt);
 
   line("\n4. Opt-out by MO, across every signature of the enterprise");
   // A fresh made-up number each run, so the story holds when the demo is run again.
   const fan = `1390000${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
-  await send("1069000101", fan, "MKT", "【云端商城】会员日全场8折，回T退订");
+  await send(marketingTo(fan));
   line(`  ${fan} replies "T" to 1069000101 (injected into the built-in SMSC simulator: POST /api/v1/simulator/mo)`);
   await api.post("/simulator/mo", { from: fan, to: "1069000101", text: "T" }).catch((error) => line(`    (could not inject the MO: ${error.message})`));
   for (let i = 0; i < 30 && !delivered.some((d) => d.mo); i++) await sleep(100);
   const mo = delivered.find((d) => d.mo);
   if (mo) line(`    ⇐ the MO "${mo.text.replace(/\0/g, "")}" was relayed to 华信通信, and recorded as an opt-out from 云端科技有限公司`);
   await sleep(300);
-  await send("1069000101", fan, "MKT", "【云端优选】新品上市，限时特价，回T退订");
+  await send(marketingAfterOptOut(fan));
 
   await client.unbind().catch(() => {});
   await client.close();

@@ -45,6 +45,16 @@ async function summary(ctx: ServiceContext, review: Review): Promise<ReviewSumma
   };
 }
 
+/**
+ * A finding's evidence as the console lists it: the counts first (every detector nests its numbers
+ * under `counts`, e.g. total and per reason), then the detector's own plain details.
+ */
+function evidenceItems(evidence: Record<string, unknown>): { label: string }[] {
+  const counts = Object.entries((evidence.counts ?? {}) as Record<string, unknown>).filter(([, value]) => typeof value === "number");
+  const details = Object.entries(evidence).filter(([, value]) => typeof value === "number" || typeof value === "string");
+  return [...counts, ...details].slice(0, 8).map(([label, value]) => ({ label: `${label}: ${String(value)}` }));
+}
+
 const severity = (value: string) => (value === "info" ? "low" : (value as "low" | "medium" | "high"));
 const outcomeOf: Record<string, FindingOutcome> = { no_action: "no_issue", rectify: "rectify", suspend: "suspend", revoke: "revoke" };
 
@@ -58,10 +68,7 @@ async function detail(ctx: ServiceContext, id: string): Promise<ReviewDetail> {
       kind: f.type,
       severity: severity(f.severity),
       summary: `${f.subjectLabel ?? f.subjectId}: ${f.type} (recommended: ${f.recommendedAction})`,
-      evidence: Object.entries(f.evidence)
-        .filter(([, value]) => typeof value === "number" || typeof value === "string")
-        .slice(0, 8)
-        .map(([label, value]) => ({ label: `${label}: ${String(value)}` })),
+      evidence: evidenceItems(f.evidence),
       decision:
         f.decision && f.status === "decided"
           ? { outcome: outcomeOf[f.decision] ?? "no_issue", reason: f.decisionReason ?? "", decidedBy: f.decidedBy ?? "", decidedAt: f.decidedAt ?? f.updatedAt }

@@ -35,7 +35,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   return { api, world, reviews, tokens, close: () => api.close() };
 }
 
-export async function seedJournal(api: Pick<TestApi, "database">, world: DemoWorld, now = new Date()) {
+async function seedJournal(api: Pick<TestApi, "database">, world: DemoWorld, now = new Date()) {
   const db = api.database.db;
   const at = (daysAgo: number, minutes = 0) => new Date(now.getTime() - daysAgo * 86_400_000 - minutes * 60_000);
   const rows: (typeof rejections.$inferInsert)[] = [];

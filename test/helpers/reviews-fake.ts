@@ -1,8 +1,11 @@
 /**
- * An in-memory ReviewsPort for the console's tests, until the reviews branch's services land. It
- * follows the rules the real services are expected to keep: SP actors see only their own reviews
- * and complaints; only operators start, decide and close; a closed review cannot change; closing
- * needs every finding decided.
+ * An in-memory ReviewsPort for the console's page tests (console.happy, console.security), which
+ * need fixed reviews and complaints to look at; the real adapter (src/reviews/console-adapter.ts)
+ * is driven by console.browser.test.ts and test/reviews/console-adapter.e2e.test.ts. It keeps the
+ * rules the console relies on: SP actors see only their own reviews and complaints; only operators
+ * start, decide and close (stricter than the real services, where auditors may too); a closed
+ * review cannot change; closing needs every finding decided; a decided finding cannot be decided
+ * again.
  */
 import { ServiceError } from "../../src/api/errors.ts";
 import type { Actor, ServiceContext } from "../../src/context.ts";
@@ -107,6 +110,7 @@ export class FakeReviews implements ReviewsPort {
     if (review.status !== "open") throw new ServiceError("INVALID_TRANSITION", "the review is closed");
     const finding = review.findings.find((f) => f.id === findingId);
     if (!finding) throw new ServiceError("NOT_FOUND", "finding not found");
+    if (finding.decision) throw new ServiceError("INVALID_TRANSITION", "the finding is already decided");
     finding.decision = { outcome: input.outcome, reason: input.reason, decidedBy: ctx.actor.id, decidedAt: ctx.now };
     this.decisions.push({ reviewId, findingId, outcome: input.outcome, reason: input.reason, actor: ctx.actor.id });
     return this.detail(review);

@@ -34,7 +34,10 @@ it("the console's reviews port runs a real review: the demo's sublet and out-of-
   expect(kinds).toContain("port_sublet_refusals");
   expect(kinds).toContain("scope_exceeded");
 
+  // The evidence the console lists starts with the journal counts.
+  expect(review.findings.find((f) => f.kind === "port_sublet_refusals")!.evidence.map((e) => e.label)).toEqual(expect.arrayContaining(["total: 1", "sublet_no_contract: 1"]));
   const scope = review.findings.find((f) => f.kind === "scope_exceeded")!;
+  expect(scope.evidence.map((e) => e.label)).toEqual(expect.arrayContaining(["total: 1", "scope_exceeded: 1"]));
   const decided = await port.decideFinding(operator, review.id, scope.id, { outcome: "suspend", reason: "扩大签名使用范围，暂停签名" });
   expect(decided.findings.find((f) => f.id === scope.id)?.decision?.outcome).toBe("suspend");
   await waitFor(() => gateway.registry.snapshot.signatureByText("云端科技")?.status === "suspended", 2000, "suspension on the proxy");

@@ -191,7 +191,7 @@ export async function reviewPage(c: ConsoleContext, reviews: ReviewsPort | undef
         </thead>
         <tbody>
           {review.findings.map((finding) => (
-            <tr data-finding={finding.id}>
+            <tr data-finding={finding.id} data-finding-kind={finding.kind}>
               <td>
                 <Badge kind={finding.severity}>{t(`severity.${finding.severity}`)}</Badge>
               </td>
@@ -214,7 +214,8 @@ export async function reviewPage(c: ConsoleContext, reviews: ReviewsPort | undef
                     </span>
                   </p>
                 ) : null}
-                {canDecide ? <FindingDecisionForm frame={frame} review={review} finding={finding} /> : null}
+                {/* A decided finding stays decided; the backend reopens it if a rectification deadline passes. */}
+                {canDecide && !finding.decision ? <FindingDecisionForm frame={frame} review={review} finding={finding} /> : null}
               </td>
             </tr>
           ))}

@@ -1,0 +1,62 @@
+/**
+ * The messages the demo's stories send over SMPP as SP 华信通信 (bind account hx_sp), against the
+ * registry seed.ts builds. `npm run demo` prints them; the console's browser test replays them to
+ * make the traffic its reviewer looks back on. Phone numbers are made up.
+ */
+import type { ReasonCode } from "../policy/reasons.ts";
+
+export interface DemoMessage {
+  /** source_addr: the port number, followed by the extension when there is one. */
+  from: string;
+  to: string;
+  /** VER / NTF / MKT: the category the SP declares. */
+  serviceType: string;
+  text: string;
+  /** What the gatekeeper answers: accepted, or the reason it refuses the message. */
+  expected: "accepted" | ReasonCode;
+}
+
+/** 1. A verification message on extension 01 (云端科技有限公司): accepted, and its receipt relayed back. */
+export const acceptedVerification: DemoMessage = {
+  from: "1069000101",
+  to: "13800000001",
+  serviceType: "VER",
+  text: "【云端科技】您的验证码是482913，5分钟内有效。",
+  expected: "accepted",
+};
+
+/** 2. Sublet (违规转租): 华信通信 sends 星河银行's signature, which it has no contract to carry. */
+export const subletAttempt: DemoMessage = {
+  from: "10690001",
+  to: "13800000003",
+  serviceType: "NTF",
+  text: "【星河银行】您尾号8888的账户于今日入账500.00元。",
+  expected: "sublet_no_contract",
+};
+
+/** 3. Out of scope (扩大签名使用范围): marketing under 【云端科技】, approved for verification and notification only. */
+export const outOfScopeAttempt: DemoMessage = {
+  from: "10690001",
+  to: "13800000003",
+  serviceType: "NTF",
+  text: "【云端科技】双11大促，全场5折，领取优惠券 t.cn/abc 回T退订",
+  expected: "scope_exceeded",
+};
+
+/** 4a. Marketing under 【云端商城】 to a fan, accepted (the fan then replies "T"). */
+export const marketingTo = (fan: string): DemoMessage => ({
+  from: "1069000101",
+  to: fan,
+  serviceType: "MKT",
+  text: "【云端商城】会员日全场8折，回T退订",
+  expected: "accepted",
+});
+
+/** 4b. After the fan's "T": marketing under another signature of the same enterprise is refused. */
+export const marketingAfterOptOut = (fan: string): DemoMessage => ({
+  from: "1069000101",
+  to: fan,
+  serviceType: "MKT",
+  text: "【云端优选】新品上市，限时特价，回T退订",
+  expected: "recipient_opted_out",
+});

@@ -46,7 +46,7 @@ export type CountRow<K extends CountKey> = { [P in K]: string | null } & { count
 const DAY_MS = 86_400_000;
 const OFFSET_MS = CHINA_OFFSET_MINUTES * 60_000;
 /** The instant a China calendar day (YYYY-MM-DD) begins. */
-const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS);
+export const chinaDayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS);
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 // The offset is inlined (not a bound parameter) so GROUP BY matches the selected expression.
 const ROW_DAY = sql.raw(`to_char(("rejections"."at" at time zone 'UTC') + interval '${CHINA_OFFSET_MINUTES} minutes', 'YYYY-MM-DD')`);
@@ -58,12 +58,12 @@ const COUNTER_DAY = sql`to_char(${rejectionCounts.day}, 'YYYY-MM-DD')`;
  * counts rows as they are written).
  */
 export function splitPeriod(from: Date | undefined, to: Date | undefined) {
-  const firstDay = from ? (dayStart(localDate(from)).getTime() === from.getTime() ? localDate(from) : nextDay(localDate(from))) : undefined;
+  const firstDay = from ? (chinaDayStart(localDate(from)).getTime() === from.getTime() ? localDate(from) : nextDay(localDate(from))) : undefined;
   const endDay = to ? localDate(to) : undefined;
   if (firstDay && endDay && firstDay >= endDay) return { rows: [{ from, to }], days: undefined };
   const rows: { from?: Date; to?: Date }[] = [];
-  if (from && firstDay) rows.push({ from, to: dayStart(firstDay) });
-  if (to && endDay && dayStart(endDay).getTime() < to.getTime()) rows.push({ from: dayStart(endDay), to });
+  if (from && firstDay) rows.push({ from, to: chinaDayStart(firstDay) });
+  if (to && endDay && chinaDayStart(endDay).getTime() < to.getTime()) rows.push({ from: chinaDayStart(endDay), to });
   return { rows: rows.filter((r) => !r.from || !r.to || r.from < r.to), days: { first: firstDay, end: endDay } };
 }
 

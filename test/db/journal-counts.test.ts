@@ -8,6 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejections } from "../../src/db/schema/index.ts";
 import { resultRows } from "../../src/db/transaction.ts";
 import { countJournal, splitPeriod, type CountKey } from "../../src/journal/counts.ts";
+import { countRejections, listRejections } from "../../src/api/journal/journal.service.ts";
+import type { ServiceContext } from "../../src/context.ts";
+import { createPiiProtector } from "../../src/lib/pii.ts";
 import { enforceRetention } from "../../src/journal/retention.ts";
 import { createDeliveryStore } from "../../src/deliveries/deliveries.service.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
@@ -110,5 +113,43 @@ describe("journal counts", () => {
     expect(await countJournal(database.db, { groupBy: ["day"] })).toEqual([{ day: "2026-11-12", count: 1 }]);
     const counters = resultRows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from rejection_counts`));
     expect(counters[0]!.n).toBe(1);
+  });
+
+  it("pages of refusals and the charts match the journal rows, whichever filters and boundaries", async () => {
+    const next = random(4242);
+    await seed(1200, next);
+    const ctx: ServiceContext = { db: database.db, actor: { type: "operator", id: "t" }, now: new Date(), pii: createPiiProtector("test-key-0123456789abcdef0123456789") };
+    const filters = [
+      { spId: sps[0]! },
+      { spId: sps[1]!, reason: "sublet_no_contract" },
+      { reason: "recipient_opted_out", monitor: "true" as const },
+      { signatureId: signaturesList[2]!, spId: sps[0]! },
+      { spId: sps[1]!, reason: "no_such_reason" },
+      {},
+    ];
+    for (const [i, base] of filters.entries()) {
+      const from = i % 2 === 0 ? new Date(START + 20 * HOUR + 123) : undefined;
+      const to = i % 3 === 0 ? new Date(START + 4 * 24 * HOUR + 7 * HOUR) : undefined;
+      const filter = { ...base, from: from?.toISOString(), to: to?.toISOString() };
+      const expected = resultRows<{ id: number }>(
+        await database.db.execute(sql`select id::int as id from rejections where true
+          ${base.spId ? sql`and sp_id = ${base.spId}` : sql``} ${"reason" in base && base.reason ? sql`and reason = ${base.reason}` : sql``}
+          ${"monitor" in base ? sql`and monitor` : sql``} ${"signatureId" in base && base.signatureId ? sql`and signature_id = ${base.signatureId}` : sql``}
+          ${from ? sql`and at >= ${from.toISOString()}::timestamptz` : sql``} ${to ? sql`and at < ${to.toISOString()}::timestamptz` : sql``}
+          order by at desc, id desc`),
+      ).map((r) => Number(r.id));
+      const seen: number[] = [];
+      let after: { at: Date; id: number } | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await listRejections(ctx, filter, { limit: 37, after });
+        seen.push(...page.items.map((item) => item.id));
+        const last = page.items[page.items.length - 1];
+        if (!page.nextCursor || !last) break;
+        after = { at: last.at, id: last.id };
+      }
+      expect(seen, `filter ${i}`).toEqual(expected);
+      const perDay = await countRejections(ctx, filter, "day");
+      expect(perDay.reduce((sum, row) => sum + row.count, 0), `filter ${i}`).toBe(expected.length);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { rejections, trafficDaily } from "../../db/schema/index.ts";
+import { rejectionCounts, rejections, trafficDaily } from "../../db/schema/index.ts";
 import { spScope, type ServiceContext } from "../../context.ts";
-import { countJournal } from "../../journal/counts.ts";
+import { chinaDayStart, countJournal, type JournalDimensions } from "../../journal/counts.ts";
+import { localDate } from "../../lib/dates.ts";
 import { ServiceError } from "../errors.ts";
 import type { RejectionsFilter, TrafficFilter } from "./journal.schemas.ts";
 
@@ -13,25 +14,63 @@ export function parseRejectionCursor(cursor: string | undefined): { at: Date; id
   return { at: new Date(Number(match[1])), id: Number(match[2]) };
 }
 
-/** The WHERE clause shared by the rejection list and counts: the actor's scope plus the filters. */
-function rejectionConditions(ctx: ServiceContext, filter: RejectionsFilter): (SQL | undefined)[] {
+/** The filters on the journal's dimensions (the actor's scope included), for rows or daily counters alike. */
+function dimensionConditions(ctx: ServiceContext, filter: RejectionsFilter): (d: JournalDimensions) => SQL | undefined {
   const scope = spScope(ctx.actor);
-  return [
-    scope ? eq(rejections.spId, scope) : undefined,
-    filter.from ? gte(rejections.at, new Date(filter.from)) : undefined,
-    filter.to ? lt(rejections.at, new Date(filter.to)) : undefined,
-    filter.spId ? eq(rejections.spId, filter.spId) : undefined,
-    filter.portId ? eq(rejections.portId, filter.portId) : undefined,
-    filter.signatureId ? eq(rejections.signatureId, filter.signatureId) : undefined,
-    filter.enterpriseId ? eq(rejections.enterpriseId, filter.enterpriseId) : undefined,
-    filter.reason ? eq(rejections.reason, filter.reason) : undefined,
-    filter.monitor ? eq(rejections.monitor, filter.monitor === "true") : undefined,
-  ];
+  return (d) =>
+    and(
+      scope ? eq(d.spId, scope) : undefined,
+      filter.spId ? eq(d.spId, filter.spId) : undefined,
+      filter.portId ? eq(d.portId, filter.portId) : undefined,
+      filter.signatureId ? eq(d.signatureId, filter.signatureId) : undefined,
+      filter.enterpriseId ? eq(d.enterpriseId, filter.enterpriseId) : undefined,
+      filter.reason ? eq(d.reason, filter.reason) : undefined,
+      filter.monitor ? eq(d.monitor, filter.monitor === "true") : undefined,
+    );
+}
+
+/**
+ * Where a page of newest-first rows can start, read off the daily counters: the newest days that
+ * certainly hold a full page (the day the range ends in is not counted, it may hold rows past the
+ * end), or "none" when no day in the range holds a matching row. A narrow filter (one SP and a
+ * reason it never had) then costs a few counter rows instead of a scan of everything the SP sent.
+ */
+async function pageWindow(ctx: ServiceContext, where: (d: JournalDimensions) => SQL | undefined, from: Date | undefined, end: Date | undefined, need: number) {
+  const endDay = end ? localDate(end) : undefined;
+  const days = await ctx.db
+    .select({ day: rejectionCounts.day, n: sql<number>`sum(${rejectionCounts.count})::bigint` })
+    .from(rejectionCounts)
+    .where(and(from ? gte(rejectionCounts.day, localDate(from)) : undefined, endDay ? lte(rejectionCounts.day, endDay) : undefined, where(rejectionCounts)))
+    .groupBy(rejectionCounts.day)
+    .orderBy(desc(rejectionCounts.day));
+  if (days.length === 0) return "none" as const;
+  let seen = 0;
+  for (const { day, n } of days) {
+    if (day === endDay) continue;
+    seen += Number(n);
+    if (seen >= need) {
+      const start = chinaDayStart(day);
+      return !from || start > from ? start : from;
+    }
+  }
+  return from;
 }
 
 export async function listRejections(ctx: ServiceContext, filter: RejectionsFilter, page: { limit: number; after?: { at: Date; id: number } }) {
+  const where = dimensionConditions(ctx, filter);
+  const from = filter.from ? new Date(filter.from) : undefined;
+  const to = filter.to ? new Date(filter.to) : undefined;
+  let start = from;
+  if (where(rejections)) {
+    const end = page.after && (!to || page.after.at < to) ? new Date(page.after.at.getTime() + 1) : to;
+    const window = await pageWindow(ctx, where, from, end, page.limit + 1);
+    if (window === "none") return { items: [], nextCursor: null };
+    start = window;
+  }
   const conditions: (SQL | undefined)[] = [
-    ...rejectionConditions(ctx, filter),
+    where(rejections),
+    start ? gte(rejections.at, start) : undefined,
+    to ? lt(rejections.at, to) : undefined,
     page.after ? or(lt(rejections.at, page.after.at), and(eq(rejections.at, page.after.at), lt(rejections.id, page.after.id))) : undefined,
   ];
   const rows = await ctx.db
@@ -87,20 +126,10 @@ export async function exportRejections(ctx: ServiceContext, filter: RejectionsFi
  * Time. Same scope and filters as the list; whole days are read from the daily counters.
  */
 export async function countRejections(ctx: ServiceContext, filter: RejectionsFilter, by: "reason" | "day") {
-  const scope = spScope(ctx.actor);
   const rows = await countJournal(ctx.db, {
     from: filter.from ? new Date(filter.from) : undefined,
     to: filter.to ? new Date(filter.to) : undefined,
-    where: (d) =>
-      and(
-        scope ? eq(d.spId, scope) : undefined,
-        filter.spId ? eq(d.spId, filter.spId) : undefined,
-        filter.portId ? eq(d.portId, filter.portId) : undefined,
-        filter.signatureId ? eq(d.signatureId, filter.signatureId) : undefined,
-        filter.enterpriseId ? eq(d.enterpriseId, filter.enterpriseId) : undefined,
-        filter.reason ? eq(d.reason, filter.reason) : undefined,
-        filter.monitor ? eq(d.monitor, filter.monitor === "true") : undefined,
-      ),
+    where: dimensionConditions(ctx, filter),
     groupBy: [by],
     orderBy: by === "reason" ? "count" : "keys",
     limit: 1000,

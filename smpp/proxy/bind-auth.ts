@@ -1,14 +1,41 @@
 import { createHash } from "node:crypto";
 import { isAddressAllowed } from "../../src/lib/cidr.ts";
+import { commandStatusFor, type BindReasonCode } from "../../src/policy/reasons.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { AuthenticateRequest, AuthenticateResult } from "../session/server.ts";
-import { CommandStatus } from "../wire/commands.ts";
+import type { BindMode } from "../wire/pdu.ts";
 import { BindGuard } from "./bind-guard.ts";
 import type { SessionIdentity } from "./gatekeeper.ts";
 
 export interface SessionContext {
   identity: SessionIdentity;
   accountId: string;
+}
+
+/** The metric label of each bind outcome (gatekeeper_smpp_bind_attempts_total{outcome}). */
+export type BindOutcome = "ok" | "unknown_system_id" | "bad_password" | "locked_out" | "ip_refused" | "disabled" | "too_many_binds";
+
+const OUTCOME_OF: Record<BindReasonCode, Exclude<BindOutcome, "ok">> = {
+  bind_unknown_system_id: "unknown_system_id",
+  bind_bad_password: "bad_password",
+  bind_locked_out: "locked_out",
+  bind_address_not_allowed: "ip_refused",
+  bind_account_disabled: "disabled",
+  bind_too_many_binds: "too_many_binds",
+};
+
+/** A refused bind, as much as may be kept of it: never the password. */
+export interface BindRefusal {
+  reason: BindReasonCode;
+  mode: BindMode;
+  remoteAddress: string;
+  /** The account the bind named, when its system_id is known. */
+  account?: { id: string; spId: string };
+  /**
+   * The system_id as sent, only when it names no account, and only when the password field does not
+   * hold a known system_id: an ESME with the two fields swapped sends its password as system_id.
+   */
+  unknownSystemId?: string;
 }
 
 export interface BindAuthOptions {
@@ -19,7 +46,9 @@ export interface BindAuthOptions {
   instances: number;
   lockout?: { maxFailures: number; windowMs: number; lockoutMs: number };
   now?: () => number;
-  onOutcome?: (outcome: "ok" | "unknown_system_id" | "bad_password" | "locked_out" | "ip_refused" | "disabled" | "too_many_binds") => void;
+  onOutcome?: (outcome: BindOutcome) => void;
+  /** Every refused bind (after onOutcome); the proxy journals them. */
+  onRefusal?: (refusal: BindRefusal) => void;
 }
 
 /**
@@ -28,45 +57,47 @@ export interface BindAuthOptions {
  * password must match its argon2 hash, and the account under its bind limit. Repeated failures
  * from one address lock it out. A successful password check is remembered as a SHA-256 of the
  * password next to the hash it was checked against, so rebinds do not pay for argon2 again; a
- * password change (new hash) invalidates it.
+ * password change (new hash) invalidates it. The bind_resp status of each refusal is its reason's
+ * (src/policy/reasons.ts, rule group `bind`).
  */
 export function createBindAuthenticator(options: BindAuthOptions) {
   const guard = new BindGuard(options.lockout ?? { maxFailures: 5, windowMs: 5 * 60_000, lockoutMs: 15 * 60_000 });
   const verified = new Map<string, { passwordHash: string; digest: string }>();
   const now = options.now ?? Date.now;
-  const fail = (address: string, status: number, outcome: Parameters<NonNullable<BindAuthOptions["onOutcome"]>>[0]) => {
-    guard.recordFailure(address, now());
-    options.onOutcome?.(outcome);
-    return { ok: false as const, status };
+  const refuse = (request: AuthenticateRequest, reason: BindReasonCode, details: Pick<BindRefusal, "account" | "unknownSystemId"> = {}) => {
+    options.onOutcome?.(OUTCOME_OF[reason]);
+    options.onRefusal?.({ reason, mode: request.mode, remoteAddress: request.remoteAddress, ...details });
+    return { ok: false as const, status: commandStatusFor(reason) };
+  };
+  /** A refusal that counts towards the address's lockout. */
+  const fail = (request: AuthenticateRequest, reason: BindReasonCode, details?: Pick<BindRefusal, "account" | "unknownSystemId">) => {
+    guard.recordFailure(request.remoteAddress, now());
+    return refuse(request, reason, details);
   };
 
   return async function authenticate(request: AuthenticateRequest): Promise<AuthenticateResult<SessionContext>> {
     const address = request.remoteAddress;
-    if (guard.isLocked(address, now())) {
-      options.onOutcome?.("locked_out");
-      return { ok: false, status: CommandStatus.ESME_RBINDFAIL };
-    }
     const snapshot = options.registry();
     const account = snapshot.accountsBySystemId.get(request.systemId);
-    if (!account) return fail(address, CommandStatus.ESME_RINVSYSID, "unknown_system_id");
-    if (account.allowedIps.length > 0 && !isAddressAllowed(address, account.allowedIps)) return fail(address, CommandStatus.ESME_RBINDFAIL, "ip_refused");
+    const named = account ? { account: { id: account.id, spId: account.spId } } : {};
+    // Attributed to the account it names (without checking the password), so reviewers see whose account is being tried.
+    if (guard.isLocked(address, now())) return refuse(request, "bind_locked_out", named);
+    if (!account) {
+      const swapped = snapshot.accountsBySystemId.has(request.password);
+      return fail(request, "bind_unknown_system_id", swapped ? {} : { unknownSystemId: request.systemId });
+    }
+    if (account.allowedIps.length > 0 && !isAddressAllowed(address, account.allowedIps)) return fail(request, "bind_address_not_allowed", named);
     const digest = createHash("sha256").update(request.password).digest("hex");
     const cached = verified.get(account.id);
     const passwordOk =
       cached && cached.passwordHash === account.passwordHash
         ? cached.digest === digest
         : await Bun.password.verify(request.password, account.passwordHash).catch(() => false);
-    if (!passwordOk) return fail(address, CommandStatus.ESME_RINVPASWD, "bad_password");
+    if (!passwordOk) return fail(request, "bind_bad_password", named);
     verified.set(account.id, { passwordHash: account.passwordHash, digest });
-    if (account.status !== "active" || snapshot.spStatus.get(account.spId) === "suspended") {
-      options.onOutcome?.("disabled");
-      return { ok: false, status: CommandStatus.ESME_RBINDFAIL };
-    }
+    if (account.status !== "active" || snapshot.spStatus.get(account.spId) === "suspended") return refuse(request, "bind_account_disabled", named);
     const limit = Math.max(1, Math.floor(account.maxBinds / options.instances));
-    if (options.bindsOf(account.id) >= limit) {
-      options.onOutcome?.("too_many_binds");
-      return { ok: false, status: CommandStatus.ESME_RBINDFAIL };
-    }
+    if (options.bindsOf(account.id) >= limit) return refuse(request, "bind_too_many_binds", named);
     guard.recordSuccess(address);
     options.onOutcome?.("ok");
     return {

@@ -8,6 +8,7 @@ import { createSmppServer, type SmppServer } from "../session/server.ts";
 import { canReceive } from "../session/state.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
+import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
 import { Gatekeeper } from "./gatekeeper.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
@@ -86,6 +87,8 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     if (server) for (const session of server.sessions()) if (session.context?.accountId === accountId && session.state !== "closed") count++;
     return count;
   };
+  // Refused binds are journaled for reviewers, coalesced so a peer cannot flood the journal.
+  const bindRefusals = new BindRefusalJournal({ journal: options.journal, metrics: options.metrics });
   const authenticate = createBindAuthenticator({
     registry: options.registry,
     bindsOf,
@@ -93,6 +96,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     lockout: options.lockout,
     now: clock,
     onOutcome: (outcome) => options.metrics?.bindAttempts.inc({ outcome }),
+    onRefusal: (refusal) => bindRefusals.record(refusal, clock()),
   });
 
   /** Time from a submit's arrival to its answer (the SMSC's included for accepted messages). */

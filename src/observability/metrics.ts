@@ -9,6 +9,12 @@ export function createMetrics() {
   const registry = new Registry();
   const binds = new Gauge({ name: "gatekeeper_smpp_binds", help: "Current SMPP binds from SPs", labelNames: ["mode"], registers: [registry] });
   const bindAttempts = new Counter({ name: "gatekeeper_smpp_bind_attempts_total", help: "Bind attempts by outcome", labelNames: ["outcome"], registers: [registry] });
+  const bindRefusalsCoalesced = new Counter({
+    name: "gatekeeper_smpp_bind_refusals_coalesced_total",
+    help: "Refused binds not journaled because a like one was journaled within the minute (or the per-minute cap was reached), by reason",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
   const submissions = new Counter({
     name: "gatekeeper_submissions_total",
     help: "Submissions by verdict (accepted, refused, monitored, upstream_error) and reason",
@@ -38,6 +44,7 @@ export function createMetrics() {
     registry,
     binds,
     bindAttempts,
+    bindRefusalsCoalesced,
     submissions,
     decisionSeconds,
     submitSeconds,

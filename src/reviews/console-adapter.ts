@@ -6,7 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import { decideFinding } from "../api/reviews/reviews.decisions.ts";
-import { closeReview, createReview, getReview, listFindings, listReviews, type Review } from "../api/reviews/reviews.service.ts";
+import { assertReviewer, closeReview, createReview, fullReview, isFullReview, listFindings, listReviews, type Review } from "../api/reviews/reviews.service.ts";
 import { listComplaints } from "../api/complaints/complaints.service.ts";
 import { decodeCursor, encodeCursor } from "../api/pagination.ts";
 import type { ServiceContext } from "../context.ts";
@@ -58,8 +58,9 @@ function evidenceItems(evidence: Record<string, unknown>): { label: string }[] {
 const severity = (value: string) => (value === "info" ? "low" : (value as "low" | "medium" | "high"));
 const outcomeOf: Record<string, FindingOutcome> = { no_action: "no_issue", rectify: "rectify", suspend: "suspend", revoke: "revoke" };
 
+// The console shows reviews to operators and auditors only (an SP's read-only view of its findings is in the API).
 async function detail(ctx: ServiceContext, id: string): Promise<ReviewDetail> {
-  const review = await getReview(ctx, id);
+  const review = await fullReview(ctx, id);
   const findings = await listFindings(ctx, id, {}, { limit: 500 });
   return {
     ...(await summary(ctx, review)),
@@ -82,7 +83,8 @@ async function detail(ctx: ServiceContext, id: string): Promise<ReviewDetail> {
 export function createReviewsPort(): ReviewsPort {
   return {
     async listReviews(ctx, filter, page) {
-      const rows = await listReviews(ctx, { status: filter.status } as never, { limit: page.limit + 1, after: decodeCursor(page.cursor) });
+      assertReviewer(ctx.actor);
+      const rows = (await listReviews(ctx, { status: filter.status } as never, { limit: page.limit + 1, after: decodeCursor(page.cursor) })).filter(isFullReview);
       const scoped = filter.spId ? rows.filter((r) => r.scopeSpId === filter.spId) : rows;
       const items = await Promise.all(scoped.slice(0, page.limit).map((r) => summary(ctx, r)));
       return { items, nextCursor: rows.length > page.limit ? encodeCursor(rows[page.limit - 1]!.id) : null };

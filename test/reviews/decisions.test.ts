@@ -58,14 +58,18 @@ describe("review decisions", () => {
     expect((await api.as(api.operatorToken).get(`/api/v1/audit?objectType=signature&objectId=${world.signatureA.id}`)).items.at(-1).action).toBe("signature.suspend");
   });
 
-  it("lets auditors open reviews and decide no_action or rectify, but not suspend; SPs see no reviews", async () => {
+  it("lets auditors open reviews and decide no_action or rectify, but not suspend; SPs only read their findings", async () => {
     const { review, byType } = await openReview(world.tokens.auditor);
     const scope = byType("scope_exceeded");
     expect((await decide(review.id, scope.id, { decision: "suspend", reason: "x" }, world.tokens.auditor)).status).toBe(403);
     expect((await decide(review.id, scope.id, { decision: "rectify", reason: "限期整改" }, world.tokens.auditor)).status).toBe(422); // no dueDate
     const ok = await decide(review.id, scope.id, { decision: "rectify", reason: "限期整改", dueDate: new Date(clock.getTime() + 7 * DAY).toISOString().slice(0, 10) }, world.tokens.auditor);
     expect(ok.status).toBe(200);
-    expect((await api.request("GET", `/api/v1/reviews/${review.id}`, { token: world.tokens.spA })).status).toBe(403);
+    // The SP reads the review holding its finding, in the minimal view (see reviews-sp.*.test.ts), and decides nothing.
+    const asSp = await api.request("GET", `/api/v1/reviews/${review.id}`, { token: world.tokens.spA });
+    expect(asSp.status).toBe(200);
+    expect(asSp.body).not.toHaveProperty("title");
+    expect((await decide(review.id, scope.id, { decision: "no_action", reason: "已整改" }, world.tokens.spA)).status).toBe(403);
     expect((await api.request("POST", "/api/v1/reviews", { token: world.tokens.spA, body: { from: clock.toISOString(), to: new Date(clock.getTime() + 1).toISOString() } })).status).toBe(403);
   });
 

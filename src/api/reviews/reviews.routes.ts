@@ -15,6 +15,7 @@ import {
   listFindingsQuery,
   listReviewsQuery,
   reportSchema,
+  reviewForSpSchema,
   reviewSchema,
   scheduleSchema,
 } from "./reviews.schemas.ts";
@@ -23,6 +24,9 @@ import { createSchedule, listSchedules } from "./schedules.service.ts";
 
 const tags = ["Reviews"];
 const reviewers = requireRole("operator", "auditor", "system");
+/** The read routes an SP may use too, scoped by the service to the findings about itself. */
+const readers = requireRole("operator", "auditor", "system", "sp");
+const eitherReview = z.union([reviewSchema, reviewForSpSchema]);
 const idParam = z.object({ id: z.uuid() });
 const findingParams = z.object({ id: z.uuid(), findingId: z.uuid() });
 const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -76,9 +80,12 @@ export const reviewRoutes = createRouter()
       path: "/reviews",
       tags,
       security: bearerSecurity,
-      middleware: [reviewers] as const,
+      summary: "List reviews (an SP: only those holding a finding about it, as ReviewForSp)",
+      description:
+        "Operators and auditors see every review with its summary. An SP sees only the reviews that hold at least one finding whose spId is its own, in a minimal view (ReviewForSp: no title, scope or authors) whose summary counts its own findings only.",
+      middleware: [readers] as const,
       request: { query: pageQuery.extend(listReviewsQuery.shape) },
-      responses: { 200: json("A page", pageSchema(reviewSchema)), ...problemResponses },
+      responses: { 200: json("A page", pageSchema(eitherReview)), ...problemResponses },
     }),
     async (c) => {
       const { limit, cursor, ...filter } = c.req.valid("query");
@@ -91,9 +98,10 @@ export const reviewRoutes = createRouter()
       path: "/reviews/{id}",
       tags,
       security: bearerSecurity,
-      middleware: [reviewers] as const,
+      summary: "A review with its summary (an SP: ReviewForSp, 404 unless it holds a finding about the SP)",
+      middleware: [readers] as const,
       request: { params: idParam },
-      responses: { 200: json("The review with its summary (overdue rectifications reopened first)", reviewSchema), ...problemResponses },
+      responses: { 200: json("The review with its summary (overdue rectifications reopened first); for an SP the minimal view", eitherReview), ...problemResponses },
     }),
     async (c) => c.json(await getReview(serviceContext(c), c.req.valid("param").id), 200),
   )
@@ -103,7 +111,10 @@ export const reviewRoutes = createRouter()
       path: "/reviews/{id}/findings",
       tags,
       security: bearerSecurity,
-      middleware: [reviewers] as const,
+      summary: "A review's findings (an SP: only those whose spId is its own, read-only)",
+      description:
+        "An SP gets only the findings about itself (spId is its own), so it can rectify; evidence is cut to its own data (see the evidence field), decidedBy is null. A review holding none of its findings answers 404, like another SP's object.",
+      middleware: [readers] as const,
       request: { params: idParam, query: pageQuery.extend(listFindingsQuery.shape) },
       responses: { 200: json("A page", pageSchema(findingSchema)), ...problemResponses },
     }),
@@ -119,7 +130,8 @@ export const reviewRoutes = createRouter()
       path: "/reviews/{id}/findings/{findingId}",
       tags,
       security: bearerSecurity,
-      middleware: [reviewers] as const,
+      summary: "One finding (an SP: only one about itself; another SP's answers 404)",
+      middleware: [readers] as const,
       request: { params: findingParams },
       responses: { 200: json("The finding", findingSchema), ...problemResponses },
     }),

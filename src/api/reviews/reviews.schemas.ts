@@ -42,33 +42,44 @@ export const createScheduleBody = z
 
 const timestamp = z.date().or(z.string());
 
+const reviewSummarySchema = z.object({
+  total: z.number().int(),
+  open: z.number().int(),
+  decided: z.number().int(),
+  reopened: z.number().int(),
+  byType: z.record(z.string(), z.number().int()),
+  bySeverity: z.record(z.string(), z.number().int()),
+});
+
+/** What an SP sees of a review as well as a reviewer: when, what state. */
+const reviewTimes = {
+  id: z.uuid(),
+  kind: z.enum(reviewKinds),
+  status: z.enum(reviewStatuses),
+  periodFrom: timestamp.nullable(),
+  periodTo: timestamp.nullable(),
+  createdAt: timestamp,
+  closedAt: timestamp.nullable(),
+};
+
 export const reviewSchema = z
   .object({
-    id: z.uuid(),
-    kind: z.enum(reviewKinds),
-    status: z.enum(reviewStatuses),
+    ...reviewTimes,
     title: z.string(),
     scopeSpId: z.uuid().nullable(),
     scopePortPrefix: z.string().nullable(),
-    periodFrom: timestamp.nullable(),
-    periodTo: timestamp.nullable(),
     scheduleId: z.uuid().nullable(),
     createdBy: z.string().nullable(),
-    createdAt: timestamp,
-    closedAt: timestamp.nullable(),
     closedBy: z.string().nullable(),
-    summary: z
-      .object({
-        total: z.number().int(),
-        open: z.number().int(),
-        decided: z.number().int(),
-        reopened: z.number().int(),
-        byType: z.record(z.string(), z.number().int()),
-        bySeverity: z.record(z.string(), z.number().int()),
-      })
-      .optional(),
+    summary: reviewSummarySchema.optional(),
   })
   .openapi("Review");
+
+export const reviewForSpSchema = z
+  .object({ ...reviewTimes, summary: reviewSummarySchema.openapi({ description: "Counts of this SP's own findings only" }) })
+  .openapi("ReviewForSp", {
+    description: "A review as an SP sees it (only reviews holding a finding about it): no title, scope or authors, and counts of its own findings only",
+  });
 
 export const findingSchema = z
   .object({
@@ -80,14 +91,17 @@ export const findingSchema = z
     subjectId: z.string(),
     subjectLabel: z.string().nullable(),
     spId: z.uuid().nullable(),
-    evidence: z.record(z.string(), z.unknown()).openapi({ description: "counts, series (per day), samples (≤5 redacted journal rows) and type-specific details" }),
+    evidence: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "counts, series (per day), samples (≤5 redacted journal rows) and type-specific details. For an SP, cut to its own data: samples only where they are its own journal rows (samplesWithheld counts the others), no sendingSpId of another SP, a look-alike's original by its text only, no leader rank",
+    }),
     recommendedAction: z.enum(findingActions),
     status: z.enum(findingStatuses),
     decision: z.enum(findingDecisions).nullable(),
     decisionReason: z.string().nullable(),
     dueDate: z.string().nullable(),
     decidedAt: timestamp.nullable(),
-    decidedBy: z.string().nullable(),
+    decidedBy: z.string().nullable().openapi({ description: "Who decided (null for an SP)" }),
     reopenedAt: timestamp.nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,

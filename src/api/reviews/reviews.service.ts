@@ -3,33 +3,44 @@ import { reviewFindings, reviews } from "../../db/schema/index.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { localDate } from "../../lib/dates.ts";
 import { newId } from "../../lib/ids.ts";
-import type { Actor, ServiceContext } from "../../context.ts";
+import { spScope, type Actor, type ServiceContext } from "../../context.ts";
 import { computeFindings } from "../../reviews/campaign.ts";
 import { buildReport, type ReviewReport } from "../../reviews/report.ts";
 import { getReviewSettings } from "../../reviews/settings.ts";
+import { findingForSp, reviewForSp, type ReviewForSp } from "../../reviews/sp-view.ts";
 import { findingValues, type FindingRow, type ReviewRow, type ReviewSummary } from "../../reviews/store.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { ServiceError, forbidden, notFound } from "../errors.ts";
 import type { CreateReviewInput, ListFindingsFilter, ListReviewsFilter } from "./reviews.schemas.ts";
 
 export type { FindingRow as Finding, ReviewRow, ReviewSummary } from "../../reviews/store.ts";
+export type { ReviewForSp } from "../../reviews/sp-view.ts";
 
 export type Review = ReviewRow & { summary: ReviewSummary };
 
 export const REOPEN_ACTOR = { type: "system", id: "reviews:deadlines" } as const;
 
-/** Reviews are the operator's and the auditor's work; SPs do not see them. */
+/**
+ * Reviews are the operator's and the auditor's work. An SP only reads the findings about itself
+ * (and, to find them, the reviews that hold one, in a minimal view: src/reviews/sp-view.ts).
+ */
 export function assertReviewer(actor: Actor): void {
   if (actor.type === "sp") throw forbidden("reviews are for operators and auditors");
 }
 
-async function summaryOf(ctx: ServiceContext, reviewIds: string[]): Promise<Map<string, ReviewSummary>> {
+/** Reviews holding at least one finding about the SP: the only ones it may see. */
+function holdsFindingFor(spId: string) {
+  return sql`exists (select 1 from ${reviewFindings} where ${reviewFindings.reviewId} = ${reviews.id} and ${reviewFindings.spId} = ${spId})`;
+}
+
+/** Counts per review; with `spId`, of that SP's findings only (what an SP may count). */
+async function summaryOf(ctx: ServiceContext, reviewIds: string[], spId?: string): Promise<Map<string, ReviewSummary>> {
   const out = new Map<string, ReviewSummary>(reviewIds.map((id) => [id, { total: 0, open: 0, decided: 0, reopened: 0, byType: {}, bySeverity: {} }]));
   if (reviewIds.length === 0) return out;
   const rows = await ctx.db
     .select({ reviewId: reviewFindings.reviewId, type: reviewFindings.type, severity: reviewFindings.severity, status: reviewFindings.status, n: sql<number>`count(*)::int` })
     .from(reviewFindings)
-    .where(inArray(reviewFindings.reviewId, reviewIds))
+    .where(and(inArray(reviewFindings.reviewId, reviewIds), spId === undefined ? undefined : eq(reviewFindings.spId, spId)))
     .groupBy(reviewFindings.reviewId, reviewFindings.type, reviewFindings.severity, reviewFindings.status);
   for (const row of rows) {
     const summary = out.get(row.reviewId)!;
@@ -87,17 +98,48 @@ async function findReview(ctx: ServiceContext, id: string, forUpdate = false): P
   return row;
 }
 
-/** A review with its summary. Rectification deadlines are checked first, so overdue findings show as reopened. */
-export async function getReview(ctx: ServiceContext, id: string): Promise<Review> {
+/**
+ * A review the actor may read: any for reviewers; for an SP only one holding a finding about it,
+ * otherwise 404 as for another SP's object.
+ */
+async function readableReview(ctx: ServiceContext, id: string): Promise<ReviewRow> {
+  const spId = spScope(ctx.actor);
+  const [row] = await ctx.db
+    .select()
+    .from(reviews)
+    .where(and(eq(reviews.id, id), spId === undefined ? undefined : holdsFindingFor(spId)));
+  if (!row) throw notFound("review");
+  return row;
+}
+
+/** A review with its summary, for reviewers only (403 to an SP). Rectification deadlines are checked first, so overdue findings show as reopened. */
+export async function fullReview(ctx: ServiceContext, id: string): Promise<Review> {
   assertReviewer(ctx.actor);
   await reopenOverdue(ctx);
   const row = await findReview(ctx, id);
   return { ...row, summary: (await summaryOf(ctx, [id])).get(id)! };
 }
 
-/** In creation order. Fetches limit + 1 (see toPage). */
-export async function listReviews(ctx: ServiceContext, filter: ListReviewsFilter, page: { limit: number; after?: string }): Promise<Review[]> {
-  assertReviewer(ctx.actor);
+/**
+ * A review with its summary. An SP gets it only if it holds a finding about that SP, in the
+ * minimal view (no title, scope or authors) with a summary of its own findings.
+ */
+export async function getReview(ctx: ServiceContext, id: string): Promise<Review | ReviewForSp> {
+  const spId = spScope(ctx.actor);
+  if (spId === undefined) return fullReview(ctx, id);
+  await reopenOverdue(ctx);
+  const row = await readableReview(ctx, id);
+  return reviewForSp(row, (await summaryOf(ctx, [id], spId)).get(id)!);
+}
+
+/** Tells the reviewers' view of a review from an SP's. */
+export function isFullReview(review: Review | ReviewForSp): review is Review {
+  return "title" in review;
+}
+
+/** In creation order. Fetches limit + 1 (see toPage). An SP lists only the reviews holding a finding about it, in the minimal view. */
+export async function listReviews(ctx: ServiceContext, filter: ListReviewsFilter, page: { limit: number; after?: string }): Promise<(Review | ReviewForSp)[]> {
+  const spId = spScope(ctx.actor);
   const rows = await ctx.db
     .select()
     .from(reviews)
@@ -105,25 +147,28 @@ export async function listReviews(ctx: ServiceContext, filter: ListReviewsFilter
       and(
         filter.status ? eq(reviews.status, filter.status) : undefined,
         filter.kind ? eq(reviews.kind, filter.kind) : undefined,
+        spId === undefined ? undefined : holdsFindingFor(spId),
         page.after ? gt(reviews.id, page.after) : undefined,
       ),
     )
     .orderBy(asc(reviews.id))
     .limit(page.limit + 1);
-  const summaries = await summaryOf(ctx, rows.map((r) => r.id));
-  return rows.map((row) => ({ ...row, summary: summaries.get(row.id)! }));
+  const summaries = await summaryOf(ctx, rows.map((r) => r.id), spId);
+  return rows.map((row) => (spId === undefined ? { ...row, summary: summaries.get(row.id)! } : reviewForSp(row, summaries.get(row.id)!)));
 }
 
+/** The findings of a review; an SP gets only those about itself, in its view (src/reviews/sp-view.ts). */
 export async function listFindings(ctx: ServiceContext, reviewId: string, filter: ListFindingsFilter, page: { limit: number; after?: string }): Promise<FindingRow[]> {
-  assertReviewer(ctx.actor);
+  const spId = spScope(ctx.actor);
   await reopenOverdue(ctx);
-  await findReview(ctx, reviewId);
-  return ctx.db
+  await readableReview(ctx, reviewId);
+  const rows = await ctx.db
     .select()
     .from(reviewFindings)
     .where(
       and(
         eq(reviewFindings.reviewId, reviewId),
+        spId === undefined ? undefined : eq(reviewFindings.spId, spId),
         filter.status ? eq(reviewFindings.status, filter.status) : undefined,
         filter.type ? eq(reviewFindings.type, filter.type) : undefined,
         filter.severity ? eq(reviewFindings.severity, filter.severity) : undefined,
@@ -132,14 +177,19 @@ export async function listFindings(ctx: ServiceContext, reviewId: string, filter
     )
     .orderBy(asc(reviewFindings.id))
     .limit(page.limit + 1);
+  return spId === undefined ? rows : rows.map((row) => findingForSp(row, spId));
 }
 
+/** One finding; another SP's answers 404 to an SP, as if it did not exist. */
 export async function getFinding(ctx: ServiceContext, reviewId: string, findingId: string): Promise<FindingRow> {
-  assertReviewer(ctx.actor);
+  const spId = spScope(ctx.actor);
   await reopenOverdue(ctx);
-  const [row] = await ctx.db.select().from(reviewFindings).where(and(eq(reviewFindings.id, findingId), eq(reviewFindings.reviewId, reviewId)));
+  const [row] = await ctx.db
+    .select()
+    .from(reviewFindings)
+    .where(and(eq(reviewFindings.id, findingId), eq(reviewFindings.reviewId, reviewId), spId === undefined ? undefined : eq(reviewFindings.spId, spId)));
   if (!row) throw notFound("finding");
-  return row;
+  return spId === undefined ? row : findingForSp(row, spId);
 }
 
 /** Closes a campaign (the continuous review never closes). Its report stays readable. */
@@ -152,7 +202,7 @@ export async function closeReview(ctx: ServiceContext, id: string, reason?: stri
     const [after] = await tx.db.update(reviews).set({ status: "closed", closedAt: tx.now, closedBy: tx.actor.id }).where(eq(reviews.id, id)).returning();
     await recordAudit(tx, { action: "review.close", objectType: "review", objectId: id, objectSpId: before.scopeSpId, before, after, reason: reason ?? null });
   });
-  return getReview(ctx, id);
+  return fullReview(ctx, id);
 }
 
 /**
@@ -192,7 +242,7 @@ export async function reopenOverdue(ctx: ServiceContext): Promise<FindingRow[]> 
 
 /** The report of a review (open or closed); read it after closing for the final version. */
 export async function getReviewReport(ctx: ServiceContext, id: string): Promise<ReviewReport> {
-  const review = await getReview(ctx, id);
+  const review = await fullReview(ctx, id);
   const findings = await ctx.db.select().from(reviewFindings).where(eq(reviewFindings.reviewId, id)).orderBy(asc(reviewFindings.type), asc(reviewFindings.id));
   return buildReport(review, findings, ctx.now);
 }

@@ -6,9 +6,11 @@ import { countInScope, journalEvidenceFor, journalScope } from "./evidence.ts";
 
 /**
  * Bind accounts whose journaled traffic came from an address outside their current allowlist: the
- * account was used from somewhere it should not be (or the allowlist was narrowed after). Bind
- * refusals themselves are not journaled yet (the SMPP side only counts them in metrics), so this
- * reads the remote address of journaled submissions.
+ * account was used, or tried, from somewhere it should not be (or the allowlist was narrowed after).
+ * It reads the remote address of every journal row with an account: refused submissions, and refused
+ * binds (reason bind_*, journaled by the proxy, smpp/proxy/bind-refusals.ts), among them
+ * bind_address_not_allowed, the binds the allowlist itself stopped. Repeated lockout, disabled-account
+ * and bind-limit refusals are journaled once per address per minute, so `count` undercounts those.
  */
 export const bindAddressOutsideAllowlist: FindingDetector = {
   types: ["bind_address_outside_allowlist"],

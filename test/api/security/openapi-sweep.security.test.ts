@@ -1,8 +1,10 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rejections } from "../../../src/db/schema/index.ts";
+import { rejections, reviewFindings, reviews } from "../../../src/db/schema/index.ts";
 import { ApiClient } from "../../../src/demo/api-client.ts";
 import { seedDemoWorld, type DemoWorld } from "../../../src/demo/seed.ts";
+import { newId } from "../../../src/lib/ids.ts";
+import { findingValues } from "../../../src/reviews/store.ts";
 import { startTestApi, type TestApi, type TestResponse } from "../../helpers/api.ts";
 
 /**
@@ -51,7 +53,30 @@ beforeAll(async () => {
     recipient: "13800000097",
     text: "【云端科技】您的验证码是 123456。",
   });
+  // A review holding one finding about SP A (and nothing about SP B), so /reviews/{id}/findings/{findingId} has real objects.
+  const now = new Date();
+  const [review] = await api.database.db
+    .insert(reviews)
+    .values({ id: newId(), kind: "campaign", status: "open", title: "sweep review", periodFrom: new Date(now.getTime() - 86_400_000), periodTo: now, createdBy: "sweep", createdAt: now })
+    .returning();
+  const [finding] = await api.database.db
+    .insert(reviewFindings)
+    .values(
+      findingValues(review!.id, {
+        type: "scope_exceeded",
+        severity: "low",
+        subjectType: "signature",
+        subjectId: world.signatures.cloudTech.id,
+        subjectLabel: "【云端科技】",
+        spId: world.spA.id,
+        evidence: { counts: { total: 1 }, sendingSpId: world.spA.id },
+        recommendedAction: "rectify",
+      }, now),
+    )
+    .returning();
   ids = {
+    reviews: review!.id,
+    findings: finding!.id,
     "service-providers": world.spA.id,
     enterprises: world.cloud.id,
     contracts: contract.id,
@@ -65,7 +90,7 @@ beforeAll(async () => {
     tokens: spA.token.id,
     complaints: complaint.id,
   };
-  spAIds = [world.spA.id, world.cloud.id, contract.id, world.portA.id, extension.id, world.accountA.id, ...Object.values(world.signatures).filter((s) => s !== world.signatures.bank).map((s) => s.id), optOut.id, ids.imports!, spA.token.id].filter(Boolean);
+  spAIds = [world.spA.id, world.cloud.id, contract.id, world.portA.id, extension.id, world.accountA.id, ...Object.values(world.signatures).filter((s) => s !== world.signatures.bank).map((s) => s.id), optOut.id, ids.imports!, spA.token.id, review!.id, finding!.id].filter(Boolean);
 
   const document = (await api.request("GET", "/api/openapi.json", { token: null })).body;
   operations = [];
@@ -87,7 +112,10 @@ afterAll(async () => {
 
 /** Fills {id} and {extensionId} with SP A's objects: the resource is the segment before the parameter. */
 function concrete(path: string): string {
-  return path.replace(/\/([a-z-]+)\/\{id\}/g, (_, resource: string) => `/${resource}/${ids[resource]}`).replace("{extensionId}", ids.extensions!);
+  return path
+    .replace(/\/([a-z-]+)\/\{id\}/g, (_, resource: string) => `/${resource}/${ids[resource]}`)
+    .replace("{extensionId}", ids.extensions!)
+    .replace("{findingId}", ids.findings!);
 }
 
 /** Bodies that pass validation, so an ownership check is what answers (not the validator). */
@@ -153,7 +181,7 @@ describe("OpenAPI sweep", () => {
     const before = new Map<string, string>();
     const snapshot = async () => {
       for (const [resource, id] of Object.entries(ids)) {
-        if (!id || resource === "extensions" || resource === "dnd" || resource === "tokens") continue;
+        if (!id || resource === "extensions" || resource === "dnd" || resource === "tokens" || resource === "findings") continue;
         before.set(resource, (await api.request("GET", `/api/v1/${resource}/${id}`)).text);
       }
     };

@@ -33,7 +33,7 @@ describe("reasons table", () => {
   it("refuses on registry rules with permanent statuses: 0x0A for the port, else vendor codes 0x400–0x4FF", () => {
     for (const code of REASON_CODES) {
       const { rule, commandStatus, retryable } = reasons[code];
-      if (rule === "protocol") continue;
+      if (rule === "protocol" || rule === "bind") continue;
       expect(retryable, code).toBe(false);
       if (code === "port_unknown" || code === "port_not_owned") expect(commandStatus).toBe(0x0a);
       else expect(commandStatus >= 0x400 && commandStatus <= 0x4ff, code).toBe(true);
@@ -43,6 +43,7 @@ describe("reasons table", () => {
   it("gives every reason its own status, except the two port-ownership reasons that share 0x0A", () => {
     const seen = new Map<number, string>();
     for (const code of REASON_CODES) {
+      if (reasons[code].rule === "bind") continue; // the bind statuses, checked below
       const status = reasons[code].commandStatus;
       const previous = seen.get(status);
       if (previous) expect([previous, code].sort()).toEqual(["port_not_owned", "port_unknown"]);
@@ -51,7 +52,7 @@ describe("reasons table", () => {
   });
 
   it("puts every non-protocol reason in a configurable rule group, and uses every group", () => {
-    const used = new Set(REASON_CODES.map((code) => reasons[code].rule).filter((rule) => rule !== "protocol"));
+    const used = new Set(REASON_CODES.map((code) => reasons[code].rule).filter((rule) => rule !== "protocol" && rule !== "bind"));
     expect([...used].sort()).toEqual([...CONFIGURABLE_RULES].sort());
   });
 
@@ -64,6 +65,20 @@ describe("reasons table", () => {
     expect(reasons.concatenation_incomplete.retryable).toBe(false);
     expect(reasons.undecodable_text.retryable).toBe(false);
     expect(reasons.message_too_long.retryable).toBe(false);
+  });
+
+  it("keeps refused binds on the statuses bind_resp has always carried, apart from every submit refusal's", () => {
+    const bindReasons = REASON_CODES.filter((code) => reasons[code].rule === "bind");
+    expect(Object.fromEntries(bindReasons.map((code) => [code, commandStatusFor(code)]))).toEqual({
+      bind_unknown_system_id: 0x0f,
+      bind_bad_password: 0x0e,
+      bind_locked_out: 0x0d,
+      bind_address_not_allowed: 0x0d,
+      bind_account_disabled: 0x0d,
+      bind_too_many_binds: 0x0d,
+    });
+    const submitStatuses = new Set(REASON_CODES.filter((code) => reasons[code].rule !== "bind").map(commandStatusFor));
+    for (const code of bindReasons) expect(submitStatuses.has(commandStatusFor(code)), code).toBe(false);
   });
 
   it("answers commandStatusFor from the table", () => {

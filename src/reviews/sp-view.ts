@@ -56,7 +56,7 @@ export function evidenceForSp(type: string, evidence: Evidence, spId: string): E
   const out: Evidence = { ...evidence };
   const fromOwnRows = OWN_JOURNAL_EVIDENCE.has(type) && (!("sendingSpId" in out) || out.sendingSpId === spId);
   if (Array.isArray(out.samples) && !fromOwnRows) {
-    const own = out.samples.filter((sample) => (sample as JournalSample & { spId?: string }).spId === spId);
+    const own = out.samples.filter((sample) => sample.spId === spId);
     if (own.length < out.samples.length) out.samplesWithheld = out.samples.length - own.length;
     out.samples = own;
   }

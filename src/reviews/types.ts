@@ -18,6 +18,8 @@ export interface ReviewScope {
 export interface JournalSample {
   at: string;
   reason: string;
+  /** The SP that sent it, so an SP sees only its own samples (absent in findings computed before it was recorded). */
+  spId?: string | null;
   sourceAddr: string | null;
   signatureText: string | null;
   recipientMask: string | null;

@@ -71,11 +71,11 @@ export async function journalEvidenceFor(
   for (const evidence of out.values()) evidence.series = evidence.series!.sort((a, b) => a.day.localeCompare(b.day)).slice(-92);
   // The newest rows per subject, each an index scan on (subject, at) stopped after five.
   const column = rejections[subject];
-  const samples = resultRows<{ subject: string; at: string | Date; reason: string; source_addr: string | null; signature_text: string | null; recipient_mask: string | null; text: string | null }>(
+  const samples = resultRows<{ subject: string; at: string | Date; reason: string; sp_id: string | null; source_addr: string | null; signature_text: string | null; recipient_mask: string | null; text: string | null }>(
     await db.execute(sql`
       select s.id::text as subject, r.* from unnest(${idList}) as s(id)
       cross join lateral (
-        select ${rejections.at} as at, ${rejections.reason} as reason, ${rejections.sourceAddr} as source_addr, ${rejections.signatureText} as signature_text,
+        select ${rejections.at} as at, ${rejections.reason} as reason, ${rejections.spId}::text as sp_id, ${rejections.sourceAddr} as source_addr, ${rejections.signatureText} as signature_text,
           ${rejections.recipientMask} as recipient_mask, ${rejections.text} as text
         from ${rejections}
         where ${column} = s.id and ${and(gte(rejections.at, scope.from), lt(rejections.at, scope.to), where(rejections))}
@@ -87,6 +87,7 @@ export async function journalEvidenceFor(
     evidenceOf(row.subject).samples!.push({
       at: new Date(row.at).toISOString(),
       reason: row.reason,
+      spId: row.sp_id,
       sourceAddr: row.source_addr,
       signatureText: row.signature_text,
       recipientMask: row.recipient_mask,

@@ -62,8 +62,12 @@ describe("an SP and the reviews of others (security)", () => {
 
     const subletForA = await api.as(world.tokens.spA).get(`/api/v1/reviews/${world.review.id}/findings/${sublet.id}`);
     expect(subletForA.evidence.counts).toEqual(sublet.evidence.counts);
-    expect(subletForA.evidence.samples).toEqual([]);
-    expect(subletForA.evidence.samplesWithheld).toBe(sublet.evidence.samples.length);
+    // Samples say who sent them: A keeps its own rows on its port, never B's.
+    const own = sublet.evidence.samples.filter((s: { spId: string }) => s.spId === world.spA.id);
+    expect(subletForA.evidence.samples).toEqual(own);
+    expect(subletForA.evidence.samples.map((s: { text: string }) => s.text)).not.toContain(SP_B_SECRET_TEXT);
+    expect(subletForA.evidence.samplesWithheld).toBe(sublet.evidence.samples.length - own.length);
+    expect(subletForA.evidence.samplesWithheld).toBeGreaterThan(0);
     const lookAlikeForB = await api.as(world.tokens.spB).get(`/api/v1/reviews/${world.review.id}/findings/${lookAlike.id}`);
     expect(lookAlikeForB.evidence.looksLike).toEqual({ text: "云端优选" });
     // Its own account's refused binds stay in full.

@@ -1,8 +1,8 @@
 /**
  * Counting refusals fast: whole China days come from `rejection_counts` (kept by a trigger on
- * `rejections`), and only the partial days at either end of a period are counted from journal rows.
- * The answer is exact for any period, and a month of a 10-million-row journal costs thousands of
- * counter rows plus at most two partial days of journal rows.
+ * `rejections`), and only the partial days at either end of a period are counted from journal rows
+ * (the smaller side of each). The answer is exact for any period, and a month of a 10-million-row
+ * journal costs thousands of counter rows plus at most two half days of journal rows.
  */
 import { and, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
@@ -52,19 +52,62 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_M
 const ROW_DAY = sql.raw(`to_char(("rejections"."at" at time zone 'UTC') + interval '${CHINA_OFFSET_MINUTES} minutes', 'YYYY-MM-DD')`);
 const COUNTER_DAY = sql`to_char(${rejectionCounts.day}, 'YYYY-MM-DD')`;
 
+/** Journal rows in [from, to) added to (+1) or taken from (-1) the counters. */
+export interface RowRange {
+  from?: Date;
+  to?: Date;
+  sign: 1 | -1;
+}
+
 /**
- * The period split into whole days (counters) and the partial days around them (journal rows).
- * An open end reads every counter day on that side, the current partial day included (the trigger
- * counts rows as they are written).
+ * The period as counter days [first, end) plus journal row ranges for the partial days at either
+ * end. A partial day is read whichever way touches fewer rows: its part inside the period from the
+ * journal, or the whole day's counter minus its part outside the period (time after `now` holds no
+ * rows yet, so a period ending now costs nothing at that end). Open ends read every counter day on
+ * that side (the trigger counts rows as they are written).
  */
-export function splitPeriod(from: Date | undefined, to: Date | undefined) {
-  const firstDay = from ? (chinaDayStart(localDate(from)).getTime() === from.getTime() ? localDate(from) : nextDay(localDate(from))) : undefined;
-  const endDay = to ? localDate(to) : undefined;
-  if (firstDay && endDay && firstDay >= endDay) return { rows: [{ from, to }], days: undefined };
-  const rows: { from?: Date; to?: Date }[] = [];
-  if (from && firstDay) rows.push({ from, to: chinaDayStart(firstDay) });
-  if (to && endDay && chinaDayStart(endDay).getTime() < to.getTime()) rows.push({ from: chinaDayStart(endDay), to });
-  return { rows: rows.filter((r) => !r.from || !r.to || r.from < r.to), days: { first: firstDay, end: endDay } };
+export function splitPeriod(from: Date | undefined, to: Date | undefined, now = Date.now()) {
+  const rows: RowRange[] = [];
+  const cost = (a: Date, b: Date) => Math.max(0, Math.min(b.getTime(), now) - a.getTime());
+  const range = (a: Date, b: Date, sign: 1 | -1) => {
+    if (a < b) rows.push({ from: a, to: b, sign });
+  };
+  const headDay = from ? localDate(from) : undefined;
+  const tailDay = to ? localDate(to) : undefined;
+  const headAligned = !from || chinaDayStart(headDay!).getTime() === from.getTime();
+  const tailAligned = !to || chinaDayStart(tailDay!).getTime() === to.getTime();
+  if (from && to && headDay === tailDay && !tailAligned) {
+    // Inside one day: the rows of [from, to), or the day's counter minus the rows around them.
+    const start = chinaDayStart(headDay!);
+    const end = chinaDayStart(nextDay(headDay!));
+    if (cost(from, to) <= cost(start, from) + cost(to, end)) {
+      range(from, to, 1);
+      return { rows, days: undefined };
+    }
+    range(start, from, -1);
+    range(to, end, -1);
+    return { rows, days: { first: headDay, end: nextDay(headDay!) } };
+  }
+  let first = headDay;
+  if (from && !headAligned) {
+    const start = chinaDayStart(headDay!);
+    const end = chinaDayStart(nextDay(headDay!));
+    if (cost(from, end) <= cost(start, from)) {
+      range(from, end, 1);
+      first = nextDay(headDay!);
+    } else range(start, from, -1);
+  }
+  let end = tailDay;
+  if (to && !tailAligned) {
+    const start = chinaDayStart(tailDay!);
+    const dayEnd = chinaDayStart(nextDay(tailDay!));
+    if (cost(start, to) <= cost(to, dayEnd)) range(start, to, 1);
+    else {
+      range(to, dayEnd, -1);
+      end = nextDay(tailDay!);
+    }
+  }
+  return { rows, days: first && end && first >= end ? undefined : { first, end } };
 }
 
 /** Refusal counts grouped by the given keys over any period, exactly as counting the journal would. */
@@ -76,7 +119,7 @@ export async function countJournal<K extends CountKey>(db: Executor, query: Coun
   const selectKeys = (keys: SQL[]) => (keys.length ? sql`${sql.join(keys, sql`, `)}, ` : sql``);
   for (const range of rows) {
     const where = and(range.from ? gte(rejections.at, range.from) : undefined, range.to ? lt(rejections.at, range.to) : undefined, query.where?.(rowDimensions));
-    parts.push(sql`select ${selectKeys(keysOf(rowDimensions, ROW_DAY))}count(*)::bigint as n from ${rejections} where ${where ?? sql`true`}${query.groupBy.length ? sql` group by ${groupList}` : sql``}`);
+    parts.push(sql`select ${selectKeys(keysOf(rowDimensions, ROW_DAY))}${range.sign < 0 ? sql`-` : sql``}count(*)::bigint as n from ${rejections} where ${where ?? sql`true`}${query.groupBy.length ? sql` group by ${groupList}` : sql``}`);
   }
   if (days) {
     const where = and(
@@ -95,7 +138,7 @@ export async function countJournal<K extends CountKey>(db: Executor, query: Coun
         : sql``;
   const statement = sql`select ${outerKeys.length ? sql`${sql.join(outerKeys, sql`, `)}, ` : sql``}sum(n)::bigint as count
     from (${sql.join(parts, sql` union all `)}) as parts
-    ${outerKeys.length ? sql`group by ${sql.join(outerKeys, sql`, `)}` : sql``}
+    ${outerKeys.length ? sql`group by ${sql.join(outerKeys, sql`, `)} having sum(n) > 0` : sql``}
     ${order}
     ${query.limit ? sql`limit ${query.limit}` : sql``}`;
   return resultRows<Record<string, unknown>>(await db.execute(statement)).map((row) => {

@@ -16,6 +16,7 @@ import { countRejections, listRejections, trafficByDay } from "../../src/api/jou
 import type { ServiceContext } from "../../src/context.ts";
 import { ensurePartitions } from "../../src/journal/partitions.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
+import { localDate } from "../../src/lib/dates.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { resultRows } from "../../src/db/transaction.ts";
 import { computeFindings } from "../../src/reviews/campaign.ts";
@@ -96,22 +97,36 @@ async function runQueries() {
 
   const ctx: ServiceContext = { db: database.db, actor: { type: "operator", id: "bench" }, now, pii: createPiiProtector("bench-key-0123456789abcdef0123456789") };
   const iso = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+  // The console asks in whole China days (its date pickers); "now-based" periods show the cost of
+  // arbitrary boundaries, where the partial days at both ends are counted from journal rows.
+  const today = localDate(now);
+  const dayStart = (daysBack: number) => new Date(Date.parse(`${today}T00:00:00+08:00`) - daysBack * DAY);
+  const endOfToday = dayStart(-1);
+  const days = (n: number) => ({ from: dayStart(n - 1).toISOString(), to: endOfToday.toISOString() });
+  // One reason the SP has refusals for and one it never had (the seed's modular pattern leaves gaps).
+  const had = new Set(resultRows<{ reason: string }>(await database.db.execute(sql`select distinct reason from rejection_counts where sp_id = ${sps[3]}`)).map((r) => r.reason));
+  const reasonHad = reasons.find((r) => had.has(r))!;
+  const reasonNever = reasons.find((r) => !had.has(r)) ?? "no_such_reason";
   const queries: Record<string, () => Promise<unknown>> = {
     "refusals: newest page (7 days)": () => listRejections(ctx, { from: iso(7 * DAY) }, { limit: 50 }),
-    "refusals: one SP and reason (30 days)": () => listRejections(ctx, { from: iso(30 * DAY), spId: sps[3], reason: "sublet_no_contract" }, { limit: 50 }),
+    "refusals: one SP and reason (30 days)": () => listRejections(ctx, { from: iso(30 * DAY), spId: sps[3], reason: reasonHad }, { limit: 50 }),
+    "refusals: one SP and a reason it never had (30 days)": () => listRejections(ctx, { from: iso(30 * DAY), spId: sps[3], reason: reasonNever }, { limit: 50 }),
     "refusals: one port, second page": async () => {
       const first = await listRejections(ctx, { portId: portsList[7] }, { limit: 50 });
       const last = first.items[first.items.length - 1]!;
       return listRejections(ctx, { portId: portsList[7] }, { limit: 50, after: { at: last.at, id: last.id } });
     },
-    "chart: refusals per day (30 days)": () => countRejections(ctx, { from: iso(30 * DAY) }, "day"),
-    "chart: top reasons (7 days)": () => countRejections(ctx, { from: iso(7 * DAY) }, "reason"),
-    "chart: traffic per day by SP (30 days)": () => trafficByDay(ctx, { from: iso(30 * DAY).slice(0, 10), groupBy: "sp" }),
     "refusals: one signature (30 days)": () => listRejections(ctx, { from: iso(30 * DAY), signatureId: signaturesList[11] }, { limit: 50 }),
-    "chart: refusals per day for one SP (30 days)": () => countRejections(ctx, { from: iso(30 * DAY), spId: sps[3] }, "day"),
-    "review: findings for one SP (30 days)": () => computeFindings(database.db, { spId: sps[5], from: new Date(now.getTime() - 30 * DAY), to: now }, now, DEFAULT_REVIEW_SETTINGS),
-    "review: findings for everything (30 days)": () => computeFindings(database.db, { from: new Date(now.getTime() - 30 * DAY), to: now }, now, DEFAULT_REVIEW_SETTINGS),
+    "chart: refusals per day (30 days)": () => countRejections(ctx, days(30), "day"),
+    "chart: top reasons (7 days)": () => countRejections(ctx, days(7), "reason"),
+    "chart: refusals per day for one SP (30 days)": () => countRejections(ctx, { ...days(30), spId: sps[3] }, "day"),
+    "chart: traffic per day by SP (30 days)": () => trafficByDay(ctx, { from: localDate(dayStart(29)), groupBy: "sp" }),
+    "chart: refusals per day, now-based (30 × 24 h)": () => countRejections(ctx, { from: iso(30 * DAY), to: now.toISOString() }, "day"),
+    "review: findings for one SP (30 days)": () => computeFindings(database.db, { spId: sps[5], from: dayStart(29), to: endOfToday }, now, DEFAULT_REVIEW_SETTINGS),
+    "review: findings for everything (30 days)": () => computeFindings(database.db, { from: dayStart(29), to: endOfToday }, now, DEFAULT_REVIEW_SETTINGS),
+    "review: findings for everything, now-based (30 × 24 h)": () => computeFindings(database.db, { from: new Date(now.getTime() - 30 * DAY), to: now }, now, DEFAULT_REVIEW_SETTINGS),
   };
+
   const results: Record<string, { p50_ms: number; p95_ms: number }> = {};
   for (const [name, run] of Object.entries(queries)) {
     await run(); // warm

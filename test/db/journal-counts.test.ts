@@ -68,19 +68,35 @@ const canonical = (row: Record<string, unknown>) => JSON.stringify(Object.entrie
 const sortRows = (rows: Record<string, unknown>[]) => rows.filter((r) => Number(r.count) > 0).map(canonical).sort();
 
 describe("journal counts", () => {
-  it("splits a period into whole China days and the partial days around them", () => {
-    const at = (s: string) => new Date(s);
-    expect(splitPeriod(at("2026-11-10T10:00:00+08:00"), at("2026-11-13T15:00:00+08:00"))).toEqual({
+  it("splits a period into whole China days and the partial days around them, reading the smaller side of each", () => {
+    const at = (text: string) => new Date(text);
+    const later = Date.parse("2027-01-01T00:00:00Z");
+    // 4 h inside the first day and 3 h inside the last: those rows are added to the counters between.
+    expect(splitPeriod(at("2026-11-10T20:00:00+08:00"), at("2026-11-13T03:00:00+08:00"), later)).toEqual({
       rows: [
-        { from: at("2026-11-10T10:00:00+08:00"), to: at("2026-11-11T00:00:00+08:00") },
-        { from: at("2026-11-13T00:00:00+08:00"), to: at("2026-11-13T15:00:00+08:00") },
+        { from: at("2026-11-10T20:00:00+08:00"), to: at("2026-11-11T00:00:00+08:00"), sign: 1 },
+        { from: at("2026-11-13T00:00:00+08:00"), to: at("2026-11-13T03:00:00+08:00"), sign: 1 },
       ],
       days: { first: "2026-11-11", end: "2026-11-13" },
     });
+    // 20 h inside the first day: the day's counter minus its first 4 h.
+    expect(splitPeriod(at("2026-11-10T04:00:00+08:00"), at("2026-11-12T00:00:00+08:00"), later)).toEqual({
+      rows: [{ from: at("2026-11-10T00:00:00+08:00"), to: at("2026-11-10T04:00:00+08:00"), sign: -1 }],
+      days: { first: "2026-11-10", end: "2026-11-12" },
+    });
+    // Ending now: today's counter minus the (empty) rest of today.
+    const now = at("2026-11-13T15:00:00+08:00");
+    expect(splitPeriod(at("2026-11-11T00:00:00+08:00"), now, now.getTime())).toEqual({
+      rows: [{ from: now, to: at("2026-11-14T00:00:00+08:00"), sign: -1 }],
+      days: { first: "2026-11-11", end: "2026-11-14" },
+    });
     // Aligned on midnight at both ends: counters only.
-    expect(splitPeriod(at("2026-11-10T00:00:00+08:00"), at("2026-11-12T00:00:00+08:00"))).toEqual({ rows: [], days: { first: "2026-11-10", end: "2026-11-12" } });
-    // Inside one day: journal rows only.
-    expect(splitPeriod(at("2026-11-10T01:00:00+08:00"), at("2026-11-10T23:00:00+08:00")).days).toBeUndefined();
+    expect(splitPeriod(at("2026-11-10T00:00:00+08:00"), at("2026-11-12T00:00:00+08:00"), later)).toEqual({ rows: [], days: { first: "2026-11-10", end: "2026-11-12" } });
+    // Two hours inside one day: those rows only.
+    expect(splitPeriod(at("2026-11-10T01:00:00+08:00"), at("2026-11-10T03:00:00+08:00"), later)).toEqual({
+      rows: [{ from: at("2026-11-10T01:00:00+08:00"), to: at("2026-11-10T03:00:00+08:00"), sign: 1 }],
+      days: undefined,
+    });
     expect(splitPeriod(undefined, undefined)).toEqual({ rows: [], days: { first: undefined, end: undefined } });
   });
 

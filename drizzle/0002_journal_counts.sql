@@ -12,6 +12,9 @@ CREATE TABLE "rejection_counts" (
 	CONSTRAINT "rejection_counts_key" UNIQUE NULLS NOT DISTINCT("day","reason","monitor","sp_id","account_id","port_id","signature_id","enterprise_id","remote_address")
 );
 --> statement-breakpoint
+CREATE INDEX "rejection_counts_sp_day" ON "rejection_counts" USING btree ("sp_id","day");--> statement-breakpoint
+CREATE INDEX "rejection_counts_port_day" ON "rejection_counts" USING btree ("port_id","day");--> statement-breakpoint
+CREATE INDEX "rejection_counts_signature_day" ON "rejection_counts" USING btree ("signature_id","day");--> statement-breakpoint
 CREATE INDEX "rejections_signature_at" ON "rejections" USING btree ("signature_id","at");--> statement-breakpoint
 -- Hand-written below (drizzle-kit does not model triggers): rejection_counts follows every insert
 -- into and delete from rejections, in the same statement's transaction. Statement-level triggers

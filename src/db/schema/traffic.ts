@@ -61,7 +61,13 @@ export const rejectionCounts = pgTable(
     remoteAddress: text("remote_address"),
     count: bigint("count", { mode: "number" }).notNull(),
   },
-  (t) => [unique("rejection_counts_key").on(t.day, t.reason, t.monitor, t.spId, t.accountId, t.portId, t.signatureId, t.enterpriseId, t.remoteAddress).nullsNotDistinct()],
+  (t) => [
+    unique("rejection_counts_key").on(t.day, t.reason, t.monitor, t.spId, t.accountId, t.portId, t.signatureId, t.enterpriseId, t.remoteAddress).nullsNotDistinct(),
+    // The console's and reviews' usual filters, so a busy registry's counters are not scanned whole.
+    index("rejection_counts_sp_day").on(t.spId, t.day),
+    index("rejection_counts_port_day").on(t.portId, t.day),
+    index("rejection_counts_signature_day").on(t.signatureId, t.day),
+  ],
 );
 
 /** Per-day counters by SP, port, signature and category. */

@@ -14,6 +14,7 @@ import { enterprises, ports, serviceProviders, signatures } from "../db/schema/i
 import type { FindingOutcome, ReviewDetail, ReviewsPort, ReviewSubject, ReviewSummary } from "../console/reviews-port.ts";
 
 const DAY_MS = 86_400_000;
+const MAX_FINDINGS_SHOWN = 5_000;
 const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 async function subjectOf(ctx: ServiceContext, review: Review): Promise<ReviewSubject> {
@@ -61,7 +62,14 @@ const outcomeOf: Record<string, FindingOutcome> = { no_action: "no_issue", recti
 // The console shows reviews to operators and auditors only (an SP's read-only view of its findings is in the API).
 async function detail(ctx: ServiceContext, id: string): Promise<ReviewDetail> {
   const review = await fullReview(ctx, id);
-  const findings = await listFindings(ctx, id, {}, { limit: 500 });
+  // Every finding, page by page (the service answers one row past a full page); capped for the page's sake.
+  const findings: Awaited<ReturnType<typeof listFindings>> = [];
+  for (let after: string | undefined; findings.length < MAX_FINDINGS_SHOWN; ) {
+    const page = await listFindings(ctx, id, {}, { limit: 500, after });
+    findings.push(...page.slice(0, 500));
+    if (page.length <= 500) break;
+    after = page[499]!.id;
+  }
   return {
     ...(await summary(ctx, review)),
     findings: findings.map((f) => ({
@@ -84,9 +92,11 @@ export function createReviewsPort(): ReviewsPort {
   return {
     async listReviews(ctx, filter, page) {
       assertReviewer(ctx.actor);
-      const rows = (await listReviews(ctx, { status: filter.status } as never, { limit: page.limit + 1, after: decodeCursor(page.cursor) })).filter(isFullReview);
-      const scoped = filter.spId ? rows.filter((r) => r.scopeSpId === filter.spId) : rows;
-      const items = await Promise.all(scoped.slice(0, page.limit).map((r) => summary(ctx, r)));
+      // A signature or enterprise review is a review of everything titled after it (see startReview).
+      const scope = filter.subjectKind === "sp" ? "sp" : filter.subjectKind === "port" ? "port" : filter.subjectKind ? "everything" : undefined;
+      // The service answers one row past the page when there is a next one.
+      const rows = (await listReviews(ctx, { status: filter.status, spId: filter.spId, scope }, { limit: page.limit, after: decodeCursor(page.cursor) })).filter(isFullReview);
+      const items = await Promise.all(rows.slice(0, page.limit).map((r) => summary(ctx, r)));
       return { items, nextCursor: rows.length > page.limit ? encodeCursor(rows[page.limit - 1]!.id) : null };
     },
     getReview: (ctx, id) => detail(ctx, id),

@@ -45,3 +45,35 @@ it("the console's reviews port runs a real review: the demo's sublet and out-of-
   const listed = await port.listReviews(operator, {}, { limit: 10 });
   expect(listed.items.map((r) => r.id)).toContain(review.id);
 });
+
+it("the console's review list filters by SP and by kind of subject, and pages without gaps or repeats", async () => {
+  const world = await seedAndSync(gateway);
+  const port = createReviewsPort();
+  const operator: ServiceContext = { db: gateway.database.db, actor: { type: "operator", id: "test-operator" }, now: new Date(), pii: gateway.deps.pii };
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const opened: Record<string, string[]> = { spA: [], spB: [], port: [], everything: [] };
+  for (let i = 0; i < 3; i++) {
+    opened.spA!.push((await port.startReview(operator, { subject: { kind: "sp", id: world.spA.id }, periodFrom: today, periodTo: today })).id);
+    opened.spB!.push((await port.startReview(operator, { subject: { kind: "sp", id: world.spB.id }, periodFrom: today, periodTo: today })).id);
+  }
+  opened.port!.push((await port.startReview(operator, { subject: { kind: "port", id: world.portA.id }, periodFrom: today, periodTo: today })).id);
+  opened.everything!.push((await port.startReview(operator, { subject: { kind: "signature", id: world.signatures.cloudTech.id }, periodFrom: today, periodTo: today })).id);
+
+  const all = async (filter: Parameters<typeof port.listReviews>[1]) => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await port.listReviews(operator, filter, { limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      ids.push(...page.items.map((r) => r.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return ids.sort();
+  };
+  expect(await all({})).toEqual(Object.values(opened).flat().sort());
+  expect(await all({ spId: world.spA.id })).toEqual([...opened.spA!].sort());
+  expect(await all({ subjectKind: "sp" })).toEqual([...opened.spA!, ...opened.spB!].sort());
+  expect(await all({ subjectKind: "port" })).toEqual(opened.port);
+  expect(await all({ subjectKind: "signature" })).toEqual(opened.everything);
+});

@@ -29,7 +29,12 @@ export const decisionBody = z
 
 export const closeReviewBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
-export const listReviewsQuery = z.object({ status: z.enum(reviewStatuses).optional(), kind: z.enum(reviewKinds).optional() });
+export const listReviewsQuery = z.object({
+  status: z.enum(reviewStatuses).optional(),
+  kind: z.enum(reviewKinds).optional(),
+  spId: z.uuid().optional().openapi({ description: "Only reviews scoped to this SP" }),
+  scope: z.enum(["sp", "port", "everything"]).optional().openapi({ description: "Only reviews scoped to one SP, to a port prefix, or to everything" }),
+});
 export const listFindingsQuery = z.object({
   status: z.enum(findingStatuses).optional(),
   type: z.string().regex(/^[a-z_]{2,60}$/).optional(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { reviewFindings, reviews } from "../../db/schema/index.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { localDate } from "../../lib/dates.ts";
@@ -147,6 +147,10 @@ export async function listReviews(ctx: ServiceContext, filter: ListReviewsFilter
       and(
         filter.status ? eq(reviews.status, filter.status) : undefined,
         filter.kind ? eq(reviews.kind, filter.kind) : undefined,
+        filter.spId ? eq(reviews.scopeSpId, filter.spId) : undefined,
+        filter.scope === "sp" ? isNotNull(reviews.scopeSpId) : undefined,
+        filter.scope === "port" ? isNotNull(reviews.scopePortPrefix) : undefined,
+        filter.scope === "everything" ? and(isNull(reviews.scopeSpId), isNull(reviews.scopePortPrefix)) : undefined,
         spId === undefined ? undefined : holdsFindingFor(spId),
         page.after ? gt(reviews.id, page.after) : undefined,
       ),

@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest's default on a 2-core machine is one worker (cores − 1): the suite then runs file by
+    // file although most of it waits on sockets, timers and the database. Two workers halve it.
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     projects: [
       { extends: true, test: { name: "pglite", include: ["test/**/*.test.ts"], exclude: ["test/bench/**", "node_modules/**"] } },
       ...(process.env.TEST_DATABASE_URL

@@ -112,6 +112,8 @@ export function splitPeriod(from: Date | undefined, to: Date | undefined, now = 
 
 /** Refusal counts grouped by the given keys over any period, exactly as counting the journal would. */
 export async function countJournal<K extends CountKey>(db: Executor, query: CountQuery<K>): Promise<CountRow<K>[]> {
+  const nothing = (query.groupBy.length ? [] : [{ count: 0 }]) as CountRow<K>[];
+  if (query.from && query.to && query.from >= query.to) return nothing;
   const { rows, days } = splitPeriod(query.from, query.to);
   const parts: SQL[] = [];
   const keysOf = (d: JournalDimensions, day: SQL) => query.groupBy.map((key, i) => sql`${key === "day" ? day : d[key as Dimension]}::text as ${sql.identifier(`k${i}`)}`);
@@ -129,6 +131,7 @@ export async function countJournal<K extends CountKey>(db: Executor, query: Coun
     );
     parts.push(sql`select ${selectKeys(keysOf(counterDimensions, COUNTER_DAY))}sum(${rejectionCounts.count})::bigint as n from ${rejectionCounts} where ${where ?? sql`true`}${query.groupBy.length ? sql` group by ${groupList}` : sql``}`);
   }
+  if (parts.length === 0) return nothing;
   const outerKeys = query.groupBy.map((_, i) => sql.identifier(`k${i}`));
   const order =
     query.orderBy === "count"

@@ -116,6 +116,15 @@ describe("journal counts", () => {
     }
   });
 
+  it("an empty or inverted period counts nothing", async () => {
+    await seed(50, random(7));
+    const at = new Date(START + 30 * HOUR + 1234);
+    expect(await countJournal(database.db, { from: at, to: at, groupBy: [] })).toEqual([{ count: 0 }]);
+    expect(await countJournal(database.db, { from: new Date(START + 3 * 24 * HOUR + 5), to: at, groupBy: ["day"] })).toEqual([]);
+    const midnight = new Date(START + 24 * HOUR);
+    expect(await countJournal(database.db, { from: midnight, to: midnight, groupBy: ["reason"] })).toEqual([]);
+  });
+
   it("a replayed row is not counted twice; deletes and retention uncount", async () => {
     const at = new Date("2026-11-12T03:00:00Z");
     const row = { eventId: "same", at, reason: "scope_exceeded", command: "submit_sm" };

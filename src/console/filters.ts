@@ -33,11 +33,7 @@ export function dayStart(day: string): string {
 }
 
 /** The day after `day` (for an inclusive "to" day turned into an exclusive bound). */
-export function nextDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
+export { nextDay } from "../lib/dates.ts";
 
 /** The range the dashboard and detail pages chart when none is chosen: the last 14 days, today included. */
 export function defaultRange(now: Date, days = 14): { from: string; to: string } {

@@ -9,7 +9,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../db/client.ts";
 import { rejectionCounts, rejections } from "../db/schema/index.ts";
 import { resultRows } from "../db/transaction.ts";
-import { CHINA_OFFSET_MINUTES, localDate } from "../lib/dates.ts";
+import { CHINA_OFFSET_MINUTES, chinaDayStart, localDate, nextDay } from "../lib/dates.ts";
 
 /** The dimensions both tables share, so one filter or grouping reads either. */
 export interface JournalDimensions {
@@ -43,11 +43,6 @@ export interface CountQuery<K extends CountKey> {
 
 export type CountRow<K extends CountKey> = { [P in K]: string | null } & { count: number };
 
-const DAY_MS = 86_400_000;
-const OFFSET_MS = CHINA_OFFSET_MINUTES * 60_000;
-/** The instant a China calendar day (YYYY-MM-DD) begins. */
-export const chinaDayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS);
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 // The offset is inlined (not a bound parameter) so GROUP BY matches the selected expression.
 const ROW_DAY = sql.raw(`to_char(("rejections"."at" at time zone 'UTC') + interval '${CHINA_OFFSET_MINUTES} minutes', 'YYYY-MM-DD')`);
 const COUNTER_DAY = sql`to_char(${rejectionCounts.day}, 'YYYY-MM-DD')`;

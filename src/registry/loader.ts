@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client.ts";
 import { resultRows } from "../db/transaction.ts";
+import { chinaDayStart } from "../lib/dates.ts";
 import {
   bindAccounts,
   contracts,
@@ -18,11 +19,9 @@ import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../poli
 import { DEFAULT_SETTINGS, RegistrySnapshot } from "./snapshot.ts";
 
 const BATCH = 50_000;
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-
 /** Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last. */
 export function dayStart(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS;
+  return chinaDayStart(date).getTime();
 }
 export function dayEnd(date: string): number {
   return dayStart(date) + 86_400_000 - 1;

@@ -12,10 +12,10 @@ import { decodeCursor, encodeCursor } from "../api/pagination.ts";
 import type { ServiceContext } from "../context.ts";
 import { enterprises, ports, serviceProviders, signatures } from "../db/schema/index.ts";
 import type { FindingOutcome, ReviewDetail, ReviewsPort, ReviewSubject, ReviewSummary } from "../console/reviews-port.ts";
+import { chinaDayStart, localDate, nextDay } from "../lib/dates.ts";
 
 const DAY_MS = 86_400_000;
 const MAX_FINDINGS_SHOWN = 5_000;
-const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 async function subjectOf(ctx: ServiceContext, review: Review): Promise<ReviewSubject> {
   if (review.scopeSpId) {
@@ -35,8 +35,8 @@ async function summary(ctx: ServiceContext, review: Review): Promise<ReviewSumma
     title: review.title,
     subject: await subjectOf(ctx, review),
     spId: review.scopeSpId,
-    periodFrom: review.periodFrom ? chinaDate(review.periodFrom) : "",
-    periodTo: review.periodTo ? chinaDate(new Date(review.periodTo.getTime() - 1)) : "",
+    periodFrom: review.periodFrom ? localDate(review.periodFrom) : "",
+    periodTo: review.periodTo ? localDate(new Date(review.periodTo.getTime() - 1)) : "",
     status: review.status,
     openedAt: review.createdAt,
     openedBy: review.createdBy ?? "",
@@ -112,14 +112,14 @@ export function createReviewsPort(): ReviewsPort {
         const [row] = await ctx.db.select().from(table).where(eq(table.id, input.subject.id));
         title ??= `回头看 ${row ? ("text" in row ? `【${row.text}】` : row.name) : input.subject.id}`;
       }
-      const from = new Date(`${input.periodFrom}T00:00:00+08:00`).toISOString();
-      const to = new Date(new Date(`${input.periodTo}T00:00:00+08:00`).getTime() + DAY_MS).toISOString();
+      const from = chinaDayStart(input.periodFrom).toISOString();
+      const to = chinaDayStart(nextDay(input.periodTo)).toISOString();
       const review = await createReview(ctx, { title, scope, from, to } as never);
       return detail(ctx, review.id);
     },
     async decideFinding(ctx, reviewId, findingId, input) {
       const decision = input.outcome === "no_issue" ? "no_action" : input.outcome;
-      const dueDate = decision === "rectify" ? chinaDate(new Date(ctx.now.getTime() + 30 * DAY_MS)) : undefined;
+      const dueDate = decision === "rectify" ? localDate(new Date(ctx.now.getTime() + 30 * DAY_MS)) : undefined;
       await decideFinding(ctx, reviewId, findingId, { decision, reason: input.reason, ...(dueDate ? { dueDate } : {}) } as never);
       return detail(ctx, reviewId);
     },

@@ -13,7 +13,7 @@
  * (or where a sample says whose it is), and the rest of those details are cut to what is the SP's.
  */
 import type { FindingRow, ReviewRow, ReviewSummary } from "./store.ts";
-import type { Evidence, JournalSample } from "./types.ts";
+import type { Evidence } from "./types.ts";
 
 /** Finding types whose journal evidence the detector limits to the finding's SP (its sending SP or its account's). */
 const OWN_JOURNAL_EVIDENCE: ReadonlySet<string> = new Set(["scope_exceeded", "opt_out_hint_missing", "recipient_opted_out", "bind_address_outside_allowlist"]);

@@ -1,8 +1,8 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { rejectionCounts, rejections, trafficDaily } from "../../db/schema/index.ts";
 import { spScope, type ServiceContext } from "../../context.ts";
-import { chinaDayStart, countJournal, type JournalDimensions } from "../../journal/counts.ts";
-import { localDate } from "../../lib/dates.ts";
+import { countJournal, type JournalDimensions } from "../../journal/counts.ts";
+import { chinaDayStart, localDate } from "../../lib/dates.ts";
 import { ServiceError } from "../errors.ts";
 import type { RejectionsFilter, TrafficFilter } from "./journal.schemas.ts";
 

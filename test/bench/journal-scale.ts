@@ -16,7 +16,7 @@ import { countRejections, listRejections, trafficByDay } from "../../src/api/jou
 import type { ServiceContext } from "../../src/context.ts";
 import { ensurePartitions } from "../../src/journal/partitions.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
-import { localDate } from "../../src/lib/dates.ts";
+import { chinaDayStart, localDate } from "../../src/lib/dates.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { resultRows } from "../../src/db/transaction.ts";
 import { computeFindings } from "../../src/reviews/campaign.ts";
@@ -100,7 +100,7 @@ async function runQueries() {
   // The console asks in whole China days (its date pickers); "now-based" periods show the cost of
   // arbitrary boundaries, where the partial days at both ends are counted from journal rows.
   const today = localDate(now);
-  const dayStart = (daysBack: number) => new Date(Date.parse(`${today}T00:00:00+08:00`) - daysBack * DAY);
+  const dayStart = (daysBack: number) => new Date(chinaDayStart(today).getTime() - daysBack * DAY);
   const endOfToday = dayStart(-1);
   const days = (n: number) => ({ from: dayStart(n - 1).toISOString(), to: endOfToday.toISOString() });
   // One reason the SP has refusals for and one it never had (the seed's modular pattern leaves gaps).

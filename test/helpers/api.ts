@@ -6,7 +6,6 @@ import { createPiiProtector } from "../../src/lib/pii.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
 /** The DOM lib is not loaded (bun-types only), so name the fetch body type from RequestInit. */
-type BodyInit = NonNullable<RequestInit["body"]>;
 
 export interface TestApi {
   url: string;

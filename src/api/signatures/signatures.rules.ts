@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client.ts";
 import { portExtensions, ports, signatures } from "../../db/schema/index.ts";
 import { chinaDate } from "../enterprise-scope.ts";

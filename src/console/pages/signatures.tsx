@@ -6,7 +6,7 @@ import { signatureStatuses } from "../../db/schema/index.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, spName, type Directory } from "../directory.ts";
-import { optionalCursor, optionalEnum, optionalText, optionalUuid, parseQuery, uuidParam } from "../filters.ts";
+import { optionalCursor, optionalText, optionalUuid, parseQuery, uuidParam } from "../filters.ts";
 import { FilterForm, SelectField, TextField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { CsrfField, frameOf, type PageFrame } from "../layout.tsx";

@@ -3,7 +3,7 @@
  * (FUZZ_PDUS, default 2,000,000 there; FUZZ_SEED picks another seed).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectEsme, shortMessageText, type Esme } from "../../helpers/esme.ts";
+import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { runFuzz } from "./fuzz-runner.ts";
 import { bankMessage, cloudMessage, createAccount, markerOf, percentile, report, sleep, startFaultGateway, type FaultWorld } from "./helpers.ts";
 

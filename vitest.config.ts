@@ -1,9 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * `npm test` runs every test on PGlite. When TEST_DATABASE_URL is set (CI sets it), the database
+ * Two suites. `npm test` runs every test outside test/faults on PGlite. `npm run test:faults`
+ * (GK_SUITE=faults) runs only test/faults: slow fault, load, fuzz and interop tests. CI runs both.
+ * In the main suite, when TEST_DATABASE_URL is set (CI sets it), the database
  * tests run a second time against that PostgreSQL server, and fail if it cannot be reached.
  */
+const faults = process.env.GK_SUITE === "faults";
 const databaseTests = ["test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts", "test/console/**/*.test.ts"];
 
 export default defineConfig({
@@ -15,8 +18,13 @@ export default defineConfig({
     // file although most of it waits on sockets, timers and the database. Two workers halve it.
     maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     projects: [
-      { extends: true, test: { name: "pglite", include: ["test/**/*.test.ts"], exclude: ["test/bench/**", "node_modules/**"] } },
-      ...(process.env.TEST_DATABASE_URL
+      {
+        extends: true,
+        test: faults
+          ? { name: "faults", include: ["test/faults/**/*.test.ts"] }
+          : { name: "pglite", include: ["test/**/*.test.ts"], exclude: ["test/bench/**", "test/faults/**", "node_modules/**"] },
+      },
+      ...(process.env.TEST_DATABASE_URL && !faults
         ? [{ extends: true as const, test: { name: "postgres", include: databaseTests, env: { GK_TEST_BACKEND: "postgres" } } }]
         : []),
     ],

@@ -2,10 +2,17 @@
  * The load generator: several ESME binds made with our own windowed client (smpp/session/client.ts),
  * each keeping its window full (closed loop, for throughput) or sending at a fixed, paced rate (for
  * latency). Frames are encoded once per mix entry; each send copies its template and writes the
- * recipient's digits in place, so the generator spends its CPU on the socket, not on encoding.
+ * recipient's digits (and whether it asks for a receipt) in place, so the generator spends its CPU
+ * on the socket, not on encoding.
+ *
+ * Receipts, as real traffic has them: a share of the messages (default 80%) sets registered_delivery,
+ * the binds are transceivers, and every receipt is acknowledged and matched to the message id its
+ * submit got. A receipt that never comes is counted as lost.
  */
 import { connectSmpp, type SmppClient } from "../../smpp/session/client.ts";
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
+import type { Pdu } from "../../smpp/wire/pdu.ts";
+import { receiptedMessageId } from "../../smpp/wire/tlv.ts";
 import { mixSchedule, optedOutMsisdn, randomMsisdn, type MixEntry } from "./mix.ts";
 
 const MSISDN_LENGTH = 11;
@@ -22,7 +29,45 @@ function ucs2(text: string): Uint8Array {
 interface Template {
   frame: Uint8Array;
   destinationOffset: number;
+  /** registered_delivery: after the destination's NUL, esm_class, protocol_id, priority_flag and two empty times. */
+  registeredDeliveryOffset: number;
   optedOut: boolean;
+}
+
+const RECEIPT_TEXT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
+/** The SMSC may write an id with other leading zeros or case in the receipt than in its submit_sm_resp. */
+const idKey = (id: string) => id.trim().toLowerCase().replace(/^0+(?=.)/, "");
+
+/** Receipts the generator waits for, matched by message id, and what came back. */
+class ReceiptLedger {
+  /** Accepted messages that asked for a receipt and have not got it yet. */
+  private readonly awaiting = new Set<string>();
+  /** Receipts that overtook their submit_sm_resp (the response is still on its way). */
+  private readonly early = new Set<string>();
+  requested = 0;
+  received = 0;
+  /** Receipts for no message of ours, or a second one for the same message. */
+  unmatched = 0;
+
+  expect(messageId: string): void {
+    this.requested++;
+    const key = idKey(messageId);
+    if (this.early.delete(key)) this.received++;
+    else this.awaiting.add(key);
+  }
+
+  receive(pdu: Pdu<"deliver_sm">): void {
+    const id = receiptedMessageId(pdu.body.tlvs) ?? RECEIPT_TEXT_ID.exec(Buffer.from(pdu.body.shortMessage).toString("latin1"))?.[1];
+    if (id === undefined) return void this.unmatched++;
+    const key = idKey(id);
+    if (this.awaiting.delete(key)) this.received++;
+    else if (this.early.size < 100_000) this.early.add(key);
+    else this.unmatched++;
+  }
+
+  get outstanding(): number {
+    return this.awaiting.size;
+  }
 }
 
 export class LoadGenerator {
@@ -39,6 +84,8 @@ export class LoadGenerator {
     readonly clients: SmppClient[],
     mix: MixEntry[],
     private readonly window: number,
+    private readonly receiptShare: number,
+    readonly receipts: ReceiptLedger,
   ) {
     this.schedule = mixSchedule(mix, 1000);
     this.templates = mix.map((entry) => {
@@ -55,11 +102,13 @@ export class LoadGenerator {
         shortMessage: ucs2(entry.text),
       });
       const destinationOffset = 16 + entry.serviceType.length + 1 + 2 + entry.sourceAddr.length + 1 + 2;
-      return { frame, destinationOffset, optedOut: entry.recipient === "opted_out" };
+      const registeredDeliveryOffset = destinationOffset + MSISDN_LENGTH + 1 + 3 + 2;
+      return { frame, destinationOffset, registeredDeliveryOffset, optedOut: entry.recipient === "opted_out" };
     });
   }
 
-  static async connect(options: { port: number; systemId: string; password: string; binds: number; window: number; mix: MixEntry[] }): Promise<LoadGenerator> {
+  static async connect(options: { port: number; systemId: string; password: string; binds: number; window: number; mix: MixEntry[]; receiptShare?: number }): Promise<LoadGenerator> {
+    const receipts = new ReceiptLedger();
     const clients = await Promise.all(
       Array.from({ length: options.binds }, () =>
         connectSmpp({
@@ -67,24 +116,47 @@ export class LoadGenerator {
           port: options.port,
           systemId: options.systemId,
           password: options.password,
-          mode: "transmitter",
+          mode: "transceiver",
           windowSize: options.window,
           requestTimeoutMs: 30_000,
           enquireLinkIntervalMs: 60_000,
+          onDeliverSm: (pdu) => {
+            receipts.receive(pdu);
+            return { status: 0 };
+          },
         }),
       ),
     );
-    return new LoadGenerator(clients, options.mix, options.window);
+    return new LoadGenerator(clients, options.mix, options.window, options.receiptShare ?? 0.8, receipts);
   }
 
-  /** The next frame of the mix, with a fresh recipient. */
-  nextFrame(): Uint8Array {
+  /** The next frame of the mix, with a fresh recipient; `receipt` when it asks for one. */
+  private next(): { frame: Uint8Array; receipt: boolean } {
     const n = this.counter++;
     const template = this.templates[this.schedule[n % 1000]!]!;
     const frame = template.frame.slice();
     const msisdn = template.optedOut ? optedOutMsisdn(n) : randomMsisdn(n);
     for (let i = 0; i < MSISDN_LENGTH; i++) frame[template.destinationOffset + i] = msisdn.charCodeAt(i);
-    return frame;
+    // Spread evenly: with a share of 0.8, four messages in every five ask for a receipt.
+    const receipt = Math.floor((n + 1) * this.receiptShare) > Math.floor(n * this.receiptShare);
+    frame[template.registeredDeliveryOffset] = receipt ? 1 : 0;
+    return { frame, receipt };
+  }
+
+  /** Submits the next frame; an accepted one that asked for a receipt is then awaited. */
+  private send(client: SmppClient): Promise<{ status: number }> {
+    const { frame, receipt } = this.next();
+    return client.submitFrame(frame).then((result) => {
+      if (receipt && result.status === 0 && result.messageId) this.receipts.expect(result.messageId);
+      return result;
+    });
+  }
+
+  /** Waits until every receipt asked for has come (or `timeoutMs` passed); the number still missing. */
+  async drainReceipts(timeoutMs: number): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.receipts.outstanding > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.receipts.outstanding;
   }
 
   /** Closed loop: every bind keeps its window full for `seconds`. */
@@ -100,7 +172,7 @@ export class LoadGenerator {
           const pump = () => {
             while (running && inFlight < this.window) {
               inFlight++;
-              client.submitFrame(this.nextFrame()).then(
+              this.send(client).then(
                 (result) => {
                   inFlight--;
                   answered++;
@@ -149,7 +221,7 @@ export class LoadGenerator {
           }
           const index = sent++;
           const at = performance.now();
-          client.submitFrame(this.nextFrame()).then(
+          this.send(client).then(
             (result) => {
               latencies[index] = performance.now() - at;
               this.note(result.status);

@@ -32,7 +32,7 @@ interface ProxyStats {
 interface SimulatorStatsLine {
   cpuUs: number;
   rss: number;
-  stats: { accepted: number };
+  stats: { accepted: number; receiptsSent: number; receiptsAcked: number; receiptsRetried: number };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -80,7 +80,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   await direct.saturate(options.warmupSeconds);
   await viaProxy.saturate(options.warmupSeconds);
 
-  const runs = { direct: [] as number[], proxy: [] as number[], proxyCpuUs: [] as number[], proxySimulatorCpuUs: [] as number[], directSimulatorCpuUs: [] as number[] };
+  const runs = { direct: [] as number[], proxy: [] as number[], proxyCpuUs: [] as number[], proxySimulatorCpuUs: [] as number[], directSimulatorCpuUs: [] as number[], proxyReceiptsPerS: [] as number[] };
   const statuses: Record<string, number> = {};
   let proxyAnswered = 0;
   for (let rep = 0; rep < options.reps; rep++) {
@@ -92,15 +92,17 @@ export async function runSmppBench(options: SmppBenchOptions) {
 
     const p0 = await proxyStats();
     sim0 = await simulatorStats();
+    const receipts0 = viaProxy.receipts.received;
     const p = await viaProxy.saturate(options.seconds);
     const p1 = await proxyStats();
     sim1 = await simulatorStats();
+    runs.proxyReceiptsPerS.push((viaProxy.receipts.received - receipts0) / p.seconds);
     runs.proxy.push(p.perSecond);
     runs.proxyCpuUs.push((p1.cpuUs - p0.cpuUs) / p.answered);
     runs.proxySimulatorCpuUs.push((sim1.cpuUs - sim0.cpuUs) / Math.max(1, sim1.stats.accepted - sim0.stats.accepted));
     proxyAnswered += p.answered;
     for (const [status, count] of Object.entries(p.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
-    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy)`);
+    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy, ${round(runs.proxySimulatorCpuUs.at(-1)!)} in the simulator), ${Math.round(runs.proxyReceiptsPerS.at(-1)!)} receipts/s relayed`);
   }
 
   // Latency at a fixed offered rate: proxy path minus direct path.
@@ -140,6 +142,12 @@ export async function runSmppBench(options: SmppBenchOptions) {
   }
   log(`smpp: registry change via HTTP honoured after ${changeMs.map((v) => round(v, 1)).join(", ")} ms`);
 
+  // Every receipt asked for by an accepted message must come back (the simulator sends them at once).
+  const receiptsLost = await viaProxy.drainReceipts(30_000);
+  const directReceiptsLost = await direct.drainReceipts(5_000);
+  const simulatorFinal = await simulatorStats();
+  log(`smpp: receipts through the proxy: ${viaProxy.receipts.received} of ${viaProxy.receipts.requested} (lost ${receiptsLost}, unmatched ${viaProxy.receipts.unmatched}); direct: lost ${directReceiptsLost}`);
+
   const final = await proxyStats();
   const refusedAnswers = viaProxy.refused;
   await direct.close();
@@ -155,6 +163,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   await bench.drop();
 
   const ratio = median(runs.proxy) / median(runs.direct);
+  const simulatorCpuUs = median(runs.proxySimulatorCpuUs);
   return {
     database: bench.kind,
     binds: options.binds,
@@ -170,7 +179,18 @@ export async function runSmppBench(options: SmppBenchOptions) {
     proxy_cpu_us_runs: runs.proxyCpuUs.map((v) => round(v)),
     proxy_cpu_us_per_msg_paced: round(median(paced.proxyCpuUs)),
     simulator_cpu_us_per_msg_direct: round(median(runs.directSimulatorCpuUs)),
-    simulator_cpu_us_per_msg_proxy: round(median(runs.proxySimulatorCpuUs)),
+    simulator_cpu_us_per_msg_proxy: round(simulatorCpuUs),
+    simulator_cpu_us_per_msg: round(simulatorCpuUs),
+    // A proxy handles every message (and receipt) twice on the wire, the simulator once: ~2 is the floor.
+    cpu_ratio: round(median(runs.proxyCpuUs) / simulatorCpuUs),
+    receipt_share: 0.8,
+    receipts_per_s: Math.round(median(runs.proxyReceiptsPerS)),
+    receipts_requested: viaProxy.receipts.requested,
+    receipts_received: viaProxy.receipts.received,
+    receipts_lost: receiptsLost,
+    receipts_unmatched: viaProxy.receipts.unmatched,
+    direct_receipts_lost: directReceiptsLost,
+    simulator_receipts: { sent: simulatorFinal.stats.receiptsSent, acked: simulatorFinal.stats.receiptsAcked, retried: simulatorFinal.stats.receiptsRetried },
     proxy_statuses: statuses,
     paced_rate: options.pacedRate,
     direct_p50_ms: round(median(paced.directP50), 3),

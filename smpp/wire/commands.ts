@@ -125,7 +125,8 @@ export function statusName(status: number): string {
 }
 
 /**
- * Statuses that ESMEs (Kannel, Jasmin) treat as temporary and retry: see SMPP-NOTES.md. Used to
+ * Statuses that ESMEs (Kannel, Jasmin) treat as temporary and retry (smpp/README.md, "How ESMEs
+ * react"). Used to
  * decide whether an upstream answer means "try again later".
  */
 export function isRetryableStatus(status: number): boolean {

@@ -2,7 +2,7 @@
  * The one closed list of rejection reasons. The journal, the API, the docs and the tests import it;
  * nobody writes a command_status by hand.
  *
- * Wire statuses follow how ESMEs react (see SMPP-NOTES): Kannel re-queues only 0x08, 0x14, 0x58 and
+ * Wire statuses follow how ESMEs react (smpp/README.md, "How ESMEs react"): Kannel re-queues only 0x08, 0x14, 0x58 and
  * 0x64, so every refusal by the registry uses a PERMANENT status, otherwise the SP's gateway would
  * resubmit the same refused message in a loop. A source address that is not the SP's port uses the
  * standard ESME_RINVSRCADR (0x0A); the other refusals use vendor-specific codes from 0x400–0x4FF,

@@ -10,7 +10,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import * as schema from "./schema/index.ts";
-import { resultRows } from "./transaction.ts";
+import { resultRows } from "./rows.ts";
 
 export type Schema = typeof schema;
 /** The Drizzle database, whichever driver is behind it. */

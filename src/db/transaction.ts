@@ -32,9 +32,3 @@ export type RegistryTable =
 export async function notifyRegistryChange(db: Executor, table: RegistryTable, key?: string): Promise<void> {
   await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${key ? `${table}:${key}` : table})`);
 }
-
-/** Rows of a raw `db.execute` result: postgres.js returns an array, PGlite `{ rows }`. */
-export function resultRows<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}

@@ -8,7 +8,7 @@ import { and, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../db/client.ts";
 import { rejectionCounts, rejections } from "../db/schema/index.ts";
-import { resultRows } from "../db/transaction.ts";
+import { resultRows } from "../db/rows.ts";
 import { CHINA_OFFSET_MINUTES, chinaDayStart, localDate, nextDay } from "../lib/dates.ts";
 
 /** The dimensions both tables share, so one filter or grouping reads either. */

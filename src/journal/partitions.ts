@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client.ts";
-import { resultRows } from "../db/transaction.ts";
+import { resultRows } from "../db/rows.ts";
 
 const PARENT = "rejections";
 const DEFAULT_PARTITION = "rejections_default";

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client.ts";
-import { resultRows } from "../db/transaction.ts";
+import { resultRows } from "../db/rows.ts";
 import { chinaDayStart } from "../lib/dates.ts";
 import {
   bindAccounts,

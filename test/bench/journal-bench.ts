@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { Journal, type RejectionEvent } from "../../src/journal/journal.ts";
 import { createPiiProtector, redactText } from "../../src/lib/pii.ts";
 import { createBenchDatabase } from "./databases.ts";

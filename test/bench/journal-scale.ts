@@ -18,7 +18,7 @@ import { ensurePartitions } from "../../src/journal/partitions.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { chinaDayStart, localDate } from "../../src/lib/dates.ts";
 import { openDatabase } from "../../src/db/client.ts";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { computeFindings } from "../../src/reviews/campaign.ts";
 import { DEFAULT_REVIEW_SETTINGS } from "../../src/reviews/settings.ts";
 import { createBenchDatabase } from "./databases.ts";

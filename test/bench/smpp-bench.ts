@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { LineChild } from "./child.ts";
 import { createBenchDatabase } from "./databases.ts";

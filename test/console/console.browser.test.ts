@@ -5,7 +5,7 @@
  *
  * Debian's Chromium driven by playwright-core (no browser download), against the whole gateway
  * in-process with the reviews backend main.ts wires (src/reviews/console-adapter.ts, no fake).
- * The traffic is real: the demo's messages (src/demo/stories.ts) go through the SMPP proxy from
+ * The traffic is real: the demo's messages (demo/stories.ts) go through the SMPP proxy from
  * node-smpp, an independent client, and reach the console through the journal. The `it`s run in
  * order and share one browser page, one SMPP bind and one gateway. Screenshots are saved in
  * test/console/screenshots/ (gitignored).
@@ -17,8 +17,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DemoWorld } from "../../src/demo/seed.ts";
-import { acceptedVerification, marketingTo, outOfScopeAttempt, subletAttempt, type DemoMessage } from "../../src/demo/stories.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
+import { acceptedVerification, marketingTo, outOfScopeAttempt, subletAttempt, type DemoMessage } from "../../demo/stories.ts";
 import { commandStatusFor, type ReasonCode } from "../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";

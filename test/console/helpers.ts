@@ -1,7 +1,7 @@
 /** A console test world: the API app with the console mounted, the demo registry, journal rows, a fake reviews backend. */
 import { mountConsole } from "../../src/console/console.routes.tsx";
-import { ApiClient } from "../../src/demo/api-client.ts";
-import { seedDemoWorld, type DemoWorld } from "../../src/demo/seed.ts";
+import { ApiClient } from "../../demo/api-client.ts";
+import { seedDemoWorld, type DemoWorld } from "../../demo/seed.ts";
 import { rejections, trafficDaily } from "../../src/db/schema/index.ts";
 import { localDate } from "../../src/lib/dates.ts";
 import { startTestApi, type TestApi } from "../helpers/api.ts";

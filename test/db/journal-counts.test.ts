@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejections } from "../../src/db/schema/index.ts";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { countJournal, splitPeriod, type CountKey } from "../../src/journal/counts.ts";
 import { countRejections, listRejections } from "../../src/api/journal/journal.service.ts";
 import type { ServiceContext } from "../../src/context.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.ts";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { Journal } from "../../src/journal/journal.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { applyChange, loadSnapshot } from "../../src/registry/loader.ts";
 import { RegistrySnapshot } from "../../src/registry/snapshot.ts";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { benchId, KIND, seedRegistry } from "../bench/registry-seed.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { messageRoutes, pendingDeliveries, rejections } from "../../src/db/schema/index.ts";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { createDeliveryStore } from "../../src/deliveries/deliveries.service.ts";
 import { enforceRetention } from "../../src/journal/retention.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { parseConfig } from "../../src/config.ts";
-import { ApiClient } from "../../src/demo/api-client.ts";
+import { ApiClient } from "../../demo/api-client.ts";
 import { startGateway, type Gateway, type GatewayOptions } from "../../src/main.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 

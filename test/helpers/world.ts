@@ -1,4 +1,4 @@
-import { seedDemoWorld, type DemoWorld } from "../../src/demo/seed.ts";
+import { seedDemoWorld, type DemoWorld } from "../../demo/seed.ts";
 import type { TestGateway } from "./gateway.ts";
 
 /** Seeds the demo world through the API and waits until the proxy's snapshot has all of it. */

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejections } from "../../src/db/schema/index.ts";
-import { resultRows } from "../../src/db/transaction.ts";
+import { resultRows } from "../../src/db/rows.ts";
 import { dropExpiredPartitions, ensurePartitions, listPartitions } from "../../src/journal/partitions.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 

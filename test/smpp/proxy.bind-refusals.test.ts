@@ -1,8 +1,8 @@
 import { asc } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejections } from "../../src/db/schema/index.ts";
-import { ApiClient } from "../../src/demo/api-client.ts";
-import type { DemoWorld } from "../../src/demo/seed.ts";
+import { ApiClient } from "../../demo/api-client.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { connectEsme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";

@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DemoWorld } from "../../src/demo/seed.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { buildConcatUdh, encodeText } from "../../smpp/text/index.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";

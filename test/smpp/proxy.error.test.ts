@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DemoWorld } from "../../src/demo/seed.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { CommandId, CommandStatus } from "../../smpp/wire/commands.ts";
 import { encodeBind, encodeSubmitSm, encodeEnquireLink } from "../../smpp/wire/encode.ts";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DemoWorld } from "../../src/demo/seed.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DemoWorld } from "../../src/demo/seed.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor, type ReasonCode } from "../../src/policy/reasons.ts";
 import { encodeText } from "../../smpp/text/index.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";

@@ -7,7 +7,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client.ts";
 import { ports, rejections, signaturePorts } from "../../db/schema/index.ts";
 import { escapeLike } from "../../db/errors.ts";
-import { resultRows } from "../../db/transaction.ts";
+import { resultRows } from "../../db/rows.ts";
 import { countJournal, type CountKey, type JournalDimensions } from "../../journal/counts.ts";
 import { redactText } from "../../lib/pii.ts";
 import type { Evidence, ReviewScope, Severity } from "../types.ts";

@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog } from "../../../src/db/schema/index.ts";
-import { REGISTRY_CHANNEL, resultRows } from "../../../src/db/transaction.ts";
+import { REGISTRY_CHANNEL } from "../../../src/db/transaction.ts";
+import { resultRows } from "../../../src/db/rows.ts";
 import { startTestApi, type TestApi } from "../../helpers/api.ts";
 
 let api: TestApi;

@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rejections, reviewFindings, reviews } from "../../../src/db/schema/index.ts";
-import { ApiClient } from "../../../src/demo/api-client.ts";
-import { seedDemoWorld, type DemoWorld } from "../../../src/demo/seed.ts";
+import { ApiClient } from "../../../demo/api-client.ts";
+import { seedDemoWorld, type DemoWorld } from "../../../demo/seed.ts";
 import { newId } from "../../../src/lib/ids.ts";
 import { findingValues } from "../../../src/reviews/store.ts";
 import { startTestApi, type TestApi, type TestResponse } from "../../helpers/api.ts";

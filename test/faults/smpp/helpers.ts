@@ -1,5 +1,5 @@
 /** Shared set-up for the SMPP fault tests: the whole gateway on port 0 with the demo world seeded. */
-import { seedDemoWorld, type DemoWorld } from "../../../src/demo/seed.ts";
+import { seedDemoWorld, type DemoWorld } from "../../../demo/seed.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
 
 export interface FaultWorld {

@@ -10,12 +10,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectSmpp } from "../../../smpp/session/client.ts";
 import { CommandStatus } from "../../../smpp/wire/commands.ts";
-import { resultRows } from "../../../src/db/transaction.ts";
+import { resultRows } from "../../../src/db/rows.ts";
 import { connectEsme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
 import { cloudMessage, createAccount, markerOf, rawBind, rawSmpp, report, startFaultGateway, waitFor, type FaultWorld } from "./helpers.ts";
 import { ucs2 } from "./fuzz-generator.ts";
-import { seedDemoWorld } from "../../../src/demo/seed.ts";
+import { seedDemoWorld } from "../../../demo/seed.ts";
 
 let f: FaultWorld;
 

@@ -8,11 +8,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { connectSmpp } from "../../smpp/session/client.ts";
-import { encodeText } from "../../smpp/text/index.ts";
-import { statusName } from "../../smpp/wire/commands.ts";
-import { receiptedMessageId } from "../../smpp/wire/tlv.ts";
-import { reasons } from "../policy/reasons.ts";
+import { connectSmpp } from "../smpp/session/client.ts";
+import { encodeText } from "../smpp/text/index.ts";
+import { statusName } from "../smpp/wire/commands.ts";
+import { receiptedMessageId } from "../smpp/wire/tlv.ts";
+import { reasons } from "../src/policy/reasons.ts";
 import { ApiClient } from "./api-client.ts";
 import { seedDemoWorld } from "./seed.ts";
 import { acceptedVerification, marketingAfterOptOut, marketingTo, outOfScopeAttempt, subletAttempt, type DemoMessage } from "./stories.ts";

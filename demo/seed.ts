@@ -1,4 +1,4 @@
-import { usccCheckCharacter } from "../lib/uscc.ts";
+import { usccCheckCharacter } from "../src/lib/uscc.ts";
 import { ApiClient } from "./api-client.ts";
 
 /** A valid (made-up) unified social credit code: 91 (company) + area 310000 + a serial + check. */

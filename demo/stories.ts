@@ -3,7 +3,7 @@
  * registry seed.ts builds. `npm run demo` prints them; the console's browser test replays them to
  * make the traffic its reviewer looks back on. Phone numbers are made up.
  */
-import type { ReasonCode } from "../policy/reasons.ts";
+import type { ReasonCode } from "../src/policy/reasons.ts";
 
 export interface DemoMessage {
   /** source_addr: the port number, followed by the extension when there is one. */

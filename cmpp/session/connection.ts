@@ -1,0 +1,359 @@
+/**
+ * One CMPP connection, ISMG side: framer + state machine + pending requests + timers.
+ *
+ * Guarantees: a bad frame never stalls or crashes anything but its own connection (a framing
+ * error or an unknown Command_Id closes it; a malformed body gets the command's response with
+ * the matching Status/Result and the session goes on); socket errors are always handled; every
+ * request we send settles (response, timeout or close); every inbound request is answered or its
+ * connection closed.
+ */
+import type { Socket } from "node:net";
+import {
+  CommandId, ConnectStatus, SubmitResult, VERSION_2_0, VERSION_3_0, commandNames, isResponseId, majorOf, responseIdFor,
+  type CmppVersion,
+} from "../wire/constants.ts";
+import { decodeFrame } from "../wire/decode.ts";
+import {
+  encodeActiveTest, encodeActiveTestResp, encodeConnectResp, encodeDeliverResp, encodeSubmitResp, encodeTerminate,
+  encodeTerminateResp, setSequenceId,
+} from "../wire/encode.ts";
+import { CmppFramer, readUint32 } from "../wire/framer.ts";
+import type { CmppDecodeError, Pdu } from "../wire/pdu.ts";
+import { Emitter } from "./events.ts";
+import { CmppRequestError, PendingRequests } from "./pending.ts";
+import { canDeliver, inboundAction, nextState, type SessionEvent, type SessionState } from "./state.ts";
+import { resolveOptions, tickInterval, type CmppConnectionOptions, type ResolvedOptions } from "./options.ts";
+
+export { CmppRequestError };
+export type { CmppConnectionOptions };
+
+export interface ConnectAnswer {
+  status: number;
+  /** AuthenticatorISMG when status is 0 (16 zero bytes otherwise). */
+  authenticatorIsmg?: Uint8Array;
+}
+export interface SubmitAnswer {
+  result: number;
+  msgId?: bigint;
+}
+
+export interface CmppHandlers {
+  connect(pdu: Pdu<"connect">, connection: CmppConnection): ConnectAnswer | Promise<ConnectAnswer>;
+  submit(pdu: Pdu<"submit">, frame: Uint8Array, connection: CmppConnection): SubmitAnswer | Promise<SubmitAnswer>;
+}
+
+export interface ProtocolProblem {
+  commandId: number;
+  sequenceId: number;
+  field: string;
+  message: string;
+}
+
+export type ConnectionEvents = {
+  connected: (sourceAddr: string, version: CmppVersion) => void;
+  close: (reason: string) => void;
+  /** Something we refused, could not decode, or did not expect: for logs and metrics. */
+  protocolError: (problem: ProtocolProblem) => void;
+  socketError: (error: Error) => void;
+  handlerError: (error: unknown) => void;
+};
+
+const ZERO_AUTH = new Uint8Array(16);
+
+export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents> {
+  state: SessionState = "open";
+  /** Negotiated at CONNECT; 2 until then. */
+  version: CmppVersion = 2;
+  versionByte = 0;
+  sourceAddr = "";
+  context: Context | undefined;
+  closeReason = "";
+  readonly remoteAddress: string;
+
+  private readonly o: ResolvedOptions;
+  private readonly framer: CmppFramer;
+  private readonly pending: PendingRequests;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly openedAt: number;
+  private lastReceivedAt: number;
+  private partialSince = 0;
+  private activeTest: { sequenceId: number; sentAt: number; missed: number } | undefined;
+  private inboundPending = 0;
+  private connecting = false;
+  private failedConnects = 0;
+  private finished = false;
+
+  constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers, options: CmppConnectionOptions = {}) {
+    super();
+    this.o = resolveOptions(options);
+    this.openedAt = this.lastReceivedAt = this.o.now();
+    this.remoteAddress = socket.remoteAddress ?? "";
+    this.framer = new CmppFramer(this.o.maxFrameLength);
+    this.pending = new PendingRequests(this.o.windowSize, this.o.requestTimeoutMs);
+    socket.setNoDelay?.(true);
+    socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
+    socket.on("error", (error: Error) => this.emit("socketError", error));
+    socket.on("end", () => this.close("peer closed the connection"));
+    socket.on("close", () => this.finish("socket closed"));
+    this.timer = setInterval(() => this.tick(), tickInterval(this.o));
+    this.timer.unref?.();
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+  /** Inbound SUBMITs handed to the application and not answered yet. */
+  get unanswered(): number {
+    return this.inboundPending;
+  }
+
+  // ---- outgoing ----
+
+  /** Sends a request frame we own (its Sequence_Id is overwritten) and resolves with the response frame. */
+  request(frame: Uint8Array): Promise<Uint8Array> {
+    const commandId = readUint32(frame, 4);
+    if (commandId === CommandId.DELIVER && !canDeliver(this.state)) {
+      return Promise.reject(new CmppRequestError(this.state === "closed" ? "closed" : "not_connected", `cannot DELIVER in state ${this.state}`));
+    }
+    if (!this.pending.hasRoom) return Promise.reject(new CmppRequestError("window_full", `window of ${this.pending.windowSize} is full`));
+    return this.send(frame, commandId);
+  }
+
+  /** TERMINATE: no new requests, wait for TERMINATE_RESP (or the request timeout), then close. */
+  async terminate(): Promise<void> {
+    const next = nextState(this.state, "terminate_sent");
+    if (next === undefined) return this.close("closed before CONNECT");
+    this.state = next;
+    try {
+      await this.send(encodeTerminate(0), CommandId.TERMINATE);
+    } catch {
+      // Timed out or closed: close regardless.
+    }
+    this.close("terminated");
+  }
+
+  /** Ends the socket after what was written. Idempotent. */
+  close(reason: string): void {
+    if (this.state === "closed") return;
+    this.closeReason ||= reason;
+    this.state = "closed";
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref?.();
+    this.finish(reason);
+  }
+
+  destroy(reason: string): void {
+    this.closeReason ||= reason;
+    this.state = "closed";
+    this.socket.destroy();
+    this.finish(reason);
+  }
+
+  private send(frame: Uint8Array, commandId: number): Promise<Uint8Array> {
+    if (this.state === "closed") return Promise.reject(new CmppRequestError("closed", "connection is closed"));
+    const sequenceId = this.pending.nextSequence();
+    setSequenceId(frame, sequenceId);
+    const promise = this.pending.add(sequenceId, responseIdFor(commandId), this.o.now());
+    this.write(frame);
+    return promise;
+  }
+
+  private write(frame: Uint8Array): void {
+    if (this.state === "closed" || this.socket.destroyed) return;
+    this.socket.write(frame);
+  }
+
+  private transition(event: SessionEvent): void {
+    const next = nextState(this.state, event);
+    if (next !== undefined) this.state = next;
+  }
+
+  // ---- incoming ----
+
+  private onData(chunk: Uint8Array): void {
+    const now = this.o.now();
+    this.lastReceivedAt = now;
+    this.framer.push(chunk);
+    for (let frame = this.framer.next(); frame !== undefined && this.state !== "closed"; frame = this.framer.next()) {
+      this.activeTest = undefined; // any whole frame proves the link alive
+      this.onFrame(frame);
+    }
+    const error = this.framer.error;
+    if (error !== undefined) {
+      this.problem({ commandId: 0, sequenceId: 0, field: "Total_Length", message: error.message });
+      return this.close(`framing error: ${error.message}`);
+    }
+    this.partialSince = this.framer.buffered > 0 ? this.partialSince || now : 0;
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    const commandId = readUint32(frame, 4);
+    const sequenceId = readUint32(frame, 8);
+    if (isResponseId(commandId)) return this.onResponse(frame, commandId, sequenceId);
+    const command = commandNames.get(commandId);
+    if (command === undefined) {
+      this.problem({ commandId, sequenceId, field: "Command_Id", message: `unsupported Command_Id 0x${commandId.toString(16)}` });
+      return this.close(`unsupported Command_Id 0x${commandId.toString(16)}`);
+    }
+    const action = inboundAction(this.state, command);
+    if (action.action === "close") {
+      this.problem({ commandId, sequenceId, field: "Command_Id", message: action.why });
+      return this.close(action.why);
+    }
+    if (action.action === "refuse") {
+      this.problem({ commandId, sequenceId, field: "Command_Id", message: action.why });
+      return this.refuse(frame, commandId, sequenceId, action.result);
+    }
+    switch (commandId) {
+      case CommandId.ACTIVE_TEST:
+        return this.write(encodeActiveTestResp(sequenceId));
+      case CommandId.TERMINATE:
+        this.write(encodeTerminateResp(sequenceId));
+        this.transition("terminate_received");
+        return this.close("peer terminated");
+      case CommandId.CONNECT:
+        return this.onConnect(frame, sequenceId);
+      case CommandId.SUBMIT:
+        return this.onSubmit(frame, sequenceId);
+    }
+  }
+
+  /** Answers a request with an error Status/Result and no other content. */
+  private refuse(frame: Uint8Array, commandId: number, sequenceId: number, result: number): void {
+    const msgId = frame.length >= 20 ? (BigInt(readUint32(frame, 12)) << 32n) | BigInt(readUint32(frame, 16)) : 0n;
+    if (commandId === CommandId.CONNECT) {
+      const versionByte = frame[34] ?? VERSION_2_0;
+      const version: CmppVersion = majorOf(versionByte) >= 3 ? 3 : 2;
+      return this.write(encodeConnectResp(sequenceId, version, { status: result, authenticatorIsmg: ZERO_AUTH, version: version === 3 ? VERSION_3_0 : VERSION_2_0 }));
+    }
+    if (commandId === CommandId.SUBMIT) return this.write(encodeSubmitResp(sequenceId, this.version, 0n, result));
+    if (commandId === CommandId.DELIVER) return this.write(encodeDeliverResp(sequenceId, this.version, msgId, result));
+  }
+
+  private decodeFailed(error: CmppDecodeError, frame: Uint8Array): void {
+    this.problem({ commandId: error.commandId, sequenceId: error.sequenceId, field: error.field, message: error.message });
+    this.refuse(frame, error.commandId, error.sequenceId, error.result);
+  }
+
+  private onConnect(frame: Uint8Array, sequenceId: number): void {
+    if (this.connecting) return this.refuse(frame, CommandId.CONNECT, sequenceId, ConnectStatus.OTHER);
+    const decoded = decodeFrame(frame, 2); // CONNECT has one layout in both versions
+    if (!decoded.ok || decoded.pdu.command !== "connect") return decoded.ok ? undefined : this.connectRefused(frame, sequenceId, decoded.error);
+    const pdu = decoded.pdu;
+    const major = majorOf(pdu.body.version);
+    if (major > 3) return this.connectFailed(frame, sequenceId, ConnectStatus.VERSION_TOO_HIGH);
+    if (major < 2) return this.connectFailed(frame, sequenceId, ConnectStatus.OTHER);
+    this.connecting = true;
+    this.run(() => this.handlers.connect(pdu, this as CmppConnection), (answer) => this.connectAnswered(pdu, answer), { status: ConnectStatus.OTHER });
+  }
+
+  private connectRefused(frame: Uint8Array, sequenceId: number, error: CmppDecodeError): void {
+    this.problem({ commandId: CommandId.CONNECT, sequenceId, field: error.field, message: error.message });
+    this.connectFailed(frame, sequenceId, ConnectStatus.BAD_STRUCTURE);
+  }
+
+  private connectFailed(frame: Uint8Array, sequenceId: number, status: number): void {
+    this.refuse(frame, CommandId.CONNECT, sequenceId, status);
+    if (++this.failedConnects >= this.o.maxFailedConnects) this.close("too many refused CONNECTs");
+  }
+
+  private connectAnswered(pdu: Pdu<"connect">, answer: ConnectAnswer): void {
+    this.connecting = false;
+    if (this.state !== "open") return; // closed while authenticating
+    const version: CmppVersion = majorOf(pdu.body.version) === 3 ? 3 : 2;
+    const ok = answer.status === 0;
+    this.write(encodeConnectResp(pdu.sequenceId, version, {
+      status: answer.status, authenticatorIsmg: ok ? (answer.authenticatorIsmg ?? ZERO_AUTH) : ZERO_AUTH, version: pdu.body.version,
+    }));
+    if (!ok) {
+      if (++this.failedConnects >= this.o.maxFailedConnects) this.close("too many refused CONNECTs");
+      return;
+    }
+    this.transition("connect_accepted");
+    this.version = version;
+    this.versionByte = pdu.body.version;
+    this.sourceAddr = pdu.body.sourceAddr;
+    this.emit("connected", this.sourceAddr, version);
+  }
+
+  private onSubmit(frame: Uint8Array, sequenceId: number): void {
+    const decoded = decodeFrame(frame, this.version);
+    if (!decoded.ok) return this.decodeFailed(decoded.error, frame);
+    if (decoded.pdu.command !== "submit") return;
+    if (this.inboundPending >= this.o.inboundWindowSize) {
+      this.problem({ commandId: CommandId.SUBMIT, sequenceId, field: "Sequence_Id", message: `more than ${this.o.inboundWindowSize} SUBMITs unanswered` });
+      return this.write(encodeSubmitResp(sequenceId, this.version, 0n, SubmitResult.FLOW_CONTROL));
+    }
+    const pdu = decoded.pdu;
+    this.inboundPending++;
+    this.run(() => this.handlers.submit(pdu, frame, this as CmppConnection), (answer) => {
+      this.inboundPending--;
+      this.write(encodeSubmitResp(sequenceId, this.version, answer.msgId ?? 0n, answer.result));
+    }, { result: SubmitResult.OTHER_2_0 });
+  }
+
+  /** Runs an application handler, sync or async; a throw or rejection answers `fallback`. */
+  private run<A>(call: () => A | Promise<A>, done: (answer: A) => void, fallback: A): void {
+    let result: A | Promise<A>;
+    try {
+      result = call();
+    } catch (error) {
+      this.emit("handlerError", error);
+      return done(fallback);
+    }
+    if (!(result instanceof Promise)) return done(result);
+    result.then(done, (error: unknown) => {
+      this.emit("handlerError", error);
+      done(fallback);
+    });
+  }
+
+  private onResponse(frame: Uint8Array, commandId: number, sequenceId: number): void {
+    if (commandId === CommandId.ACTIVE_TEST_RESP) return; // any frame already cleared the probe
+    const entry = this.pending.take(sequenceId, commandId);
+    if (entry === undefined) {
+      return this.problem({ commandId, sequenceId, field: "Sequence_Id", message: `unexpected response 0x${commandId.toString(16)} to Sequence_Id ${sequenceId}` });
+    }
+    entry.resolve(frame);
+  }
+
+  private problem(problem: ProtocolProblem): void {
+    this.emit("protocolError", problem);
+  }
+
+  // ---- timers ----
+
+  private tick(): void {
+    const now = this.o.now();
+    const o = this.o;
+    this.pending.sweep(now);
+    if (this.state === "open" && o.connectTimeoutMs > 0 && now - this.openedAt >= o.connectTimeoutMs) return this.close("no CONNECT in time");
+    if (this.partialSince !== 0 && now - this.partialSince >= o.partialFrameTimeoutMs) return this.close("partial frame timeout");
+    if (this.state !== "connected" || o.activeTestIntervalMs <= 0) return;
+    const probe = this.activeTest;
+    if (probe === undefined) {
+      if (now - this.lastReceivedAt >= o.activeTestIntervalMs) this.sendActiveTest(now, 0);
+      return;
+    }
+    if (now - probe.sentAt < o.activeTestTimeoutMs) return;
+    if (probe.missed + 1 >= o.activeTestMaxMissed) return this.close(`ACTIVE_TEST unanswered ${o.activeTestMaxMissed} times`);
+    this.sendActiveTest(now, probe.missed + 1);
+  }
+
+  private sendActiveTest(now: number, missed: number): void {
+    const sequenceId = this.pending.nextSequence();
+    this.activeTest = { sequenceId, sentAt: now, missed };
+    this.write(encodeActiveTest(sequenceId));
+  }
+
+  private finish(reason: string): void {
+    if (this.state !== "closed") this.transition("closed");
+    this.state = "closed";
+    this.closeReason ||= reason;
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.timer);
+    this.pending.rejectAll("closed", `connection closed: ${this.closeReason}`);
+    this.emit("close", this.closeReason);
+  }
+}

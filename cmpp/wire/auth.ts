@@ -37,7 +37,7 @@ export function authenticatorsEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** The CONNECT Timestamp for an instant: MMDDHHMMSS in China time, as a number. */
 export function timestampAt(epochMs: number): number {
   const d = new Date(epochMs + CHINA_OFFSET_MS);
-  return (((d.getUTCMonth() + 1) * 100 + d.getUTCDate()) * 100 + d.getUTCHours()) * 1_000_000 + d.getUTCMinutes() * 100 + d.getUTCSeconds();
+  return (((d.getUTCMonth() + 1) * 100 + d.getUTCDate()) * 100 + d.getUTCHours()) * 10_000 + d.getUTCMinutes() * 100 + d.getUTCSeconds();
 }
 
 export type TimestampCheck = { ok: true; skewMs: number } | { ok: false; reason: "invalid" | "skewed"; skewMs?: number };

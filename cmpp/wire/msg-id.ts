@@ -6,13 +6,14 @@
  * The time fields are the generating gateway's clock in China time (UTC+8).
  *
  * Uniqueness. Across instances: each instance is configured with its own gateway code
- * (0..4,194,303); two proxies never share one (the operator's ISMG codes are 6-digit numbers,
- * which fit). On one instance: at most 65,536 ids per second; when a second's sequences run out
- * the generator moves to the next second ahead of the clock, and it never goes back (a clock
- * stepped backwards does not rewind it). Across restarts: a fresh generator starts at the second
- * after the one it was created in, so it cannot repeat an id the previous process gave out in
- * its last second (a restart takes longer than the ~1 s this borrows). The ids repeat after a
- * year, which the format cannot avoid.
+ * (0..4,194,303) and two proxies never share one (the operator's 6-digit ISMG codes fit). On one
+ * instance: an id is only ever stamped with a second the clock has reached, at most 65,536 per
+ * second; when a second's sequences are used up, none is given until the clock reaches the next
+ * second. Across restarts: a generator gives no id stamped with the second it was created in; it
+ * waits that second out. So every id of a new process carries a later second than every id of
+ * the process before it (which stamped only seconds it had lived through). A clock stepped
+ * backwards does not rewind a running generator: it keeps the second it had reached. The ids
+ * repeat after a year, which the format cannot avoid.
  */
 const CHINA_OFFSET_MS = 8 * 3600_000;
 export const MAX_GATEWAY_CODE = 0x3fffff;
@@ -53,29 +54,45 @@ export function unpackMsgId(id: bigint): MsgIdParts {
 }
 
 export class MsgIdGenerator {
-  /** The second (epoch seconds) ids are being drawn from; never decreases. */
+  /** The second (epoch seconds) ids are stamped with; never decreases. */
   private second: number;
-  private sequence = 0;
+  private sequence = 0x10000; // nothing left in the creation second
 
   constructor(readonly gatewayCode: number, private readonly now: () => number = Date.now) {
     check("gatewayCode", gatewayCode, 0, MAX_GATEWAY_CODE);
-    this.second = Math.floor(now() / 1000) + 1;
+    this.second = Math.floor(now() / 1000);
   }
 
-  next(): bigint {
+  /** The next id, or undefined when none may be given before the clock's next second. */
+  tryNext(): bigint | undefined {
     const current = Math.floor(this.now() / 1000);
     if (current > this.second) {
       this.second = current;
       this.sequence = 0;
     } else if (this.sequence > 0xffff) {
-      this.second++;
-      this.sequence = 0;
+      return undefined;
     }
     const d = new Date(this.second * 1000 + CHINA_OFFSET_MS);
     return packMsgId({
       month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
       gatewayCode: this.gatewayCode, sequence: this.sequence++,
     });
+  }
+
+  /** Milliseconds until tryNext() can give an id again (0 when it can now). */
+  waitMs(): number {
+    const now = this.now();
+    if (Math.floor(now / 1000) > this.second || this.sequence <= 0xffff) return 0;
+    return (this.second + 1) * 1000 - now;
+  }
+
+  /** The next id, waiting out the current second when needed (only right after start, or past 65,536 ids a second). */
+  async next(): Promise<bigint> {
+    for (;;) {
+      const id = this.tryNext();
+      if (id !== undefined) return id;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, this.waitMs())));
+    }
   }
 }
 

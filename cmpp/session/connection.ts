@@ -209,7 +209,6 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
         return this.write(encodeActiveTestResp(sequenceId));
       case CommandId.TERMINATE:
         this.write(encodeTerminateResp(sequenceId));
-        this.transition("terminate_received");
         return this.close("peer terminated");
       case CommandId.CONNECT:
         return this.onConnect(frame, sequenceId);

@@ -82,6 +82,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private connecting = false;
   private failedConnects = 0;
   private finished = false;
+  private draining: { reason: string; since: number; last?: Uint8Array } | undefined;
 
   constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers, options: CmppConnectionOptions = {}) {
     super();
@@ -112,7 +113,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   /** Sends a request frame we own (its Sequence_Id is overwritten) and resolves with the response frame. */
   request(frame: Uint8Array): Promise<Uint8Array> {
     const commandId = readUint32(frame, 4);
-    if (commandId === CommandId.DELIVER && !canDeliver(this.state)) {
+    if (commandId === CommandId.DELIVER && (!canDeliver(this.state) || this.draining !== undefined)) {
       return Promise.reject(new CmppRequestError(this.state === "closed" ? "closed" : "not_connected", `cannot DELIVER in state ${this.state}`));
     }
     if (!this.pending.hasRoom) return Promise.reject(new CmppRequestError("window_full", `window of ${this.pending.windowSize} is full`));
@@ -168,20 +169,39 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     if (next !== undefined) this.state = next;
   }
 
+  /**
+   * Stops reading, lets the SUBMITs already handed to the application answer (for at most
+   * closeDrainMs), writes `last` (TERMINATE_RESP), then closes: an SP never loses the Msg_Id of
+   * a message the gateway took because of a later bad frame.
+   */
+  private closeAfterAnswers(reason: string, last?: Uint8Array): void {
+    if (this.draining !== undefined || this.state === "closed") return;
+    this.draining = { reason, since: this.o.now(), ...(last !== undefined && { last }) };
+    this.socket.pause();
+    if (this.inboundPending === 0) this.drained();
+  }
+
+  private drained(): void {
+    const draining = this.draining;
+    if (draining === undefined) return;
+    if (draining.last !== undefined) this.write(draining.last);
+    this.close(draining.reason);
+  }
+
   // ---- incoming ----
 
   private onData(chunk: Uint8Array): void {
     const now = this.o.now();
     this.lastReceivedAt = now;
     this.framer.push(chunk);
-    for (let frame = this.framer.next(); frame !== undefined && this.state !== "closed"; frame = this.framer.next()) {
+    for (let frame = this.framer.next(); frame !== undefined && this.state !== "closed" && this.draining === undefined; frame = this.framer.next()) {
       this.activeTest = undefined; // any whole frame proves the link alive
       this.onFrame(frame);
     }
     const error = this.framer.error;
     if (error !== undefined) {
       this.problem({ commandId: 0, sequenceId: 0, field: "Total_Length", message: error.message });
-      return this.close(`framing error: ${error.message}`);
+      return this.closeAfterAnswers(`framing error: ${error.message}`);
     }
     this.partialSince = this.framer.buffered > 0 ? this.partialSince || now : 0;
   }
@@ -193,7 +213,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     const command = commandNames.get(commandId);
     if (command === undefined) {
       this.problem({ commandId, sequenceId, field: "Command_Id", message: `unsupported Command_Id 0x${commandId.toString(16)}` });
-      return this.close(`unsupported Command_Id 0x${commandId.toString(16)}`);
+      return this.closeAfterAnswers(`unsupported Command_Id 0x${commandId.toString(16)}`);
     }
     const action = inboundAction(this.state, command);
     if (action.action === "close") {
@@ -208,8 +228,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
       case CommandId.ACTIVE_TEST:
         return this.write(encodeActiveTestResp(sequenceId));
       case CommandId.TERMINATE:
-        this.write(encodeTerminateResp(sequenceId));
-        return this.close("peer terminated");
+        return this.closeAfterAnswers("peer terminated", encodeTerminateResp(sequenceId));
       case CommandId.CONNECT:
         return this.onConnect(frame, sequenceId);
       case CommandId.SUBMIT:
@@ -288,6 +307,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     this.run(() => this.handlers.submit(pdu, frame, this as CmppConnection), (answer) => {
       this.inboundPending--;
       this.write(encodeSubmitResp(sequenceId, this.version, answer.msgId ?? 0n, answer.result));
+      if (this.draining !== undefined && this.inboundPending === 0) this.drained();
     }, { result: SubmitResult.OTHER_2_0 });
   }
 
@@ -326,6 +346,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     const now = this.o.now();
     const o = this.o;
     this.pending.sweep(now);
+    if (this.draining !== undefined && now - this.draining.since >= o.closeDrainMs) return this.drained();
     if (this.state === "open" && o.connectTimeoutMs > 0 && now - this.openedAt >= o.connectTimeoutMs) return this.close("no CONNECT in time");
     if (this.partialSince !== 0 && now - this.partialSince >= o.partialFrameTimeoutMs) return this.close("partial frame timeout");
     if (this.state !== "connected" || o.activeTestIntervalMs <= 0) return;

@@ -20,6 +20,8 @@ export interface CmppConnectionOptions {
   connectTimeoutMs?: number;
   /** Close when a frame stays half-received this long (default 10 s). */
   partialFrameTimeoutMs?: number;
+  /** On a close we decide (bad frame, peer TERMINATE): how long SUBMITs being handled get to answer first (default 5 s). */
+  closeDrainMs?: number;
   /** Refused CONNECTs tolerated on one connection before it is closed (default 3). */
   maxFailedConnects?: number;
   /** The clock (epoch ms); tests inject their own. */
@@ -41,6 +43,7 @@ export function resolveOptions(options: CmppConnectionOptions): ResolvedOptions 
     connectTimeoutMs: 30_000,
     partialFrameTimeoutMs: 10_000,
     maxFailedConnects: 3,
+    closeDrainMs: 5_000,
     now: Date.now,
     ...defined,
   };
@@ -48,6 +51,6 @@ export function resolveOptions(options: CmppConnectionOptions): ResolvedOptions 
 
 /** The timer period: a quarter of the shortest timeout in use, within 5 ms .. 1 s. */
 export function tickInterval(o: ResolvedOptions): number {
-  const periods = [o.requestTimeoutMs, o.activeTestIntervalMs, o.activeTestTimeoutMs, o.connectTimeoutMs, o.partialFrameTimeoutMs].filter((ms) => ms > 0);
+  const periods = [o.requestTimeoutMs, o.activeTestIntervalMs, o.activeTestTimeoutMs, o.connectTimeoutMs, o.partialFrameTimeoutMs, o.closeDrainMs].filter((ms) => ms > 0);
   return Math.max(5, Math.min(1000, Math.floor(Math.min(...periods) / 4)));
 }

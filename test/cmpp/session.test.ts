@@ -337,6 +337,23 @@ describe("malformed frames", () => {
     expect(server.connectionCount).toBe(1);
   });
 
+  it("SUBMITs still with the application when a bad frame (or TERMINATE) arrives are answered before the close", async () => {
+    const release: Array<() => void> = [];
+    const server = await start({}, () => new Promise<SubmitAnswer>((resolve) => release.push(() => resolve({ result: 0, msgId: 42n }))));
+    for (const last of [Buffer.from([0, 0, 0, 5, 0, 0, 0, 4, 0, 0, 0, 9]), spec.terminateFrame(9)]) {
+      const c = await connected(server.port, 0x30);
+      c.send(Buffer.concat([spec.submitFrame(1, 3, sms("a")), spec.submitFrame(2, 3, sms("b")), last]));
+      await waitFor(() => release.length === 2);
+      await new Promise((r) => setTimeout(r, 30));
+      expect(c.closed).toBe(false); // waiting for the answers, not reading any more
+      for (const r of release.splice(0)) r();
+      await c.closedPromise;
+      const answers = c.frames.filter((f) => f.commandId === ID.SUBMIT_RESP).map((f) => [f.sequenceId, spec.parseMsgIdResult(f.body, 3).msgId]);
+      expect(answers).toEqual([[1, 42n], [2, 42n]]);
+      expect(c.frames.filter((f) => f.commandId === ID.TERMINATE_RESP).length).toBe(last.length === 12 && last[3] === 12 ? 1 : 0);
+    }
+  });
+
   it("a frame left half-sent is closed after partialFrameTimeoutMs", async () => {
     const server = await start({ partialFrameTimeoutMs: 100 });
     const c = await connected(server.port, 0x30);

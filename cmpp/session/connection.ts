@@ -9,56 +9,29 @@
  */
 import type { Socket } from "node:net";
 import {
-  CommandId, ConnectStatus, SubmitResult, VERSION_2_0, VERSION_3_0, commandNames, isResponseId, majorOf, responseIdFor,
+  CommandId, ConnectStatus, SubmitResult, commandNames, isResponseId, majorOf, responseIdFor,
   type CmppVersion,
 } from "../wire/constants.ts";
 import { decodeFrame } from "../wire/decode.ts";
 import {
-  encodeActiveTest, encodeActiveTestResp, encodeConnectResp, encodeDeliverResp, encodeSubmitResp, encodeTerminate,
-  encodeTerminateResp, setSequenceId,
+  encodeActiveTest, encodeActiveTestResp, encodeConnectResp, encodeSubmitResp, encodeTerminate, encodeTerminateResp, setSequenceId,
 } from "../wire/encode.ts";
 import { CmppFramer, readUint32 } from "../wire/framer.ts";
 import type { CmppDecodeError, Pdu } from "../wire/pdu.ts";
 import { Emitter } from "./events.ts";
 import { CmppRequestError, PendingRequests } from "./pending.ts";
 import { canDeliver, inboundAction, nextState, type SessionEvent, type SessionState } from "./state.ts";
+import { KeepAlive } from "./keepalive.ts";
+import { callHandler, type CmppHandlers, type ConnectAnswer, type ConnectionEvents, type ProtocolProblem } from "./types.ts";
+import { refusalFrame } from "./refusals.ts";
 import { resolveOptions, tickInterval, type CmppConnectionOptions, type ResolvedOptions } from "./options.ts";
 
 export { CmppRequestError };
+export type { CmppHandlers, ConnectAnswer, ProtocolProblem };
+export type { SubmitAnswer, ConnectionEvents } from "./types.ts";
 export type { CmppConnectionOptions };
 
-export interface ConnectAnswer {
-  status: number;
-  /** AuthenticatorISMG when status is 0 (16 zero bytes otherwise). */
-  authenticatorIsmg?: Uint8Array;
-}
-export interface SubmitAnswer {
-  result: number;
-  msgId?: bigint;
-}
-
-export interface CmppHandlers {
-  connect(pdu: Pdu<"connect">, connection: CmppConnection): ConnectAnswer | Promise<ConnectAnswer>;
-  submit(pdu: Pdu<"submit">, frame: Uint8Array, connection: CmppConnection): SubmitAnswer | Promise<SubmitAnswer>;
-}
-
-export interface ProtocolProblem {
-  commandId: number;
-  sequenceId: number;
-  field: string;
-  message: string;
-}
-
-export type ConnectionEvents = {
-  connected: (sourceAddr: string, version: CmppVersion) => void;
-  close: (reason: string) => void;
-  /** Something we refused, could not decode, or did not expect: for logs and metrics. */
-  protocolError: (problem: ProtocolProblem) => void;
-  socketError: (error: Error) => void;
-  handlerError: (error: unknown) => void;
-};
-
-const ZERO_AUTH = new Uint8Array(16);
+const zeroAuth = () => new Uint8Array(16);
 
 export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents> {
   state: SessionState = "open";
@@ -75,9 +48,8 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private readonly pending: PendingRequests;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly openedAt: number;
-  private lastReceivedAt: number;
+  private readonly keepAlive: KeepAlive;
   private partialSince = 0;
-  private activeTest: { sequenceId: number; sentAt: number; missed: number } | undefined;
   private inboundPending = 0;
   private connecting = false;
   private failedConnects = 0;
@@ -87,7 +59,8 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers, options: CmppConnectionOptions = {}) {
     super();
     this.o = resolveOptions(options);
-    this.openedAt = this.lastReceivedAt = this.o.now();
+    this.openedAt = this.o.now();
+    this.keepAlive = new KeepAlive({ intervalMs: this.o.activeTestIntervalMs, timeoutMs: this.o.activeTestTimeoutMs, maxMissed: this.o.activeTestMaxMissed }, this.openedAt);
     this.remoteAddress = socket.remoteAddress ?? "";
     this.framer = new CmppFramer(this.o.maxFrameLength);
     this.pending = new PendingRequests(this.o.windowSize, this.o.requestTimeoutMs);
@@ -192,10 +165,9 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
 
   private onData(chunk: Uint8Array): void {
     const now = this.o.now();
-    this.lastReceivedAt = now;
     this.framer.push(chunk);
     for (let frame = this.framer.next(); frame !== undefined && this.state !== "closed" && this.draining === undefined; frame = this.framer.next()) {
-      this.activeTest = undefined; // any whole frame proves the link alive
+      this.keepAlive.heard(now); // any whole frame proves the link alive
       this.onFrame(frame);
     }
     const error = this.framer.error;
@@ -222,7 +194,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     }
     if (action.action === "refuse") {
       this.problem({ commandId, sequenceId, field: "Command_Id", message: action.why });
-      return this.refuse(frame, commandId, sequenceId, action.result);
+      return this.refuse(frame, sequenceId, action.result);
     }
     switch (commandId) {
       case CommandId.ACTIVE_TEST:
@@ -237,24 +209,18 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   }
 
   /** Answers a request with an error Status/Result and no other content. */
-  private refuse(frame: Uint8Array, commandId: number, sequenceId: number, result: number): void {
-    const msgId = frame.length >= 20 ? (BigInt(readUint32(frame, 12)) << 32n) | BigInt(readUint32(frame, 16)) : 0n;
-    if (commandId === CommandId.CONNECT) {
-      const versionByte = frame[34] ?? VERSION_2_0;
-      const version: CmppVersion = majorOf(versionByte) >= 3 ? 3 : 2;
-      return this.write(encodeConnectResp(sequenceId, version, { status: result, authenticatorIsmg: ZERO_AUTH, version: version === 3 ? VERSION_3_0 : VERSION_2_0 }));
-    }
-    if (commandId === CommandId.SUBMIT) return this.write(encodeSubmitResp(sequenceId, this.version, 0n, result));
-    if (commandId === CommandId.DELIVER) return this.write(encodeDeliverResp(sequenceId, this.version, msgId, result));
+  private refuse(frame: Uint8Array, sequenceId: number, result: number): void {
+    const response = refusalFrame(frame, sequenceId, this.version, result);
+    if (response !== undefined) this.write(response);
   }
 
   private decodeFailed(error: CmppDecodeError, frame: Uint8Array): void {
     this.problem({ commandId: error.commandId, sequenceId: error.sequenceId, field: error.field, message: error.message });
-    this.refuse(frame, error.commandId, error.sequenceId, error.result);
+    this.refuse(frame, error.sequenceId, error.result);
   }
 
   private onConnect(frame: Uint8Array, sequenceId: number): void {
-    if (this.connecting) return this.refuse(frame, CommandId.CONNECT, sequenceId, ConnectStatus.OTHER);
+    if (this.connecting) return this.refuse(frame, sequenceId, ConnectStatus.OTHER);
     const decoded = decodeFrame(frame, 2); // CONNECT has one layout in both versions
     if (!decoded.ok || decoded.pdu.command !== "connect") return decoded.ok ? undefined : this.connectRefused(frame, sequenceId, decoded.error);
     const pdu = decoded.pdu;
@@ -262,7 +228,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     if (major > 3) return this.connectFailed(frame, sequenceId, ConnectStatus.VERSION_TOO_HIGH);
     if (major < 2) return this.connectFailed(frame, sequenceId, ConnectStatus.OTHER);
     this.connecting = true;
-    this.run(() => this.handlers.connect(pdu, this as CmppConnection), (answer) => this.connectAnswered(pdu, answer), { status: ConnectStatus.OTHER });
+    callHandler(() => this.handlers.connect(pdu, this as CmppConnection), (answer) => this.connectAnswered(pdu, answer), { status: ConnectStatus.OTHER }, this.reportHandlerError);
   }
 
   private connectRefused(frame: Uint8Array, sequenceId: number, error: CmppDecodeError): void {
@@ -271,7 +237,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   }
 
   private connectFailed(frame: Uint8Array, sequenceId: number, status: number): void {
-    this.refuse(frame, CommandId.CONNECT, sequenceId, status);
+    this.refuse(frame, sequenceId, status);
     if (++this.failedConnects >= this.o.maxFailedConnects) this.close("too many refused CONNECTs");
   }
 
@@ -281,7 +247,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     const version: CmppVersion = majorOf(pdu.body.version) === 3 ? 3 : 2;
     const ok = answer.status === 0;
     this.write(encodeConnectResp(pdu.sequenceId, version, {
-      status: answer.status, authenticatorIsmg: ok ? (answer.authenticatorIsmg ?? ZERO_AUTH) : ZERO_AUTH, version: pdu.body.version,
+      status: answer.status, authenticatorIsmg: ok ? (answer.authenticatorIsmg ?? zeroAuth()) : zeroAuth(), version: pdu.body.version,
     }));
     if (!ok) {
       if (++this.failedConnects >= this.o.maxFailedConnects) this.close("too many refused CONNECTs");
@@ -304,37 +270,23 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     }
     const pdu = decoded.pdu;
     this.inboundPending++;
-    this.run(() => this.handlers.submit(pdu, frame, this as CmppConnection), (answer) => {
+    callHandler(() => this.handlers.submit(pdu, frame, this as CmppConnection), (answer) => {
       this.inboundPending--;
       this.write(encodeSubmitResp(sequenceId, this.version, answer.msgId ?? 0n, answer.result));
       if (this.draining !== undefined && this.inboundPending === 0) this.drained();
-    }, { result: SubmitResult.OTHER_2_0 });
-  }
-
-  /** Runs an application handler, sync or async; a throw or rejection answers `fallback`. */
-  private run<A>(call: () => A | Promise<A>, done: (answer: A) => void, fallback: A): void {
-    let result: A | Promise<A>;
-    try {
-      result = call();
-    } catch (error) {
-      this.emit("handlerError", error);
-      return done(fallback);
-    }
-    if (!(result instanceof Promise)) return done(result);
-    result.then(done, (error: unknown) => {
-      this.emit("handlerError", error);
-      done(fallback);
-    });
+    }, { result: SubmitResult.OTHER_2_0 }, this.reportHandlerError);
   }
 
   private onResponse(frame: Uint8Array, commandId: number, sequenceId: number): void {
-    if (commandId === CommandId.ACTIVE_TEST_RESP) return; // any frame already cleared the probe
+    if (commandId === CommandId.ACTIVE_TEST_RESP) return; // any frame already counted as an answer
     const entry = this.pending.take(sequenceId, commandId);
     if (entry === undefined) {
       return this.problem({ commandId, sequenceId, field: "Sequence_Id", message: `unexpected response 0x${commandId.toString(16)} to Sequence_Id ${sequenceId}` });
     }
     entry.resolve(frame);
   }
+
+  private readonly reportHandlerError = (error: unknown): void => this.emit("handlerError", error);
 
   private problem(problem: ProtocolProblem): void {
     this.emit("protocolError", problem);
@@ -349,21 +301,10 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     if (this.draining !== undefined && now - this.draining.since >= o.closeDrainMs) return this.drained();
     if (this.state === "open" && o.connectTimeoutMs > 0 && now - this.openedAt >= o.connectTimeoutMs) return this.close("no CONNECT in time");
     if (this.partialSince !== 0 && now - this.partialSince >= o.partialFrameTimeoutMs) return this.close("partial frame timeout");
-    if (this.state !== "connected" || o.activeTestIntervalMs <= 0) return;
-    const probe = this.activeTest;
-    if (probe === undefined) {
-      if (now - this.lastReceivedAt >= o.activeTestIntervalMs) this.sendActiveTest(now, 0);
-      return;
-    }
-    if (now - probe.sentAt < o.activeTestTimeoutMs) return;
-    if (probe.missed + 1 >= o.activeTestMaxMissed) return this.close(`ACTIVE_TEST unanswered ${o.activeTestMaxMissed} times`);
-    this.sendActiveTest(now, probe.missed + 1);
-  }
-
-  private sendActiveTest(now: number, missed: number): void {
-    const sequenceId = this.pending.nextSequence();
-    this.activeTest = { sequenceId, sentAt: now, missed };
-    this.write(encodeActiveTest(sequenceId));
+    if (this.state !== "connected") return;
+    const decision = this.keepAlive.decide(now);
+    if (decision.action === "drop") return this.close(decision.reason);
+    if (decision.action === "probe") this.write(encodeActiveTest(this.pending.nextSequence()));
   }
 
   private finish(reason: string): void {

@@ -50,10 +50,12 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private readonly openedAt: number;
   private readonly keepAlive: KeepAlive;
   private partialSince = 0;
-  private inboundPending = 0;
+  /** Sequence_Ids of SUBMITs with the application. */
+  private readonly inbound = new Set<number>();
   private connecting = false;
   private failedConnects = 0;
   private finished = false;
+  private waitingForDrain = false;
   private draining: { reason: string; since: number; last?: Uint8Array } | undefined;
 
   constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers, options: CmppConnectionOptions = {}) {
@@ -78,7 +80,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   }
   /** Inbound SUBMITs handed to the application and not answered yet. */
   get unanswered(): number {
-    return this.inboundPending;
+    return this.inbound.size;
   }
 
   // ---- outgoing ----
@@ -151,7 +153,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     if (this.draining !== undefined || this.state === "closed") return;
     this.draining = { reason, since: this.o.now(), ...(last !== undefined && { last }) };
     this.socket.pause();
-    if (this.inboundPending === 0) this.drained();
+    if (this.inbound.size === 0) this.drained();
   }
 
   private drained(): void {
@@ -164,9 +166,13 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   // ---- incoming ----
 
   private onData(chunk: Uint8Array): void {
-    const now = this.o.now();
     this.framer.push(chunk);
-    for (let frame = this.framer.next(); frame !== undefined && this.state !== "closed" && this.draining === undefined; frame = this.framer.next()) {
+    this.processFrames();
+  }
+
+  private processFrames(): void {
+    const now = this.o.now();
+    for (let frame = this.nextFrame(); frame !== undefined; frame = this.nextFrame()) {
       this.keepAlive.heard(now); // any whole frame proves the link alive
       this.onFrame(frame);
     }
@@ -175,7 +181,34 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
       this.problem({ commandId: 0, sequenceId: 0, field: "Total_Length", message: error.message });
       return this.closeAfterAnswers(`framing error: ${error.message}`);
     }
-    this.partialSince = this.framer.buffered > 0 ? this.partialSince || now : 0;
+    // Whole frames held back for a full output are not a half-sent frame.
+    this.partialSince = this.framer.buffered > 0 && !this.outputFull() ? this.partialSince || now : 0;
+    // A peer that sends without reading its answers must not grow our output without bound:
+    // the frames stay in the framer and the socket stops reading until the output drains.
+    if (this.outputFull() && !this.waitingForDrain && this.state !== "closed") {
+      this.waitingForDrain = true;
+      this.socket.pause();
+      this.socket.once("drain", () => {
+        this.waitingForDrain = false;
+        if (this.draining !== undefined || this.state === "closed") return;
+        this.socket.resume();
+        this.processFrames();
+      });
+    }
+  }
+
+  private nextFrame(): Uint8Array | undefined {
+    if (this.state === "closed" || this.draining !== undefined || this.outputFull()) return undefined;
+    return this.framer.next();
+  }
+
+  private outputFull(): boolean {
+    return this.socket.writableLength > this.o.maxOutputBufferBytes;
+  }
+
+  /** Bytes written to the socket and not yet handed to the kernel. */
+  get outputBuffered(): number {
+    return this.socket.writableLength;
   }
 
   private onFrame(frame: Uint8Array): void {
@@ -264,16 +297,19 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     const decoded = decodeFrame(frame, this.version);
     if (!decoded.ok) return this.decodeFailed(decoded.error, frame);
     if (decoded.pdu.command !== "submit") return;
-    if (this.inboundPending >= this.o.inboundWindowSize) {
-      this.problem({ commandId: CommandId.SUBMIT, sequenceId, field: "Sequence_Id", message: `more than ${this.o.inboundWindowSize} SUBMITs unanswered` });
-      return this.write(encodeSubmitResp(sequenceId, this.version, 0n, SubmitResult.FLOW_CONTROL));
+    // Two answers with one Sequence_Id could not be told apart: the second gets Result 3.
+    const refusal = this.inbound.has(sequenceId) ? SubmitResult.DUPLICATE_SEQUENCE
+      : this.inbound.size >= this.o.inboundWindowSize ? SubmitResult.FLOW_CONTROL : 0;
+    if (refusal !== 0) {
+      this.problem({ commandId: CommandId.SUBMIT, sequenceId, field: "Sequence_Id", message: refusal === SubmitResult.FLOW_CONTROL ? `more than ${this.o.inboundWindowSize} SUBMITs unanswered` : `Sequence_Id ${sequenceId} is already awaiting its answer` });
+      return this.write(encodeSubmitResp(sequenceId, this.version, 0n, refusal));
     }
     const pdu = decoded.pdu;
-    this.inboundPending++;
+    this.inbound.add(sequenceId);
     callHandler(() => this.handlers.submit(pdu, frame, this as CmppConnection), (answer) => {
-      this.inboundPending--;
+      this.inbound.delete(sequenceId);
       this.write(encodeSubmitResp(sequenceId, this.version, answer.msgId ?? 0n, answer.result));
-      if (this.draining !== undefined && this.inboundPending === 0) this.drained();
+      if (this.draining !== undefined && this.inbound.size === 0) this.drained();
     }, { result: SubmitResult.OTHER_2_0 }, this.reportHandlerError);
   }
 

@@ -22,6 +22,8 @@ export interface CmppConnectionOptions {
   partialFrameTimeoutMs?: number;
   /** On a close we decide (bad frame, peer TERMINATE): how long SUBMITs being handled get to answer first (default 5 s). */
   closeDrainMs?: number;
+  /** Stop reading while more than this many bytes of our answers wait to be sent (default 1 MiB). */
+  maxOutputBufferBytes?: number;
   /** Refused CONNECTs tolerated on one connection before it is closed (default 3). */
   maxFailedConnects?: number;
   /** The clock (epoch ms); tests inject their own. */
@@ -44,6 +46,7 @@ export function resolveOptions(options: CmppConnectionOptions): ResolvedOptions 
     partialFrameTimeoutMs: 10_000,
     maxFailedConnects: 3,
     closeDrainMs: 5_000,
+    maxOutputBufferBytes: 1 << 20,
     now: Date.now,
     ...defined,
   };

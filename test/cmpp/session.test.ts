@@ -168,6 +168,27 @@ describe("SUBMIT", () => {
     expect((await c.submit(3, 3, sms("again"))).result).toBe(0);
   });
 
+  it("a second SUBMIT with the Sequence_Id of one still being handled gets Result 3 (消息序号重复)", async () => {
+    const release: Array<() => void> = [];
+    let calls = 0;
+    const server = await start({}, () => {
+      calls++;
+      return new Promise<SubmitAnswer>((resolve) => release.push(() => resolve({ result: 0, msgId: 11n })));
+    });
+    const c = await connected(server.port, 0x20);
+    c.send(Buffer.concat([spec.submitFrame(5, 2, sms("one")), spec.submitFrame(5, 2, sms("two"))]));
+    const dup = await c.next((f) => f.commandId === ID.SUBMIT_RESP);
+    expect(spec.parseMsgIdResult(dup.body, 2)).toMatchObject({ result: 3, msgId: 0n });
+    release[0]!();
+    expect(spec.parseMsgIdResult((await c.next((f) => f.commandId === ID.SUBMIT_RESP)).body, 2)).toMatchObject({ result: 0, msgId: 11n });
+    expect(calls).toBe(1);
+    // Once answered, the number may be used again.
+    const again = c.submit(5, 2, sms("three"));
+    await waitFor(() => release.length === 2);
+    release[1]!();
+    expect((await again).result).toBe(0);
+  });
+
   it("a handler that throws answers Result 9 and is reported, the session goes on", async () => {
     let calls = 0;
     const server = await start({}, () => {
@@ -352,6 +373,28 @@ describe("malformed frames", () => {
       expect(answers).toEqual([[1, 42n], [2, 42n]]);
       expect(c.frames.filter((f) => f.commandId === ID.TERMINATE_RESP).length).toBe(last.length === 12 && last[3] === 12 ? 1 : 0);
     }
+  });
+
+  it("an SP that sends without reading its answers: the server stops reading instead of buffering them", async () => {
+    const server = await start({ maxOutputBufferBytes: 64 * 1024 });
+    const c = await connected(server.port, 0x30);
+    const [session] = [...server.sessions()];
+    c.socket.pause(); // never read
+    const burst = Buffer.concat(Array.from({ length: 20_000 }, (_, i) => spec.activeTestFrame(i + 1)));
+    let maxBuffered = 0;
+    for (let i = 0; i < 40; i++) {
+      c.send(burst); // 40 × 240 kB of ACTIVE_TEST = 800,000 answers of 13 bytes
+      await new Promise((r) => setTimeout(r, 5));
+      maxBuffered = Math.max(maxBuffered, session!.outputBuffered);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    maxBuffered = Math.max(maxBuffered, session!.outputBuffered);
+    // One socket chunk of requests (≤ 64 kB → ≤ 70 kB of answers) past the limit at most.
+    expect(maxBuffered).toBeGreaterThan(0);
+    expect(maxBuffered).toBeLessThan(64 * 1024 + 80 * 1024);
+    c.socket.resume();
+    const other = await connected(server.port, 0x20, "900002");
+    expect((await other.submit(1, 2, sms("fine"))).result).toBe(0);
   });
 
   it("a frame left half-sent is closed after partialFrameTimeoutMs", async () => {

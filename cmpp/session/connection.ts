@@ -85,10 +85,11 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
 
   // ---- outgoing ----
 
-  /** Sends a request frame we own (its Sequence_Id is overwritten) and resolves with the response frame. */
+  /** Sends a DELIVER frame we own (its Sequence_Id is overwritten) and resolves with the response frame. */
   request(frame: Uint8Array): Promise<Uint8Array> {
     const commandId = readUint32(frame, 4);
-    if (commandId === CommandId.DELIVER && (!canDeliver(this.state) || this.draining !== undefined)) {
+    if (commandId !== CommandId.DELIVER) return Promise.reject(new CmppRequestError("not_connected", "the ISMG side sends only DELIVER this way"));
+    if (!canDeliver(this.state) || this.draining !== undefined) {
       return Promise.reject(new CmppRequestError(this.state === "closed" ? "closed" : "not_connected", `cannot DELIVER in state ${this.state}`));
     }
     if (!this.pending.hasRoom) return Promise.reject(new CmppRequestError("window_full", `window of ${this.pending.windowSize} is full`));
@@ -97,6 +98,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
 
   /** TERMINATE: no new requests, wait for TERMINATE_RESP (or the request timeout), then close. */
   async terminate(): Promise<void> {
+    if (this.state === "closed" || this.state === "terminating") return;
     const next = nextState(this.state, "terminate_sent");
     if (next === undefined) return this.close("closed before CONNECT");
     this.state = next;

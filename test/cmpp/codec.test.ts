@@ -195,6 +195,14 @@ describe("malformed bodies give a typed error naming the field", () => {
     expectError(withLength(Uint8Array.from([...v.terminate, 0])), 2, "header", 4);
   });
 
+  it("the largest legal frame (3.0, 100 recipients, 160 ASCII bytes) is 3,523 bytes and decodes", () => {
+    const dest = Array.from({ length: 100 }, (_, i) => `138000000${String(i).padStart(2, "0")}`);
+    const frame = spec.submitFrame(1, 3, { dest, msgFmt: 0, content: Buffer.alloc(160, 0x61), linkId: "x".repeat(20) });
+    expect(frame.length).toBe(3523);
+    const r = decodeFrame(frame, 3);
+    expect(r.ok && r.pdu.command === "submit" && r.pdu.body.destTerminalIds.length).toBe(100);
+  });
+
   it("never throws: 20,000 random mutations of every vector decode to a PDU or a typed error", () => {
     let seed = 12345;
     const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;

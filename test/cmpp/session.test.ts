@@ -256,6 +256,40 @@ describe("DELIVER", () => {
   });
 });
 
+describe("responses from the SP", () => {
+  it("a DELIVER_RESP with a broken body rejects deliver() with bad_response; one to an unknown Sequence_Id is ignored", async () => {
+    const server = await start();
+    const problems: string[] = [];
+    server.on("protocolError", (_s, p) => problems.push(p.message));
+    const c = await connected(server.port, 0x30);
+    const [session] = [...server.sessions()];
+    c.send(spec.deliverRespFrame(999, 3, 1n, 0)); // nothing was sent with 999
+    const pending = server.deliver(session!, { msgId: 3n, destId: "1069000", serviceId: "", tpPid: 0, tpUdhi: 0, msgFmt: 0, srcTerminalId: "13800000001", registeredDelivery: 0 });
+    const f = await c.next((x) => x.commandId === ID.DELIVER);
+    c.send(spec.deliverRespFrame(f.sequenceId, 2, 3n, 0)); // the 2.0 layout on a 3.0 session: 3 bytes short
+    await expect(pending).rejects.toMatchObject({ reason: "bad_response" });
+    expect(problems.some((m) => m.includes("Sequence_Id 999"))).toBe(true);
+    expect((await c.submit(4, 3, sms("still fine"))).result).toBe(0);
+  });
+
+  it("a second CONNECT while the first is being authenticated gets Status 5; after success another gets Status 5 too", async () => {
+    let release: () => void = () => {};
+    const server = await createCmppServer<Ctx>({
+      port: 0, host: "127.0.0.1", activeTestIntervalMs: 0,
+      handlers: { authenticate: () => new Promise((resolve) => (release = () => resolve({ ok: true, secret: "888888", context: { sp: "900001" } }))) },
+    });
+    servers.push(server);
+    const c = await client(server.port);
+    const ts = spec.chinaTimestamp(Date.now());
+    c.send(Buffer.concat([spec.connectFrame(1, { sourceAddr: "900001", secret: "888888", versionByte: 0x30, timestamp: ts }), spec.connectFrame(2, { sourceAddr: "900001", secret: "888888", versionByte: 0x30, timestamp: ts })]));
+    const second = await c.next((f) => f.commandId === ID.CONNECT_RESP);
+    expect([second.sequenceId, spec.parseConnectResp(second.body, 3).status]).toEqual([2, 5]);
+    release();
+    expect(spec.parseConnectResp((await c.next((f) => f.commandId === ID.CONNECT_RESP)).body, 3).status).toBe(0);
+    expect((await c.connect({ sourceAddr: "900001", secret: "888888", versionByte: 0x30, seq: 3 })).status).toBe(5);
+  });
+});
+
 describe("ACTIVE_TEST and dead links", () => {
   it("the server answers the SP's ACTIVE_TEST, before and after CONNECT", async () => {
     const server = await start();
@@ -331,6 +365,16 @@ describe("TERMINATE", () => {
     await c.closedPromise;
   });
 
+  it("an SP that never answers our TERMINATE is closed after the request timeout", async () => {
+    const server = await start({ requestTimeoutMs: 100 });
+    const c = await connected(server.port, 0x30);
+    const [session] = [...server.sessions()];
+    const started = Date.now();
+    await session!.terminate();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    await c.closedPromise;
+  });
+
   it("server.stop() terminates connected sessions", async () => {
     const server = await start();
     const c = await connected(server.port, 0x30);
@@ -340,6 +384,19 @@ describe("TERMINATE", () => {
     await stopping;
     await c.closedPromise;
     servers.splice(servers.indexOf(server), 1);
+  });
+});
+
+describe("connection caps", () => {
+  it("maxConnectionsPerAddress refuses the extra connection at once", async () => {
+    const server = await start({ maxConnectionsPerAddress: 2 });
+    const refused: string[] = [];
+    server.on("connectionRefused", (_a, reason) => refused.push(reason));
+    await connected(server.port, 0x30);
+    await connected(server.port, 0x20, "900002");
+    const third = await client(server.port);
+    await third.closedPromise;
+    expect(refused).toEqual(["max_connections_per_address"]);
   });
 });
 

@@ -6,7 +6,7 @@
  *     │ ▲ CONNECT refused      │ TERMINATE received / link lost          ▲
  *     └─┘                      └─────────────────────────────────────────┘
  */
-import { ConnectStatus, DeliverResult, SubmitResult, type CommandName } from "../wire/constants.ts";
+import { CancelResult, ConnectStatus, DeliverResult, SubmitResult, type CommandName } from "../wire/constants.ts";
 
 export type SessionState = "open" | "connected" | "terminating" | "closed";
 export type SessionEvent = "connect_accepted" | "connect_refused" | "terminate_sent" | "terminate_received" | "closed";
@@ -31,16 +31,19 @@ export function nextState(state: SessionState, event: SessionEvent): SessionStat
  */
 export type InboundAction = { action: "handle" } | { action: "refuse"; result: number; why: string } | { action: "close"; why: string };
 
-type RequestName = Extract<CommandName, "connect" | "submit" | "deliver" | "active_test" | "terminate">;
+type RequestName = Extract<CommandName, "connect" | "submit" | "deliver" | "cancel" | "active_test" | "terminate">;
 const handle: InboundAction = { action: "handle" };
 const beforeConnect: InboundAction = { action: "close", why: "request before CONNECT" };
+// The gatekeeper forwards at once and keeps no queue to delete from: CANCEL always fails.
+const cannotCancel: InboundAction = { action: "refuse", result: CancelResult.FAILED, why: "a forwarded message cannot be cancelled" };
 
 const inbound: Record<Exclude<SessionState, "closed">, Record<RequestName, InboundAction>> = {
-  open: { connect: handle, submit: beforeConnect, deliver: beforeConnect, active_test: handle, terminate: handle },
+  open: { connect: handle, submit: beforeConnect, deliver: beforeConnect, cancel: beforeConnect, active_test: handle, terminate: handle },
   connected: {
     connect: { action: "refuse", result: ConnectStatus.OTHER, why: "already connected" },
     submit: handle,
     deliver: { action: "refuse", result: DeliverResult.BAD_COMMAND, why: "an SP does not send DELIVER to the gateway" },
+    cancel: cannotCancel,
     active_test: handle,
     terminate: handle,
   },
@@ -49,6 +52,7 @@ const inbound: Record<Exclude<SessionState, "closed">, Record<RequestName, Inbou
     // Flow control (8) tells the SP to send it again later, on another link.
     submit: { action: "refuse", result: SubmitResult.FLOW_CONTROL, why: "terminating" },
     deliver: { action: "refuse", result: DeliverResult.BAD_COMMAND, why: "an SP does not send DELIVER to the gateway" },
+    cancel: cannotCancel,
     active_test: handle,
     terminate: handle,
   },

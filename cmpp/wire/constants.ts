@@ -32,7 +32,7 @@ export const CommandId = {
 
 export type CommandName =
   | "connect" | "connect_resp" | "terminate" | "terminate_resp" | "submit" | "submit_resp"
-  | "deliver" | "deliver_resp" | "active_test" | "active_test_resp";
+  | "deliver" | "deliver_resp" | "cancel" | "cancel_resp" | "active_test" | "active_test_resp";
 
 export const commandNames: ReadonlyMap<number, CommandName> = new Map([
   [CommandId.CONNECT, "connect"],
@@ -43,6 +43,8 @@ export const commandNames: ReadonlyMap<number, CommandName> = new Map([
   [CommandId.SUBMIT_RESP, "submit_resp"],
   [CommandId.DELIVER, "deliver"],
   [CommandId.DELIVER_RESP, "deliver_resp"],
+  [CommandId.CANCEL, "cancel"],
+  [CommandId.CANCEL_RESP, "cancel_resp"],
   [CommandId.ACTIVE_TEST, "active_test"],
   [CommandId.ACTIVE_TEST_RESP, "active_test_resp"],
 ]);
@@ -64,7 +66,7 @@ export const majorOf = (versionByte: number) => versionByte >> 4;
 export interface Widths {
   /** Fee_terminal_Id, Dest_terminal_Id, Src_terminal_Id, the report's Dest_terminal_Id. */
   terminalId: number;
-  /** CONNECT_RESP Status, SUBMIT_RESP Result, DELIVER_RESP Result. */
+  /** CONNECT_RESP Status, SUBMIT_RESP Result, DELIVER_RESP Result, CANCEL_RESP Success_Id. */
   resultBytes: 1 | 4;
   /** 2.0 Reserve (8 bytes) or 3.0 LinkID (20). */
   trailer: number;
@@ -114,6 +116,9 @@ export const SubmitResult = {
   BAD_FEE_TERMINAL_3_0: 12, // Fee_terminal_Id 错误
   BAD_DEST_TERMINAL_3_0: 13, // Dest_terminal_Id 错误
 } as const;
+
+/** CANCEL_RESP Success_Id: 0 success, 1 failure. */
+export const CancelResult = { OK: 0, FAILED: 1 } as const;
 
 /** DELIVER_RESP Result (0–8, same meaning as SUBMIT_RESP 0–8; 9 and above: other error). */
 export const DeliverResult = {

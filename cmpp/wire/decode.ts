@@ -54,6 +54,16 @@ function decodeBody(command: CommandName, r: FieldReader, version: CmppVersion):
       r.end("Result");
       return body;
     }
+    case "cancel": {
+      const body = { msgId: r.u64("Msg_Id") };
+      r.end("Msg_Id");
+      return body;
+    }
+    case "cancel_resp": {
+      const body = { successId: r.uint("Success_Id", w.resultBytes) };
+      r.end("Success_Id");
+      return body;
+    }
     case "active_test_resp": {
       // Reserved is 1 byte; some peers leave it out. Accept both, nothing longer.
       const reserved = r.remaining === 0 ? 0 : r.u8("Reserved");

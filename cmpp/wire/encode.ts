@@ -89,6 +89,13 @@ export function encodeDeliver(sequenceId: number, version: CmppVersion, b: Deliv
   return trailer(out, version, b.reserve, b.linkId).bytes;
 }
 
+export const encodeCancel = (sequenceId: number, msgId: bigint) => frame(CommandId.CANCEL, sequenceId, 8).u64(msgId).bytes;
+
+export function encodeCancelResp(sequenceId: number, version: CmppVersion, successId: number): Uint8Array {
+  const w = widths[version];
+  return frame(CommandId.CANCEL_RESP, sequenceId, w.resultBytes).uint(successId, w.resultBytes).bytes;
+}
+
 export const encodeActiveTest = (sequenceId: number) => frame(CommandId.ACTIVE_TEST, sequenceId, 0).bytes;
 export const encodeActiveTestResp = (sequenceId: number) => frame(CommandId.ACTIVE_TEST_RESP, sequenceId, 1).u8(0).bytes;
 export const encodeTerminate = (sequenceId: number) => frame(CommandId.TERMINATE, sequenceId, 0).bytes;

@@ -92,6 +92,8 @@ export interface Bodies {
   submit_resp: MsgIdResult;
   deliver: DeliverBody;
   deliver_resp: MsgIdResult;
+  cancel: { msgId: bigint };
+  cancel_resp: { successId: number };
   active_test: Record<string, never>;
   active_test_resp: { reserved: number };
 }

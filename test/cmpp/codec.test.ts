@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../cmpp/wire/decode.ts";
 import {
-  encodeActiveTest, encodeActiveTestResp, encodeConnect, encodeConnectResp, encodeDeliver, encodeDeliverResp, encodeStatusReport,
+  encodeActiveTest, encodeActiveTestResp, encodeCancel, encodeCancelResp, encodeConnect, encodeConnectResp, encodeDeliver, encodeDeliverResp, encodeStatusReport,
   encodeSubmit, encodeSubmitResp, encodeTerminate, encodeTerminateResp,
 } from "../../cmpp/wire/encode.ts";
 import type { Pdu, SubmitBody } from "../../cmpp/wire/pdu.ts";
@@ -94,6 +94,14 @@ describe("CMPP codec against gocmpp's vectors", () => {
     const frame = encodeDeliver(3, 3, { msgId: 2n, destId: "1069000", serviceId: "", tpPid: 0, tpUdhi: 0, msgFmt: 0, srcTerminalId: "13800000001", registeredDelivery: 1, report, linkId: "L1" });
     expect(decoded(frame, 3, "deliver").body).toMatchObject({ report, linkId: "L1", registeredDelivery: 1 });
     expect(spec.parseDeliver(spec.parseFrame(frame).body, 3).report).toEqual(report);
+  });
+
+  it("CANCEL and CANCEL_RESP (no gocmpp vector: checked against the spec client's layout)", () => {
+    expect(Buffer.from(encodeCancel(6, 0x0102030405060708n))).toEqual(spec.cancelFrame(6, 0x0102030405060708n));
+    expect(decoded(spec.cancelFrame(6, 99n), 2, "cancel").body).toEqual({ msgId: 99n });
+    expect(Buffer.from(encodeCancelResp(6, 2, 1)).toString("hex")).toBe("0000000d800000070000000601");
+    expect(Buffer.from(encodeCancelResp(6, 3, 1)).toString("hex")).toBe("00000010800000070000000600000001");
+    expect(decoded(encodeCancelResp(6, 3, 1), 3, "cancel_resp").body).toEqual({ successId: 1 });
   });
 
   it("ACTIVE_TEST(_RESP) and TERMINATE(_RESP) encode the vectors and decode with empty bodies", () => {

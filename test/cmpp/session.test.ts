@@ -256,6 +256,24 @@ describe("DELIVER", () => {
   });
 });
 
+describe("CANCEL", () => {
+  it.each([["0x20", 0x20, 2], ["0x30", 0x30, 3]] as const)("Version %s: always Success_Id 1 (failure) in the version's width; the session goes on", async (_l, versionByte, v) => {
+    const server = await start();
+    const c = await connected(server.port, versionByte);
+    c.send(spec.cancelFrame(4, 123n));
+    const resp = await c.next((f) => f.commandId === ID.CANCEL_RESP);
+    expect([resp.sequenceId, resp.body.length, v === 2 ? resp.body[0] : resp.body.readUInt32BE(0)]).toEqual([4, v === 2 ? 1 : 4, 1]);
+    expect((await c.submit(5, v, sms("after cancel"))).result).toBe(0);
+  });
+
+  it("before CONNECT it closes the connection", async () => {
+    const server = await start();
+    const c = await client(server.port);
+    c.send(spec.cancelFrame(1, 1n));
+    await c.closedPromise;
+  });
+});
+
 describe("responses from the SP", () => {
   it("a DELIVER_RESP with a broken body rejects deliver() with bad_response; one to an unknown Sequence_Id is ignored", async () => {
     const server = await start();

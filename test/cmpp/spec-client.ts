@@ -13,13 +13,14 @@
  * SUBMIT_RESP / DELIVER_RESP: Msg_Id 8, Result 1 | 4.
  * DELIVER: Msg_Id 8, Dest_Id 21, Service_Id 10, TP_pid 1, TP_udhi 1, Msg_Fmt 1, Src_terminal_Id 21 | 32,
  *   [Src_terminal_type 1], Registered_Delivery 1, Msg_Length 1, Msg_Content, Reserved 8 | LinkID 20.
+ * CANCEL: Msg_Id 8. CANCEL_RESP: Success_Id 1 | 4 (0 success, 1 failure).
  */
 import { createHash } from "node:crypto";
 import net from "node:net";
 
 export const ID = {
   CONNECT: 0x1, CONNECT_RESP: 0x80000001, TERMINATE: 0x2, TERMINATE_RESP: 0x80000002, SUBMIT: 0x4, SUBMIT_RESP: 0x80000004,
-  DELIVER: 0x5, DELIVER_RESP: 0x80000005, ACTIVE_TEST: 0x8, ACTIVE_TEST_RESP: 0x80000008,
+  DELIVER: 0x5, DELIVER_RESP: 0x80000005, CANCEL: 0x7, CANCEL_RESP: 0x80000007, ACTIVE_TEST: 0x8, ACTIVE_TEST_RESP: 0x80000008,
 } as const;
 
 export type Version = 2 | 3;
@@ -95,6 +96,12 @@ export function submitFrame(seq: number, v: Version, s: SubmitSpec): Buffer {
   if (v === 3) parts.push(Buffer.from([s.destTerminalType ?? 0]));
   parts.push(Buffer.from([s.content.length]), s.content, v === 2 ? Buffer.alloc(8) : text(s.linkId ?? "", 20));
   return withHeader(ID.SUBMIT, seq, Buffer.concat(parts));
+}
+
+export function cancelFrame(seq: number, msgId: bigint): Buffer {
+  const body = Buffer.alloc(8);
+  body.writeBigUInt64BE(msgId);
+  return withHeader(ID.CANCEL, seq, body);
 }
 
 export const activeTestFrame = (seq: number) => withHeader(ID.ACTIVE_TEST, seq, Buffer.alloc(0));

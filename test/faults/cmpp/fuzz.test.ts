@@ -61,7 +61,7 @@ function prng(seed: number) {
 
 type Rand = ReturnType<typeof prng>;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-const REQUESTS = new Set<number>([ID.CONNECT, ID.SUBMIT, ID.DELIVER, ID.ACTIVE_TEST, ID.TERMINATE]);
+const REQUESTS = new Set<number>([ID.CONNECT, ID.SUBMIT, ID.DELIVER, ID.CANCEL, ID.ACTIVE_TEST, ID.TERMINATE]);
 
 function baseFrame(rand: Rand, v: Version): Buffer {
   const version: Version = rand() < 0.1 ? (v === 2 ? 3 : 2) : v; // sometimes the other version's layout
@@ -72,7 +72,8 @@ function baseFrame(rand: Rand, v: Version): Buffer {
     return spec.submitFrame(0, version, { srcId: "1069000", msgSrc: "900001", dest, msgFmt: pick(rand, [0, 8, 15]), content, registeredDelivery: Math.floor(rand() * 2) });
   }
   if (kind < 0.7) return spec.connectFrame(0, { sourceAddr: "900001", secret: SECRET, versionByte: pick(rand, [0x20, 0x30, 0x40]), timestamp: spec.chinaTimestamp(Date.now()) });
-  if (kind < 0.8) return spec.activeTestFrame(0);
+  if (kind < 0.75) return spec.activeTestFrame(0);
+  if (kind < 0.8) return spec.cancelFrame(0, BigInt(Math.floor(rand() * 2 ** 32)));
   if (kind < 0.9) return Buffer.from(version === 2 ? vectors.deliver2 : vectors.deliver3);
   return Buffer.from(pick(rand, [vectors.deliverResp2, vectors.activeTestResp, vectors.submitResp3, vectors.connectResp2]));
 }
@@ -108,7 +109,7 @@ function killer(rand: Rand, seq: number): { frame: Buffer; answer?: number } {
   if (kind < 0.75) {
     const frame = Buffer.alloc(12 + Math.floor(rand() * 40));
     frame.writeUInt32BE(frame.length, 0);
-    frame.writeUInt32BE(pick(rand, [0x3, 0x6, 0x7, 0x9, 0x24, 0x7fffffff, Math.floor(rand() * 0x7fffffff) | 0x100]), 4);
+    frame.writeUInt32BE(pick(rand, [0x3, 0x6, 0x9, 0x24, 0x7fffffff, Math.floor(rand() * 0x7fffffff) | 0x100]), 4);
     frame.writeUInt32BE(seq, 8);
     return { frame };
   }

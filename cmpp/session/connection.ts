@@ -22,6 +22,7 @@ import { Emitter } from "./events.ts";
 import { CmppRequestError, PendingRequests } from "./pending.ts";
 import { canDeliver, inboundAction, nextState, type SessionEvent, type SessionState } from "./state.ts";
 import { KeepAlive } from "./keepalive.ts";
+import { ReadGate } from "./read-gate.ts";
 import { callHandler, type CmppHandlers, type ConnectAnswer, type ConnectionEvents, type ProtocolProblem } from "./types.ts";
 import { refusalFrame } from "./refusals.ts";
 import { resolveOptions, tickInterval, type CmppConnectionOptions, type ResolvedOptions } from "./options.ts";
@@ -45,6 +46,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
 
   private readonly o: ResolvedOptions;
   private readonly framer: CmppFramer;
+  private readonly gate: ReadGate;
   private readonly pending: PendingRequests;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly openedAt: number;
@@ -55,7 +57,6 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private connecting = false;
   private failedConnects = 0;
   private finished = false;
-  private waitingForDrain = false;
   private draining: { reason: string; since: number; last?: Uint8Array } | undefined;
 
   constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers, options: CmppConnectionOptions = {}) {
@@ -65,6 +66,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     this.keepAlive = new KeepAlive({ intervalMs: this.o.activeTestIntervalMs, timeoutMs: this.o.activeTestTimeoutMs, maxMissed: this.o.activeTestMaxMissed }, this.openedAt);
     this.remoteAddress = socket.remoteAddress ?? "";
     this.framer = new CmppFramer(this.o.maxFrameLength);
+    this.gate = new ReadGate(socket, this.o.maxOutputBufferBytes);
     this.pending = new PendingRequests(this.o.windowSize, this.o.requestTimeoutMs);
     socket.setNoDelay?.(true);
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
@@ -184,28 +186,14 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
       return this.closeAfterAnswers(`framing error: ${error.message}`);
     }
     // Whole frames held back for a full output are not a half-sent frame.
-    this.partialSince = this.framer.buffered > 0 && !this.outputFull() ? this.partialSince || now : 0;
-    // A peer that sends without reading its answers must not grow our output without bound:
-    // the frames stay in the framer and the socket stops reading until the output drains.
-    if (this.outputFull() && !this.waitingForDrain && this.state !== "closed") {
-      this.waitingForDrain = true;
-      this.socket.pause();
-      this.socket.once("drain", () => {
-        this.waitingForDrain = false;
-        if (this.draining !== undefined || this.state === "closed") return;
-        this.socket.resume();
-        this.processFrames();
-      });
-    }
+    this.partialSince = this.framer.buffered > 0 && !this.gate.full ? this.partialSince || now : 0;
+    // A peer that sends without reading its answers must not grow our output without bound.
+    if (this.state !== "closed") this.gate.holdIfFull(() => this.processFrames(), () => this.draining !== undefined || this.state === "closed");
   }
 
   private nextFrame(): Uint8Array | undefined {
-    if (this.state === "closed" || this.draining !== undefined || this.outputFull()) return undefined;
+    if (this.state === "closed" || this.draining !== undefined || this.gate.full) return undefined;
     return this.framer.next();
-  }
-
-  private outputFull(): boolean {
-    return this.socket.writableLength > this.o.maxOutputBufferBytes;
   }
 
   /** Bytes written to the socket and not yet handed to the kernel. */
@@ -257,18 +245,17 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private onConnect(frame: Uint8Array, sequenceId: number): void {
     if (this.connecting) return this.refuse(frame, sequenceId, ConnectStatus.OTHER);
     const decoded = decodeFrame(frame, 2); // CONNECT has one layout in both versions
-    if (!decoded.ok || decoded.pdu.command !== "connect") return decoded.ok ? undefined : this.connectRefused(frame, sequenceId, decoded.error);
+    if (!decoded.ok) {
+      this.problem({ commandId: CommandId.CONNECT, sequenceId, field: decoded.error.field, message: decoded.error.message });
+      return this.connectFailed(frame, sequenceId, ConnectStatus.BAD_STRUCTURE);
+    }
+    if (decoded.pdu.command !== "connect") return;
     const pdu = decoded.pdu;
     const major = majorOf(pdu.body.version);
     if (major > 3) return this.connectFailed(frame, sequenceId, ConnectStatus.VERSION_TOO_HIGH);
     if (major < 2) return this.connectFailed(frame, sequenceId, ConnectStatus.OTHER);
     this.connecting = true;
     callHandler(() => this.handlers.connect(pdu, this as CmppConnection), (answer) => this.connectAnswered(pdu, answer), { status: ConnectStatus.OTHER }, this.reportHandlerError);
-  }
-
-  private connectRefused(frame: Uint8Array, sequenceId: number, error: CmppDecodeError): void {
-    this.problem({ commandId: CommandId.CONNECT, sequenceId, field: error.field, message: error.message });
-    this.connectFailed(frame, sequenceId, ConnectStatus.BAD_STRUCTURE);
   }
 
   private connectFailed(frame: Uint8Array, sequenceId: number, status: number): void {

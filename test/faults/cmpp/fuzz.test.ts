@@ -3,7 +3,8 @@
  * CMPP_FUZZ_SEED for another seed) from several connections at once, built by the independent
  * spec client and then mutated: flipped bytes, cut or stretched bodies, random bodies under a
  * valid header, the wrong version's layout; and every batch may end with a frame that must close
- * its connection (a bad Total_Length, an unknown Command_Id, TERMINATE). Asserts that every
+ * its connection (a bad Total_Length, an unknown Command_Id, TERMINATE). About a third of the
+ * connections instead fuzz the unauthenticated phase (mutated CONNECTs and ACTIVE_TESTs). Asserts that every
  * request is answered (a response with its Sequence_Id and the matching Command_Id and layout)
  * or its connection closed with a known reason, that nothing throws, and that a control
  * connection keeps submitting throughout.
@@ -116,12 +117,69 @@ function killer(rand: Rand, seq: number): { frame: Buffer; answer?: number } {
   return { frame: spec.terminateFrame(seq), answer: ID.TERMINATE_RESP };
 }
 
-interface Stats { frames: number; requests: number; answered: number; closedWithPending: number; connections: number; result8: number }
+interface Stats {
+  frames: number;
+  requests: number;
+  answered: number;
+  closedWithPending: number;
+  /** Pre-authentication requests left unanswered because three refused CONNECTs closed the link. */
+  closedAfterRefusals: number;
+  connections: number;
+  result8: number;
+}
+
+/**
+ * Before authentication: mutated CONNECTs and ACTIVE_TESTs on a fresh connection. Each must be
+ * answered, unless the connection closed after three refused CONNECTs (maxFailedConnects).
+ */
+async function preAuth(rand: Rand, firstSeq: number, count: number, stats: Stats): Promise<void> {
+  const c = await SpecClient.open(server.port);
+  stats.connections++;
+  const expected = new Map<number, number>();
+  const frames: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const seq = firstSeq + i;
+    let frame = rand() < 0.8
+      ? spec.connectFrame(seq, { sourceAddr: "900001", secret: SECRET, versionByte: pick(rand, [0x20, 0x21, 0x30, 0x40, 0x10]), timestamp: spec.chinaTimestamp(Date.now()) })
+      : spec.activeTestFrame(seq);
+    if (rand() < 0.8) {
+      frame = Buffer.from(frame);
+      for (let k = 0; k < 1 + Math.floor(rand() * 3) && frame.length > 12; k++) frame[12 + Math.floor(rand() * (frame.length - 12))] = Math.floor(rand() * 256);
+      if (rand() < 0.2) frame = Buffer.from(frame.subarray(0, 12 + Math.floor(rand() * (frame.length - 12))));
+      frame.writeUInt32BE(frame.length, 0);
+    }
+    expected.set(seq, (frame.readUInt32BE(4) | 0x80000000) >>> 0);
+    frames.push(frame);
+  }
+  c.send(Buffer.concat(frames));
+  stats.frames += frames.length;
+  stats.requests += frames.length;
+  let refusedConnects = 0;
+  await waitFor(() => {
+    for (const f of c.frames.splice(0)) {
+      if (expected.get(f.sequenceId) !== f.commandId) continue;
+      expected.delete(f.sequenceId);
+      stats.answered++;
+      if (f.commandId === ID.CONNECT_RESP && spec.parseConnectResp(f.body, f.body.length === 21 ? 3 : 2).status !== 0) refusedConnects++;
+    }
+    return expected.size === 0 || c.closed;
+  }, 10_000, "pre-auth answers");
+  if (expected.size > 0) expect(refusedConnects).toBeGreaterThanOrEqual(3);
+  stats.closedAfterRefusals += expected.size;
+  c.close();
+}
 
 async function worker(index: number, quota: number, stats: Stats): Promise<void> {
   const rand = prng(SEED + index);
   let seq = 1;
   while (quota > 0) {
+    if (rand() < 0.3) {
+      const count = Math.min(quota, 1 + Math.floor(rand() * 12));
+      await preAuth(rand, seq, count, stats);
+      seq += count;
+      quota -= count;
+      continue;
+    }
     const v: Version = rand() < 0.5 ? 2 : 3;
     const c = await SpecClient.open(server.port);
     stats.connections++;
@@ -176,7 +234,7 @@ describe("malformed CMPP fuzz", () => {
   it(`answers or cleanly closes on every one of ${FRAMES} fuzzed frames while a control connection keeps working`, { timeout: Math.max(120_000, FRAMES * 2) }, async () => {
     const control = await SpecClient.open(server.port);
     expect((await control.connect({ sourceAddr: "100000", secret: SECRET, versionByte: 0x30 })).status).toBe(0);
-    const stats: Stats = { frames: 0, requests: 0, answered: 0, closedWithPending: 0, connections: 0, result8: 0 };
+    const stats: Stats = { frames: 0, requests: 0, answered: 0, closedWithPending: 0, closedAfterRefusals: 0, connections: 0, result8: 0 };
     let controlSeq = 1;
     let controlOk = 0;
     let fuzzing = true;
@@ -196,13 +254,13 @@ describe("malformed CMPP fuzz", () => {
     console.log(JSON.stringify({ ...stats, controlOk, elapsedMs: elapsed, handlerErrors, closeReasons: Object.fromEntries(closeReasons), problems: Object.fromEntries(problems) }));
 
     expect(stats.frames).toBeGreaterThanOrEqual(FRAMES);
-    expect(stats.answered).toBe(stats.requests);
+    expect(stats.answered + stats.closedAfterRefusals).toBe(stats.requests);
     expect(stats.closedWithPending).toBe(0);
     expect(handlerErrors).toBe(0);
     expect(controlOk).toBeGreaterThanOrEqual(1);
     expect(control.closed).toBe(false);
     expect((await control.submit(controlSeq++, 3, { srcId: "1069000", dest: ["13800000001"], content: Buffer.from("after") })).result).toBe(0);
-    const known = /^(framing error: Total_Length N .*|unsupported Command_Id N|peer terminated|peer closed the connection|socket closed)$/;
+    const known = /^(framing error: Total_Length N .*|unsupported Command_Id N|peer terminated|too many refused CONNECTs|peer closed the connection|socket closed)$/;
     for (const reason of closeReasons.keys()) expect(reason).toMatch(known);
     // Everything but the control connection has gone.
     await waitFor(() => server.connectionCount === 1, 3000, "fuzz connections closed");

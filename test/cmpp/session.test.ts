@@ -321,7 +321,7 @@ describe("ACTIVE_TEST and dead links", () => {
   });
 
   it("after C of silence the server probes; an answering SP keeps its link", async () => {
-    const server = await start({ activeTestIntervalMs: 100, activeTestTimeoutMs: 80, activeTestMaxMissed: 2 });
+    const server = await start({ activeTestIntervalMs: 100, activeTestTimeoutMs: 500, activeTestMaxMissed: 2 });
     const c = await connected(server.port, 0x30);
     for (let i = 0; i < 3; i++) {
       const probe = await c.next((f) => f.commandId === ID.ACTIVE_TEST, 1000);
@@ -346,11 +346,12 @@ describe("ACTIVE_TEST and dead links", () => {
   });
 
   it("any traffic from the SP counts as life: no probe while it keeps submitting", async () => {
-    const server = await start({ activeTestIntervalMs: 150, activeTestTimeoutMs: 50, activeTestMaxMissed: 1 });
+    // C = 600 ms, and the SP is busy for 1.2 s with a SUBMIT every ~100 ms.
+    const server = await start({ activeTestIntervalMs: 600, activeTestTimeoutMs: 50, activeTestMaxMissed: 1 });
     const c = await connected(server.port, 0x30);
-    for (let i = 1; i <= 8; i++) {
+    for (let i = 1; i <= 12; i++) {
       await c.submit(i, 3, sms(`k${i}`));
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     }
     expect(c.frames.filter((f) => f.commandId === ID.ACTIVE_TEST)).toEqual([]);
     expect(c.closed).toBe(false);

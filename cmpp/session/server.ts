@@ -5,7 +5,7 @@
  * to a session within its window.
  */
 import net from "node:net";
-import { ConnectStatus, DeliverResult, type CmppVersion } from "../wire/constants.ts";
+import { ConnectStatus, SubmitResult, type CmppVersion } from "../wire/constants.ts";
 import { authenticatorIsmg, authenticatorSource, authenticatorsEqual, checkTimestamp } from "../wire/auth.ts";
 import { decodeFrame } from "../wire/decode.ts";
 import { encodeDeliver, type DeliverFields } from "../wire/encode.ts";
@@ -127,7 +127,7 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
     const { host: _h, port: _p, maxConnections: _m, maxConnectionsPerAddress: _a, maxTimestampSkewMs: _s, handlers: _x, ...connectionOptions } = o;
     const session: CmppSession<Context> = new CmppConnection<Context>(socket, {
       connect: (pdu) => this.authenticate(session, pdu),
-      submit: (pdu, frame) => (o.handlers.submit ? o.handlers.submit(session, pdu, frame) : { result: DeliverResult.BAD_COMMAND }),
+      submit: (pdu, frame) => (o.handlers.submit ? o.handlers.submit(session, pdu, frame) : { result: SubmitResult.BAD_COMMAND }),
     }, { ...connectionOptions, now: this.now });
     this.live.add(session);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);

@@ -87,6 +87,10 @@ function decodeSubmit(r: FieldReader, version: CmppVersion): SubmitBody {
     throw new FieldError("Pk_number", `Pk_number ${pkNumber} of Pk_total ${pkTotal} is not within 1..Pk_total`);
   }
   const registeredDelivery = r.u8("Registered_Delivery");
+  // 0 no report, 1 report; 2.0 also has 2 (SMC bill only), which 3.0 removed.
+  if (registeredDelivery > (version === 2 ? 2 : 1)) {
+    throw new FieldError("Registered_Delivery", `Registered_Delivery ${registeredDelivery} is not defined in CMPP ${version}.0`);
+  }
   const msgLevel = r.u8("Msg_level");
   const serviceId = r.octets("Service_Id", 10);
   const feeUserType = r.u8("Fee_UserType");

@@ -188,6 +188,12 @@ describe("malformed bodies give a typed error naming the field", () => {
     expectError(frame, 2, "Src_Id", 1);
   });
 
+  it("Registered_Delivery beyond the version's values (2 is 2.0 only) is refused", () => {
+    expect(decodeFrame(spec.submitFrame(1, 2, { dest: ["13800000001"], registeredDelivery: 2, content: Buffer.from("hi") }), 2).ok).toBe(true);
+    expectError(spec.submitFrame(1, 3, { dest: ["13800000001"], registeredDelivery: 2, content: Buffer.from("hi") }), 3, "Registered_Delivery", 1);
+    expectError(spec.submitFrame(1, 2, { dest: ["13800000001"], registeredDelivery: 3, content: Buffer.from("hi") }), 2, "Registered_Delivery", 1);
+  });
+
   it("the 2.0 layout read as 3.0 (version confusion) is refused, not misread", () => {
     const r = decodeFrame(v.submit2, 3);
     expect(r.ok).toBe(false);

@@ -80,6 +80,13 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
     return this.live.values();
   }
 
+  /** Connected sessions of one SP (its Source_Addr), for MO and status reports. */
+  sessionsFor(sourceAddr: string): CmppSession<Context>[] {
+    const found: CmppSession<Context>[] = [];
+    for (const session of this.live) if (session.sourceAddr === sourceAddr && session.state === "connected") found.push(session);
+    return found;
+  }
+
   /**
    * Sends a DELIVER (fields, or a frame you own) and resolves with the SP's DELIVER_RESP.
    * Rejects (CmppRequestError) on a full window, timeout, a session not connected, a close, or

@@ -232,6 +232,20 @@ describe("DELIVER", () => {
     expect(await pending).toEqual({ msgId: 77n, result: 0 });
   });
 
+  it("sessionsFor finds an SP's connected sessions only", async () => {
+    const server = await start();
+    await connected(server.port, 0x30);
+    await connected(server.port, 0x20);
+    await connected(server.port, 0x30, "900002");
+    const pendingAuth = await client(server.port);
+    pendingAuth.send(spec.activeTestFrame(1));
+    await pendingAuth.next((f) => f.commandId === ID.ACTIVE_TEST_RESP);
+    expect(server.sessionsFor("900001").map((s) => s.version).sort()).toEqual([2, 3]);
+    expect(server.sessionsFor("900002")).toHaveLength(1);
+    expect(server.sessionsFor("")).toEqual([]);
+    expect(server.connectionCount).toBe(4);
+  });
+
   it("window of 16 outstanding DELIVERs: the 17th is refused with window_full; the rest settle on DELIVER_RESP", async () => {
     const server = await start();
     const c = await connected(server.port, 0x20);

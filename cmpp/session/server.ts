@@ -1,0 +1,184 @@
+/**
+ * The CMPP listener SPs connect to: TCP on a port, caps on connections, CONNECT authentication
+ * (the application names the SP's shared secret; this layer checks AuthenticatorSource and the
+ * timestamp and signs AuthenticatorISMG), SUBMIT handed to the application, and DELIVER pushed
+ * to a session within its window.
+ */
+import net from "node:net";
+import { ConnectStatus, SubmitResult, type CmppVersion } from "../wire/constants.ts";
+import { authenticatorIsmg, authenticatorSource, authenticatorsEqual, checkTimestamp } from "../wire/auth.ts";
+import { decodeFrame } from "../wire/decode.ts";
+import { encodeDeliver, type DeliverFields } from "../wire/encode.ts";
+import type { MsgIdResult, Pdu } from "../wire/pdu.ts";
+import { CmppConnection, CmppRequestError, type CmppConnectionOptions, type ConnectAnswer, type ProtocolProblem, type SubmitAnswer } from "./connection.ts";
+import { Emitter } from "./events.ts";
+
+export type CmppSession<Context = unknown> = CmppConnection<Context>;
+
+export interface AuthenticateRequest {
+  sourceAddr: string;
+  /** The Version byte the SP sent. */
+  version: number;
+  remoteAddress: string;
+}
+/** `secret` is the SP's shared secret; the layer does the MD5 check with it. */
+export type AuthenticateResult<Context> = { ok: true; secret: string; context: Context } | { ok: false; status: number };
+
+export interface CmppServerHandlers<Context> {
+  authenticate(request: AuthenticateRequest): AuthenticateResult<Context> | Promise<AuthenticateResult<Context>>;
+  submit?(session: CmppSession<Context>, pdu: Pdu<"submit">, frame: Uint8Array): SubmitAnswer | Promise<SubmitAnswer>;
+}
+
+export interface CmppServerOptions<Context> extends Omit<CmppConnectionOptions, "now"> {
+  host?: string;
+  /** 0 picks a free port; read it back from `server.port`. */
+  port: number;
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  /** CONNECT Timestamp accepted this far from our clock, either way (default 10 minutes). */
+  maxTimestampSkewMs?: number;
+  now?: () => number;
+  handlers: CmppServerHandlers<Context>;
+}
+
+export type CmppServerEvents<Context> = {
+  session: (session: CmppSession<Context>) => void;
+  connected: (session: CmppSession<Context>) => void;
+  sessionClosed: (session: CmppSession<Context>, reason: string) => void;
+  connectionRefused: (remoteAddress: string, reason: "max_connections" | "max_connections_per_address" | "stopping") => void;
+  protocolError: (session: CmppSession<Context>, problem: ProtocolProblem) => void;
+  handlerError: (session: CmppSession<Context>, error: unknown) => void;
+  listenerError: (error: Error) => void;
+};
+
+export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Context>> {
+  port = 0;
+  private listener: net.Server | undefined;
+  private readonly live = new Set<CmppSession<Context>>();
+  private readonly perAddress = new Map<string, number>();
+  private stopping = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CmppServerOptions<Context>) {
+    super();
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<this> {
+    const listener = net.createServer((socket) => this.accept(socket));
+    this.port = await listen(listener, this.options.port, this.options.host);
+    listener.on("error", (error: Error) => this.emit("listenerError", error));
+    this.listener = listener;
+    return this;
+  }
+
+  get connectionCount(): number {
+    return this.live.size;
+  }
+
+  sessions(): IterableIterator<CmppSession<Context>> {
+    return this.live.values();
+  }
+
+  /** Connected sessions of one SP (its Source_Addr), for MO and status reports. */
+  sessionsFor(sourceAddr: string): CmppSession<Context>[] {
+    const found: CmppSession<Context>[] = [];
+    for (const session of this.live) if (session.sourceAddr === sourceAddr && session.state === "connected") found.push(session);
+    return found;
+  }
+
+  /**
+   * Sends a DELIVER (fields, or a frame you own) and resolves with the SP's DELIVER_RESP.
+   * Rejects (CmppRequestError) on a full window, timeout, a session not connected, a close, or
+   * an undecodable response: then the SP did not take it.
+   */
+  async deliver(session: CmppSession<Context>, message: DeliverFields | Uint8Array): Promise<MsgIdResult> {
+    const frame = message instanceof Uint8Array ? message : encodeDeliver(0, session.version, message);
+    const response = await session.request(frame);
+    const decoded = decodeFrame(response, session.version);
+    if (!decoded.ok || decoded.pdu.command !== "deliver_resp") {
+      throw new CmppRequestError("bad_response", decoded.ok ? "not a DELIVER_RESP" : decoded.error.message);
+    }
+    return decoded.pdu.body;
+  }
+
+  /** Stop accepting; let unanswered SUBMITs answer; TERMINATE every session; destroy what is left at the deadline. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => (this.listener ? this.listener.close(() => resolve()) : resolve()));
+    const deadline = Date.now() + timeoutMs;
+    await Promise.race([
+      Promise.all([...this.live].map(async (session) => {
+        while (session.unanswered > 0 && Date.now() < deadline && session.state !== "closed") await sleep(10);
+        await session.terminate();
+      })),
+      sleep(timeoutMs),
+    ]);
+    for (const session of this.live) session.destroy("server stopped");
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.on("error", () => {}); // until the connection attaches its own handler
+    const address = socket.remoteAddress ?? "";
+    const o = this.options;
+    const refusal = this.stopping ? "stopping"
+      : this.live.size >= (o.maxConnections ?? 1000) ? "max_connections"
+      : (this.perAddress.get(address) ?? 0) >= (o.maxConnectionsPerAddress ?? 50) ? "max_connections_per_address"
+      : undefined;
+    if (refusal !== undefined) {
+      this.emit("connectionRefused", address, refusal);
+      socket.destroy();
+      return;
+    }
+    const { host: _h, port: _p, maxConnections: _m, maxConnectionsPerAddress: _a, maxTimestampSkewMs: _s, handlers: _x, ...connectionOptions } = o;
+    const session: CmppSession<Context> = new CmppConnection<Context>(socket, {
+      connect: (pdu) => this.authenticate(session, pdu),
+      submit: (pdu, frame) => (o.handlers.submit ? o.handlers.submit(session, pdu, frame) : { result: SubmitResult.BAD_COMMAND }),
+    }, { ...connectionOptions, now: this.now });
+    this.live.add(session);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    session.on("connected", () => this.emit("connected", session));
+    session.on("protocolError", (problem) => this.emit("protocolError", session, problem));
+    session.on("handlerError", (error) => this.emit("handlerError", session, error));
+    session.on("close", (reason) => {
+      this.live.delete(session);
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+      this.emit("sessionClosed", session, reason);
+    });
+    this.emit("session", session);
+  }
+
+  private async authenticate(session: CmppSession<Context>, pdu: Pdu<"connect">): Promise<ConnectAnswer> {
+    const body = pdu.body;
+    const result = await this.options.handlers.authenticate({ sourceAddr: body.sourceAddr, version: body.version, remoteAddress: session.remoteAddress });
+    if (!result.ok) return { status: result.status };
+    const expected = authenticatorSource(body.sourceAddr, result.secret, body.timestamp);
+    const fresh = checkTimestamp(body.timestamp, this.now(), this.options.maxTimestampSkewMs ?? 600_000);
+    // Both checks always run, and one status covers both: the SP learns only "refused".
+    const matches = authenticatorsEqual(expected, body.authenticatorSource);
+    if (!matches || !fresh.ok) return { status: ConnectStatus.AUTH_FAILED };
+    session.context = result.context;
+    const version: CmppVersion = body.version >> 4 === 3 ? 3 : 2;
+    return { status: 0, authenticatorIsmg: authenticatorIsmg(0, body.authenticatorSource, result.secret, version) };
+  }
+}
+
+export async function createCmppServer<Context = unknown>(options: CmppServerOptions<Context>): Promise<CmppServer<Context>> {
+  return new CmppServer<Context>(options).start();
+}
+
+function listen(server: net.Server, port: number, host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());

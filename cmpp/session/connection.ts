@@ -28,7 +28,8 @@ import { refusalFrame } from "./refusals.ts";
 import { resolveOptions, tickInterval, type CmppConnectionOptions, type ResolvedOptions } from "./options.ts";
 
 export { CmppRequestError };
-export type { CmppHandlers, ConnectAnswer, ProtocolProblem };
+export type { ConnectAnswer, ProtocolProblem };
+export type CmppConnectionHandlers = CmppHandlers<CmppConnection>;
 export type { SubmitAnswer, ConnectionEvents } from "./types.ts";
 export type { CmppConnectionOptions };
 
@@ -59,7 +60,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private finished = false;
   private draining: { reason: string; since: number; last?: Uint8Array } | undefined;
 
-  constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers, options: CmppConnectionOptions = {}) {
+  constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers<CmppConnection>, options: CmppConnectionOptions = {}) {
     super();
     this.o = resolveOptions(options);
     this.openedAt = this.o.now();

@@ -1,7 +1,6 @@
 /** What the application provides to a connection and what a connection reports. */
 import type { CmppVersion } from "../wire/constants.ts";
 import type { Pdu } from "../wire/pdu.ts";
-import type { CmppConnection } from "./connection.ts";
 
 export interface ConnectAnswer {
   status: number;
@@ -13,9 +12,10 @@ export interface SubmitAnswer {
   msgId?: bigint;
 }
 
-export interface CmppHandlers {
-  connect(pdu: Pdu<"connect">, connection: CmppConnection): ConnectAnswer | Promise<ConnectAnswer>;
-  submit(pdu: Pdu<"submit">, frame: Uint8Array, connection: CmppConnection): SubmitAnswer | Promise<SubmitAnswer>;
+/** `Connection` is the connection class (kept generic so this file does not import it back). */
+export interface CmppHandlers<Connection = unknown> {
+  connect(pdu: Pdu<"connect">, connection: Connection): ConnectAnswer | Promise<ConnectAnswer>;
+  submit(pdu: Pdu<"submit">, frame: Uint8Array, connection: Connection): SubmitAnswer | Promise<SubmitAnswer>;
 }
 
 export interface ProtocolProblem {

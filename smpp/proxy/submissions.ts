@@ -20,7 +20,8 @@ export interface SubmissionOptions {
   gatekeeper: Gatekeeper;
   upstream: Upstream;
   maxSubmitsPerSecond: (accountId: string) => number;
-  onAccepted: (messageId: string, identity: SessionIdentity, at: number) => void;
+  /** An SMSC id to route receipts by; `spMessageId` when the SP was given another id (submit_multi). */
+  onAccepted: (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => void;
   metrics?: Metrics;
   clock: () => number;
   concatenation?: { timeoutMs?: number; maxPendingSetsPerAccount?: number; maxBytesPerAccount?: number };
@@ -140,9 +141,9 @@ export class SubmissionHandler {
    * The SMSC's own answer passes through; when the pool could not reach the SMSC the SP gets the
    * reason list's retryable upstream_unavailable status, so it retries and nothing is lost.
    */
-  private upstreamAnswer(result: Awaited<ReturnType<Upstream["submit"]>>, identity: SessionIdentity, now: number): InboundAnswer {
+  private upstreamAnswer(result: Awaited<ReturnType<Upstream["submit"]>>, identity: SessionIdentity, now: number, routed = true): InboundAnswer {
     if (result.status === 0 && result.messageId) {
-      this.options.onAccepted(result.messageId, identity, now);
+      if (routed) this.options.onAccepted(result.messageId, identity, now);
       return { status: 0, messageId: result.messageId };
     }
     if (result.failure) {
@@ -227,8 +228,7 @@ export class SubmissionHandler {
     }
     if (smes.length === 0) return { status: CommandStatus.ESME_RINVDSTADR, unsuccess };
     const { verdict } = this.options.gatekeeper.judge(identity, { ...base, text: text.text }, now);
-    const forwards: Promise<void>[] = [];
-    let firstMessageId = "";
+    const forwards: Promise<{ destination: (typeof smes)[number]; reply: InboundAnswer }>[] = [];
     verdict.recipients.forEach((recipient, index) => {
       const destination = smes[index]!;
       if (recipient.outcome === "reject" || verdict.outcome === "reject") {
@@ -237,15 +237,16 @@ export class SubmissionHandler {
         return;
       }
       const frame = encodeSubmitSm(0, { ...body, destAddrTon: destination.ton, destAddrNpi: destination.npi, destinationAddr: destination.address });
-      forwards.push(
-        this.options.upstream.submit(frame).then((result) => {
-          const reply = this.upstreamAnswer(result, identity, now);
-          if (reply.status === 0) firstMessageId ||= reply.messageId!;
-          else unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
-        }),
-      );
+      forwards.push(this.options.upstream.submit(frame).then((result) => ({ destination, reply: this.upstreamAnswer(result, identity, now, false) })));
     });
-    await Promise.all(forwards);
+    const replies = await Promise.all(forwards);
+    // The SP gets one id: the SMSC's for the first accepted destination (in the order it listed
+    // them). Every accepted destination's route carries it, so each receipt is rewritten to it.
+    const firstMessageId = replies.find((r) => r.reply.status === 0)?.reply.messageId ?? "";
+    for (const { destination, reply } of replies) {
+      if (reply.status === 0) this.options.onAccepted(reply.messageId!, identity, now, reply.messageId === firstMessageId ? undefined : firstMessageId);
+      else unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
+    }
     if (!firstMessageId) {
       const status = verdict.outcome === "reject" ? verdict.commandStatus : (unsuccess[0]?.errorStatusCode ?? CommandStatus.ESME_RSUBMITFAIL);
       return { status, unsuccess };

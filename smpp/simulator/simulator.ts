@@ -40,6 +40,14 @@ export interface SimulatorOptions {
   /** The receipt text's id: form (default: same as messageIdFormat; "decimal" mimics many SMSCs). */
   receiptIdFormat?: MessageIdFormat;
   firstMessageId?: number;
+  /**
+   * Where receipts go: "origin" (default) the bind that submitted, else another receiver bind of the
+   * same system_id; "rotate" the system_id's receiver binds in turn, as an SMSC in front of several
+   * proxies sharing one account does (a receipt often reaches a proxy that did not send).
+   */
+  receiptBinds?: "origin" | "rotate";
+  /** false: receipts carry only the text's `id:`, no receipted_message_id TLV (as some SMSCs do). */
+  receiptIdTlv?: boolean;
   receiptDelayMs?: number;
   receiptRetryMs?: number;
   receiptMaxAttempts?: number;
@@ -120,6 +128,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const numbers = new Map(Object.entries(options.numbers ?? {}));
   let server: SmppServer<{ systemId: string }> | undefined;
   let port = options.port ?? 0;
+  let rotation = 0;
 
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -142,7 +151,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       stats.receiptsRetried++;
       later(options.receiptRetryMs ?? 1000, () => sendReceipt(systemId, origin, fields, attempt + 1));
     };
-    const target = canReceive(origin.state) ? origin : server?.receiversFor(systemId)[0];
+    let target = canReceive(origin.state) ? origin : server?.receiversFor(systemId)[0];
+    if (options.receiptBinds === "rotate") {
+      const binds = server?.receiversFor(systemId) ?? [];
+      target = binds.length ? binds[rotation++ % binds.length] : undefined;
+    }
     if (!server || !target) return retry();
     stats.receiptsSent++;
     server.deliver(target, fields).then((status) => (status === 0 ? void stats.receiptsAcked++ : retry()), retry);
@@ -174,7 +187,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           messageId, textId: formatMessageId(messageNumber, receiptIdFormat), sourceAddr: body.sourceAddr,
           destinationAddr: body.destinationAddr, stat, err: script?.receiptErr ?? (stat === "DELIVRD" ? "000" : "001"),
           submittedAt: now, doneAt: now + delay, textPrefix: prefix,
-        }), 0));
+        }, { idTlv: options.receiptIdTlv ?? true }), 0));
     }
     return messageId;
   }

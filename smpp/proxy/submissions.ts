@@ -228,7 +228,11 @@ export class SubmissionHandler {
     }
     if (smes.length === 0) return { status: CommandStatus.ESME_RINVDSTADR, unsuccess };
     const { verdict } = this.options.gatekeeper.judge(identity, { ...base, text: text.text }, now);
-    const forwards: Promise<{ destination: (typeof smes)[number]; reply: InboundAnswer }>[] = [];
+    const forwards: Promise<void>[] = [];
+    // The SP gets one id: the SMSC's for the first destination it accepted. Every other accepted
+    // destination's route carries that id, so its receipt is rewritten to it. Each route is
+    // recorded as its answer arrives: a receipt can come back before the last destination's answer.
+    let firstMessageId = "";
     verdict.recipients.forEach((recipient, index) => {
       const destination = smes[index]!;
       if (recipient.outcome === "reject" || verdict.outcome === "reject") {
@@ -237,16 +241,19 @@ export class SubmissionHandler {
         return;
       }
       const frame = encodeSubmitSm(0, { ...body, destAddrTon: destination.ton, destAddrNpi: destination.npi, destinationAddr: destination.address });
-      forwards.push(this.options.upstream.submit(frame).then((result) => ({ destination, reply: this.upstreamAnswer(result, identity, now, false) })));
+      forwards.push(
+        this.options.upstream.submit(frame).then((result) => {
+          const reply = this.upstreamAnswer(result, identity, now, false);
+          if (reply.status !== 0) {
+            unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
+            return;
+          }
+          firstMessageId ||= reply.messageId!;
+          this.options.onAccepted(reply.messageId!, identity, now, reply.messageId === firstMessageId ? undefined : firstMessageId);
+        }),
+      );
     });
-    const replies = await Promise.all(forwards);
-    // The SP gets one id: the SMSC's for the first accepted destination (in the order it listed
-    // them). Every accepted destination's route carries it, so each receipt is rewritten to it.
-    const firstMessageId = replies.find((r) => r.reply.status === 0)?.reply.messageId ?? "";
-    for (const { destination, reply } of replies) {
-      if (reply.status === 0) this.options.onAccepted(reply.messageId!, identity, now, reply.messageId === firstMessageId ? undefined : firstMessageId);
-      else unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
-    }
+    await Promise.all(forwards);
     if (!firstMessageId) {
       const status = verdict.outcome === "reject" ? verdict.commandStatus : (unsuccess[0]?.errorStatusCode ?? CommandStatus.ESME_RSUBMITFAIL);
       return { status, unsuccess };

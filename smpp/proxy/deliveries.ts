@@ -38,7 +38,15 @@ export interface DeliveryRelayOptions {
   holdTtlMs?: number;
   /** How long a message id stays routable in memory (the database keeps it longer). */
   routeTtlMs?: number;
+  /**
+   * How long a receipt with no route waits before a second look (default 500 ms): the message may
+   * have been sent by another proxy moments ago, its route still in that proxy's journal batch.
+   */
+  routeSettleMs?: number;
 }
+
+/** Receipts waiting for a second look at once; beyond this, an unknown id is unroutable at once. */
+const MAX_SETTLING = 64;
 
 /** Where a message's receipt goes; `smscMessageId` exactly as the SMSC issued it. */
 type Route = { smscMessageId: string; accountId: string; spId: string; systemId: string; spMessageId?: string | null };
@@ -58,6 +66,7 @@ export class DeliveryRelay {
   /** Canonical id → the routes stored under it (usually one; more when an SMSC's ids differ only in case or zeros). */
   private readonly routes: BoundedMap<string, Route[]>;
   private roundRobin = 0;
+  private settling = 0;
 
   constructor(private readonly options: DeliveryRelayOptions) {
     this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * 86_400_000);
@@ -116,7 +125,17 @@ export class DeliveryRelay {
       this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "no_id" });
       return 0;
     }
-    const match = await this.findRoute(id, now);
+    let match = await this.findRoute(id, now);
+    if (match.kind === "none" && this.settling < MAX_SETTLING) {
+      // Sent moments ago through another proxy? Its route lands with that proxy's next journal batch.
+      this.settling++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, this.options.routeSettleMs ?? 500));
+      } finally {
+        this.settling--;
+      }
+      match = await this.findRoute(id, this.options.clock());
+    }
     if (match.kind === "ambiguous") {
       // Two routes could own it: giving it to either could hand one SP another's receipt.
       await this.options.store.holdAmbiguous({ receiptId: id, candidates: match.routes.map((r) => r.smscMessageId), pdu: frame, now: new Date(now) });

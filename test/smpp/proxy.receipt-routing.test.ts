@@ -160,6 +160,22 @@ describe("receipt routing", () => {
     expect(await deliveriesMetric(other, "delivered")).toBe(6);
   }, 30_000);
 
+  it("a receipt that reaches the other proxy before the sender's journal batch has landed still goes to its SP", async () => {
+    // Receipts 20 ms after the answer: well inside the 200 ms batch window of the proxy that sent.
+    await decimalSimulator({ receiptDelayMs: 20, receiptBinds: "rotate" });
+    database = await createTestDatabase();
+    const sender = await gatewayOn();
+    const world = await seedAndSync(sender);
+    const other = await gatewayOn();
+    const a = await bind(sender, world.accountA);
+    const aOther = await bind(other, world.accountA, "receiver");
+    const ids = await sendAll(a, verificationA, 70, 6);
+    await waitFor(() => receipts(a).length + receipts(aOther).length >= 6, 8000, "6 receipts");
+    expect([...receipts(a), ...receipts(aOther)].map((m) => m.receipted_message_id).sort()).toEqual(ids);
+    expect(receipts(aOther).length).toBe(3);
+    expect(await deliveriesMetric(other, "unroutable")).toBe(0);
+  }, 30_000);
+
   it("submit_multi: every destination's receipt carries the one message_id the SP was given, in the TLV and in the text", async () => {
     // The SMSC answers in hex and writes the decimal form in the receipt text, as many do.
     simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 300, receiptIdFormat: "decimal" });

@@ -56,7 +56,10 @@ const RECEIPT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
 
 /**
  * Receipts and replies coming back from the SMSC. A receipt goes to the account that sent the
- * message (any of its receiver or transceiver binds); an MO goes to the SP that owns the port it was
+ * message (any of its receiver or transceiver binds), found by the id exactly as the SMSC issued
+ * it, or by an alias only when exactly one route matches; an id that could be two messages is held
+ * in the database and counted, never guessed. Routes come from this proxy's memory and the shared
+ * table (other proxies, earlier runs). An MO goes to the SP that owns the port it was
  * sent to, and an opt-out word in it is recorded for the enterprise behind that port or extension
  * before anything else. Nothing is lost when the SP has no receiver bound: the delivery is held
  * (bounded, expiring) and handed over when it binds. The status returned here is the
@@ -79,8 +82,8 @@ export class DeliveryRelay {
   remember(messageId: string, identity: SessionIdentity, at: number, spMessageId?: string): string {
     const key = canonicalMessageId(messageId);
     const route: Route = { smscMessageId: messageId, accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId, spMessageId: spMessageId ?? null };
-    const existing = this.routes.get(key, at)?.filter((r) => r.smscMessageId !== messageId) ?? [];
-    this.routes.set(key, [...existing, route], at);
+    const existing = this.routes.get(key, at);
+    this.routes.set(key, existing ? [...existing.filter((r) => r.smscMessageId !== messageId), route] : [route], at);
     return key;
   }
 

@@ -73,6 +73,8 @@ export interface SimulatorScript {
   number(destination: string, script: NumberScript | undefined): void;
   /** Refuse binds with `status` (default ESME_RBINDFAIL); false to accept again. */
   refuseBinds(status?: number | false): void;
+  /** Keep receipts that fall due instead of sending them; false sends the kept ones, in order. */
+  holdReceipts(on?: boolean): void;
   throttleAll(on?: boolean): void;
   delayAll(ms: number): void;
   stopAnswering(on?: boolean): void;
@@ -129,6 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   let server: SmppServer<{ systemId: string }> | undefined;
   let port = options.port ?? 0;
   let rotation = 0;
+  let heldReceipts: (() => void)[] | undefined;
 
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -146,6 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
 
   function sendReceipt(systemId: string, origin: SmppSession<{ systemId: string }>, fields: ReturnType<typeof receiptFields>, attempt: number): void {
+    if (heldReceipts) return void heldReceipts.push(() => sendReceipt(systemId, origin, fields, attempt));
     const retry = () => {
       if (attempt + 1 >= (options.receiptMaxAttempts ?? 5)) return;
       stats.receiptsRetried++;
@@ -274,6 +278,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     startListener: async () => {
       if (!server) await listen();
+    },
+    holdReceipts: (on = true) => {
+      if (on) heldReceipts ??= [];
+      else {
+        const due = heldReceipts ?? [];
+        heldReceipts = undefined;
+        for (const send of due) send();
+      }
     },
     reset: () => {
       Object.assign(switches, { refuseBinds: 0, throttle: false, delayMs: 0, silent: false });

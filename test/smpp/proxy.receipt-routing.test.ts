@@ -83,10 +83,11 @@ async function deliveriesMetric(gateway: TestGateway, outcome: string): Promise<
 
 describe("receipt routing", () => {
   it("after a restart, a decimal-id SMSC's receipts each go to the SP whose message it is (exact id before any alias)", async () => {
-    await decimalSimulator({ receiptDelayMs: 2500 });
+    await decimalSimulator({ receiptDelayMs: 20 });
     database = await createTestDatabase();
     const first = await gatewayOn();
     const world = await seedAndSync(first);
+    simulator!.script.holdReceipts(); // the SMSC sends them once the proxy has restarted
     // SP A gets ids 10–15, SP B 16–21: every B id's hex reading is one of A's ids ("16" = 0x10 = "10"…).
     const a = await bind(first, world.accountA, "transmitter");
     const idsA = await sendAll(a, verificationA, 10, 6);
@@ -101,6 +102,7 @@ describe("receipt routing", () => {
     const second = await gatewayOn();
     const receiverA = await bind(second, world.accountA, "receiver");
     const receiverB = await bind(second, world.accountB, "receiver");
+    simulator!.script.holdReceipts(false);
     await waitFor(() => receipts(receiverA).length + receipts(receiverB).length >= 12, 10_000, "12 receipts");
     await new Promise((r) => setTimeout(r, 300)); // anything misrouted would show up now
     expect(receipts(receiverA).map((m) => m.receipted_message_id).sort()).toEqual(idsA);
@@ -110,16 +112,18 @@ describe("receipt routing", () => {
   it("a receipt id that matches two SPs' routes only through aliases is held and counted, never guessed", async () => {
     // The SMSC pads the receipt's id and sends no receipted_message_id TLV: "0000000010" may be
     // message 10 (SP A) or, read as hex, message 16 (SP B).
-    await decimalSimulator({ receiptDelayMs: 600, receiptIdFormat: "decimal-padded", receiptIdTlv: false });
+    await decimalSimulator({ receiptDelayMs: 20, receiptIdFormat: "decimal-padded", receiptIdTlv: false });
     database = await createTestDatabase();
     const gateway = await gatewayOn();
     const world = await seedAndSync(gateway);
+    simulator!.script.holdReceipts(); // until both SPs' messages are out, whatever the machine's load
     const a = await bind(gateway, world.accountA);
     const idsA = await sendAll(a, verificationA, 30, 6);
     const b = await bind(gateway, world.accountB);
     const idsB = await sendAll(b, verificationB, 40, 1);
     expect(idsA).toEqual(["10", "11", "12", "13", "14", "15"]);
     expect(idsB).toEqual(["16"]);
+    simulator!.script.holdReceipts(false);
 
     // 11–15 match one route each (their hex readings 17–21 were never issued): delivered to SP A.
     await waitFor(() => receipts(a).length >= 5, 8000, "SP A's unambiguous receipts");
@@ -137,7 +141,7 @@ describe("receipt routing", () => {
   }, 30_000);
 
   it("a receipt reaching the proxy that did not send the message goes to the right SP (two proxies, one database)", async () => {
-    await decimalSimulator({ receiptDelayMs: 800, receiptBinds: "rotate" });
+    await decimalSimulator({ receiptDelayMs: 20, receiptBinds: "rotate" });
     database = await createTestDatabase();
     const sender = await gatewayOn();
     const world = await seedAndSync(sender);
@@ -148,8 +152,11 @@ describe("receipt routing", () => {
     const b = await bind(sender, world.accountB);
     const aOther = await bind(other, world.accountA, "receiver");
     const bOther = await bind(other, world.accountB, "receiver");
+    simulator!.script.holdReceipts();
     const idsA = await sendAll(a, verificationA, 50, 6);
     const idsB = await sendAll(b, verificationB, 60, 6);
+    await sender.journal.flush(); // the routes are in the database (the race with the batch has its own test below)
+    simulator!.script.holdReceipts(false);
     const all = () => [...receipts(a), ...receipts(b), ...receipts(aOther), ...receipts(bOther)];
     await waitFor(() => all().length >= 12, 10_000, "12 receipts");
     await new Promise((r) => setTimeout(r, 300));

@@ -183,35 +183,47 @@ describe("receipt routing", () => {
     expect(await deliveriesMetric(other, "unroutable")).toBe(0);
   }, 30_000);
 
-  it("submit_multi: every destination's receipt carries the one message_id the SP was given, in the TLV and in the text", async () => {
-    // The SMSC answers in hex and writes the decimal form in the receipt text, as many do.
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 300, receiptIdFormat: "decimal" });
-    database = await createTestDatabase();
-    const gateway = await gatewayOn();
-    const world = await seedAndSync(gateway);
-    const sp = await bind(gateway, world.accountA);
-    const destinations = ["13800000091", "13800000092", "13800000093"];
-    const result = await sp.submitMulti({
-      ...verificationA(""),
-      destination_addr: undefined,
-      dest_address: destinations.map((destination_addr) => ({ destination_addr })),
-    });
-    expect(result.status).toBe(0);
-    expect(result.unsuccess).toEqual([]);
-    // The SMSC issued one id per destination; the SP knows only one of them.
-    const issued = simulator.received.all().filter((m) => destinations.includes(m.destinationAddr)).map((m) => m.messageId);
-    expect(new Set(issued).size).toBe(3);
-    expect(issued).toContain(result.messageId);
-    await waitFor(() => receipts(sp).length >= 3, 8000, "three receipts");
-    await new Promise((r) => setTimeout(r, 200));
-    const got = receipts(sp);
-    expect(got.map((m) => m.source_addr).sort()).toEqual(destinations);
-    for (const receipt of got) {
-      expect(receipt.receipted_message_id).toBe(result.messageId);
-      expect(textId(receipt)).toBe(BigInt(`0x${result.messageId}`).toString(10));
-      // The rest of the text is as the SMSC wrote it.
-      expect(shortMessageText(receipt)).toMatch(/ sub:001 dlvrd:001 submit date:\d{10} done date:\d{10} stat:DELIVRD err:000 text:$/);
-      expect(receipt.message_state).toBe(2);
-    }
-  }, 30_000);
+  for (const restart of [false, true]) {
+    it(`submit_multi: every destination's receipt carries the one message_id the SP was given, in the TLV and in the text${restart ? " (after a restart)" : ""}`, async () => {
+      // The SMSC answers in hex and writes the decimal form in the receipt text, as many do.
+      simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 20, receiptIdFormat: "decimal" });
+      database = await createTestDatabase();
+      let gateway = await gatewayOn();
+      const world = await seedAndSync(gateway);
+      let sp = await bind(gateway, world.accountA);
+      if (restart) simulator.script.holdReceipts();
+      const destinations = ["13800000091", "13800000092", "13800000093"];
+      const result = await sp.submitMulti({
+        ...verificationA(""),
+        destination_addr: undefined,
+        dest_address: destinations.map((destination_addr) => ({ destination_addr })),
+      });
+      expect(result.status).toBe(0);
+      expect(result.unsuccess).toEqual([]);
+      // The SMSC issued one id per destination; the SP knows only one of them.
+      const issued = simulator.received.all().filter((m) => destinations.includes(m.destinationAddr)).map((m) => m.messageId);
+      expect(new Set(issued).size).toBe(3);
+      expect(issued).toContain(result.messageId);
+      if (restart) {
+        // The routes (with the SP's id) now come from the database only.
+        for (const esme of esmes.splice(0)) await esme.close();
+        await gateway.close();
+        gateways.splice(0);
+        gateway = await gatewayOn();
+        sp = await bind(gateway, world.accountA);
+        simulator.script.holdReceipts(false);
+      }
+      await waitFor(() => receipts(sp).length >= 3, 8000, "three receipts");
+      await new Promise((r) => setTimeout(r, 200));
+      const got = receipts(sp);
+      expect(got.map((m) => m.source_addr).sort()).toEqual(destinations);
+      for (const receipt of got) {
+        expect(receipt.receipted_message_id).toBe(result.messageId);
+        expect(textId(receipt)).toBe(BigInt(`0x${result.messageId}`).toString(10));
+        // The rest of the text is as the SMSC wrote it.
+        expect(shortMessageText(receipt)).toMatch(/ sub:001 dlvrd:001 submit date:\d{10} done date:\d{10} stat:DELIVRD err:000 text:$/);
+        expect(receipt.message_state).toBe(2);
+      }
+    }, 30_000);
+  }
 });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalMessageId, messageIdCandidates } from "../../smpp/proxy/message-id.ts";
 import { lastSenders, messageRoutes } from "../../src/db/schema/index.ts";
 import { createDeliveryStore, LAST_SENDER_RETENTION_MS } from "../../src/deliveries/deliveries.service.ts";
+import type { Database } from "../../src/db/client.ts";
 import { Journal } from "../../src/journal/journal.ts";
 import { enforceRetention } from "../../src/journal/retention.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
@@ -68,5 +69,28 @@ describe("last sender per (port, recipient)", () => {
     const removed = await enforceRetention(database.db, store, later, 180);
     expect(removed.lastSenders).toBe(1);
     expect(await database.db.select().from(lastSenders)).toEqual([]);
+  });
+
+  it("survives the database being away: spooled with the batch and replayed with its time", async () => {
+    const state = { down: true };
+    const db = new Proxy(database.db, {
+      get(target, property, receiver) {
+        if (property === "transaction" && state.down) return async () => Promise.reject(new Error("connection refused"));
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const j = new Journal({ database: { ...database, db } as Database, spoolDir: mkdtempSync(join(tmpdir(), "gk-routes-")), instanceId: "spool" });
+    const at = new Date("2026-12-01T03:00:00Z");
+    j.recordLastSender({ recipientHash: "h9", portId: PORT, enterpriseId: CLOUD, at });
+    j.recordRoute({ smscMessageId: "0A0000FF", canonicalId: "a0000ff", spMessageId: "0A0000FE", accountId: A, spId: A, createdAt: at });
+    await j.flush();
+    expect(j.backlog().spooledBatches).toBe(1);
+    state.down = false;
+    await j.flush();
+    expect(j.backlog().spooledBatches).toBe(0);
+    expect(await createDeliveryStore(database.db).findLastSender("h9", PORT, at)).toEqual({ enterpriseId: CLOUD, at });
+    expect(await createDeliveryStore(database.db).findRoutes("167772415", messageIdCandidates("167772415"))).toEqual([
+      { smscMessageId: "0A0000FF", accountId: A, spId: A, spMessageId: "0A0000FE" },
+    ]);
   });
 });

@@ -13,7 +13,8 @@ import { receiptedMessageId } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import { BoundedMap } from "./bounded-map.ts";
 import type { Gatekeeper, SessionIdentity } from "./gatekeeper.ts";
-import { canonicalMessageId, messageIdCandidates } from "./message-id.ts";
+import { canonicalMessageId, messageIdCandidates, resolveRoute } from "./message-id.ts";
+import { rewriteReceiptId } from "./receipt-rewrite.ts";
 import { messageFields } from "./submissions.ts";
 
 export interface OptOutRecord {
@@ -37,34 +38,75 @@ export interface DeliveryRelayOptions {
   holdTtlMs?: number;
   /** How long a message id stays routable in memory (the database keeps it longer). */
   routeTtlMs?: number;
+  /**
+   * How long a receipt with no route waits before a second look (default 500 ms): the message may
+   * have been sent by another proxy moments ago, its route still in that proxy's journal batch.
+   */
+  routeSettleMs?: number;
 }
 
-type Route = { accountId: string; spId: string; systemId: string };
+/** Receipts waiting for a second look at once; beyond this, an unknown id is unroutable at once. */
+const MAX_SETTLING = 64;
+
+/** Where a message's receipt goes; `smscMessageId` exactly as the SMSC issued it. */
+type Route = { smscMessageId: string; accountId: string; spId: string; systemId: string; spMessageId?: string | null };
 
 const RECEIPT_ESM_TYPES = 0x3c; // SMSC delivery receipt, SME ack, intermediate notification
 const RECEIPT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
 
 /**
  * Receipts and replies coming back from the SMSC. A receipt goes to the account that sent the
- * message (any of its receiver or transceiver binds); an MO goes to the SP that owns the port it was
+ * message (any of its receiver or transceiver binds), found by the id exactly as the SMSC issued
+ * it, or by an alias only when exactly one route matches; an id that could be two messages is held
+ * in the database and counted, never guessed. Routes come from this proxy's memory and the shared
+ * table (other proxies, earlier runs). An MO goes to the SP that owns the port it was
  * sent to, and an opt-out word in it is recorded for the enterprise behind that port or extension
  * before anything else. Nothing is lost when the SP has no receiver bound: the delivery is held
  * (bounded, expiring) and handed over when it binds. The status returned here is the
  * deliver_sm_resp to the SMSC: non-zero only when we could not take the delivery, so it retries.
  */
 export class DeliveryRelay {
-  private readonly routes: BoundedMap<string, Route>;
+  /** Canonical id → the routes stored under it (usually one; more when an SMSC's ids differ only in case or zeros). */
+  private readonly routes: BoundedMap<string, Route[]>;
   private roundRobin = 0;
+  private settling = 0;
 
   constructor(private readonly options: DeliveryRelayOptions) {
     this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * 86_400_000);
   }
 
-  /** Keeps the route in memory and returns its canonical key (the one to persist). */
-  remember(messageId: string, identity: SessionIdentity, at: number): string {
+  /**
+   * Keeps the route in memory and returns its canonical (alias) key, persisted with it.
+   * `spMessageId` is the id the SP was given when it is not `messageId` (submit_multi).
+   */
+  remember(messageId: string, identity: SessionIdentity, at: number, spMessageId?: string): string {
     const key = canonicalMessageId(messageId);
-    this.routes.set(key, { accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId }, at);
+    const route: Route = { smscMessageId: messageId, accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId, spMessageId: spMessageId ?? null };
+    const existing = this.routes.get(key, at);
+    this.routes.set(key, existing ? [...existing.filter((r) => r.smscMessageId !== messageId), route] : [route], at);
     return key;
+  }
+
+  /**
+   * The route for a receipt's id: the exact id from memory, else every route it may stand for
+   * from memory and the database (which also knows the other proxies' and earlier runs' routes).
+   * An alias is used only when exactly one route matches; see resolveRoute.
+   */
+  private async findRoute(id: string, now: number) {
+    const candidates = messageIdCandidates(id);
+    const inMemory: Route[] = [];
+    for (const candidate of candidates) for (const route of this.routes.get(candidate, now) ?? []) inMemory.push(route);
+    const exact = inMemory.find((route) => route.smscMessageId === id);
+    if (exact) return { kind: "exact" as const, route: exact };
+    const stored = await this.options.store.findRoutes(id, candidates);
+    const known = new Map(inMemory.map((route) => [route.smscMessageId, route]));
+    for (const row of stored) {
+      if (known.has(row.smscMessageId)) continue;
+      const account = this.options.registry().accountsById.get(row.accountId);
+      // A route of a deleted account still counts as a match (it makes an alias ambiguous).
+      known.set(row.smscMessageId, { ...row, systemId: account?.systemId ?? "" });
+    }
+    return resolveRoute(id, [...known.values()]);
   }
 
   async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
@@ -86,18 +128,31 @@ export class DeliveryRelay {
       this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "no_id" });
       return 0;
     }
-    const candidates = messageIdCandidates(id);
-    let route: Route | undefined;
-    for (const candidate of candidates) if ((route = this.routes.get(candidate, now))) break;
-    if (!route) {
-      const stored = await this.options.store.findRoute(candidates);
-      const account = stored && this.options.registry().accountsById.get(stored.accountId);
-      if (stored && account) route = { ...stored, systemId: account.systemId };
+    let match = await this.findRoute(id, now);
+    if (match.kind === "none" && this.settling < MAX_SETTLING) {
+      // Sent moments ago through another proxy? Its route lands with that proxy's next journal batch.
+      this.settling++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, this.options.routeSettleMs ?? 500));
+      } finally {
+        this.settling--;
+      }
+      match = await this.findRoute(id, this.options.clock());
     }
-    if (!route) {
+    if (match.kind === "ambiguous") {
+      // Two routes could own it: giving it to either could hand one SP another's receipt.
+      await this.options.store.holdAmbiguous({ receiptId: id, candidates: match.routes.map((r) => r.smscMessageId), pdu: frame, now: new Date(now) });
+      this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "ambiguous" });
+      this.options.logger?.warn({ receiptId: id, candidates: match.routes.length }, "receipt id matches several routes through aliases; held, not guessed");
+      return 0;
+    }
+    if (match.kind === "none" || !match.route.systemId) {
       this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "unroutable" });
       return 0;
     }
+    const route = match.route;
+    // submit_multi: the SP knows one id; the SMSC issued one per destination.
+    if (route.spMessageId && route.spMessageId !== route.smscMessageId) frame = rewriteReceiptId(frame, route.smscMessageId, route.spMessageId);
     const server = this.options.server();
     const receivers = server ? server.receiversFor(route.systemId) : [];
     if (await this.handOver(receivers, frame)) {
@@ -120,7 +175,7 @@ export class DeliveryRelay {
     const text = extractMessageText(messageFields(pdu.body as { esmClass: number; dataCoding: number; shortMessage?: Uint8Array; tlvs: Pdu<"deliver_sm">["body"]["tlvs"] }));
     if (text.ok && isOptOutWord(text.text)) {
       const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);
-      const enterpriseId = match.extension?.enterpriseId ?? this.options.gatekeeper.lastSender.get(`${recipientHash}|${match.port.id}`, now);
+      const enterpriseId = match.extension?.enterpriseId ?? (await this.lastSender(recipientHash, match.port.id, now));
       if (enterpriseId) {
         // Effective here for the very next submission; persisted (and so on every proxy) before we ack.
         snapshot.addOptOut(recipientHash, enterpriseId);
@@ -139,6 +194,23 @@ export class DeliveryRelay {
     await this.options.store.hold({ accountId: null, spId: match.port.spId, kind: "mo", pdu: frame, now: new Date(now), ttlMs: this.options.holdTtlMs ?? 3 * 86_400_000 });
     this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "held" });
     return 0;
+  }
+
+  /**
+   * The enterprise that last wrote to this recipient from this port: this proxy's memory and the
+   * shared table (other proxies, earlier runs), the newer of the two. An MO is rare, so the database
+   * read is affordable; if the database is away, memory alone answers.
+   */
+  private async lastSender(recipientHash: string, portId: string, now: number): Promise<string | undefined> {
+    const local = this.options.gatekeeper.lastSender.get(`${recipientHash}|${portId}`, now);
+    let stored: { enterpriseId: string; at: Date } | undefined;
+    try {
+      stored = await this.options.store.findLastSender(recipientHash, portId, new Date(now));
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, "could not read the last sender; using this proxy's memory");
+    }
+    if (stored && (!local || stored.at.getTime() > local.at)) return stored.enterpriseId;
+    return local?.enterpriseId;
   }
 
   /** Tries the receivers in turn (rotating the start); true once one of them took it. */

@@ -87,8 +87,11 @@ class ChinaDay {
  */
 export class Gatekeeper {
   readonly counters = new DailyMarketingCounters();
-  /** `${recipientHash}|${portId}` → enterprise that last sent marketing or notices from that port. */
-  readonly lastSender = new BoundedMap<string, string>(1_000_000, 7 * 86_400_000);
+  /**
+   * `${recipientHash}|${portId}` → enterprise that last sent (any category) from that port: the hot
+   * copy of the `last_senders` table, which survives restarts and is shared by every proxy.
+   */
+  readonly lastSender = new BoundedMap<string, { enterpriseId: string; at: number }>(1_000_000, 30 * 86_400_000);
   private readonly chinaDay = new ChinaDay();
   /** Labelled counter children, resolved once per (verdict, reason) instead of once per message. */
   private readonly counterChildren = new Map<string, { inc(): void }>();
@@ -183,7 +186,10 @@ export class Gatekeeper {
       if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.port) {
         const recipient = recipients[index]!;
         if (verdict.category === "marketing") this.counters.recordMarketing(recipient.hash, verdict.enterpriseId, at);
-        if (verdict.category !== "verification") this.lastSender.set(`${recipient.hash}|${verdict.port.id}`, verdict.enterpriseId, at);
+        // Every category: a "T" after a verification message opts out of that enterprise's marketing.
+        // Kept here for this proxy, and persisted in the journal's batch for restarts and the other proxies.
+        this.lastSender.set(`${recipient.hash}|${verdict.port.id}`, { enterpriseId: verdict.enterpriseId, at }, at);
+        journal.recordLastSender({ recipientHash: recipient.hash, portId: verdict.port.id, enterpriseId: verdict.enterpriseId, at: when });
       }
     });
   }

@@ -77,9 +77,9 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     metrics: options.metrics,
     concatenation: { timeoutMs: options.concatenationTimeoutMs },
     maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
-    onAccepted: (messageId, identity, at) => {
-      const key = relay.remember(messageId, identity, at);
-      options.journal.recordRoute({ smscMessageId: key, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+    onAccepted: (messageId, identity, at, spMessageId) => {
+      const canonicalId = relay.remember(messageId, identity, at, spMessageId);
+      options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
     },
   });
   const bindsOf = (accountId: string) => {

@@ -20,7 +20,8 @@ export interface SubmissionOptions {
   gatekeeper: Gatekeeper;
   upstream: Upstream;
   maxSubmitsPerSecond: (accountId: string) => number;
-  onAccepted: (messageId: string, identity: SessionIdentity, at: number) => void;
+  /** An SMSC id to route receipts by; `spMessageId` when the SP was given another id (submit_multi). */
+  onAccepted: (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => void;
   metrics?: Metrics;
   clock: () => number;
   concatenation?: { timeoutMs?: number; maxPendingSetsPerAccount?: number; maxBytesPerAccount?: number };
@@ -140,9 +141,9 @@ export class SubmissionHandler {
    * The SMSC's own answer passes through; when the pool could not reach the SMSC the SP gets the
    * reason list's retryable upstream_unavailable status, so it retries and nothing is lost.
    */
-  private upstreamAnswer(result: Awaited<ReturnType<Upstream["submit"]>>, identity: SessionIdentity, now: number): InboundAnswer {
+  private upstreamAnswer(result: Awaited<ReturnType<Upstream["submit"]>>, identity: SessionIdentity, now: number, routed = true): InboundAnswer {
     if (result.status === 0 && result.messageId) {
-      this.options.onAccepted(result.messageId, identity, now);
+      if (routed) this.options.onAccepted(result.messageId, identity, now);
       return { status: 0, messageId: result.messageId };
     }
     if (result.failure) {
@@ -228,6 +229,9 @@ export class SubmissionHandler {
     if (smes.length === 0) return { status: CommandStatus.ESME_RINVDSTADR, unsuccess };
     const { verdict } = this.options.gatekeeper.judge(identity, { ...base, text: text.text }, now);
     const forwards: Promise<void>[] = [];
+    // The SP gets one id: the SMSC's for the first destination it accepted. Every other accepted
+    // destination's route carries that id, so its receipt is rewritten to it. Each route is
+    // recorded as its answer arrives: a receipt can come back before the last destination's answer.
     let firstMessageId = "";
     verdict.recipients.forEach((recipient, index) => {
       const destination = smes[index]!;
@@ -239,9 +243,13 @@ export class SubmissionHandler {
       const frame = encodeSubmitSm(0, { ...body, destAddrTon: destination.ton, destAddrNpi: destination.npi, destinationAddr: destination.address });
       forwards.push(
         this.options.upstream.submit(frame).then((result) => {
-          const reply = this.upstreamAnswer(result, identity, now);
-          if (reply.status === 0) firstMessageId ||= reply.messageId!;
-          else unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
+          const reply = this.upstreamAnswer(result, identity, now, false);
+          if (reply.status !== 0) {
+            unsuccess.push({ ton: destination.ton, npi: destination.npi, address: destination.address, errorStatusCode: reply.status });
+            return;
+          }
+          firstMessageId ||= reply.messageId!;
+          this.options.onAccepted(reply.messageId!, identity, now, reply.messageId === firstMessageId ? undefined : firstMessageId);
         }),
       );
     });

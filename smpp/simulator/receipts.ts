@@ -43,7 +43,7 @@ export function receiptText(r: ReceiptInput): string {
 }
 
 /** The receipt's deliver_sm fields: from the handset back to the port that sent the message. */
-export function receiptFields(r: ReceiptInput): ShortMessageFields {
+export function receiptFields(r: ReceiptInput, options: { idTlv?: boolean } = {}): ShortMessageFields {
   return {
     sourceAddr: r.destinationAddr,
     sourceAddrTon: 1,
@@ -52,7 +52,10 @@ export function receiptFields(r: ReceiptInput): ShortMessageFields {
     esmClass: 0x04,
     dataCoding: 0,
     shortMessage: Uint8Array.from(receiptText(r), (c) => c.charCodeAt(0) & 0xff),
-    tlvs: [tlvCString(TlvTag.receipted_message_id, r.messageId), tlvUint(TlvTag.message_state, 1, messageStateOf[r.stat])],
+    tlvs: [
+      ...(options.idTlv === false ? [] : [tlvCString(TlvTag.receipted_message_id, r.messageId)]),
+      tlvUint(TlvTag.message_state, 1, messageStateOf[r.stat]),
+    ],
   };
 }
 

@@ -40,6 +40,14 @@ export interface SimulatorOptions {
   /** The receipt text's id: form (default: same as messageIdFormat; "decimal" mimics many SMSCs). */
   receiptIdFormat?: MessageIdFormat;
   firstMessageId?: number;
+  /**
+   * Where receipts go: "origin" (default) the bind that submitted, else another receiver bind of the
+   * same system_id; "rotate" the system_id's receiver binds in turn, as an SMSC in front of several
+   * proxies sharing one account does (a receipt often reaches a proxy that did not send).
+   */
+  receiptBinds?: "origin" | "rotate";
+  /** false: receipts carry only the text's `id:`, no receipted_message_id TLV (as some SMSCs do). */
+  receiptIdTlv?: boolean;
   receiptDelayMs?: number;
   receiptRetryMs?: number;
   receiptMaxAttempts?: number;
@@ -65,6 +73,8 @@ export interface SimulatorScript {
   number(destination: string, script: NumberScript | undefined): void;
   /** Refuse binds with `status` (default ESME_RBINDFAIL); false to accept again. */
   refuseBinds(status?: number | false): void;
+  /** Keep receipts that fall due instead of sending them; false sends the kept ones, in order. */
+  holdReceipts(on?: boolean): void;
   throttleAll(on?: boolean): void;
   delayAll(ms: number): void;
   stopAnswering(on?: boolean): void;
@@ -120,6 +130,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const numbers = new Map(Object.entries(options.numbers ?? {}));
   let server: SmppServer<{ systemId: string }> | undefined;
   let port = options.port ?? 0;
+  let rotation = 0;
+  let heldReceipts: (() => void)[] | undefined;
 
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -137,12 +149,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
 
   function sendReceipt(systemId: string, origin: SmppSession<{ systemId: string }>, fields: ReturnType<typeof receiptFields>, attempt: number): void {
+    if (heldReceipts) return void heldReceipts.push(() => sendReceipt(systemId, origin, fields, attempt));
     const retry = () => {
       if (attempt + 1 >= (options.receiptMaxAttempts ?? 5)) return;
       stats.receiptsRetried++;
       later(options.receiptRetryMs ?? 1000, () => sendReceipt(systemId, origin, fields, attempt + 1));
     };
-    const target = canReceive(origin.state) ? origin : server?.receiversFor(systemId)[0];
+    let target = canReceive(origin.state) ? origin : server?.receiversFor(systemId)[0];
+    if (options.receiptBinds === "rotate") {
+      const binds = server?.receiversFor(systemId) ?? [];
+      target = binds.length ? binds[rotation++ % binds.length] : undefined;
+    }
     if (!server || !target) return retry();
     stats.receiptsSent++;
     server.deliver(target, fields).then((status) => (status === 0 ? void stats.receiptsAcked++ : retry()), retry);
@@ -174,7 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           messageId, textId: formatMessageId(messageNumber, receiptIdFormat), sourceAddr: body.sourceAddr,
           destinationAddr: body.destinationAddr, stat, err: script?.receiptErr ?? (stat === "DELIVRD" ? "000" : "001"),
           submittedAt: now, doneAt: now + delay, textPrefix: prefix,
-        }), 0));
+        }, { idTlv: options.receiptIdTlv ?? true }), 0));
     }
     return messageId;
   }
@@ -261,6 +278,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     startListener: async () => {
       if (!server) await listen();
+    },
+    holdReceipts: (on = true) => {
+      if (on) heldReceipts ??= [];
+      else {
+        const due = heldReceipts ?? [];
+        heldReceipts = undefined;
+        for (const send of due) send();
+      }
     },
     reset: () => {
       Object.assign(switches, { refuseBinds: 0, throttle: false, delayMs: 0, silent: false });

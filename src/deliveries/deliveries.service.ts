@@ -1,6 +1,18 @@
-import { asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { messageRoutes, pendingDeliveries } from "../db/schema/index.ts";
+import { ambiguousReceipts, lastSenders, messageRoutes, pendingDeliveries } from "../db/schema/index.ts";
+
+export interface StoredRoute {
+  /** The id exactly as the SMSC issued it. */
+  smscMessageId: string;
+  accountId: string;
+  spId: string;
+  /** The id the SP was given, when it differs (submit_multi). */
+  spMessageId: string | null;
+}
+
+/** How long the last sender to a recipient from a port is kept (for attributing a bare "T"). */
+export const LAST_SENDER_RETENTION_MS = 30 * 86_400_000;
 
 /**
  * Persistence behind receipt and MO relaying: where a message id's receipt goes (the proxy keeps
@@ -8,26 +20,45 @@ import { messageRoutes, pendingDeliveries } from "../db/schema/index.ts";
  * held for an SP that has no receiver bound.
  */
 export interface DeliveryStore {
-  findRoute(candidateIds: string[]): Promise<{ accountId: string; spId: string } | undefined>;
+  /**
+   * Every stored route a receipt's id may stand for: the id exactly as received, or one of its
+   * canonical alias forms (the caller decides; see resolveRoute). At most `limit` rows, exact first.
+   */
+  findRoutes(receiptId: string, canonicalCandidates: string[], limit?: number): Promise<StoredRoute[]>;
+  /** A receipt that matched several routes through aliases: kept for the operator, never guessed. */
+  holdAmbiguous(entry: { receiptId: string; candidates: string[]; pdu: Uint8Array; now: Date }): Promise<void>;
+  /** The enterprise that last wrote to this recipient hash from this port, if within retention. */
+  findLastSender(recipientHash: string, portId: string, now: Date): Promise<{ enterpriseId: string; at: Date } | undefined>;
   hold(entry: { accountId: string | null; spId: string; kind: "receipt" | "mo"; pdu: Uint8Array; now: Date; ttlMs: number }): Promise<void>;
   /** Held deliveries for an SP (and, for receipts, one of its accounts), oldest first. */
   takeHeld(spId: string, accountIds: string[], limit: number): Promise<{ id: number; kind: "receipt" | "mo"; pdu: Uint8Array }[]>;
   release(ids: number[]): Promise<void>;
   countHeld(spId: string): Promise<number>;
-  purge(now: Date, routeTtlMs: number): Promise<{ routes: number; held: number }>;
+  purge(now: Date, routeTtlMs: number): Promise<{ routes: number; held: number; ambiguous: number; lastSenders: number }>;
 }
 
 export function createDeliveryStore(db: Db, options: { maxHeldPerSp?: number } = {}): DeliveryStore {
   const maxHeldPerSp = options.maxHeldPerSp ?? 100_000;
   return {
-    async findRoute(candidateIds) {
-      if (candidateIds.length === 0) return undefined;
-      const [row] = await db
-        .select({ accountId: messageRoutes.accountId, spId: messageRoutes.spId })
+    async findRoutes(receiptId, canonicalCandidates, limit = 5) {
+      const rows = await db
+        .select({ smscMessageId: messageRoutes.smscMessageId, accountId: messageRoutes.accountId, spId: messageRoutes.spId, spMessageId: messageRoutes.spMessageId })
         .from(messageRoutes)
-        .where(inArray(messageRoutes.smscMessageId, candidateIds))
-        .limit(1);
-      return row;
+        .where(canonicalCandidates.length ? or(eq(messageRoutes.smscMessageId, receiptId), inArray(messageRoutes.canonicalId, canonicalCandidates)) : eq(messageRoutes.smscMessageId, receiptId))
+        .orderBy(sql`${messageRoutes.smscMessageId} = ${receiptId} desc`)
+        .limit(limit);
+      return rows;
+    },
+    async holdAmbiguous({ receiptId, candidates, pdu, now }) {
+      await db.insert(ambiguousReceipts).values({ receiptId, candidates: candidates.join(" "), pdu: Buffer.from(pdu).toString("base64"), createdAt: now });
+    },
+    async findLastSender(recipientHash, portId, now) {
+      const [row] = await db
+        .select({ enterpriseId: lastSenders.enterpriseId, sentAt: lastSenders.sentAt })
+        .from(lastSenders)
+        .where(and(eq(lastSenders.recipientHash, recipientHash), eq(lastSenders.portId, portId)));
+      if (!row || row.sentAt.getTime() <= now.getTime() - LAST_SENDER_RETENTION_MS) return undefined;
+      return { enterpriseId: row.enterpriseId, at: row.sentAt };
     },
     async hold({ accountId, spId, kind, pdu, now, ttlMs }) {
       const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId));
@@ -69,7 +100,15 @@ export function createDeliveryStore(db: Db, options: { maxHeldPerSp?: number } =
         .delete(messageRoutes)
         .where(lt(messageRoutes.createdAt, new Date(now.getTime() - routeTtlMs)))
         .returning({ id: messageRoutes.smscMessageId });
-      return { routes: routes.length, held: held.length };
+      const ambiguous = await db
+        .delete(ambiguousReceipts)
+        .where(lt(ambiguousReceipts.createdAt, new Date(now.getTime() - routeTtlMs)))
+        .returning({ id: ambiguousReceipts.id });
+      const senders = await db
+        .delete(lastSenders)
+        .where(lt(lastSenders.sentAt, new Date(now.getTime() - LAST_SENDER_RETENTION_MS)))
+        .returning({ id: lastSenders.portId });
+      return { routes: routes.length, held: held.length, ambiguous: ambiguous.length, lastSenders: senders.length };
     },
   };
 }

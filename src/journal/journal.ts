@@ -36,10 +36,23 @@ export interface TrafficKey {
 }
 
 export interface MessageRoute {
+  /** As the SMSC issued it. */
   smscMessageId: string;
+  /** Its alias key (lower case, no leading zeros): see smpp/proxy/message-id.ts. */
+  canonicalId?: string;
+  /** The id the SP was given, when it differs (submit_multi). */
+  spMessageId?: string | null;
   accountId: string;
   spId: string;
   createdAt: Date;
+}
+
+/** Who last wrote to a recipient (keyed hash) from a port, for attributing a bare "T". */
+export interface LastSender {
+  recipientHash: string;
+  portId: string;
+  enterpriseId: string;
+  at: Date;
 }
 
 interface Batch {
@@ -47,6 +60,8 @@ interface Batch {
   rejections: (RejectionEvent & { eventId: string })[];
   traffic: (TrafficKey & { accepted: number; refused: number })[];
   routes: MessageRoute[];
+  /** Absent in batches spooled by older versions. */
+  lastSenders?: LastSender[];
 }
 
 export interface JournalOptions {
@@ -91,6 +106,8 @@ export class Journal {
   private pendingRejections: Batch["rejections"] = [];
   private pendingTraffic = new Map<string, TrafficKey & { accepted: number; refused: number }>();
   private pendingRoutes: MessageRoute[] = [];
+  /** Coalesced per (recipient, port): only the latest sender of a batch is written. */
+  private pendingLastSenders = new Map<string, LastSender>();
   private eventSeq = 0;
   private batchSeq = 0;
   private readonly nonce = Date.now().toString(36);
@@ -133,9 +150,13 @@ export class Journal {
     this.pendingRoutes.push(route);
   }
 
+  recordLastSender(sender: LastSender): void {
+    this.pendingLastSenders.set(`${sender.recipientHash}|${sender.portId}`, sender);
+  }
+
   /** Events not yet in the database: in memory plus spooled batches. */
   backlog(): { inMemory: number; spooledBatches: number } {
-    return { inMemory: this.pendingRejections.length + this.pendingTraffic.size + this.pendingRoutes.length, spooledBatches: this.spooledBatches };
+    return { inMemory: this.pendingRejections.length + this.pendingTraffic.size + this.pendingRoutes.length + this.pendingLastSenders.size, spooledBatches: this.spooledBatches };
   }
 
   stats() {
@@ -161,16 +182,18 @@ export class Journal {
   }
 
   private takeBatch(): Batch | undefined {
-    if (!this.pendingRejections.length && !this.pendingTraffic.size && !this.pendingRoutes.length) return undefined;
+    if (!this.pendingRejections.length && !this.pendingTraffic.size && !this.pendingRoutes.length && !this.pendingLastSenders.size) return undefined;
     const batch: Batch = {
       batchId: `${this.options.instanceId}:${this.nonce}:${++this.batchSeq}`,
       rejections: this.pendingRejections,
       traffic: [...this.pendingTraffic.values()],
       routes: this.pendingRoutes,
+      lastSenders: [...this.pendingLastSenders.values()],
     };
     this.pendingRejections = [];
     this.pendingTraffic = new Map();
     this.pendingRoutes = [];
+    this.pendingLastSenders = new Map();
     return batch;
   }
 
@@ -260,7 +283,8 @@ export class Journal {
   private async writeBatch(batch: Batch): Promise<void> {
     const db = this.options.database.db;
     await db.transaction(async (tx) => {
-      const rows = batch.rejections.length + batch.traffic.length + batch.routes.length;
+      const senders = batch.lastSenders ?? [];
+      const rows = batch.rejections.length + batch.traffic.length + batch.routes.length + senders.length;
       const inserted = await tx
         .insert(journalBatches)
         .values({ batchId: batch.batchId, appliedAt: new Date(), rows })
@@ -317,12 +341,29 @@ export class Journal {
           do update set accepted = traffic_daily.accepted + excluded.accepted, refused = traffic_daily.refused + excluded.refused`);
       }
       for (let i = 0; i < batch.routes.length; i += INSERT_CHUNK) {
-        const chunk = batch.routes.slice(i, i + INSERT_CHUNK).map((r) => ({ id: r.smscMessageId, account_id: r.accountId, sp_id: r.spId, created_at: r.createdAt }));
+        const chunk = batch.routes.slice(i, i + INSERT_CHUNK).map((r) => ({
+          id: r.smscMessageId,
+          canonical_id: r.canonicalId ?? r.smscMessageId,
+          sp_message_id: r.spMessageId ?? null,
+          account_id: r.accountId,
+          sp_id: r.spId,
+          created_at: r.createdAt,
+        }));
         await tx.execute(sql`
-          insert into message_routes (smsc_message_id, account_id, sp_id, created_at)
-          select id, account_id, sp_id, created_at
-          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id text, account_id uuid, sp_id uuid, created_at timestamptz)
+          insert into message_routes (smsc_message_id, canonical_id, sp_message_id, account_id, sp_id, created_at)
+          select id, canonical_id, sp_message_id, account_id, sp_id, created_at
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id text, canonical_id text, sp_message_id text, account_id uuid, sp_id uuid, created_at timestamptz)
           on conflict do nothing`);
+      }
+      for (let i = 0; i < senders.length; i += INSERT_CHUNK) {
+        const chunk = senders.slice(i, i + INSERT_CHUNK).map((r) => ({ recipient_hash: r.recipientHash, port_id: r.portId, enterprise_id: r.enterpriseId, sent_at: r.at }));
+        // The newest sender wins, whichever proxy's batch lands last.
+        await tx.execute(sql`
+          insert into last_senders (recipient_hash, port_id, enterprise_id, sent_at)
+          select recipient_hash, port_id, enterprise_id, sent_at
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(recipient_hash text, port_id uuid, enterprise_id uuid, sent_at timestamptz)
+          on conflict (recipient_hash, port_id) do update set enterprise_id = excluded.enterprise_id, sent_at = excluded.sent_at
+          where excluded.sent_at >= last_senders.sent_at`);
       }
     });
   }

@@ -12,12 +12,15 @@ export interface RetentionResult {
   batches: number;
   routes: number;
   heldDeliveries: number;
+  ambiguousReceipts: number;
+  lastSenders: number;
 }
 
 /**
  * Bounded retention (PIPL minimisation): journal rows, their daily counts and traffic counters older than the retention
  * period, journal batch ids older than a week (replays never reach that far back), receipt routes
- * past their lifetime and held deliveries past their expiry.
+ * past their lifetime, held deliveries past their expiry, and the last sender to a recipient after
+ * 30 days (LAST_SENDER_RETENTION_MS).
  */
 export async function enforceRetention(db: Db, deliveries: DeliveryStore, now: Date, retentionDays: number, routeTtlMs = 3 * DAY_MS): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
@@ -33,5 +36,5 @@ export async function enforceRetention(db: Db, deliveries: DeliveryStore, now: D
     .where(lt(journalBatches.appliedAt, new Date(now.getTime() - 7 * DAY_MS)))
     .returning({ id: journalBatches.batchId });
   const purged = await deliveries.purge(now, routeTtlMs);
-  return { rejections: removed.length, trafficDays: days.length, batches: batches.length, routes: purged.routes, heldDeliveries: purged.held };
+  return { rejections: removed.length, trafficDays: days.length, batches: batches.length, routes: purged.routes, heldDeliveries: purged.held, ambiguousReceipts: purged.ambiguous, lastSenders: purged.lastSenders };
 }

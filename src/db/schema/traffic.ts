@@ -86,16 +86,58 @@ export const trafficDaily = pgTable(
   (t) => [primaryKey({ columns: [t.day, t.spId, t.portId, t.signatureId, t.category] })],
 );
 
-/** SMSC message_id → the account that sent it, so receipts find their way back (survives restarts). */
+/**
+ * SMSC message_id → the account that sent it, so receipts find their way back (survives restarts,
+ * shared by every proxy). `smsc_message_id` is the id exactly as the SMSC gave it in submit_sm_resp;
+ * `canonical_id` (lower case, no leading zeros) finds the aliases a receipt may use instead, which
+ * are used only when exactly one route matches (smpp/proxy/message-id.ts). `sp_message_id` is the
+ * id the SP was given when it differs (submit_multi: one id for the SP, one per destination from
+ * the SMSC); the receipt is rewritten to carry it.
+ */
 export const messageRoutes = pgTable(
   "message_routes",
   {
     smscMessageId: text("smsc_message_id").primaryKey(),
+    canonicalId: text("canonical_id"),
+    spMessageId: text("sp_message_id"),
     accountId: uuid("account_id").notNull(),
     spId: uuid("sp_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("message_routes_created").on(t.createdAt)],
+  (t) => [index("message_routes_created").on(t.createdAt), index("message_routes_canonical").on(t.canonicalId)],
+);
+
+/**
+ * Receipts whose id matched several routes only through an alias (decimal/hex, case, leading
+ * zeros): held here for the operator, never guessed; purged with the routes.
+ */
+export const ambiguousReceipts = pgTable(
+  "ambiguous_receipts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    receiptId: text("receipt_id").notNull(),
+    /** The SMSC ids (as issued) that the receipt's id could stand for. */
+    candidates: text("candidates").notNull(),
+    pdu: text("pdu").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("ambiguous_receipts_created").on(t.createdAt)],
+);
+
+/**
+ * The enterprise that last wrote to a recipient from a port, any category, so a bare "T" to the
+ * port opts out of that enterprise after a restart and on every proxy. The recipient is a keyed
+ * hash; rows are purged after LAST_SENDER_RETENTION (30 days) by the maintenance loop.
+ */
+export const lastSenders = pgTable(
+  "last_senders",
+  {
+    recipientHash: text("recipient_hash").notNull(),
+    portId: uuid("port_id").notNull(),
+    enterpriseId: uuid("enterprise_id").notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.recipientHash, t.portId] }), index("last_senders_sent").on(t.sentAt)],
 );
 
 /** Receipts and MO waiting for an account with no receiver bound (bounded, expiring). */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../smpp/simulator/index.ts";
 import { encodeText } from "../../smpp/text/index.ts";
 import { ambiguousReceipts } from "../../src/db/schema/index.ts";
-import type { DemoWorld } from "../../src/demo/seed.ts";
+import type { DemoWorld } from "../../demo/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { connectEsme, shortMessageText, type Esme, type EsmeMessage } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";

@@ -142,6 +142,25 @@ describe("contracts are the operator's (item 7)", () => {
     expect((await call(operator(), "GET", `/contracts?status=pending&spId=${world.spA.id}&limit=100`)).body.items).toHaveLength(20);
   });
 
+  it("the CSV import is no side door: an SP's imported contracts are pending requests that carry no traffic", async () => {
+    const tokenA = await spToken(world.spA.id);
+    const contract = await contractOf(world.spA.id, world.cloud.id);
+    await call(operator(), "PATCH", `/contracts/${contract.id}`, { status: "terminated", reason: "ended" });
+    await waitFor(() => !gateway.registry.snapshot.contractsById.has(contract.id), 3000, "contract removed from the snapshot");
+    const response = await fetch(`${gateway.httpUrl}/api/v1/imports/contracts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokenA}`, "content-type": "text/csv; charset=utf-8" },
+      body: `enterpriseId,validFrom,validTo\n${world.cloud.id},2020-01-01,2099-12-31\n`,
+    });
+    expect(response.status).toBeLessThan(300);
+    const imported = await call(operator(), "GET", `/contracts?spId=${world.spA.id}&enterpriseId=${world.cloud.id}&status=pending`);
+    expect(imported.body.items).toHaveLength(1);
+    expect((await call(operator(), "GET", `/contracts?spId=${world.spA.id}&status=active`)).body.items).toEqual([]);
+    expect(gateway.registry.snapshot.hasContract(world.spA.id, world.cloud.id, Date.now())).toBe(false);
+    const esme = await bind(world.accountA);
+    expect((await esme.submit(verification(5))).status).toBe(commandStatusFor("sublet_no_contract"));
+  });
+
   it("a suspended SP's tokens are read-only (and it cannot mint new ones); reinstated, they write again", async () => {
     const tokenA = await spToken(world.spA.id);
     expect((await call(operator(), "PATCH", `/service-providers/${world.spA.id}`, { status: "suspended", reason: "licence under review" })).status).toBe(200);

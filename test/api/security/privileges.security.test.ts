@@ -142,6 +142,19 @@ describe("contracts are the operator's (item 7)", () => {
     expect((await call(operator(), "GET", `/contracts?status=pending&spId=${world.spA.id}&limit=100`)).body.items).toHaveLength(20);
   });
 
+  it("the request cap holds when an SP fires its requests all at once", async () => {
+    const tokenA = await spToken(world.spA.id);
+    const statuses = await Promise.all(
+      Array.from({ length: 26 }, (_, i) => {
+        const date = `2042-02-${String(i + 1).padStart(2, "0")}`;
+        return call(tokenA, "POST", "/contracts", { enterpriseId: world.cloud.id, validFrom: date, validTo: date }).then((answer) => answer.status);
+      }),
+    );
+    expect(statuses.filter((status) => status === 201)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(6);
+    expect((await call(operator(), "GET", `/contracts?status=pending&spId=${world.spA.id}&limit=100`)).body.items).toHaveLength(20);
+  });
+
   it("the CSV import is no side door: an SP's imported contracts are pending requests that carry no traffic", async () => {
     const tokenA = await spToken(world.spA.id);
     const contract = await contractOf(world.spA.id, world.cloud.id);

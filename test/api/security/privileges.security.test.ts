@@ -9,6 +9,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import type { DemoWorld } from "../../../src/demo/seed.ts";
+import { signedIn } from "../../console/helpers.ts";
 import { startTestApi } from "../../helpers/api.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
@@ -252,6 +253,26 @@ describe("what an SP sees (item 8)", () => {
     expect((await call(tokenB, "GET", `/rejections?signatureId=${world.signatures.cloudTech.id}`)).body.items).toEqual([]);
     expect((await call(tokenB, "GET", `/rejections?enterpriseId=${world.cloud.id}`)).body.items).toEqual([]);
     expect((await call(tokenB, "GET", `/rejections?portId=${world.portB.id}`)).body.items).toHaveLength(1);
+  });
+
+  it("the console shows an SP the same: no port_not_owned (not even as a filter option), no other SP's ids, in pages and exports", async () => {
+    await refusalsOfB();
+    const console_ = await signedIn(gateway.httpUrl, await spToken(world.spB.id));
+    const foreign = [world.portA.id, world.signatures.cloudTech.id, world.cloud.id, world.spA.id, "port_not_owned", "源端口号不属于当前绑定的短信息服务企业"];
+    const pages = {
+      refusals: await console_.get("/console/refusals"),
+      refusalsEn: await console_.get("/console/refusals?lang=en"),
+      json: await console_.get("/console/refusals?format=json"),
+      csv: await console_.get("/console/refusals?format=csv"),
+      dashboard: await console_.get("/console/dashboard"),
+    };
+    for (const [name, page] of Object.entries(pages)) {
+      expect({ name, status: page.status }).toEqual({ name, status: 200 });
+      for (const text of foreign) expect({ name, leaks: page.text.includes(text) ? text : null }).toEqual({ name, leaks: null });
+    }
+    const rows = JSON.parse(pages.json.text) as { reason: string }[];
+    expect(rows).toHaveLength(3);
+    expect((await console_.get("/console/refusals?reason=port_not_owned&format=json")).text).toBe("[]");
   });
 
   it("an SP's /traffic grouped by port, signature or enterprise counts another SP's signature or enterprise under 'other'", async () => {

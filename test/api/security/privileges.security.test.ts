@@ -103,7 +103,9 @@ describe("contracts are the operator's (item 7)", () => {
     expect((await call(operator(), "PATCH", `/contracts/${contract.id}`, { status: "active" })).body.code).toBe("INVALID_TRANSITION");
     expect((await call(operator(), "PATCH", `/contracts/${request.id}`, { status: "active" })).body.code).toBe("INVALID_TRANSITION");
 
-    // Pending requests carry nothing: not in the proxy's snapshot, and the traffic stays refused.
+    // Pending requests carry nothing: not in the proxy's snapshot (after a full reload either), and the traffic stays refused.
+    expect(gateway.registry.snapshot.hasContract(world.spA.id, world.cloud.id, Date.now())).toBe(false);
+    await gateway.registry.reload();
     expect(gateway.registry.snapshot.hasContract(world.spA.id, world.cloud.id, Date.now())).toBe(false);
     expect((await esme.submit(verification(3))).status).toBe(sublet);
 

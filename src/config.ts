@@ -32,6 +32,8 @@ export const configSchema = z.object({
   SMPP_CONCAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
   /** This many failed binds from one address within the window lock it out for SMPP_BIND_LOCKOUT_MS. */
   SMPP_BIND_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(1_000_000_000).default(5),
+  /** This many wrong passwords for one account (from any addresses) within the window lock that account out for SMPP_BIND_LOCKOUT_MS. */
+  SMPP_BIND_ACCOUNT_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(1_000_000_000).default(10),
   SMPP_BIND_LOCKOUT_WINDOW_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   SMPP_BIND_LOCKOUT_MS: z.coerce.number().int().min(100).default(15 * 60_000),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, "must be at least 24 characters").optional()),

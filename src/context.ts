@@ -5,7 +5,8 @@ import type { PiiProtector } from "./lib/pii.ts";
 export type Actor =
   | { type: "operator"; id: string }
   | { type: "auditor"; id: string }
-  | { type: "sp"; id: string; spId: string }
+  /** readOnly: the SP is suspended, so its tokens may read but change nothing. */
+  | { type: "sp"; id: string; spId: string; readOnly?: boolean }
   | { type: "system"; id: string };
 
 /** What every service call gets: the database, who acts, and the time (never read from a global clock). */

@@ -123,7 +123,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     inactivityTimeoutMs: config.SMPP_INACTIVITY_TIMEOUT_MS,
     maxConnections: config.SMPP_MAX_CONNECTIONS,
     maxConnectionsPerAddress: config.SMPP_MAX_CONNECTIONS_PER_ADDRESS,
-    lockout: { maxFailures: config.SMPP_BIND_LOCKOUT_FAILURES, windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS, lockoutMs: config.SMPP_BIND_LOCKOUT_MS },
+    lockout: {
+      maxFailures: config.SMPP_BIND_LOCKOUT_FAILURES,
+      maxAccountFailures: config.SMPP_BIND_ACCOUNT_LOCKOUT_FAILURES,
+      windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS,
+      lockoutMs: config.SMPP_BIND_LOCKOUT_MS,
+    },
   });
 
   const deps: AppDependencies = {

@@ -44,7 +44,12 @@ export interface BindAuthOptions {
   bindsOf: (accountId: string) => number;
   /** Several proxies share each account's bind limit (see README "Several proxies"). */
   instances: number;
-  lockout?: { maxFailures: number; windowMs: number; lockoutMs: number };
+  /**
+   * maxFailures: failed binds from one remote address within windowMs that lock the address out
+   * for lockoutMs; maxAccountFailures: failed binds naming one account (from any addresses) that
+   * lock that account out for the same time.
+   */
+  lockout?: { maxFailures: number; maxAccountFailures?: number; windowMs: number; lockoutMs: number };
   now?: () => number;
   onOutcome?: (outcome: BindOutcome) => void;
   /** Every refused bind (after onOutcome); the proxy journals them. */
@@ -54,14 +59,24 @@ export interface BindAuthOptions {
 /**
  * Bind authentication against the registry snapshot (no database round-trip): the account must
  * exist and be active, its SP active, the peer address inside the account's allowlist, the
- * password must match its argon2 hash, and the account under its bind limit. Repeated failures
- * from one address lock it out. A successful password check is remembered as a SHA-256 of the
+ * password must match its argon2 hash, and the account under its bind limit.
+ *
+ * Lockout, counted twice: every failure (unknown system_id, address outside the allowlist, wrong
+ * password) counts against the remote address, and a wrong password also against the account it
+ * named. An address with `maxFailures` failures in the window is locked out (every bind from it
+ * refused), and so is an account with `maxAccountFailures` wrong passwords in the window (every
+ * bind naming it refused, from any address). A success resets only its own account's count, never
+ * an address's: binding account B must not wipe the guesses at account A made from that address.
+ * A bind refused by the allowlist does not count against the account (it never reached the
+ * password check), so strangers cannot lock out an account that has an allowlist. A successful password check is remembered as a SHA-256 of the
  * password next to the hash it was checked against, so rebinds do not pay for argon2 again; a
  * password change (new hash) invalidates it. The bind_resp status of each refusal is its reason's
  * (src/policy/reasons.ts, rule group `bind`).
  */
 export function createBindAuthenticator(options: BindAuthOptions) {
-  const guard = new BindGuard(options.lockout ?? { maxFailures: 5, windowMs: 5 * 60_000, lockoutMs: 15 * 60_000 });
+  const lockout = options.lockout ?? { maxFailures: 5, windowMs: 5 * 60_000, lockoutMs: 15 * 60_000 };
+  const addresses = new BindGuard(lockout);
+  const accounts = new BindGuard({ ...lockout, maxFailures: lockout.maxAccountFailures ?? 10 });
   const verified = new Map<string, { passwordHash: string; digest: string }>();
   const now = options.now ?? Date.now;
   const refuse = (request: AuthenticateRequest, reason: BindReasonCode, details: Pick<BindRefusal, "account" | "unknownSystemId"> = {}) => {
@@ -69,9 +84,11 @@ export function createBindAuthenticator(options: BindAuthOptions) {
     options.onRefusal?.({ reason, mode: request.mode, remoteAddress: request.remoteAddress, ...details });
     return { ok: false as const, status: commandStatusFor(reason) };
   };
-  /** A refusal that counts towards the address's lockout. */
+  /** A refusal that counts towards the address's lockout (and, for a wrong password, the account's). */
   const fail = (request: AuthenticateRequest, reason: BindReasonCode, details?: Pick<BindRefusal, "account" | "unknownSystemId">) => {
-    guard.recordFailure(request.remoteAddress, now());
+    const at = now();
+    addresses.recordFailure(request.remoteAddress, at);
+    if (reason === "bind_bad_password" && details?.account) accounts.recordFailure(details.account.id, at);
     return refuse(request, reason, details);
   };
 
@@ -81,7 +98,7 @@ export function createBindAuthenticator(options: BindAuthOptions) {
     const account = snapshot.accountsBySystemId.get(request.systemId);
     const named = account ? { account: { id: account.id, spId: account.spId } } : {};
     // Attributed to the account it names (without checking the password), so reviewers see whose account is being tried.
-    if (guard.isLocked(address, now())) return refuse(request, "bind_locked_out", named);
+    if (addresses.isLocked(address, now()) || (account && accounts.isLocked(account.id, now()))) return refuse(request, "bind_locked_out", named);
     if (!account) {
       const swapped = snapshot.accountsBySystemId.has(request.password);
       return fail(request, "bind_unknown_system_id", swapped ? {} : { unknownSystemId: request.systemId });
@@ -98,7 +115,7 @@ export function createBindAuthenticator(options: BindAuthOptions) {
     if (account.status !== "active" || snapshot.spStatus.get(account.spId) === "suspended") return refuse(request, "bind_account_disabled", named);
     const limit = Math.max(1, Math.floor(account.maxBinds / options.instances));
     if (options.bindsOf(account.id) >= limit) return refuse(request, "bind_too_many_binds", named);
-    guard.recordSuccess(address);
+    accounts.reset(account.id, now());
     options.onOutcome?.("ok");
     return {
       ok: true,

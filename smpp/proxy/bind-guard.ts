@@ -1,6 +1,8 @@
 /**
- * Repeated failed binds from one address lock that address out for a while, so passwords cannot be
- * guessed over SMPP. Bounded: the table never holds more than `maxTracked` addresses.
+ * Repeated failed binds lock a key out for a while, so passwords cannot be guessed over SMPP. The
+ * proxy keeps two: one keyed by remote address, one by bind account (see bind-auth.ts). Failures
+ * count within a window that starts at the first failure; reaching `maxFailures` locks the key for
+ * `lockoutMs`. Bounded: the table never holds more than `maxTracked` keys (the oldest go first).
  */
 export interface BindGuardOptions {
   maxFailures: number;
@@ -20,17 +22,17 @@ export class BindGuard {
 
   constructor(private readonly options: BindGuardOptions) {}
 
-  isLocked(address: string, now: number): boolean {
-    const entry = this.entries.get(address);
+  isLocked(key: string, now: number): boolean {
+    const entry = this.entries.get(key);
     return !!entry && entry.lockedUntil > now;
   }
 
-  recordFailure(address: string, now: number): void {
-    let entry = this.entries.get(address);
+  recordFailure(key: string, now: number): void {
+    let entry = this.entries.get(key);
     if (!entry || now - entry.windowStart > this.options.windowMs) {
       entry = { failures: 0, windowStart: now, lockedUntil: entry?.lockedUntil ?? 0 };
-      this.entries.delete(address);
-      this.entries.set(address, entry);
+      this.entries.delete(key);
+      this.entries.set(key, entry);
     }
     entry.failures++;
     if (entry.failures >= this.options.maxFailures) entry.lockedUntil = now + this.options.lockoutMs;
@@ -40,7 +42,8 @@ export class BindGuard {
     }
   }
 
-  recordSuccess(address: string): void {
-    this.entries.delete(address);
+  /** Forgets this key's failures (not a lockout in force: a locked key is refused before it can succeed). */
+  reset(key: string, now: number): void {
+    if (!this.isLocked(key, now)) this.entries.delete(key);
   }
 }

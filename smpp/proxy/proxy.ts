@@ -29,7 +29,7 @@ export interface ProxyOptions {
   /** Proxy processes sharing the accounts' bind and rate limits (each enforces its share). */
   instances?: number;
   fullText?: boolean;
-  lockout?: { maxFailures: number; windowMs: number; lockoutMs: number };
+  lockout?: { maxFailures: number; maxAccountFailures?: number; windowMs: number; lockoutMs: number };
   concatenationTimeoutMs?: number;
   maxConnections?: number;
   maxConnectionsPerAddress?: number;

@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import type { AppDependencies } from "../context.ts";
 import { migrationsApplied } from "../db/client.ts";
-import { isBadInputError } from "../db/errors.ts";
+import { isBadInputError, isOutOfRangeError } from "../db/errors.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
@@ -131,10 +131,24 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
     }
     if (error instanceof SyntaxError) return problem("BAD_REQUEST", "the body is not valid JSON");
     if (isBadInputError(error)) return problem("BAD_REQUEST", "a value cannot be stored as given (e.g. it contains a NUL character)");
-    options.logger?.error({ err: error, path: c.req.path, method: c.req.method }, "unhandled API error");
+    if (isOutOfRangeError(error)) return problem("VALIDATION_FAILED", "a date or number is out of the range that can be stored");
+    // Never the error's message: a failed query's carries its parameters (the request's filter
+    // values, ids, numbers), and PostgreSQL's often quotes the offending value. Kind, code and stack only.
+    options.logger?.error({ error: describeError(error), path: c.req.path, method: c.req.method }, "unhandled API error");
     return problem("INTERNAL", "an internal error occurred; it has been logged");
   });
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** What may be logged of an unexpected error: its class, PostgreSQL code and call stack, never its message. */
+function describeError(error: unknown) {
+  let code: string | undefined;
+  for (let current: unknown = error, depth = 0; depth < 4 && current && !code; depth++, current = (current as { cause?: unknown }).cause) {
+    const candidate = (current as { code?: unknown }).code;
+    if (typeof candidate === "string") code = candidate;
+  }
+  const stack = error instanceof Error && error.stack ? error.stack.split("\n").filter((line) => /^\s+at /.test(line)).slice(0, 12).join("\n") : undefined;
+  return { type: error instanceof Error ? error.name : typeof error, code, stack };
+}

@@ -34,6 +34,8 @@ export function clientAddress(c: Context): string {
   return env?.requestIP?.(c.req.raw)?.address ?? "local";
 }
 
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export function authenticate(limiter: AuthFailureLimiter): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -50,6 +52,9 @@ export function authenticate(limiter: AuthFailureLimiter): MiddlewareHandler<Api
     if (!actor) {
       limiter.fail(address, now);
       throw new ServiceError("UNAUTHENTICATED", "the token is not valid or was revoked");
+    }
+    if (actor.type === "sp" && actor.readOnly && !READ_METHODS.has(c.req.method)) {
+      throw new ServiceError("FORBIDDEN", "this service provider is suspended: its tokens are read-only");
     }
     c.set("actor", actor);
     await next();

@@ -18,6 +18,14 @@ export const isForeignKeyViolation = (error: unknown) => pgCode(error) === "2350
  */
 export const isBadInputError = (error: unknown) => ["22021", "22P05", "22P02", "22001"].includes(pgCode(error) ?? "");
 
+/**
+ * A date, time or number PostgreSQL cannot represent (22008 datetime field overflow, 22007 bad
+ * datetime format, 22009 bad time zone offset, 22003 numeric out of range), or a JavaScript Date that is not a valid time: the
+ * client sent an out-of-range value, so it is their 422.
+ */
+export const isOutOfRangeError = (error: unknown) =>
+  ["22008", "22007", "22009", "22003"].includes(pgCode(error) ?? "") || (error instanceof RangeError && /invalid time value/i.test(error.message));
+
 /** Escapes LIKE wildcards so a filter value matches literally. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);

@@ -1,13 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
+import { apiInstant } from "../dates.ts";
 import { ServiceError } from "../errors.ts";
 import { problemResponses } from "../openapi.ts";
 import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
 import { listAuditEntries, verifyAuditChain } from "./audit.service.ts";
 
 const tags = ["Audit"];
-const instant = z.iso.datetime({ offset: true });
+const instant = apiInstant();
 
 const auditQuery = z.object({
   objectType: z.string().max(100).optional().openapi({ example: "signature" }),

@@ -150,7 +150,7 @@ export interface AuditFilter {
 export async function listAuditEntries(ctx: ServiceContext, filter: AuditFilter, page: { limit: number; after?: number }) {
   const scope = spScope(ctx.actor);
   const descending = filter.order === "desc";
-  return ctx.db
+  const rows = await ctx.db
     .select()
     .from(auditLog)
     .where(
@@ -168,4 +168,21 @@ export async function listAuditEntries(ctx: ServiceContext, filter: AuditFilter,
     )
     .orderBy(descending ? desc(auditLog.seq) : asc(auditLog.seq))
     .limit(page.limit + 1);
+  return scope ? rows.map((row) => ({ ...row, before: withoutHashes(row.before), after: withoutHashes(row.after) })) : rows;
+}
+
+/**
+ * An SP's copy of an audit row's before/after: without any `…Hash` field (recipient hashes of
+ * opt-outs and complaints, password and token hashes). A keyed recipient hash is a stable identifier
+ * of a person across SPs; SPs get the mask only. (The chain is verified on the stored rows, by
+ * operators and auditors.)
+ */
+export function withoutHashes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutHashes);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) if (!/hash$/i.test(key.replace(/_/g, ""))) out[key] = withoutHashes(v);
+    return out;
+  }
+  return value;
 }

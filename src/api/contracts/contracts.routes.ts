@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { canChange } from "../auth.ts";
+import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
 import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { createContractBody, contractSchema, listContractsQuery, updateContractBody } from "./contracts.schemas.ts";
-import { createContract, getContract, listContracts, updateContract } from "./contracts.service.ts";
+import { createContractBody, contractSchema, decideContractBody, listContractsQuery, updateContractBody } from "./contracts.schemas.ts";
+import { createContract, decideContract, getContract, listContracts, updateContract } from "./contracts.service.ts";
 
 const tags = ["Contracts"];
 const idParam = z.object({ id: z.uuid() });
@@ -16,6 +16,7 @@ export const contractRoutes = createRouter()
       path: "/contracts",
       tags,
       security: bearerSecurity,
+      summary: "File a contract (operator: active at once) or request one (SP: pending until an operator approves it)",
       middleware: [canChange] as const,
       request: { body: { required: true, content: { "application/json": { schema: createContractBody } } } },
       responses: { 201: { description: "Created", content: { "application/json": { schema: contractSchema } } }, ...problemResponses },
@@ -54,9 +55,36 @@ export const contractRoutes = createRouter()
       path: "/contracts/{id}",
       tags,
       security: bearerSecurity,
-      middleware: [canChange] as const,
+      summary: "Renew (dates) or end (status terminated) a contract (operator)",
+      middleware: [operatorOnly] as const,
       request: { params: idParam, body: { required: true, content: { "application/json": { schema: updateContractBody } } } },
       responses: { 200: { description: "Updated", content: { "application/json": { schema: contractSchema } } }, ...problemResponses },
     }),
     async (c) => c.json(await updateContract(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/contracts/{id}/approve",
+      tags,
+      security: bearerSecurity,
+      summary: "Approve an SP's pending contract request: it becomes active (operator, with a reason)",
+      middleware: [operatorOnly] as const,
+      request: { params: idParam, body: { required: true, content: { "application/json": { schema: decideContractBody } } } },
+      responses: { 200: { description: "Decided", content: { "application/json": { schema: contractSchema } } }, ...problemResponses },
+    }),
+    async (c) => c.json(await decideContract(serviceContext(c), c.req.valid("param").id, "approve", c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/contracts/{id}/refuse",
+      tags,
+      security: bearerSecurity,
+      summary: "Refuse an SP's pending contract request (operator, with a reason; final)",
+      middleware: [operatorOnly] as const,
+      request: { params: idParam, body: { required: true, content: { "application/json": { schema: decideContractBody } } } },
+      responses: { 200: { description: "Decided", content: { "application/json": { schema: contractSchema } } }, ...problemResponses },
+    }),
+    async (c) => c.json(await decideContract(serviceContext(c), c.req.valid("param").id, "refuse", c.req.valid("json")), 200),
   );

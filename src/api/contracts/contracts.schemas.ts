@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { contractStatuses } from "../../db/schema/registry.ts";
+import { apiDate } from "../dates.ts";
 
-export const contractStatus = z.enum(["active", "terminated"]);
-const isoDate = z.iso.date().openapi({ example: "2025-01-01", description: "YYYY-MM-DD, inclusive" });
+export const contractStatus = z.enum(contractStatuses);
+const isoDate = apiDate().openapi({ example: "2025-01-01", description: "YYYY-MM-DD, inclusive" });
 
 export const contractSchema = z
   .object({
@@ -11,6 +13,7 @@ export const contractSchema = z
     validFrom: z.string(),
     validTo: z.string(),
     status: contractStatus,
+    statusReason: z.string().nullable(),
     createdAt: z.date().or(z.string()),
     updatedAt: z.date().or(z.string()),
   })
@@ -30,18 +33,22 @@ export const updateContractBody = z
   .object({
     validFrom: isoDate.optional(),
     validTo: isoDate.optional(),
-    status: contractStatus.optional(),
+    status: z.enum(["active", "terminated"]).optional().openapi({ description: "terminated ends an active contract (final); pending ones are approved or refused instead" }),
     reason: z.string().trim().max(500).optional(),
   })
   .strict();
+
+/** Approving or refusing an SP's contract request: the operator says why (audited). */
+export const decideContractBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
 export const listContractsQuery = z.object({
   spId: z.uuid().optional(),
   enterpriseId: z.uuid().optional(),
   status: contractStatus.optional(),
-  activeOn: z.iso.date().optional().openapi({ description: "Only contracts active on this date (status active and the date within validFrom..validTo)" }),
+  activeOn: isoDate.optional().openapi({ description: "Only contracts active on this date (status active and the date within validFrom..validTo)" }),
 });
 
 export type CreateContractInput = z.infer<typeof createContractBody>;
+export type DecideContractInput = z.infer<typeof decideContractBody>;
 export type UpdateContractInput = z.infer<typeof updateContractBody>;
 export type ListContractsFilter = z.infer<typeof listContractsQuery>;

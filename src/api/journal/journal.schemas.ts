@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { apiDate, apiInstant } from "../dates.ts";
 
 export const rejectionsQuery = z.object({
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Inclusive start (ISO 8601)" }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive end (ISO 8601)" }),
+  from: apiInstant().optional().openapi({ description: "Inclusive start (ISO 8601)" }),
+  to: apiInstant().optional().openapi({ description: "Exclusive end (ISO 8601)" }),
   spId: z.uuid().optional(),
   portId: z.uuid().optional(),
   signatureId: z.uuid().optional(),
@@ -36,8 +37,8 @@ export const rejectionSchema = z
   .openapi("Rejection");
 
 export const trafficQuery = z.object({
-  from: z.iso.date().optional().openapi({ description: "First day (YYYY-MM-DD)" }),
-  to: z.iso.date().optional().openapi({ description: "Last day (YYYY-MM-DD)" }),
+  from: apiDate().optional().openapi({ description: "First day (YYYY-MM-DD)" }),
+  to: apiDate().optional().openapi({ description: "Last day (YYYY-MM-DD)" }),
   groupBy: z.enum(["sp", "port", "signature", "enterprise", "category"]).default("sp"),
   spId: z.uuid().optional(),
   portId: z.uuid().optional(),

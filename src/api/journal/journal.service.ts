@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { rejectionCounts, rejections, trafficDaily } from "../../db/schema/index.ts";
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { contracts, enterprises, ports, rejectionCounts, rejections, signatures, trafficDaily } from "../../db/schema/index.ts";
 import { spScope, type ServiceContext } from "../../context.ts";
 import { countJournal, type JournalDimensions } from "../../journal/counts.ts";
 import { chinaDayStart, localDate } from "../../lib/dates.ts";
@@ -14,19 +14,86 @@ export function parseRejectionCursor(cursor: string | undefined): { at: Date; id
   return { at: new Date(Number(match[1])), id: Number(match[2]) };
 }
 
+/**
+ * What an SP may see of its refusals is what the wire told it, no more (README "The admin API"):
+ * - `port_not_owned` reads as `port_unknown` (both are ESME_RINVSRCADR on the wire, on purpose: an SP
+ *   does not learn whether a number it does not own exists), in rows, filters and counts;
+ * - ids of other SPs' objects are blanked: a port it does not own, a signature it did not file, an
+ *   enterprise it neither filed nor has (or had) a contract with. Its own text (signature text,
+ *   source address) stays: it sent it.
+ * A filter on such an id matches nothing for it, so ids cannot be probed through filters either.
+ */
+const HIDDEN_FROM_SP: Partial<Record<string, string>> = { port_not_owned: "port_unknown" };
+const SHOWN_TO_SP_AS: Record<string, string[]> = { port_unknown: ["port_unknown", "port_not_owned"] };
+
+export function reasonAsSpSees(reason: string): string {
+  return HIDDEN_FROM_SP[reason] ?? reason;
+}
+
+const ownPort = (spId: string, id: string) => sql`exists (select 1 from ${ports} where ${ports.id} = ${id} and ${ports.spId} = ${spId})`;
+const ownSignature = (spId: string, id: string) => sql`exists (select 1 from ${signatures} where ${signatures.id} = ${id} and ${signatures.spId} = ${spId})`;
+const knownEnterprise = (spId: string, id: string) =>
+  sql`(exists (select 1 from ${enterprises} where ${enterprises.id} = ${id} and ${enterprises.filedBySpId} = ${spId})
+    or exists (select 1 from ${contracts} where ${contracts.enterpriseId} = ${id} and ${contracts.spId} = ${spId} and ${contracts.status} in ('active', 'terminated')))`;
+
 /** The filters on the journal's dimensions (the actor's scope included), for rows or daily counters alike. */
 function dimensionConditions(ctx: ServiceContext, filter: RejectionsFilter): (d: JournalDimensions) => SQL | undefined {
   const scope = spScope(ctx.actor);
+  const reasons = filter.reason ? (scope ? (HIDDEN_FROM_SP[filter.reason] ? [] : (SHOWN_TO_SP_AS[filter.reason] ?? [filter.reason])) : [filter.reason]) : undefined;
   return (d) =>
     and(
       scope ? eq(d.spId, scope) : undefined,
       filter.spId ? eq(d.spId, filter.spId) : undefined,
-      filter.portId ? eq(d.portId, filter.portId) : undefined,
-      filter.signatureId ? eq(d.signatureId, filter.signatureId) : undefined,
-      filter.enterpriseId ? eq(d.enterpriseId, filter.enterpriseId) : undefined,
-      filter.reason ? eq(d.reason, filter.reason) : undefined,
+      filter.portId ? and(eq(d.portId, filter.portId), scope ? ownPort(scope, filter.portId) : undefined) : undefined,
+      filter.signatureId ? and(eq(d.signatureId, filter.signatureId), scope ? ownSignature(scope, filter.signatureId) : undefined) : undefined,
+      filter.enterpriseId ? and(eq(d.enterpriseId, filter.enterpriseId), scope ? knownEnterprise(scope, filter.enterpriseId) : undefined) : undefined,
+      reasons ? (reasons.length === 0 ? sql`false` : reasons.length === 1 ? eq(d.reason, reasons[0]!) : inArray(d.reason, reasons)) : undefined,
       filter.monitor ? eq(d.monitor, filter.monitor === "true") : undefined,
     );
+}
+
+/** Of these ids, the ones an SP may see (its own ports and signatures, enterprises it filed or contracted). */
+async function visibleToSp(ctx: ServiceContext, spId: string, ids: { ports: string[]; signatures: string[]; enterprises: string[] }) {
+  const unique = (list: string[]) => [...new Set(list)];
+  const [ownPorts, ownSignatures, filed, contracted] = await Promise.all([
+    ids.ports.length ? ctx.db.select({ id: ports.id }).from(ports).where(and(inArray(ports.id, unique(ids.ports)), eq(ports.spId, spId))) : [],
+    ids.signatures.length
+      ? ctx.db.select({ id: signatures.id }).from(signatures).where(and(inArray(signatures.id, unique(ids.signatures)), eq(signatures.spId, spId)))
+      : [],
+    ids.enterprises.length
+      ? ctx.db.select({ id: enterprises.id }).from(enterprises).where(and(inArray(enterprises.id, unique(ids.enterprises)), eq(enterprises.filedBySpId, spId)))
+      : [],
+    ids.enterprises.length
+      ? ctx.db
+          .select({ id: contracts.enterpriseId })
+          .from(contracts)
+          .where(and(inArray(contracts.enterpriseId, unique(ids.enterprises)), eq(contracts.spId, spId), inArray(contracts.status, ["active", "terminated"])))
+      : [],
+  ]);
+  return {
+    ports: new Set(ownPorts.map((r) => r.id)),
+    signatures: new Set(ownSignatures.map((r) => r.id)),
+    enterprises: new Set([...filed, ...contracted].map((r) => r.id)),
+  };
+}
+
+/** An SP's view of its refusal rows (see HIDDEN_FROM_SP above); others see them as stored. */
+async function asSpSees<T extends { reason: string; portId: string | null; signatureId: string | null; enterpriseId: string | null }>(ctx: ServiceContext, rows: T[]): Promise<T[]> {
+  const scope = spScope(ctx.actor);
+  if (!scope || rows.length === 0) return rows;
+  const present = (list: (string | null)[]) => list.filter((id): id is string => id !== null);
+  const visible = await visibleToSp(ctx, scope, {
+    ports: present(rows.map((r) => r.portId)),
+    signatures: present(rows.map((r) => r.signatureId)),
+    enterprises: present(rows.map((r) => r.enterpriseId)),
+  });
+  return rows.map((row) => ({
+    ...row,
+    reason: reasonAsSpSees(row.reason),
+    portId: row.portId && visible.ports.has(row.portId) ? row.portId : null,
+    signatureId: row.signatureId && visible.signatures.has(row.signatureId) ? row.signatureId : null,
+    enterpriseId: row.enterpriseId && visible.enterprises.has(row.enterpriseId) ? row.enterpriseId : null,
+  }));
 }
 
 /**
@@ -95,7 +162,7 @@ export async function listRejections(ctx: ServiceContext, filter: RejectionsFilt
     .where(and(...conditions))
     .orderBy(desc(rejections.at), desc(rejections.id))
     .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit);
+  const items = await asSpSees(ctx, rows.slice(0, page.limit));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > page.limit && last ? `${last.at.getTime()}:${last.id}` : null };
 }
@@ -134,7 +201,12 @@ export async function countRejections(ctx: ServiceContext, filter: RejectionsFil
     orderBy: by === "reason" ? "count" : "keys",
     limit: 1000,
   });
-  return rows.map((row) => ({ key: String(row[by]), count: row.count }));
+  const counted = rows.map((row) => ({ key: String(row[by]), count: row.count }));
+  if (by !== "reason" || !spScope(ctx.actor)) return counted;
+  // An SP's counts merge what it may not tell apart (port_not_owned into port_unknown).
+  const merged = new Map<string, number>();
+  for (const row of counted) merged.set(reasonAsSpSees(row.key), (merged.get(reasonAsSpSees(row.key)) ?? 0) + row.count);
+  return [...merged].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
 }
 
 const groupColumns = {
@@ -162,13 +234,33 @@ export async function trafficByDay(ctx: ServiceContext, filter: TrafficFilter) {
         filter.from ? gte(trafficDaily.day, filter.from) : undefined,
         filter.to ? lte(trafficDaily.day, filter.to) : undefined,
         filter.spId ? eq(trafficDaily.spId, filter.spId) : undefined,
-        filter.portId ? eq(trafficDaily.portId, filter.portId) : undefined,
-        filter.signatureId ? eq(trafficDaily.signatureId, filter.signatureId) : undefined,
-        filter.enterpriseId ? eq(trafficDaily.enterpriseId, filter.enterpriseId) : undefined,
+        filter.portId ? and(eq(trafficDaily.portId, filter.portId), scope ? ownPort(scope, filter.portId) : undefined) : undefined,
+        filter.signatureId ? and(eq(trafficDaily.signatureId, filter.signatureId), scope ? ownSignature(scope, filter.signatureId) : undefined) : undefined,
+        filter.enterpriseId ? and(eq(trafficDaily.enterpriseId, filter.enterpriseId), scope ? knownEnterprise(scope, filter.enterpriseId) : undefined) : undefined,
       ),
     )
     .groupBy(trafficDaily.day, key)
     .orderBy(trafficDaily.day, key)
     .limit(10_000);
-  return rows.map((r) => ({ ...r, accepted: Number(r.accepted), refused: Number(r.refused) }));
+  const counted = rows.map((r) => ({ ...r, accepted: Number(r.accepted), refused: Number(r.refused) }));
+  if (!scope || !["port", "signature", "enterprise"].includes(filter.groupBy)) return counted;
+  // Another SP's port, signature or enterprise (refused traffic that named it) is counted under "other".
+  const keys = counted.map((r) => r.key).filter((key) => key && key !== "null");
+  const visible = await visibleToSp(ctx, scope, {
+    ports: filter.groupBy === "port" ? keys : [],
+    signatures: filter.groupBy === "signature" ? keys : [],
+    enterprises: filter.groupBy === "enterprise" ? keys : [],
+  });
+  const shown = filter.groupBy === "port" ? visible.ports : filter.groupBy === "signature" ? visible.signatures : visible.enterprises;
+  const merged = new Map<string, { day: string; key: string; accepted: number; refused: number }>();
+  for (const row of counted) {
+    const key = row.key && shown.has(row.key) ? row.key : row.key === null || row.key === "null" ? row.key : "other";
+    const at = `${row.day}|${key}`;
+    const into = merged.get(at);
+    if (into) {
+      into.accepted += row.accepted;
+      into.refused += row.refused;
+    } else merged.set(at, { ...row, key });
+  }
+  return [...merged.values()];
 }

@@ -96,7 +96,10 @@ export async function authenticateTokenHash(db: Db, tokenHash: string, now: Date
   }
   if (row.role === "sp") {
     if (!row.spId) return undefined;
-    return { type: "sp", id: row.id, spId: row.spId };
+    const [sp] = await db.select({ status: serviceProviders.status }).from(serviceProviders).where(eq(serviceProviders.id, row.spId));
+    if (!sp) return undefined;
+    // A suspended SP keeps reading (its journal, its findings) but changes nothing until reinstated.
+    return sp.status === "suspended" ? { type: "sp", id: row.id, spId: row.spId, readOnly: true } : { type: "sp", id: row.id, spId: row.spId };
   }
   return { type: row.role, id: row.id };
 }

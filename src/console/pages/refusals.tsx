@@ -1,6 +1,6 @@
 /** Refusals (the journal): filters, cursor paging, CSV/JSON export. */
 import { z } from "@hono/zod-openapi";
-import { listRejections, parseRejectionCursor } from "../../api/journal/journal.service.ts";
+import { listRejections, parseRejectionCursor, reasonAsSpSees } from "../../api/journal/journal.service.ts";
 import type { RejectionsFilter } from "../../api/journal/journal.schemas.ts";
 import type { ServiceContext } from "../../context.ts";
 import { REASON_CODES } from "../../policy/reasons.ts";
@@ -82,7 +82,7 @@ export async function refusalsPage(c: ConsoleContext) {
         <SelectField frame={frame} name="portId" label={t("filter.port")} value={query.portId} options={options(ports)} />
         <SelectField frame={frame} name="signatureId" label={t("filter.signature")} value={query.signatureId} options={options(signatures)} />
         <SelectField frame={frame} name="enterpriseId" label={t("filter.enterprise")} value={query.enterpriseId} options={options(directory.enterprises)} />
-        <SelectField frame={frame} name="reason" label={t("filter.reason")} value={query.reason} options={REASON_CODES.map((code) => [code, reasonSentence(lang, code)])} />
+        <SelectField frame={frame} name="reason" label={t("filter.reason")} value={query.reason} options={REASON_CODES.filter((code) => ctx.actor.type !== "sp" || reasonAsSpSees(code) === code).map((code) => [code, reasonSentence(lang, code)])} />
         <SelectField
           frame={frame}
           name="monitor"

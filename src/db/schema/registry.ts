@@ -26,7 +26,14 @@ export const enterprises = pgTable("enterprises", {
   updatedAt: updatedAt(),
 });
 
-/** Which SP may carry which enterprise's traffic, and when. Traffic outside a contract is sublet (违规转租). */
+export const contractStatuses = ["pending", "active", "refused", "terminated"] as const;
+
+/**
+ * Which SP may carry which enterprise's traffic, and when. Traffic outside a contract is sublet (违规转租).
+ * Only `active` contracts count (the registry loads nothing else). An operator files them active; an
+ * SP's filing is a request (`pending`) until an operator approves (`active`) or refuses it
+ * (`refused`, final); an operator ends one (`terminated`, final).
+ */
 export const contracts = pgTable(
   "contracts",
   {
@@ -35,7 +42,9 @@ export const contracts = pgTable(
     enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
     validFrom: date("valid_from", { mode: "string" }).notNull(),
     validTo: date("valid_to", { mode: "string" }).notNull(),
-    status: text("status", { enum: ["active", "terminated"] }).notNull().default("active"),
+    status: text("status", { enum: contractStatuses }).notNull().default("active"),
+    /** Why it was refused or terminated (the operator's reason). */
+    statusReason: text("status_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -44,15 +44,33 @@ describe("contracts (happy)", () => {
     expect(audit[1]).toMatchObject({ reason: "enterprise left", objectSpId: sp.id });
   });
 
-  it("lets an SP file a contract for itself with an enterprise it filed; it counts at once", async () => {
+  it("lets an SP request a contract for itself with an enterprise it filed: pending until an operator approves or refuses it", async () => {
     const { sp, token } = await createSp(api);
     const own = await createEnterprise(api, 3, token);
-    const contract = await api.as(token).post("/api/v1/contracts", { enterpriseId: own.id, validFrom: "2025-01-01", validTo: "2027-12-31" });
-    expect(contract).toMatchObject({ spId: sp.id, status: "active" });
+    const request = await api.as(token).post("/api/v1/contracts", { enterpriseId: own.id, validFrom: "2025-01-01", validTo: "2027-12-31" });
+    expect(request).toMatchObject({ spId: sp.id, status: "pending", statusReason: null });
     // The same spId spelled out is accepted too.
     const renewal = await api.as(token).post("/api/v1/contracts", { spId: sp.id, enterpriseId: own.id, validFrom: "2028-01-01", validTo: "2028-12-31" });
-    expect(renewal.spId).toBe(sp.id);
-    const [audit] = await auditRows(api, "contract", contract.id);
-    expect(audit).toMatchObject({ actorType: "sp", actorSpId: sp.id, objectSpId: sp.id });
+    expect(renewal).toMatchObject({ spId: sp.id, status: "pending" });
+
+    const op = api.as(api.operatorToken);
+    expect((await op.get("/api/v1/contracts?status=pending")).items.map((c: { id: string }) => c.id).sort()).toEqual([request.id, renewal.id].sort());
+    expect((await op.get("/api/v1/contracts?activeOn=2026-01-01")).items).toEqual([]);
+    const approved = await op.post(`/api/v1/contracts/${request.id}/approve`, { reason: "signed contract on file" });
+    expect(approved).toMatchObject({ status: "active", statusReason: "signed contract on file" });
+    expect((await op.get("/api/v1/contracts?activeOn=2026-01-01")).items.map((c: { id: string }) => c.id)).toEqual([request.id]);
+    const refused = await op.post(`/api/v1/contracts/${renewal.id}/refuse`, { reason: "no signed renewal" });
+    expect(refused).toMatchObject({ status: "refused", statusReason: "no signed renewal" });
+    // The SP reads the outcome and the reason.
+    expect(await api.as(token).get(`/api/v1/contracts/${renewal.id}`)).toMatchObject({ status: "refused", statusReason: "no signed renewal" });
+
+    const audit = await auditRows(api, "contract", request.id);
+    expect(audit.map((r) => r.action)).toEqual(["contract.request", "contract.approve"]);
+    expect(audit[0]).toMatchObject({ actorType: "sp", actorSpId: sp.id, objectSpId: sp.id });
+    expect(audit[1]).toMatchObject({ actorType: "operator", reason: "signed contract on file", objectSpId: sp.id });
+    expect((await auditRows(api, "contract", renewal.id)).map((r) => [r.action, r.reason])).toEqual([
+      ["contract.request", null],
+      ["contract.refuse", "no signed renewal"],
+    ]);
   });
 });

@@ -11,14 +11,16 @@ afterEach(async () => {
 });
 
 describe("contracts (security)", () => {
-  it("confines an SP to its own contracts: 404 for others', never listed, cannot file for another SP", async () => {
+  it("confines an SP to its own contracts: 404 for others', 403 on any change, never listed, cannot file for another SP", async () => {
     const a = await createSp(api, "A");
     const b = await createSp(api, "B");
     const e = await createEnterprise(api, 1);
     const ofA = await createContract(api, a.sp.id, e.id);
     const ofB = await createContract(api, b.sp.id, e.id);
     expect((await api.request("GET", `/api/v1/contracts/${ofB.id}`, { token: a.token })).status).toBe(404);
-    expect((await api.request("PATCH", `/api/v1/contracts/${ofB.id}`, { token: a.token, body: { status: "terminated" } })).status).toBe(404);
+    // Changing contracts is the operator's: 403 for any id, the SP's own or not (so it tells nothing).
+    expect((await api.request("PATCH", `/api/v1/contracts/${ofB.id}`, { token: a.token, body: { status: "terminated" } })).status).toBe(403);
+    expect((await api.request("PATCH", `/api/v1/contracts/${ofA.id}`, { token: a.token, body: { validTo: "2199-12-31" } })).status).toBe(403);
     expect((await api.as(a.token).get("/api/v1/contracts")).items.map((c: { id: string }) => c.id)).toEqual([ofA.id]);
     expect((await api.as(a.token).get(`/api/v1/contracts?spId=${b.sp.id}`)).items).toEqual([]);
     const forB = await api.request("POST", "/api/v1/contracts", { token: a.token, body: { spId: b.sp.id, enterpriseId: e.id, validFrom: "2030-01-01", validTo: "2030-12-31" } });

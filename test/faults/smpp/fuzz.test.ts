@@ -29,6 +29,7 @@ beforeAll(async () => {
   f = await startFaultGateway({
     // Bad binds are part of the fuzz: the lockout (tested in abuse/security) would end it early.
     SMPP_BIND_LOCKOUT_FAILURES: "1000000000",
+    SMPP_BIND_ACCOUNT_LOCKOUT_FAILURES: "1000000000",
     // Concatenated parts the fuzz leaves incomplete are refused after 0.3 s rather than 8 s.
     SMPP_CONCAT_TIMEOUT_MS: "300",
   });

@@ -45,6 +45,18 @@ describe("bind guard", () => {
     expect(guard.isLocked("10.0.0.2", 2001)).toBe(false);
     expect(guard.isLocked("10.0.0.1", 302_001)).toBe(false);
   });
+
+  it("reset forgets a key's failures, but not a lockout in force", () => {
+    const guard = new BindGuard({ maxFailures: 2, windowMs: 60_000, lockoutMs: 300_000 });
+    guard.recordFailure("account-a", 0);
+    guard.reset("account-a", 1);
+    guard.recordFailure("account-a", 2);
+    expect(guard.isLocked("account-a", 3)).toBe(false);
+    guard.recordFailure("account-a", 4);
+    expect(guard.isLocked("account-a", 5)).toBe(true);
+    guard.reset("account-a", 6);
+    expect(guard.isLocked("account-a", 7)).toBe(true);
+  });
 });
 
 describe("bounded map and daily counters", () => {

@@ -13,6 +13,7 @@ export const TEXT_FAILURE_REASONS = {
   both_short_message_and_payload: "short_message and message_payload are both set",
   conflicting_concatenation: "concatenation is given both in the UDH and in sar_* TLVs",
   invalid_sar: "sar_* TLVs are incomplete or out of range",
+  nul_in_text: "the decoded text holds a NUL character (U+0000), where C-string code on the way may cut it",
 } as const;
 export type TextFailureReason = keyof typeof TEXT_FAILURE_REASONS;
 

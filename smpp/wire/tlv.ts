@@ -89,6 +89,21 @@ function hex4(tag: number): string {
   return tag.toString(16).padStart(4, "0");
 }
 
+/**
+ * The first tag that appears more than once, or undefined. SMPP 3.4 (§5.3) defines every optional
+ * parameter of submit_sm, data_sm and submit_multi as appearing at most once; a repeat has two
+ * readings (first or last wins, depending on the implementation), so the proxy refuses it.
+ */
+export function repeatedTlvTag(tlvs: readonly Tlv[]): number | undefined {
+  if (tlvs.length < 2) return undefined;
+  const seen = new Set<number>();
+  for (const { tag } of tlvs) {
+    if (seen.has(tag)) return tag;
+    seen.add(tag);
+  }
+  return undefined;
+}
+
 export function findTlv(tlvs: readonly Tlv[], tag: number): Uint8Array | undefined {
   for (let i = 0; i < tlvs.length; i++) if (tlvs[i]!.tag === tag) return tlvs[i]!.value;
   return undefined;

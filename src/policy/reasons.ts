@@ -324,6 +324,25 @@ export const reasons = {
     retryable: false,
     rule: "protocol",
   },
+  tlv_repeated: {
+    // SMPP 3.4 allows every optional parameter of submit_sm, data_sm and submit_multi at most once.
+    // A repeated one has two readings (we might judge the first while the SMSC sends the second).
+    code: "tlv_repeated",
+    sentence: "An optional parameter (TLV) that SMPP allows once appears more than once, so the SMSC could read another value than the one checked.",
+    sentenceZh: "可选参数（TLV）重复出现，短信中心可能读取未经审核的内容。",
+    commandStatus: 0x453,
+    retryable: false,
+    rule: "protocol",
+  },
+  message_ambiguous: {
+    // Two places for one thing: the gatekeeper cannot know which one the SMSC or the handset uses.
+    code: "message_ambiguous",
+    sentence: "The PDU gives its text or its concatenation in two places, asks for a canned message, or holds a NUL in its text, so what was checked may not be what is sent.",
+    sentenceZh: "短信内容或分段信息存在多种解读（如同时使用 short_message 与 message_payload），无法确保审核内容即发送内容。",
+    commandStatus: 0x454,
+    retryable: false,
+    rule: "protocol",
+  },
 
   // --- bind: refused SMPP binds (0x0D, 0x0E, 0x0F) ---
   // The statuses bind_resp has always carried: a wrong system_id and a wrong password have their

@@ -111,7 +111,7 @@ export function submitBody(m: ShortMessage): Uint8Array {
   );
 }
 
-function dataSmBody(m: ShortMessage): Uint8Array {
+export function dataSmBody(m: ShortMessage): Uint8Array {
   return concat(
     cstr(m.serviceType ?? "VER"), Uint8Array.of(1, 1), cstr(m.source ?? "1069000101"), Uint8Array.of(1, 1), cstr(m.destination ?? "13800000001"),
     Uint8Array.of(m.esmClass ?? 0, m.registeredDelivery ?? 0, m.dataCoding ?? 8),
@@ -119,7 +119,7 @@ function dataSmBody(m: ShortMessage): Uint8Array {
   );
 }
 
-function submitMultiBody(m: ShortMessage, destinations: string[], listNames: string[] = []): Uint8Array {
+export function submitMultiBody(m: ShortMessage, destinations: string[], listNames: string[] = []): Uint8Array {
   const sm = m.shortMessage ?? new Uint8Array(0);
   const dests = [
     ...destinations.map((d) => concat(Uint8Array.of(1, 1, 1), cstr(d))),

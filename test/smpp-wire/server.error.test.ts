@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSmppServer, type SmppServer, type SmppServerOptions } from "../../smpp/session/server.ts";
 import {
-  CommandId, CommandStatus as S, encodeBind, encodeEnquireLink, encodeSubmitSm, encodeUnbind,
+  CommandId, CommandStatus as S, encodeBind, encodeEnquireLink, encodeSubmitMulti, encodeSubmitSm, encodeUnbind, setSequence,
 } from "../../smpp/wire/index.ts";
 import { frameOf, rawPeer, sleep, waitFor, type RawPeer } from "./helpers.ts";
 
@@ -177,6 +177,47 @@ describe("server refusals and malformed input", () => {
     const sequences = [];
     for (let i = 0; i < 6; i++) sequences.push((await p.next()).sequenceNumber);
     expect(sequences.sort()).toEqual([10, 11, 12, 13, 14, 15]);
+  });
+
+  it("stops reading from a bound peer that never reads its answers, keeps the backlog bounded, and closes it after the stall timeout", async () => {
+    // Each small submit_multi asks for a ~7 KB answer (254 unsuccess_smes): 2,000 of them would
+    // make us buffer ~15 MB for a peer that does not read.
+    const unsuccess = Array.from({ length: 254 }, (_, i) => ({ ton: 1, npi: 1, address: `1380000${String(i).padStart(4, "0")}`, errorStatusCode: 0x0b }));
+    const srv = await start({
+      maxWriteBacklogBytes: 256 * 1024,
+      writeStallTimeoutMs: 700,
+      handlers: { authenticate: () => ({ ok: true, context: {} }), submitMulti: () => ({ status: 0, messageId: "M1", unsuccess }) },
+    });
+    const p = await peer(srv.port);
+    p.send(encodeBind("transmitter", 1, { systemId: "sp", password: "x" }));
+    await p.next();
+    const session = [...srv.sessions()][0]!;
+    const backlog = () => {
+      const socket = (session as unknown as { socket: { writableLength: number } }).socket;
+      return socket.writableLength + (session as unknown as { outboxBytes: number }).outboxBytes;
+    };
+    p.socket.pause(); // never read again
+    let peak = 0;
+    const poll = setInterval(() => (peak = Math.max(peak, backlog())), 2);
+    const started = Date.now();
+    const request = encodeSubmitMulti(0, { sourceAddr: "1069000012", destinations: [{ kind: "sme", ton: 1, npi: 1, address: "13800000001" }], shortMessage: Buffer.from("hi") });
+    for (let i = 0; i < 2000; i++) {
+      const frame = request.slice();
+      setSequence(frame, 10 + i);
+      p.send(frame);
+    }
+    await waitFor(() => session.state === "closed", 5000, "the stalled session to close").finally(() => {
+      clearInterval(poll);
+      console.log(JSON.stringify({ test: "write backlog", peakBacklogBytes: peak, closedAfterMs: Date.now() - started, closeReason: session.closeReason }));
+    });
+    const closedAfter = Date.now() - started;
+    expect(session.closeReason).toMatch(/write backlog timeout/);
+    expect(peak).toBeLessThan(256 * 1024 + 16 * 1024);
+    expect(closedAfter).toBeGreaterThanOrEqual(650);
+    expect(closedAfter).toBeLessThan(5000);
+    // Another peer is served meanwhile and after.
+    const other = await peer(srv.port);
+    await expectAlive(other);
   });
 
   it("stops gracefully: in-flight submits are answered, then the ESME is unbound", async () => {

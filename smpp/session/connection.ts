@@ -397,7 +397,8 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   private onResponse(frame: Uint8Array, commandId: number, sequence: number): void {
     const entry = this.pending.take(sequence);
     if (entry === undefined) {
-      return this.emit("protocolError", { status: 0, message: `response 0x${commandId.toString(16)} to unknown sequence ${sequence}`, commandId, sequenceNumber: sequence });
+      this.emit("protocolError", { status: CommandStatus.ESME_RINVCMDID, message: `response 0x${commandId.toString(16)} to unknown sequence ${sequence}`, commandId, sequenceNumber: sequence });
+      return this.nackUnsolicited(commandId, sequence);
     }
     const decoded = decodePdu(frame);
     const matches = commandId === CommandId.generic_nack || commandId === responseIdFor(entry.commandId);
@@ -406,6 +407,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
       const message = decoded.ok ? `response 0x${commandId.toString(16)} does not answer 0x${entry.commandId.toString(16)}` : decoded.message;
       if (bindModeOf(entry.commandId) !== undefined && this.state === "binding") this.state = "open";
       this.emit("protocolError", { status, message, commandId, sequenceNumber: sequence });
+      if (!matches) this.nackUnsolicited(commandId, sequence);
       return entry.reject(new SmppRequestError("bad_response", message, status));
     }
     const pdu = decoded.pdu;
@@ -422,6 +424,18 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
       }
     }
     entry.resolve(pdu);
+  }
+
+  /**
+   * A response-type command id that answers nothing we sent (an unknown id with the response bit,
+   * a submit_sm_resp to an SMSC-side session, a response to a sequence we never used or no longer
+   * wait for) gets generic_nack ESME_RINVCMDID in a bound session, as SMPP 3.4 §2.7 asks of any
+   * PDU the receiver cannot take, so the peer learns it was not understood. Never a generic_nack
+   * for a generic_nack: two peers would otherwise nack each other forever.
+   */
+  private nackUnsolicited(commandId: number, sequence: number): void {
+    if (commandId === CommandId.generic_nack || !isBound(this.state)) return;
+    this.write(encodeGenericNack(sequence, CommandStatus.ESME_RINVCMDID));
   }
 
   // ---- flow control, timers, teardown ----

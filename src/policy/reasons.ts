@@ -325,8 +325,9 @@ export const reasons = {
     rule: "protocol",
   },
   tlv_repeated: {
-    // SMPP 3.4 allows every optional parameter of submit_sm, data_sm and submit_multi at most once.
-    // A repeated one has two readings (we might judge the first while the SMSC sends the second).
+    // SMPP 3.4 allows the optional parameters of submit_sm, data_sm and submit_multi at most once,
+    // but for callback_num and its two companions (smpp/wire/tlv.ts REPEATABLE_TLV_TAGS). A repeated
+    // one has two readings (we might judge the first while the SMSC sends the second).
     code: "tlv_repeated",
     sentence: "An optional parameter (TLV) that SMPP allows once appears more than once, so the SMSC could read another value than the one checked.",
     sentenceZh: "可选参数（TLV）重复出现，短信中心可能读取未经审核的内容。",

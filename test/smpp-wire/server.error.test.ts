@@ -65,6 +65,21 @@ describe("server refusals and malformed input", () => {
     await expectAlive(p);
   });
 
+  it("answers response-type command ids that answer nothing (unknown, unsolicited, wrong sequence) with generic_nack in a bound session, never a generic_nack itself", async () => {
+    const p = await peer((await start()).port);
+    p.send(encodeBind("transceiver", 1, { systemId: "sp", password: "pw" }));
+    await p.next();
+    p.send(frameOf(0x80000077, 7, [1, 2, 3])); // unknown id with the response bit
+    expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 7 });
+    p.send(frameOf(CommandId.submit_sm_resp, 8, "ABC\0")); // a response the server never asked for
+    expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 8 });
+    p.send(frameOf(CommandId.deliver_sm_resp, 9, "\0")); // to a sequence the server never used
+    expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 9 });
+    p.send(frameOf(CommandId.generic_nack, 10)); // a stray generic_nack is not answered
+    await expectAlive(p, 11);
+    await expect(p.next(200)).rejects.toThrow(/no PDU/);
+  });
+
   it("answers a malformed submit_sm body with its own status, then serves the next PDU (node-smpp would stall)", async () => {
     const p = await peer((await start()).port);
     p.send(encodeBind("transceiver", 1, { systemId: "sp", password: "pw" }));

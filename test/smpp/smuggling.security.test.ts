@@ -19,7 +19,7 @@ let gateway: TestGateway;
 let world: DemoWorld;
 let raw: RawSession;
 
-const TAG = { message_payload: 0x0424, sar_msg_ref_num: 0x020c, sar_total_segments: 0x020e, sar_segment_seqnum: 0x020f, user_message_reference: 0x0204, vendor: 0x1401 } as const;
+const TAG = { message_payload: 0x0424, sar_msg_ref_num: 0x020c, sar_total_segments: 0x020e, sar_segment_seqnum: 0x020f, user_message_reference: 0x0204, callback_num: 0x0381, vendor: 0x1401 } as const;
 const OURS = "【云端科技】您的验证码是 556677。";
 const THEIRS = "【星河银行】您的账户异常，请点击 http://x.example 验证。";
 
@@ -123,9 +123,14 @@ describe("smuggling: one PDU, two readings", () => {
     await expectRefused(await raw.request(Cmd.submit_sm, refTwice), 0x80000004, "tlv_repeated");
     const vendorTwice = submitBody({ destination: "13800000008", shortMessage: ucs2(OURS), tlvs: concat(tlv(TAG.vendor, latin1("a")), tlv(TAG.vendor, latin1("b"))) });
     await expectRefused(await raw.request(Cmd.submit_sm, vendorTwice), 0x80000004, "tlv_repeated");
-    // One of each is fine: a single vendor TLV passes through to the SMSC.
+    // One of each is fine: a single vendor TLV passes through to the SMSC. So do several
+    // callback_num, the one optional parameter SMPP 3.4 allows more than once.
     const once = await raw.request(Cmd.submit_sm, submitBody({ destination: "13800000009", shortMessage: ucs2(OURS), tlvs: tlv(TAG.vendor, latin1("a")) }));
     expect(once.status).toBe(0);
+    const callbacks = concat(tlv(TAG.callback_num, Uint8Array.of(1, 1, 1, ...latin1("10690001"))), tlv(TAG.callback_num, Uint8Array.of(1, 1, 1, ...latin1("95555"))));
+    const twoCallbacks = await raw.request(Cmd.submit_sm, submitBody({ destination: "13800000019", shortMessage: ucs2(OURS), tlvs: callbacks }));
+    expect(twoCallbacks.status).toBe(0);
+    await waitFor(() => gateway.simulator!.received.count === 2);
   });
 
   it("refuses short_message together with a message_payload TLV, even an empty one, as message_ambiguous", async () => {

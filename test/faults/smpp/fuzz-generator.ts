@@ -279,7 +279,7 @@ export class FuzzGenerator {
     if (roll < 83) return { bytes: pdu(Cmd.deliver_sm, sequence, submitBody({ esmClass: 4, shortMessage: latin1("id:1 stat:DELIVRD") , dataCoding: 0 })), kind: "deliver_sm_wrong_direction" };
     if (roll < 85) return { bytes: pdu(r.pick([Cmd.outbind, Cmd.alert_notification]), sequence, concat(cstr("x"), cstr("y"))), kind: "outbind_or_alert" };
     if (roll < 90) {
-      // Responses the server never asked for (generic_nack, submit_sm_resp, enquire_link_resp …): ignored.
+      // Responses the server never asked for (generic_nack, submit_sm_resp, enquire_link_resp …): nacked when bound, a generic_nack never.
       const id = r.pick([Cmd.generic_nack, 0x80000004, 0x80000015, 0x80000009, 0x80000005, 0x80000006]);
       return { bytes: pdu(id, sequence, r.chance(0.5) ? cstr("0A000001") : new Uint8Array(0), r.int(0x100)), kind: "unsolicited_response" };
     }

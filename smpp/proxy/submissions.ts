@@ -38,7 +38,7 @@ interface HeldPart {
 }
 
 /** Text failures that are two readings of one PDU (smuggling), not text we cannot decode. */
-const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text"]);
+const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order"]);
 const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(reason) ? "message_ambiguous" : "undecodable_text");
 
 /**
@@ -46,12 +46,14 @@ const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(re
  * another copy than we judged) or a canned message (sm_default_msg_id ≠ 0 makes the SMSC send a
  * stored text instead of short_message). Undefined when the PDU has one reading.
  */
-function smuggling(body: { tlvs: readonly Tlv[]; smDefaultMsgId?: number }): { reason: ReasonCode; detail: string } | undefined {
+function smuggling(body: { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string }): { reason: ReasonCode; detail: string } | undefined {
   const repeated = repeatedTlvTag(body.tlvs);
   if (repeated !== undefined) return { reason: "tlv_repeated", detail: `TLV 0x${repeated.toString(16).padStart(4, "0")} appears more than once` };
   if (body.smDefaultMsgId !== undefined && body.smDefaultMsgId !== 0) {
     return { reason: "message_ambiguous", detail: `sm_default_msg_id ${body.smDefaultMsgId} asks the SMSC for a canned message` };
   }
+  // Judged now, sent later: quiet hours, caps and opt-outs would be judged for the wrong moment.
+  if (body.scheduleDeliveryTime) return { reason: "scheduled_delivery", detail: `schedule_delivery_time ${body.scheduleDeliveryTime}` };
   return undefined;
 }
 
@@ -146,7 +148,7 @@ export class SubmissionHandler {
     const now = this.options.clock();
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
     if (this.throttled(identity, { ...base, text: "" }, now)) return { status: CommandStatus.ESME_RTHROTTLED };
-    const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number });
+    const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string });
     if (smuggled) {
       this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
       return answer(smuggled.reason);

@@ -95,6 +95,11 @@ export function extractMessageText(fields: MessageFields, options?: DecodeOption
   // U+0000 in the text (Latin-1/IA5 0x00, UCS2 0x0000; GSM 7-bit 0x00 is '@'): code that treats
   // the text as a C string stops there, so the handset could get less than what was judged.
   if (decoded.text.includes("\u0000")) return { ok: false, reason: "nul_in_text", detail: "the text holds U+0000" };
+  // UCS2 is big-endian in SMS, but FF FE is a little-endian byte-order mark: a handset or gateway
+  // honouring it would swap every pair and show text nobody judged. U+FFFE is a noncharacter.
+  if (decoded.alphabet === "ucs2" && decoded.text.includes("\ufffe")) {
+    return { ok: false, reason: "reversed_byte_order", detail: "the UCS2 text holds U+FFFE" };
+  }
 
   const messageClass = decoded.messageClass === undefined ? {} : { messageClass: decoded.messageClass };
   return { ok: true, text: decoded.text, alphabet: decoded.alphabet, ...messageClass, source, ...(concat ? { concat } : {}) };

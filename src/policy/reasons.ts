@@ -344,6 +344,17 @@ export const reasons = {
     retryable: false,
     rule: "protocol",
   },
+  scheduled_delivery: {
+    // Quiet hours, the daily cap, opt-outs and the registry are judged when the message arrives;
+    // a schedule_delivery_time would have the SMSC send it later, past all of them (marketing
+    // submitted at 20:59 for 23:30). Permanent: the SP submits at the time it wants it sent.
+    code: "scheduled_delivery",
+    sentence: "The message asks for deferred delivery (schedule_delivery_time), but it is judged for the moment it is submitted; submit it when it should be sent.",
+    sentenceZh: "不接受定时发送（schedule_delivery_time），短信按提交时刻审核，请在需要发送时提交。",
+    commandStatus: 0x455,
+    retryable: false,
+    rule: "protocol",
+  },
 
   // --- bind: refused SMPP binds (0x0D, 0x0E, 0x0F) ---
   // The statuses bind_resp has always carried: a wrong system_id and a wrong password have their

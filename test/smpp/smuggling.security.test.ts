@@ -166,6 +166,26 @@ describe("smuggling: one PDU, two readings", () => {
   });
 });
 
+describe("smuggling: timing", () => {
+  it("refuses a scheduled delivery: judged now, it would reach the handset later, past quiet hours, caps and opt-outs", async () => {
+    const body = submitBody({ serviceType: "MKT", destination: "13800000030", shortMessage: ucs2("【云端商城】周末特惠，满100减20，回T退订"), scheduleDeliveryTime: "000000013000000R" });
+    await expectRefused(await raw.request(Cmd.submit_sm, body), 0x80000004, "scheduled_delivery");
+    const multi = submitMultiBody({ shortMessage: ucs2(OURS) }, ["13800000031"]);
+    // submit_multi: schedule_delivery_time follows esm_class, protocol_id and priority_flag.
+    const at = multi.length - ucs2(OURS).length - 5 - 2;
+    const scheduled = concat(multi.subarray(0, at), cstr("261201233000032+"), multi.subarray(at + 1));
+    await expectRefused(await raw.request(Cmd.submit_multi, scheduled), 0x80000021, "scheduled_delivery");
+  });
+});
+
+describe("smuggling: byte order", () => {
+  it("refuses UCS2 text holding a reversed byte-order mark (U+FFFE): a reader honouring it would see other text", async () => {
+    const littleEndian = Buffer.from(`\ufeff${THEIRS}`, "utf16le"); // FF FE, then every pair swapped
+    const body = submitBody({ destination: "13800000032", shortMessage: concat(ucs2(OURS), littleEndian) });
+    await expectRefused(await raw.request(Cmd.submit_sm, body), 0x80000004, "message_ambiguous");
+  });
+});
+
 describe("smuggling: lengths that lie", () => {
   it("answers a TLV whose length runs past the body with ESME_RINVTLVLEN and goes on", async () => {
     const body = submitBody({ destination: "13800000020", tlvs: concat(Uint8Array.of(0x04, 0x24, 0x01, 0x00), ucs2(THEIRS)) });

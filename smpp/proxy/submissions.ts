@@ -6,6 +6,7 @@ import { CommandStatus } from "../wire/commands.ts";
 import { encodeSubmitSm } from "../wire/encode.ts";
 import type { DataSmBody, Pdu, ShortMessageBody, UnsuccessSme } from "../wire/pdu.ts";
 import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
+import { normaliseMsisdn } from "../../src/lib/pii.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "./gatekeeper.ts";
 import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
@@ -275,12 +276,29 @@ export class SubmissionHandler {
     const body = pdu.body;
     const now = this.options.clock();
     const unsuccess: UnsuccessSme[] = [];
+    // A number named twice (in any of its written forms) would be judged twice against the same
+    // daily-cap count and sent twice: only its first occurrence goes on. Invalid numbers are
+    // refused per destination, like a submit_sm's.
+    const seen = new Set<string>();
+    const invalid: string[] = [];
     let smes = body.destinations.filter((d) => {
-      if (d.kind === "sme") return true;
-      unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
-      return false;
+      if (d.kind !== "sme") {
+        unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
+        return false;
+      }
+      const number = VALID_DESTINATION.test(d.address) ? normaliseMsisdn(d.address) : undefined;
+      if (number === undefined || seen.has(number)) {
+        invalid.push(d.address);
+        unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: commandStatusFor("invalid_destination") });
+        return false;
+      }
+      seen.add(number);
+      return true;
     }) as { kind: "sme"; ton: number; npi: number; address: string }[];
     const base = { command: "submit_multi" as const, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: smes.map((d) => d.address) };
+    if (invalid.length > 0) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
+    }
     // One rate token per destination: a submit_multi to 100 numbers is 100 messages. Destinations
     // beyond the tokens available are refused with ESME_RTHROTTLED in unsuccess_smes (the SP
     // resends those), the whole PDU when there is no token at all.

@@ -302,8 +302,8 @@ export const reasons = {
   },
   invalid_destination: {
     code: "invalid_destination",
-    sentence: "The destination address is missing or is not a valid phone number.",
-    sentenceZh: "目的号码无效。",
+    sentence: "The destination address is missing, is not a valid phone number, or repeats one already named in the same submit_multi.",
+    sentenceZh: "目的号码无效（或在同一 submit_multi 中重复）。",
     commandStatus: ESME_RINVDSTADR,
     retryable: false,
     rule: "protocol",

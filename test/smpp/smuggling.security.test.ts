@@ -231,4 +231,21 @@ describe("smuggling: the same number written another way", () => {
     }
     expect(gateway.simulator!.received.count).toBe(0);
   });
+
+  it("sends a number named twice in one submit_multi (in any form) once: the daily cap cannot be doubled, and a non-number is refused", async () => {
+    const settings = await gateway.api.get<Record<string, unknown>>("/settings/policy");
+    await gateway.api.put("/settings/policy", { ...settings, dailyMarketingCap: 1, reason: "cap at one" });
+    await waitFor(() => gateway.registry.snapshot.settings.dailyMarketingCap === 1);
+    const marketing = ucs2("【云端商城】周末特惠，满100减20，回T退订");
+    const destinations = ["13800000060", "+8613800000060", "013800000060", "13800000060", "1380000006x"];
+    const body = submitMultiBody({ serviceType: "MKT", shortMessage: marketing }, destinations);
+    const answer = await raw.request(Cmd.submit_multi, body);
+    expect(answer).toMatchObject({ id: 0x80000021, status: 0 });
+    await waitFor(() => gateway.simulator!.received.count === 1);
+    expect(await journalReasons()).toContain("invalid_destination");
+    // The cap holds for the next PDU too.
+    const again = await raw.request(Cmd.submit_multi, submitMultiBody({ serviceType: "MKT", shortMessage: marketing }, ["8613800000060"]));
+    expect(again.status).toBe(commandStatusFor("daily_cap_exceeded"));
+    expect(gateway.simulator!.received.count).toBe(1);
+  });
 });

@@ -114,7 +114,7 @@ export class SubmissionHandler {
   }
 
   /** Takes one token; when there is none, counts and journals (coalesced) the throttled submission. */
-  private throttled(identity: SessionIdentity, input: JudgeInput, now: number): boolean {
+  private throttled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, now: number): boolean {
     if (this.bucket(identity, now).take(now)) return false;
     this.journalThrottled(identity, input, 1, now);
     return true;
@@ -124,10 +124,10 @@ export class SubmissionHandler {
    * One row per account per window at most (the first throttled submission, with its source and
    * destination); the rest are counted in gatekeeper_submissions_total{verdict="throttled"}.
    */
-  private journalThrottled(identity: SessionIdentity, input: JudgeInput, count: number, now: number): void {
-    for (let i = 0; i < count; i++) this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" });
+  private journalThrottled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
+    this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" }, count);
     if (this.coalescer.admit(`${identity.accountId}|throttled`, now)) {
-      this.options.gatekeeper.journalRefusalOnly(identity, "throttled", input, now);
+      this.options.gatekeeper.journalRefusalOnly(identity, "throttled", { ...input, text: "" }, now);
     }
   }
 
@@ -148,7 +148,7 @@ export class SubmissionHandler {
   ): InboundAnswer | Promise<InboundAnswer> {
     const now = this.options.clock();
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
-    if (this.throttled(identity, { ...base, text: "" }, now)) return { status: CommandStatus.ESME_RTHROTTLED };
+    if (this.throttled(identity, base, now)) return { status: CommandStatus.ESME_RTHROTTLED };
     const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string });
     if (smuggled) {
       this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
@@ -305,12 +305,12 @@ export class SubmissionHandler {
     const wanted = Math.max(1, smes.length);
     const granted = this.bucket(identity, now).takeUpTo(now, wanted);
     if (granted === 0) {
-      this.journalThrottled(identity, { ...base, text: "" }, wanted, now);
+      this.journalThrottled(identity, base, wanted, now);
       return { status: CommandStatus.ESME_RTHROTTLED };
     }
     if (granted < smes.length) {
       const over = smes.slice(granted);
-      this.journalThrottled(identity, { ...base, destinations: over.map((d) => d.address), text: "" }, over.length, now);
+      this.journalThrottled(identity, { ...base, destinations: over.map((d) => d.address) }, over.length, now);
       for (const d of over) unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: CommandStatus.ESME_RTHROTTLED });
       smes = smes.slice(0, granted);
       base.destinations = smes.map((d) => d.address);

@@ -235,7 +235,7 @@ describe("smuggling: the same number written another way", () => {
   it("sends a number named twice in one submit_multi (in any form) once: the daily cap cannot be doubled, and a non-number is refused", async () => {
     const settings = await gateway.api.get<Record<string, unknown>>("/settings/policy");
     await gateway.api.put("/settings/policy", { ...settings, dailyMarketingCap: 1, reason: "cap at one" });
-    await waitFor(() => gateway.registry.snapshot.settings.dailyMarketingCap === 1);
+    await waitFor(() => gateway.registry.snapshot.settings.dailyMarketingCap === 1, 10_000);
     const marketing = ucs2("【云端商城】周末特惠，满100减20，回T退订");
     const destinations = ["13800000060", "+8613800000060", "013800000060", "13800000060", "1380000006x"];
     const body = submitMultiBody({ serviceType: "MKT", shortMessage: marketing }, destinations);

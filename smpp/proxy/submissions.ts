@@ -39,7 +39,7 @@ interface HeldPart {
 }
 
 /** Text failures that are two readings of one PDU (smuggling), not text we cannot decode. */
-const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order"]);
+const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order", "bidi_control"]);
 const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(reason) ? "message_ambiguous" : "undecodable_text");
 
 /**

@@ -70,6 +70,8 @@ function readSar(sar: MessageFields["sar"]): SarResult {
  * - concatenation in both the UDH and sar_* TLVs: refused, even when they agree.
  * - sar_* TLVs only partly present or out of range: refused.
  */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 export function extractMessageText(fields: MessageFields, options?: DecodeOptions): MessageTextResult {
   const payload = fields.messagePayload;
   const usePayload = payload !== undefined && payload.length > 0;
@@ -95,6 +97,9 @@ export function extractMessageText(fields: MessageFields, options?: DecodeOption
   // U+0000 in the text (Latin-1/IA5 0x00, UCS2 0x0000; GSM 7-bit 0x00 is '@'): code that treats
   // the text as a C string stops there, so the handset could get less than what was judged.
   if (decoded.text.includes("\u0000")) return { ok: false, reason: "nul_in_text", detail: "the text holds U+0000" };
+  // Bidirectional embeddings, overrides, isolates and marks: the handset draws the text in
+  // another order than the one judged ("】行银河星【" shows as another firm's 【星河银行】).
+  if (BIDI_CONTROL.test(decoded.text)) return { ok: false, reason: "bidi_control", detail: "the text holds a bidirectional control character" };
   // UCS2 is big-endian in SMS, but FF FE is a little-endian byte-order mark: a handset or gateway
   // honouring it would swap every pair and show text nobody judged. U+FFFE is a noncharacter.
   if (decoded.alphabet === "ucs2" && decoded.text.includes("\ufffe")) {

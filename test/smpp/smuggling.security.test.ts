@@ -186,6 +186,18 @@ describe("smuggling: byte order", () => {
   });
 });
 
+describe("smuggling: what the handset shows", () => {
+  it("refuses bidirectional overrides, which make a handset show text in another order than judged (another firm's signature drawn from reversed text)", async () => {
+    // Judged: one signature at the start and "】行银河星【" at the end; shown: "…【星河银行】".
+    for (const [i, control] of ["\u202e", "\u202d", "\u2067", "\u200f"].entries()) {
+      const body = submitBody({ destination: `1380000004${i}`, shortMessage: ucs2(`【云端科技】您的验证码是 556677。${control}】行银河星【`) });
+      const answer = await raw.request(Cmd.submit_sm, body);
+      expect({ control: control.codePointAt(0)!.toString(16), status: answer.status }).toEqual({ control: control.codePointAt(0)!.toString(16), status: commandStatusFor("message_ambiguous") });
+    }
+    expect(gateway.simulator!.received.count).toBe(0);
+  });
+});
+
 describe("smuggling: lengths that lie", () => {
   it("answers a TLV whose length runs past the body with ESME_RINVTLVLEN and goes on", async () => {
     const body = submitBody({ destination: "13800000020", tlvs: concat(Uint8Array.of(0x04, 0x24, 0x01, 0x00), ucs2(THEIRS)) });

@@ -221,6 +221,14 @@ describe("smuggling: lengths that lie", () => {
     await expectSessionAlive();
   });
 
+  it("answers a 255-octet short_message (SMPP allows 254) with ESME_RINVMSGLEN, in submit_sm and submit_multi, never a system error", async () => {
+    const text = latin1("x".repeat(255));
+    expect(await raw.request(Cmd.submit_sm, submitBody({ destination: "13800000026", dataCoding: 0, shortMessage: text }))).toMatchObject({ id: 0x80000004, status: 0x01 });
+    expect(await raw.request(Cmd.submit_multi, submitMultiBody({ dataCoding: 0, shortMessage: text }, ["13800000027"]))).toMatchObject({ id: 0x80000021, status: 0x01 });
+    expect(gateway.simulator!.received.count).toBe(0);
+    await expectSessionAlive();
+  });
+
   it("refuses a UDH that claims more octets than the message has (esm_class UDHI) as undecodable_text", async () => {
     const body = submitBody({ destination: "13800000023", esmClass: 0x40, shortMessage: Uint8Array.of(0x30, 0x00, 0x03, 0x01, 0x02, 0x01) });
     await expectRefused(await raw.request(Cmd.submit_sm, body), 0x80000004, "undecodable_text");

@@ -39,7 +39,7 @@ interface HeldPart {
 }
 
 /** Text failures that are two readings of one PDU (smuggling), not text we cannot decode. */
-const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order", "bidi_control"]);
+const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order", "bidi_control", "sim_toolkit"]);
 const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(reason) ? "message_ambiguous" : "undecodable_text");
 
 /**
@@ -47,7 +47,18 @@ const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(re
  * another copy than we judged) or a canned message (sm_default_msg_id ≠ 0 makes the SMSC send a
  * stored text instead of short_message). Undefined when the PDU has one reading.
  */
-function smuggling(body: { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string }): { reason: ReasonCode; detail: string } | undefined {
+/**
+ * protocol_id values (3GPP TS 23.040 §9.2.3.9) whose message the handset does not show its user:
+ * 0x40 Short Message Type 0 (acknowledged, then discarded: "silent SMS"), 0x7C ANSI-136 R-DATA,
+ * 0x7D ME data download, 0x7E ME de-personalisation, 0x7F (U)SIM data download (the SIM runs it).
+ * The text we judge is then not what the message does.
+ */
+const NOT_SHOWN_PROTOCOL_IDS: ReadonlySet<number> = new Set([0x40, 0x7c, 0x7d, 0x7e, 0x7f]);
+
+function smuggling(body: { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number }): { reason: ReasonCode; detail: string } | undefined {
+  if (body.protocolId !== undefined && NOT_SHOWN_PROTOCOL_IDS.has(body.protocolId)) {
+    return { reason: "message_ambiguous", detail: `protocol_id 0x${body.protocolId.toString(16)} is not shown to the reader (silent, equipment or SIM message)` };
+  }
   const repeated = repeatedTlvTag(body.tlvs);
   if (repeated !== undefined) return { reason: "tlv_repeated", detail: `TLV 0x${repeated.toString(16).padStart(4, "0")} appears more than once` };
   if (body.smDefaultMsgId !== undefined && body.smDefaultMsgId !== 0) {
@@ -149,7 +160,7 @@ export class SubmissionHandler {
     const now = this.options.clock();
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
     if (this.throttled(identity, base, now)) return { status: CommandStatus.ESME_RTHROTTLED };
-    const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string });
+    const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number });
     if (smuggled) {
       this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
       return answer(smuggled.reason);

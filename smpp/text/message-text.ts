@@ -84,6 +84,8 @@ export function extractMessageText(fields: MessageFields, options?: DecodeOption
   const decoded = decodeShortMessage(usePayload ? payload : fields.shortMessage, fields.dataCoding, (fields.esmClass & ESM_CLASS_UDHI) !== 0, options);
   if (!decoded.ok) return { ok: false, reason: decoded.reason, detail: decoded.detail };
 
+  if (decoded.udh?.simToolkit) return { ok: false, reason: "sim_toolkit", detail: "the UDH carries a (U)SIM Toolkit security header (IEI 0x70–0x7F)" };
+
   const sar = readSar(fields.sar);
   if (!sar.ok) return { ok: false, reason: "invalid_sar", detail: sar.detail };
   const udhConcat = decoded.udh?.concat;

@@ -338,7 +338,7 @@ export const reasons = {
   message_ambiguous: {
     // Two places for one thing: the gatekeeper cannot know which one the SMSC or the handset uses.
     code: "message_ambiguous",
-    sentence: "The PDU gives its text or its concatenation in two places, asks for a canned message, or its text holds characters that change what is shown (NUL, bidirectional controls, a reversed byte-order mark), so what was checked may not be what is sent.",
+    sentence: "The PDU gives its text or its concatenation in two places, asks for a canned message, is not shown to the reader (silent or SIM-bound), or its text holds characters that change what is shown (NUL, bidirectional controls, a reversed byte-order mark), so what was checked may not be what is sent.",
     sentenceZh: "短信内容或分段信息存在多种解读（如同时使用 short_message 与 message_payload），无法确保审核内容即发送内容。",
     commandStatus: 0x454,
     retryable: false,

@@ -198,6 +198,23 @@ describe("smuggling: what the handset shows", () => {
   });
 });
 
+describe("smuggling: messages the reader never sees", () => {
+  it("refuses silent (Type 0), equipment and SIM data-download protocol_ids, and a UDH carrying a SIM Toolkit command packet", async () => {
+    for (const [i, pid] of [0x40, 0x7d, 0x7f].entries()) {
+      const body = submitBody({ destination: `1380000005${i}`, shortMessage: ucs2(OURS) });
+      // submit_sm: "VER\0", ton, npi, "1069000101\0", ton, npi, "1380000005i\0", esm_class, then protocol_id.
+      const at = 4 + 2 + 11 + 2 + 12 + 1;
+      body[at] = pid;
+      const answer = await raw.request(Cmd.submit_sm, body);
+      expect({ pid, status: answer.status }).toEqual({ pid, status: commandStatusFor("message_ambiguous") });
+    }
+    // A signed, readable text with an (U)SIM Toolkit security header (IEI 0x70) riding in its UDH.
+    const udh = Uint8Array.of(0x05, 0x70, 0x03, 0x00, 0x00, 0x00);
+    const packet = submitBody({ destination: "13800000058", esmClass: 0x40, shortMessage: concat(udh, ucs2(OURS)) });
+    await expectRefused(await raw.request(Cmd.submit_sm, packet), 0x80000004, "message_ambiguous");
+  });
+});
+
 describe("smuggling: lengths that lie", () => {
   it("answers a TLV whose length runs past the body with ESME_RINVTLVLEN and goes on", async () => {
     const body = submitBody({ destination: "13800000020", tlvs: concat(Uint8Array.of(0x04, 0x24, 0x01, 0x00), ucs2(THEIRS)) });

@@ -3,17 +3,11 @@ import { redactText } from "../../src/lib/pii.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { BindReasonCode } from "../../src/policy/reasons.ts";
 import type { BindRefusal } from "./bind-auth.ts";
-import { BoundedMap } from "./bounded-map.ts";
+import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
 
-export interface BindRefusalJournalOptions {
+export interface BindRefusalJournalOptions extends RefusalCoalescerOptions {
   journal: Pick<Journal, "recordRejection">;
   metrics?: Pick<Metrics, "bindRefusalsCoalesced">;
-  /** Coalescing window (default one minute). */
-  windowMs?: number;
-  /** At most this many bind refusals journaled per window on this proxy, whatever their key (default 600). */
-  maxPerWindow?: number;
-  /** Coalescing keys remembered at most (default 100,000; the oldest go first). */
-  maxTracked?: number;
 }
 
 /**
@@ -60,33 +54,19 @@ export function journaledSystemId(systemId: string): string {
  * written: the password never reaches this class (see BindRefusal).
  */
 export class BindRefusalJournal {
-  private readonly seen: BoundedMap<string, true>;
-  private readonly windowMs: number;
-  private readonly maxPerWindow: number;
-  private budgetWindowStart = Number.NEGATIVE_INFINITY;
-  private journaledInWindow = 0;
+  private readonly coalescer: RefusalCoalescer;
 
   constructor(private readonly options: BindRefusalJournalOptions) {
-    this.windowMs = options.windowMs ?? 60_000;
-    this.maxPerWindow = options.maxPerWindow ?? 600;
-    this.seen = new BoundedMap(options.maxTracked ?? 100_000, this.windowMs);
+    this.coalescer = new RefusalCoalescer(options);
   }
 
   /** Journals the refusal, or counts it as coalesced. Returns whether it was journaled. */
   record(refusal: BindRefusal, at: number): boolean {
-    if (at - this.budgetWindowStart >= this.windowMs) {
-      this.budgetWindowStart = at;
-      this.journaledInWindow = 0;
-      this.seen.sweep(at);
-    }
-    const key = `${refusal.remoteAddress}|${refusal.reason}|${refusal.account?.id ?? ""}`;
-    const repeated = COALESCED.has(refusal.reason) && this.seen.get(key, at) !== undefined;
-    if (repeated || this.journaledInWindow >= this.maxPerWindow) {
+    const key = COALESCED.has(refusal.reason) ? `${refusal.remoteAddress}|${refusal.reason}|${refusal.account?.id ?? ""}` : undefined;
+    if (!this.coalescer.admit(key, at)) {
       this.options.metrics?.bindRefusalsCoalesced.inc({ reason: refusal.reason });
       return false;
     }
-    if (COALESCED.has(refusal.reason)) this.seen.set(key, true, at);
-    this.journaledInWindow++;
     this.options.journal.recordRejection({
       at: new Date(at),
       reason: refusal.reason,

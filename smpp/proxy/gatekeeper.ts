@@ -1,5 +1,5 @@
 import type { Metrics } from "../../src/observability/metrics.ts";
-import type { Journal } from "../../src/journal/journal.ts";
+import type { Journal, TrafficKey } from "../../src/journal/journal.ts";
 import { redactText, type PiiProtector } from "../../src/lib/pii.ts";
 import { decide, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
 import type { ReasonCode } from "../../src/policy/reasons.ts";
@@ -98,7 +98,12 @@ export class Gatekeeper {
 
   constructor(private readonly options: GatekeeperOptions) {}
 
-  judge(session: SessionIdentity, input: JudgeInput, at: number): { verdict: Verdict; recipients: LazyRecipient[] } {
+  /**
+   * `traffic[i]` is recipient i's traffic-count key when it was accepted (undefined otherwise):
+   * the caller passes it to accepted() once the SMSC took that message, so traffic counts
+   * "accepted" only for what the SMSC accepted.
+   */
+  judge(session: SessionIdentity, input: JudgeInput, at: number): { verdict: Verdict; recipients: LazyRecipient[]; traffic: (TrafficKey | undefined)[] } {
     const recipients = input.destinations.map((address) => new LazyRecipient(address, this.options.pii));
     const submission: Submission = {
       command: input.command,
@@ -113,12 +118,24 @@ export class Gatekeeper {
     const started = this.options.metrics ? performance.now() : 0;
     const verdict = decide(submission, this.options.registry(), this.counters);
     if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
-    this.bookkeeping(session, input, recipients, verdict, at);
-    return { verdict, recipients };
+    const traffic = this.bookkeeping(session, input, recipients, verdict, at);
+    return { verdict, recipients, traffic };
+  }
+
+  /** The SMSC accepted a message judged with this traffic key (see judge). */
+  accepted(traffic: TrafficKey | undefined): void {
+    this.countSubmission("accepted", "");
+    if (traffic) this.options.journal.count(traffic, "accepted");
   }
 
   /** A refusal decided outside the policy (throttling, undecodable text, incomplete parts …). */
   journalProtocolRefusal(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+    this.journalRefusalOnly(session, reason, input, at);
+    this.countSubmission("refused", reason);
+  }
+
+  /** The journal row of a protocol refusal, without counting it in the metrics (the caller does). */
+  journalRefusalOnly(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     const first = input.destinations?.[0];
     this.options.journal.recordRejection({
       at: new Date(at),
@@ -133,7 +150,6 @@ export class Gatekeeper {
       text: input.text === undefined ? null : this.options.fullText ? input.text : redactText(input.text),
       remoteAddress: session.remoteAddress,
     });
-    this.countSubmission("refused", reason);
   }
 
   private countSubmission(verdict: string, reason: string): void {
@@ -145,7 +161,7 @@ export class Gatekeeper {
     child.inc();
   }
 
-  private bookkeeping(session: SessionIdentity, input: JudgeInput, recipients: LazyRecipient[], verdict: Verdict, at: number): void {
+  private bookkeeping(session: SessionIdentity, input: JudgeInput, recipients: LazyRecipient[], verdict: Verdict, at: number): (TrafficKey | undefined)[] {
     const journal = this.options.journal;
     const text = this.options.fullText ? input.text : undefined;
     const when = new Date(at);
@@ -174,15 +190,17 @@ export class Gatekeeper {
       verdict.port && verdict.signature && verdict.enterpriseId
         ? { day: this.chinaDay.of(at), spId: session.spId, portId: verdict.port.id, signatureId: verdict.signature.id, enterpriseId: verdict.enterpriseId, category: verdict.category ?? "unknown" }
         : undefined;
+    const traffic: (TrafficKey | undefined)[] = [];
     verdict.recipients.forEach((recipientVerdict, index) => {
       if (recipientVerdict.outcome === "reject") {
         journal.recordRejection({ ...base, reason: recipientVerdict.reason, monitor: false, ...recipientFields(index), text: text ?? redactText(input.text) });
         this.countSubmission("refused", recipientVerdict.reason);
         if (key) journal.count(key, "refused");
+        traffic.push(undefined);
         return;
       }
-      this.countSubmission("accepted", "");
-      if (key) journal.count(key, "accepted");
+      // "accepted" is counted by accepted(), once the SMSC took the message.
+      traffic.push(key);
       if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.port) {
         const recipient = recipients[index]!;
         if (verdict.category === "marketing") this.counters.recordMarketing(recipient.hash, verdict.enterpriseId, at);
@@ -192,5 +210,6 @@ export class Gatekeeper {
         journal.recordLastSender({ recipientHash: recipient.hash, portId: verdict.port.id, enterpriseId: verdict.enterpriseId, at: when });
       }
     });
+    return traffic;
   }
 }

@@ -1,13 +1,15 @@
 import { commandStatusFor, type ReasonCode } from "../../src/policy/reasons.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { InboundAnswer } from "../session/connection.ts";
-import { ConcatenationAssembler, extractMessageText, type MessageFields } from "../text/index.ts";
+import { ConcatenationAssembler, extractMessageText, type MessageFields, type TextFailureReason } from "../text/index.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeSubmitSm } from "../wire/encode.ts";
 import type { DataSmBody, Pdu, ShortMessageBody, UnsuccessSme } from "../wire/pdu.ts";
-import { messagePayload, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
+import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
+import { normaliseMsisdn } from "../../src/lib/pii.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "./gatekeeper.ts";
+import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 /** What the proxy needs from the upstream pool. */
@@ -25,11 +27,47 @@ export interface SubmissionOptions {
   metrics?: Metrics;
   clock: () => number;
   concatenation?: { timeoutMs?: number; maxPendingSetsPerAccount?: number; maxBytesPerAccount?: number };
+  /** How throttled submissions and expired concatenation parts are coalesced in the journal. */
+  coalescing?: RefusalCoalescerOptions;
 }
 
 interface HeldPart {
   frame: Uint8Array;
   resolve: (answer: InboundAnswer) => void;
+  /** What the refusal of this part is journaled with, should its set expire. */
+  input: JudgeInput;
+  identity: SessionIdentity;
+}
+
+/** Text failures that are two readings of one PDU (smuggling), not text we cannot decode. */
+const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order", "bidi_control", "sim_toolkit"]);
+const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(reason) ? "message_ambiguous" : "undecodable_text");
+
+/**
+ * What the SMSC would read but the text layer does not judge: a repeated TLV (the SMSC may take
+ * another copy than we judged) or a canned message (sm_default_msg_id ≠ 0 makes the SMSC send a
+ * stored text instead of short_message). Undefined when the PDU has one reading.
+ */
+/**
+ * protocol_id values (3GPP TS 23.040 §9.2.3.9) whose message the handset does not show its user:
+ * 0x40 Short Message Type 0 (acknowledged, then discarded: "silent SMS"), 0x7C ANSI-136 R-DATA,
+ * 0x7D ME data download, 0x7E ME de-personalisation, 0x7F (U)SIM data download (the SIM runs it).
+ * The text we judge is then not what the message does.
+ */
+const NOT_SHOWN_PROTOCOL_IDS: ReadonlySet<number> = new Set([0x40, 0x7c, 0x7d, 0x7e, 0x7f]);
+
+function smuggling(body: { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number }): { reason: ReasonCode; detail: string } | undefined {
+  if (body.protocolId !== undefined && NOT_SHOWN_PROTOCOL_IDS.has(body.protocolId)) {
+    return { reason: "message_ambiguous", detail: `protocol_id 0x${body.protocolId.toString(16)} is not shown to the reader (silent, equipment or SIM message)` };
+  }
+  const repeated = repeatedTlvTag(body.tlvs);
+  if (repeated !== undefined) return { reason: "tlv_repeated", detail: `TLV 0x${repeated.toString(16).padStart(4, "0")} appears more than once` };
+  if (body.smDefaultMsgId !== undefined && body.smDefaultMsgId !== 0) {
+    return { reason: "message_ambiguous", detail: `sm_default_msg_id ${body.smDefaultMsgId} asks the SMSC for a canned message` };
+  }
+  // Judged now, sent later: quiet hours, caps and opt-outs would be judged for the wrong moment.
+  if (body.scheduleDeliveryTime) return { reason: "scheduled_delivery", detail: `schedule_delivery_time ${body.scheduleDeliveryTime}` };
+  return undefined;
 }
 
 export function messageFields(body: { esmClass: number; dataCoding: number; shortMessage?: Uint8Array; tlvs: readonly Tlv[] }): MessageFields {
@@ -62,8 +100,11 @@ export class SubmissionHandler {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly assemblers = new Map<string, ConcatenationAssembler<HeldPart>>();
   private readonly timer: ReturnType<typeof setInterval>;
+  /** Throttled submissions and expired parts are journaled like refused binds: coalesced. */
+  private readonly coalescer: RefusalCoalescer;
 
   constructor(private readonly options: SubmissionOptions) {
+    this.coalescer = new RefusalCoalescer(options.coalescing);
     this.timer = setInterval(() => this.expireParts(), 500);
     this.timer.unref?.();
   }
@@ -76,14 +117,30 @@ export class SubmissionHandler {
     }
   }
 
-  private throttled(identity: SessionIdentity, now: number): boolean {
+  private bucket(identity: SessionIdentity, now: number): TokenBucket {
     let bucket = this.buckets.get(identity.accountId);
     const rate = this.options.maxSubmitsPerSecond(identity.accountId);
     if (!bucket) this.buckets.set(identity.accountId, (bucket = new TokenBucket(rate, now)));
     else bucket.setRate(rate);
-    if (bucket.take(now)) return false;
-    this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" });
+    return bucket;
+  }
+
+  /** Takes one token; when there is none, counts and journals (coalesced) the throttled submission. */
+  private throttled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, now: number): boolean {
+    if (this.bucket(identity, now).take(now)) return false;
+    this.journalThrottled(identity, input, 1, now);
     return true;
+  }
+
+  /**
+   * One row per account per window at most (the first throttled submission, with its source and
+   * destination); the rest are counted in gatekeeper_submissions_total{verdict="throttled"}.
+   */
+  private journalThrottled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
+    this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" }, count);
+    if (this.coalescer.admit(`${identity.accountId}|throttled`, now)) {
+      this.options.gatekeeper.journalRefusalOnly(identity, "throttled", { ...input, text: "" }, now);
+    }
   }
 
   submitSm(context: SessionContext, pdu: Pdu<"submit_sm">, frame: Uint8Array): InboundAnswer | Promise<InboundAnswer> {
@@ -102,16 +159,22 @@ export class SubmissionHandler {
     frame: Uint8Array,
   ): InboundAnswer | Promise<InboundAnswer> {
     const now = this.options.clock();
-    if (this.throttled(identity, now)) return { status: CommandStatus.ESME_RTHROTTLED };
-    const text = extractMessageText(messageFields(body));
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
+    if (this.throttled(identity, base, now)) return { status: CommandStatus.ESME_RTHROTTLED };
+    const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number });
+    if (smuggled) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
+      return answer(smuggled.reason);
+    }
+    const text = extractMessageText(messageFields(body));
     if (!VALID_DESTINATION.test(destination)) {
       this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: [], text: text.ok ? text.text : undefined }, now);
       return answer("invalid_destination");
     }
     if (!text.ok) {
-      this.options.gatekeeper.journalProtocolRefusal(identity, "undecodable_text", { ...base, text: `(${text.reason})` }, now);
-      return answer("undecodable_text");
+      const reason = textRefusal(text.reason);
+      this.options.gatekeeper.journalProtocolRefusal(identity, reason, { ...base, text: `(${text.reason})` }, now);
+      return answer(reason);
     }
     if (text.concat && text.concat.total > 1) {
       const key = `${body.sourceAddr}|${destination}|${text.concat.keyPart}`;
@@ -123,7 +186,7 @@ export class SubmissionHandler {
 
   /** One answer per frame: all refused at once (synchronously), or each with the SMSC's answer. */
   private judgeAndForward(identity: SessionIdentity, input: JudgeInput, frames: Uint8Array[], now: number): InboundAnswer[] | Promise<InboundAnswer[]> {
-    const { verdict } = this.options.gatekeeper.judge(identity, input, now);
+    const { verdict, traffic } = this.options.gatekeeper.judge(identity, input, now);
     if (verdict.outcome === "reject") {
       const refusal = { status: verdict.commandStatus };
       return frames.map(() => refusal);
@@ -132,7 +195,10 @@ export class SubmissionHandler {
     const pending = frames.map((frame) => this.options.upstream.submit(frame));
     const settle = async () => {
       const results = await Promise.all(pending);
-      return results.map((result) => this.upstreamAnswer(result, identity, now));
+      const answers = results.map((result) => this.upstreamAnswer(result, identity, now));
+      // Traffic counts "accepted" only for a message the SMSC took whole (every part).
+      if (answers.every((a) => a.status === 0 && a.messageId)) this.options.gatekeeper.accepted(traffic[0]);
+      return answers;
     };
     return settle();
   }
@@ -177,7 +243,7 @@ export class SubmissionHandler {
     now: number,
   ): Promise<InboundAnswer> {
     return new Promise<InboundAnswer>((resolve) => {
-      const result = this.assembler(identity.accountId).add(key, { ref: concat.ref, total: concat.total, seq: concat.seq, text: input.text, handle: { frame, resolve } }, now);
+      const result = this.assembler(identity.accountId).add(key, { ref: concat.ref, total: concat.total, seq: concat.seq, text: input.text, handle: { frame, resolve, input, identity } }, now);
       if (result.state === "incomplete") return;
       if (result.state === "rejected") {
         const reason: ReasonCode = result.reason === "too_large" ? "message_too_long" : "concatenation_incomplete";
@@ -192,12 +258,22 @@ export class SubmissionHandler {
     });
   }
 
+  /**
+   * Sets whose parts did not all arrive in time: every held part is refused, and the set is
+   * journaled once (with its first held part's addresses and text), coalesced per account, source
+   * and destination like refused binds, so a peer sending only first parts cannot flood the journal.
+   */
   private expireParts(): void {
     const now = this.options.clock();
     for (const assembler of this.assemblers.values()) {
       for (const set of assembler.expire(now)) {
         for (const part of set.handles) part.resolve(answer("concatenation_incomplete"));
         this.options.metrics?.submissions.inc({ verdict: "refused", reason: "concatenation_incomplete" });
+        const first = set.handles[0];
+        if (first && this.coalescer.admit(`${first.identity.accountId}|concatenation_incomplete|${set.key}`, now)) {
+          const text = `(${set.received} of ${set.total} parts arrived) ${first.input.text}`;
+          this.options.gatekeeper.journalRefusalOnly(first.identity, "concatenation_incomplete", { ...first.input, text }, now);
+        }
       }
     }
   }
@@ -211,23 +287,60 @@ export class SubmissionHandler {
     const identity = context.identity;
     const body = pdu.body;
     const now = this.options.clock();
-    if (this.throttled(identity, now)) return { status: CommandStatus.ESME_RTHROTTLED };
     const unsuccess: UnsuccessSme[] = [];
-    const smes = body.destinations.filter((d) => {
-      if (d.kind === "sme") return true;
-      unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
-      return false;
+    // A number named twice (in any of its written forms) would be judged twice against the same
+    // daily-cap count and sent twice: only its first occurrence goes on. Invalid numbers are
+    // refused per destination, like a submit_sm's.
+    const seen = new Set<string>();
+    const invalid: string[] = [];
+    let smes = body.destinations.filter((d) => {
+      if (d.kind !== "sme") {
+        unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
+        return false;
+      }
+      const number = VALID_DESTINATION.test(d.address) ? normaliseMsisdn(d.address) : undefined;
+      if (number === undefined || seen.has(number)) {
+        invalid.push(d.address);
+        unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: commandStatusFor("invalid_destination") });
+        return false;
+      }
+      seen.add(number);
+      return true;
     }) as { kind: "sme"; ton: number; npi: number; address: string }[];
-    const text = extractMessageText(messageFields(body));
     const base = { command: "submit_multi" as const, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: smes.map((d) => d.address) };
+    if (invalid.length > 0) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
+    }
+    // One rate token per destination: a submit_multi to 100 numbers is 100 messages. Destinations
+    // beyond the tokens available are refused with ESME_RTHROTTLED in unsuccess_smes (the SP
+    // resends those), the whole PDU when there is no token at all.
+    const wanted = Math.max(1, smes.length);
+    const granted = this.bucket(identity, now).takeUpTo(now, wanted);
+    if (granted === 0) {
+      this.journalThrottled(identity, base, wanted, now);
+      return { status: CommandStatus.ESME_RTHROTTLED };
+    }
+    if (granted < smes.length) {
+      const over = smes.slice(granted);
+      this.journalThrottled(identity, { ...base, destinations: over.map((d) => d.address) }, over.length, now);
+      for (const d of over) unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: CommandStatus.ESME_RTHROTTLED });
+      smes = smes.slice(0, granted);
+      base.destinations = smes.map((d) => d.address);
+    }
+    const smuggled = smuggling(body);
+    if (smuggled) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
+      return answer(smuggled.reason);
+    }
+    const text = extractMessageText(messageFields(body));
     if (!text.ok || (text.concat && text.concat.total > 1)) {
       // Concatenated submit_multi is not reassembled: refuse it plainly rather than judge a fragment.
-      const reason: ReasonCode = text.ok ? "concatenation_incomplete" : "undecodable_text";
+      const reason: ReasonCode = text.ok ? "concatenation_incomplete" : textRefusal(text.reason);
       this.options.gatekeeper.journalProtocolRefusal(identity, reason, { ...base, text: text.ok ? text.text : `(${text.reason})` }, now);
       return answer(reason);
     }
     if (smes.length === 0) return { status: CommandStatus.ESME_RINVDSTADR, unsuccess };
-    const { verdict } = this.options.gatekeeper.judge(identity, { ...base, text: text.text }, now);
+    const { verdict, traffic } = this.options.gatekeeper.judge(identity, { ...base, text: text.text }, now);
     const forwards: Promise<void>[] = [];
     // The SP gets one id: the SMSC's for the first destination it accepted. Every other accepted
     // destination's route carries that id, so its receipt is rewritten to it. Each route is
@@ -250,6 +363,7 @@ export class SubmissionHandler {
           }
           firstMessageId ||= reply.messageId!;
           this.options.onAccepted(reply.messageId!, identity, now, reply.messageId === firstMessageId ? undefined : firstMessageId);
+          this.options.gatekeeper.accepted(traffic[index]);
         }),
       );
     });
@@ -261,4 +375,3 @@ export class SubmissionHandler {
     return { status: 0, messageId: firstMessageId, unsuccess };
   }
 }
-

@@ -17,13 +17,25 @@ export class TokenBucket {
   }
 
   take(now: number, count = 1): boolean {
+    this.refill(now);
+    if (this.tokens < count) return false;
+    this.tokens -= count;
+    return true;
+  }
+
+  /** Takes as many whole tokens as there are, up to `count`; returns how many it took. */
+  takeUpTo(now: number, count: number): number {
+    this.refill(now);
+    const granted = Math.max(0, Math.min(count, Math.floor(this.tokens)));
+    this.tokens -= granted;
+    return granted;
+  }
+
+  private refill(now: number): void {
     const elapsed = now - this.last;
     if (elapsed > 0) {
       this.tokens = Math.min(this.ratePerSecond, this.tokens + (elapsed * this.ratePerSecond) / 1000);
       this.last = now;
     }
-    if (this.tokens < count) return false;
-    this.tokens -= count;
-    return true;
   }
 }

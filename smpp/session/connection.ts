@@ -41,6 +41,13 @@ export interface ConnectionOptions {
   maxInboundPending?: number;
   /** Refused binds tolerated before closing (default 3). */
   maxFailedBinds?: number;
+  /**
+   * Stop reading from the peer while more than this many bytes we wrote wait in the socket
+   * (the peer does not read its answers); default 1 MiB.
+   */
+  maxWriteBacklogBytes?: number;
+  /** Close a connection whose writes stay backed up beyond maxWriteBacklogBytes this long (default 30 s). */
+  writeStallTimeoutMs?: number;
 }
 
 /** What the application answers to an inbound request. */
@@ -99,6 +106,9 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   private partialSince = 0;
   private inboundPending = 0;
   private readPaused = false;
+  /** Reading is paused while either holds: too many requests await the application, or our writes are backed up. */
+  private pausedForInbound = false;
+  private writeBackedUpSince = 0;
   private failedBinds = 0;
 
   constructor(socket: Socket, options: ConnectionOptions) {
@@ -108,6 +118,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     this.options = {
       maxPduLength: DEFAULT_MAX_PDU_LENGTH, windowSize: 10, requestTimeoutMs: 10_000, enquireLinkIntervalMs: 0,
       inactivityTimeoutMs: 0, bindTimeoutMs: 0, partialFrameTimeoutMs: 10_000, maxInboundPending: 100, maxFailedBinds: 3,
+      maxWriteBacklogBytes: 1024 * 1024, writeStallTimeoutMs: 30_000,
       ...options,
     };
     this.remoteAddress = socket.remoteAddress ?? "";
@@ -118,6 +129,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     socket.on("error", (error: Error) => this.emit("socketError", error));
     socket.on("close", () => this.onClosed());
     socket.on("end", () => this.close("peer closed the connection"));
+    socket.on("drain", () => this.checkWriteBacklog());
     this.timer = setInterval(() => this.tick(), this.tickInterval());
     this.timer.unref?.();
   }
@@ -223,6 +235,8 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     if (this.state === "closed" || this.socket.destroyed) return;
     this.outbox.push(frame);
     this.outboxBytes += frame.length;
+    // Checked per frame too: one chunk of small requests can ask for many large answers.
+    if (this.writeBackedUpSince === 0 && this.outboxBytes + this.socket.writableLength > this.options.maxWriteBacklogBytes) this.checkWriteBacklog();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushOutbox);
@@ -239,16 +253,34 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     if (this.socket.destroyed) return;
     if (frames.length === 1) {
       this.socket.write(frames[0]!);
-      return;
+    } else {
+      const joined = new Uint8Array(bytes);
+      let offset = 0;
+      for (const frame of frames) {
+        joined.set(frame, offset);
+        offset += frame.length;
+      }
+      this.socket.write(joined);
     }
-    const joined = new Uint8Array(bytes);
-    let offset = 0;
-    for (const frame of frames) {
-      joined.set(frame, offset);
-      offset += frame.length;
-    }
-    this.socket.write(joined);
+    this.checkWriteBacklog();
   };
+
+  /**
+   * A peer that sends but never reads would make us buffer its answers without bound: past
+   * maxWriteBacklogBytes we stop reading from it (so it cannot make us write more), resume when
+   * the socket drains, and close it when it stays backed up for writeStallTimeoutMs (see tick).
+   */
+  private checkWriteBacklog(): void {
+    if (this.state === "closed" || this.socket.destroyed) return;
+    const backedUp = this.socket.writableLength + this.outboxBytes > this.options.maxWriteBacklogBytes;
+    if (backedUp && this.writeBackedUpSince === 0) {
+      this.writeBackedUpSince = Date.now();
+      this.updateReading();
+    } else if (!backedUp && this.writeBackedUpSince !== 0) {
+      this.writeBackedUpSince = 0;
+      this.updateReading();
+    }
+  }
 
   // ---- incoming ----
 
@@ -322,7 +354,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   private answered(pdu: Pdu, answer: InboundAnswer): void {
     this.inboundPending--;
     this.answer(pdu, answer);
-    if (this.readPaused && this.inboundPending <= this.options.maxInboundPending >> 1) this.resumeReading();
+    if (this.pausedForInbound && this.inboundPending <= this.options.maxInboundPending >> 1) this.resumeReading();
   }
 
   private answer(pdu: Pdu, answer: InboundAnswer): void {
@@ -365,7 +397,8 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   private onResponse(frame: Uint8Array, commandId: number, sequence: number): void {
     const entry = this.pending.take(sequence);
     if (entry === undefined) {
-      return this.emit("protocolError", { status: 0, message: `response 0x${commandId.toString(16)} to unknown sequence ${sequence}`, commandId, sequenceNumber: sequence });
+      this.emit("protocolError", { status: CommandStatus.ESME_RINVCMDID, message: `response 0x${commandId.toString(16)} to unknown sequence ${sequence}`, commandId, sequenceNumber: sequence });
+      return this.nackUnsolicited(commandId, sequence);
     }
     const decoded = decodePdu(frame);
     const matches = commandId === CommandId.generic_nack || commandId === responseIdFor(entry.commandId);
@@ -374,6 +407,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
       const message = decoded.ok ? `response 0x${commandId.toString(16)} does not answer 0x${entry.commandId.toString(16)}` : decoded.message;
       if (bindModeOf(entry.commandId) !== undefined && this.state === "binding") this.state = "open";
       this.emit("protocolError", { status, message, commandId, sequenceNumber: sequence });
+      if (!matches) this.nackUnsolicited(commandId, sequence);
       return entry.reject(new SmppRequestError("bad_response", message, status));
     }
     const pdu = decoded.pdu;
@@ -392,22 +426,45 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     entry.resolve(pdu);
   }
 
+  /**
+   * A response-type command id that answers nothing we sent (an unknown id with the response bit,
+   * a submit_sm_resp to an SMSC-side session, a response to a sequence we never used or no longer
+   * wait for) gets generic_nack ESME_RINVCMDID in a bound session, as SMPP 3.4 §2.7 asks of any
+   * PDU the receiver cannot take, so the peer learns it was not understood. Never a generic_nack
+   * for a generic_nack: two peers would otherwise nack each other forever.
+   */
+  private nackUnsolicited(commandId: number, sequence: number): void {
+    if (commandId === CommandId.generic_nack || !isBound(this.state)) return;
+    this.write(encodeGenericNack(sequence, CommandStatus.ESME_RINVCMDID));
+  }
+
   // ---- flow control, timers, teardown ----
 
   private pauseReading(): void {
-    this.readPaused = true;
-    this.socket.pause();
+    this.pausedForInbound = true;
+    this.updateReading();
   }
 
   private resumeReading(): void {
-    this.readPaused = false;
+    this.pausedForInbound = false;
+    this.updateReading();
+  }
+
+  private updateReading(): void {
+    const pause = this.pausedForInbound || this.writeBackedUpSince !== 0;
+    if (pause === this.readPaused) return;
+    this.readPaused = pause;
+    if (pause) {
+      this.socket.pause();
+      return;
+    }
     this.socket.resume();
     this.drain();
   }
 
   private tickInterval(): number {
     const o = this.options;
-    const candidates = [o.requestTimeoutMs / 4, o.partialFrameTimeoutMs / 4, 1000];
+    const candidates = [o.requestTimeoutMs / 4, o.partialFrameTimeoutMs / 4, o.writeStallTimeoutMs / 4, 1000];
     if (o.enquireLinkIntervalMs > 0) candidates.push(o.enquireLinkIntervalMs / 2);
     if (o.inactivityTimeoutMs > 0) candidates.push(o.inactivityTimeoutMs / 4);
     if (o.bindTimeoutMs > 0) candidates.push(o.bindTimeoutMs / 4);
@@ -423,6 +480,10 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
       return this.close("bind timeout");
     }
     if (this.partialSince !== 0 && now - this.partialSince >= o.partialFrameTimeoutMs) return this.close("partial PDU timeout");
+    if (this.writeBackedUpSince !== 0 && now - this.writeBackedUpSince >= o.writeStallTimeoutMs) {
+      // end() would wait behind the backlog the peer does not read: drop the socket.
+      return this.destroy("write backlog timeout: the peer does not read");
+    }
     if (o.inactivityTimeoutMs > 0 && now - this.lastReceivedAt >= o.inactivityTimeoutMs) return this.close("inactivity timeout");
     if (o.enquireLinkIntervalMs > 0 && isBound(this.state) && now - this.lastReceivedAt >= o.enquireLinkIntervalMs &&
       now - this.lastEnquireSentAt >= o.enquireLinkIntervalMs) {

@@ -59,6 +59,10 @@ export interface SmppServerOptions<Context> {
   inactivityTimeoutMs?: number;
   partialFrameTimeoutMs?: number;
   maxInboundPending?: number;
+  /** Stop reading from a peer while this many written bytes wait in its socket (default 1 MiB). */
+  maxWriteBacklogBytes?: number;
+  /** Close a peer whose writes stay backed up this long (default 30 s). */
+  writeStallTimeoutMs?: number;
   handlers: SmppServerHandlers<Context>;
 }
 
@@ -176,6 +180,8 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
       ...(o.inactivityTimeoutMs !== undefined && { inactivityTimeoutMs: o.inactivityTimeoutMs }),
       ...(o.partialFrameTimeoutMs !== undefined && { partialFrameTimeoutMs: o.partialFrameTimeoutMs }),
       ...(o.maxInboundPending !== undefined && { maxInboundPending: o.maxInboundPending }),
+      ...(o.maxWriteBacklogBytes !== undefined && { maxWriteBacklogBytes: o.maxWriteBacklogBytes }),
+      ...(o.writeStallTimeoutMs !== undefined && { writeStallTimeoutMs: o.writeStallTimeoutMs }),
     });
     this.live.add(session);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);

@@ -64,20 +64,27 @@ function readSar(sar: MessageFields["sar"]): SarResult {
  * Decide which field carries the text, decode it, and find the concatenation info.
  *
  * Decisions (all fail closed, because two readings of one PDU let a message past the filter):
- * - short_message and message_payload both non-empty: refused (SMPP 3.4 forbids using both, and
- *   the SMSC might send the one we did not judge). An empty message_payload TLV is ignored.
+ * - short_message non-empty and a message_payload TLV present (even empty): refused (SMPP 3.4
+ *   forbids using both, and the SMSC might send the one we did not judge).
+ * - a NUL (U+0000) in the decoded text: refused (C-string code downstream may cut the text there).
  * - concatenation in both the UDH and sar_* TLVs: refused, even when they agree.
  * - sar_* TLVs only partly present or out of range: refused.
  */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 export function extractMessageText(fields: MessageFields, options?: DecodeOptions): MessageTextResult {
   const payload = fields.messagePayload;
   const usePayload = payload !== undefined && payload.length > 0;
-  if (usePayload && fields.shortMessage.length > 0) {
-    return { ok: false, reason: "both_short_message_and_payload", detail: "sm_length must be 0 when message_payload is used" };
+  // A message_payload TLV, even an empty one, beside a non-empty short_message: which one the
+  // SMSC sends is up to it (some take the TLV whenever it is present), so both readings exist.
+  if (payload !== undefined && fields.shortMessage.length > 0) {
+    return { ok: false, reason: "both_short_message_and_payload", detail: "sm_length must be 0 when message_payload is present" };
   }
   const source = usePayload ? "message_payload" : "short_message";
   const decoded = decodeShortMessage(usePayload ? payload : fields.shortMessage, fields.dataCoding, (fields.esmClass & ESM_CLASS_UDHI) !== 0, options);
   if (!decoded.ok) return { ok: false, reason: decoded.reason, detail: decoded.detail };
+
+  if (decoded.udh?.simToolkit) return { ok: false, reason: "sim_toolkit", detail: "the UDH carries a (U)SIM Toolkit security header (IEI 0x70–0x7F)" };
 
   const sar = readSar(fields.sar);
   if (!sar.ok) return { ok: false, reason: "invalid_sar", detail: sar.detail };
@@ -88,6 +95,18 @@ export function extractMessageText(fields: MessageFields, options?: DecodeOption
   const concat: MessageConcat | undefined = udhConcat
     ? { ref: udhConcat.ref, total: udhConcat.total, seq: udhConcat.seq, keyPart: udhConcat.refBits === 8 ? "udh8" : "udh16" }
     : sar.concat;
+
+  // U+0000 in the text (Latin-1/IA5 0x00, UCS2 0x0000; GSM 7-bit 0x00 is '@'): code that treats
+  // the text as a C string stops there, so the handset could get less than what was judged.
+  if (decoded.text.includes("\u0000")) return { ok: false, reason: "nul_in_text", detail: "the text holds U+0000" };
+  // Bidirectional embeddings, overrides, isolates and marks: the handset draws the text in
+  // another order than the one judged ("】行银河星【" shows as another firm's 【星河银行】).
+  if (BIDI_CONTROL.test(decoded.text)) return { ok: false, reason: "bidi_control", detail: "the text holds a bidirectional control character" };
+  // UCS2 is big-endian in SMS, but FF FE is a little-endian byte-order mark: a handset or gateway
+  // honouring it would swap every pair and show text nobody judged. U+FFFE is a noncharacter.
+  if (decoded.alphabet === "ucs2" && decoded.text.includes("\ufffe")) {
+    return { ok: false, reason: "reversed_byte_order", detail: "the UCS2 text holds U+FFFE" };
+  }
 
   const messageClass = decoded.messageClass === undefined ? {} : { messageClass: decoded.messageClass };
   return { ok: true, text: decoded.text, alphabet: decoded.alphabet, ...messageClass, source, ...(concat ? { concat } : {}) };

@@ -13,6 +13,10 @@ export const TEXT_FAILURE_REASONS = {
   both_short_message_and_payload: "short_message and message_payload are both set",
   conflicting_concatenation: "concatenation is given both in the UDH and in sar_* TLVs",
   invalid_sar: "sar_* TLVs are incomplete or out of range",
+  nul_in_text: "the decoded text holds a NUL character (U+0000), where C-string code on the way may cut it",
+  bidi_control: "the text holds a bidirectional control character (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) that makes a handset show it in another order",
+  sim_toolkit: "the user data header carries a (U)SIM Toolkit command packet (IEI 0x70–0x7F): the SIM acts on it, the reader never sees it",
+  reversed_byte_order: "UCS2 text holds U+FFFE, a byte-order mark read backwards: a reader honouring it sees other text",
 } as const;
 export type TextFailureReason = keyof typeof TEXT_FAILURE_REASONS;
 

@@ -26,6 +26,8 @@ export interface Udh {
   concat?: ConcatInfo;
   /** GSM national language shift tables (IEI 0x24 single, 0x25 locking): they change 7-bit text. */
   nationalLanguage?: { singleShift?: number; lockingShift?: number };
+  /** An (U)SIM Toolkit security header (IEI 0x70–0x7F): the message carries a command packet for the SIM. */
+  simToolkit?: boolean;
 }
 
 export type UdhResult = { ok: true; udh: Udh } | { ok: false; detail: string };
@@ -60,6 +62,8 @@ export function parseUdh(bytes: Uint8Array): UdhResult {
       udh.nationalLanguage ??= {};
       if (iei === IEI_LANGUAGE_SINGLE_SHIFT) udh.nationalLanguage.singleShift = bytes[data]!;
       else udh.nationalLanguage.lockingShift = bytes[data]!;
+    } else if (iei >= 0x70 && iei <= 0x7f) {
+      udh.simToolkit = true;
     }
     // Other IEs (ports, EMS formatting, pictures…) do not change the text; skip them.
     offset = data + length;

@@ -187,14 +187,22 @@ function readShortMessage(r: BodyReader): ShortMessageBody {
   const replaceIfPresentFlag = r.u8("replace_if_present_flag");
   const dataCoding = r.u8("data_coding");
   const smDefaultMsgId = r.u8("sm_default_msg_id");
-  const smLength = r.u8("sm_length");
-  const shortMessage = smLength === 0 ? EMPTY : r.octets("short_message", smLength, S.ESME_RINVMSGLEN);
+  const shortMessage = readShortMessageField(r);
   const tlvs = readTlvs(r);
   return {
     serviceType, sourceAddrTon, sourceAddrNpi, sourceAddr, destAddrTon, destAddrNpi, destinationAddr, esmClass,
     protocolId, priorityFlag, scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag,
     dataCoding, smDefaultMsgId, shortMessage, tlvs,
   };
+}
+
+/** SMPP 3.4 caps short_message at 254 octets (sm_length 0–254); longer text goes in message_payload. */
+export const SHORT_MESSAGE_MAX = 254;
+
+function readShortMessageField(r: BodyReader): Uint8Array {
+  const smLength = r.u8("sm_length");
+  if (smLength > SHORT_MESSAGE_MAX && !r.failed) r.fail(S.ESME_RINVMSGLEN, `sm_length ${smLength} is above ${SHORT_MESSAGE_MAX}`);
+  return smLength === 0 || r.failed ? EMPTY : r.octets("short_message", smLength, S.ESME_RINVMSGLEN);
 }
 
 function readDataSm(r: BodyReader): DataSmBody {
@@ -236,8 +244,7 @@ function readSubmitMulti(r: BodyReader): SubmitMultiBody {
   const replaceIfPresentFlag = r.u8("replace_if_present_flag");
   const dataCoding = r.u8("data_coding");
   const smDefaultMsgId = r.u8("sm_default_msg_id");
-  const smLength = r.u8("sm_length");
-  const shortMessage = smLength === 0 ? EMPTY : r.octets("short_message", smLength, S.ESME_RINVMSGLEN);
+  const shortMessage = readShortMessageField(r);
   return {
     serviceType, sourceAddrTon, sourceAddrNpi, sourceAddr, destinations, esmClass, protocolId, priorityFlag,
     scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding, smDefaultMsgId,

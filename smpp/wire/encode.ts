@@ -231,7 +231,7 @@ export function encodeSubmitMulti(sequence: number, f: SubmitMultiFields): Uint8
   let destinationsLength = 1;
   for (const d of f.destinations) destinationsLength += d.kind === "sme" ? 4 + d.address.length : 2 + d.name.length;
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + schedule.length + validity.length + 4 + 2 +
-    destinationsLength + 10 + message.length + tlvsLength(f.tlvs);
+    destinationsLength + 8 + message.length + tlvsLength(f.tlvs);
   const w = new PduWriter(length, CommandId.submit_multi, 0, sequence);
   w.cstring(serviceType);
   w.u8(f.sourceAddrTon ?? 0);

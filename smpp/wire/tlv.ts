@@ -24,6 +24,8 @@ export const TlvTag = {
   sar_total_segments: 0x020e,
   sar_segment_seqnum: 0x020f,
   sc_interface_version: 0x0210,
+  callback_num_pres_ind: 0x0302,
+  callback_num_atag: 0x0303,
   callback_num: 0x0381,
   network_error_code: 0x0423,
   message_payload: 0x0424,
@@ -87,6 +89,30 @@ export function readTlvs(reader: BodyReader): readonly Tlv[] {
 
 function hex4(tag: number): string {
   return tag.toString(16).padStart(4, "0");
+}
+
+/**
+ * The only optional parameters SMPP 3.4 lets a submit_sm, data_sm or submit_multi carry more than
+ * once: callback_num (§5.3.2.36, "can be included a number of times for multiple call-back
+ * addresses") and the two that pair with it instance by instance, callback_num_pres_ind and
+ * callback_num_atag. Every other one is single-valued.
+ */
+export const REPEATABLE_TLV_TAGS: ReadonlySet<number> = new Set([TlvTag.callback_num, TlvTag.callback_num_pres_ind, TlvTag.callback_num_atag]);
+
+/**
+ * The first single-valued tag that appears more than once, or undefined. A repeat has two
+ * readings (first or last wins, depending on the implementation: we judged the first
+ * message_payload, node-smpp and some SMSCs keep the last), so the proxy refuses it. Unknown and
+ * vendor tags count as single-valued: we cannot know how the SMSC reads a second copy.
+ */
+export function repeatedTlvTag(tlvs: readonly Tlv[]): number | undefined {
+  if (tlvs.length < 2) return undefined;
+  const seen = new Set<number>();
+  for (const { tag } of tlvs) {
+    if (seen.has(tag) && !REPEATABLE_TLV_TAGS.has(tag)) return tag;
+    seen.add(tag);
+  }
+  return undefined;
 }
 
 export function findTlv(tlvs: readonly Tlv[], tag: number): Uint8Array | undefined {

@@ -4,14 +4,24 @@ import { createHmac } from "node:crypto";
  * Phone numbers are personal data (PIPL). They are kept as a keyed hash (HMAC-SHA256 under PII_KEY,
  * truncated to 128 bits, hex) plus a masked form; the clear number is never stored.
  */
+/**
+ * One form per number, so a number written another way hashes alike (an opt-out or the
+ * do-not-disturb list cannot be dodged by a prefix): the country code (+86, 0086, or 86 before a
+ * mobile number) and the domestic trunk 0 before a mobile number (+86 0138…, 0138…) are dropped.
+ * 13800000001, +8613800000001, 008613800000001, +86 0138 0000 0001 and 013800000001 are one number.
+ */
 export function normaliseMsisdn(input: string): string | undefined {
   let digits = input.trim().replace(/[\s\-()]/g, "");
   if (digits.startsWith("+")) digits = digits.slice(1);
   if (!/^\d{5,20}$/.test(digits)) return undefined;
   if (digits.startsWith("0086")) digits = digits.slice(4);
-  else if (digits.startsWith("86") && digits.length === 13) digits = digits.slice(2);
-  return digits;
+  else if (digits.startsWith("86") && (digits.length === 13 || CHINA_MOBILE_WITH_TRUNK.test(digits.slice(2)))) digits = digits.slice(2);
+  const mobile = CHINA_MOBILE_WITH_TRUNK.exec(digits);
+  return mobile ? mobile[1]! : digits;
 }
+
+/** A mainland mobile number (1[3-9] and 9 digits), possibly behind the trunk prefix 0. */
+const CHINA_MOBILE_WITH_TRUNK = /^0?(1[3-9]\d{9})$/;
 
 /** 13800138000 → 138****8000; shorter numbers keep their first and last quarter. */
 export function maskMsisdn(msisdn: string): string {

@@ -302,8 +302,8 @@ export const reasons = {
   },
   invalid_destination: {
     code: "invalid_destination",
-    sentence: "The destination address is missing or is not a valid phone number.",
-    sentenceZh: "目的号码无效。",
+    sentence: "The destination address is missing, is not a valid phone number, or repeats one already named in the same submit_multi.",
+    sentenceZh: "目的号码无效（或在同一 submit_multi 中重复）。",
     commandStatus: ESME_RINVDSTADR,
     retryable: false,
     rule: "protocol",
@@ -321,6 +321,37 @@ export const reasons = {
     sentence: "The message is longer than the allowed number of parts or characters.",
     sentenceZh: "短信内容超过允许的长度。",
     commandStatus: 0x452,
+    retryable: false,
+    rule: "protocol",
+  },
+  tlv_repeated: {
+    // SMPP 3.4 allows the optional parameters of submit_sm, data_sm and submit_multi at most once,
+    // but for callback_num and its two companions (smpp/wire/tlv.ts REPEATABLE_TLV_TAGS). A repeated
+    // one has two readings (we might judge the first while the SMSC sends the second).
+    code: "tlv_repeated",
+    sentence: "An optional parameter (TLV) that SMPP allows once appears more than once, so the SMSC could read another value than the one checked.",
+    sentenceZh: "可选参数（TLV）重复出现，短信中心可能读取未经审核的内容。",
+    commandStatus: 0x453,
+    retryable: false,
+    rule: "protocol",
+  },
+  message_ambiguous: {
+    // Two places for one thing: the gatekeeper cannot know which one the SMSC or the handset uses.
+    code: "message_ambiguous",
+    sentence: "The PDU gives its text or its concatenation in two places, asks for a canned message, is not shown to the reader (silent or SIM-bound), or its text holds characters that change what is shown (NUL, bidirectional controls, a reversed byte-order mark), so what was checked may not be what is sent.",
+    sentenceZh: "短信内容或分段信息存在多种解读（如同时使用 short_message 与 message_payload），无法确保审核内容即发送内容。",
+    commandStatus: 0x454,
+    retryable: false,
+    rule: "protocol",
+  },
+  scheduled_delivery: {
+    // Quiet hours, the daily cap, opt-outs and the registry are judged when the message arrives;
+    // a schedule_delivery_time would have the SMSC send it later, past all of them (marketing
+    // submitted at 20:59 for 23:30). Permanent: the SP submits at the time it wants it sent.
+    code: "scheduled_delivery",
+    sentence: "The message asks for deferred delivery (schedule_delivery_time), but it is judged for the moment it is submitted; submit it when it should be sent.",
+    sentenceZh: "不接受定时发送（schedule_delivery_time），短信按提交时刻审核，请在需要发送时提交。",
+    commandStatus: 0x455,
     retryable: false,
     rule: "protocol",
   },

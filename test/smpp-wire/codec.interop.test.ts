@@ -92,6 +92,9 @@ describe("codec against node-smpp", () => {
     }));
     expect(ourMulti.dest_address).toEqual([{ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: "13800000005" }, { dl_name: "team" }]);
     expect(ourMulti.short_message.message).toBe("【示例】通知");
+    // And our own decoder reads it back exactly (it used to carry 2 stray octets after sm_length's bytes).
+    const back = ours(encodeSubmitMulti(10, { sourceAddr: "106900001234", dataCoding: 8, shortMessage: ucs2("【示例】通知"), destinations: [{ kind: "sme", ton: 1, npi: 1, address: "13800000005" }] }));
+    expect(back).toMatchObject({ command: "submit_multi", commandLength: back.commandLength, body: { sourceAddr: "106900001234", tlvs: [] } });
   });
 
   it("encodes submit_multi_resp with unsuccess_smes that node-smpp reads, and decodes its own", () => {

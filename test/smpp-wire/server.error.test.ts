@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSmppServer, type SmppServer, type SmppServerOptions } from "../../smpp/session/server.ts";
 import {
-  CommandId, CommandStatus as S, encodeBind, encodeEnquireLink, encodeSubmitSm, encodeUnbind,
+  CommandId, CommandStatus as S, encodeBind, encodeEnquireLink, encodeSubmitMulti, encodeSubmitSm, encodeUnbind, setSequence,
 } from "../../smpp/wire/index.ts";
 import { frameOf, rawPeer, sleep, waitFor, type RawPeer } from "./helpers.ts";
 
@@ -63,6 +63,21 @@ describe("server refusals and malformed input", () => {
     p.send(frameOf(0x00000077, 5, [1, 2, 3]));
     expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 5 });
     await expectAlive(p);
+  });
+
+  it("answers response-type command ids that answer nothing (unknown, unsolicited, wrong sequence) with generic_nack in a bound session, never a generic_nack itself", async () => {
+    const p = await peer((await start()).port);
+    p.send(encodeBind("transceiver", 1, { systemId: "sp", password: "pw" }));
+    await p.next();
+    p.send(frameOf(0x80000077, 7, [1, 2, 3])); // unknown id with the response bit
+    expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 7 });
+    p.send(frameOf(CommandId.submit_sm_resp, 8, "ABC\0")); // a response the server never asked for
+    expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 8 });
+    p.send(frameOf(CommandId.deliver_sm_resp, 9, "\0")); // to a sequence the server never used
+    expect(await p.next()).toMatchObject({ command: "generic_nack", commandStatus: S.ESME_RINVCMDID, sequenceNumber: 9 });
+    p.send(frameOf(CommandId.generic_nack, 10)); // a stray generic_nack is not answered
+    await expectAlive(p, 11);
+    await expect(p.next(200)).rejects.toThrow(/no PDU/);
   });
 
   it("answers a malformed submit_sm body with its own status, then serves the next PDU (node-smpp would stall)", async () => {
@@ -177,6 +192,47 @@ describe("server refusals and malformed input", () => {
     const sequences = [];
     for (let i = 0; i < 6; i++) sequences.push((await p.next()).sequenceNumber);
     expect(sequences.sort()).toEqual([10, 11, 12, 13, 14, 15]);
+  });
+
+  it("stops reading from a bound peer that never reads its answers, keeps the backlog bounded, and closes it after the stall timeout", async () => {
+    // Each small submit_multi asks for a ~7 KB answer (254 unsuccess_smes): 2,000 of them would
+    // make us buffer ~15 MB for a peer that does not read.
+    const unsuccess = Array.from({ length: 254 }, (_, i) => ({ ton: 1, npi: 1, address: `1380000${String(i).padStart(4, "0")}`, errorStatusCode: 0x0b }));
+    const srv = await start({
+      maxWriteBacklogBytes: 256 * 1024,
+      writeStallTimeoutMs: 700,
+      handlers: { authenticate: () => ({ ok: true, context: {} }), submitMulti: () => ({ status: 0, messageId: "M1", unsuccess }) },
+    });
+    const p = await peer(srv.port);
+    p.send(encodeBind("transmitter", 1, { systemId: "sp", password: "x" }));
+    await p.next();
+    const session = [...srv.sessions()][0]!;
+    const backlog = () => {
+      const socket = (session as unknown as { socket: { writableLength: number } }).socket;
+      return socket.writableLength + (session as unknown as { outboxBytes: number }).outboxBytes;
+    };
+    p.socket.pause(); // never read again
+    let peak = 0;
+    const poll = setInterval(() => (peak = Math.max(peak, backlog())), 2);
+    const started = Date.now();
+    const request = encodeSubmitMulti(0, { sourceAddr: "1069000012", destinations: [{ kind: "sme", ton: 1, npi: 1, address: "13800000001" }], shortMessage: Buffer.from("hi") });
+    for (let i = 0; i < 2000; i++) {
+      const frame = request.slice();
+      setSequence(frame, 10 + i);
+      p.send(frame);
+    }
+    await waitFor(() => session.state === "closed", 5000, "the stalled session to close").finally(() => {
+      clearInterval(poll);
+      console.log(JSON.stringify({ test: "write backlog", peakBacklogBytes: peak, closedAfterMs: Date.now() - started, closeReason: session.closeReason }));
+    });
+    const closedAfter = Date.now() - started;
+    expect(session.closeReason).toMatch(/write backlog timeout/);
+    expect(peak).toBeLessThan(256 * 1024 + 16 * 1024);
+    expect(closedAfter).toBeGreaterThanOrEqual(650);
+    expect(closedAfter).toBeLessThan(5000);
+    // Another peer is served meanwhile and after.
+    const other = await peer(srv.port);
+    await expectAlive(other);
   });
 
   it("stops gracefully: in-flight submits are answered, then the ESME is unbound", async () => {

@@ -111,7 +111,7 @@ export function submitBody(m: ShortMessage): Uint8Array {
   );
 }
 
-function dataSmBody(m: ShortMessage): Uint8Array {
+export function dataSmBody(m: ShortMessage): Uint8Array {
   return concat(
     cstr(m.serviceType ?? "VER"), Uint8Array.of(1, 1), cstr(m.source ?? "1069000101"), Uint8Array.of(1, 1), cstr(m.destination ?? "13800000001"),
     Uint8Array.of(m.esmClass ?? 0, m.registeredDelivery ?? 0, m.dataCoding ?? 8),
@@ -119,7 +119,7 @@ function dataSmBody(m: ShortMessage): Uint8Array {
   );
 }
 
-function submitMultiBody(m: ShortMessage, destinations: string[], listNames: string[] = []): Uint8Array {
+export function submitMultiBody(m: ShortMessage, destinations: string[], listNames: string[] = []): Uint8Array {
   const sm = m.shortMessage ?? new Uint8Array(0);
   const dests = [
     ...destinations.map((d) => concat(Uint8Array.of(1, 1, 1), cstr(d))),
@@ -279,7 +279,7 @@ export class FuzzGenerator {
     if (roll < 83) return { bytes: pdu(Cmd.deliver_sm, sequence, submitBody({ esmClass: 4, shortMessage: latin1("id:1 stat:DELIVRD") , dataCoding: 0 })), kind: "deliver_sm_wrong_direction" };
     if (roll < 85) return { bytes: pdu(r.pick([Cmd.outbind, Cmd.alert_notification]), sequence, concat(cstr("x"), cstr("y"))), kind: "outbind_or_alert" };
     if (roll < 90) {
-      // Responses the server never asked for (generic_nack, submit_sm_resp, enquire_link_resp …): ignored.
+      // Responses the server never asked for (generic_nack, submit_sm_resp, enquire_link_resp …): nacked when bound, a generic_nack never.
       const id = r.pick([Cmd.generic_nack, 0x80000004, 0x80000015, 0x80000009, 0x80000005, 0x80000006]);
       return { bytes: pdu(id, sequence, r.chance(0.5) ? cstr("0A000001") : new Uint8Array(0), r.int(0x100)), kind: "unsolicited_response" };
     }

@@ -5,7 +5,9 @@
  * Accounting: the client runs an independent model of the server's framing over the bytes it
  * sent (4-byte length prefix, frames of 16..16384 octets, anything else desynchronises the stream
  * for good). Every framed request must get exactly one answer with its sequence_number (its own
- * response id or generic_nack); unsolicited responses are ignored by the server. A connection
+ * response id or generic_nack); a response frame that answers nothing of the server's may get a
+ * generic_nack ESME_RINVCMDID (it does in a bound session; the client cannot always know whether
+ * the server counts the session as bound, so that answer is allowed, not required). A connection
  * the server closes must have a reason the client can see: a framing error it sent (answered with
  * generic_nack ESME_RINVCMDLEN), an unbind it sent (unbind_resp), or the third refused bind. The
  * answers still outstanding at such a close are counted as "closed"; anything else is a loss.
@@ -35,8 +37,10 @@ export interface FuzzStats {
   bytesSent: number;
   framesSeen: number;
   requestsExpectingAnswer: number;
-  /** Response frames the client sent (its deliver_sm_resp, and unsolicited ones): none expects an answer. */
+  /** Response frames the client sent (its deliver_sm_resp, and unsolicited ones): none requires an answer. */
   responseFramesSent: number;
+  /** generic_nack ESME_RINVCMDID answers to response frames that answered nothing of the server's. */
+  responsesNacked: number;
   answered: number;
   answeredByStatus: Record<string, number>;
   answeredGenericNack: number;
@@ -59,7 +63,7 @@ export interface FuzzStats {
 
 export function emptyStats(): FuzzStats {
   return {
-    pdusGenerated: 0, bytesSent: 0, framesSeen: 0, requestsExpectingAnswer: 0, responseFramesSent: 0, answered: 0,
+    pdusGenerated: 0, bytesSent: 0, framesSeen: 0, requestsExpectingAnswer: 0, responseFramesSent: 0, responsesNacked: 0, answered: 0,
     answeredByStatus: {}, answeredGenericNack: 0, wrongResponseId: 0, unexpectedAnswers: 0, unexpectedSamples: [], closedBeforeAnswer: 0, lostAnswers: 0,
     connectionsOpened: 0, connectionsBoundAtStart: 0, serverCloses: {}, unexplainedCloses: 0, framingErrorsSent: 0,
     framingErrorsNacked: 0, deliverSmAnswered: 0, kinds: {}, durationMs: 0,
@@ -113,6 +117,8 @@ class FuzzConnection {
   private readonly socket: net.Socket;
   private readonly model = new ModelFramer();
   private readonly expected = new Map<number, Expected[]>();
+  /** Sequences of response frames we sent (other than generic_nack), which the server may nack. */
+  private readonly maybeNacked = new Map<number, number>();
   private pendingCount = 0;
   private incoming: Uint8Array = new Uint8Array(0);
   private closedByServer = false;
@@ -167,6 +173,10 @@ class FuzzConnection {
       const commandId = u32(frame, 4);
       if ((commandId & 0x80000000) !== 0) {
         this.stats.responseFramesSent++;
+        if (commandId !== Cmd.generic_nack) {
+          const sequence = u32(frame, 12);
+          this.maybeNacked.set(sequence, (this.maybeNacked.get(sequence) ?? 0) + 1);
+        }
         continue;
       }
       this.stats.requestsExpectingAnswer++;
@@ -266,6 +276,14 @@ class FuzzConnection {
       this.stats.framingErrorsNacked++;
       const list = this.expected.get(sequence);
       if (!list) return;
+    }
+    const nackable = this.maybeNacked.get(sequence);
+    if (commandId === Cmd.generic_nack && status === 0x03 && nackable) {
+      // The server's answer to a response frame of ours that answered nothing.
+      if (nackable === 1) this.maybeNacked.delete(sequence);
+      else this.maybeNacked.set(sequence, nackable - 1);
+      this.stats.responsesNacked++;
+      return;
     }
     const list = this.expected.get(sequence);
     if (!list || list.length === 0) {

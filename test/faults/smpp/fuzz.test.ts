@@ -125,6 +125,8 @@ describe("malformed SMPP fuzz", () => {
     expect(stats.closedBeforeAnswer).toBeLessThanOrEqual(serverCloses * WINDOW);
     expect(stats.wrongResponseId).toBe(0);
     expect(stats.unexpectedAnswers).toBe(0);
+    // Response frames that answer nothing get generic_nack ESME_RINVCMDID in bound sessions.
+    expect(stats.responsesNacked).toBeGreaterThan(0);
     // Each stream broken by a bad command_length got generic_nack ESME_RINVCMDLEN, then a close
     // (unless an earlier unbind or third refused bind on that connection had closed it already).
     expect(stats.serverCloses.framing_error).toBe(stats.framingErrorsNacked);

@@ -46,7 +46,7 @@ describe("decide: every reason is reachable", () => {
   }
 
   it("has a story for every reason except the proxy's transport and bind reasons", () => {
-    const proxyOnly: ReasonCode[] = ["throttled", "upstream_unavailable", "concatenation_incomplete", "undecodable_text", "message_too_long"];
+    const proxyOnly: ReasonCode[] = ["throttled", "upstream_unavailable", "concatenation_incomplete", "undecodable_text", "message_too_long", "tlv_repeated", "message_ambiguous", "scheduled_delivery"];
     const expected = REASON_CODES.filter((code) => !proxyOnly.includes(code) && reasons[code].rule !== "bind");
     expect(Object.keys(STORIES).sort()).toEqual([...expected].sort());
   });

@@ -13,6 +13,17 @@ describe("extractMessageText (error and evasion)", () => {
     expect(result).toMatchObject({ ok: false, reason: "both_short_message_and_payload" });
   });
 
+  it("refuses an empty message_payload TLV next to a short_message: an SMSC that prefers the TLV sends nothing judged", () => {
+    const result = extractMessageText({ esmClass: 0, dataCoding: 0x00, shortMessage: encodeText("Hi", 0x00), messagePayload: new Uint8Array(0) });
+    expect(result).toMatchObject({ ok: false, reason: "both_short_message_and_payload" });
+  });
+
+  it("refuses a NUL (U+0000) in UCS2 or Latin-1 text, but not GSM 7-bit 0x00, which is '@'", () => {
+    expect(extractMessageText({ esmClass: 0, dataCoding: 0x08, shortMessage: Uint8Array.of(0x4e, 0x00, 0x00, 0x00, 0x4e, 0x01) })).toMatchObject({ ok: false, reason: "nul_in_text" });
+    expect(extractMessageText({ esmClass: 0, dataCoding: 0x03, shortMessage: Uint8Array.of(0x41, 0x00, 0x42) })).toMatchObject({ ok: false, reason: "nul_in_text" });
+    expect(extractMessageText({ esmClass: 0, dataCoding: 0x00, shortMessage: Uint8Array.of(0x41, 0x00, 0x42) })).toMatchObject({ ok: true, text: "A@B" });
+  });
+
   it("refuses concatenation given both in the UDH and in sar_* TLVs, even when they agree", () => {
     const shortMessage = Uint8Array.from([...hex("050003 07 02 01"), ...encodeText("第一部分", 0x08)]);
     const result = extractMessageText({ esmClass: 0x40, dataCoding: 0x08, shortMessage, sar: { ref: 7, total: 2, seq: 1 } });

@@ -14,11 +14,6 @@ describe("extractMessageText (happy)", () => {
     expect(result.ok && result.concat).toBeFalsy();
   });
 
-  it("ignores an empty message_payload TLV next to a short_message", () => {
-    const result = extractMessageText({ esmClass: 0, dataCoding: 0x00, shortMessage: encodeText("Hi", 0x00), messagePayload: new Uint8Array(0) });
-    expect(result).toMatchObject({ ok: true, text: "Hi", source: "short_message" });
-  });
-
   it("takes concatenation from an 8-bit and a 16-bit UDH, labelling the reference space", () => {
     const [first] = splitForSubmit(MARKETING, 0x08, { udhRefBits: 8, ref: 0x42 });
     expect(extractMessageText({ esmClass: 0x40, dataCoding: 0x08, shortMessage: first!.shortMessage })).toMatchObject({

@@ -77,6 +77,9 @@ export class DeliveryRelay {
 
   async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
     const copy = frame.slice(); // the frame is a view of the socket buffer
+    // A receipt may arrive in the same socket read as the submit_sm_resp it is about: let that
+    // response's handlers (which remember the message id's route) run first.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       if ((pdu.body.esmClass & RECEIPT_ESM_TYPES) !== 0 || receiptedMessageId(pdu.body.tlvs) !== undefined) return await this.receipt(pdu, copy);
       return await this.mo(pdu, copy);

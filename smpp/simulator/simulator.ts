@@ -158,19 +158,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       parked.add(release);
     });
 
-  // Receipts waiting for room in a receiver's outbound window (not a failed try).
-  const windowWaiters: (() => void)[] = [];
+  // Receipts waiting for room in a receiver's outbound window (not a failed try), oldest first.
+  type Waiting = { systemId: string; origin: SmppSession<{ systemId: string }>; fields: ReturnType<typeof receiptFields>; attempt: number };
+  const windowWaiters: Waiting[] = [];
   let waitersScheduled = false;
+  let runningWaiters = false;
+  const receiversOf = (w: Waiting) => (canReceive(w.origin.state) ? [w.origin] : (server?.receiversFor(w.systemId) ?? []));
+  /** Sends waiting receipts while their receivers have room; stops at the first that still has none. */
   const runWaiters = () => {
     waitersScheduled = false;
-    const waiting = windowWaiters.splice(0);
-    for (const run of waiting) run();
-  };
-  const waitForRoom = (run: () => void) => {
-    windowWaiters.push(run);
-    if (!waitersScheduled) {
+    while (windowWaiters.length > 0) {
+      const head = windowWaiters[0]!;
+      const receivers = receiversOf(head);
+      if (receivers.length > 0 && !receivers.some((session) => session.hasWindowRoom)) break;
+      windowWaiters.shift();
+      runningWaiters = true;
+      sendReceipt(head.systemId, head.origin, head.fields, head.attempt);
+      runningWaiters = false;
+    }
+    if (windowWaiters.length > 0 && !waitersScheduled) {
       waitersScheduled = true;
-      later(50, runWaiters); // also re-checked whenever a deliver_sm is answered
+      later(50, runWaiters); // a closed link frees nothing: look again now and then
     }
   };
 
@@ -188,8 +196,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const receivers = canReceive(origin.state) ? [origin] : (server?.receiversFor(systemId) ?? []);
     if (!server || receivers.length === 0) return retry();
     const target = receivers.find((session) => session.hasWindowRoom);
-    if (!target) return waitForRoom(() => sendReceipt(systemId, origin, fields, attempt));
+    // In order: a receipt does not overtake those already waiting for room.
+    if (!target || (windowWaiters.length > 0 && !runningWaiters)) {
+      windowWaiters.push({ systemId, origin, fields, attempt });
+      if (!waitersScheduled) {
+        waitersScheduled = true;
+        later(50, runWaiters);
+      }
+      return;
+    }
     stats.receiptsSent++;
+    // Each answer frees a slot: the oldest waiting receipt takes it.
     const answered = () => {
       if (windowWaiters.length > 0) runWaiters();
     };

@@ -22,7 +22,19 @@ export interface Esme {
   close(): Promise<void>;
 }
 
-export async function connectEsme(port: number, credentials: { systemId: string; password: string }, mode: "transceiver" | "transmitter" | "receiver" = "transceiver"): Promise<Esme> {
+export interface EsmeOptions {
+  /** Answer each deliver_sm after this many ms (a slow SP); default at once. */
+  ackDelayMs?: () => number;
+  /** The deliver_sm_resp command_status (default 0). */
+  ackStatus?: (message: EsmeMessage) => number;
+}
+
+export async function connectEsme(
+  port: number,
+  credentials: { systemId: string; password: string },
+  mode: "transceiver" | "transmitter" | "receiver" = "transceiver",
+  options: EsmeOptions = {},
+): Promise<Esme> {
   const session = smpp.connect({ url: `smpp://127.0.0.1:${port}`, auto_enquire_link_period: 0 });
   session.on("error", () => {});
   await new Promise<void>((resolve, reject) => {
@@ -39,7 +51,12 @@ export async function connectEsme(port: number, credentials: { systemId: string;
   const delivered: EsmeMessage[] = [];
   const waiters = new Set<{ predicate: (m: EsmeMessage) => boolean; resolve: (m: EsmeMessage) => void }>();
   session.on("deliver_sm", (pdu: any) => {
-    session.send(pdu.response());
+    const status = options.ackStatus?.(pdu as EsmeMessage) ?? 0;
+    const respond = () => session.send(pdu.response({ command_status: status }));
+    const delay = options.ackDelayMs?.() ?? 0;
+    if (delay > 0) setTimeout(respond, delay);
+    else respond();
+    if (status !== 0) return; // refused: the SMSC side sends it again
     const message = pdu as EsmeMessage;
     delivered.push(message);
     for (const waiter of waiters) if (waiter.predicate(message)) {

@@ -117,7 +117,9 @@ export class DeliveryQueue {
    */
   async push(owner: DeliveryOwner, frame: Uint8Array): Promise<number> {
     const lane = this.lane(owner);
-    if (lane.backlog || lane.waiting.length >= this.maxQueued || this.receivers(lane).length === 0) {
+    // Straight to the database when it already holds some of this lane (they come first), when the
+    // lane is too long, or when no bind can take it and nothing is in memory to keep it behind.
+    if (lane.backlog || lane.waiting.length >= this.maxQueued || (lane.size === 0 && this.receivers(lane).length === 0)) {
       lane.backlog = true;
       lane.busy++;
       if (lane.reading) lane.holdsDuringRead++;
@@ -229,7 +231,9 @@ export class DeliveryQueue {
         let sessions = receivers.get(lane);
         if (!sessions) receivers.set(lane, (sessions = this.receivers(lane)));
         if (sessions.length === 0) {
-          this.spill(lane);
+          // What the closed binds had in flight comes back first (its failures pump again), so
+          // the lane is stored in order.
+          if (lane.inFlight.size === 0) this.spill(lane);
           continue;
         }
         let session: SmppSession<SessionContext> | undefined;

@@ -41,13 +41,6 @@ export async function connectEsme(
     session.once("connect", () => resolve());
     session.once("error", reject);
   });
-  const bind = await new Promise<any>((resolve) => session[`bind_${mode}`]({ system_id: credentials.systemId, password: credentials.password }, resolve));
-  if (bind.command_status !== 0) {
-    session.close();
-    const error = new Error(`bind refused: 0x${bind.command_status.toString(16)}`) as Error & { status: number };
-    error.status = bind.command_status;
-    throw error;
-  }
   const delivered: EsmeMessage[] = [];
   const waiters = new Set<{ predicate: (m: EsmeMessage) => boolean; resolve: (m: EsmeMessage) => void }>();
   session.on("deliver_sm", (pdu: any) => {
@@ -64,6 +57,15 @@ export async function connectEsme(
       waiter.resolve(message);
     }
   });
+  // Bound only now, with the deliver_sm handler in place: a held receipt may come in the same
+  // read as the bind_resp (node-smpp emits it at once), as a real SP's handler would take it.
+  const bind = await new Promise<any>((resolve) => session[`bind_${mode}`]({ system_id: credentials.systemId, password: credentials.password }, resolve));
+  if (bind.command_status !== 0) {
+    session.close();
+    const error = new Error(`bind refused: 0x${bind.command_status.toString(16)}`) as Error & { status: number };
+    error.status = bind.command_status;
+    throw error;
+  }
   return {
     session,
     delivered,

@@ -94,6 +94,7 @@ export class DeliveryQueue {
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly pumpTimers = new Set<ReturnType<typeof setTimeout>>();
   private lastPoll = 0;
+  private lastSweep = 0;
   private readonly holdTtlMs: number;
   private readonly maxWaitMs: number;
   private readonly maxQueued: number;
@@ -398,6 +399,9 @@ export class DeliveryQueue {
     const now = this.options.clock();
     const poll = now - this.lastPoll >= this.pollMs;
     if (poll) this.lastPoll = now;
+    // Idle lanes without a receiver are forgotten every few seconds (a later bind re-reads the database).
+    const sweep = now - this.lastSweep >= 5000;
+    if (sweep) this.lastSweep = now;
     for (const [key, lane] of this.lanes) {
       // Waited too long for a bind: store them and answer the SMSC; they stay queued, in order.
       const overdue: Item[] = [];
@@ -409,13 +413,14 @@ export class DeliveryQueue {
         lane.pausedUntil = 0;
         this.pump(lane.owner.spId);
       }
+      const idle = lane.size === 0 && lane.busy === 0 && lane.releases.length === 0;
+      if (!poll && !(sweep && idle)) continue;
       const hasReceivers = this.receivers(lane).length > 0;
       if (poll && hasReceivers && !lane.backlog) {
         lane.checkDue = true;
         this.pump(lane.owner.spId);
       }
-      if (!hasReceivers && lane.size === 0 && lane.busy === 0 && lane.releases.length === 0) {
-        // Nothing to remember: a later bind re-reads the database anyway.
+      if (!hasReceivers && idle) {
         this.lanes.delete(key);
         const set = this.bySp.get(lane.owner.spId);
         set?.delete(lane);

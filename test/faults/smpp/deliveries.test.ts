@@ -116,6 +116,21 @@ describe("delivering receipts and MO", () => {
     await waitFor(async () => (await heldCount()) === 0, 5000, "held rows released");
   }, 60_000);
 
+  it("flushes an SP's held MO alongside its accounts' held receipts, not behind them (one delivery per FIFO per turn)", async () => {
+    await submitAll(await bind(world.accountA, "transmitter"), 120);
+    await waitFor(() => gateway.simulator!.stats().receiptsAcked === 120, 10_000, "120 receipts held and acked to the SMSC");
+    expect(await gateway.simulator!.injectMo({ from: "13800000061", to: "1069000101", text: "收到" })).toBe(0);
+    expect(await heldCount()).toBe(121);
+    const slow = await bind(world.accountA, "receiver", { ackDelayMs: () => 50 });
+    const mo = await slow.waitForDelivery((m) => !isReceipt(m), 5000);
+    const position = slow.delivered.indexOf(mo);
+    expect(position).toBeLessThan(15); // among the first turns, not after the 120 receipts
+    expect(mo).toMatchObject({ source_addr: "13800000061", destination_addr: "1069000101" });
+    await waitFor(() => receiptIds(slow).length === 120, 20_000, "the 120 receipts");
+    await waitFor(async () => (await heldCount()) === 0, 5000, "held rows released");
+    expect(await metric("mo", "flushed")).toBe(1);
+  }, 60_000);
+
   it("answers the SMSC within the wait bound when the SP never acknowledges, then delivers the stored receipt to a working bind", async () => {
     const mute = await bind(world.accountA, "transceiver", { ackDelayMs: () => 60_000 });
     const [id] = await submitAll(mute, 1);

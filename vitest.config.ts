@@ -4,7 +4,11 @@ import { defineConfig } from "vitest/config";
  * `npm test` runs every test on PGlite. When TEST_DATABASE_URL is set (CI sets it), the database
  * tests run a second time against that PostgreSQL server, and fail if it cannot be reached.
  */
-const databaseTests = ["test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts", "test/console/**/*.test.ts"];
+const databaseTests = [
+  "test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts", "test/console/**/*.test.ts",
+  // Held receipts keep their order only if the store writes them in order on a pool of connections.
+  "test/faults/smpp/deliveries.test.ts",
+];
 
 export default defineConfig({
   test: {

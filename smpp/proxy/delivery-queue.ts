@@ -67,8 +67,16 @@ class Lane {
   nextSeq = 0;
   rotation = 0;
   releases: number[] = [];
+  /** Writes of this lane run one after another, so row ids follow the lane's order on any pool. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(readonly owner: DeliveryOwner) {}
+
+  serially<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(write);
+    this.writes = run.catch(() => {});
+    return run;
+  }
 
   get size(): number {
     return this.waiting.length + this.inFlight.size;
@@ -125,7 +133,7 @@ export class DeliveryQueue {
       lane.busy++;
       if (lane.reading) lane.holdsDuringRead++;
       try {
-        await this.options.store.hold(this.holdEntry(lane, frame));
+        await lane.serially(() => this.options.store.hold(this.holdEntry(lane, frame)));
         this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
         return 0;
       } finally {
@@ -330,8 +338,8 @@ export class DeliveryQueue {
     for (const item of items) item.storing = true;
     lane.busy++;
     if (lane.reading) lane.holdsDuringRead++;
-    this.options.store
-      .holdMany(items.map((item) => this.holdEntry(lane, item.frame)))
+    lane
+      .serially(() => this.options.store.holdMany(items.map((item) => this.holdEntry(lane, item.frame))))
       .then(
         (ids) => {
           items.forEach((item, i) => {

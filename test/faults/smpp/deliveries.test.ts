@@ -21,9 +21,12 @@ beforeEach(async () => {
   gateway = await startTestGateway({ env: { UPSTREAM_BINDS: "1" } });
   world = await seedAndSync(gateway);
 });
+let stopped = false;
 afterEach(async () => {
   for (const esme of esmes.splice(0)) await esme.close();
-  await gateway.close();
+  if (stopped) await gateway.testDatabase.destroy();
+  else await gateway.close();
+  stopped = false;
 });
 
 async function bind(credentials: { systemId: string; password: string }, mode: "transceiver" | "transmitter" | "receiver", options: EsmeOptions = {}) {
@@ -145,5 +148,16 @@ describe("delivering receipts and MO", () => {
     await working.waitForDelivery(isReceipt, 5000);
     expect(receiptIds(working)).toEqual([id]);
     await waitFor(async () => (await heldCount()) === 0, 5000, "held row released");
+  }, 30_000);
+
+  it("stores what is in memory when the gateway stops (SIGTERM path), and answers the SMSC for it before the upstream goes", async () => {
+    const slow = await bind(world.accountA, "receiver", { ackDelayMs: () => 60_000 });
+    const ids = await submitAll(await bind(world.accountA, "transmitter"), 5);
+    await waitFor(() => slow.delivered.length === 5, 10_000, "5 receipts in flight to an SP that does not answer");
+    expect(gateway.simulator!.stats().receiptsAcked).toBe(0);
+    stopped = true;
+    await gateway.stop(2000);
+    expect(gateway.simulator!.stats().receiptsAcked).toBe(5); // answered: stored, not lost
+    expect((await heldFor(world.accountA.id)).sort()).toEqual([...ids].sort());
   }, 30_000);
 });

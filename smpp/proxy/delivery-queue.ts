@@ -57,6 +57,12 @@ class Lane {
   backlog = false;
   /** Look in the database once, without diverting arrivals (rows another proxy held). */
   checkDue = false;
+  /**
+   * The SP is slower than its deliveries (some waited maxWaitMs): until the lane is empty again,
+   * each new arrival is stored at once, answering the SMSC, and still queued in memory, so a slow
+   * SP does not hold the SMSC's window for seconds per delivery.
+   */
+  slow = false;
   /** Database writes, reads and deletes in progress for this lane. */
   busy = 0;
   /** Holds started since the current read began (they may be missed by it). */
@@ -142,7 +148,9 @@ export class DeliveryQueue {
       }
     }
     return new Promise<number>((resolve) => {
-      lane.waiting.push({ seq: lane.nextSeq++, frame, settle: resolve, deadline: this.options.clock() + this.maxWaitMs, fromHeld: false, storing: false, done: false });
+      const item: Item = { seq: lane.nextSeq++, frame, settle: resolve, deadline: this.options.clock() + this.maxWaitMs, fromHeld: false, storing: false, done: false };
+      lane.waiting.push(item);
+      if (lane.slow) this.store(lane, [item], false);
       this.pump(owner.spId);
     });
   }
@@ -416,7 +424,9 @@ export class DeliveryQueue {
       for (const item of lane.inFlight) if (item.settle && !item.storing && item.deadline <= now) overdue.push(item);
       for (const item of lane.waiting) if (item.settle && !item.storing && item.deadline <= now) overdue.push(item);
       overdue.sort((a, b) => a.seq - b.seq);
+      if (overdue.length > 0) lane.slow = true;
       this.store(lane, overdue, false);
+      if (lane.slow && lane.size === 0) lane.slow = false;
       if (lane.pausedUntil !== 0 && lane.pausedUntil <= now) {
         lane.pausedUntil = 0;
         this.pump(lane.owner.spId);

@@ -150,6 +150,25 @@ describe("delivering receipts and MO", () => {
     await waitFor(async () => (await heldCount()) === 0, 5000, "held row released");
   }, 30_000);
 
+  it("once an SP has fallen behind, stores its new receipts at once so the SMSC's window is not held 5 s per receipt", async () => {
+    const stuck = await bind(world.accountA, "receiver", { ackDelayMs: () => 60_000 });
+    const transmitter = await bind(world.accountA, "transmitter");
+    await submitAll(transmitter, 3);
+    await waitFor(() => gateway.simulator!.stats().receiptsAcked === 3, 8000, "the first 3 answered after the wait bound");
+    const started = Date.now();
+    const more = await submitAll(transmitter, 20);
+    await waitFor(() => gateway.simulator!.stats().receiptsAcked === 23, 15_000, "the next 20 answered");
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(3000); // before: 5 s each, 10 at a time in the SMSC's window → ~10 s
+    expect(gateway.simulator!.stats().receiptsRetried).toBe(0);
+    expect(await heldFor(world.accountA.id)).toHaveLength(23);
+    stuck.session.destroy();
+    const working = await bind(world.accountA, "receiver");
+    await waitFor(() => receiptIds(working).length === 23, 10_000, "all 23 to a working bind");
+    expect(receiptIds(working).slice(3)).toEqual(more); // in order
+    await waitFor(async () => (await heldCount()) === 0, 5000, "held rows released");
+  }, 60_000);
+
   it("stores what is in memory when the gateway stops (SIGTERM path), and answers the SMSC for it before the upstream goes", async () => {
     const slow = await bind(world.accountA, "receiver", { ackDelayMs: () => 60_000 });
     const ids = await submitAll(await bind(world.accountA, "transmitter"), 5);

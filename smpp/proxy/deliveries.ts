@@ -5,13 +5,13 @@ import type { Metrics } from "../../src/observability/metrics.ts";
 import { isOptOutWord } from "../../src/policy/index.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { SmppServer, SmppSession } from "../session/server.ts";
-import { canReceive } from "../session/state.ts";
 import { extractMessageText } from "../text/index.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { receiptedMessageId } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import { BoundedMap } from "./bounded-map.ts";
+import { DeliveryQueue } from "./delivery-queue.ts";
 import type { Gatekeeper, SessionIdentity } from "./gatekeeper.ts";
 import { canonicalMessageId, messageIdCandidates, resolveRoute } from "./message-id.ts";
 import { rewriteReceiptId } from "./receipt-rewrite.ts";
@@ -36,6 +36,8 @@ export interface DeliveryRelayOptions {
   clock: () => number;
   /** How long receipts and MO wait for an SP with no receiver bound. */
   holdTtlMs?: number;
+  /** How long the SMSC may wait for a deliver_sm_resp before the delivery is stored and answered (default 5 s). */
+  maxWaitMs?: number;
   /** How long a message id stays routable in memory (the database keeps it longer). */
   routeTtlMs?: number;
   /**
@@ -61,18 +63,24 @@ const RECEIPT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
  * in the database and counted, never guessed. Routes come from this proxy's memory and the shared
  * table (other proxies, earlier runs). An MO goes to the SP that owns the port it was
  * sent to, and an opt-out word in it is recorded for the enterprise behind that port or extension
- * before anything else. Nothing is lost when the SP has no receiver bound: the delivery is held
- * (bounded, expiring) and handed over when it binds. The status returned here is the
- * deliver_sm_resp to the SMSC: non-zero only when we could not take the delivery, so it retries.
+ * before anything else. Then it joins its owner's queue (delivery-queue.ts): delivered live as
+ * the SP's receiver windows free, in order, or stored (bounded, expiring) when no bind can take
+ * it soon, and delivered when one can. The status returned here is the deliver_sm_resp to the
+ * SMSC, sent once the SP took the delivery or it is stored: non-zero only when neither happened,
+ * so the SMSC retries.
  */
 export class DeliveryRelay {
   /** Canonical id → the routes stored under it (usually one; more when an SMSC's ids differ only in case or zeros). */
   private readonly routes: BoundedMap<string, Route[]>;
-  private roundRobin = 0;
+  private readonly queue: DeliveryQueue;
   private settling = 0;
 
   constructor(private readonly options: DeliveryRelayOptions) {
     this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * 86_400_000);
+    this.queue = new DeliveryQueue({
+      server: options.server, store: options.store, metrics: options.metrics, logger: options.logger, clock: options.clock,
+      holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs,
+    });
   }
 
   /**
@@ -111,6 +119,9 @@ export class DeliveryRelay {
 
   async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
     const copy = frame.slice(); // the frame is a view of the socket buffer
+    // A receipt may arrive in the same socket read as the submit_sm_resp it is about: let that
+    // response's handlers (which remember the message id's route) run first.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       if ((pdu.body.esmClass & RECEIPT_ESM_TYPES) !== 0 || receiptedMessageId(pdu.body.tlvs) !== undefined) return await this.receipt(pdu, copy);
       return await this.mo(pdu, copy);
@@ -153,15 +164,7 @@ export class DeliveryRelay {
     const route = match.route;
     // submit_multi: the SP knows one id; the SMSC issued one per destination.
     if (route.spMessageId && route.spMessageId !== route.smscMessageId) frame = rewriteReceiptId(frame, route.smscMessageId, route.spMessageId);
-    const server = this.options.server();
-    const receivers = server ? server.receiversFor(route.systemId) : [];
-    if (await this.handOver(receivers, frame)) {
-      this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "delivered" });
-      return 0;
-    }
-    await this.options.store.hold({ accountId: route.accountId, spId: route.spId, kind: "receipt", pdu: frame, now: new Date(now), ttlMs: this.options.holdTtlMs ?? 3 * 86_400_000 });
-    this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "held" });
-    return 0;
+    return this.queue.push({ kind: "receipt", spId: route.spId, accountId: route.accountId }, frame);
   }
 
   private async mo(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
@@ -185,15 +188,7 @@ export class DeliveryRelay {
         this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "opt_out_unattributed" });
       }
     }
-    const server = this.options.server();
-    const receivers = server ? [...server.sessions()].filter((s) => canReceive(s.state) && s.context?.identity.spId === match.port.spId) : [];
-    if (await this.handOver(receivers, frame)) {
-      this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "delivered" });
-      return 0;
-    }
-    await this.options.store.hold({ accountId: null, spId: match.port.spId, kind: "mo", pdu: frame, now: new Date(now), ttlMs: this.options.holdTtlMs ?? 3 * 86_400_000 });
-    this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "held" });
-    return 0;
+    return this.queue.push({ kind: "mo", spId: match.port.spId, accountId: null }, frame);
   }
 
   /**
@@ -213,42 +208,23 @@ export class DeliveryRelay {
     return local?.enterpriseId;
   }
 
-  /** Tries the receivers in turn (rotating the start); true once one of them took it. */
-  private async handOver(receivers: SmppSession<SessionContext>[], frame: Uint8Array): Promise<boolean> {
-    const server = this.options.server();
-    if (!server || receivers.length === 0) return false;
-    const start = this.roundRobin++ % receivers.length;
-    for (let i = 0; i < receivers.length; i++) {
-      const session = receivers[(start + i) % receivers.length]!;
-      try {
-        if ((await server.deliver(session, frame.slice())) === 0) return true;
-      } catch {
-        // timed out, window full or closed: try the next receiver, then hold it
-      }
-    }
-    return false;
+  /** A receiver or transceiver just bound: what was held for it goes first, oldest first, then live deliveries. */
+  flushHeld(session: SmppSession<SessionContext>): void {
+    this.queue.bound(session);
   }
 
-  /** A receiver or transceiver just bound: hand over what was held for it, oldest first. */
-  async flushHeld(session: SmppSession<SessionContext>): Promise<number> {
-    const identity = session.context?.identity;
-    const server = this.options.server();
-    if (!identity || !server || !canReceive(session.state)) return 0;
-    let delivered = 0;
-    for (;;) {
-      const held = await this.options.store.takeHeld(identity.spId, [identity.accountId], 100);
-      if (held.length === 0) return delivered;
-      const done: number[] = [];
-      for (const item of held) {
-        try {
-          if ((await server.deliver(session, item.pdu)) === 0) done.push(item.id);
-        } catch {
-          break;
-        }
-      }
-      await this.options.store.release(done);
-      delivered += done.length;
-      if (done.length < held.length) return delivered;
-    }
+  /** A session closed: what it had in flight goes to another bind of its owner, or is stored. */
+  sessionClosed(session: SmppSession<SessionContext>): void {
+    this.queue.closed(session);
+  }
+
+  /** Deliveries in memory (waiting for or in flight to an SP). */
+  get queued(): number {
+    return this.queue.queued;
+  }
+
+  /** After the listener stopped: stores what is still in memory and answers the SMSC for it. */
+  stop(): Promise<void> {
+    return this.queue.stop();
   }
 }

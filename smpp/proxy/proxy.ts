@@ -133,11 +133,12 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   };
   server.on("bound", (session) => {
     countBinds();
-    if (canReceive(session.state)) {
-      void relay.flushHeld(session).catch((error) => options.logger?.warn({ err: error }, "could not hand over held deliveries"));
-    }
+    if (canReceive(session.state)) relay.flushHeld(session);
   });
-  server.on("sessionClosed", countBinds);
+  server.on("sessionClosed", (session) => {
+    countBinds();
+    relay.sessionClosed(session);
+  });
   server.on("handlerError", (_session, error) => options.logger?.error({ err: error }, "SMPP handler error"));
 
   return {
@@ -148,6 +149,8 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     fromUpstream: (pdu, frame) => relay.fromUpstream(pdu, frame),
     async stop(timeoutMs = 5000) {
       await server!.stop(timeoutMs);
+      // Receipts and MO still in memory are stored (and the SMSC answered) before the upstream goes.
+      await relay.stop();
       submissions.stop();
     },
   };

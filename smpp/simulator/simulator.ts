@@ -49,7 +49,14 @@ export interface SimulatorOptions {
   /** false: receipts carry only the text's `id:`, no receipted_message_id TLV (as some SMSCs do). */
   receiptIdTlv?: boolean;
   receiptDelayMs?: number;
+  /**
+   * Like a real SMSC, a receipt that is not acknowledged (no receiver bound, an error status, no
+   * answer) is sent again with a growing back-off: receiptRetryMs (default 1 s), doubling up to
+   * receiptRetryMaxMs (default 60 s), for receiptMaxAttempts tries (default 1,000: hours). A full
+   * outbound window is not a failed try: the receipt waits for room, as an SMSC queues it.
+   */
   receiptRetryMs?: number;
+  receiptRetryMaxMs?: number;
   receiptMaxAttempts?: number;
   numbers?: Record<string, NumberScript>;
   /** How many accepted messages to keep for inspection (counters are kept regardless). */
@@ -67,6 +74,19 @@ export interface MoInput {
   dataCoding?: number;
   /** Deliver to this account's receiver binds; absent: any receiver bind. */
   systemId?: string;
+  /**
+   * source_addr_ton/npi. Default as SMSCs send them: 1 (international) for +86… or 86 and 11
+   * digits, 2 (national) for an 11-digit mobile number 1…, 0 (unknown) otherwise; NPI 1 (E.164).
+   */
+  sourceAddrTon?: number;
+  sourceAddrNpi?: number;
+}
+
+/** The type of number an SMSC gives an MO sender: 1 international, 2 national, 0 unknown. */
+export function tonOf(number: string): number {
+  if (/^\+\d+$/.test(number) || /^86\d{11}$/.test(number)) return 1;
+  if (/^1\d{10}$/.test(number)) return 2;
+  return 0;
 }
 
 export interface SimulatorScript {
@@ -97,6 +117,8 @@ export interface SimulatorStats {
   receiptsSent: number;
   receiptsAcked: number;
   receiptsRetried: number;
+  /** Receipts given up after receiptMaxAttempts tries. */
+  receiptsAbandoned: number;
   moSent: number;
   sessions: number;
 }
@@ -124,7 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const parked = new Set<() => void>();
   const stats: Omit<SimulatorStats, "sessions"> = {
     binds: 0, bindsRefused: 0, submits: 0, accepted: 0, refused: 0, unanswered: 0,
-    receiptsSent: 0, receiptsAcked: 0, receiptsRetried: 0, moSent: 0,
+    receiptsSent: 0, receiptsAcked: 0, receiptsRetried: 0, receiptsAbandoned: 0, moSent: 0,
   };
   const switches = { refuseBinds: 0, throttle: false, delayMs: 0, silent: false };
   const numbers = new Map(Object.entries(options.numbers ?? {}));
@@ -148,21 +170,74 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       parked.add(release);
     });
 
+  // Receipts waiting for room in a receiver's outbound window (not a failed try), oldest first.
+  type Waiting = { systemId: string; origin: SmppSession<{ systemId: string }>; fields: ReturnType<typeof receiptFields>; attempt: number };
+  const windowWaiters: Waiting[] = [];
+  let waitersScheduled = false;
+  let runningWaiters = false;
+  const receiversOf = (w: Waiting) =>
+    options.receiptBinds !== "rotate" && canReceive(w.origin.state) ? [w.origin] : (server?.receiversFor(w.systemId) ?? []);
+  /** Sends waiting receipts while their receivers have room; stops at the first that still has none. */
+  const runWaiters = () => {
+    waitersScheduled = false;
+    while (windowWaiters.length > 0) {
+      const head = windowWaiters[0]!;
+      const receivers = receiversOf(head);
+      if (receivers.length > 0 && !receivers.some((session) => session.hasWindowRoom)) break;
+      windowWaiters.shift();
+      runningWaiters = true;
+      sendReceipt(head.systemId, head.origin, head.fields, head.attempt);
+      runningWaiters = false;
+    }
+    if (windowWaiters.length > 0 && !waitersScheduled) {
+      waitersScheduled = true;
+      later(50, runWaiters); // a closed link frees nothing: look again now and then
+    }
+  };
+
   function sendReceipt(systemId: string, origin: SmppSession<{ systemId: string }>, fields: ReturnType<typeof receiptFields>, attempt: number): void {
     if (heldReceipts) return void heldReceipts.push(() => sendReceipt(systemId, origin, fields, attempt));
     const retry = () => {
-      if (attempt + 1 >= (options.receiptMaxAttempts ?? 5)) return;
+      if (attempt + 1 >= (options.receiptMaxAttempts ?? 1000)) {
+        stats.receiptsAbandoned++;
+        return;
+      }
       stats.receiptsRetried++;
-      later(options.receiptRetryMs ?? 1000, () => sendReceipt(systemId, origin, fields, attempt + 1));
+      const base = options.receiptRetryMs ?? 1000;
+      const wait = Math.min(options.receiptRetryMaxMs ?? 60_000, base * 2 ** Math.min(20, attempt));
+      later(wait, () => sendReceipt(systemId, origin, fields, attempt + 1));
     };
-    let target = canReceive(origin.state) ? origin : server?.receiversFor(systemId)[0];
-    if (options.receiptBinds === "rotate") {
-      const binds = server?.receiversFor(systemId) ?? [];
-      target = binds.length ? binds[rotation++ % binds.length] : undefined;
+    const bound = options.receiptBinds === "rotate" || !canReceive(origin.state) ? (server?.receiversFor(systemId) ?? []) : [origin];
+    if (!server || bound.length === 0) return retry();
+    // "rotate": start each receipt at the next bind, so receipts spread over the proxies.
+    const start = options.receiptBinds === "rotate" ? rotation++ % bound.length : 0;
+    const receivers = start === 0 ? bound : [...bound.slice(start), ...bound.slice(0, start)];
+    const target = receivers.find((session) => session.hasWindowRoom);
+    // In order: a receipt does not overtake those already waiting for room.
+    if (!target || (windowWaiters.length > 0 && !runningWaiters)) {
+      windowWaiters.push({ systemId, origin, fields, attempt });
+      if (!waitersScheduled) {
+        waitersScheduled = true;
+        later(50, runWaiters);
+      }
+      return;
     }
-    if (!server || !target) return retry();
     stats.receiptsSent++;
-    server.deliver(target, fields).then((status) => (status === 0 ? void stats.receiptsAcked++ : retry()), retry);
+    // Each answer frees a slot: the oldest waiting receipt takes it.
+    const answered = () => {
+      if (windowWaiters.length > 0) runWaiters();
+    };
+    server.deliver(target, fields).then(
+      (status) => {
+        if (status === 0) stats.receiptsAcked++;
+        else retry();
+        answered();
+      },
+      () => {
+        retry();
+        answered();
+      },
+    );
   }
 
   /** Accepts one message for one destination: id, record, receipt. Returns the message id. */
@@ -301,7 +376,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (!server || !target) throw new Error(`no receiver bound${mo.systemId ? ` for ${mo.systemId}` : ""} to take the MO`);
     const { dataCoding, bytes } = encodeText(mo.text, mo.dataCoding);
     stats.moSent++;
-    return server.deliver(target, { sourceAddr: mo.from, sourceAddrTon: 1, sourceAddrNpi: 1, destinationAddr: mo.to, dataCoding, shortMessage: bytes });
+    return server.deliver(target, {
+      sourceAddr: mo.from, sourceAddrTon: mo.sourceAddrTon ?? tonOf(mo.from), sourceAddrNpi: mo.sourceAddrNpi ?? 1, destinationAddr: mo.to, dataCoding, shortMessage: bytes,
+    });
   };
 
   await listen();

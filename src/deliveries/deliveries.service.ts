@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { ambiguousReceipts, lastSenders, messageRoutes, pendingDeliveries } from "../db/schema/index.ts";
 
@@ -29,16 +29,55 @@ export interface DeliveryStore {
   holdAmbiguous(entry: { receiptId: string; candidates: string[]; pdu: Uint8Array; now: Date }): Promise<void>;
   /** The enterprise that last wrote to this recipient hash from this port, if within retention. */
   findLastSender(recipientHash: string, portId: string, now: Date): Promise<{ enterpriseId: string; at: Date } | undefined>;
-  hold(entry: { accountId: string | null; spId: string; kind: "receipt" | "mo"; pdu: Uint8Array; now: Date; ttlMs: number }): Promise<void>;
-  /** Held deliveries for an SP (and, for receipts, one of its accounts), oldest first. */
-  takeHeld(spId: string, accountIds: string[], limit: number): Promise<{ id: number; kind: "receipt" | "mo"; pdu: Uint8Array }[]>;
+  /** Holds one delivery; resolves with its row id once it is stored. */
+  hold(entry: HoldEntry): Promise<number>;
+  /** Holds several deliveries of one SP in one statement, in order; resolves with their row ids (same order). */
+  holdMany(entries: HoldEntry[]): Promise<number[]>;
+  /**
+   * Held deliveries of one owner, oldest first: an account's receipts (`accountId` set), or an
+   * SP's MO (`accountId` null). Filtered in SQL, so one account's backlog never hides another's.
+   */
+  takeHeld(owner: { spId: string; accountId: string | null }, limit: number): Promise<{ id: number; kind: "receipt" | "mo"; pdu: Uint8Array }[]>;
   release(ids: number[]): Promise<void>;
   countHeld(spId: string): Promise<number>;
   purge(now: Date, routeTtlMs: number): Promise<{ routes: number; held: number; ambiguous: number; lastSenders: number }>;
 }
 
+export interface HoldEntry {
+  accountId: string | null;
+  spId: string;
+  kind: "receipt" | "mo";
+  pdu: Uint8Array;
+  now: Date;
+  ttlMs: number;
+}
+
 export function createDeliveryStore(db: Db, options: { maxHeldPerSp?: number } = {}): DeliveryStore {
   const maxHeldPerSp = options.maxHeldPerSp ?? 100_000;
+  const holdMany = async (entries: HoldEntry[]): Promise<number[]> => {
+    if (entries.length === 0) return [];
+    const spId = entries[0]!.spId;
+    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId));
+    const excess = Number(count?.n ?? 0) + entries.length - maxHeldPerSp;
+    if (excess > 0) {
+      // Bounded: the oldest held deliveries make room for the newest.
+      const oldest = await db.select({ id: pendingDeliveries.id }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId)).orderBy(asc(pendingDeliveries.id)).limit(excess);
+      if (oldest.length) await db.delete(pendingDeliveries).where(inArray(pendingDeliveries.id, oldest.map((row) => row.id)));
+    }
+    const rows = await db
+      .insert(pendingDeliveries)
+      .values(entries.map(({ accountId, spId, kind, pdu, now, ttlMs }) => ({
+        accountId,
+        spId,
+        kind,
+        pdu: Buffer.from(pdu).toString("base64"),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + ttlMs),
+      })))
+      .returning({ id: pendingDeliveries.id });
+    // A multi-row INSERT … RETURNING gives the rows in VALUES order (serial ids ascending).
+    return rows.map((row) => row.id).sort((a, b) => a - b);
+  };
   return {
     async findRoutes(receiptId, canonicalCandidates, limit = 5) {
       const rows = await db
@@ -60,32 +99,19 @@ export function createDeliveryStore(db: Db, options: { maxHeldPerSp?: number } =
       if (!row || row.sentAt.getTime() <= now.getTime() - LAST_SENDER_RETENTION_MS) return undefined;
       return { enterpriseId: row.enterpriseId, at: row.sentAt };
     },
-    async hold({ accountId, spId, kind, pdu, now, ttlMs }) {
-      const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId));
-      if (Number(count?.n ?? 0) >= maxHeldPerSp) {
-        // Bounded: the oldest held delivery makes room for the newest.
-        const [oldest] = await db.select({ id: pendingDeliveries.id }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId)).orderBy(asc(pendingDeliveries.id)).limit(1);
-        if (oldest) await db.delete(pendingDeliveries).where(eq(pendingDeliveries.id, oldest.id));
-      }
-      await db.insert(pendingDeliveries).values({
-        accountId,
-        spId,
-        kind,
-        pdu: Buffer.from(pdu).toString("base64"),
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + ttlMs),
-      });
+    async hold(entry) {
+      const [id] = await holdMany([entry]);
+      return id!;
     },
-    async takeHeld(spId, accountIds, limit) {
+    holdMany,
+    async takeHeld({ spId, accountId }, limit) {
       const rows = await db
-        .select({ id: pendingDeliveries.id, kind: pendingDeliveries.kind, pdu: pendingDeliveries.pdu, accountId: pendingDeliveries.accountId })
+        .select({ id: pendingDeliveries.id, kind: pendingDeliveries.kind, pdu: pendingDeliveries.pdu })
         .from(pendingDeliveries)
-        .where(eq(pendingDeliveries.spId, spId))
+        .where(accountId === null ? and(eq(pendingDeliveries.spId, spId), isNull(pendingDeliveries.accountId)) : and(eq(pendingDeliveries.spId, spId), eq(pendingDeliveries.accountId, accountId)))
         .orderBy(asc(pendingDeliveries.id))
         .limit(limit);
-      return rows
-        .filter((row) => row.accountId === null || accountIds.includes(row.accountId))
-        .map((row) => ({ id: row.id, kind: row.kind, pdu: new Uint8Array(Buffer.from(row.pdu, "base64")) }));
+      return rows.map((row) => ({ id: row.id, kind: row.kind, pdu: new Uint8Array(Buffer.from(row.pdu, "base64")) }));
     },
     async release(ids) {
       if (ids.length) await db.delete(pendingDeliveries).where(inArray(pendingDeliveries.id, ids));

@@ -36,6 +36,7 @@ export function createMetrics() {
   const upstreamBinds = new Gauge({ name: "gatekeeper_upstream_binds_up", help: "Upstream SMSC binds that are bound", registers: [registry] });
   const upstreamInFlight = new Gauge({ name: "gatekeeper_upstream_in_flight", help: "Submissions waiting for the SMSC", registers: [registry] });
   const deliveries = new Counter({ name: "gatekeeper_deliveries_total", help: "Receipts and MO relayed to SPs, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] });
+  const deliveriesQueued = new Gauge({ name: "gatekeeper_deliveries_queued", help: "Receipts and MO in memory waiting for (or in flight to) an SP's receiver binds", registers: [registry] });
   const optOutsByMo = new Counter({ name: "gatekeeper_mo_opt_outs_total", help: "Opt-outs recorded from MO replies", registers: [registry] });
   const snapshotAge = new Gauge({ name: "gatekeeper_registry_snapshot_age_seconds", help: "Seconds since the registry snapshot was known to be current", registers: [registry] });
   const snapshotFresh = new Gauge({ name: "gatekeeper_registry_fresh", help: "1 when the registry database is reachable, 0 when judging on the last snapshot", registers: [registry] });
@@ -51,6 +52,7 @@ export function createMetrics() {
     upstreamBinds,
     upstreamInFlight,
     deliveries,
+    deliveriesQueued,
     optOutsByMo,
     snapshotAge,
     snapshotFresh,

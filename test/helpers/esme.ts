@@ -22,24 +22,34 @@ export interface Esme {
   close(): Promise<void>;
 }
 
-export async function connectEsme(port: number, credentials: { systemId: string; password: string }, mode: "transceiver" | "transmitter" | "receiver" = "transceiver"): Promise<Esme> {
+export interface EsmeOptions {
+  /** Answer each deliver_sm after this many ms (a slow SP); default at once. */
+  ackDelayMs?: () => number;
+  /** The deliver_sm_resp command_status (default 0). */
+  ackStatus?: (message: EsmeMessage) => number;
+}
+
+export async function connectEsme(
+  port: number,
+  credentials: { systemId: string; password: string },
+  mode: "transceiver" | "transmitter" | "receiver" = "transceiver",
+  options: EsmeOptions = {},
+): Promise<Esme> {
   const session = smpp.connect({ url: `smpp://127.0.0.1:${port}`, auto_enquire_link_period: 0 });
   session.on("error", () => {});
   await new Promise<void>((resolve, reject) => {
     session.once("connect", () => resolve());
     session.once("error", reject);
   });
-  const bind = await new Promise<any>((resolve) => session[`bind_${mode}`]({ system_id: credentials.systemId, password: credentials.password }, resolve));
-  if (bind.command_status !== 0) {
-    session.close();
-    const error = new Error(`bind refused: 0x${bind.command_status.toString(16)}`) as Error & { status: number };
-    error.status = bind.command_status;
-    throw error;
-  }
   const delivered: EsmeMessage[] = [];
   const waiters = new Set<{ predicate: (m: EsmeMessage) => boolean; resolve: (m: EsmeMessage) => void }>();
   session.on("deliver_sm", (pdu: any) => {
-    session.send(pdu.response());
+    const status = options.ackStatus?.(pdu as EsmeMessage) ?? 0;
+    const respond = () => session.send(pdu.response({ command_status: status }));
+    const delay = options.ackDelayMs?.() ?? 0;
+    if (delay > 0) setTimeout(respond, delay);
+    else respond();
+    if (status !== 0) return; // refused: the SMSC side sends it again
     const message = pdu as EsmeMessage;
     delivered.push(message);
     for (const waiter of waiters) if (waiter.predicate(message)) {
@@ -47,6 +57,15 @@ export async function connectEsme(port: number, credentials: { systemId: string;
       waiter.resolve(message);
     }
   });
+  // Bound only now, with the deliver_sm handler in place: a held receipt may come in the same
+  // read as the bind_resp (node-smpp emits it at once), as a real SP's handler would take it.
+  const bind = await new Promise<any>((resolve) => session[`bind_${mode}`]({ system_id: credentials.systemId, password: credentials.password }, resolve));
+  if (bind.command_status !== 0) {
+    session.close();
+    const error = new Error(`bind refused: 0x${bind.command_status.toString(16)}`) as Error & { status: number };
+    error.status = bind.command_status;
+    throw error;
+  }
   return {
     session,
     delivered,

@@ -125,6 +125,48 @@ describe("SMSC simulator", () => {
     expect(answers).toBe(2);
   });
 
+  it("keeps retrying an unacknowledged receipt past five tries, with a growing back-off, as an SMSC does", async () => {
+    await start({ receiptRetryMs: 20, receiptRetryMaxMs: 200 });
+    const answeredAt: number[] = [];
+    // Refuses the receipt eight times (an SMSC's ESME that is not ready), then takes it.
+    const c = await client({ onDeliverSm: () => ({ status: answeredAt.push(Date.now()) <= 8 ? S.ESME_RX_T_APPN : 0 }) });
+    await c.submitSm(message("13800000041"));
+    await waitFor(() => simulator!.stats().receiptsAcked === 1, 5000, "receipt acked after nine tries");
+    expect(answeredAt).toHaveLength(9);
+    expect(simulator!.stats()).toMatchObject({ receiptsRetried: 8, receiptsAbandoned: 0 });
+    const gaps = answeredAt.slice(1).map((t, i) => t - answeredAt[i]!);
+    // 20, 40, 80, 160, then capped at 200 ms (timer slack aside).
+    expect(gaps[0]!).toBeLessThan(gaps[3]!);
+    expect(Math.max(...gaps)).toBeLessThan(400);
+    expect(gaps[7]!).toBeGreaterThanOrEqual(190);
+  });
+
+  it("waits for room in the receiver's window instead of counting a full window as a failed try", async () => {
+    // Window 2, five tries at most: before, 40 receipts to a slow receiver lost most of them.
+    await start({ windowSize: 2, receiptMaxAttempts: 5, receiptRetryMs: 1000 });
+    let taken = 0;
+    const c = await client({ windowSize: 100, onDeliverSm: async () => (await new Promise((resolve) => setTimeout(resolve, 10)), taken++, { status: 0 }) });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => c.submitSm(message(`138000001${String(i).padStart(2, "0")}`))));
+    expect(results.every((r) => r.status === 0)).toBe(true);
+    await waitFor(() => simulator!.stats().receiptsAcked === 40, 5000, "40 receipts acked");
+    expect(taken).toBe(40);
+    expect(simulator!.stats()).toMatchObject({ receiptsRetried: 0, receiptsAbandoned: 0 });
+  });
+
+  it("sends MO from a national mobile number with TON 2 and an unknown form with TON 0, an international one with TON 1", async () => {
+    await start();
+    const mo: Pdu<"deliver_sm">[] = [];
+    await client({ mode: "receiver", onDeliverSm: (pdu) => (mo.push(pdu), { status: 0 }) });
+    expect(await simulator!.inject({ from: "13800000051", to: "1069000012345", text: "T" })).toBe(0);
+    expect(await simulator!.inject({ from: "8613800000052", to: "1069000012345", text: "T" })).toBe(0);
+    expect(await simulator!.inject({ from: "10086", to: "1069000012345", text: "T" })).toBe(0);
+    expect(mo.map((p) => [p.body.sourceAddr, p.body.sourceAddrTon, p.body.sourceAddrNpi])).toEqual([
+      ["13800000051", 2, 1],
+      ["8613800000052", 1, 1],
+      ["10086", 0, 1],
+    ]);
+  });
+
   it("checks credentials and injects MO to a node-smpp receiver", async () => {
     await start({ accounts: { sp_mo: "pw" } });
     const esme: NodeSmppSession = await nodeSmppSession(simulator!.port);

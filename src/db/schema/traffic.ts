@@ -153,7 +153,7 @@ export const pendingDeliveries = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     attempts: integer("attempts").notNull().default(0),
   },
-  (t) => [index("pending_deliveries_sp").on(t.spId, t.id)],
+  (t) => [index("pending_deliveries_sp").on(t.spId, t.id), index("pending_deliveries_account").on(t.accountId, t.id)],
 );
 
 /** Journal batches already written: replaying a spooled batch twice writes it once. */

@@ -1,0 +1,1 @@
+CREATE INDEX "pending_deliveries_account" ON "pending_deliveries" USING btree ("account_id","id");

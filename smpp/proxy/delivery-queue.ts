@@ -1,0 +1,450 @@
+import type { Logger } from "pino";
+import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
+import type { Metrics } from "../../src/observability/metrics.ts";
+import type { SmppServer, SmppSession } from "../session/server.ts";
+import { SmppRequestError } from "../session/pending.ts";
+import { canReceive } from "../session/state.ts";
+import { CommandStatus } from "../wire/commands.ts";
+import type { SessionContext } from "./bind-auth.ts";
+
+/** Whose delivery it is: an account's receipts, or an SP's MO (accountId null). */
+export interface DeliveryOwner {
+  kind: "receipt" | "mo";
+  spId: string;
+  accountId: string | null;
+}
+
+export interface DeliveryQueueOptions {
+  server: () => SmppServer<SessionContext> | undefined;
+  store: DeliveryStore;
+  metrics?: Metrics;
+  logger?: Logger;
+  clock: () => number;
+  /** How long a held delivery is kept (default 3 days). */
+  holdTtlMs?: number;
+  /**
+   * How long the SMSC may wait for its deliver_sm_resp while the delivery waits for (or is in
+   * flight to) an SP's bind; after that it is stored, the SMSC is answered, and it stays queued
+   * (default 5 s: SMSCs time a deliver_sm out after tens of seconds, our simulator after 10 s).
+   */
+  maxWaitMs?: number;
+  /** In-memory deliveries per lane beyond which new ones are stored at once (default 5,000). */
+  maxQueuedPerLane?: number;
+  /** Held rows read per database round trip when flushing (default 200). */
+  readBatch?: number;
+  /** How often a lane with a receiver bound looks for rows another proxy held (default 30 s). */
+  pollMs?: number;
+}
+
+interface Item {
+  seq: number;
+  frame: Uint8Array;
+  /** Its pending_deliveries row, once stored. */
+  dbId?: number;
+  /** Answers the SMSC's deliver_sm (once). Undefined once answered or for items read from the database. */
+  settle?: (status: number) => void;
+  deadline: number;
+  fromHeld: boolean;
+  storing: boolean;
+  done: boolean;
+}
+
+/** One FIFO: an account's receipts or an SP's MO. */
+class Lane {
+  readonly waiting: Item[] = [];
+  readonly inFlight = new Set<Item>();
+  /** The database may hold rows of this lane that are not in memory: new arrivals go behind them. */
+  backlog = false;
+  /** Look in the database once, without diverting arrivals (rows another proxy held). */
+  checkDue = false;
+  /**
+   * The SP is slower than its deliveries (some waited maxWaitMs): until the lane is empty again,
+   * each new arrival is stored at once, answering the SMSC, and still queued in memory, so a slow
+   * SP does not hold the SMSC's window for seconds per delivery.
+   */
+  slow = false;
+  /** Database writes, reads and deletes in progress for this lane. */
+  busy = 0;
+  /** Holds started since the current read began (they may be missed by it). */
+  holdsDuringRead = 0;
+  reading = false;
+  pausedUntil = 0;
+  failures = 0;
+  nextSeq = 0;
+  rotation = 0;
+  releases: number[] = [];
+  /** Writes of this lane run one after another, so row ids follow the lane's order on any pool. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly owner: DeliveryOwner) {}
+
+  serially<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(write);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  get size(): number {
+    return this.waiting.length + this.inFlight.size;
+  }
+}
+
+const laneKey = (owner: DeliveryOwner) => (owner.kind === "receipt" ? `a:${owner.accountId}` : `s:${owner.spId}`);
+
+/**
+ * Receipts and MO on their way to an SP, in memory, one FIFO per account (receipts) and per SP
+ * (MO), each feeding the outbound windows of the owner's receiver and transceiver binds: a
+ * delivery goes out as soon as a window has room (round-robin across binds, one delivery per lane
+ * per turn so one account's backlog never starves another's), and the SMSC's deliver_sm is
+ * answered when the SP acked it, or — if that takes longer than `maxWaitMs`, or no bind is there
+ * to take it — once it is stored in pending_deliveries. What is stored is delivered from the
+ * database, oldest first, as soon as a receiver of its owner is bound; new deliveries wait behind
+ * it, so each lane stays in order. A failed delivery (closed bind, timeout, error status) goes back
+ * to its place at the head of the lane.
+ */
+export class DeliveryQueue {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly bySp = new Map<string, Set<Lane>>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly pumpTimers = new Set<ReturnType<typeof setTimeout>>();
+  private lastPoll = 0;
+  private lastSweep = 0;
+  private readonly holdTtlMs: number;
+  private readonly maxWaitMs: number;
+  private readonly maxQueued: number;
+  private readonly readBatch: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: DeliveryQueueOptions) {
+    this.holdTtlMs = options.holdTtlMs ?? 3 * 86_400_000;
+    this.maxWaitMs = options.maxWaitMs ?? 5000;
+    this.maxQueued = options.maxQueuedPerLane ?? 5000;
+    this.readBatch = options.readBatch ?? 200;
+    this.pollMs = options.pollMs ?? 30_000;
+    this.timer = setInterval(() => this.tick(), Math.max(20, Math.min(250, this.maxWaitMs / 4)));
+    this.timer.unref?.();
+  }
+
+  /**
+   * Queues a delivery (a frame the queue may keep) and resolves with the deliver_sm_resp status
+   * for the SMSC: 0 once the SP took it or it is stored; non-zero when it could not be stored
+   * (the SMSC keeps it and retries).
+   */
+  async push(owner: DeliveryOwner, frame: Uint8Array): Promise<number> {
+    const lane = this.lane(owner);
+    // Straight to the database when it already holds some of this lane (they come first), when the
+    // lane is too long, or when no bind can take it and nothing is in memory to keep it behind.
+    if (lane.backlog || lane.waiting.length >= this.maxQueued || (lane.size === 0 && this.receivers(lane).length === 0)) {
+      lane.backlog = true;
+      lane.busy++;
+      if (lane.reading) lane.holdsDuringRead++;
+      try {
+        await lane.serially(() => this.options.store.hold(this.holdEntry(lane, frame)));
+        this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
+        return 0;
+      } finally {
+        lane.busy--;
+        this.pump(owner.spId);
+      }
+    }
+    return new Promise<number>((resolve) => {
+      const item: Item = { seq: lane.nextSeq++, frame, settle: resolve, deadline: this.options.clock() + this.maxWaitMs, fromHeld: false, storing: false, done: false };
+      lane.waiting.push(item);
+      if (lane.slow) this.store(lane, [item], false);
+      this.pump(owner.spId);
+    });
+  }
+
+  /** A receiver or transceiver bound: its lanes look in the database first, then deliver. */
+  bound(session: SmppSession<SessionContext>): void {
+    const identity = session.context?.identity;
+    if (!identity || !canReceive(session.state)) return;
+    for (const owner of [
+      { kind: "receipt", spId: identity.spId, accountId: identity.accountId },
+      { kind: "mo", spId: identity.spId, accountId: null },
+    ] satisfies DeliveryOwner[]) {
+      const lane = this.lane(owner);
+      // The first receiver of this lane here: what was held while none was bound comes first.
+      if (this.receivers(lane).filter((s) => s !== session).length === 0) lane.backlog = true;
+    }
+    this.pump(identity.spId);
+  }
+
+  /** A session closed: its lanes re-route or store what it had. */
+  closed(session: SmppSession<SessionContext>): void {
+    const spId = session.context?.identity.spId;
+    if (spId) this.pump(spId);
+  }
+
+  /** In memory now (waiting and in flight). */
+  get queued(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.size;
+    return n;
+  }
+
+  /** Stores everything still in memory (after the listener stopped), so nothing is lost on shutdown. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const timer of this.pumpTimers) clearTimeout(timer);
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      for (const lane of this.lanes.values()) if (lane.inFlight.size === 0 && lane.waiting.length > 0) this.spill(lane);
+      const active = [...this.lanes.values()].some((lane) => lane.busy > 0 || lane.inFlight.size > 0 || lane.waiting.length > 0);
+      if (!active || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  // ---- internals ----
+
+  private lane(owner: DeliveryOwner): Lane {
+    const key = laneKey(owner);
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = new Lane(owner);
+      this.lanes.set(key, lane);
+      let set = this.bySp.get(owner.spId);
+      if (!set) this.bySp.set(owner.spId, (set = new Set()));
+      set.add(lane);
+    }
+    return lane;
+  }
+
+  private receivers(lane: Lane): SmppSession<SessionContext>[] {
+    const server = this.options.server();
+    if (!server) return [];
+    const found: SmppSession<SessionContext>[] = [];
+    const { spId, accountId } = lane.owner;
+    for (const session of server.sessions()) {
+      const identity = session.context?.identity;
+      if (!identity || !canReceive(session.state)) continue;
+      if (accountId !== null ? identity.accountId === accountId : identity.spId === spId) found.push(session);
+    }
+    return found;
+  }
+
+  private holdEntry(lane: Lane, frame: Uint8Array) {
+    const now = this.options.clock();
+    return { accountId: lane.owner.accountId, spId: lane.owner.spId, kind: lane.owner.kind, pdu: frame, now: new Date(now), ttlMs: this.holdTtlMs };
+  }
+
+  /** Feeds the SP's receiver windows from its lanes, one delivery per lane per turn. */
+  private pump(spId: string): void {
+    const lanes = this.bySp.get(spId);
+    const server = this.options.server();
+    if (!lanes || !server) return;
+    const now = this.options.clock();
+    const receivers = new Map<Lane, SmppSession<SessionContext>[]>();
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const lane of lanes) {
+        if (lane.pausedUntil > now) continue;
+        if (lane.waiting.length === 0) {
+          this.maybeRead(lane);
+          continue;
+        }
+        let sessions = receivers.get(lane);
+        if (!sessions) receivers.set(lane, (sessions = this.receivers(lane)));
+        if (sessions.length === 0) {
+          // What the closed binds had in flight comes back first (its failures pump again), so
+          // the lane is stored in order.
+          if (lane.inFlight.size === 0) this.spill(lane);
+          continue;
+        }
+        let session: SmppSession<SessionContext> | undefined;
+        for (let i = 0; i < sessions.length && !session; i++) {
+          const candidate = sessions[(lane.rotation + i) % sessions.length]!;
+          if (candidate.hasWindowRoom) session = candidate;
+        }
+        if (!session) continue;
+        lane.rotation++;
+        this.send(server, lane, lane.waiting.shift()!, session);
+        progress = true;
+      }
+    }
+  }
+
+  private send(server: SmppServer<SessionContext>, lane: Lane, item: Item, session: SmppSession<SessionContext>): void {
+    lane.inFlight.add(item);
+    server.deliver(session, item.frame).then(
+      (status) => (status === 0 ? this.delivered(lane, item) : this.failed(lane, item, true)),
+      (error: unknown) => {
+        const reason = error instanceof SmppRequestError ? error.reason : "error";
+        // A closed bind or a full window is no fault of the delivery: try another bind at once.
+        this.failed(lane, item, reason === "timeout" || reason === "bad_response" || reason === "error");
+      },
+    );
+  }
+
+  private delivered(lane: Lane, item: Item): void {
+    lane.inFlight.delete(item);
+    lane.failures = 0;
+    item.done = true;
+    this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: item.fromHeld ? "flushed" : "delivered" });
+    const settle = item.settle;
+    item.settle = undefined;
+    settle?.(0);
+    if (item.dbId !== undefined) this.release(lane, item.dbId);
+    this.pump(lane.owner.spId);
+  }
+
+  private failed(lane: Lane, item: Item, pause: boolean): void {
+    lane.inFlight.delete(item);
+    if (item.done) return;
+    let at = lane.waiting.findIndex((other) => other.seq > item.seq);
+    if (at < 0) at = lane.waiting.length;
+    lane.waiting.splice(at, 0, item);
+    if (pause) {
+      lane.failures++;
+      const wait = Math.min(5000, 100 * 2 ** Math.min(6, lane.failures - 1));
+      lane.pausedUntil = this.options.clock() + wait;
+      const timer = setTimeout(() => {
+        this.pumpTimers.delete(timer);
+        this.pump(lane.owner.spId);
+      }, wait);
+      timer.unref?.();
+      this.pumpTimers.add(timer);
+    }
+    this.pump(lane.owner.spId);
+  }
+
+  /** Deletes delivered rows, batched per event-loop turn. */
+  private release(lane: Lane, id: number): void {
+    lane.releases.push(id);
+    if (lane.releases.length > 1) return;
+    lane.busy++;
+    setImmediate(() => {
+      const ids = lane.releases;
+      lane.releases = [];
+      this.options.store
+        .release(ids)
+        .catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not delete delivered held rows; they will be delivered again"))
+        .finally(() => {
+          lane.busy--;
+          this.pump(lane.owner.spId);
+        });
+    });
+  }
+
+  /** No bind can take this lane's deliveries: store what is not stored yet, answer the SMSC, forget them. */
+  private spill(lane: Lane): void {
+    const items = lane.waiting.splice(0);
+    if (items.length === 0) return;
+    lane.backlog = true;
+    const toStore = items.filter((item) => item.dbId === undefined && !item.storing);
+    this.store(lane, toStore, true);
+  }
+
+  /**
+   * Stores items (in lane order) and answers the SMSC for them. `forget`: they leave memory (no
+   * bind); otherwise they stay queued and are deleted from the database once delivered.
+   */
+  private store(lane: Lane, items: Item[], forget: boolean): void {
+    if (items.length === 0) return;
+    for (const item of items) item.storing = true;
+    lane.busy++;
+    if (lane.reading) lane.holdsDuringRead++;
+    lane
+      .serially(() => this.options.store.holdMany(items.map((item) => this.holdEntry(lane, item.frame))))
+      .then(
+        (ids) => {
+          items.forEach((item, i) => {
+            item.storing = false;
+            item.dbId = ids[i];
+            const settle = item.settle;
+            item.settle = undefined;
+            settle?.(0);
+            if (item.done) this.release(lane, ids[i]!); // delivered meanwhile
+          });
+          this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: "held" }, items.length);
+        },
+        (error: unknown) => {
+          this.options.logger?.error({ err: error }, "could not store deliveries; the SMSC keeps them and retries");
+          for (const item of items) {
+            item.storing = false;
+            const settle = item.settle;
+            item.settle = undefined;
+            settle?.(CommandStatus.ESME_RSYSERR);
+            if (!forget) {
+              // Answered with an error: the SMSC will send it again, so do not deliver this copy too.
+              const at = lane.waiting.indexOf(item);
+              if (at >= 0) lane.waiting.splice(at, 1);
+              item.done = true;
+            }
+          }
+        },
+      )
+      .finally(() => {
+        lane.busy--;
+        this.pump(lane.owner.spId);
+      });
+  }
+
+  /** The lane is empty in memory: read what the database holds for it, oldest first. */
+  private maybeRead(lane: Lane): void {
+    if (!(lane.backlog || lane.checkDue) || lane.reading || lane.busy > 0 || lane.inFlight.size > 0 || lane.waiting.length > 0) return;
+    if (this.receivers(lane).length === 0) return;
+    lane.reading = true;
+    lane.checkDue = false;
+    lane.holdsDuringRead = 0;
+    lane.busy++;
+    this.options.store
+      .takeHeld({ spId: lane.owner.spId, accountId: lane.owner.accountId }, this.readBatch)
+      .then(
+        (rows) => {
+          for (const row of rows) {
+            lane.waiting.push({ seq: lane.nextSeq++, frame: row.pdu, dbId: row.id, deadline: Infinity, fromHeld: true, storing: false, done: false });
+          }
+          if (rows.length < this.readBatch && lane.holdsDuringRead === 0) lane.backlog = false;
+        },
+        (error: unknown) => {
+          this.options.logger?.warn({ err: error }, "could not read held deliveries; will try again");
+          lane.pausedUntil = this.options.clock() + 1000;
+        },
+      )
+      .finally(() => {
+        lane.reading = false;
+        lane.busy--;
+        this.pump(lane.owner.spId);
+      });
+  }
+
+  private tick(): void {
+    const now = this.options.clock();
+    const poll = now - this.lastPoll >= this.pollMs;
+    if (poll) this.lastPoll = now;
+    // Idle lanes without a receiver are forgotten every few seconds (a later bind re-reads the database).
+    const sweep = now - this.lastSweep >= 5000;
+    if (sweep) this.lastSweep = now;
+    for (const [key, lane] of this.lanes) {
+      // Waited too long for a bind: store them and answer the SMSC; they stay queued, in order.
+      const overdue: Item[] = [];
+      for (const item of lane.inFlight) if (item.settle && !item.storing && item.deadline <= now) overdue.push(item);
+      for (const item of lane.waiting) if (item.settle && !item.storing && item.deadline <= now) overdue.push(item);
+      overdue.sort((a, b) => a.seq - b.seq);
+      if (overdue.length > 0) lane.slow = true;
+      this.store(lane, overdue, false);
+      if (lane.slow && lane.size === 0) lane.slow = false;
+      if (lane.pausedUntil !== 0 && lane.pausedUntil <= now) {
+        lane.pausedUntil = 0;
+        this.pump(lane.owner.spId);
+      }
+      const idle = lane.size === 0 && lane.busy === 0 && lane.releases.length === 0;
+      if (!poll && !(sweep && idle)) continue;
+      const hasReceivers = this.receivers(lane).length > 0;
+      if (poll && hasReceivers && !lane.backlog) {
+        lane.checkDue = true;
+        this.pump(lane.owner.spId);
+      }
+      if (!hasReceivers && idle) {
+        this.lanes.delete(key);
+        const set = this.bySp.get(lane.owner.spId);
+        set?.delete(lane);
+        if (set?.size === 0) this.bySp.delete(lane.owner.spId);
+      }
+    }
+    this.options.metrics?.deliveriesQueued.set(this.queued);
+  }
+}

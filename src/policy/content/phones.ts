@@ -1,0 +1,133 @@
+/**
+ * Call-back numbers in a message, for the rule that a message may only give the enterprise's
+ * registered service numbers.
+ *
+ * The rule that tells a phone number from a one-time code, an amount, a date or an order number:
+ * 1. Digits are read after folding (full-width １３８ → 138, ① → 1, invisible characters removed).
+ *    Groups of digits separated by at most three spaces, hyphens, dots, slashes or brackets are joined
+ *    ("138 0000 0001", "+86-138-0000-0001", "(010)1234-5678"); a run of digits without separators is
+ *    always taken whole, so "SF1234567890" or an 18-digit order number never hides an 11-digit mobile.
+ * 2. The joined digits must have an exact shape: mobile 1[3-9] + 9 digits (optionally 86/0086 in
+ *    front), 400/800 + 7 digits, a landline 0 + area code + 7–8 digits (10–12 digits), 95/96 + 3–4
+ *    digits, a short service number 10/11/12 + 3–4 digits, or (only after 电话/致电/拨打/客服/tel…)
+ *    a 7–8 digit local number ("other").
+ * 3. Strong shapes (mobile, 400, 800, landline) are reported whatever the words around them: a
+ *    one-time code is 4–8 digits, an amount of 13,800,000,001 元 is not a real message, so an SP
+ *    gains nothing by wrapping a mobile number in 验证码/元/订单号. Weak shapes (95, 96, short,
+ *    other: 5–8 digits) are dropped when the same clause says they are something else: a code
+ *    (验证码, 校验码, 动态码, code, 取件码… before, or "…是您的验证码" after), an amount (¥, ￥,
+ *    RMB, 金额, 余额… before; 元, 万, .xx, %… after), a date or time (年月日号时点分秒 after, or the
+ *    yyyy-mm-dd shape), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
+ *    or when letters are glued to them (A95588 is a code).
+ */
+import { foldMapped, rawSlice } from "./mapped.ts";
+
+export type PhoneKind = "mobile" | "landline" | "400" | "800" | "95" | "96" | "short" | "other";
+
+export interface ExtractedPhone {
+  /** The slice of the original message. */
+  readonly raw: string;
+  /** Digits only, without the 86/0086 country prefix. */
+  readonly normalised: string;
+  readonly kind: PhoneKind;
+}
+
+const STRONG: ReadonlySet<PhoneKind> = new Set(["mobile", "landline", "400", "800"]);
+const GAP = /^[\s\-–—.()/·]{1,3}$/;
+const CLAUSE_END = /[，。；！？,;!?\n]/;
+const BEFORE_WINDOW = 12;
+const AFTER_WINDOW = 10;
+
+const CODE_BEFORE = /(验证码|校验码|动态码|确认码|激活码|授权码|短信码|取件码|提货码|密码|口令|code|otp|pin)\D{0,6}$/;
+const CODE_AFTER = /^\D{0,4}(验证码|校验码|动态码|确认码|激活码|授权码|取件码|code|otp)/;
+const AMOUNT_BEFORE = /(¥|￥|\$|rmb|人民币|金额|余额|消费|支付|付款|收款|转账|扣款|到账|支出|收入|充值|还款|欠款|共计|合计|价格|售价|仅需|只需|优惠|满|减)\s*[:：]?\s*$/;
+const AMOUNT_AFTER = /^\s*(\.\d|元|块|圆|万|亿|千|百|角|rmb|美元|港币|积分|%|折|个|件|次|人|条|g\b|kg|ml)/;
+const DATE_AFTER = /^\s*(年|月|日|号|时|点|分|秒|天|周|小时)/;
+const DATE_SHAPE = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
+const TAIL_OR_ORDER_BEFORE = /(尾号|末四位|后四位|卡号|账号|账户|运单号|订单号|单号|快递|物流|编号|工单|流水号|交易号|序号|第)\D{0,6}$/;
+const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座机|来电|tel|call|phone|☎|📞)\D{0,6}$/;
+
+/** The kind of a string of digits by its shape alone, and the digits without country prefix. */
+export function classifyDigits(digits: string): { kind: PhoneKind; normalised: string } | null {
+  const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
+  if (intl) return { kind: "mobile", normalised: intl[1]! };
+  if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
+  if (/^400\d{7}$/.test(digits)) return { kind: "400", normalised: digits };
+  if (/^800\d{7}$/.test(digits)) return { kind: "800", normalised: digits };
+  if (/^0(?:10|2\d|[3-9]\d{2})\d{7,8}$/.test(digits) && digits.length <= 12) return { kind: "landline", normalised: digits };
+  if (/^95\d{3,4}$/.test(digits)) return { kind: "95", normalised: digits };
+  if (/^96\d{3,4}$/.test(digits)) return { kind: "96", normalised: digits };
+  if (/^1[0-2]\d{3,4}$/.test(digits)) return { kind: "short", normalised: digits };
+  if (/^[2-8]\d{6,7}$/.test(digits)) return { kind: "other", normalised: digits };
+  return null;
+}
+
+interface Group {
+  readonly start: number;
+  readonly end: number;
+}
+
+export function extractPhoneNumbers(text: string): ExtractedPhone[] {
+  const m = foldMapped(text);
+  const groups: Group[] = [];
+  for (const g of m.text.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
+  const out: ExtractedPhone[] = [];
+  for (let i = 0; i < groups.length; ) {
+    const found = longestNumberFrom(m.text, groups, i);
+    if (found === null) {
+      i++;
+      continue;
+    }
+    const start = groups[i]!.start;
+    const end = groups[found.last]!.end;
+    if (STRONG.has(found.kind) || !explainedAway(m.text, start, end, found.kind)) {
+      const plus = start > 0 && m.text[start - 1] === "+" ? 1 : 0;
+      out.push({ raw: rawSlice(m, start - plus, end), normalised: found.normalised, kind: found.kind });
+    }
+    i = found.last + 1;
+  }
+  return out;
+}
+
+/** The longest join of groups i..j (separated by short gaps) that has a phone shape. */
+function longestNumberFrom(text: string, groups: readonly Group[], i: number): { last: number; kind: PhoneKind; normalised: string } | null {
+  let digits = "";
+  let best: { last: number; kind: PhoneKind; normalised: string } | null = null;
+  for (let j = i; j < groups.length; j++) {
+    if (j > i && !GAP.test(text.slice(groups[j - 1]!.end, groups[j]!.start))) break;
+    digits += text.slice(groups[j]!.start, groups[j]!.end);
+    if (digits.length > 15) break;
+    const c = classifyDigits(digits);
+    if (c !== null) best = { last: j, ...c };
+  }
+  return best;
+}
+
+/** True when the clause around a weak-shaped number says it is a code, amount, date, tail or order. */
+function explainedAway(text: string, start: number, end: number, kind: PhoneKind): boolean {
+  const before = clauseBefore(text, start);
+  const after = clauseAfter(text, end);
+  if (/[a-z]$/.test(before) || /^[a-z]/.test(after)) return true;
+  if (DATE_SHAPE.test(text.slice(start, end))) return true;
+  if (CODE_BEFORE.test(before) || CODE_AFTER.test(after)) return true;
+  if (AMOUNT_BEFORE.test(before) || AMOUNT_AFTER.test(after)) return true;
+  if (DATE_AFTER.test(after) || TAIL_OR_ORDER_BEFORE.test(before)) return true;
+  return kind === "other" && !PHONE_WORD_BEFORE.test(before);
+}
+
+function clauseBefore(text: string, start: number): string {
+  let from = Math.max(0, start - BEFORE_WINDOW);
+  for (let k = start - 1; k >= from; k--) {
+    if (CLAUSE_END.test(text[k]!)) {
+      from = k + 1;
+      break;
+    }
+  }
+  return text.slice(from, start).replace(/\+$/, "");
+}
+
+function clauseAfter(text: string, end: number): string {
+  const window = text.slice(end, end + AFTER_WINDOW);
+  const stop = window.search(CLAUSE_END);
+  return stop < 0 ? window : window.slice(0, stop);
+}

@@ -17,7 +17,7 @@
  *    other: 5–8 digits) are dropped when the same clause says they are something else: a code
  *    (验证码, 校验码, 动态码, code, 取件码… before, or "…是您的验证码" after), an amount (¥, ￥,
  *    RMB, 金额, 余额… before; 元, 万, .xx, %… after), a date or time (年月日号时点分秒 after, or the
- *    yyyy-mm-dd shape), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
+ *    yyyy-mm-dd shape), a version or IPv4 address (1.2.3, 10.0.0.1), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
  *    or when letters are glued to them (A95588 is a code).
  */
 import { foldMapped, rawSlice } from "./mapped.ts";
@@ -40,10 +40,12 @@ const AFTER_WINDOW = 10;
 
 const CODE_BEFORE = /(验证码|校验码|动态码|确认码|激活码|授权码|短信码|取件码|提货码|密码|口令|code|otp|pin)\D{0,6}$/;
 const CODE_AFTER = /^\D{0,4}(验证码|校验码|动态码|确认码|激活码|授权码|取件码|code|otp)/;
-const AMOUNT_BEFORE = /(¥|￥|\$|rmb|人民币|金额|余额|消费|支付|付款|收款|转账|扣款|到账|支出|收入|充值|还款|欠款|共计|合计|价格|售价|仅需|只需|优惠|满|减)\s*[:：]?\s*$/;
+const AMOUNT_BEFORE = /(¥|￥|\$|rmb|人民币|金额|余额|消费|支付|付款|收款|转账|扣款|到账|支出|收入|充值|还款|欠款|共计|合计|价格|售价|仅需|只需|优惠|满|减|积分|分值|point)\s*[:：]?\s*$/;
 const AMOUNT_AFTER = /^\s*(\.\d|元|块|圆|万|亿|千|百|角|rmb|美元|港币|积分|%|折|个|件|次|人|条|g\b|kg|ml)/;
 const DATE_AFTER = /^\s*(年|月|日|号|时|点|分|秒|天|周|小时)/;
 const DATE_SHAPE = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
+/** A version number or an IPv4 address: 1.2.3, 10.0.0.1. */
+const DOTTED = /^\d{1,3}(\.\d{1,3}){2,}$/;
 const TAIL_OR_ORDER_BEFORE = /(尾号|末四位|后四位|卡号|账号|账户|运单号|订单号|单号|快递|物流|编号|工单|流水号|交易号|序号|第)\D{0,6}$/;
 const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座机|来电|tel|call|phone|☎|📞)\D{0,6}$/;
 
@@ -108,7 +110,7 @@ function explainedAway(text: string, start: number, end: number, kind: PhoneKind
   const before = clauseBefore(text, start);
   const after = clauseAfter(text, end);
   if (/[a-z]$/.test(before) || /^[a-z]/.test(after)) return true;
-  if (DATE_SHAPE.test(text.slice(start, end))) return true;
+  if (DATE_SHAPE.test(text.slice(start, end)) || DOTTED.test(text.slice(start, end))) return true;
   if (CODE_BEFORE.test(before) || CODE_AFTER.test(after)) return true;
   if (AMOUNT_BEFORE.test(before) || AMOUNT_AFTER.test(after)) return true;
   if (DATE_AFTER.test(after) || TAIL_OR_ORDER_BEFORE.test(before)) return true;

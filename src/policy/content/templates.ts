@@ -80,7 +80,7 @@ export function compileTemplate(id: string, signatureId: string, text: string): 
   addLiteral(text.slice(last));
   if (literalLength < MIN_LITERAL) throw new TemplateSyntaxError(id, `a template needs at least ${MIN_LITERAL} characters of fixed text`);
   const first = segments[0]!;
-  return { id, signatureId, segments, prefix: "literal" in first ? first.literal.slice(0, PREFIX) : "" };
+  return { id, signatureId, segments, prefix: "literal" in first && first.literal.length >= PREFIX ? first.literal.slice(0, PREFIX) : "" };
 }
 
 /** Templates are bucketed per signature, then by the first PREFIX characters of their fixed start. */

@@ -11,9 +11,13 @@
  * - back-references and look-around (not needed for phrase rules; they defeat every analysis);
  * - a repeated group that contains an alternation ((a|b)+: write a class [ab]+ instead);
  * - a repeated group that contains a repeat ((a+)+, (a*)*: nested quantifiers);
- * - more than 2 unbounded quantifiers (*, +, {n,}): with k of them a match can cost n^k steps,
- *   and a long SMS is ~1,000 characters, so k ≤ 2 bounds a scan near 10^6 steps;
- * - a bounded quantifier above {0,100}, a pattern longer than 500 characters.
+ * - too many ways to match: in what is left, the backtracking from one starting position is at most
+ *   the product of the choices of every repeat ({m,n}: n−m+1; ?: 2; *, +, {n,}: counted as 1,000)
+ *   and alternative (|: ×2); that product may not exceed 10,000. So one unbounded repeat is fine
+ *   (贷款.*秒批), two are not (\d+\D*\d+x costs n³ over a text: 3 minutes on 5,000 digits),
+ *   and the operator writes bounded repeats instead (\d{1,6}). A scan of an n-character text then
+ *   costs at most about n × 10^4 steps;
+ * - a bounded repeat above {0,100}, a pattern longer than 500 characters.
  * Patterns run with the u flag on the folded text (lower case), so they are written in lower case.
  */
 
@@ -24,7 +28,7 @@ export type PatternErrorCode =
   | "pattern_lookaround"
   | "pattern_repeated_alternation"
   | "pattern_nested_quantifier"
-  | "pattern_too_many_unbounded"
+  | "pattern_too_costly"
   | "pattern_repeat_too_large";
 
 export interface PatternError {
@@ -38,8 +42,11 @@ export interface SafePattern {
 }
 
 export const MAX_PATTERN_LENGTH = 500;
-export const MAX_UNBOUNDED = 2;
 export const MAX_REPEAT = 100;
+/** An unbounded repeat counts as this many choices in the cost (a long SMS is ~1,000 characters). */
+export const UNBOUNDED_COST = 1000;
+/** Upper bound on the backtracking choices per starting position: one unbounded repeat × 10. */
+export const MAX_COST = 10_000;
 
 export function compilePattern(source: string): { ok: true; pattern: SafePattern } | { ok: false; error: PatternError } {
   if (source.length === 0 || source.length > MAX_PATTERN_LENGTH) {
@@ -68,7 +75,7 @@ interface GroupState {
 /** One pass over the pattern, tracking groups and character classes. */
 function scan(source: string): PatternError | null {
   const stack: GroupState[] = [];
-  let unbounded = 0;
+  let cost = 1;
   let lastClosed: GroupState | null = null;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
@@ -91,7 +98,11 @@ function scan(source: string): PatternError | null {
       else if (source.startsWith("(?<", i)) i = source.indexOf(">", i);
       continue;
     }
-    if (c === "|" && stack.length > 0) stack[stack.length - 1]!.alternation = true;
+    if (c === "|") {
+      if (stack.length > 0) stack[stack.length - 1]!.alternation = true;
+      cost *= 2;
+      if (cost > MAX_COST) return tooCostly();
+    }
     if (c === ")") {
       lastClosed = stack.pop() ?? null;
       const parent = stack[stack.length - 1];
@@ -104,15 +115,21 @@ function scan(source: string): PatternError | null {
     const q = quantifierAt(source, i);
     if (q === null) continue;
     if (q.max > MAX_REPEAT && q.max !== Infinity) return err("pattern_repeat_too_large", `a repeat count above ${MAX_REPEAT} is not allowed`);
-    if (q.max === Infinity && ++unbounded > MAX_UNBOUNDED) {
-      return err("pattern_too_many_unbounded", `at most ${MAX_UNBOUNDED} unbounded repeats (*, +, {n,}) per pattern`);
-    }
     if (closed !== null && closed.alternation && q.max > 1) return err("pattern_repeated_alternation", "a repeated group may not contain | (write a character class)");
     if (closed !== null && closed.quantified && q.max > 1) return err("pattern_nested_quantifier", "a repeated group may not contain a repeat");
+    cost *= q.max === Infinity ? UNBOUNDED_COST : q.max - q.min + 1;
+    if (cost > MAX_COST) return tooCostly();
     for (const g of stack) g.quantified = true;
     i = q.end;
   }
   return null;
+}
+
+function tooCostly(): PatternError {
+  return err(
+    "pattern_too_costly",
+    `too many ways to match: the repeats and alternatives multiplied together (an unbounded *, + or {n,} counts ${UNBOUNDED_COST}) exceed ${MAX_COST}; use bounded repeats such as \\d{1,6}`,
+  );
 }
 
 function err(code: PatternErrorCode, message: string): PatternError {
@@ -133,14 +150,14 @@ function skipClass(source: string, i: number): number {
   return source.length;
 }
 
-function quantifierAt(source: string, i: number): { max: number; end: number } | null {
+function quantifierAt(source: string, i: number): { min: number; max: number; end: number } | null {
   const c = source[i];
   const lazy = source[i + 1] === "?" ? 1 : 0;
-  if (c === "*" || c === "+") return { max: Infinity, end: i + lazy };
-  if (c === "?") return { max: 1, end: i + lazy };
+  if (c === "*" || c === "+") return { min: c === "+" ? 1 : 0, max: Infinity, end: i + lazy };
+  if (c === "?") return { min: 0, max: 1, end: i + lazy };
   if (c !== "{") return null;
   const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
   if (!m) return null;
   const max = m[2] === undefined ? Number(m[1]) : m[3] === "" ? Infinity : Number(m[3]);
-  return { max, end: i + m[0].length - 1 + (source[i + m[0].length] === "?" ? 1 : 0) };
+  return { min: Number(m[1]), max, end: i + m[0].length - 1 + (source[i + m[0].length] === "?" ? 1 : 0) };
 }

@@ -14,6 +14,7 @@
  * template_variable_invalid; otherwise template_not_matched.
  */
 import { foldCompact } from "../text.ts";
+import { EndsIndex } from "./ends-index.ts";
 import { extractLinks } from "./links.ts";
 import { extractPhoneNumbers } from "./phones.ts";
 
@@ -45,7 +46,10 @@ export interface CompiledTemplate {
   readonly id: string;
   readonly signatureId: string;
   readonly segments: readonly Segment[];
-  readonly prefix: string;
+  /** Fixed text the message must start with ("" when the template starts with a variable). */
+  readonly first: string;
+  /** Fixed text the message must end with ("" when it ends with a variable). */
+  readonly last: string;
 }
 
 export class TemplateSyntaxError extends Error {
@@ -79,27 +83,26 @@ export function compileTemplate(id: string, signatureId: string, text: string): 
   }
   addLiteral(text.slice(last));
   if (literalLength < MIN_LITERAL) throw new TemplateSyntaxError(id, `a template needs at least ${MIN_LITERAL} characters of fixed text`);
-  const first = segments[0]!;
-  return { id, signatureId, segments, prefix: "literal" in first && first.literal.length >= PREFIX ? first.literal.slice(0, PREFIX) : "" };
+  const head = segments[0]!;
+  const tail = segments[segments.length - 1]!;
+  const first = "literal" in head ? head.literal : "";
+  const ending = "literal" in tail && segments.length > 1 ? tail.literal : "";
+  return { id, signatureId, segments, first, last: ending };
 }
 
-/** Templates are bucketed per signature, then by the first PREFIX characters of their fixed start. */
-const PREFIX = 2;
-
+/** Templates per signature, each signature's narrowed by the fixed text they start and end with. */
 export interface TemplateIndex {
-  readonly bySignature: ReadonlyMap<string, ReadonlyMap<string, readonly CompiledTemplate[]>>;
+  readonly bySignature: ReadonlyMap<string, EndsIndex<CompiledTemplate>>;
   readonly size: number;
 }
 
 export function buildTemplateIndex(templates: readonly { id: string; signatureId: string; text: string }[]): TemplateIndex {
-  const bySignature = new Map<string, Map<string, CompiledTemplate[]>>();
+  const bySignature = new Map<string, EndsIndex<CompiledTemplate>>();
   for (const t of templates) {
     const compiled = compileTemplate(t.id, t.signatureId, t.text);
-    let buckets = bySignature.get(t.signatureId);
-    if (buckets === undefined) bySignature.set(t.signatureId, (buckets = new Map()));
-    const bucket = buckets.get(compiled.prefix);
-    if (bucket === undefined) buckets.set(compiled.prefix, [compiled]);
-    else bucket.push(compiled);
+    let index = bySignature.get(t.signatureId);
+    if (index === undefined) bySignature.set(t.signatureId, (index = new EndsIndex()));
+    index.add(compiled.first, compiled.last, compiled);
   }
   return { bySignature, size: templates.length };
 }
@@ -114,12 +117,14 @@ export type TemplateVerdict =
   | { readonly ok?: false; readonly reason: "template_not_matched" | "template_variable_invalid"; readonly detail: string };
 
 export function matchTemplate(index: TemplateIndex, signatureId: string, body: string, checks: TemplateChecks): TemplateVerdict {
-  const buckets = index.bySignature.get(signatureId);
-  if (buckets === undefined) return { reason: "template_not_matched", detail: `signature ${signatureId} has no approved template` };
+  const ends = index.bySignature.get(signatureId);
+  if (ends === undefined) return { reason: "template_not_matched", detail: `signature ${signatureId} has no approved template` };
   const text = foldCompact(body);
-  const candidates = [...(buckets.get(text.slice(0, PREFIX)) ?? []), ...(buckets.get("") ?? [])];
   let invalid: string | null = null;
-  for (const t of candidates) {
+  for (const t of ends.lookup(text)) {
+    // The leftmost "any text" match is cheap (indexOf per fixed part) and rules out most templates.
+    const loose = looseMatch(t.segments, text);
+    if (loose === null) continue;
     const values = strictMatch(t.segments, text);
     if (values !== null) {
       const problem = checkValues(values, checks);
@@ -127,19 +132,10 @@ export function matchTemplate(index: TemplateIndex, signatureId: string, body: s
       invalid ??= `template ${t.id}: ${problem}`;
       continue;
     }
-    if (invalid === null) {
-      const loose = looseMatch(t.segments, text);
-      if (loose !== null) invalid = `template ${t.id}: ${explain(loose)}`;
-    }
+    invalid ??= `template ${t.id}: ${explain(loose)}`;
   }
   if (invalid !== null) return { reason: "template_variable_invalid", detail: invalid };
-  return { reason: "template_not_matched", detail: `the text fits none of the ${countOf(buckets)} templates of signature ${signatureId}` };
-}
-
-function countOf(buckets: ReadonlyMap<string, readonly CompiledTemplate[]>): number {
-  let n = 0;
-  for (const b of buckets.values()) n += b.length;
-  return n;
+  return { reason: "template_not_matched", detail: `the text fits none of the ${ends.size} templates of signature ${signatureId}` };
 }
 
 interface Value {

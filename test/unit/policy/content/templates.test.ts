@@ -75,6 +75,18 @@ describe("matchTemplate: an SP appending or prepending text", () => {
   });
 });
 
+describe("matchTemplate: many templates under one signature", () => {
+  it("finds the one template that fits among 10,000 that share their start, and a fixed-text-only one", () => {
+    const list = Array.from({ length: 10_000 }, (_, i) => ({ id: `t${i}`, signatureId: "s", text: `您的验证码是{code}，业务${i}。` }));
+    const idx = buildTemplateIndex([...list, { id: "plain", signatureId: "s", text: "欢迎光临" }]);
+    expect(matchTemplate(idx, "s", "您的验证码是123456，业务9876。", checks)).toEqual({ ok: true, templateId: "t9876" });
+    expect(matchTemplate(idx, "s", "您的验证码是123456，业务10000。", checks)).toMatchObject({ reason: "template_not_matched" });
+    expect(matchTemplate(idx, "s", "您的验证码是123456789，业务5。", checks)).toMatchObject({ reason: "template_variable_invalid" });
+    expect(matchTemplate(idx, "s", "欢迎光临", checks)).toEqual({ ok: true, templateId: "plain" });
+    expect(matchTemplate(idx, "s", "欢迎光临加微信", checks)).toMatchObject({ reason: "template_not_matched" });
+  });
+});
+
 describe("compileTemplate: syntax errors", () => {
   it.each([
     ["unknown type", "您好{foo}"],

@@ -49,10 +49,12 @@ export function isShortener(domain: string, list: readonly string[] = DEFAULT_SH
   return false;
 }
 
-// A character of a host label as written in a message: ASCII letters/digits, Latin/Cyrillic/Greek
-// letters (look-alikes become punycode later), hyphen.
-const L = String.raw`[0-9\-\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]`;
-const LL = String.raw`[0-9\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]`;
+// A character of a host label as written in a message: a letter, mark or digit of any script but
+// the East Asian ones (a Chinese message runs straight into a link: 访问abc.cn), or a hyphen. Every
+// other script counts, so a host is never cut at an Armenian or Cherokee letter glued in front of
+// an approved domain (evilաexample.com is not example.com); look-alikes become punycode later.
+const LL = String.raw`[^\s\p{P}\p{S}\p{C}\p{Z}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]`;
+const L = `(?:${LL}|-)`;
 /** Top-level domains an obfuscator writes with spaces around the dot ("example . com"). */
 const COMMON_TLD = "com|cn|net|org|cc|top|xyz|vip|me|io|co|info|site|online|club|shop|wang|ltd|link|pw|biz|hk|tw|ink|work|live|icu|fun|tk|ml|ga|cf|gq|app|so|ly|gd|im";
 
@@ -81,7 +83,7 @@ const PATH = String.raw`(?:[/?#][!-~]*)?`;
 const PORT = String.raw`(?::\d{1,5})?`;
 const USERINFO = String.raw`(?:[\w.+\-%:~]+@)?`;
 const SCHEME_URL = String.raw`(?:https?|ftp):\/\/${USERINFO}(?:\[[0-9a-f:.]+\]|${HOST_ANY})${PORT}${PATH}`;
-const BARE = String.raw`(?<![0-9\-_/@.:\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}])${USERINFO}(?:www\.(?:${HAN_LABEL}\.)+${HAN_LABEL}|(?:${LATIN_LABEL}\.)+${LATIN_LABEL})${PORT}${PATH}`;
+const BARE = String.raw`(?<![\-_/@.:]|${LL})${USERINFO}(?:www\.(?:${HAN_LABEL}\.)+${HAN_LABEL}|(?:${LATIN_LABEL}\.)+${LATIN_LABEL})${PORT}${PATH}`;
 const CANDIDATE = new RegExp(`(${SCHEME_URL})|${BARE}`, "gu");
 const TRAILING = /[.,;:!?'"`)\]}>*\-_~]+$/;
 const HAS_PORT_OR_PATH = /^[^/?#]*(?::\d+|[/?#])/;
@@ -111,12 +113,20 @@ export function extractLinks(text: string, options: LinkOptions = {}): Extracted
   return out;
 }
 
+function hostAsWritten(candidate: string): string {
+  const afterScheme = candidate.replace(/^[a-z]+:\/\//, "");
+  const hostAndPort = afterScheme.split(/[/?#]/)[0]!;
+  return hostAndPort.slice(hostAndPort.lastIndexOf("@") + 1).replace(/:\d*$/, "");
+}
+
 function judge(candidate: string, hasScheme: boolean, options: LinkOptions): Omit<ExtractedLink, "raw"> | null {
   let host: string;
   try {
     host = new URL(hasScheme ? candidate : `http://${candidate}`).hostname;
   } catch {
-    return null;
+    // A browser would refuse it, but a messaging app may still show it as a link: report the host
+    // as written, which matches no approved domain.
+    host = hostAsWritten(candidate);
   }
   host = host.replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (host === "") return null;

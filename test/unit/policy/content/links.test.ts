@@ -56,6 +56,21 @@ describe("extractLinks: an SP hiding a link", () => {
     expect(domains("examρle.com")).not.toEqual(["example.com"]); // Greek rho
   });
 
+  it("does not cut a host at a letter of another script, which would report the approved domain behind it", () => {
+    for (const glue of ["\uab7c", "\u0561", "\u05d0", "\u0e01", "\u10d0"]) {
+      // Cherokee, Armenian, Hebrew, Thai, Georgian letters glued in front of the approved domain
+      const found = domains(`evil${glue}example.com`);
+      expect(found.length, glue).toBe(1);
+      expect(found[0], glue).not.toBe("example.com");
+    }
+  });
+
+  it("still reports a link-like host that the URL parser refuses", () => {
+    const [link] = extractLinks("访问 exa\u05d0mple.com 领取");
+    expect(link?.registrableDomain).not.toBe("example.com");
+    expect(link?.registrableDomain).toBeTruthy();
+  });
+
   it("canonicalises IP addresses, including the decimal and hex forms", () => {
     expect(domains("http://3232235777/x")).toEqual(["192.168.1.1"]);
     expect(domains("http://0x7f.1/")).toEqual(["127.0.0.1"]);

@@ -72,6 +72,8 @@ const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [new RegExp(String.raw`(?<=${LL})\s+dot\s+(?=${LL})`, "gu"), () => "."],
   // two letters spaced out right after a dot: "example.c n"
   [new RegExp(String.raw`(?<=\.\s*)${LL}(?:[ \t]{1,2}${LL}(?!${LL}))+`, "gu"), (m) => m[0].replace(/[ \t]/g, "")],
+  // a comma for a dot, right before a common TLD: "example,com"
+  [new RegExp(String.raw`(?<=${LL})[,，](?=(?:${COMMON_TLD})(?!${LL}))`, "gu"), () => "."],
   // spaces around a dot before a common TLD or after www: "example . com", "www. example"
   [new RegExp(String.raw`(?<=${LL})\s*\.\s*(?=(?:${COMMON_TLD})(?!${LL}))|(?<=www)\s*\.\s*(?=${LL})|(?<=${LL})\s+\.\s*(?=${LL})`, "gu"), () => "."],
 ];

@@ -3,7 +3,9 @@
  * registered service numbers.
  *
  * The rule that tells a phone number from a one-time code, an amount, a date or an order number:
- * 1. Digits are read after folding (full-width １３８ → 138, ① → 1, invisible characters removed).
+ * 1. Digits are read after folding (full-width １３８ → 138, ① → 1, invisible characters removed);
+ *    seven or more Chinese numerals in a row (一三八零零…, 壹叁捌…) and a digit run with o for 0 or
+ *    l for 1 (138ooooooo1, at least 3 real digits) are read as digits.
  *    Groups of digits separated by at most three spaces, hyphens, dots, slashes or brackets are joined
  *    ("138 0000 0001", "+86-138-0000-0001", "(010)1234-5678"); a run of digits without separators is
  *    always taken whole, so "SF1234567890" or an 18-digit order number never hides an 11-digit mobile.
@@ -20,7 +22,7 @@
  *    yyyy-mm-dd shape), a version or IPv4 address (1.2.3, 10.0.0.1), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
  *    or when letters are glued to them (A95588 is a code).
  */
-import { foldMapped, rawSlice } from "./mapped.ts";
+import { foldMapped, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
 
 export type PhoneKind = "mobile" | "landline" | "400" | "800" | "95" | "96" | "short" | "other";
 
@@ -70,7 +72,7 @@ interface Group {
 }
 
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
-  const m = foldMapped(text);
+  const m = digitsAsWritten(foldMapped(text));
   const groups: Group[] = [];
   for (const g of m.text.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
   const out: ExtractedPhone[] = [];
@@ -89,6 +91,23 @@ export function extractPhoneNumbers(text: string): ExtractedPhone[] {
     i = found.last + 1;
   }
   return out;
+}
+
+const CHINESE_DIGIT: Readonly<Record<string, string>> = {
+  〇: "0", 零: "0", 一: "1", 壹: "1", 幺: "1", 二: "2", 贰: "2", 两: "2", 三: "3", 叁: "3", 四: "4", 肆: "4",
+  五: "5", 伍: "5", 六: "6", 陆: "6", 七: "7", 柒: "7", 八: "8", 捌: "8", 九: "9", 玖: "9",
+};
+/** Seven or more Chinese numerals in a row: a number spelled out (一三八零…), never running text. */
+const CHINESE_RUN = /[〇零一壹幺二贰两三叁四肆五伍六陆七柒八捌九玖]{7,}/g;
+/** A run of digits with o for 0 or l for 1 (folded: O and L too), 138OOOOOOO1; at least 3 real digits. */
+const LETTER_DIGITS = /\d[\dol]{6,}(?![a-z])/g;
+
+/** Digits written as Chinese numerals or look-alike letters, turned into digits (mapping kept). */
+function digitsAsWritten(m: Mapped): Mapped {
+  const chinese = replaceMapped(m, CHINESE_RUN, (x) => [...x[0]].map((c) => CHINESE_DIGIT[c]).join(""));
+  return replaceMapped(chinese, LETTER_DIGITS, (x) =>
+    (x[0].match(/\d/g)?.length ?? 0) >= 3 ? x[0].replace(/o/g, "0").replace(/l/g, "1") : x[0],
+  );
 }
 
 /** The longest join of groups i..j (separated by short gaps) that has a phone shape. */

@@ -58,5 +58,5 @@ describe("obfuscation corpus", () => {
   });
 });
 
-/** 349 of 355 on 2026-12-01: the misses are the "hard" rows (Chinese numerals, O for 0, "ex ample.com", "--" separators, a comma for a dot). */
-const FLOOR = 0.98;
+/** 353 of 355 on 2026-12-01: the misses are "ex ample.com" (a space inside a label) and "--" separators. */
+const FLOOR = 0.99;

@@ -99,15 +99,22 @@ const CHINESE_DIGIT: Readonly<Record<string, string>> = {
 };
 /** Seven or more Chinese numerals in a row: a number spelled out (一三八零…), never running text. */
 const CHINESE_RUN = /[〇零一壹幺二贰两三叁四肆五伍六陆七柒八捌九玖]{7,}/g;
-/** A run of digits with o for 0 or l for 1 (folded: O and L too), 138OOOOOOO1; at least 3 real digits. */
-const LETTER_DIGITS = /\d[\dol]{6,}(?![a-z])/g;
+/**
+ * Digits with o for 0 or l for 1 between them (folded: O and L too), 138OOOOOOO1, 138-oooo-ooo1;
+ * read so only with at least 3 real digits and when the result has a strong shape.
+ */
+const LETTER_DIGITS = /\d(?:[-\s.]?[\dol]){5,}[-\s.]?\d(?![a-z])/g;
 
 /** Digits written as Chinese numerals or look-alike letters, turned into digits (mapping kept). */
 function digitsAsWritten(m: Mapped): Mapped {
   const chinese = replaceMapped(m, CHINESE_RUN, (x) => [...x[0]].map((c) => CHINESE_DIGIT[c]).join(""));
-  return replaceMapped(chinese, LETTER_DIGITS, (x) =>
-    (x[0].match(/\d/g)?.length ?? 0) >= 3 ? x[0].replace(/o/g, "0").replace(/l/g, "1") : x[0],
-  );
+  return replaceMapped(chinese, LETTER_DIGITS, (x) => {
+    if ((x[0].match(/\d/g)?.length ?? 0) < 3) return x[0];
+    const read = x[0].replace(/o/g, "0").replace(/l/g, "1");
+    // Only when that gives a mobile, 400, 800 or landline number: "101 lol" stays text.
+    const kind = classifyDigits(read.replace(/\D/g, ""))?.kind;
+    return kind !== undefined && STRONG.has(kind) ? read : x[0];
+  });
 }
 
 /** The longest join of groups i..j (separated by short gaps) that has a phone shape. */

@@ -79,7 +79,7 @@ describe("extractLinks: an SP hiding a link", () => {
 
   it("undoes disguised dots, schemes, spacing and invisible characters", () => {
     for (const text of ["example[.]com", "example(dot)com", "example 。 c o m", "e x a m p l e . c o m", "hxxps://example.com", "h t t p : / / example.com",
-      "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ", "ex\u200bam\u2060ple.com", "EXAMPLE.COM", "example点com", "www。example。com"]) {
+      "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ", "ex\u200bam\u2060ple.com", "EXAMPLE.COM", "example点com", "www。example。com", "example,com", "example，com"]) {
       expect(domains(text), text).toEqual(["example.com"]);
     }
   });

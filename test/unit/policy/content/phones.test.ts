@@ -37,6 +37,19 @@ describe("extractPhoneNumbers: an SP hiding a number", () => {
     }
   });
 
+  it("reads a number spelled in Chinese numerals or with O/l for 0/1", () => {
+    expect(numbers("加我一三八零零零零零零零一")).toEqual(["mobile:13800000001"]);
+    expect(numbers("壹叁捌零零零零零零零壹")).toEqual(["mobile:13800000001"]);
+    expect(numbers("138OOOOOOO1")).toEqual(["mobile:13800000001"]);
+    expect(numbers("138-oooo-ooo1")).toEqual(["mobile:13800000001"]);
+  });
+
+  it("leaves Chinese numerals in running text and letters after short numbers alone", () => {
+    for (const text of ["一二三四五六七八九十", "二〇二六年十二月一日", "第一二三期", "10000lol", "容量500ml", "Room 101", "Room 101 lol 1o1"]) {
+      expect(extractPhoneNumbers(text), text).toEqual([]);
+    }
+  });
+
   it("reports a strong-shaped number whatever the words around it", () => {
     expect(numbers("验证码13800000001")).toEqual(["mobile:13800000001"]);
     expect(numbers("订单号13800000001")).toEqual(["mobile:13800000001"]);

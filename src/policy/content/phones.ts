@@ -103,7 +103,7 @@ const CHINESE_RUN = /[〇零一壹幺二贰两三叁四肆五伍六陆七柒八�
  * Digits with o for 0 or l for 1 between them (folded: O and L too), 138OOOOOOO1, 138-oooo-ooo1;
  * read so only with at least 3 real digits and when the result has a strong shape.
  */
-const LETTER_DIGITS = /\d(?:[-\s.]?[\dol]){5,}[-\s.]?\d(?![a-z])/g;
+const LETTER_DIGITS = /\d(?:[-\s.]?[\dol]){5,}[-\s.]?\d/g;
 
 /** Digits written as Chinese numerals or look-alike letters, turned into digits (mapping kept). */
 function digitsAsWritten(m: Mapped): Mapped {

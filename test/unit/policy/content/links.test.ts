@@ -110,3 +110,20 @@ describe("shorteners", () => {
     expect(DEFAULT_SHORTENERS).toContain("bit.ly");
   });
 });
+
+describe("extractLinks: cost on hostile input", () => {
+  // Regression: the scheme rewrite had four overlapping unbounded runs (h[\s*]*[tx*][\s*]*…) and
+  // took 16 s on "h" followed by 3,000 asterisks. The bound is 10× anything seen under load.
+  it.each([
+    ["h + 5,000 asterisks", `h${"*".repeat(5000)}`],
+    ["h + 5,000 spaces", `h${" ".repeat(5000)}x`],
+    ["2,500 a.", "a.".repeat(2500)],
+    ["2,500 a@", "a@".repeat(2500)],
+    ["1,200 a[.]", "a[.]".repeat(1200)],
+    ["600 hxxp://", "hxxp:// ".repeat(600)],
+  ])("%s takes well under a second", (_, text) => {
+    const started = performance.now();
+    extractLinks(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

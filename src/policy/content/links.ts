@@ -13,7 +13,8 @@
  *
  * Not links (decided): numbers such as 3.5折, 1.2万, 12.50元, v1.2.3 (the last label is not a public
  * suffix); 报告.pdf (.pdf is no TLD; note .zip and .mov ARE TLDs and so count as links); a bare IPv4
- * address without a port or path (reads as a version number); a bare IDN domain without scheme or
+ * address right after 版本/version/v (a version number; elsewhere a bare IPv4 is a link, as phones
+ * linkify it); a bare IDN domain without scheme or
  * `www.` is not found (例子.中国 — a scheme or www. makes it a link).
  * Over-detection accepted: an English full stop followed by a space and a common TLD word
  * ("Apple. Com") reads as a link; the SP fixes that by writing 。 or no space.
@@ -89,7 +90,9 @@ const SCHEME_URL = String.raw`(?:https?|ftp):\/\/${USERINFO}(?:\[[0-9a-f:.]+\]|$
 const BARE = String.raw`(?<![\-_/@.:]|${LL})${USERINFO}(?:www\.(?:${HAN_LABEL}\.)+${HAN_LABEL}|(?:${LATIN_LABEL}\.)+${LATIN_LABEL})${PORT}${PATH}`;
 const CANDIDATE = new RegExp(`(${SCHEME_URL})|${BARE}`, "gu");
 const TRAILING = /[.,;:!?'"`)\]}>*\-_~]+$/;
-const HAS_PORT_OR_PATH = /^[^/?#]*(?::\d+|[/?#])/;
+/** Right before a bare IPv4 address, words that make it a version number instead. */
+const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
+const VERSION_BEFORE = /(版本|版|version|ver\.?|v)\s*$/;
 
 /** Folds the text and undoes the dot/scheme disguises, keeping the mapping to the original. */
 export function unmaskForLinks(text: string): Mapped {
@@ -109,7 +112,8 @@ export function extractLinks(text: string, options: LinkOptions = {}): Extracted
   CANDIDATE.lastIndex = 0;
   for (let match = CANDIDATE.exec(m.text); match !== null; match = CANDIDATE.exec(m.text)) {
     const candidate = match[0].replace(TRAILING, "");
-    const link = judge(candidate, match[1] !== undefined, options);
+    const versionLike = VERSION_BEFORE.test(m.text.slice(Math.max(0, match.index - 8), match.index));
+    const link = judge(candidate, match[1] !== undefined, versionLike, options);
     if (link === null) continue;
     out.push({ raw: rawSlice(m, match.index, match.index + candidate.length), ...link });
   }
@@ -122,7 +126,7 @@ function hostAsWritten(candidate: string): string {
   return hostAndPort.slice(hostAndPort.lastIndexOf("@") + 1).replace(/:\d*$/, "");
 }
 
-function judge(candidate: string, hasScheme: boolean, options: LinkOptions): Omit<ExtractedLink, "raw"> | null {
+function judge(candidate: string, hasScheme: boolean, versionLike: boolean, options: LinkOptions): Omit<ExtractedLink, "raw"> | null {
   let host: string;
   try {
     host = new URL(hasScheme ? candidate : `http://${candidate}`).hostname;
@@ -136,7 +140,8 @@ function judge(candidate: string, hasScheme: boolean, options: LinkOptions): Omi
   const parsed = parse(host);
   let registrableDomain: string;
   if (parsed.isIp) {
-    if (!hasScheme && !HAS_PORT_OR_PATH.test(candidate.replace(/^[^@]*@/, ""))) return null;
+    // Without a scheme only a written dotted quad counts: the URL parser reads 3.5 as 3.0.0.5.
+    if (!hasScheme && (versionLike || !DOTTED_QUAD.test(hostAsWritten(candidate)))) return null;
     registrableDomain = host;
   } else {
     if (!hasScheme && parsed.isIcann !== true) return null;

@@ -75,6 +75,8 @@ describe("extractLinks: an SP hiding a link", () => {
     expect(domains("http://3232235777/x")).toEqual(["192.168.1.1"]);
     expect(domains("http://0x7f.1/")).toEqual(["127.0.0.1"]);
     expect(domains("10.0.0.1:8080/admin")).toEqual(["10.0.0.1"]);
+    expect(domains("访问 47.100.1.2 领取")).toEqual(["47.100.1.2"]);
+    expect(domains("升级到版本 1.2.3.4 或 v2.0.0.1")).toEqual([]);
   });
 
   it("undoes disguised dots, schemes, spacing and invisible characters", () => {

@@ -114,3 +114,18 @@ describe("compileTemplate: syntax errors", () => {
     expect(matchTemplate(idx, "s", "张三，欢迎", checks)).toEqual({ ok: true, templateId: "b" });
   });
 });
+
+describe("matchTemplate: cost on hostile input", () => {
+  it("stays fast on a long body against templates with wide and adjacent variables", () => {
+    const idx = buildTemplateIndex([
+      { id: "u", signatureId: "s", text: "查看{url}{url}{number}{name}详情" },
+      { id: "v", signatureId: "s", text: "{name}{number}{amount}{code}{date}{time}结束" },
+    ]);
+    for (const body of [`查看${"a".repeat(20_000)}详情`, `${"1".repeat(20_000)}结束`, `查看${"详情".repeat(5000)}`]) {
+      const started = performance.now();
+      const v = matchTemplate(idx, "s", body, checks);
+      expect(v.ok).not.toBe(true);
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+});

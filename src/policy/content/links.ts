@@ -137,14 +137,16 @@ function judge(candidate: string, hasScheme: boolean, versionLike: boolean, opti
   }
   host = host.replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (host === "") return null;
-  const parsed = parse(host);
+  // Private suffixes count (github.io, blogspot.com, vercel.app…): their subdomains have different
+  // owners, so approving one site there must not approve all of them.
+  const parsed = parse(host, { allowPrivateDomains: true });
   let registrableDomain: string;
   if (parsed.isIp) {
     // Without a scheme only a written dotted quad counts: the URL parser reads 3.5 as 3.0.0.5.
     if (!hasScheme && (versionLike || !DOTTED_QUAD.test(hostAsWritten(candidate)))) return null;
     registrableDomain = host;
   } else {
-    if (!hasScheme && parsed.isIcann !== true) return null;
+    if (!hasScheme && parsed.isIcann !== true && parsed.isPrivate !== true) return null;
     registrableDomain = parsed.domain ?? host;
   }
   const shortener = isShortener(host, options.shorteners) || isShortener(registrableDomain, options.shorteners);

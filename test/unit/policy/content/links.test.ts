@@ -26,6 +26,11 @@ describe("extractLinks: what is not a link", () => {
     (text) => expect(extractLinks(text)).toEqual([]),
   );
 
+  it("keeps separately owned sites under a shared hosting suffix apart (private PSL entries)", () => {
+    expect(domains("evil.github.io/x 和 good.github.io/y")).toEqual(["evil.github.io", "good.github.io"]);
+    expect(domains("https://a.b.blogspot.com")).toEqual(["b.blogspot.com"]);
+  });
+
   it("counts .zip as a link because it is a real TLD", () => {
     expect(domains("下载 report.zip")).toEqual(["report.zip"]);
   });

@@ -10,9 +10,10 @@
  *    ("138 0000 0001", "+86-138-0000-0001", "(010)1234-5678"); a run of digits without separators is
  *    always taken whole, so "SF1234567890" or an 18-digit order number never hides an 11-digit mobile.
  * 2. The joined digits must have an exact shape: mobile 1[3-9] + 9 digits (optionally 86/0086 in
- *    front), 400/800 + 7 digits, a landline 0 + area code + 7–8 digits (10–12 digits), 95/96 + 3–4
- *    digits, a short service number 10/11/12 + 3–4 digits, or (only after 电话/致电/拨打/客服/tel…)
- *    a 7–8 digit local number ("other").
+ *    front), 400/800 + 7 digits, a landline 0 + area code + 7–8 digits (10–12 digits; +86 10… without
+ *    the 0 too), 95/96 + 3–4 digits, a short service number 10/11/12 + 3–4 digits, or (only after
+ *    电话/致电/拨打/客服/tel…) a 7–8 digit local number ("other"). A foreign number written with +
+ *    and 8–15 digits (+852 2345 6789) is "other", normalised with its +, and always reported.
  * 3. Strong shapes (mobile, 400, 800, landline) are reported whatever the words around them: a
  *    one-time code is 4–8 digits, an amount of 13,800,000,001 元 is not a real message, so an SP
  *    gains nothing by wrapping a mobile number in 验证码/元/订单号. Weak shapes (95, 96, short,
@@ -56,6 +57,9 @@ export function classifyDigits(digits: string): { kind: PhoneKind; normalised: s
   const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
   if (intl) return { kind: "mobile", normalised: intl[1]! };
   if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
+  // +86 10 1234 5678: a landline written internationally drops the trunk 0.
+  const intlLandline = /^(?:0086|86)([1-9]\d{8,10})$/.exec(digits);
+  if (intlLandline && classifyDigits(`0${intlLandline[1]}`)?.kind === "landline") return { kind: "landline", normalised: `0${intlLandline[1]}` };
   if (/^400\d{7}$/.test(digits)) return { kind: "400", normalised: digits };
   if (/^800\d{7}$/.test(digits)) return { kind: "800", normalised: digits };
   if (/^0(?:10|2\d|[3-9]\d{2})\d{7,8}$/.test(digits) && digits.length <= 12) return { kind: "landline", normalised: digits };
@@ -84,7 +88,7 @@ export function extractPhoneNumbers(text: string): ExtractedPhone[] {
     }
     const start = groups[i]!.start;
     const end = groups[found.last]!.end;
-    if (STRONG.has(found.kind) || !explainedAway(m.text, start, end, found.kind)) {
+    if (STRONG.has(found.kind) || found.international || !explainedAway(m.text, start, end, found.kind)) {
       const plus = start > 0 && m.text[start - 1] === "+" ? 1 : 0;
       out.push({ raw: rawSlice(m, start - plus, end), normalised: found.normalised, kind: found.kind });
     }
@@ -118,13 +122,27 @@ function digitsAsWritten(m: Mapped): Mapped {
 }
 
 /** The longest join of groups i..j (separated by short gaps) that has a phone shape. */
-function longestNumberFrom(text: string, groups: readonly Group[], i: number): { last: number; kind: PhoneKind; normalised: string } | null {
+interface Found {
+  readonly last: number;
+  readonly kind: PhoneKind;
+  readonly normalised: string;
+  /** Written with + and a country code other than 86: reported like a strong shape. */
+  readonly international?: true;
+}
+
+function longestNumberFrom(text: string, groups: readonly Group[], i: number): Found | null {
+  const plus = text[groups[i]!.start - 1] === "+";
   let digits = "";
-  let best: { last: number; kind: PhoneKind; normalised: string } | null = null;
+  let best: Found | null = null;
   for (let j = i; j < groups.length; j++) {
     if (j > i && !GAP.test(text.slice(groups[j - 1]!.end, groups[j]!.start))) break;
     digits += text.slice(groups[j]!.start, groups[j]!.end);
     if (digits.length > 15) break;
+    // After + comes a country code: +1 415… is not the mobile 141…; only +86 is read as Chinese.
+    if (plus && !digits.startsWith("86")) {
+      if (digits.length >= 8) best = { last: j, kind: "other", normalised: `+${digits}`, international: true };
+      continue;
+    }
     const c = classifyDigits(digits);
     if (c !== null) best = { last: j, ...c };
   }

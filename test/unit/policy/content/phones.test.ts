@@ -10,6 +10,9 @@ describe("extractPhoneNumbers: happy path", () => {
     expect(numbers("致电95588，或96199，或10086")).toEqual(["95:95588", "96:96199", "short:10086"]);
     expect(numbers("总机010-12345678，分部0755-1234567")).toEqual(["landline:01012345678", "landline:07551234567"]);
     expect(numbers("电话 87654321")).toEqual(["other:87654321"]);
+    expect(numbers("Call +852 2345 6789 now")).toEqual(["other:+85223456789"]);
+    expect(numbers("+1 415-555-0100")).toEqual(["other:+14155550100"]);
+    expect(numbers("+86 10 1234 5678")).toEqual(["landline:01012345678"]);
   });
 
   it("classifies by exact shape", () => {

@@ -13,7 +13,7 @@
  * template only with a bad value (too long, wrong characters, a smuggled link or number) →
  * template_variable_invalid; otherwise template_not_matched.
  */
-import { foldCompact } from "../text.ts";
+import { foldCompact, foldKeepSpaces } from "../text.ts";
 import { EndsIndex } from "./ends-index.ts";
 import { extractLinks } from "./links.ts";
 import { extractPhoneNumbers } from "./phones.ts";
@@ -127,7 +127,7 @@ export function matchTemplate(index: TemplateIndex, signatureId: string, body: s
     if (loose === null) continue;
     const values = strictMatch(t.segments, text);
     if (values !== null) {
-      const problem = checkValues(values, checks);
+      const problem = checkValues(values, checks, body);
       if (problem === null) return { ok: true, templateId: t.id };
       invalid ??= `template ${t.id}: ${problem}`;
       continue;
@@ -240,7 +240,7 @@ function explain(values: readonly Value[]): string {
 }
 
 /** Shape and content checks on the values of a structural match; null when all are fine. */
-function checkValues(values: readonly Value[], checks: TemplateChecks): string | null {
+function checkValues(values: readonly Value[], checks: TemplateChecks, body: string): string | null {
   for (const { type, value } of values) {
     const shape = TYPES[type].shape;
     const shown = JSON.stringify(value);
@@ -248,6 +248,9 @@ function checkValues(values: readonly Value[], checks: TemplateChecks): string |
     const links = extractLinks(value);
     if (type === "url") {
       if (links.length === 0) return `{url} ${shown} is not a link`;
+      // Matching folds whitespace away, so "https://ok.com/ evil.cn" would read as one link on
+      // ok.com; a reader sees two. A {url} must be one unbroken piece of the message.
+      if (!foldKeepSpaces(body).includes(value)) return `{url} ${shown} has spaces inside; a link is one unbroken piece`;
       const bad = links.find((l) => !checks.isApprovedDomain(l.registrableDomain));
       if (bad !== undefined) return `{url} ${shown} is on ${bad.registrableDomain}, not an approved domain`;
       continue;

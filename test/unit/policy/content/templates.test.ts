@@ -51,6 +51,11 @@ describe("matchTemplate: bad values", () => {
     expect(verdict("shop", "您的订单SF1234已发货，查看物流：https://example.com@evil.cn/x")).toMatchObject({ reason: "template_variable_invalid" });
   });
 
+  it("refuses a {url} that hides a second link behind a space (whitespace is folded away for matching)", () => {
+    const v = verdict("shop", "您的订单SF1234已发货，查看物流：https://www.example.com/ evil.cn");
+    expect(v).toMatchObject({ reason: "template_variable_invalid" });
+  });
+
   it("refuses a {phone} that is not a registered call-back number", () => {
     const v = verdict("bank", "尊敬的张三，您尾号1234的账户于2026-12-01 13:00支出1,200.50元，详询13800000001。");
     expect(!v.ok && v.detail).toContain("call-back");

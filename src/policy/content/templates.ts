@@ -14,6 +14,7 @@
  * template_variable_invalid; otherwise template_not_matched.
  */
 import { foldCompact, foldKeepSpaces } from "../text.ts";
+import { compactWithGaps, spacedSlice, type Compact } from "./compact.ts";
 import { EndsIndex } from "./ends-index.ts";
 import { extractLinks } from "./links.ts";
 import { extractPhoneNumbers } from "./phones.ts";
@@ -119,7 +120,8 @@ export type TemplateVerdict =
 export function matchTemplate(index: TemplateIndex, signatureId: string, body: string, checks: TemplateChecks): TemplateVerdict {
   const ends = index.bySignature.get(signatureId);
   if (ends === undefined) return { reason: "template_not_matched", detail: `signature ${signatureId} has no approved template` };
-  const text = foldCompact(body);
+  const folded = compactWithGaps(foldKeepSpaces(body));
+  const text = folded.text;
   let invalid: string | null = null;
   for (const t of ends.lookup(text)) {
     // The leftmost "any text" match is cheap (indexOf per fixed part) and rules out most templates.
@@ -127,7 +129,7 @@ export function matchTemplate(index: TemplateIndex, signatureId: string, body: s
     if (loose === null) continue;
     const values = strictMatch(t.segments, text);
     if (values !== null) {
-      const problem = checkValues(values, checks, body);
+      const problem = checkValues(values, checks, folded);
       if (problem === null) return { ok: true, templateId: t.id };
       invalid ??= `template ${t.id}: ${problem}`;
       continue;
@@ -141,6 +143,8 @@ export function matchTemplate(index: TemplateIndex, signatureId: string, body: s
 interface Value {
   readonly type: VariableType;
   readonly value: string;
+  /** Offset of the value in the compact text. */
+  readonly start: number;
 }
 
 /** Positions reachable after each segment; then one path back through them. */
@@ -194,7 +198,7 @@ function walkBack(segments: readonly Segment[], layers: readonly Uint8Array[], t
         break;
       }
     }
-    values.unshift({ type: s.variable, value: text.slice(start, end) });
+    values.unshift({ type: s.variable, value: text.slice(start, end), start });
     end = start;
   }
   return values;
@@ -220,7 +224,7 @@ function looseMatch(segments: readonly Segment[], text: string): Value[] | null 
     else if (i === segments.length - 1) q = text.endsWith(lit.literal) ? text.length - lit.literal.length : -1;
     else q = text.indexOf(lit.literal, p + vars.length);
     if (q < p + vars.length) return null;
-    vars.forEach((type, k) => values.push({ type, value: text.slice(p + k, k === vars.length - 1 ? q : p + k + 1) }));
+    vars.forEach((type, k) => values.push({ type, value: text.slice(p + k, k === vars.length - 1 ? q : p + k + 1), start: p + k }));
     p = q + (lit?.literal.length ?? 0);
     i++;
   }
@@ -240,23 +244,25 @@ function explain(values: readonly Value[]): string {
 }
 
 /** Shape and content checks on the values of a structural match; null when all are fine. */
-function checkValues(values: readonly Value[], checks: TemplateChecks, body: string): string | null {
-  for (const { type, value } of values) {
+function checkValues(values: readonly Value[], checks: TemplateChecks, compact: Compact): string | null {
+  for (const v of values) {
+    const { type, value } = v;
+    // Links and numbers are read with the value's inner whitespace back in place: folded away,
+    // "sf1234 13800000001" would be one 15-digit run and "ok.com/ evil.cn" one link.
+    const spaced = spacedSlice(compact, v.start, v.start + v.value.length);
     const shape = TYPES[type].shape;
     const shown = JSON.stringify(value);
     if (shape !== undefined && !shape.test(value)) return `{${type}} ${shown} is not a valid ${type}`;
-    const links = extractLinks(value);
+    const links = extractLinks(spaced);
     if (type === "url") {
       if (links.length === 0) return `{url} ${shown} is not a link`;
-      // Matching folds whitespace away, so "https://ok.com/ evil.cn" would read as one link on
-      // ok.com; a reader sees two. A {url} must be one unbroken piece of the message.
-      if (!foldKeepSpaces(body).includes(value)) return `{url} ${shown} has spaces inside; a link is one unbroken piece`;
+      if (spaced !== value) return `{url} ${shown} has spaces inside; a link is one unbroken piece`;
       const bad = links.find((l) => !checks.isApprovedDomain(l.registrableDomain));
       if (bad !== undefined) return `{url} ${shown} is on ${bad.registrableDomain}, not an approved domain`;
       continue;
     }
     if (links.length > 0) return `{${type}} ${shown} carries a link (${links[0]!.registrableDomain}); only {url} may`;
-    const phones = extractPhoneNumbers(value);
+    const phones = extractPhoneNumbers(spaced);
     if (type === "phone") {
       if (phones.length !== 1) return `{phone} ${shown} is not one phone number`;
       if (!checks.isRegisteredCallback(phones[0]!.normalised)) return `{phone} ${shown} is not a registered call-back number`;

@@ -56,6 +56,13 @@ describe("matchTemplate: bad values", () => {
     expect(v).toMatchObject({ reason: "template_variable_invalid" });
   });
 
+  it("reads a value's numbers with its inner spaces, so a mobile cannot hide in a longer digit run", () => {
+    const v = verdict("shop", "您的订单SF1234 13800000001已发货，查看物流：https://www.example.com/x");
+    expect(v).toMatchObject({ reason: "template_variable_invalid" });
+    expect(!v.ok && v.detail).toContain("phone number");
+    expect(verdict("bank", "尊敬的张三，您尾号1234的账户于2026-12-01 13:00支出1,200.50元，详询 95 588。")).toEqual({ ok: true, templateId: "debit" });
+  });
+
   it("refuses a {phone} that is not a registered call-back number", () => {
     const v = verdict("bank", "尊敬的张三，您尾号1234的账户于2026-12-01 13:00支出1,200.50元，详询13800000001。");
     expect(!v.ok && v.detail).toContain("call-back");

@@ -1,0 +1,69 @@
+/**
+ * Folding that remembers where every output character came from, so an extractor can work on the
+ * folded text (full-width → ASCII, invisible characters gone, lower case) and still report the
+ * exact slice of the message the SP sent (`raw`). The folding per code point is the same as
+ * foldSlowly in src/policy/text.ts (invisible removed, NFKC, lower case); it is done code point by
+ * code point so each output character keeps the index of its source.
+ */
+
+const INVISIBLE = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]$/u;
+
+export interface Mapped {
+  /** The folded text. */
+  readonly text: string;
+  /** For each UTF-16 unit of `text`, the index in the original of the code point it came from. */
+  readonly from: readonly number[];
+  /** The original text (for slicing `raw`). */
+  readonly source: string;
+}
+
+export function foldMapped(source: string): Mapped {
+  let text = "";
+  const from: number[] = [];
+  let i = 0;
+  for (const ch of source) {
+    if (!INVISIBLE.test(ch)) {
+      const folded = ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : ch.normalize("NFKC").toLowerCase();
+      for (let k = 0; k < folded.length; k++) from.push(i);
+      text += folded;
+    }
+    i += ch.length;
+  }
+  return { text, from, source };
+}
+
+/**
+ * String.replace on a Mapped text: each replacement's characters map to the start of what they
+ * replaced. `pattern` must have the g flag.
+ */
+export function replaceMapped(m: Mapped, pattern: RegExp, replacement: (match: RegExpExecArray) => string): Mapped {
+  let text = "";
+  const from: number[] = [];
+  let last = 0;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(m.text); match !== null; match = pattern.exec(m.text)) {
+    if (match[0].length === 0) {
+      pattern.lastIndex++;
+      continue;
+    }
+    text += m.text.slice(last, match.index);
+    for (let k = last; k < match.index; k++) from.push(m.from[k]!);
+    const rep = replacement(match);
+    text += rep;
+    const end = match.index + match[0].length - 1;
+    for (let k = 0; k < rep.length; k++) from.push(m.from[k === rep.length - 1 ? end : Math.min(match.index + k, end)]!);
+    last = match.index + match[0].length;
+  }
+  text += m.text.slice(last);
+  for (let k = last; k < m.text.length; k++) from.push(m.from[k]!);
+  return { text, from, source: m.source };
+}
+
+/** The original slice that produced folded[start, end). */
+export function rawSlice(m: Mapped, start: number, end: number): string {
+  if (end <= start) return "";
+  const a = m.from[start]!;
+  const lastFrom = m.from[end - 1]!;
+  const cp = m.source.codePointAt(lastFrom)!;
+  return m.source.slice(a, lastFrom + (cp > 0xffff ? 2 : 1));
+}

@@ -1,0 +1,179 @@
+/**
+ * Call-back numbers in a message, for the rule that a message may only give the enterprise's
+ * registered service numbers.
+ *
+ * The rule that tells a phone number from a one-time code, an amount, a date or an order number:
+ * 1. Digits are read after folding (full-width １３８ → 138, ① → 1, invisible characters removed);
+ *    seven or more Chinese numerals in a row (一三八零零…, 壹叁捌…) and a digit run with o for 0 or
+ *    l for 1 (138ooooooo1, at least 3 real digits) are read as digits.
+ *    Groups of digits separated by at most three spaces, hyphens, dots, slashes or brackets are joined
+ *    ("138 0000 0001", "+86-138-0000-0001", "(010)1234-5678"); a run of digits without separators is
+ *    always taken whole, so "SF1234567890" or an 18-digit order number never hides an 11-digit mobile.
+ * 2. The joined digits must have an exact shape: mobile 1[3-9] + 9 digits (optionally 86/0086 in
+ *    front), 400/800 + 7 digits, a landline 0 + area code + 7–8 digits (10–12 digits; +86 10… without
+ *    the 0 too), 95/96 + 3–4 digits, a short service number 10/11/12 + 3–4 digits, or (only after
+ *    电话/致电/拨打/客服/tel…) a 7–8 digit local number ("other"). A foreign number written with +
+ *    and 8–15 digits (+852 2345 6789) is "other", normalised with its +, and always reported.
+ * 3. Strong shapes (mobile, 400, 800, landline) are reported whatever the words around them: a
+ *    one-time code is 4–8 digits, an amount of 13,800,000,001 元 is not a real message, so an SP
+ *    gains nothing by wrapping a mobile number in 验证码/元/订单号. Weak shapes (95, 96, short,
+ *    other: 5–8 digits) are dropped when the same clause says they are something else: a code
+ *    (验证码, 校验码, 动态码, code, 取件码… before, or "…是您的验证码" after), an amount (¥, ￥,
+ *    RMB, 金额, 余额… before; 元, 万, .xx, %… after), a date or time (年月日号时点分秒 after, or the
+ *    yyyy-mm-dd shape), a version or IPv4 address (1.2.3, 10.0.0.1), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
+ *    or when letters are glued to them (A95588 is a code).
+ */
+import { foldMapped, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
+
+export type PhoneKind = "mobile" | "landline" | "400" | "800" | "95" | "96" | "short" | "other";
+
+export interface ExtractedPhone {
+  /** The slice of the original message. */
+  readonly raw: string;
+  /** Digits only, without the 86/0086 country prefix. */
+  readonly normalised: string;
+  readonly kind: PhoneKind;
+}
+
+const STRONG: ReadonlySet<PhoneKind> = new Set(["mobile", "landline", "400", "800"]);
+const GAP = /^[\s\-–—.()/·]{1,3}$/;
+const CLAUSE_END = /[，。；！？,;!?\n]/;
+const BEFORE_WINDOW = 12;
+const AFTER_WINDOW = 10;
+
+const CODE_BEFORE = /(验证码|校验码|动态码|确认码|激活码|授权码|短信码|取件码|提货码|密码|口令|code|otp|pin)\D{0,6}$/;
+const CODE_AFTER = /^\D{0,4}(验证码|校验码|动态码|确认码|激活码|授权码|取件码|code|otp)/;
+const AMOUNT_BEFORE = /(¥|￥|\$|rmb|人民币|金额|余额|消费|支付|付款|收款|转账|扣款|到账|支出|收入|充值|还款|欠款|共计|合计|价格|售价|仅需|只需|优惠|满|减|积分|分值|point)\s*[:：]?\s*$/;
+const AMOUNT_AFTER = /^\s*(\.\d|元|块|圆|万|亿|千|百|角|rmb|美元|港币|积分|%|折|个|件|次|人|条|g\b|kg|ml)/;
+const DATE_AFTER = /^\s*(年|月|日|号|时|点|分|秒|天|周|小时)/;
+const DATE_SHAPE = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
+/** A version number or an IPv4 address: 1.2.3, 10.0.0.1. */
+const DOTTED = /^\d{1,3}(\.\d{1,3}){2,}$/;
+const TAIL_OR_ORDER_BEFORE = /(尾号|末四位|后四位|卡号|账号|账户|运单号|订单号|单号|快递|物流|编号|工单|流水号|交易号|序号|第)\D{0,6}$/;
+const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座机|来电|tel|call|phone|☎|📞)\D{0,6}$/;
+
+/** The kind of a string of digits by its shape alone, and the digits without country prefix. */
+export function classifyDigits(digits: string): { kind: PhoneKind; normalised: string } | null {
+  const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
+  if (intl) return { kind: "mobile", normalised: intl[1]! };
+  if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
+  // +86 10 1234 5678: a landline written internationally drops the trunk 0.
+  const intlLandline = /^(?:0086|86)([1-9]\d{8,10})$/.exec(digits);
+  if (intlLandline && classifyDigits(`0${intlLandline[1]}`)?.kind === "landline") return { kind: "landline", normalised: `0${intlLandline[1]}` };
+  if (/^400\d{7}$/.test(digits)) return { kind: "400", normalised: digits };
+  if (/^800\d{7}$/.test(digits)) return { kind: "800", normalised: digits };
+  if (/^0(?:10|2\d|[3-9]\d{2})\d{7,8}$/.test(digits) && digits.length <= 12) return { kind: "landline", normalised: digits };
+  if (/^95\d{3,4}$/.test(digits)) return { kind: "95", normalised: digits };
+  if (/^96\d{3,4}$/.test(digits)) return { kind: "96", normalised: digits };
+  if (/^1[0-2]\d{3,4}$/.test(digits)) return { kind: "short", normalised: digits };
+  if (/^[2-8]\d{6,7}$/.test(digits)) return { kind: "other", normalised: digits };
+  return null;
+}
+
+interface Group {
+  readonly start: number;
+  readonly end: number;
+}
+
+export function extractPhoneNumbers(text: string): ExtractedPhone[] {
+  const m = digitsAsWritten(foldMapped(text));
+  const groups: Group[] = [];
+  for (const g of m.text.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
+  const out: ExtractedPhone[] = [];
+  for (let i = 0; i < groups.length; ) {
+    const found = longestNumberFrom(m.text, groups, i);
+    if (found === null) {
+      i++;
+      continue;
+    }
+    const start = groups[i]!.start;
+    const end = groups[found.last]!.end;
+    if (STRONG.has(found.kind) || found.international || !explainedAway(m.text, start, end, found.kind)) {
+      const plus = start > 0 && m.text[start - 1] === "+" ? 1 : 0;
+      out.push({ raw: rawSlice(m, start - plus, end), normalised: found.normalised, kind: found.kind });
+    }
+    i = found.last + 1;
+  }
+  return out;
+}
+
+const CHINESE_DIGIT: Readonly<Record<string, string>> = {
+  〇: "0", 零: "0", 一: "1", 壹: "1", 幺: "1", 二: "2", 贰: "2", 两: "2", 三: "3", 叁: "3", 四: "4", 肆: "4",
+  五: "5", 伍: "5", 六: "6", 陆: "6", 七: "7", 柒: "7", 八: "8", 捌: "8", 九: "9", 玖: "9",
+};
+/** Seven or more Chinese numerals in a row: a number spelled out (一三八零…), never running text. */
+const CHINESE_RUN = /[〇零一壹幺二贰两三叁四肆五伍六陆七柒八捌九玖]{7,}/g;
+/**
+ * Digits with o for 0 or l for 1 between them (folded: O and L too), 138OOOOOOO1, 138-oooo-ooo1;
+ * read so only with at least 3 real digits and when the result has a strong shape.
+ */
+const LETTER_DIGITS = /\d(?:[-\s.]?[\dol]){5,}[-\s.]?\d/g;
+
+/** Digits written as Chinese numerals or look-alike letters, turned into digits (mapping kept). */
+function digitsAsWritten(m: Mapped): Mapped {
+  const chinese = replaceMapped(m, CHINESE_RUN, (x) => [...x[0]].map((c) => CHINESE_DIGIT[c]).join(""));
+  return replaceMapped(chinese, LETTER_DIGITS, (x) => {
+    if ((x[0].match(/\d/g)?.length ?? 0) < 3) return x[0];
+    const read = x[0].replace(/o/g, "0").replace(/l/g, "1");
+    // Only when that gives a mobile, 400, 800 or landline number: "101 lol" stays text.
+    const kind = classifyDigits(read.replace(/\D/g, ""))?.kind;
+    return kind !== undefined && STRONG.has(kind) ? read : x[0];
+  });
+}
+
+/** The longest join of groups i..j (separated by short gaps) that has a phone shape. */
+interface Found {
+  readonly last: number;
+  readonly kind: PhoneKind;
+  readonly normalised: string;
+  /** Written with + and a country code other than 86: reported like a strong shape. */
+  readonly international?: true;
+}
+
+function longestNumberFrom(text: string, groups: readonly Group[], i: number): Found | null {
+  const plus = text[groups[i]!.start - 1] === "+";
+  let digits = "";
+  let best: Found | null = null;
+  for (let j = i; j < groups.length; j++) {
+    if (j > i && !GAP.test(text.slice(groups[j - 1]!.end, groups[j]!.start))) break;
+    digits += text.slice(groups[j]!.start, groups[j]!.end);
+    if (digits.length > 15) break;
+    // After + comes a country code: +1 415… is not the mobile 141…; only +86 is read as Chinese.
+    if (plus && !digits.startsWith("86")) {
+      if (digits.length >= 8) best = { last: j, kind: "other", normalised: `+${digits}`, international: true };
+      continue;
+    }
+    const c = classifyDigits(digits);
+    if (c !== null) best = { last: j, ...c };
+  }
+  return best;
+}
+
+/** True when the clause around a weak-shaped number says it is a code, amount, date, tail or order. */
+function explainedAway(text: string, start: number, end: number, kind: PhoneKind): boolean {
+  const before = clauseBefore(text, start);
+  const after = clauseAfter(text, end);
+  if (/[a-z]$/.test(before) || /^[a-z]/.test(after)) return true;
+  if (DATE_SHAPE.test(text.slice(start, end)) || DOTTED.test(text.slice(start, end))) return true;
+  if (CODE_BEFORE.test(before) || CODE_AFTER.test(after)) return true;
+  if (AMOUNT_BEFORE.test(before) || AMOUNT_AFTER.test(after)) return true;
+  if (DATE_AFTER.test(after) || TAIL_OR_ORDER_BEFORE.test(before)) return true;
+  return kind === "other" && !PHONE_WORD_BEFORE.test(before);
+}
+
+function clauseBefore(text: string, start: number): string {
+  let from = Math.max(0, start - BEFORE_WINDOW);
+  for (let k = start - 1; k >= from; k--) {
+    if (CLAUSE_END.test(text[k]!)) {
+      from = k + 1;
+      break;
+    }
+  }
+  return text.slice(from, start).replace(/\+$/, "");
+}
+
+function clauseAfter(text: string, end: number): string {
+  const window = text.slice(end, end + AFTER_WINDOW);
+  const stop = window.search(CLAUSE_END);
+  return stop < 0 ? window : window.slice(0, stop);
+}

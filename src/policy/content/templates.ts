@@ -1,0 +1,275 @@
+/**
+ * Signature templates: approved message shapes with typed variables, e.g.
+ * "您的验证码是{code}，{number:2}分钟内有效". A message under a template-required signature must fit
+ * one of its signature's templates once the signature is stripped (the caller strips it).
+ *
+ * Matching is on foldCompact text (NFKC, lower case, invisible characters and all whitespace gone)
+ * on both sides, so "验证码 是" fits "验证码是" and full-width digits are digits.
+ * Each variable type has a character set and a length range, and its value is checked afterwards
+ * (a {url} must be on an approved domain, a {phone} a registered call-back number, and no other
+ * variable may carry a link or a phone number). The match is a dynamic programme over positions
+ * (segments × text length × max variable length), never backtracking.
+ * Outcome: the message fits a template with valid values → ok; it fits the literal skeleton of some
+ * template only with a bad value (too long, wrong characters, a smuggled link or number) →
+ * template_variable_invalid; otherwise template_not_matched.
+ */
+import { foldCompact, foldKeepSpaces } from "../text.ts";
+import { compactWithGaps, spacedSlice, type Compact } from "./compact.ts";
+import { EndsIndex } from "./ends-index.ts";
+import { extractLinks } from "./links.ts";
+import { extractPhoneNumbers } from "./phones.ts";
+
+export type VariableType = "code" | "amount" | "date" | "time" | "name" | "number" | "url" | "phone";
+
+interface TypeSpec {
+  readonly chars: RegExp;
+  readonly min: number;
+  readonly max: number;
+  /** Upper bound for an operator's {type:N}. */
+  readonly cap: number;
+  readonly shape?: RegExp;
+}
+
+const TYPES: Readonly<Record<VariableType, TypeSpec>> = {
+  code: { chars: /[0-9]/, min: 4, max: 8, cap: 8 },
+  amount: { chars: /[0-9,.]/, min: 1, max: 12, cap: 16, shape: /^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/ },
+  date: { chars: /[0-9年月日号\-/.]/, min: 3, max: 11, cap: 11, shape: /^(\d{4}[年\-/.])?\d{1,2}[月\-/.]\d{1,2}[日号]?$/ },
+  time: { chars: /[0-9:点分时秒]/, min: 3, max: 8, cap: 8, shape: /^\d{1,2}([:点时]\d{0,2}分?)([:]\d{2}|\d{1,2}秒)?$/ },
+  name: { chars: /[\p{L}\p{M}·•'\-]/u, min: 1, max: 10, cap: 20 },
+  number: { chars: /[0-9a-z\-]/, min: 1, max: 20, cap: 32 },
+  url: { chars: /[!-~]/, min: 4, max: 100, cap: 200 },
+  phone: { chars: /[0-9+\-()]/, min: 3, max: 20, cap: 20 },
+};
+
+type Segment = { readonly literal: string } | { readonly variable: VariableType; readonly min: number; readonly max: number };
+
+export interface CompiledTemplate {
+  readonly id: string;
+  readonly signatureId: string;
+  readonly segments: readonly Segment[];
+  /** Fixed text the message must start with ("" when the template starts with a variable). */
+  readonly first: string;
+  /** Fixed text the message must end with ("" when it ends with a variable). */
+  readonly last: string;
+}
+
+export class TemplateSyntaxError extends Error {
+  constructor(readonly templateId: string, detail: string) {
+    super(`template ${templateId}: ${detail}`);
+  }
+}
+
+const VAR = /\{([a-z]+)(?::(\d+))?\}/g;
+const MIN_LITERAL = 2;
+
+export function compileTemplate(id: string, signatureId: string, text: string): CompiledTemplate {
+  const segments: Segment[] = [];
+  let last = 0;
+  let literalLength = 0;
+  const addLiteral = (raw: string) => {
+    if (/[{}]/.test(raw)) throw new TemplateSyntaxError(id, `stray brace or malformed variable in "${raw}"`);
+    const literal = foldCompact(raw);
+    literalLength += literal.length;
+    if (literal !== "") segments.push({ literal });
+  };
+  for (const m of text.matchAll(VAR)) {
+    addLiteral(text.slice(last, m.index));
+    const type = m[1] as VariableType;
+    const spec = TYPES[type];
+    if (spec === undefined || !Object.hasOwn(TYPES, type)) throw new TemplateSyntaxError(id, `unknown variable type {${m[1]}}`);
+    const max = m[2] === undefined ? spec.max : Number(m[2]);
+    if (max < spec.min || max > spec.cap) throw new TemplateSyntaxError(id, `{${type}:${max}}: length must be ${spec.min}..${spec.cap}`);
+    segments.push({ variable: type, min: spec.min, max });
+    last = m.index + m[0].length;
+  }
+  addLiteral(text.slice(last));
+  if (literalLength < MIN_LITERAL) throw new TemplateSyntaxError(id, `a template needs at least ${MIN_LITERAL} characters of fixed text`);
+  const head = segments[0]!;
+  const tail = segments[segments.length - 1]!;
+  const first = "literal" in head ? head.literal : "";
+  const ending = "literal" in tail && segments.length > 1 ? tail.literal : "";
+  return { id, signatureId, segments, first, last: ending };
+}
+
+/** Templates per signature, each signature's narrowed by the fixed text they start and end with. */
+export interface TemplateIndex {
+  readonly bySignature: ReadonlyMap<string, EndsIndex<CompiledTemplate>>;
+  readonly size: number;
+}
+
+export function buildTemplateIndex(templates: readonly { id: string; signatureId: string; text: string }[]): TemplateIndex {
+  const bySignature = new Map<string, EndsIndex<CompiledTemplate>>();
+  for (const t of templates) {
+    const compiled = compileTemplate(t.id, t.signatureId, t.text);
+    let index = bySignature.get(t.signatureId);
+    if (index === undefined) bySignature.set(t.signatureId, (index = new EndsIndex()));
+    index.add(compiled.first, compiled.last, compiled);
+  }
+  return { bySignature, size: templates.length };
+}
+
+export interface TemplateChecks {
+  isApprovedDomain(registrableDomain: string): boolean;
+  isRegisteredCallback(normalisedNumber: string): boolean;
+}
+
+export type TemplateVerdict =
+  | { readonly ok: true; readonly templateId: string }
+  | { readonly ok?: false; readonly reason: "template_not_matched" | "template_variable_invalid"; readonly detail: string };
+
+export function matchTemplate(index: TemplateIndex, signatureId: string, body: string, checks: TemplateChecks): TemplateVerdict {
+  const ends = index.bySignature.get(signatureId);
+  if (ends === undefined) return { reason: "template_not_matched", detail: `signature ${signatureId} has no approved template` };
+  const folded = compactWithGaps(foldKeepSpaces(body));
+  const text = folded.text;
+  let invalid: string | null = null;
+  for (const t of ends.lookup(text)) {
+    // The leftmost "any text" match is cheap (indexOf per fixed part) and rules out most templates.
+    const loose = looseMatch(t.segments, text);
+    if (loose === null) continue;
+    const values = strictMatch(t.segments, text);
+    if (values !== null) {
+      const problem = checkValues(values, checks, folded);
+      if (problem === null) return { ok: true, templateId: t.id };
+      invalid ??= `template ${t.id}: ${problem}`;
+      continue;
+    }
+    invalid ??= `template ${t.id}: ${explain(loose)}`;
+  }
+  if (invalid !== null) return { reason: "template_variable_invalid", detail: invalid };
+  return { reason: "template_not_matched", detail: `the text fits none of the ${ends.size} templates of signature ${signatureId}` };
+}
+
+interface Value {
+  readonly type: VariableType;
+  readonly value: string;
+  /** Offset of the value in the compact text. */
+  readonly start: number;
+}
+
+/** Positions reachable after each segment; then one path back through them. */
+function strictMatch(segments: readonly Segment[], text: string): Value[] | null {
+  const n = text.length;
+  let reach = new Uint8Array(n + 1);
+  reach[0] = 1;
+  const layers: Uint8Array[] = [reach];
+  for (const s of segments) {
+    const next = new Uint8Array(n + 1);
+    let any = false;
+    for (let p = 0; p <= n; p++) {
+      if (reach[p] === 0) continue;
+      if ("literal" in s) {
+        if (text.startsWith(s.literal, p)) {
+          next[p + s.literal.length] = 1;
+          any = true;
+        }
+        continue;
+      }
+      const { chars, shape } = TYPES[s.variable];
+      for (let l = 1; l <= s.max && p + l <= n && chars.test(text[p + l - 1]!); l++) {
+        if (l >= s.min && (shape === undefined || shape.test(text.slice(p, p + l)))) {
+          next[p + l] = 1;
+          any = true;
+        }
+      }
+    }
+    if (!any) return null;
+    layers.push((reach = next));
+  }
+  if (reach[n] === 0) return null;
+  return walkBack(segments, layers, text);
+}
+
+function walkBack(segments: readonly Segment[], layers: readonly Uint8Array[], text: string): Value[] {
+  const values: Value[] = [];
+  let end = text.length;
+  for (let k = segments.length - 1; k >= 0; k--) {
+    const s = segments[k]!;
+    const before = layers[k]!;
+    if ("literal" in s) {
+      end -= s.literal.length;
+      continue;
+    }
+    const { chars, shape } = TYPES[s.variable];
+    let start = end;
+    for (let l = 1; l <= s.max && end - l >= 0 && chars.test(text[end - l]!); l++) {
+      if (l >= s.min && before[end - l] === 1 && (shape === undefined || shape.test(text.slice(end - l, end)))) {
+        start = end - l;
+        break;
+      }
+    }
+    values.unshift({ type: s.variable, value: text.slice(start, end), start });
+    end = start;
+  }
+  return values;
+}
+
+/** Leftmost glob match with every variable as "one or more of anything"; for the diagnosis only. */
+function looseMatch(segments: readonly Segment[], text: string): Value[] | null {
+  const values: Value[] = [];
+  let p = 0;
+  let i = 0;
+  const first = segments[0]!;
+  if ("literal" in first) {
+    if (!text.startsWith(first.literal, 0)) return null;
+    p = first.literal.length;
+    i = 1;
+  }
+  while (i < segments.length) {
+    const vars: VariableType[] = [];
+    for (let s = segments[i]; s !== undefined && "variable" in s; s = segments[++i]) vars.push(s.variable);
+    const lit = segments[i] as { literal: string } | undefined;
+    let q: number;
+    if (lit === undefined) q = text.length;
+    else if (i === segments.length - 1) q = text.endsWith(lit.literal) ? text.length - lit.literal.length : -1;
+    else q = text.indexOf(lit.literal, p + vars.length);
+    if (q < p + vars.length) return null;
+    vars.forEach((type, k) => values.push({ type, value: text.slice(p + k, k === vars.length - 1 ? q : p + k + 1), start: p + k }));
+    p = q + (lit?.literal.length ?? 0);
+    i++;
+  }
+  return p === text.length ? values : null;
+}
+
+/** Why a loosely matched value is not a valid value of its type. */
+function explain(values: readonly Value[]): string {
+  for (const { type, value } of values) {
+    const spec = TYPES[type];
+    const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    if (value.length > spec.max) return `{${type}} ${shown} is ${value.length} characters, at most ${spec.max}`;
+    if (value.length < spec.min) return `{${type}} ${shown} is ${value.length} characters, at least ${spec.min}`;
+    for (const ch of value) if (!spec.chars.test(ch)) return `{${type}} ${shown} contains ${JSON.stringify(ch)}, not allowed in a {${type}}`;
+  }
+  return "a variable value does not fit its type";
+}
+
+/** Shape and content checks on the values of a structural match; null when all are fine. */
+function checkValues(values: readonly Value[], checks: TemplateChecks, compact: Compact): string | null {
+  for (const v of values) {
+    const { type, value } = v;
+    // Links and numbers are read with the value's inner whitespace back in place: folded away,
+    // "sf1234 13800000001" would be one 15-digit run and "ok.com/ evil.cn" one link.
+    const spaced = spacedSlice(compact, v.start, v.start + v.value.length);
+    const shape = TYPES[type].shape;
+    const shown = JSON.stringify(value);
+    if (shape !== undefined && !shape.test(value)) return `{${type}} ${shown} is not a valid ${type}`;
+    const links = extractLinks(spaced);
+    if (type === "url") {
+      if (links.length === 0) return `{url} ${shown} is not a link`;
+      if (spaced !== value) return `{url} ${shown} has spaces inside; a link is one unbroken piece`;
+      const bad = links.find((l) => !checks.isApprovedDomain(l.registrableDomain));
+      if (bad !== undefined) return `{url} ${shown} is on ${bad.registrableDomain}, not an approved domain`;
+      continue;
+    }
+    if (links.length > 0) return `{${type}} ${shown} carries a link (${links[0]!.registrableDomain}); only {url} may`;
+    const phones = extractPhoneNumbers(spaced);
+    if (type === "phone") {
+      if (phones.length !== 1) return `{phone} ${shown} is not one phone number`;
+      if (!checks.isRegisteredCallback(phones[0]!.normalised)) return `{phone} ${shown} is not a registered call-back number`;
+      continue;
+    }
+    const strong = phones.find((ph) => ph.kind === "mobile" || ph.kind === "landline" || ph.kind === "400" || ph.kind === "800");
+    if (strong !== undefined) return `{${type}} ${shown} carries a phone number; only {phone} may`;
+  }
+  return null;
+}

@@ -1,9 +1,9 @@
-import { classifyFolded, hasOptOutHintCompact } from "./classifier.ts";
+import { classifyFolded, hasOptOutHintCompact, judgeCategory } from "./classifier.ts";
 import { isQuietTime } from "./quiet-hours.ts";
 import { reasons, type RuleGroup } from "./reasons.ts";
-import { checkPort, checkScope, checkSignature, checkSublet, effectiveCategory, type Refusal } from "./rules.ts";
+import { checkPort, checkScope, checkSignature, checkSublet, type Refusal } from "./rules.ts";
 import { extractSignature } from "./signature.ts";
-import { compactFolded, foldKeepSpaces } from "./text.ts";
+import { compactFolded, foldForClassification } from "./text.ts";
 import type { Category, PolicySettings, RecipientCounters, RegistryView, RuleMode, Submission } from "./types.ts";
 import type { MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
 
@@ -53,9 +53,9 @@ export function decide(submission: Submission, registry: RegistryView, counters:
   }
 
   // d. scope: classify the body without its signature, so 【优惠生活】 alone does not read as marketing.
-  const folded = foldKeepSpaces(extracted.ok ? extracted.body : submission.text);
+  const folded = foldForClassification(extracted.ok ? extracted.body : submission.text);
   const classified = classifyFolded(folded);
-  const category = effectiveCategory(declared, classified.category);
+  const category = judgeCategory(declared, classified);
   const known = { port, extension, signature, enterpriseId, category };
   if (signature && modeOf(settings, "scope") !== "off") {
     const refusal = checkScope(signature, category, declared);

@@ -1,3 +1,5 @@
+import { toSimplified } from "./chinese.ts";
+
 /**
  * Text folding shared by the signature, classifier and opt-out checks. Patterns are compiled once
  * at module load; the /g ones are only used with String.replace, which resets lastIndex.
@@ -46,6 +48,28 @@ export function foldSlowly(text: string): string {
 export function foldCompact(text: string): string {
   if (NFKC_STABLE.test(text)) return text.replace(FULL_WIDTH_ASCII, fromFullWidth).replace(SPACES, "").toLowerCase();
   return text.replace(INVISIBLE_OR_SPACE, "").normalize("NFKC").replace(INVISIBLE_OR_SPACE, "").toLowerCase();
+}
+
+/**
+ * What the classifier reads: foldKeepSpaces, then traditional → simplified (會員專屬 → 会员专属), then
+ * the tricks that split words without changing how they read are undone:
+ *  - anything that is not a letter, a digit or sentence punctuation (，。！？；：、 and their ASCII
+ *    forms) between two Han characters is removed: 优-惠, 限.时, 特*价, 红😀包, 抢 购 → 优惠 …;
+ *  - single Latin letters spaced or dotted apart are joined: "S A L E", "s.a.l.e" → "sale".
+ * Sentence punctuation stays, so words of two sentences are not run together ("有限，时间" is not 限时).
+ */
+export function foldForClassification(text: string): string {
+  const folded = toSimplified(foldKeepSpaces(text));
+  return folded.replace(HAN_SEPARATOR, "").replace(SPACED_LETTERS, joinLetters);
+}
+
+const SEPARATOR = "[^\\p{L}\\p{N},.!?;:\\u3001\\u3002\\n\\r]";
+/** Separators between two Han characters; one "." may be among them, "..." (…) stays: it ends a phrase. */
+const HAN_SEPARATOR = new RegExp(`(?<=\\p{sc=Han})(?:${SEPARATOR}+\\.?${SEPARATOR}*|\\.${SEPARATOR}*)(?=\\p{sc=Han})`, "gu");
+const SPACED_LETTERS = /(?<![\p{L}\p{N}])\p{Ll}(?:[^\p{L}\p{N}\n]{1,3}\p{Ll}(?![\p{L}\p{N}])){2,}/gu;
+const NOT_LETTER = /[^\p{L}]/gu;
+function joinLetters(run: string): string {
+  return run.replace(NOT_LETTER, "");
 }
 
 /** foldCompact for a text that already went through foldKeepSpaces (saves a second fold). */

@@ -32,14 +32,19 @@ for (const table of [TWVariantsRev, HKVariantsRev]) {
 }
 for (const key of [...T2S.keys()]) if ([...key].length !== 1) T2S.delete(key);
 
-/** Every traditional character the table knows, as one class (BMP and astral), for a quick test. */
-const TRADITIONAL = new RegExp(`[${[...T2S.keys()].join("").replace(/[\\\]^-]/g, "\\$&")}]`, "gu");
+/** BMP code units that start a traditional character (one bit each), to skip texts without any. */
+const STARTS = new Uint8Array(0x10000);
+for (const key of T2S.keys()) STARTS[key.charCodeAt(0)] = 1;
 
 /** The number of characters in the table (for tests and the README). */
 export const traditionalCharacterCount = T2S.size;
 
 /** 會員專屬 → 会员专属, 雲端 → 云端; everything else unchanged. */
 export function toSimplified(text: string): string {
-  TRADITIONAL.lastIndex = 0;
-  return text.replace(TRADITIONAL, (ch) => T2S.get(ch) ?? ch);
+  let i = 0;
+  while (i < text.length && STARTS[text.charCodeAt(i)] === 0) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (const ch of text.slice(i)) out += T2S.get(ch) ?? ch;
+  return out;
 }

@@ -67,11 +67,13 @@ const ENTRIES: readonly (readonly [Kind, string, string])[] = [
   ...(["半价", "特惠", "清仓", "甩卖", "直降", "立减", "钜惠", "巨惠", "狂欢", "酬宾", "让利", "团购", "拼团", "抽奖", "爆款", "折上折", "满送", "大放送", "优选好物", "买一送一", "跳楼价", "亏本", "低价", "超值", "疯抢", "开抢", "抢先", "神券", "领券", "补贴", "年货节", "双十一", "双11", "双12", "618大促", "店庆", "周年庆", "开业", "新品首发", "预售", "尾货"] as const).map((word) => ["strong", word, cjk(word)] as const),
   ["strong", "sale", en("sale|sales event|flash sale")],
   ["strong", "discount", en("discounts?|\\d+\\s*%\\s*off|\\d+\\s*percent\\s*off|half\\s*price|clearance|promo(?:tion)?s?(?:\\s*code)?|coupons?|vouchers?|cashback|black friday")],
+  // Pinyin spellings of the strong words (youhui 大放送, hongbao 已到账).
+  ["strong", "pinyin", en("youhui|hongbao|cuxiao|tejia|miaosha|qianggou|zhekou|manjian|baoyou|qingcang")],
   ["strong", "limited time", en("limited time|shop now|buy one get one|bogo")],
   // Weak marketing: two different ones are needed.
   ["weak", "赠送", `${cjk("赠送")}|送\\s*[您你]|加\\s*送|就\\s*送|即\\s*送|免\\s*费\\s*送|送\\s*好\\s*礼`],
   ["weak", "免费", cjk("免费")],
-  ["weak", "领取", `${cjk("立即领取")}|${cjk("免费领")}|${cjk("领取福利")}`],
+  ["weak", "领取", `${cjk("立即领取")}|${cjk("免费领")}|${cjk("领取福利")}|${cjk("点击领取")}|${cjk("速领")}`],
   ["weak", "券", "券"],
   ["weak", "福利", cjk("福利")],
   ["weak", "活动", cjk("活动")],
@@ -99,7 +101,7 @@ const ENTRIES: readonly (readonly [Kind, string, string])[] = [
   // Links. Known shorteners first: they are typical of marketing and count as a weak signal.
   ["short_link", "short_link", "\\b(?:t\\.cn|dwz\\.cn|url\\.cn|suo\\.im|bit\\.ly|tinyurl\\.com|u\\.nu|3\\.cn|m\\.tb\\.cn|c\\.tb\\.cn|w\\.url\\.cn|s\\.tb\\.cn)\\/[\\w\\-]*"],
   ["link", "link", "https?:\\/\\/\\S+|www\\.\\S+"],
-  ["digit_code", "digit_code", "(?<![\\d.])\\d{4,8}(?![\\d.%])"],
+  ["digit_code", "digit_code", "(?<!\\d|\\d\\.)\\d{4,8}(?!\\d|%|\\.\\d)"],
   ["digit_code", "digit_code", "(?<![a-z\\d])(?=[a-z]{0,7}\\d)(?=\\d{0,7}[a-z])[a-z\\d]{4,8}(?![a-z\\d])"],
 ];
 

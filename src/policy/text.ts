@@ -60,9 +60,20 @@ export function foldCompact(text: string): string {
  * Sentence punctuation stays, so words of two sentences are not run together ("有限，时间" is not 限时).
  */
 export function foldForClassification(text: string): string {
-  const folded = toSimplified(foldKeepSpaces(text));
-  return folded.replace(HAN_SEPARATOR, "$1").replace(SPACED_HAN, joinLetters).replace(SPACED_LETTERS, joinLetters);
+  let folded = toSimplified(foldKeepSpaces(text));
+  // Each rewrite runs only when a cheap test (plain character classes, no Unicode properties)
+  // says it could match: most messages need none of them.
+  if (MAYBE_HAN_SEPARATOR.test(folded)) folded = folded.replace(HAN_SEPARATOR, "$1");
+  if (MAYBE_SPACED_HAN.test(folded)) folded = folded.replace(SPACED_HAN, joinLetters);
+  if (MAYBE_SPACED_LETTERS.test(folded)) folded = folded.replace(SPACED_LETTERS, joinLetters);
+  return folded;
 }
+
+const HAN_RANGE = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\ud840-\\ud87f";
+const MAYBE_HAN_SEPARATOR = new RegExp(`[${HAN_RANGE}][^${HAN_RANGE}A-Za-z0-9,!?;:\\u3001\\u3002\\n\\r]`);
+const MAYBE_SPACED_HAN = new RegExp(`[${HAN_RANGE}][^${HAN_RANGE}A-Za-z0-9\\n]{1,3}[${HAN_RANGE}][^${HAN_RANGE}A-Za-z0-9\\n]`);
+const SMALL_LETTER = "a-z\\u00df-\\u024f\\u03ac-\\u03ce\\u0430-\\u045f";
+const MAYBE_SPACED_LETTERS = new RegExp(`[${SMALL_LETTER}][^${SMALL_LETTER}0-9\\n]{1,3}[${SMALL_LETTER}][^${SMALL_LETTER}0-9\\n]{1,3}[${SMALL_LETTER}]`);
 
 const SEPARATOR = "[^\\p{L}\\p{N},.!?;:\\u3001\\u3002\\n\\r]";
 /** Separators between two Han characters; one "." may be among them, "..." (…) stays: it ends a phrase. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoWorld } from "../../src/demo/seed.ts";
 import { commandStatusFor, type ReasonCode } from "../../src/policy/reasons.ts";
-import { encodeText } from "../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../smpp/text/index.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import { seedAndSync } from "../helpers/world.ts";
@@ -78,6 +78,28 @@ describe("signature and classification evasions over SMPP (security)", () => {
       const result = await submit(`【云端商城】${body} 回T退订`, "VER", OPTED_OUT);
       expect(result.status, body).toBe(commandStatusFor("recipient_opted_out"));
     }
+  });
+
+  it("refuses a second tag hidden in the last part of a concatenated message (splitting)", async () => {
+    const thanks = "感谢您的使用，祝您生活愉快。".repeat(2);
+    const text = `【云端科技】您的验证码是 482913，5分钟内有效，请勿泄露。${thanks}【云端商城】${thanks}`;
+    const chunks: string[] = [];
+    for (let i = 0; i < text.length; i += 40) chunks.push(text.slice(i, i + 40));
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    expect(chunks[0]).not.toContain("云端商城"); // the second tag is only in a later part
+    const results = await Promise.all(
+      chunks.map((chunk, index) =>
+        esme.submit({
+          source_addr: "10690001",
+          destination_addr: "13800000092",
+          service_type: "VER",
+          esm_class: 0x40,
+          data_coding: 8,
+          short_message: Buffer.concat([buildConcatUdh(77, chunks.length, index + 1, 8), Buffer.from(encodeText(chunk, 8))]),
+        }),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual(chunks.map(() => commandStatusFor("signature_multiple")));
   });
 
   it("still delivers a real verification code, and forwarded none of the refused messages", async () => {

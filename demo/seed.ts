@@ -67,7 +67,9 @@ export async function seedDemoWorld(client: ApiClient): Promise<DemoWorld> {
   const signature = async (text: string, enterpriseId: string, spId: string, portId: string, scope: string[]) => {
     const filed = await client.ensure<{ id: string; status: string }>(
       "/signatures",
-      { text, enterpriseId, spId, scope, ports: [{ portId }], evidence: { kind: "business_licence", reference: demoUscc(1001) } },
+      // The real-name rule: a text that is part of the enterprise's name rests on its business
+      // licence; a brand (云端商城) needs trademark, app or website evidence.
+      { text, enterpriseId, spId, scope, ports: [{ portId }], evidence: text === "云端科技" || text === "星河银行" ? { kind: "business_licence", reference: demoUscc(1001) } : { kind: "trademark", reference: `第${demoUscc(1001).slice(-8)}号` } },
       (c) => first(c, `/signatures?text=${encodeURIComponent(text)}`),
     );
     if (filed.status !== "approved") await client.post(`/signatures/${filed.id}/approve`, { reason: "demo: evidence checked" });

@@ -173,7 +173,7 @@ export class Gatekeeper {
       portId: verdict.port?.id ?? null,
       sourceAddr: input.sourceAddr,
       signatureId: verdict.signature?.id ?? null,
-      signatureText: verdict.signature?.text ?? null,
+      signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
       enterpriseId: verdict.enterpriseId ?? null,
       category: verdict.category ?? null,
       remoteAddress: session.remoteAddress,

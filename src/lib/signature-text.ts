@@ -18,8 +18,11 @@
  */
 import { normaliseSignatureText as policyNormalise } from "../policy/signature.ts";
 
-/** Brackets that mark (or could be confused with) signature boundaries; none may appear inside the text. */
-export const SIGNATURE_BRACKETS = /[【】〖〗〔〕\[\]]/u;
+/**
+ * Brackets that mark (or could be confused with) signature boundaries; none may appear inside the
+ * text: every signature bracket of the message grammar (src/policy/signature.ts) and ASCII [ ].
+ */
+export const SIGNATURE_BRACKETS = /[【】〖〗〔〕〘〙〚〛⟦⟧［］︻︼︗︘︹︺﹝﹞⦗⦘[\]]/u;
 
 /**
  * Length limits after normalisation, counted in characters (code points). Operators commonly
@@ -42,7 +45,9 @@ export type SignatureTextCheck = { ok: true; text: string } | { ok: false; text:
 /** Normalises and validates a signature text as filed: no brackets inside, no control characters, 2–20 characters. */
 export function checkSignatureText(input: string): SignatureTextCheck {
   const text = normaliseSignatureText(input);
-  if (SIGNATURE_BRACKETS.test(text)) return { ok: false, text, problem: "must not contain brackets (【】〖〗〔〕[]) inside the signature" };
+  if (SIGNATURE_BRACKETS.test(text)) {
+    return { ok: false, text, problem: "must not contain brackets (【】〖〗〔〕〘〙〚〛［］[] …) inside the signature" };
+  }
   if (/[\p{Cc}\p{Cf}]/u.test(text)) return { ok: false, text, problem: "must not contain control or format characters" };
   const length = Array.from(text).length;
   if (length < SIGNATURE_MIN_LENGTH || length > SIGNATURE_MAX_LENGTH) {

@@ -1,5 +1,5 @@
 import type { Category } from "./types.ts";
-import { foldCompact, foldKeepSpaces } from "./text.ts";
+import { foldCompact, foldForClassification } from "./text.ts";
 
 /**
  * What a message reads as. The result is the LEAST category the text can honestly be filed under:
@@ -8,8 +8,14 @@ import { foldCompact, foldKeepSpaces } from "./text.ts";
  *  - else verification (a text with no evidence at all widens no scope, so it ranks lowest).
  * decide() escalates the declared category to this one, never down.
  *
- * Matching is one pass of one precompiled regex over the folded text (NFKC, lower case, invisible
- * characters removed). Chinese keywords tolerate spaces between their characters ("优 惠"), English
+ * A message DECLARED verification must read as one — a verification word (验证码, code …) AND a
+ * code (4–8 digits, or 4–8 letters and digits with at least one digit); otherwise the declaration
+ * counts for nothing and the message is judged by its content alone, where a single marketing
+ * signal, strong or weak, makes it marketing (see judgeCategory).
+ *
+ * Matching is one pass of one precompiled regex over the folded text (foldForClassification: NFKC,
+ * lower case, invisible characters removed, traditional → simplified, separators inside Chinese
+ * words and between spaced-out letters removed). Chinese keywords tolerate spaces between their characters ("优 惠"), English
  * ones need word boundaries ("sale" but not "wholesale"). Single characters that the brief lists
  * (送, 折, 券) are matched only in compounds, because alone they sit inside everyday notification
  * words: 发送, 配送, 送达, 周折, 折叠, 证券, 债券. Those compounds are listed as NEUTRAL entries: the
@@ -18,6 +24,10 @@ import { foldCompact, foldKeepSpaces } from "./text.ts";
 
 export interface Classification {
   category: Category;
+  /** A verification word and a code: what a message declared VER must carry. */
+  readsAsVerification: boolean;
+  /** How many distinct marketing signals (strong, weak, short links) were seen. */
+  marketingSignals: number;
   /** What was seen, e.g. "marketing:优惠券", "verification:验证码", "link", "short_link", "digit_code". */
   signals: string[];
 }
@@ -54,13 +64,16 @@ const ENTRIES: readonly (readonly [Kind, string, string])[] = [
   ["strong", "0元", "(?<![\\d.])0\\s*元"],
   ["strong", "回复订购", "回\\s*复?[^，。,.!?！？\\n]{0,8}?订\\s*购"],
   ["strong", "包邮", cjk("包邮")],
+  ...(["半价", "特惠", "清仓", "甩卖", "直降", "立减", "钜惠", "巨惠", "狂欢", "酬宾", "让利", "团购", "拼团", "抽奖", "爆款", "折上折", "满送", "大放送", "优选好物", "买一送一", "跳楼价", "亏本", "低价", "超值", "疯抢", "开抢", "抢先", "神券", "领券", "补贴", "年货节", "双十一", "双11", "双12", "618大促", "店庆", "周年庆", "开业", "新品首发", "预售", "尾货"] as const).map((word) => ["strong", word, cjk(word)] as const),
   ["strong", "sale", en("sale|sales event|flash sale")],
-  ["strong", "discount", en("discounts?|\\d+\\s*%\\s*off|promo(?:tion)?s?(?:\\s*code)?|coupons?|vouchers?")],
+  ["strong", "discount", en("discounts?|\\d+\\s*%\\s*off|\\d+\\s*percent\\s*off|half\\s*price|clearance|promo(?:tion)?s?(?:\\s*code)?|coupons?|vouchers?|cashback|black friday")],
+  // Pinyin spellings of the strong words (youhui 大放送, hongbao 已到账).
+  ["strong", "pinyin", en("youhui|hongbao|cuxiao|tejia|miaosha|qianggou|zhekou|manjian|baoyou|qingcang")],
   ["strong", "limited time", en("limited time|shop now|buy one get one|bogo")],
   // Weak marketing: two different ones are needed.
   ["weak", "赠送", `${cjk("赠送")}|送\\s*[您你]|加\\s*送|就\\s*送|即\\s*送|免\\s*费\\s*送|送\\s*好\\s*礼`],
   ["weak", "免费", cjk("免费")],
-  ["weak", "领取", `${cjk("立即领取")}|${cjk("免费领")}|${cjk("领取福利")}`],
+  ["weak", "领取", `${cjk("立即领取")}|${cjk("免费领")}|${cjk("领取福利")}|${cjk("点击领取")}|${cjk("速领")}`],
   ["weak", "券", "券"],
   ["weak", "福利", cjk("福利")],
   ["weak", "活动", cjk("活动")],
@@ -68,9 +81,10 @@ const ENTRIES: readonly (readonly [Kind, string, string])[] = [
   ["weak", "低至", cjk("低至")],
   ["weak", "上新", `${cjk("上新")}|${cjk("新品")}`],
   ["weak", "返现", cjk("返现")],
+  ...(["全场", "专属", "来袭", "惊喜", "好礼", "首单", "新客", "新人", "会员", "积分兑换", "兑换", "优享", "尊享", "火热", "倒计时", "最后一天", "名额有限", "速来", "进店", "到店", "下单", "回馈", "感恩"] as const).map((word) => ["weak", word, cjk(word)] as const),
   ["weak", "free", en("free")],
   ["weak", "deal", en("deals?|offers?")],
-  ["weak", "exclusive", en("exclusive|gifts?|members? only")],
+  ["weak", "exclusive", en("exclusive|gifts?|members? only|shop|buy|percent|off|save|win|prize|today only")],
   // Verification.
   ["verification", "验证码", ["验证码", "校验码", "动态码", "动态密码", "激活码", "确认码", "安全码", "短信码"].map(cjk).join("|")],
   ["verification", "请勿泄露", ["请勿泄露", "切勿泄露", "请勿泄漏", "勿告知他人", "请勿告诉", "不要告诉他人"].map(cjk).join("|")],
@@ -87,7 +101,8 @@ const ENTRIES: readonly (readonly [Kind, string, string])[] = [
   // Links. Known shorteners first: they are typical of marketing and count as a weak signal.
   ["short_link", "short_link", "\\b(?:t\\.cn|dwz\\.cn|url\\.cn|suo\\.im|bit\\.ly|tinyurl\\.com|u\\.nu|3\\.cn|m\\.tb\\.cn|c\\.tb\\.cn|w\\.url\\.cn|s\\.tb\\.cn)\\/[\\w\\-]*"],
   ["link", "link", "https?:\\/\\/\\S+|www\\.\\S+"],
-  ["digit_code", "digit_code", "(?<!\\d)\\d{4,8}(?!\\d)"],
+  ["digit_code", "digit_code", "(?<!\\d|\\d\\.)\\d{4,8}(?!\\d|%|\\.\\d)"],
+  ["digit_code", "digit_code", "(?<![a-z\\d])(?=[a-z]{0,7}\\d)(?=\\d{0,7}[a-z])[a-z\\d]{4,8}(?![a-z\\d])"],
 ];
 
 // One capture group per entry: after a match, the first defined group tells which entry it was.
@@ -96,12 +111,13 @@ const VERIFICATION = 1;
 const NOTIFICATION = 2;
 
 export function classifyText(text: string): Classification {
-  return classifyFolded(foldKeepSpaces(text));
+  return classifyFolded(foldForClassification(text));
 }
 
-/** For callers that already folded the text with foldKeepSpaces (decide does, once). */
+/** For callers that already folded the text with foldForClassification (decide does, once). */
 export function classifyFolded(folded: string): Classification {
   const signals: string[] = [];
+  let code = false;
   let strong = 0;
   let weak = 0;
   let evidence = 0;
@@ -112,6 +128,7 @@ export function classifyFolded(folded: string): Classification {
     const entry = ENTRIES[index - 1]!;
     const kind = entry[0];
     if (kind === "neutral") continue;
+    if (kind === "digit_code") code = true;
     const signal = kind === "strong" || kind === "weak" ? `marketing:${entry[1]}` : kind === "verification" || kind === "notification" ? `${kind}:${entry[1]}` : kind;
     if (signals.includes(signal)) continue; // count each signal once: "免费…免费" is not two weak words
     signals.push(signal);
@@ -122,8 +139,23 @@ export function classifyFolded(folded: string): Classification {
   }
   const category: Category =
     strong > 0 || weak >= 2 ? "marketing" : evidence === NOTIFICATION ? "notification" : "verification";
-  return { category, signals };
+  return { category, signals, readsAsVerification: code && (evidence & VERIFICATION) !== 0, marketingSignals: strong + weak };
 }
+
+/**
+ * The category a message is judged as. Declared verification that does not read as verification
+ * is judged by its content alone: marketing on any marketing signal, else notification. Otherwise
+ * the declared category is escalated, never lowered, to what the text reads as.
+ */
+export function judgeCategory(declared: Category, classification: Classification): Category {
+  if (declared === "verification" && !classification.readsAsVerification) {
+    return classification.marketingSignals > 0 ? "marketing" : "notification";
+  }
+  const read = classification.category;
+  return RANK[read] > RANK[declared] ? read : declared;
+}
+
+const RANK: Readonly<Record<Category, number>> = { verification: 0, notification: 1, marketing: 2 };
 
 /**
  * Opt-out instructions, matched on the compact fold (no whitespace, lower case, full-width folded),

@@ -1,9 +1,9 @@
-import { classifyFolded, hasOptOutHintCompact } from "./classifier.ts";
+import { classifyFolded, hasOptOutHintCompact, judgeCategory } from "./classifier.ts";
 import { isQuietTime } from "./quiet-hours.ts";
 import { reasons, type RuleGroup } from "./reasons.ts";
-import { checkPort, checkScope, checkSignature, checkSublet, effectiveCategory, type Refusal } from "./rules.ts";
-import { extractSignature } from "./signature.ts";
-import { compactFolded, foldKeepSpaces } from "./text.ts";
+import { checkPort, checkScope, checkSignature, checkSublet, type Refusal } from "./rules.ts";
+import { extractSignature, normaliseSignatureText, type SignatureExtraction } from "./signature.ts";
+import { compactFolded, foldForClassification } from "./text.ts";
 import type { Category, PolicySettings, RecipientCounters, RegistryView, RuleMode, Submission } from "./types.ts";
 import type { MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
 
@@ -37,10 +37,11 @@ export function decide(submission: Submission, registry: RegistryView, counters:
   const extracted = extractSignature(submission.text);
   const signature = extracted.ok ? registry.signatureByText(extracted.text) : undefined;
   const enterpriseId = signature?.enterpriseId;
+  const offeredSignature = signature ? undefined : offered(extracted);
   if (modeOf(settings, "signature") !== "off") {
     const refusal = checkSignature(extracted, signature, submission.at);
     if (refusal && enforced(settings, refusal, monitored)) {
-      return reject(submission, refusal, monitored, { port, extension, signature, enterpriseId });
+      return reject(submission, refusal, monitored, { port, extension, signature, offeredSignature, enterpriseId });
     }
   }
 
@@ -53,10 +54,10 @@ export function decide(submission: Submission, registry: RegistryView, counters:
   }
 
   // d. scope: classify the body without its signature, so 【优惠生活】 alone does not read as marketing.
-  const folded = foldKeepSpaces(extracted.ok ? extracted.body : submission.text);
+  const folded = foldForClassification(extracted.ok ? extracted.body : submission.text);
   const classified = classifyFolded(folded);
-  const category = effectiveCategory(declared, classified.category);
-  const known = { port, extension, signature, enterpriseId, category };
+  const category = judgeCategory(declared, classified);
+  const known = offeredSignature === undefined ? { port, extension, signature, enterpriseId, category } : { port, extension, signature, offeredSignature, enterpriseId, category };
   if (signature && modeOf(settings, "scope") !== "off") {
     const refusal = checkScope(signature, category, declared);
     if (refusal && enforced(settings, refusal, monitored)) return reject(submission, refusal, monitored, known);
@@ -155,10 +156,24 @@ function refused(refusal: Refusal): RecipientVerdict {
   return { outcome: "reject", reason: refusal.reason, commandStatus: reasons[refusal.reason].commandStatus, detail: refusal.detail };
 }
 
+/** What the message offered as its signature, for the journal, when no registered one matched. */
+function offered(extracted: SignatureExtraction): string | undefined {
+  if (extracted.ok) return cut(extracted.text);
+  if (extracted.raw === undefined) return undefined;
+  const first = cut(normaliseSignatureText(extracted.raw));
+  return extracted.otherRaw === undefined ? first : `${first} / ${cut(normaliseSignatureText(extracted.otherRaw))}`;
+}
+
+function cut(text: string): string {
+  const points = Array.from(text);
+  return points.length <= 40 ? text : `${points.slice(0, 40).join("")}…`;
+}
+
 interface Known {
   port?: RejectVerdict["port"];
   extension?: RejectVerdict["extension"];
   signature?: RejectVerdict["signature"];
+  offeredSignature?: string;
   enterpriseId?: string;
   category?: Category;
 }

@@ -135,8 +135,8 @@ export const reasons = {
   },
   signature_multiple: {
     code: "signature_multiple",
-    sentence: "The message carries two different signatures; exactly one is allowed.",
-    sentenceZh: "短信携带了多个不同的签名。",
+    sentence: "The message carries more than one signature tag (repeated, stacked, or a 【】-like bracket anywhere in the text); exactly one is allowed.",
+    sentenceZh: "短信携带了多个签名。",
     commandStatus: 0x413,
     retryable: false,
     rule: "signature",

@@ -37,7 +37,7 @@ export function checkSignature(
   if (!extracted.ok) {
     const detail =
       extracted.reason === "signature_multiple"
-        ? `two different signatures 【${extracted.raw}】 and 【${extracted.otherRaw}】`
+        ? `more than one signature tag: 【${extracted.raw}】 and 【${extracted.otherRaw}】`
         : extracted.raw === undefined
           ? "no signature at the start or end of the text"
           : `signature bracket holds 【${extracted.raw}】`;

@@ -1,26 +1,29 @@
 import { foldCompact, isInvisibleUnit } from "./text.ts";
 
 /**
- * Signature extraction: exactly one 【…】 at the start or end of the text.
+ * Signature extraction. The grammar (README "Signature grammar"):
  *
- * Which brackets count. Recognition works on the RAW code points, before NFKC, because NFKC maps
- * the full-width ［］ to ASCII [ ], and ASCII brackets are far too common in message bodies
- * ("[图片]", "[1/2]") to be read as signatures. Accepted, in any opener/closer combination:
+ *   message   = ws* tag body | body tag ws*      (ws: white space or invisible characters)
+ *   tag       = opener text closer               (text: not empty after normalisation)
+ *   body      = any text holding NO bracket of the set below, paired or not
+ *
+ * A message carries exactly one signature tag, as its first or its last visible thing. Any other
+ * bracket of the set anywhere — a second tag next to the first, the same tag repeated, a tag at the
+ * other end, a tag followed by punctuation or an emoji — is refused: a closed pair is
+ * signature_multiple, a lone bracket signature_unclosed. A message whose only tag is not at an edge
+ * ("正文【B】。", "正文【B】😀") is signature_not_at_edge.
+ *
+ * Which brackets count: 【】 and every bracket that renders like it on a phone, in any
+ * opener/closer combination. Recognition works on the RAW code points, before NFKC:
  *   【 】 U+3010/3011  black lenticular brackets (the regulated form)
- *   〖 〗 U+3016/3017  white lenticular brackets (the usual look-alike)
- *   ［ ］ U+FF3B/FF3D  full-width square brackets (look like 【】 in many phone fonts)
- *   ︻ ︼ U+FE3B/FE3C  vertical presentation forms of 【 】 (NFKC maps them to 【 】)
- *   ︗ ︘ U+FE17/FE18  vertical presentation forms of 〖 〗 (NFKC maps them to 〖 〗)
- * Not accepted: ASCII [ ], 〔〕, 「」, 『』, (). Not recognising a bracket never lets a message
- * through unchecked: without a recognised signature it is refused as signature_missing.
- *
- * Evasions handled: whitespace and invisible characters before the bracket or after the text;
- * full-width letters, spaces and zero-width characters inside (the text is normalised); a second,
- * different signature stacked next to the first ("【A】【B】正文") or at the other end. Brackets in
- * the middle of the body are not signatures and are allowed when an edge signature exists; but a
- * bracket that ENDS the text is read as a signature, as phones and carriers read it, so
- * "【A】查看【物流详情】" is two signatures. The same signature at both ends ("【A】…【A】") is
- * accepted: it names one enterprise.
+ *   〖 〗 U+3016/3017  white lenticular brackets
+ *   〔 〕 U+3014/3015  tortoise shell brackets;  〘 〙 U+3018/3019 white tortoise shell
+ *   〚 〛 U+301A/301B  white square brackets;    ⟦ ⟧ U+27E6/27E7 mathematical white square
+ *   ［ ］ U+FF3B/FF3D  full-width square brackets
+ *   ︻ ︼ ︗ ︘ ︹ ︺ U+FE3B/FE3C, FE17/FE18, FE39/FE3A  vertical presentation forms of 【】〖〗〔〕
+ *   ﹝ ﹞ U+FE5D/FE5E  small tortoise shell;     ⦗ ⦘ U+2997/2998 black tortoise shell
+ * Not counted: ASCII [ ] (bodies carry "[图片]", "[1/2]" and phones show them as thin ASCII
+ * brackets), 「」『』《》〈〉 (quotation and title marks of ordinary Chinese text) and ( ).
  */
 
 export type SignatureErrorCode =
@@ -58,13 +61,22 @@ export function normaliseSignatureText(text: string): string {
   return foldCompact(text);
 }
 
+const OPENERS: ReadonlySet<number> = new Set([0x3010, 0x3016, 0x3014, 0x3018, 0x301a, 0x27e6, 0xff3b, 0xfe3b, 0xfe17, 0xfe39, 0xfe5d, 0x2997]);
+const CLOSERS: ReadonlySet<number> = new Set([0x3011, 0x3017, 0x3015, 0x3019, 0x301b, 0x27e7, 0xff3d, 0xfe3c, 0xfe18, 0xfe3a, 0xfe5e, 0x2998]);
+
 function isOpener(c: number): boolean {
-  return c === 0x3010 || c === 0x3016 || c === 0xff3b || c === 0xfe3b || c === 0xfe17;
+  return OPENERS.has(c);
 }
 
 function isCloser(c: number): boolean {
-  return c === 0x3011 || c === 0x3017 || c === 0xff3d || c === 0xfe3c || c === 0xfe18;
+  return CLOSERS.has(c);
 }
+
+/** The signature brackets as one class, for other modules (the filing check). */
+export const SIGNATURE_BRACKET_CLASS = new RegExp(
+  `[${[...OPENERS, ...CLOSERS].map((c) => `\\u{${c.toString(16)}}`).join("")}]`,
+  "u",
+);
 
 /** Index of the first visible code unit at or after `from` (text.length when none). */
 function skipForward(text: string, from: number): number {
@@ -124,75 +136,40 @@ export function extractSignature(text: string): SignatureExtraction {
   const last = skipBackward(text, text.length) - 1;
   if (first > last) return MISSING;
 
-  let start: Span | undefined;
-  let startEnd = first; // where the body begins after the leading signature(s)
+  let tag: Span;
+  let position: "start" | "end";
   if (isOpener(text.charCodeAt(first))) {
     const close = closeForward(text, first);
     if (close < 0) return UNCLOSED;
-    start = { open: first, close };
-    startEnd = close + 1;
-  }
-  let end: Span | undefined;
-  let endStart = last + 1; // where the body ends before the trailing signature(s)
-  if (isCloser(text.charCodeAt(last))) {
+    tag = { open: first, close };
+    position = "start";
+  } else if (isCloser(text.charCodeAt(last))) {
     const open = openBackward(text, last);
     if (open < 0) return UNCLOSED;
-    if (!start || open !== start.open) {
-      end = { open, close: last };
-      endStart = open;
-    }
-  }
-  if (!start && !end) {
-    const open = findInnerPair(text, first, last);
-    return open ? { ok: false, reason: "signature_not_at_edge", raw: text.slice(open.open + 1, open.close) } : MISSING;
+    tag = { open, close: last };
+    position = "end";
+  } else {
+    const inner = findInnerPair(text, first, last);
+    return inner ? { ok: false, reason: "signature_not_at_edge", raw: text.slice(inner.open + 1, inner.close) } : MISSING;
   }
 
-  const chosen = (start ?? end) as Span;
-  const raw = text.slice(chosen.open + 1, chosen.close);
+  const raw = text.slice(tag.open + 1, tag.close);
   const normalised = normaliseSignatureText(raw);
   if (normalised === "") return { ok: false, reason: "signature_empty", raw };
 
-  // Another signature stacked next to a leading one, or before a trailing one, or at the other end.
-  if (start) {
-    const next = skipForward(text, startEnd);
-    if (next < endStart && isOpener(text.charCodeAt(next))) {
-      const close = closeForward(text, next);
-      if (close < 0) return UNCLOSED;
-      const clash = compare(text, next, close, normalised, raw);
-      if (clash) return clash;
-      startEnd = close + 1;
+  // Exactly one tag: no other signature bracket anywhere in the rest of the message.
+  const bodyFrom = position === "start" ? tag.close + 1 : first;
+  const bodyTo = position === "start" ? last + 1 : tag.open;
+  for (let i = bodyFrom; i < bodyTo; i++) {
+    const c = text.charCodeAt(i);
+    if (isOpener(c)) {
+      const close = closeForward(text, i);
+      if (close < 0 || close >= bodyTo) return { ok: false, reason: "signature_unclosed", raw };
+      return { ok: false, reason: "signature_multiple", raw, otherRaw: text.slice(i + 1, close) };
     }
+    if (isCloser(c)) return { ok: false, reason: "signature_unclosed", raw };
   }
-  if (end) {
-    const previous = skipBackward(text, endStart) - 1;
-    if (previous >= startEnd && isCloser(text.charCodeAt(previous))) {
-      const open = openBackward(text, previous);
-      if (open < 0) return UNCLOSED;
-      const clash = compare(text, open, previous, normalised, raw);
-      if (clash) return clash;
-      endStart = open;
-    }
-    if (start) {
-      const clash = compare(text, end.open, end.close, normalised, raw);
-      if (clash) return clash;
-    }
-  }
-  return {
-    ok: true,
-    text: normalised,
-    raw,
-    position: start ? "start" : "end",
-    body: startEnd >= endStart ? "" : text.slice(startEnd, endStart),
-  };
-}
-
-/** undefined when the bracket at open..close holds the same signature; the refusal otherwise. */
-function compare(text: string, open: number, close: number, normalised: string, raw: string): SignatureExtraction | undefined {
-  const otherRaw = text.slice(open + 1, close);
-  const other = normaliseSignatureText(otherRaw);
-  if (other === normalised) return undefined;
-  if (other === "") return { ok: false, reason: "signature_empty", raw: otherRaw };
-  return { ok: false, reason: "signature_multiple", raw, otherRaw };
+  return { ok: true, text: normalised, raw, position, body: text.slice(bodyFrom, bodyTo) };
 }
 
 /** A closed bracket pair strictly inside the text, for telling "misplaced" from "missing". */

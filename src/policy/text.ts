@@ -1,3 +1,5 @@
+import { toSimplified } from "./chinese.ts";
+
 /**
  * Text folding shared by the signature, classifier and opt-out checks. Patterns are compiled once
  * at module load; the /g ones are only used with String.replace, which resets lastIndex.
@@ -46,6 +48,41 @@ export function foldSlowly(text: string): string {
 export function foldCompact(text: string): string {
   if (NFKC_STABLE.test(text)) return text.replace(FULL_WIDTH_ASCII, fromFullWidth).replace(SPACES, "").toLowerCase();
   return text.replace(INVISIBLE_OR_SPACE, "").normalize("NFKC").replace(INVISIBLE_OR_SPACE, "").toLowerCase();
+}
+
+/**
+ * What the classifier reads: foldKeepSpaces, then traditional → simplified (會員專屬 → 会员专属), then
+ * the tricks that split words without changing how they read are undone:
+ *  - anything that is not a letter, a digit or sentence punctuation (，。！？；：、 and their ASCII
+ *    forms) between two Han characters is removed: 优-惠, 限.时, 特*价, 红😀包, 抢 购 → 优惠 …;
+ *  - single Latin letters spaced or dotted apart are joined: "S A L E", "s.a.l.e" → "sale";
+ *  - three or more single Han characters each cut off by punctuation are joined: "优。惠。券" → "优惠券".
+ * Sentence punctuation stays, so words of two sentences are not run together ("有限，时间" is not 限时).
+ */
+export function foldForClassification(text: string): string {
+  let folded = toSimplified(foldKeepSpaces(text));
+  // Each rewrite runs only when a cheap test (plain character classes, no Unicode properties)
+  // says it could match: most messages need none of them.
+  if (MAYBE_HAN_SEPARATOR.test(folded)) folded = folded.replace(HAN_SEPARATOR, "$1");
+  if (MAYBE_SPACED_HAN.test(folded)) folded = folded.replace(SPACED_HAN, joinLetters);
+  if (MAYBE_SPACED_LETTERS.test(folded)) folded = folded.replace(SPACED_LETTERS, joinLetters);
+  return folded;
+}
+
+const HAN_RANGE = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\ud840-\\ud87f";
+const MAYBE_HAN_SEPARATOR = new RegExp(`[${HAN_RANGE}][^${HAN_RANGE}A-Za-z0-9,!?;:\\u3001\\u3002\\n\\r]`);
+const MAYBE_SPACED_HAN = new RegExp(`[${HAN_RANGE}][^${HAN_RANGE}A-Za-z0-9\\n]{1,3}[${HAN_RANGE}][^${HAN_RANGE}A-Za-z0-9\\n]`);
+const SMALL_LETTER = "a-z\\u00df-\\u024f\\u03ac-\\u03ce\\u0430-\\u045f";
+const MAYBE_SPACED_LETTERS = new RegExp(`[${SMALL_LETTER}][^${SMALL_LETTER}0-9\\n]{1,3}[${SMALL_LETTER}][^${SMALL_LETTER}0-9\\n]{1,3}[${SMALL_LETTER}]`);
+
+const SEPARATOR = "[^\\p{L}\\p{N},.!?;:\\u3001\\u3002\\n\\r]";
+/** Separators between two Han characters; one "." may be among them, "..." (…) stays: it ends a phrase. */
+const HAN_SEPARATOR = new RegExp(`(\\p{sc=Han})(?:${SEPARATOR}+\\.?${SEPARATOR}*|\\.${SEPARATOR}*)(?=\\p{sc=Han})`, "gu");
+const SPACED_LETTERS = /(?<![\p{L}\p{N}])\p{Ll}(?:[^\p{L}\p{N}\n]{1,3}\p{Ll}(?![\p{L}\p{N}])){2,}/gu;
+const SPACED_HAN = /(?<!\p{sc=Han})\p{sc=Han}(?:[^\p{L}\p{N}\n]{1,3}\p{sc=Han}(?!\p{sc=Han})){2,}/gu;
+const NOT_LETTER = /[^\p{L}]/gu;
+function joinLetters(run: string): string {
+  return run.replace(NOT_LETTER, "");
 }
 
 /** foldCompact for a text that already went through foldKeepSpaces (saves a second fold). */

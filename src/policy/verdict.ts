@@ -35,6 +35,12 @@ export interface AcceptVerdict {
   port?: PortEntry;
   extension?: ExtensionEntry;
   signature?: SignatureEntry;
+  /**
+   * The signature text the message offered when no registered signature was matched (for the
+   * journal: signature_unregistered, signature_multiple "A / B", empty or misplaced tags), each
+   * part normalised and cut at 40 characters. Absent when `signature` is set.
+   */
+  offeredSignature?: string;
   enterpriseId?: string;
   recipients: readonly RecipientVerdict[];
   monitored: readonly MonitoredRefusal[];
@@ -54,6 +60,12 @@ export interface RejectVerdict {
   port?: PortEntry;
   extension?: ExtensionEntry;
   signature?: SignatureEntry;
+  /**
+   * The signature text the message offered when no registered signature was matched (for the
+   * journal: signature_unregistered, signature_multiple "A / B", empty or misplaced tags), each
+   * part normalised and cut at 40 characters. Absent when `signature` is set.
+   */
+  offeredSignature?: string;
   enterpriseId?: string;
   recipients: readonly RecipientVerdict[];
   monitored: readonly MonitoredRefusal[];

@@ -150,7 +150,9 @@ export class RegistrySnapshot implements RegistryView {
   putSignature(signature: SignatureEntry): void {
     this.removeSignature(signature.id);
     this.signaturesById.set(signature.id, signature);
-    this.signaturesByText.set(signature.text, signature);
+    // A text reclaimed by an operator has two rows: the revoked (released) one never hides the new one.
+    const holder = this.signaturesByText.get(signature.text);
+    if (!holder || signature.status !== "revoked" || holder.status === "revoked") this.signaturesByText.set(signature.text, signature);
   }
 
   removeSignature(signatureId: string): void {

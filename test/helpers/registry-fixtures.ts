@@ -92,12 +92,16 @@ export async function buildRegistryWorld(api: TestApi) {
 
 export type RegistryWorld = Awaited<ReturnType<typeof buildRegistryWorld>>;
 
-/** A complete filing body for SP A's enterprise on SP A's port; override what a test is about. */
+/**
+ * A complete filing body for SP A's enterprise on SP A's port; override what a test is about. The
+ * evidence is a trademark, so any text passes the real-name rule (签名实名制); tests of that rule
+ * pass business_licence evidence themselves.
+ */
 export function signatureBody(world: RegistryWorld, overrides: Record<string, unknown> = {}) {
   return {
     text: "云端科技",
     enterpriseId: world.enterpriseA.id,
-    evidence: { kind: "business_licence", reference: "91310000MA00000001" },
+    evidence: { kind: "trademark", reference: "第30000001号" },
     scope: ["verification", "notification"],
     ports: [{ portId: world.portA.id }],
     ...overrides,

@@ -67,3 +67,9 @@ describe("checkSignatureText", () => {
     expect(checkSignatureText("𠀀".repeat(21))).toMatchObject({ ok: false });
   });
 });
+
+describe("checkSignatureText: every signature bracket of the message grammar", () => {
+  it.each(["云端〘科技", "云端〙科技", "云端⟦科技⟧", "云端﹝科技", "云端︹科技", "云端⦗科技", "云端〚科技"])("refuses %s", (text) => {
+    expect(checkSignatureText(text)).toMatchObject({ ok: false });
+  });
+});

@@ -11,7 +11,9 @@ export const signatureActions: readonly SignatureAction[] = ["approve", "reject"
  *   approved  → suspended (suspend) | revoked
  *   suspended → approved (approve: reinstate) | revoked
  *   rejected  → revoked            (an SP edit re-files it as pending: see signatures.service.ts)
- *   revoked   → nothing; the text stays taken so nobody re-files it under another name.
+ *   revoked   → nothing; the text stays taken so nobody re-files it under another name, until an
+ *               operator reclaims it by filing with reclaimReason (signatures.service.ts). That
+ *               also works on a rejected filing, which is revoked in the same step.
  */
 const transitions: Record<SignatureAction, { from: readonly SignatureStatus[]; to: SignatureStatus }> = {
   approve: { from: ["pending", "suspended"], to: "approved" },

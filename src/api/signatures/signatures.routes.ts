@@ -15,7 +15,7 @@ const actionDescriptions: Record<SignatureAction, string> = {
   approve: "pending → approved, or suspended → approved (reinstate). Needs evidence in date and a non-empty scope.",
   reject: "pending → rejected.",
   suspend: "approved → suspended.",
-  revoke: "any state except revoked → revoked (final; the text stays taken).",
+  revoke: "any state except revoked → revoked (final; the text stays taken until an operator files it again with reclaimReason).",
 };
 
 export const signatureRoutes = createRouter()

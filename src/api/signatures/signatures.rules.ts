@@ -1,6 +1,7 @@
 import { and, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client.ts";
 import { portExtensions, ports, signatures } from "../../db/schema/index.ts";
+import { signatureSkeleton } from "../../policy/skeleton.ts";
 import { chinaDate } from "../enterprise-scope.ts";
 import { ServiceError, invalid, type FieldError } from "../errors.ts";
 import type { EvidenceInput, SignatureBindingInput } from "./signatures.schemas.ts";
@@ -69,6 +70,24 @@ export function checkExpiry(expiresAt: Date | null | undefined, now: Date): void
 }
 
 type SignatureRow = typeof signatures.$inferSelect;
+
+/** Evidence kinds that back a signature text which is not part of the enterprise's name. */
+export const BRAND_EVIDENCE: readonly string[] = ["trademark", "app", "website"];
+
+/**
+ * The MIIT real-name rule for signatures (签名实名制): the text is contained in the enterprise's
+ * name (compared on the confusable skeleton, so width, case, traditional characters and separators
+ * do not matter: 【云端科技】 for 云端科技有限公司), or it is backed by trademark, app or website
+ * evidence. Otherwise 422 naming the rule.
+ */
+export function checkRealName(text: string, enterpriseName: string, evidenceKind: string | null | undefined): void {
+  if (signatureSkeleton(enterpriseName).includes(signatureSkeleton(text))) return;
+  if (evidenceKind && BRAND_EVIDENCE.includes(evidenceKind)) return;
+  throw invalid(
+    "text",
+    `real-name rule (签名实名制): 【${text}】 is not part of the enterprise's name 「${enterpriseName}」; file trademark, app or website evidence for it`,
+  );
+}
 
 /** What an operator checks before approving (or reinstating): evidence on file and current, scope, dates. */
 export function checkApprovable(row: SignatureRow, now: Date): void {

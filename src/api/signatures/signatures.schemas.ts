@@ -41,6 +41,20 @@ export const createSignatureBody = z
     scope: scopeSchema,
     ports: bindingsSchema,
     expiresAt: futureDateTime.optional(),
+    reclaimReason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({ description: "Operator only: take over the text of a revoked or rejected filing (released, audited with this reason)" }),
+    lookAlikeOverrideReason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({ description: "Operator only: file although another enterprise holds a signature with the same confusable skeleton (audited with this reason)" }),
   })
   .strict();
 

@@ -1,16 +1,27 @@
-import { and, asc, eq, gt, ilike, inArray, isNotNull, lt } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import { enterprises, serviceProviders, signaturePorts, signatures } from "../../db/schema/index.ts";
 import { escapeLike, isUniqueViolation } from "../../db/errors.ts";
 import type { Executor } from "../../db/client.ts";
 import { notifyRegistryChange, withTransaction } from "../../db/transaction.ts";
 import { newId } from "../../lib/ids.ts";
 import { checkSignatureText, normaliseSignatureText } from "../../lib/signature-text.ts";
+import { signatureSkeleton } from "../../policy/skeleton.ts";
 import { isOperator, spScope, type ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { hasActiveContract } from "../enterprise-scope.ts";
 import { ServiceError, conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { nextStatus, targetStatus, type SignatureAction, type SignatureStatus } from "./signatures.lifecycle.ts";
-import { checkApprovable, checkBindings, checkEvidenceDate, checkExpiry, sameGrant, widens, type Binding, type Grant } from "./signatures.rules.ts";
+import {
+  checkApprovable,
+  checkBindings,
+  checkEvidenceDate,
+  checkExpiry,
+  checkRealName,
+  sameGrant,
+  widens,
+  type Binding,
+  type Grant,
+} from "./signatures.rules.ts";
 import type { CreateSignatureInput, ListSignaturesFilter, UpdateSignatureInput } from "./signatures.schemas.ts";
 
 type SignatureRow = typeof signatures.$inferSelect;
@@ -79,7 +90,10 @@ async function lockForChange(ctx: ServiceContext, id: string): Promise<Signature
   return row;
 }
 
-function duplicateConflict(text: string, sameEnterprise: boolean) {
+function duplicateConflict(text: string, sameEnterprise: boolean, status?: SignatureStatus) {
+  if (status === "revoked" || status === "rejected") {
+    return conflict(`signature 【${text}】 is held by a ${status} filing; only an operator may reclaim it (reclaimReason)`);
+  }
   return conflict(
     sameEnterprise
       ? `signature 【${text}】 is already filed for this enterprise; edit that filing instead`
@@ -87,10 +101,32 @@ function duplicateConflict(text: string, sameEnterprise: boolean) {
   );
 }
 
+/** Statuses whose text blocks a look-alike: a revoked or rejected filing no longer speaks for anyone. */
+const LIVE_STATUSES: SignatureStatus[] = ["pending", "approved", "suspended"];
+
+/**
+ * Rows filed before the skeleton column existed get theirs here, in batches, the first time a
+ * filing needs them (the skeleton is computed in code: TR39 data and OpenCC tables, not SQL).
+ */
+async function fillSkeletons(db: Executor): Promise<void> {
+  for (;;) {
+    const rows = await db.select({ id: signatures.id, text: signatures.text }).from(signatures).where(isNull(signatures.skeleton)).limit(500);
+    for (const row of rows) await db.update(signatures).set({ skeleton: signatureSkeleton(row.text) }).where(eq(signatures.id, row.id));
+    if (rows.length < 500) return;
+  }
+}
+
 /**
  * Files a signature as `pending`. An SP files for itself, for an enterprise it holds an active
- * contract with; an operator files on behalf of a named SP under the same rule. The normalised
- * text is unique across all enterprises and all states (a revoked text stays taken).
+ * contract with; an operator files on behalf of a named SP under the same rule. Checks, in order:
+ * - the normalised text is unique across all enterprises and all states: a revoked or rejected
+ *   text stays taken until an operator reclaims it (reclaimReason: the old filing is released —
+ *   a rejected one is revoked — and that is audited as signature.release);
+ * - the real-name rule (checkRealName): contained in the enterprise's name, or trademark/app/
+ *   website evidence, else 422;
+ * - look-alikes: a confusable skeleton equal to a pending, approved or suspended signature of
+ *   another enterprise is refused with 409 naming it, unless an operator overrides with
+ *   lookAlikeOverrideReason (kept in the audit row's reason).
  */
 export async function createSignature(ctx: ServiceContext, input: CreateSignatureInput): Promise<Signature> {
   let spId: string;
@@ -106,22 +142,53 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
   const checked = checkSignatureText(input.text);
   if (!checked.ok) throw invalid("text", checked.problem);
   const text = checked.text;
+  const skeleton = signatureSkeleton(text);
+  if ((input.reclaimReason || input.lookAlikeOverrideReason) && !isOperator(ctx.actor)) {
+    throw forbidden("only an operator may reclaim a signature text or override the look-alike check");
+  }
   checkEvidenceDate(input.evidence, ctx.now);
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   checkExpiry(expiresAt, ctx.now);
 
+  await fillSkeletons(ctx.db); // outside the filing's transaction: kept even when the filing is refused
   return withTransaction(ctx, async (tx) => {
     if (ctx.actor.type !== "sp") {
       const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
       if (!sp) throw invalid("spId", "no such service provider");
     }
-    const [enterprise] = await tx.db.select({ status: enterprises.status }).from(enterprises).where(eq(enterprises.id, input.enterpriseId));
+    const [enterprise] = await tx.db
+      .select({ status: enterprises.status, name: enterprises.name })
+      .from(enterprises)
+      .where(eq(enterprises.id, input.enterpriseId));
     if (!enterprise || !(await hasActiveContract(tx.db, spId, input.enterpriseId, tx.now))) {
       throw invalid("enterpriseId", "the enterprise has no active contract with the filing SP");
     }
     if (enterprise.status !== "active") throw invalid("enterpriseId", "the enterprise is suspended");
-    const [existing] = await tx.db.select({ enterpriseId: signatures.enterpriseId }).from(signatures).where(eq(signatures.text, text));
-    if (existing) throw duplicateConflict(text, existing.enterpriseId === input.enterpriseId);
+    checkRealName(text, enterprise.name, input.evidence?.kind);
+    const [existing] = await tx.db.select().from(signatures).where(and(eq(signatures.text, text), isNull(signatures.releasedAt)));
+    if (existing) {
+      const reclaimable = existing.status === "revoked" || existing.status === "rejected";
+      if (!reclaimable || !input.reclaimReason) throw duplicateConflict(text, existing.enterpriseId === input.enterpriseId, existing.status);
+      await releaseText(tx, existing, input.reclaimReason);
+    }
+    const [lookAlike] = await tx.db
+      .select({ id: signatures.id, text: signatures.text })
+      .from(signatures)
+      .where(
+        and(
+          eq(signatures.skeleton, skeleton),
+          ne(signatures.enterpriseId, input.enterpriseId),
+          inArray(signatures.status, LIVE_STATUSES),
+          isNull(signatures.releasedAt),
+        ),
+      )
+      .orderBy(asc(signatures.id))
+      .limit(1);
+    if (lookAlike && !input.lookAlikeOverrideReason) {
+      throw conflict(
+        `signature 【${text}】 looks like 【${lookAlike.text}】 (signature ${lookAlike.id}) of another enterprise (same confusable skeleton "${skeleton}"); an operator may override with lookAlikeOverrideReason`,
+      );
+    }
     const bindings = await checkBindings(tx.db, spId, input.enterpriseId, input.ports);
 
     let row: SignatureRow;
@@ -131,6 +198,7 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
         .values({
           id: newId(),
           text,
+          skeleton,
           enterpriseId: input.enterpriseId,
           spId,
           status: "pending",
@@ -150,10 +218,43 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
     }
     await tx.db.insert(signaturePorts).values(bindings.map((binding) => ({ signatureId: row.id, ...binding })));
     const view = toView(row, bindings);
-    await recordAudit(tx, { action: "signature.create", objectType: "signature", objectId: row.id, objectSpId: spId, after: view });
+    const overridden = lookAlike && input.lookAlikeOverrideReason;
+    await recordAudit(tx, {
+      action: "signature.create",
+      objectType: "signature",
+      objectId: row.id,
+      objectSpId: spId,
+      after: overridden ? { ...view, lookAlikeOf: { id: lookAlike.id, text: lookAlike.text } } : view,
+      reason: overridden ? `look-alike of 【${lookAlike.text}】 (${lookAlike.id}) allowed: ${input.lookAlikeOverrideReason}` : null,
+    });
     await notifyRegistryChange(tx.db, "signatures", row.id);
     return view;
   });
+}
+
+async function enterpriseName(tx: ServiceContext, enterpriseId: string): Promise<string> {
+  const [row] = await tx.db.select({ name: enterprises.name }).from(enterprises).where(eq(enterprises.id, enterpriseId));
+  return row?.name ?? "";
+}
+
+/** Releases a revoked or rejected filing's text for a new filing (a rejected filing is revoked: it cannot be re-submitted). */
+async function releaseText(tx: ServiceContext, row: SignatureRow, reason: string): Promise<void> {
+  const bindings = (await bindingsOf(tx.db, [row.id])).get(row.id) ?? [];
+  const [released] = (await tx.db
+    .update(signatures)
+    .set({ status: "revoked", releasedAt: tx.now, statusReason: `text reclaimed: ${reason}`, updatedAt: tx.now })
+    .where(eq(signatures.id, row.id))
+    .returning()) as [SignatureRow];
+  await recordAudit(tx, {
+    action: "signature.release",
+    objectType: "signature",
+    objectId: row.id,
+    objectSpId: row.spId,
+    before: toView(row, bindings),
+    after: { ...toView(released, bindings), releasedAt: released.releasedAt },
+    reason,
+  });
+  await notifyRegistryChange(tx.db, "signatures", row.id);
 }
 
 export async function getSignature(ctx: ServiceContext, id: string): Promise<Signature> {
@@ -208,6 +309,7 @@ export async function updateSignature(ctx: ServiceContext, id: string, input: Up
     }
     const oldBindings = (await bindingsOf(tx.db, [id])).get(id) ?? [];
     checkEvidenceDate(input.evidence, tx.now);
+    if (input.evidence) checkRealName(row.text, await enterpriseName(tx, row.enterpriseId), input.evidence.kind);
     const expiresAt = input.expiresAt === undefined ? row.expiresAt : input.expiresAt === null ? null : new Date(input.expiresAt);
     if (input.expiresAt !== undefined) checkExpiry(expiresAt, tx.now);
     const bindings = input.ports ? await checkBindings(tx.db, row.spId, row.enterpriseId, input.ports) : oldBindings;
@@ -268,6 +370,7 @@ export async function transitionSignature(ctx: ServiceContext, id: string, actio
     }
     if (action === "approve") {
       checkApprovable(row, tx.now);
+      checkRealName(row.text, await enterpriseName(tx, row.enterpriseId), row.evidenceKind);
       if (!(await hasActiveContract(tx.db, row.spId, row.enterpriseId, tx.now))) {
         throw invalid("enterpriseId", "the enterprise no longer has an active contract with the filing SP");
       }

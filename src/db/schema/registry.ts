@@ -107,7 +107,12 @@ export const signatures = pgTable(
   "signatures",
   {
     id: id(),
-    text: text("text").notNull().unique(),
+    /** Unique among filings not released (see releasedAt): an operator may reclaim a revoked or rejected text. */
+    text: text("text").notNull(),
+    /** Confusable skeleton of text (src/policy/skeleton.ts); null on rows filed before it existed, filled on the next filing. */
+    skeleton: text("skeleton"),
+    /** When an operator released this revoked filing's text for a new filing (reclaim); null while the text is held. */
+    releasedAt: timestamp("released_at", { withTimezone: true, mode: "date" }),
     enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
     spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
     status: text("status", { enum: signatureStatuses }).notNull().default("pending"),
@@ -121,7 +126,12 @@ export const signatures = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("signatures_enterprise").on(t.enterpriseId), index("signatures_sp").on(t.spId)],
+  (t) => [
+    index("signatures_enterprise").on(t.enterpriseId),
+    index("signatures_sp").on(t.spId),
+    uniqueIndex("signatures_text_held").on(t.text).where(sql`${t.releasedAt} is null`),
+    index("signatures_skeleton").on(t.skeleton),
+  ],
 );
 
 /**

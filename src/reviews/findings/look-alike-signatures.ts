@@ -6,7 +6,10 @@ import { signatureInScope } from "./evidence.ts";
 
 /**
  * Approved signatures that read the same as an earlier approved one after confusable folding
- * (0/O, 1/l/I, Cyrillic and Greek look-alikes, common traditional/simplified pairs). The earliest
+ * (the policy's skeleton: Unicode TR39 confusables — 0/O, 1/l/I, Cyrillic and Greek look-alikes —
+ * traditional → simplified, width, case). Filing refuses a look-alike of another enterprise's
+ * signature unless an operator overrides it; this finding lists the overridden ones and those
+ * filed before the check existed. The earliest
  * filing is taken as the original; each later one in scope is a finding. Across enterprises it is
  * a likely impersonation (high); within one enterprise a duplicate filing (low).
  */

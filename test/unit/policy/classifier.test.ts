@@ -19,7 +19,7 @@ describe("classifyText: verification", () => {
   });
 
   it("ranks a text with no evidence lowest (verification): it widens no scope", () => {
-    expect(classifyText("你好")).toEqual({ category: "verification", signals: [] });
+    expect(classifyText("你好")).toEqual({ category: "verification", signals: [], readsAsVerification: false, marketingSignals: 0 });
   });
 });
 

@@ -20,8 +20,8 @@ describe("extractSignature (error)", () => {
     expect(extractSignature("您好【\u2060】")).toMatchObject({ ok: false, reason: "signature_empty" });
   });
 
-  it("reports an empty second signature as signature_empty", () => {
-    expect(extractSignature("【云端科技】您好【】")).toMatchObject({ ok: false, reason: "signature_empty" });
+  it("reports an empty second tag as signature_multiple: a message carries exactly one tag", () => {
+    expect(extractSignature("【云端科技】您好【】")).toMatchObject({ ok: false, reason: "signature_multiple", raw: "云端科技", otherRaw: "" });
   });
 
   it("reports 【abc without a closer as signature_unclosed", () => {
@@ -37,7 +37,7 @@ describe("extractSignature (error)", () => {
   });
 
   it("reports an unclosed stacked second bracket as signature_unclosed", () => {
-    expect(extractSignature("【云端科技】【星河 您好")).toEqual({ ok: false, reason: "signature_unclosed" });
+    expect(extractSignature("【云端科技】【星河 您好")).toEqual({ ok: false, reason: "signature_unclosed", raw: "云端科技" });
   });
 
   it("reports a signature in the middle of the text as signature_not_at_edge", () => {

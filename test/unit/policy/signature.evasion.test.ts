@@ -63,7 +63,7 @@ describe("extractSignature (evasion)", () => {
     expect(extractSignature("【云端科技】您好〖星河商贸〗")).toMatchObject({ ok: false, reason: "signature_multiple" });
   });
 
-  it("does not let the same name in full-width count as a different signature", () => {
-    expect(extractSignature("【ABC银行】您好【ＡＢＣ银行】")).toMatchObject({ ok: true, text: "abc银行" });
+  it("refuses the same name repeated in full-width at the other end: exactly one tag", () => {
+    expect(extractSignature("【ABC银行】您好【ＡＢＣ银行】")).toMatchObject({ ok: false, reason: "signature_multiple" });
   });
 });

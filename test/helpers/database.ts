@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { migrationsFolder, openDatabase, type Database } from "../../src/db/client.ts";
 
 /**
  * Each test gets its own migrated database:
- * - PGlite (default): migrations run once per worker, then every database is a clone of that dump;
+ * - PGlite (default): migrations run once per machine (the migrated data directory is cached in the
+ *   system's temp folder, keyed by the migrations and the PGlite version), then every database is a
+ *   clone of that dump; without the cache every test file paid for the migrations again;
  * - PostgreSQL (when the test project sets GK_TEST_BACKEND=postgres, from TEST_DATABASE_URL):
  *   a template database is migrated once, and each test gets `CREATE DATABASE … TEMPLATE`.
  *   An unreachable server fails the test; it never skips.
@@ -17,8 +21,8 @@ export function testBackend(): "postgres" | "pglite" {
 
 let pgliteDump: Promise<Blob> | undefined;
 
-function migrationsFingerprint(): string {
-  const hash = createHash("sha256");
+function migrationsFingerprint(extra = ""): string {
+  const hash = createHash("sha256").update(extra);
   for (const file of readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).sort()) {
     hash.update(file).update(readFileSync(join(migrationsFolder, file)));
   }
@@ -27,10 +31,17 @@ function migrationsFingerprint(): string {
 
 async function migratedPgliteDump(): Promise<Blob> {
   pgliteDump ??= (async () => {
+    const pgliteVersion = (createRequire(import.meta.url)("@electric-sql/pglite/package.json") as { version: string }).version;
+    const cached = join(tmpdir(), `gk-test-pglite-${migrationsFingerprint(pgliteVersion)}.tar`);
+    if (existsSync(cached)) return new Blob([readFileSync(cached)]);
     const database = await openDatabase({});
     await database.migrate();
     const dump = await database.dumpDataDir!();
     await database.close();
+    // Written whole, then renamed: a parallel worker never reads half a file.
+    const partial = `${cached}.${process.pid}.partial`;
+    writeFileSync(partial, new Uint8Array(await dump.arrayBuffer()));
+    renameSync(partial, cached);
     return dump;
   })();
   return pgliteDump;

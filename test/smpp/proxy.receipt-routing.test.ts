@@ -73,7 +73,7 @@ const receipts = (esme: Esme) => esme.delivered.filter((m) => (m.esm_class & 0x0
 const textId = (m: EsmeMessage) => /\bid:(\S+)/.exec(shortMessageText(m))?.[1];
 
 async function decimalSimulator(extra: Partial<SimulatorOptions> = {}): Promise<void> {
-  simulator = await startSimulator({ host: "127.0.0.1", port: 0, messageIdFormat: "decimal", firstMessageId: 10, receiptRetryMs: 200, receiptMaxAttempts: 30, ...extra });
+  simulator = await startSimulator({ host: "127.0.0.1", port: 0, messageIdFormat: "decimal", firstMessageId: 10, receiptRetryMs: 200, receiptRetryMaxMs: 1000, receiptMaxAttempts: 30, ...extra });
 }
 
 async function deliveriesMetric(gateway: TestGateway, outcome: string): Promise<number> {

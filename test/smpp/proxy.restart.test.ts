@@ -18,7 +18,7 @@ afterEach(async () => {
 
 describe("proxy restart", () => {
   it("routes a receipt to the SP after the proxy that forwarded the message has restarted", async () => {
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 2500, receiptRetryMs: 300 });
+    simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 2500, receiptRetryMs: 300, receiptRetryMaxMs: 1000 });
     database = await createTestDatabase();
     const env = { UPSTREAM_SMSC_URL: `smpp://gatekeeper:secret@127.0.0.1:${simulator.port}`, UPSTREAM_BINDS: "1" };
     const first = await startTestGateway({ env, database });

@@ -95,13 +95,13 @@ export class Facts {
 
   /**
    * The facts established so far, for a verdict: the port always (it is the first fact); the
-   * signature, its enterprise and what the message offered once the signature was looked up; the
-   * category once it was judged.
+   * signature, its enterprise and what the message offered once the signature was read (the
+   * category needs it too); the category once it was judged.
    */
   known(): Known {
     const match = this.match;
     const known: Known = { port: match?.port, extension: match?.extension };
-    if (!this.signatureLooked && this.categoryValue === undefined) return known;
+    if (this.extractedValue === undefined) return known;
     const signature = this.signature;
     known.signature = signature;
     known.enterpriseId = signature?.enterpriseId;

@@ -83,6 +83,13 @@ describe("decide: facts", () => {
     expect(lookups).toBe(0);
   });
 
+  it("reports what the message offered as its signature when the signature rule refuses it", () => {
+    const stacked = decide(submission({ text: "【云端科技】【星河商贸】您的验证码是123456" }), world(), counters());
+    expect(stacked).toMatchObject({ outcome: "reject", reason: "signature_multiple", offeredSignature: "云端科技 / 星河商贸", port: { id: "port-huaxin" } });
+    const unknown = decide(submission({ text: "【未知公司】您的验证码是123456" }), world(), counters());
+    expect(unknown).toMatchObject({ outcome: "reject", reason: "signature_unregistered", offeredSignature: "未知公司" });
+  });
+
   it("still reports every fact on a refusal by a marketing rule when the rules before it are off", () => {
     const registry = world();
     for (const group of ["port", "signature", "sublet", "scope"]) registry.mode(group, "off");

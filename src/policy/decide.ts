@@ -91,7 +91,9 @@ function judgeRecipient(facts: Facts, active: readonly ActiveRule[], index: numb
 /** Past the message rules every fact is established: the verdict reports them all. */
 function everything(facts: Facts): Known & { category: Category } {
   const category = facts.category;
-  return { ...facts.known(), category };
+  const known = facts.known();
+  known.category = category;
+  return known as Known & { category: Category };
 }
 
 function refused(refusal: Refusal): RecipientVerdict {

@@ -38,12 +38,12 @@ export function decide(submission: Submission, registry: RegistryView, counters:
     const refusal: Refusal = { reason: "invalid_destination", detail: "the submission has no recipient" };
     return reject(submission, refusal, monitored, everything(facts));
   }
-  const active = activeRecipientRules(facts);
+  const judged = judgesRecipients(facts);
   const recipients: RecipientVerdict[] = new Array(count);
   let accepted = 0;
   let firstRefused: RecipientVerdict | undefined;
   for (let index = 0; index < count; index++) {
-    const verdict = active.length === 0 ? ACCEPTED : judgeRecipient(facts, active, index, monitored);
+    const verdict = judged ? judgeRecipient(facts, index, monitored) : ACCEPTED;
     recipients[index] = verdict;
     if (verdict.outcome === "accept") accepted++;
     else firstRefused ??= verdict;
@@ -62,27 +62,20 @@ function applies(rule: Rule, facts: Facts): boolean {
   return rule.categories === "all" || rule.categories.includes(facts.category);
 }
 
-interface ActiveRule {
-  rule: RecipientRule;
-  monitor: boolean;
-}
-
-/** The recipient rules that run for this message (not off, its category), with their mode. */
-function activeRecipientRules(facts: Facts): ActiveRule[] {
-  const active: ActiveRule[] = [];
-  for (const rule of RECIPIENT_RULES) {
-    const mode = modeOf(facts.settings, rule.group);
-    if (mode !== "off" && applies(rule, facts)) active.push({ rule, monitor: mode === "monitor" });
-  }
-  return active;
+/** True when some recipient rule runs for this message (not off, its category). */
+function judgesRecipients(facts: Facts): boolean {
+  for (const rule of RECIPIENT_RULES) if (modeOf(facts.settings, rule.group) !== "off" && applies(rule, facts)) return true;
+  return false;
 }
 
 /** The first enforced refusal of a recipient rule, else accept; monitored refusals name the recipient. */
-function judgeRecipient(facts: Facts, active: readonly ActiveRule[], index: number, monitored: MonitoredRefusal[]): RecipientVerdict {
-  for (const { rule, monitor } of active) {
+function judgeRecipient(facts: Facts, index: number, monitored: MonitoredRefusal[]): RecipientVerdict {
+  for (const rule of RECIPIENT_RULES) {
+    const mode = modeOf(facts.settings, rule.group);
+    if (mode === "off" || !applies(rule, facts)) continue;
     const refusal = rule.check(facts, index);
     if (!refusal) continue;
-    if (!monitor) return refused(refusal);
+    if (mode !== "monitor") return refused(refusal);
     monitored.push({ reason: refusal.reason, detail: refusal.detail, recipient: index });
   }
   return ACCEPTED;

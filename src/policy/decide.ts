@@ -6,6 +6,8 @@ import type { MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from 
 
 const MESSAGE_RULES: readonly MessageRule[] = RULES.filter((rule): rule is MessageRule => rule.judges === "message");
 const RECIPIENT_RULES: readonly RecipientRule[] = RULES.filter((rule): rule is RecipientRule => rule.judges === "recipient");
+// decide() keeps the recipient rules that run for a message in a 31-bit set.
+if (RECIPIENT_RULES.length > 31) throw new Error("at most 31 recipient rules");
 
 /**
  * The gatekeeper's decision for one submission, pure: the registry snapshot, the counters and
@@ -38,12 +40,12 @@ export function decide(submission: Submission, registry: RegistryView, counters:
     const refusal: Refusal = { reason: "invalid_destination", detail: "the submission has no recipient" };
     return reject(submission, refusal, monitored, everything(facts));
   }
-  const judged = judgesRecipients(facts);
+  const { active, monitor } = recipientPlan(facts);
   const recipients: RecipientVerdict[] = new Array(count);
   let accepted = 0;
   let firstRefused: RecipientVerdict | undefined;
   for (let index = 0; index < count; index++) {
-    const verdict = judged ? judgeRecipient(facts, index, monitored) : ACCEPTED;
+    const verdict = active === 0 ? ACCEPTED : judgeRecipient(facts, index, active, monitor, monitored);
     recipients[index] = verdict;
     if (verdict.outcome === "accept") accepted++;
     else firstRefused ??= verdict;
@@ -62,20 +64,30 @@ function applies(rule: Rule, facts: Facts): boolean {
   return rule.categories === "all" || rule.categories.includes(facts.category);
 }
 
-/** True when some recipient rule runs for this message (not off, its category). */
-function judgesRecipients(facts: Facts): boolean {
-  for (const rule of RECIPIENT_RULES) if (modeOf(facts.settings, rule.group) !== "off" && applies(rule, facts)) return true;
-  return false;
+/**
+ * The recipient rules that run for this message (not off, its category) as a bit set over
+ * RECIPIENT_RULES, and those of them in monitor mode: decided once, not per recipient.
+ */
+function recipientPlan(facts: Facts): { active: number; monitor: number } {
+  let active = 0;
+  let monitor = 0;
+  for (let i = 0; i < RECIPIENT_RULES.length; i++) {
+    const rule = RECIPIENT_RULES[i]!;
+    const mode = modeOf(facts.settings, rule.group);
+    if (mode === "off" || !applies(rule, facts)) continue;
+    active |= 1 << i;
+    if (mode === "monitor") monitor |= 1 << i;
+  }
+  return { active, monitor };
 }
 
 /** The first enforced refusal of a recipient rule, else accept; monitored refusals name the recipient. */
-function judgeRecipient(facts: Facts, index: number, monitored: MonitoredRefusal[]): RecipientVerdict {
-  for (const rule of RECIPIENT_RULES) {
-    const mode = modeOf(facts.settings, rule.group);
-    if (mode === "off" || !applies(rule, facts)) continue;
-    const refusal = rule.check(facts, index);
+function judgeRecipient(facts: Facts, index: number, active: number, monitor: number, monitored: MonitoredRefusal[]): RecipientVerdict {
+  for (let i = 0; i < RECIPIENT_RULES.length; i++) {
+    if ((active & (1 << i)) === 0) continue;
+    const refusal = RECIPIENT_RULES[i]!.check(facts, index);
     if (!refusal) continue;
-    if (mode !== "monitor") return refused(refusal);
+    if ((monitor & (1 << i)) === 0) return refused(refusal);
     monitored.push({ reason: refusal.reason, detail: refusal.detail, recipient: index });
   }
   return ACCEPTED;

@@ -19,6 +19,7 @@ export const POLICY_GROUPS = [
   { group: "dnd", defaultMode: "enforce" },
   { group: "quiet_hours", defaultMode: "enforce" },
   { group: "daily_cap", defaultMode: "enforce" },
+  { group: "duplicate_recipient", defaultMode: "monitor" },
 ] as const satisfies readonly { group: string; defaultMode: RuleMode }[];
 
 /** A group an operator can set to enforce / monitor / off. */

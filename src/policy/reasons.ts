@@ -241,6 +241,14 @@ export const reasons = {
     retryable: false,
     rule: "daily_cap",
   },
+  recipient_duplicate: {
+    code: "recipient_duplicate",
+    sentence: "The marketing message names this number more than once; only its first occurrence may be sent.",
+    sentenceZh: "同一条营销短信不得重复发送给同一号码。",
+    commandStatus: 0x445,
+    retryable: false,
+    rule: "duplicate_recipient",
+  },
 
   // --- protocol: decided by the proxy, not by decide() (0x0B, 0x14, 0x58, 0x450–0x45F) ---
   throttled: {

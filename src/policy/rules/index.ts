@@ -1,5 +1,6 @@
 import { dailyCapRule } from "./daily-cap.ts";
 import { dndRule } from "./dnd.ts";
+import { duplicateRecipientRule } from "./duplicate-recipient.ts";
 import { optOutHintRule } from "./opt-out-hint.ts";
 import { optOutRule } from "./opt-out.ts";
 import { portRule } from "./port.ts";
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   optOutRule,
   dndRule,
   dailyCapRule,
+  duplicateRecipientRule,
 ];
 
 export { Facts, type Known } from "./facts.ts";

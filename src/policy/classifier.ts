@@ -157,6 +157,11 @@ export function judgeCategory(declared: Category, classification: Classification
 
 const RANK: Readonly<Record<Category, number>> = { verification: 0, notification: 1, marketing: 2 };
 
+/** The declared category escalated (never lowered) to what the text reads as. */
+export function effectiveCategory(declared: Category, classified: Category): Category {
+  return RANK[classified] > RANK[declared] ? classified : declared;
+}
+
 /**
  * Opt-out instructions, matched on the compact fold (no whitespace, lower case, full-width folded),
  * so "回 Ｔ 退订" and "Reply STOP" both count. Two Chinese word orders — "回T退订" and "退订回T" —

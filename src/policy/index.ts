@@ -15,7 +15,8 @@ export {
   type RuleGroup,
 } from "./reasons.ts";
 export { extractSignature, normaliseSignatureText, type SignatureErrorCode, type SignatureExtraction } from "./signature.ts";
-export { classifyText, hasOptOutHint, isOptOutWord, type Classification } from "./classifier.ts";
+export { classifyText, effectiveCategory, hasOptOutHint, isOptOutWord, type Classification } from "./classifier.ts";
 export { isQuietTime, localMinuteOfDay, parseClock } from "./quiet-hours.ts";
-export { effectiveCategory } from "./rules.ts";
+export { DEFAULT_MODES, POLICY_GROUPS, modeOf, type PolicyGroup } from "./groups.ts";
+export { RULES, type MessageRule, type RecipientRule, type Refusal, type Rule } from "./rules/index.ts";
 export * from "./types.ts";

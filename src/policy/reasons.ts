@@ -10,37 +10,11 @@
  * grouped by rule in blocks of 0x10 to leave room for new reasons without renumbering.
  */
 
-/**
- * The rule group each reason belongs to. PolicySettings.ruleModes is keyed by these names: a group
- * in `monitor` lets the message pass and records the would-be refusal; `off` skips the rule.
- * `protocol` reasons are decided by the proxy (framing, decoding, back-pressure) and have no mode;
- * neither have `bind` reasons, the refused binds (they are journaled, never monitored).
- */
-export type RuleGroup =
-  | "port"
-  | "signature"
-  | "sublet"
-  | "scope"
-  | "opt_out_hint"
-  | "opt_out"
-  | "dnd"
-  | "quiet_hours"
-  | "daily_cap"
-  | "protocol"
-  | "bind";
+import type { RuleGroup } from "./groups.ts";
+import { bindReasons } from "./reasons-bind.ts";
 
-/** The rule groups an operator can set to enforce / monitor / off. */
-export const CONFIGURABLE_RULES: readonly Exclude<RuleGroup, "protocol" | "bind">[] = [
-  "port",
-  "signature",
-  "sublet",
-  "scope",
-  "opt_out_hint",
-  "opt_out",
-  "dnd",
-  "quiet_hours",
-  "daily_cap",
-];
+/** Rule groups, their default modes and CONFIGURABLE_RULES are declared in src/policy/groups.ts. */
+export { CONFIGURABLE_RULES, type RuleGroup } from "./groups.ts";
 
 export interface Reason {
   code: string;
@@ -58,9 +32,7 @@ export const ESME_RINVSRCADR = 0x0a;
 export const ESME_RINVDSTADR = 0x0b;
 export const ESME_RMSGQFUL = 0x14;
 export const ESME_RTHROTTLED = 0x58;
-export const ESME_RBINDFAIL = 0x0d;
-export const ESME_RINVPASWD = 0x0e;
-export const ESME_RINVSYSID = 0x0f;
+export { ESME_RBINDFAIL, ESME_RINVPASWD, ESME_RINVSYSID } from "./reasons-bind.ts";
 
 // `satisfies` keeps the literal keys (for the ReasonCode union) while checking every entry's shape.
 export const reasons = {
@@ -269,6 +241,14 @@ export const reasons = {
     retryable: false,
     rule: "daily_cap",
   },
+  recipient_duplicate: {
+    code: "recipient_duplicate",
+    sentence: "The marketing message names this number more than once; only its first occurrence may be sent.",
+    sentenceZh: "同一条营销短信不得重复发送给同一号码。",
+    commandStatus: 0x445,
+    retryable: false,
+    rule: "duplicate_recipient",
+  },
 
   // --- protocol: decided by the proxy, not by decide() (0x0B, 0x14, 0x58, 0x450–0x45F) ---
   throttled: {
@@ -356,59 +336,7 @@ export const reasons = {
     rule: "protocol",
   },
 
-  // --- bind: refused SMPP binds (0x0D, 0x0E, 0x0F) ---
-  // The statuses bind_resp has always carried: a wrong system_id and a wrong password have their
-  // standard codes; every other refusal shares ESME_RBINDFAIL, so the wire does not tell a peer
-  // which check it failed (address, lockout, account state, bind limit). The journal keeps the
-  // difference. No ESME retries these on its own, so none is retryable.
-  bind_unknown_system_id: {
-    code: "bind_unknown_system_id",
-    sentence: "The bind names a system_id that belongs to no bind account.",
-    sentenceZh: "绑定的 system_id 不属于任何绑定账号。",
-    commandStatus: ESME_RINVSYSID,
-    retryable: false,
-    rule: "bind",
-  },
-  bind_bad_password: {
-    code: "bind_bad_password",
-    sentence: "The bind's password does not match the bind account's.",
-    sentenceZh: "绑定密码错误。",
-    commandStatus: ESME_RINVPASWD,
-    retryable: false,
-    rule: "bind",
-  },
-  bind_locked_out: {
-    code: "bind_locked_out",
-    sentence: "Too many binds from this address failed; it is locked out for a while, whatever the password.",
-    sentenceZh: "该地址绑定失败次数过多，暂时禁止绑定。",
-    commandStatus: ESME_RBINDFAIL,
-    retryable: false,
-    rule: "bind",
-  },
-  bind_address_not_allowed: {
-    code: "bind_address_not_allowed",
-    sentence: "The bind came from an address outside the bind account's allowlist.",
-    sentenceZh: "绑定来源地址不在该账号的白名单内。",
-    commandStatus: ESME_RBINDFAIL,
-    retryable: false,
-    rule: "bind",
-  },
-  bind_account_disabled: {
-    code: "bind_account_disabled",
-    sentence: "The bind account is disabled, or its service provider is suspended.",
-    sentenceZh: "绑定账号已停用，或其短信息服务企业已被暂停。",
-    commandStatus: ESME_RBINDFAIL,
-    retryable: false,
-    rule: "bind",
-  },
-  bind_too_many_binds: {
-    code: "bind_too_many_binds",
-    sentence: "The bind account already has as many binds as it is allowed.",
-    sentenceZh: "该账号的并发绑定数已达上限。",
-    commandStatus: ESME_RBINDFAIL,
-    retryable: false,
-    rule: "bind",
-  },
+  ...bindReasons,
 } as const satisfies Record<string, Reason>;
 
 export type ReasonCode = keyof typeof reasons;

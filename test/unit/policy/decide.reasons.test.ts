@@ -36,6 +36,18 @@ const STORIES: Record<string, () => [Submission, TestRegistry, RecipientCounters
   invalid_destination: () => [submission({ recipients: [] }), world()],
 };
 
+/**
+ * Reasons that refuse a recipient but never the whole message (the verdict's reason is the first
+ * refused recipient's, and the first occurrence of a repeated number always comes before its repeat).
+ */
+const RECIPIENT_STORIES: Record<string, () => [Submission, TestRegistry, number]> = {
+  recipient_duplicate: () => [
+    marketing({ command: "submit_multi", recipients: [{ hash: "hash-alice" }, { hash: "hash-alice" }] }),
+    world().mode("duplicate_recipient", "enforce"),
+    1,
+  ],
+};
+
 describe("decide: every reason is reachable", () => {
   for (const [code, story] of Object.entries(STORIES)) {
     it(`reaches ${code} with its wire status`, () => {
@@ -45,9 +57,17 @@ describe("decide: every reason is reachable", () => {
     });
   }
 
+  for (const [code, story] of Object.entries(RECIPIENT_STORIES)) {
+    it(`reaches ${code} with its wire status for one recipient`, () => {
+      const [input, registry, index] = story();
+      const verdict = decide(input, registry, counters());
+      expect(verdict.recipients[index]).toEqual(expect.objectContaining({ outcome: "reject", reason: code, commandStatus: reasons[code as ReasonCode].commandStatus }));
+    });
+  }
+
   it("has a story for every reason except the proxy's transport and bind reasons", () => {
     const proxyOnly: ReasonCode[] = ["throttled", "upstream_unavailable", "concatenation_incomplete", "undecodable_text", "message_too_long", "tlv_repeated", "message_ambiguous", "scheduled_delivery"];
     const expected = REASON_CODES.filter((code) => !proxyOnly.includes(code) && reasons[code].rule !== "bind");
-    expect(Object.keys(STORIES).sort()).toEqual([...expected].sort());
+    expect([...Object.keys(STORIES), ...Object.keys(RECIPIENT_STORIES)].sort()).toEqual([...expected].sort());
   });
 });

@@ -7,7 +7,7 @@
  * which check it failed (address, lockout, account state, bind limit). The journal keeps the
  * difference. No ESME retries these on its own, so none is retryable.
  */
-import type { Reason } from "./reasons.ts";
+import type { Reason } from "./reason.ts";
 
 /** SMPP 3.4 standard bind statuses. */
 export const ESME_RBINDFAIL = 0x0d;

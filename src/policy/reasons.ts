@@ -10,22 +10,13 @@
  * grouped by rule in blocks of 0x10 to leave room for new reasons without renumbering.
  */
 
-import type { RuleGroup } from "./groups.ts";
+import type { Reason } from "./reason.ts";
 import { bindReasons } from "./reasons-bind.ts";
 
 /** Rule groups, their default modes and CONFIGURABLE_RULES are declared in src/policy/groups.ts. */
 export { CONFIGURABLE_RULES, type RuleGroup } from "./groups.ts";
 
-export interface Reason {
-  code: string;
-  sentence: string;
-  sentenceZh: string;
-  /** SMPP command_status sent in the *_resp (or per destination in submit_multi_resp). */
-  commandStatus: number;
-  /** True only when the status makes ESMEs retry on their own (0x14, 0x58, 0x64). */
-  retryable: boolean;
-  rule: RuleGroup;
-}
+export type { Reason } from "./reason.ts";
 
 /** SMPP 3.4 standard statuses used here. */
 export const ESME_RINVSRCADR = 0x0a;

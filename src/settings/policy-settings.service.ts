@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ServiceContext } from "../context.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
-import { recordAudit } from "../api/audit/audit.service.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 import { CONFIGURABLE_RULES } from "../policy/reasons.ts";
 import { loadSettings } from "../registry/loader.ts";
 import { writeSetting } from "./settings.service.ts";

@@ -1,7 +1,7 @@
 /** Ports: the list, and one port's page with its traffic, refusals and the signatures bound to it. */
 import { z } from "@hono/zod-openapi";
-import { decodeCursor, toPage } from "../../api/pagination.ts";
-import { getPort, listPorts } from "../../api/ports/ports.service.ts";
+import { decodeCursor, toPage } from "../../lib/pagination.ts";
+import { getPort, listPorts } from "../../ports/ports.service.ts";
 import { listSignatures } from "../../api/signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory, options, spName } from "../directory.ts";

@@ -57,7 +57,7 @@ export async function createAccount(ctx: ServiceContext, input: CreateAccountInp
         .returning();
       const account = view(row!);
       await recordAudit(tx, { action: "bind_account.create", objectType: "bind_account", objectId: account.id, objectSpId: account.spId, after: account });
-      await notifyRegistryChange(tx.db, "bind_accounts", account.id);
+      await notifyRegistryChange(tx.db, { table: "bind_accounts", id: account.id });
       return account;
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`system_id ${input.systemId} is already taken`);
@@ -104,7 +104,7 @@ export async function updateAccount(ctx: ServiceContext, id: string, input: Upda
     const { reason, ...changes } = input;
     const [after] = await tx.db.update(bindAccounts).set({ ...changes, updatedAt: tx.now }).where(eq(bindAccounts.id, id)).returning();
     await recordAudit(tx, { action: "bind_account.update", objectType: "bind_account", objectId: id, objectSpId: before.spId, before: view(before), after: view(after!), reason });
-    await notifyRegistryChange(tx.db, "bind_accounts", id);
+    await notifyRegistryChange(tx.db, { table: "bind_accounts", id: id });
     return view(after!);
   });
 }
@@ -127,7 +127,7 @@ export async function rotateAccountPassword(ctx: ServiceContext, id: string, inp
       after: view(after!),
       reason: input.reason,
     });
-    await notifyRegistryChange(tx.db, "bind_accounts", id);
+    await notifyRegistryChange(tx.db, { table: "bind_accounts", id: id });
     return view(after!);
   });
 }

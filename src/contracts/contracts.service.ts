@@ -86,7 +86,7 @@ export async function createContract(ctx: ServiceContext, input: CreateContractI
       .values({ id: newId(), spId, enterpriseId: input.enterpriseId, validFrom: input.validFrom, validTo: input.validTo, status, createdAt: tx.now, updatedAt: tx.now })
       .returning();
     await recordAudit(tx, { action: scope ? "contract.request" : "contract.create", objectType: "contract", objectId: row!.id, objectSpId: spId, after: row });
-    if (status === "active") await notifyRegistryChange(tx.db, "contracts", row!.id);
+    if (status === "active") await notifyRegistryChange(tx.db, { table: "contracts", id: row!.id });
     return row!;
   });
 }
@@ -159,7 +159,7 @@ export async function updateContract(ctx: ServiceContext, id: string, input: Upd
       .where(eq(contracts.id, id))
       .returning();
     await recordAudit(tx, { action: "contract.update", objectType: "contract", objectId: id, objectSpId: before.spId, before, after, reason: input.reason });
-    await notifyRegistryChange(tx.db, "contracts", id);
+    await notifyRegistryChange(tx.db, { table: "contracts", id: id });
     return after!;
   });
 }
@@ -185,7 +185,7 @@ export async function decideContract(ctx: ServiceContext, id: string, decision: 
       .where(eq(contracts.id, id))
       .returning();
     await recordAudit(tx, { action: `contract.${decision}`, objectType: "contract", objectId: id, objectSpId: before.spId, before, after, reason: input.reason });
-    await notifyRegistryChange(tx.db, "contracts", id);
+    await notifyRegistryChange(tx.db, { table: "contracts", id: id });
     return after!;
   });
 }

@@ -50,7 +50,7 @@ export async function addDoNotDisturb(ctx: ServiceContext, input: AddDoNotDistur
       return { entry: toView(existing!), created: false };
     }
     await recordAudit(tx, { action: "dnd.create", objectType: "do_not_disturb", objectId: inserted.id, after: inserted, reason: input.reason });
-    await notifyRegistryChange(tx.db, "do_not_disturb", inserted.id);
+    await notifyRegistryChange(tx.db, { table: "do_not_disturb", id: inserted.id });
     return { entry: toView(inserted), created: true };
   });
 }
@@ -89,7 +89,7 @@ export async function removeDoNotDisturb(ctx: ServiceContext, id: string, reason
     if (!row) throw notFound("do-not-disturb entry");
     await tx.db.delete(doNotDisturb).where(eq(doNotDisturb.id, id));
     await recordAudit(tx, { action: "dnd.delete", objectType: "do_not_disturb", objectId: id, before: row, reason });
-    await notifyRegistryChange(tx.db, "do_not_disturb", `-${row.recipientHash}`);
+    await notifyRegistryChange(tx.db, { table: "do_not_disturb", removed: { recipientHash: row.recipientHash } });
     return toView(row);
   });
 }

@@ -107,7 +107,7 @@ export async function updateEnterprise(ctx: ServiceContext, id: string, input: U
     try {
       const [after] = await tx.db.update(enterprises).set({ ...changes, updatedAt: tx.now }).where(eq(enterprises.id, id)).returning();
       await recordAudit(tx, { action: "enterprise.update", objectType: "enterprise", objectId: id, objectSpId: before.filedBySpId, before, after, reason });
-      if (changes.status && changes.status !== before.status) await notifyRegistryChange(tx.db, "enterprises", id);
+      if (changes.status && changes.status !== before.status) await notifyRegistryChange(tx.db, { table: "enterprises", id: id });
       return after!;
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`an enterprise with USCC ${input.uscc} is already registered`);

@@ -89,7 +89,7 @@ export async function recordOptOut(ctx: ServiceContext, input: RecordOptOutInput
       objectSpId: spScope(tx.actor) ?? signatureSpId,
       after: inserted,
     });
-    await notifyRegistryChange(tx.db, "opt_outs", inserted.id);
+    await notifyRegistryChange(tx.db, { table: "opt_outs", id: inserted.id });
     return { optOut: toView(inserted), created: true };
   });
 }
@@ -157,7 +157,7 @@ export async function deleteOptOut(ctx: ServiceContext, id: string, reason: stri
     if (!isOperator(tx.actor)) throw forbidden("only an operator may withdraw an opt-out");
     await tx.db.delete(optOuts).where(eq(optOuts.id, id));
     await recordAudit(tx, { action: "opt_out.delete", objectType: "opt_out", objectId: id, objectSpId: null, before: row, reason });
-    await notifyRegistryChange(tx.db, "opt_outs", `-${row.recipientHash}:${row.enterpriseId}`);
+    await notifyRegistryChange(tx.db, { table: "opt_outs", removed: { recipientHash: row.recipientHash, enterpriseId: row.enterpriseId } });
     return toView(row);
   });
 }

@@ -67,7 +67,7 @@ export async function createExtension(ctx: ServiceContext, portId: string, input
       .values({ id: newId(), portId, extension: input.extension, enterpriseId: input.enterpriseId, createdAt: tx.now })
       .returning();
     await recordAudit(tx, { action: "port_extension.create", objectType: "port_extension", objectId: row!.id, objectSpId: port.spId, after: { ...row, portNumber: port.number } });
-    await notifyRegistryChange(tx.db, "port_extensions", row!.id);
+    await notifyRegistryChange(tx.db, { table: "port_extensions", id: row!.id });
     return row!;
   });
 }
@@ -107,6 +107,6 @@ export async function deleteExtension(ctx: ServiceContext, portId: string, exten
       before: { ...removed, portNumber: port.number },
       reason,
     });
-    await notifyRegistryChange(tx.db, "port_extensions", removed.id);
+    await notifyRegistryChange(tx.db, { table: "port_extensions", id: removed.id });
   });
 }

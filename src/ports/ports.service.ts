@@ -37,7 +37,7 @@ export async function createPort(ctx: ServiceContext, input: CreatePortInput): P
         .values({ id: newId(), number: input.number, spId: input.spId, status: "active", createdAt: tx.now, updatedAt: tx.now })
         .returning();
       await recordAudit(tx, { action: "port.create", objectType: "port", objectId: row!.id, objectSpId: row!.spId, after: row });
-      await notifyRegistryChange(tx.db, "ports", row!.id);
+      await notifyRegistryChange(tx.db, { table: "ports", id: row!.id });
       return row!;
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`port ${input.number} is already assigned`);
@@ -108,9 +108,9 @@ export async function updatePort(ctx: ServiceContext, id: string, input: UpdateP
       after,
       reason: input.reason,
     });
-    if (statusChanges || ownerChanges) await notifyRegistryChange(tx.db, "ports", id);
+    if (statusChanges || ownerChanges) await notifyRegistryChange(tx.db, { table: "ports", id: id });
     // A new owner releases the port's extensions: reload them all.
-    if (ownerChanges) await notifyRegistryChange(tx.db, "port_extensions");
+    if (ownerChanges) await notifyRegistryChange(tx.db, { table: "port_extensions" });
     return after!;
   });
 }

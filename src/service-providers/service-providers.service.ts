@@ -64,7 +64,7 @@ export async function updateServiceProvider(ctx: ServiceContext, id: string, inp
     try {
       const [after] = await tx.db.update(serviceProviders).set({ ...changes, updatedAt: tx.now }).where(eq(serviceProviders.id, id)).returning();
       await recordAudit(tx, { action: "service_provider.update", objectType: "service_provider", objectId: id, objectSpId: id, before, after, reason });
-      if (changes.status && changes.status !== before.status) await notifyRegistryChange(tx.db, "service_providers", id);
+      if (changes.status && changes.status !== before.status) await notifyRegistryChange(tx.db, { table: "service_providers", id: id });
       return after!;
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`licence number ${input.licenceNumber} is already registered`);

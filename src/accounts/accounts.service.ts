@@ -1,4 +1,5 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq } from "drizzle-orm";
 import { isUniqueViolation } from "../db/errors.ts";
 import { bindAccounts, serviceProviders } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
@@ -73,21 +74,16 @@ export async function getAccount(ctx: ServiceContext, id: string): Promise<BindA
 }
 
 export async function listAccounts(ctx: ServiceContext, filter: ListAccountsFilter, page: { limit: number; after?: string }): Promise<BindAccount[]> {
-  const scope = spScope(ctx.actor);
-  const rows = await ctx.db
-    .select()
-    .from(bindAccounts)
-    .where(
-      and(
-        scope ? eq(bindAccounts.spId, scope) : undefined,
-        filter.spId ? eq(bindAccounts.spId, filter.spId) : undefined,
-        filter.status ? eq(bindAccounts.status, filter.status) : undefined,
-        filter.systemId ? eq(bindAccounts.systemId, filter.systemId) : undefined,
-        page.after ? gt(bindAccounts.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(bindAccounts.id))
-    .limit(page.limit + 1);
+  const rows = await listPage(ctx.db.select().from(bindAccounts).$dynamic(), ctx, {
+    key: bindAccounts.id,
+    sp: bindAccounts.spId,
+    filters: [
+      filter.spId ? eq(bindAccounts.spId, filter.spId) : undefined,
+      filter.status ? eq(bindAccounts.status, filter.status) : undefined,
+      filter.systemId ? eq(bindAccounts.systemId, filter.systemId) : undefined,
+    ],
+    page,
+  });
   return rows.map(view);
 }
 

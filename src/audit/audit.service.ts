@@ -1,3 +1,4 @@
+import { listPage } from "../db/list-page.ts";
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client.ts";
@@ -150,12 +151,11 @@ export interface AuditFilter {
 export async function listAuditEntries(ctx: ServiceContext, filter: AuditFilter, page: { limit: number; after?: number }) {
   const scope = spScope(ctx.actor);
   const descending = filter.order === "desc";
-  const rows = await ctx.db
-    .select()
-    .from(auditLog)
-    .where(
-      and(
-        scope ? eq(auditLog.objectSpId, scope) : undefined,
+  const rows = await listPage(ctx.db.select().from(auditLog).$dynamic(), ctx, {
+    key: auditLog.seq,
+    descending,
+    sp: auditLog.objectSpId,
+    filters: [
         filter.objectType ? eq(auditLog.objectType, filter.objectType) : undefined,
         filter.objectId ? eq(auditLog.objectId, filter.objectId) : undefined,
         filter.action ? eq(auditLog.action, filter.action) : undefined,
@@ -163,11 +163,9 @@ export async function listAuditEntries(ctx: ServiceContext, filter: AuditFilter,
         filter.actorType ? eq(auditLog.actorType, filter.actorType) : undefined,
         filter.from ? gte(auditLog.at, filter.from) : undefined,
         filter.to ? lt(auditLog.at, filter.to) : undefined,
-        page.after !== undefined ? (descending ? lt(auditLog.seq, page.after) : gt(auditLog.seq, page.after)) : undefined,
-      ),
-    )
-    .orderBy(descending ? desc(auditLog.seq) : asc(auditLog.seq))
-    .limit(page.limit + 1);
+    ],
+    page,
+  });
   return scope ? rows.map((row) => ({ ...row, before: withoutHashes(row.before), after: withoutHashes(row.after) })) : rows;
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { complaints, portExtensions, ports, rejections, signaturePorts, signatures, trafficDaily } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -163,13 +164,10 @@ export async function getComplaint(ctx: ServiceContext, id: string): Promise<Com
 
 /** In intake order (ids are time-ordered); an SP sees complaints attributed to itself. Fetches limit + 1. */
 export async function listComplaints(ctx: ServiceContext, filter: ListComplaintsFilter, page: { limit: number; after?: string }): Promise<Complaint[]> {
-  const scope = spScope(ctx.actor);
-  const rows = await ctx.db
-    .select()
-    .from(complaints)
-    .where(
-      and(
-        scope ? eq(complaints.spId, scope) : undefined,
+  const rows = await listPage(ctx.db.select().from(complaints).$dynamic(), ctx, {
+    key: complaints.id,
+    sp: complaints.spId,
+    filters: [
         filter.attribution ? eq(complaints.confidence, filter.attribution) : undefined,
         filter.type ? eq(complaints.type, filter.type) : undefined,
         filter.channel ? eq(complaints.channel, filter.channel) : undefined,
@@ -179,11 +177,9 @@ export async function listComplaints(ctx: ServiceContext, filter: ListComplaints
         filter.enterpriseId ? eq(complaints.enterpriseId, filter.enterpriseId) : undefined,
         filter.from ? gte(complaints.receivedAt, new Date(filter.from)) : undefined,
         filter.to ? lt(complaints.receivedAt, new Date(filter.to)) : undefined,
-        page.after ? gt(complaints.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(complaints.id))
-    .limit(page.limit + 1);
+    ],
+    page,
+  });
   return rows.map(toView);
 }
 

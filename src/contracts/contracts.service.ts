@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, gte, inArray, lte, ne } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, count, eq, gte, inArray, lte, ne } from "drizzle-orm";
 import { contracts, enterprises, serviceProviders } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
@@ -108,24 +109,17 @@ export async function getContract(ctx: ServiceContext, id: string): Promise<Cont
 }
 
 export async function listContracts(ctx: ServiceContext, filter: ListContractsFilter, page: { limit: number; after?: string }) {
-  const scope = spScope(ctx.actor);
-  return ctx.db
-    .select()
-    .from(contracts)
-    .where(
-      and(
-        scope ? eq(contracts.spId, scope) : undefined,
-        filter.spId ? eq(contracts.spId, filter.spId) : undefined,
-        filter.enterpriseId ? eq(contracts.enterpriseId, filter.enterpriseId) : undefined,
-        filter.status ? eq(contracts.status, filter.status) : undefined,
-        filter.activeOn
-          ? and(eq(contracts.status, "active"), lte(contracts.validFrom, filter.activeOn), gte(contracts.validTo, filter.activeOn))
-          : undefined,
-        page.after ? gt(contracts.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(contracts.id))
-    .limit(page.limit + 1);
+  return listPage(ctx.db.select().from(contracts).$dynamic(), ctx, {
+    key: contracts.id,
+    sp: contracts.spId,
+    filters: [
+      filter.spId ? eq(contracts.spId, filter.spId) : undefined,
+      filter.enterpriseId ? eq(contracts.enterpriseId, filter.enterpriseId) : undefined,
+      filter.status ? eq(contracts.status, filter.status) : undefined,
+      filter.activeOn ? and(eq(contracts.status, "active"), lte(contracts.validFrom, filter.activeOn), gte(contracts.validTo, filter.activeOn)) : undefined,
+    ],
+    page,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq } from "drizzle-orm";
 import { doNotDisturb } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
@@ -62,17 +63,12 @@ export function createDoNotDisturb(ctx: ServiceContext, input: CreateDoNotDistur
 
 export async function listDoNotDisturb(ctx: ServiceContext, filter: ListDoNotDisturbFilter, page: { limit: number; after?: string }) {
   if (ctx.actor.type === "sp") throw forbidden("SPs may check a number but not list the do-not-disturb list");
-  const rows = await ctx.db
-    .select()
-    .from(doNotDisturb)
-    .where(
-      and(
-        filter.msisdn ? eq(doNotDisturb.recipientHash, ctx.pii.hash(filter.msisdn)) : undefined,
-        page.after ? gt(doNotDisturb.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(doNotDisturb.id))
-    .limit(page.limit + 1);
+  const rows = await listPage(ctx.db.select().from(doNotDisturb).$dynamic(), ctx, {
+    key: doNotDisturb.id,
+    sp: null, // SPs were refused above
+    filters: [filter.msisdn ? eq(doNotDisturb.recipientHash, ctx.pii.hash(filter.msisdn)) : undefined],
+    page,
+  });
   return rows.map(toView);
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, exists, gt, ilike, or, sql, type SQL } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { escapeLike, isUniqueViolation } from "../db/errors.ts";
 import { contracts, enterprises } from "../db/schema/index.ts";
@@ -70,22 +71,17 @@ export async function getEnterprise(ctx: ServiceContext, id: string): Promise<En
 }
 
 export async function listEnterprises(ctx: ServiceContext, filter: ListEnterprisesFilter, page: { limit: number; after?: string }) {
-  const scope = spScope(ctx.actor);
-  return ctx.db
-    .select()
-    .from(enterprises)
-    .where(
-      and(
-        scope ? enterpriseVisibleTo(ctx.db, scope) : undefined,
-        filter.spId ? enterpriseVisibleTo(ctx.db, filter.spId) : undefined,
-        filter.status ? eq(enterprises.status, filter.status) : undefined,
-        filter.name ? ilike(enterprises.name, `%${escapeLike(filter.name)}%`) : undefined,
-        filter.uscc ? eq(enterprises.uscc, filter.uscc) : undefined,
-        page.after ? gt(enterprises.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(enterprises.id))
-    .limit(page.limit + 1);
+  return listPage(ctx.db.select().from(enterprises).$dynamic(), ctx, {
+    key: enterprises.id,
+    sp: (spId) => enterpriseVisibleTo(ctx.db, spId),
+    filters: [
+      filter.spId ? enterpriseVisibleTo(ctx.db, filter.spId) : undefined,
+      filter.status ? eq(enterprises.status, filter.status) : undefined,
+      filter.name ? ilike(enterprises.name, `%${escapeLike(filter.name)}%`) : undefined,
+      filter.uscc ? eq(enterprises.uscc, filter.uscc) : undefined,
+    ],
+    page,
+  });
 }
 
 /**

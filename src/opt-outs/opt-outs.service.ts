@@ -1,4 +1,5 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq } from "drizzle-orm";
 import { optOuts, signatures } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
@@ -106,21 +107,16 @@ export async function createOptOut(ctx: ServiceContext, input: CreateOptOutInput
 
 /** Lists in creation order; an SP sees opt-outs of the enterprises visible to it. */
 export async function listOptOuts(ctx: ServiceContext, filter: ListOptOutsFilter, page: { limit: number; after?: string }): Promise<OptOut[]> {
-  const scope = spScope(ctx.actor);
-  const rows = await ctx.db
-    .select()
-    .from(optOuts)
-    .where(
-      and(
-        scope ? enterpriseVisibleToSp(optOuts.enterpriseId, scope, ctx.now) : undefined,
-        filter.enterpriseId ? eq(optOuts.enterpriseId, filter.enterpriseId) : undefined,
-        filter.msisdn ? eq(optOuts.recipientHash, ctx.pii.hash(filter.msisdn)) : undefined,
-        filter.source ? eq(optOuts.source, filter.source) : undefined,
-        page.after ? gt(optOuts.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(optOuts.id))
-    .limit(page.limit + 1);
+  const rows = await listPage(ctx.db.select().from(optOuts).$dynamic(), ctx, {
+    key: optOuts.id,
+    sp: (spId) => enterpriseVisibleToSp(optOuts.enterpriseId, spId, ctx.now),
+    filters: [
+      filter.enterpriseId ? eq(optOuts.enterpriseId, filter.enterpriseId) : undefined,
+      filter.msisdn ? eq(optOuts.recipientHash, ctx.pii.hash(filter.msisdn)) : undefined,
+      filter.source ? eq(optOuts.source, filter.source) : undefined,
+    ],
+    page,
+  });
   return rows.map(toView);
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, gte, or, sql } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq, gte, or, sql } from "drizzle-orm";
 import { contracts, enterprises, portExtensions } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { localDate } from "../lib/dates.ts";
@@ -75,18 +76,12 @@ export async function createExtension(ctx: ServiceContext, portId: string, input
 export async function listExtensions(ctx: ServiceContext, portId: string, filter: ListExtensionsFilter, page: { limit: number; after?: string }) {
   const port = await findVisiblePort(ctx, portId);
   if (!port) throw notFound("port");
-  return ctx.db
-    .select()
-    .from(portExtensions)
-    .where(
-      and(
-        eq(portExtensions.portId, portId),
-        filter.enterpriseId ? eq(portExtensions.enterpriseId, filter.enterpriseId) : undefined,
-        page.after ? gt(portExtensions.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(portExtensions.id))
-    .limit(page.limit + 1);
+  return listPage(ctx.db.select().from(portExtensions).$dynamic(), ctx, {
+    key: portExtensions.id,
+    sp: null, // findVisiblePort above: an SP lists only the extensions of its own port
+    filters: [eq(portExtensions.portId, portId), filter.enterpriseId ? eq(portExtensions.enterpriseId, filter.enterpriseId) : undefined],
+    page,
+  });
 }
 
 export async function deleteExtension(ctx: ServiceContext, portId: string, extensionId: string, reason?: string): Promise<void> {

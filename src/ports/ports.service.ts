@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, like } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq, like } from "drizzle-orm";
 import { escapeLike, isUniqueViolation } from "../db/errors.ts";
 import { portExtensions, ports, serviceProviders } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
@@ -53,21 +54,16 @@ export async function getPort(ctx: ServiceContext, id: string): Promise<Port> {
 }
 
 export async function listPorts(ctx: ServiceContext, filter: ListPortsFilter, page: { limit: number; after?: string }) {
-  const scope = spScope(ctx.actor);
-  return ctx.db
-    .select()
-    .from(ports)
-    .where(
-      and(
-        scope ? eq(ports.spId, scope) : undefined,
-        filter.spId ? eq(ports.spId, filter.spId) : undefined,
-        filter.status ? eq(ports.status, filter.status) : undefined,
-        filter.numberPrefix ? like(ports.number, `${escapeLike(filter.numberPrefix)}%`) : undefined,
-        page.after ? gt(ports.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(ports.id))
-    .limit(page.limit + 1);
+  return listPage(ctx.db.select().from(ports).$dynamic(), ctx, {
+    key: ports.id,
+    sp: ports.spId,
+    filters: [
+      filter.spId ? eq(ports.spId, filter.spId) : undefined,
+      filter.status ? eq(ports.status, filter.status) : undefined,
+      filter.numberPrefix ? like(ports.number, `${escapeLike(filter.numberPrefix)}%`) : undefined,
+    ],
+    page,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { reviewFindings, reviews } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { localDate } from "../lib/dates.ts";
@@ -140,23 +141,19 @@ export function isFullReview(review: Review | ReviewForSp): review is Review {
 /** In creation order. Fetches limit + 1 (see toPage). An SP lists only the reviews holding a finding about it, in the minimal view. */
 export async function listReviews(ctx: ServiceContext, filter: ListReviewsFilter, page: { limit: number; after?: string }): Promise<(Review | ReviewForSp)[]> {
   const spId = spScope(ctx.actor);
-  const rows = await ctx.db
-    .select()
-    .from(reviews)
-    .where(
-      and(
+  const rows = await listPage(ctx.db.select().from(reviews).$dynamic(), ctx, {
+    key: reviews.id,
+    sp: holdsFindingFor,
+    filters: [
         filter.status ? eq(reviews.status, filter.status) : undefined,
         filter.kind ? eq(reviews.kind, filter.kind) : undefined,
         filter.spId ? eq(reviews.scopeSpId, filter.spId) : undefined,
         filter.scope === "sp" ? isNotNull(reviews.scopeSpId) : undefined,
         filter.scope === "port" ? isNotNull(reviews.scopePortPrefix) : undefined,
         filter.scope === "everything" ? and(isNull(reviews.scopeSpId), isNull(reviews.scopePortPrefix)) : undefined,
-        spId === undefined ? undefined : holdsFindingFor(spId),
-        page.after ? gt(reviews.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(reviews.id))
-    .limit(page.limit + 1);
+    ],
+    page,
+  });
   const summaries = await summaryOf(ctx, rows.map((r) => r.id), spId);
   return rows.map((row) => (spId === undefined ? { ...row, summary: summaries.get(row.id)! } : reviewForSp(row, summaries.get(row.id)!)));
 }
@@ -166,21 +163,17 @@ export async function listFindings(ctx: ServiceContext, reviewId: string, filter
   const spId = spScope(ctx.actor);
   await reopenOverdue(ctx);
   await readableReview(ctx, reviewId);
-  const rows = await ctx.db
-    .select()
-    .from(reviewFindings)
-    .where(
-      and(
-        eq(reviewFindings.reviewId, reviewId),
-        spId === undefined ? undefined : eq(reviewFindings.spId, spId),
-        filter.status ? eq(reviewFindings.status, filter.status) : undefined,
-        filter.type ? eq(reviewFindings.type, filter.type) : undefined,
-        filter.severity ? eq(reviewFindings.severity, filter.severity) : undefined,
-        page.after ? gt(reviewFindings.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(reviewFindings.id))
-    .limit(page.limit + 1);
+  const rows = await listPage(ctx.db.select().from(reviewFindings).$dynamic(), ctx, {
+    key: reviewFindings.id,
+    sp: reviewFindings.spId,
+    filters: [
+      eq(reviewFindings.reviewId, reviewId),
+      filter.status ? eq(reviewFindings.status, filter.status) : undefined,
+      filter.type ? eq(reviewFindings.type, filter.type) : undefined,
+      filter.severity ? eq(reviewFindings.severity, filter.severity) : undefined,
+    ],
+    page,
+  });
   return spId === undefined ? rows : rows.map((row) => findingForSp(row, spId));
 }
 

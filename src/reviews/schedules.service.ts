@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, lte } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { and, eq, lte } from "drizzle-orm";
 import { reviewSchedules } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { localDate } from "../lib/dates.ts";
@@ -43,12 +44,8 @@ export async function createSchedule(ctx: ServiceContext, input: CreateScheduleI
 
 export async function listSchedules(ctx: ServiceContext, page: { limit: number; after?: string }): Promise<ReviewSchedule[]> {
   assertReviewer(ctx.actor);
-  return ctx.db
-    .select()
-    .from(reviewSchedules)
-    .where(page.after ? gt(reviewSchedules.id, page.after) : undefined)
-    .orderBy(asc(reviewSchedules.id))
-    .limit(page.limit + 1);
+  // assertReviewer above: SPs never list schedules.
+  return listPage(ctx.db.select().from(reviewSchedules).$dynamic(), ctx, { key: reviewSchedules.id, sp: null, page });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, ilike } from "drizzle-orm";
+import { listPage } from "../db/list-page.ts";
+import { eq, ilike } from "drizzle-orm";
 import { serviceProviders } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
@@ -36,20 +37,15 @@ export async function getServiceProvider(ctx: ServiceContext, id: string): Promi
 }
 
 export async function listServiceProviders(ctx: ServiceContext, filter: ListServiceProvidersFilter, page: { limit: number; after?: string }) {
-  const scope = spScope(ctx.actor);
-  return ctx.db
-    .select()
-    .from(serviceProviders)
-    .where(
-      and(
-        scope ? eq(serviceProviders.id, scope) : undefined,
-        filter.status ? eq(serviceProviders.status, filter.status) : undefined,
-        filter.name ? ilike(serviceProviders.name, `%${escapeLike(filter.name)}%`) : undefined,
-        page.after ? gt(serviceProviders.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(serviceProviders.id))
-    .limit(page.limit + 1);
+  return listPage(ctx.db.select().from(serviceProviders).$dynamic(), ctx, {
+    key: serviceProviders.id,
+    sp: serviceProviders.id,
+    filters: [
+      filter.status ? eq(serviceProviders.status, filter.status) : undefined,
+      filter.name ? ilike(serviceProviders.name, `%${escapeLike(filter.name)}%`) : undefined,
+    ],
+    page,
+  });
 }
 
 export async function updateServiceProvider(ctx: ServiceContext, id: string, input: UpdateServiceProviderInput): Promise<ServiceProvider> {

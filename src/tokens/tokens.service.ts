@@ -1,5 +1,6 @@
+import { listPage } from "../db/list-page.ts";
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { apiTokens, serviceProviders } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -57,13 +58,7 @@ export async function createToken(ctx: ServiceContext, input: CreateTokenInput, 
 }
 
 export async function listTokens(ctx: ServiceContext, page: { limit: number; after?: string }) {
-  const scope = ctx.actor.type === "sp" ? eq(apiTokens.spId, ctx.actor.spId) : undefined;
-  const rows = await ctx.db
-    .select()
-    .from(apiTokens)
-    .where(and(scope, page.after ? gt(apiTokens.id, page.after) : undefined))
-    .orderBy(asc(apiTokens.id))
-    .limit(page.limit + 1);
+  const rows = await listPage(ctx.db.select().from(apiTokens).$dynamic(), ctx, { key: apiTokens.id, sp: apiTokens.spId, page });
   return rows.map(view);
 }
 

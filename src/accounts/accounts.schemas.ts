@@ -1,8 +1,9 @@
+import { bindAccountStatuses, categories } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 import { parseCidrDetailed } from "../lib/cidr.ts";
 
-export const accountStatus = z.enum(["active", "disabled"]);
-export const messageCategory = z.enum(["verification", "notification", "marketing"]);
+export const accountStatus = z.enum(bindAccountStatuses);
+export const messageCategory = z.enum(categories);
 
 /** SMPP 3.4 system_id: a C-Octet String of at most 16 octets with its NUL, so 15 characters. */
 export const systemId = z

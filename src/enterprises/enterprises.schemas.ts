@@ -1,3 +1,4 @@
+import { enterpriseStatuses } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 import { validateUscc } from "../lib/uscc.ts";
 
@@ -16,7 +17,7 @@ export const usccField = z
   })
   .openapi({ example: "91350100M000100Y43", description: "统一社会信用代码 (GB 32100-2015), 18 characters with a valid check character" });
 
-export const enterpriseStatus = z.enum(["active", "suspended"]);
+export const enterpriseStatus = z.enum(enterpriseStatuses);
 const contactName = z.string().trim().min(1).max(100);
 const contactPhone = z
   .string()

@@ -1,8 +1,9 @@
+import { importKinds, importRowStatuses, importStatuses } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 
-export const importKindName = z.enum(["enterprises", "contracts", "signatures", "complaints"]);
-export const importStatus = z.enum(["running", "done", "failed"]);
-export const importRowStatus = z.enum(["accepted", "refused"]);
+export const importKindName = z.enum(importKinds);
+export const importStatus = z.enum(importStatuses);
+export const importRowStatus = z.enum(importRowStatuses);
 
 export const importSchema = z
   .object({

@@ -1,3 +1,4 @@
+import { optOutSources } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 import { normaliseMsisdn } from "../lib/pii.ts";
 
@@ -18,7 +19,7 @@ export const msisdnInput = z
   })
   .openapi({ type: "string", example: "13800000001", description: "Phone number in clear; only its hash and mask are kept" });
 
-export const optOutSource = z.enum(["mo", "api", "complaint"]);
+export const optOutSource = z.enum(optOutSources);
 
 export const createOptOutBody = z
   .object({

@@ -1,3 +1,4 @@
+import { portStatuses } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 
 /** SMPP source_addr holds at most 20 digits: the port number plus any extension must fit. */
@@ -8,7 +9,8 @@ export const portNumber = z
   .trim()
   .regex(/^106\d{2,17}$/, "must be 106 followed by 2 to 17 digits")
   .openapi({ example: "10690001" });
-export const portStatus = z.enum(["active", "suspended", "revoked"]);
+export { portStatuses };
+export const portStatus = z.enum(portStatuses);
 
 export const portSchema = z
   .object({

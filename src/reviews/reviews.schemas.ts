@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { findingActions, findingDecisions, findingSeverities, findingStatuses, findingSubjects, reviewCadences, reviewKinds, reviewStatuses } from "../db/schema/index.ts";
+import { findingActions, findingDecisions, findingSeverities, findingStatuses, findingSubjects, reviewCadences, reviewKinds, reviewScheduleStatuses, reviewStatuses } from "../db/schema/index.ts";
 
 /** The closed lists of review states and finding decisions, declared once next to the Drizzle schema. */
 export { findingDecisions, reviewStatuses } from "../db/schema/index.ts";
@@ -124,7 +124,7 @@ export const scheduleSchema = z
     scopePortPrefix: z.string().nullable(),
     nextRunAt: timestamp,
     lastRunAt: timestamp.nullable(),
-    status: z.enum(["active", "paused"]),
+    status: z.enum(reviewScheduleStatuses),
     createdBy: z.string().nullable(),
     createdAt: timestamp,
   })

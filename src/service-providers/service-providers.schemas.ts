@@ -1,3 +1,4 @@
+import { serviceProviderStatuses } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 
 /** 增值电信业务经营许可证 numbers: B2-20190001, or with a province prefix: 粤B2-20090059. */
@@ -7,7 +8,8 @@ export const licenceNumber = z
   .regex(/^[\u4e00-\u9fff]?[AB][12]-\d{8}$/, "must look like B2-20190001 (optionally with a province prefix, e.g. 粤B2-20090059)")
   .openapi({ example: "B2-20190001" });
 
-export const spStatus = z.enum(["active", "suspended"]);
+export { serviceProviderStatuses };
+export const spStatus = z.enum(serviceProviderStatuses);
 
 export const serviceProviderSchema = z
   .object({

@@ -15,8 +15,8 @@ import { render, serviceContextOf } from "../page.tsx";
 import { ChartCards, loadCharts } from "./dashboard.tsx";
 import { listRefusalsPage, refusalColumns } from "./refusals.tsx";
 import { signatureColumns } from "./signatures.tsx";
+import { serviceProviderStatuses as spStatuses } from "../../service-providers/service-providers.schemas.ts";
 
-const spStatuses = ["active", "suspended"] as const;
 const spsQuery = z.object({ name: optionalText(100), status: optionalEnum(spStatuses), cursor: optionalCursor });
 
 function spColumns(t: Translate): Column<ServiceProvider>[] {

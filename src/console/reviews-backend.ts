@@ -1,7 +1,7 @@
 /**
  * What the console needs from the reviews (回头看) and complaints backend. The console is written
  * against this interface only; the composition root plugs the real services in
- * (src/reviews/console-adapter.ts, over reviews.service.ts / complaints.service.ts), and the
+ * (src/console/reviews-adapter.ts, over reviews.service.ts / complaints.service.ts), and the
  * console's page tests use the in-memory fake in test/helpers/reviews-fake.ts.
  *
  * Conventions, the same as every other service here:

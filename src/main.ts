@@ -15,9 +15,9 @@ import { createApp } from "./api/app.ts";
 import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
 import { consoleSessionKey } from "./console/auth.ts";
 import { mountConsole } from "./console/console.routes.tsx";
-import { createReviewsPort } from "./reviews/console-adapter.ts";
-import { recordOptOut } from "./api/opt-outs/opt-outs.service.ts";
-import { ensureBootstrapToken } from "./api/tokens/tokens.service.ts";
+import { createReviewsBackend } from "./console/reviews-adapter.ts";
+import { recordOptOut } from "./opt-outs/opt-outs.service.ts";
+import { ensureBootstrapToken } from "./tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import type { AppDependencies, ServiceContext } from "./context.ts";
 import { openDatabase, type Database } from "./db/client.ts";
@@ -25,8 +25,8 @@ import { createDeliveryStore, type DeliveryStore } from "./deliveries/deliveries
 import { Journal } from "./journal/journal.ts";
 import { enforceRetention } from "./journal/retention.ts";
 import { dropExpiredPartitions, ensurePartitions } from "./journal/partitions.ts";
-import { reopenOverdue } from "./api/reviews/reviews.service.ts";
-import { runDueSchedules } from "./api/reviews/schedules.service.ts";
+import { reopenOverdue } from "./reviews/reviews.service.ts";
+import { runDueSchedules } from "./reviews/schedules.service.ts";
 import { createPiiProtector } from "./lib/pii.ts";
 import { createMetrics } from "./observability/metrics.ts";
 import { Registry } from "./registry/registry.ts";
@@ -163,7 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         metrics.upstreamInFlight.set(state.inFlight);
         return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
       });
-      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsPort(), logger });
+      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsBackend(), logger });
     },
   });
   const maintenance = startMaintenance({ database, deliveries, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });

@@ -9,7 +9,7 @@ import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
 import { doNotDisturbRoutes } from "./dnd/dnd.routes.ts";
-import { ServiceError, errorCodes, problemBody, type ErrorCode } from "./errors.ts";
+import { ServiceError, errorCodes, problemBody, type ErrorCode } from "../lib/errors.ts";
 import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
 import { accountRoutes } from "./accounts/accounts.routes.ts";
 import { contractRoutes } from "./contracts/contracts.routes.ts";
@@ -20,7 +20,7 @@ import { serviceProviderRoutes } from "./service-providers/service-providers.rou
 import { signatureRoutes } from "./signatures/signatures.routes.ts";
 import { tokenRoutes } from "./tokens/tokens.routes.ts";
 import { journalRoutes } from "./journal/journal.routes.ts";
-import { settingsRoutes } from "../settings/settings.routes.ts";
+import { settingsRoutes } from "./settings/settings.routes.ts";
 import { complaintRoutes } from "./complaints/complaints.routes.ts";
 import { reviewRoutes } from "./reviews/reviews.routes.ts";
 

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Actor } from "../context.ts";
 import type { ApiEnv } from "./env.ts";
-import { ServiceError } from "./errors.ts";
-import { authenticateToken } from "./tokens/tokens.service.ts";
+import { ServiceError } from "../lib/errors.ts";
+import { authenticateToken } from "../tokens/tokens.service.ts";
 
 /** Failed-authentication budget per client address: brute force on tokens gets 429. */
 export class AuthFailureLimiter {

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Actor, AppDependencies, ServiceContext } from "../context.ts";
-import { problemBody } from "./errors.ts";
+import { problemBody } from "../lib/errors.ts";
 
 export interface ApiEnv {
   Variables: {

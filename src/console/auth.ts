@@ -17,7 +17,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Actor, AppDependencies } from "../context.ts";
-import { authenticateTokenHash, hashToken } from "../api/tokens/tokens.service.ts";
+import { authenticateTokenHash, hashToken } from "../tokens/tokens.service.ts";
 import type { Lang, Translate } from "./i18n.ts";
 
 export const SESSION_COOKIE = "gk_console_session";

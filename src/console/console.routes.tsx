@@ -23,8 +23,8 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { AuthFailureLimiter, clientAddress } from "../api/auth.ts";
-import { ServiceError, errorCodes } from "../api/errors.ts";
-import { authenticateToken } from "../api/tokens/tokens.service.ts";
+import { ServiceError, errorCodes } from "../lib/errors.ts";
+import { authenticateToken } from "../tokens/tokens.service.ts";
 import {
   CSRF_FIELD,
   checkCsrf,
@@ -49,13 +49,13 @@ import { refusalsPage } from "./pages/refusals.tsx";
 import { closeReview, complaintsPage, decideFinding, reviewPage, reviewsPage, startReview } from "./pages/reviews.tsx";
 import { serviceProviderPage, serviceProvidersPage } from "./pages/service-providers.tsx";
 import { decideSignature, signaturesPage } from "./pages/signatures.tsx";
-import type { ReviewsPort } from "./reviews-port.ts";
+import type { ReviewsBackend } from "./reviews-backend.ts";
 
 export interface ConsoleOptions {
   /** Signs session cookies and CSRF tokens; at least 32 characters, the same on every instance. */
   sessionKey: string;
   /** The reviews and complaints backend; without it those pages say they are not connected. */
-  reviews?: ReviewsPort;
+  reviews?: ReviewsBackend;
   logger?: Logger;
 }
 

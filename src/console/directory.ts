@@ -4,9 +4,9 @@
  * is a review tool for a registry of hundreds, not millions, of rows: up to DIRECTORY_LIMIT of each.
  */
 import type { ServiceContext } from "../context.ts";
-import { listEnterprises } from "../api/enterprises/enterprises.service.ts";
-import { listPorts } from "../api/ports/ports.service.ts";
-import { listServiceProviders } from "../api/service-providers/service-providers.service.ts";
+import { listEnterprises } from "../enterprises/enterprises.service.ts";
+import { listPorts } from "../ports/ports.service.ts";
+import { listServiceProviders } from "../service-providers/service-providers.service.ts";
 import { listSignatures } from "../api/signatures/signatures.service.ts";
 
 export const DIRECTORY_LIMIT = 500;

@@ -3,7 +3,7 @@
  * send "" for an unset select or input, so empty strings mean "no filter".
  */
 import { z } from "@hono/zod-openapi";
-import { ServiceError } from "../api/errors.ts";
+import { ServiceError } from "../lib/errors.ts";
 import { CHINA_OFFSET_MINUTES, localDate } from "../lib/dates.ts";
 import type { ConsoleContext } from "./auth.ts";
 

@@ -10,7 +10,6 @@ function pgCode(error: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (error: unknown) => pgCode(error) === "23505";
-export const isForeignKeyViolation = (error: unknown) => pgCode(error) === "23503";
 /**
  * Input PostgreSQL cannot store or compare: a NUL character in text (22021 on PostgreSQL, 22P05
  * on some paths), malformed text representation (22P02), a string too long for the column (22001).

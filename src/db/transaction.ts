@@ -1,3 +1,4 @@
+import { encodeChange, type RegistryChange } from "./change-feed.ts";
 import { sql } from "drizzle-orm";
 import type { Db, Executor } from "./client.ts";
 import type { ServiceContext } from "../context.ts";
@@ -10,25 +11,16 @@ export function withTransaction<T>(ctx: ServiceContext, work: (txCtx: ServiceCon
 /** The channel proxies LISTEN on; the payload names what changed. Delivered at commit. */
 export const REGISTRY_CHANNEL = "registry_changed";
 
-/** Tables the proxies' snapshot mirrors (see src/registry/loader.ts applyChange). */
-export type RegistryTable =
-  | "service_providers"
-  | "enterprises"
-  | "contracts"
-  | "ports"
-  | "port_extensions"
-  | "bind_accounts"
-  | "signatures"
-  | "opt_outs"
-  | "do_not_disturb"
-  | "settings";
+export type { RegistryChange, RegistryTable } from "./change-feed.ts";
 
 /**
  * Tells every proxy what changed, inside the caller's transaction (so it is delivered at commit,
- * or never). `key` is the row id; for removals that leave no row to read, the loader's removal
- * form: `-<recipientHash>:<enterpriseId>` for opt-outs, `-<recipientHash>` for do-not-disturb.
- * Without a key the proxies reload the whole table.
+ * or never). The change is one of the typed forms of ./change-feed.ts; a table alone makes the
+ * proxies reload the whole table. The (table, id) form is kept for src/api/signatures until it moves.
  */
-export async function notifyRegistryChange(db: Executor, table: RegistryTable, key?: string): Promise<void> {
-  await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${key ? `${table}:${key}` : table})`);
+export async function notifyRegistryChange(db: Executor, change: RegistryChange): Promise<void>;
+export async function notifyRegistryChange(db: Executor, table: "signatures", id: string): Promise<void>;
+export async function notifyRegistryChange(db: Executor, change: RegistryChange | "signatures", id?: string): Promise<void> {
+  const payload = encodeChange(typeof change === "string" ? { table: change, id: id! } : change);
+  await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${payload})`);
 }

@@ -16,7 +16,9 @@ import {
   signatures,
 } from "../db/schema/index.ts";
 import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../policy/types.ts";
-import { DEFAULT_SETTINGS, RegistrySnapshot } from "./snapshot.ts";
+import { RegistrySnapshot } from "./snapshot.ts";
+import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
+import { parseChange } from "../db/change-feed.ts";
 
 const BATCH = 50_000;
 /** Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last. */
@@ -40,35 +42,20 @@ async function* keyset<T extends { id: string }>(fetch: (after: string | undefin
   }
 }
 
-export async function loadSettings(db: Executor): Promise<PolicySettings> {
-  const rows = await db.select().from(settings);
-  const byKey = new Map(rows.map((r) => [r.key, r.value]));
-  const parsed: PolicySettings = { ...DEFAULT_SETTINGS };
-  try {
-    const modes = byKey.get("policy.rule_modes");
-    if (modes) parsed.ruleModes = JSON.parse(modes) as Record<string, RuleMode>;
-    const quiet = byKey.get("policy.quiet_hours");
-    if (quiet) parsed.quietHours = quiet === "off" ? null : (JSON.parse(quiet) as PolicySettings["quietHours"]);
-    const cap = byKey.get("policy.daily_marketing_cap");
-    if (cap) parsed.dailyMarketingCap = cap === "off" ? null : Number(cap);
-  } catch {
-    // A malformed setting keeps the defaults; the settings API validates what it writes.
-  }
-  return parsed;
+/** The policy settings, each field checked by its schema; a bad stored value keeps its default and is reported. */
+export async function loadSettings(db: Executor, onInvalid?: InvalidSetting): Promise<PolicySettings> {
+  return readPolicySettings(db, onInvalid);
 }
 
-function signatureEntry(row: SignatureRow, bindings: { portId: string; extension: string }[], enterpriseActive: boolean): SignatureEntry {
-  return {
-    id: row.id,
-    text: row.text,
-    enterpriseId: row.enterpriseId,
-    spId: row.spId,
-    // A suspended enterprise suspends all of its signatures.
-    status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status,
-    scope: new Set(row.scope as Category[]),
-    expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
-    bindings,
-  };
+/**
+ * The one mapper from a stored signature to the snapshot's entry, for both load paths (the full
+ * load and a single-row change). A suspended enterprise suspends all of its signatures.
+ */
+function signatureEntry(
+  row: Omit<SignatureEntry, "status"> & { status: SignatureEntry["status"] },
+  enterpriseActive: boolean,
+): SignatureEntry {
+  return { ...row, status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status };
 }
 
 async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: SignatureRow[]): Promise<void> {
@@ -83,18 +70,34 @@ async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: Signatur
   }
   for (const row of rows) {
     const active = snapshot.enterpriseStatus.get(row.enterpriseId) !== "suspended";
-    snapshot.putSignature(signatureEntry(row, bindings.get(row.id) ?? [], active));
+    const entry = {
+      id: row.id,
+      text: row.text,
+      enterpriseId: row.enterpriseId,
+      spId: row.spId,
+      status: row.status,
+      scope: new Set(row.scope as Category[]),
+      expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+      bindings: bindings.get(row.id) ?? [],
+    };
+    snapshot.putSignature(signatureEntry(entry, active));
   }
 }
 
 /** Builds a complete snapshot. Large tables are read in keyset batches so memory stays flat. */
-export async function loadSnapshot(db: Db): Promise<RegistrySnapshot> {
+/** What the loader reports instead of failing: a change payload it cannot read, a stored setting that is not valid. */
+export interface LoaderHooks {
+  malformedChange?: (payload: string, error: string) => void;
+  invalidSetting?: InvalidSetting;
+}
+
+export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<RegistrySnapshot> {
   // Sized from the tables up front: ten million opt-outs would otherwise rehash the set ten times.
   const [sizes] = resultRows<{ optOuts: number; doNotDisturb: number }>(
     await db.execute(sql`select (select count(*) from opt_outs)::int as "optOuts", (select count(*) from do_not_disturb)::int as "doNotDisturb"`),
   );
   const snapshot = new RegistrySnapshot({ optOuts: Number(sizes?.optOuts ?? 0), doNotDisturb: Number(sizes?.doNotDisturb ?? 0) });
-  snapshot.settings = await loadSettings(db);
+  snapshot.settings = await loadSettings(db, hooks.invalidSetting);
   for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders)) {
     snapshot.spStatus.set(sp.id, sp.status);
   }
@@ -142,17 +145,22 @@ function accountEntry(a: typeof bindAccounts.$inferSelect) {
 }
 
 /**
- * A change notification: `table`, `table:id`, or for removals that leave no row behind
- * `opt_outs:-<recipientHash>:<enterpriseId>` and `do_not_disturb:-<recipientHash>`.
- * Returns false when the change needs a full reload instead.
+ * Applies one change-feed payload (its forms: src/db/change-feed.ts). Returns false when the
+ * change needs a full reload instead, which is also the answer to a payload parseChange refuses
+ * (reported through `hooks.malformedChange`, never thrown: a bad payload must not wedge the feed).
  */
-export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: string): Promise<boolean> {
-  const colon = payload.indexOf(":");
-  const table = colon < 0 ? payload : payload.slice(0, colon);
-  const id = colon < 0 ? undefined : payload.slice(colon + 1);
-  switch (table) {
+export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: string, hooks: LoaderHooks = {}): Promise<boolean> {
+  const parsed = parseChange(payload);
+  if (!parsed.ok) {
+    // Not written by encodeChange: say so, and let the caller reload rather than guess.
+    hooks.malformedChange?.(payload, parsed.error);
+    return false;
+  }
+  const change = parsed.change;
+  const id = change.id;
+  switch (change.table) {
     case "settings":
-      snapshot.settings = await loadSettings(db);
+      snapshot.settings = await loadSettings(db, hooks.invalidSetting);
       return true;
     case "service_providers": {
       for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders).where(id ? eq(serviceProviders.id, id) : undefined)) {
@@ -195,8 +203,7 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       else snapshot.removeAccount(id);
       return true;
     }
-    case "signatures":
-    case "signature_ports": {
+    case "signatures": {
       if (!id) return false;
       const rows = await db.select().from(signatures).where(eq(signatures.id, id));
       if (rows.length) await loadSignatures(db, snapshot, rows);
@@ -204,22 +211,21 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       return true;
     }
     case "opt_outs": {
-      if (!id) return false;
-      if (id.startsWith("-")) {
-        const [hash, enterpriseId] = id.slice(1).split(":");
-        if (hash && enterpriseId) snapshot.removeOptOut(hash, enterpriseId);
+      if (change.removed) {
+        snapshot.removeOptOut(change.removed.recipientHash, change.removed.enterpriseId);
         return true;
       }
+      if (!id) return false;
       const [row] = await db.select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId }).from(optOuts).where(eq(optOuts.id, id));
       if (row) snapshot.addOptOut(row.recipientHash, row.enterpriseId);
       return true;
     }
     case "do_not_disturb": {
-      if (!id) return false;
-      if (id.startsWith("-")) {
-        snapshot.removeDoNotDisturb(id.slice(1));
+      if (change.removed) {
+        snapshot.removeDoNotDisturb(change.removed.recipientHash);
         return true;
       }
+      if (!id) return false;
       const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, id));
       if (row) snapshot.addDoNotDisturb(row.recipientHash);
       return true;
@@ -350,17 +356,12 @@ async function loadAllSignatures(db: Db, snapshot: RegistrySnapshot): Promise<vo
       }
       const enterpriseId = intern(row.enterpriseId);
       const enterpriseActive = snapshot.enterpriseStatus.get(enterpriseId) !== "suspended";
-      snapshot.putSignature({
-        id: row.id,
-        text: row.text,
-        enterpriseId,
-        spId: intern(row.spId),
-        // A suspended enterprise suspends all of its signatures.
-        status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status,
-        scope,
-        expiresAt: row.expiresAt === null ? null : Number(row.expiresAt),
-        bindings,
-      });
+      snapshot.putSignature(
+        signatureEntry(
+          { id: row.id, text: row.text, enterpriseId, spId: intern(row.spId), status: row.status, scope, expiresAt: row.expiresAt === null ? null : Number(row.expiresAt), bindings },
+          enterpriseActive,
+        ),
+      );
     }
     if (rows.length < BATCH) break;
     after = rows[rows.length - 1]!.id;

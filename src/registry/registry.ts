@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/client.ts";
 import { REGISTRY_CHANNEL } from "../db/transaction.ts";
-import { applyChange, loadSnapshot } from "./loader.ts";
+import { applyChange, loadSnapshot, type LoaderHooks } from "./loader.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 
 export interface RegistryOptions {
@@ -49,6 +49,12 @@ export class Registry {
   private lastError: string | undefined;
   private reloads = 0;
   private changesApplied = 0;
+  /** Nothing in the feed or the settings table crashes the loader: what it cannot read is logged. */
+  private readonly loaderHooks: LoaderHooks = {
+    malformedChange: (payload, error) =>
+      this.options.logger?.warn({ payload: payload.slice(0, 200), error }, "malformed registry change; reloading the snapshot"),
+    invalidSetting: (key, error) => this.options.logger?.warn({ key, error }, "invalid stored setting; using its default"),
+  };
   private subscriptions = 0;
   private unlistenHeartbeat: (() => Promise<void>) | undefined;
   private readonly beatNonce = Math.random().toString(36).slice(2, 10);
@@ -126,7 +132,7 @@ export class Registry {
   /** Full reload; concurrent callers share one. */
   reload(): Promise<void> {
     this.reloading ??= (async () => {
-      const snapshot = await loadSnapshot(this.options.database.db);
+      const snapshot = await loadSnapshot(this.options.database.db, this.loaderHooks);
       this.current = snapshot;
       this.reloads++;
       this.fresh = true;
@@ -151,7 +157,7 @@ export class Registry {
       while (this.queue.length > 0 && !this.reloading) {
         const payload = this.queue.shift()!;
         try {
-          const applied = await applyChange(this.options.database.db, this.current, payload);
+          const applied = await applyChange(this.options.database.db, this.current, payload, this.loaderHooks);
           if (!applied) {
             await this.reload();
             return;

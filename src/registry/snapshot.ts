@@ -8,6 +8,7 @@ import type {
   SignatureEntry,
 } from "../policy/types.ts";
 import { Key64Set, recipientKey, recipientKeyAt } from "./key-set.ts";
+import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts";
 
 export interface AccountEntry {
   id: string;
@@ -27,11 +28,6 @@ interface ContractWindow {
   to: number;
 }
 
-export const DEFAULT_SETTINGS: PolicySettings = {
-  ruleModes: {},
-  quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 },
-  dailyMarketingCap: 5,
-};
 
 /**
  * The registry as the hot path sees it: every lookup is a hash-map access or a few of them
@@ -58,7 +54,7 @@ export class RegistrySnapshot implements RegistryView {
   private readonly enterpriseIndex = new Map<string, number>();
   readonly optOuts: Key64Set;
   readonly doNotDisturb: Key64Set;
-  settings: PolicySettings = DEFAULT_SETTINGS;
+  settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
   private minPortLength = Number.POSITIVE_INFINITY;
   private maxPortLength = 0;
   private readonly key: [number, number] = [0, 0];

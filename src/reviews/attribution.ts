@@ -1,7 +1,7 @@
 /**
  * Complaint attribution, as pure functions: which port, extension, SP, signature and enterprise
  * most likely sent the message a recipient complained about, and how sure we are. The service
- * (src/api/complaints/complaints.service.ts) gathers the facts from the database; these functions
+ * (src/complaints/complaints.service.ts) gathers the facts from the database; these functions
  * only weigh them, so every confidence case is a plain unit test.
  */
 import { extractSignature } from "../policy/signature.ts";

@@ -3,8 +3,8 @@ import { like } from "drizzle-orm";
 import type { ServiceContext } from "../context.ts";
 import { settings } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
-import { recordAudit } from "../api/audit/audit.service.ts";
-import { forbidden } from "../api/errors.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { forbidden } from "../lib/errors.ts";
 import { isOperator } from "../context.ts";
 import { writeSetting } from "../settings/settings.service.ts";
 

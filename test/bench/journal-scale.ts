@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { countRejections, listRejections, trafficByDay } from "../../src/api/journal/journal.service.ts";
+import { countRejections, listRejections, trafficByDay } from "../../src/journal/journal.service.ts";
 import type { ServiceContext } from "../../src/context.ts";
 import { ensurePartitions } from "../../src/journal/partitions.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";

@@ -4,7 +4,7 @@
  * out-of-scope attempts, suspends the offending signature and watches the next message refused.
  *
  * Debian's Chromium driven by playwright-core (no browser download), against the whole gateway
- * in-process with the reviews backend main.ts wires (src/reviews/console-adapter.ts, no fake).
+ * in-process with the reviews backend main.ts wires (src/console/reviews-adapter.ts, no fake).
  * The traffic is real: the demo's messages (demo/stories.ts) go through the SMPP proxy from
  * node-smpp, an independent client, and reach the console through the journal. The `it`s run in
  * order and share one browser page, one SMPP bind and one gateway. Screenshots are saved in

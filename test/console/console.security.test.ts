@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashToken } from "../../src/api/tokens/tokens.service.ts";
+import { hashToken } from "../../src/tokens/tokens.service.ts";
 import { ConsoleClient, signedIn, startConsoleWorld, type ConsoleWorld } from "./helpers.ts";
 
 let w: ConsoleWorld;
@@ -139,7 +139,7 @@ describe("console authorisation", () => {
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("您的角色无权执行此操作");
     expect(await status(pendingId)).toBe("pending");
-    expect((await client.post("/console/reviews/rv-1/findings/rv-1-f1/decision", { outcome: "no_issue", reason: "x" })).status).toBe(403);
+    expect((await client.post("/console/reviews/rv-1/findings/rv-1-f1/decision", { outcome: "no_action", reason: "x" })).status).toBe(403);
   });
 
   it("gives an SP a 403 page for an approval of its own signature", async () => {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejections } from "../../src/db/schema/index.ts";
 import { resultRows } from "../../src/db/rows.ts";
 import { countJournal, splitPeriod, type CountKey } from "../../src/journal/counts.ts";
-import { countRejections, listRejections } from "../../src/api/journal/journal.service.ts";
+import { countRejections, listRejections } from "../../src/journal/journal.service.ts";
 import type { ServiceContext } from "../../src/context.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { enforceRetention } from "../../src/journal/retention.ts";

@@ -1,7 +1,9 @@
-import { eq } from "drizzle-orm";
+import { Writable } from "node:stream";
+import { eq, sql } from "drizzle-orm";
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { contracts, enterprises, optOuts, portExtensions, ports, serviceProviders, signaturePorts, signatures } from "../../src/db/schema/index.ts";
-import { notifyRegistryChange } from "../../src/db/transaction.ts";
+import { contracts, enterprises, optOuts, portExtensions, ports, serviceProviders, settings, signaturePorts, signatures } from "../../src/db/schema/index.ts";
+import { REGISTRY_CHANNEL, notifyRegistryChange } from "../../src/db/transaction.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { Registry } from "../../src/registry/registry.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
@@ -70,7 +72,7 @@ describe("registry snapshot", () => {
 
     await database.db.transaction(async (tx) => {
       await tx.update(signatures).set({ status: "suspended" }).where(eq(signatures.id, ids.signatureId));
-      await notifyRegistryChange(tx, "signatures", ids.signatureId);
+      await notifyRegistryChange(tx, { table: "signatures", id: ids.signatureId });
     });
     const elapsed = await waitFor(() => registry.snapshot.signatureByText("云端科技")?.status === "suspended");
     expect(elapsed).toBeLessThan(1000);
@@ -78,18 +80,74 @@ describe("registry snapshot", () => {
     const hash = "ab".repeat(16);
     const optOutId = newId();
     await database.db.insert(optOuts).values({ id: optOutId, recipientHash: hash, recipientMask: "138****0001", enterpriseId: ids.enterpriseId, source: "api" });
-    await notifyRegistryChange(database.db, "opt_outs", optOutId);
+    await notifyRegistryChange(database.db, { table: "opt_outs", id: optOutId });
     await waitFor(() => registry.snapshot.isOptedOut(hash, ids.enterpriseId));
     expect(registry.snapshot.isOptedOut(hash, newId())).toBe(false);
 
     await database.db.delete(optOuts).where(eq(optOuts.id, optOutId));
-    await notifyRegistryChange(database.db, "opt_outs", `-${hash}:${ids.enterpriseId}`);
+    await notifyRegistryChange(database.db, { table: "opt_outs", removed: { recipientHash: hash, enterpriseId: ids.enterpriseId } });
     await waitFor(() => !registry.snapshot.isOptedOut(hash, ids.enterpriseId));
 
     await database.db.update(enterprises).set({ status: "suspended" }).where(eq(enterprises.id, ids.enterpriseId));
     await database.db.update(signatures).set({ status: "approved" }).where(eq(signatures.id, ids.signatureId));
-    await notifyRegistryChange(database.db, "enterprises", ids.enterpriseId);
+    await notifyRegistryChange(database.db, { table: "enterprises", id: ids.enterpriseId });
     await waitFor(() => registry.snapshot.signatureByText("云端科技")?.status === "suspended");
     expect(registry.health().reloads).toBe(reloads);
+  });
+
+  it("logs a malformed change and reloads instead of wedging the feed; later changes still apply", async () => {
+    const ids = await seed();
+    const lines: { msg: string; payload?: string; error?: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    registry = new Registry({ database, logger: pino({ level: "warn" }, sink) });
+    await registry.start();
+    const reloads = registry.health().reloads;
+
+    // Not written by encodeChange: an id PostgreSQL cannot read as a uuid, a table the feed does not
+    // carry (the old signature_ports), an opt-out removal without its enterprise.
+    for (const payload of ["signatures:not-a-uuid", `signature_ports:${ids.signatureId}`, "opt_outs:-abcd", "settings:1"]) {
+      await database.db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${payload})`);
+    }
+    await waitFor(() => lines.filter((l) => l.msg.startsWith("malformed registry change")).length === 4, 3000);
+    expect(lines.map((l) => l.payload)).toEqual(["signatures:not-a-uuid", `signature_ports:${ids.signatureId}`, "opt_outs:-abcd", "settings:1"]);
+
+    await database.db.update(signatures).set({ status: "suspended" }).where(eq(signatures.id, ids.signatureId));
+    await database.db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${`signatures:${ids.signatureId}`})`);
+    await waitFor(() => registry.snapshot.signatureByText("云端科技")?.status === "suspended", 3000);
+    expect(registry.health()).toMatchObject({ fresh: true });
+    expect(registry.health().reloads).toBeGreaterThan(reloads);
+  });
+
+  it("reads each stored policy setting through its schema: a bad one keeps its default and is logged, the others apply", async () => {
+    await seed();
+    const warnings: { msg: string; key?: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of chunk.toString().split("\n").filter(Boolean)) warnings.push(JSON.parse(line));
+        done();
+      },
+    });
+    await database.db.insert(settings).values([
+      { key: "policy.rule_modes", value: "{not json" },
+      { key: "policy.quiet_hours", value: JSON.stringify({ start: "22:00", end: "07:00", timeZoneOffsetMinutes: 480 }) },
+      { key: "policy.daily_marketing_cap", value: "many" },
+    ]);
+    registry = new Registry({ database, logger: pino({ level: "warn" }, sink) });
+    await registry.start();
+    expect(registry.snapshot.settings).toEqual({ ruleModes: {}, quietHours: { start: "22:00", end: "07:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5 });
+    expect(warnings.filter((w) => w.msg.startsWith("invalid stored setting")).map((w) => w.key).sort()).toEqual(["policy.daily_marketing_cap", "policy.rule_modes"]);
+
+    // A value of the right JSON shape but outside the schema (quiet hours at 25:00) is refused too.
+    await database.db.update(settings).set({ value: JSON.stringify({ start: "25:00", end: "07:00", timeZoneOffsetMinutes: 480 }) }).where(eq(settings.key, "policy.quiet_hours"));
+    await database.db.update(settings).set({ value: JSON.stringify({ signature: "monitor" }) }).where(eq(settings.key, "policy.rule_modes"));
+    await database.db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, 'settings')`);
+    await waitFor(() => registry.snapshot.settings.ruleModes.signature === "monitor");
+    expect(registry.snapshot.settings.quietHours).toEqual({ start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 });
+    expect(warnings.some((w) => w.msg.startsWith("invalid stored setting") && w.key === "policy.quiet_hours")).toBe(true);
   });
 });

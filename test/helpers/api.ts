@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { createApp, type AppOptions } from "../../src/api/app.ts";
-import { ensureBootstrapToken, createToken } from "../../src/api/tokens/tokens.service.ts";
+import { ensureBootstrapToken, createToken } from "../../src/tokens/tokens.service.ts";
 import type { Actor, AppDependencies, ServiceContext } from "../../src/context.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";

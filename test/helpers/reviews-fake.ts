@@ -1,13 +1,13 @@
 /**
- * An in-memory ReviewsPort for the console's page tests (console.happy, console.security), which
- * need fixed reviews and complaints to look at; the real adapter (src/reviews/console-adapter.ts)
- * is driven by console.browser.test.ts and test/reviews/console-adapter.e2e.test.ts. It keeps the
+ * An in-memory ReviewsBackend for the console's page tests (console.happy, console.security), which
+ * need fixed reviews and complaints to look at; the real adapter (src/console/reviews-adapter.ts)
+ * is driven by console.browser.test.ts and test/console/reviews-adapter.e2e.test.ts. It keeps the
  * rules the console relies on: SP actors see only their own reviews and complaints; only operators
  * start, decide and close (stricter than the real services, where auditors may too); a closed
  * review cannot change; closing needs every finding decided; a decided finding cannot be decided
  * again.
  */
-import { ServiceError } from "../../src/api/errors.ts";
+import { ServiceError } from "../../src/lib/errors.ts";
 import type { Actor, ServiceContext } from "../../src/context.ts";
 import type {
   Complaint,
@@ -18,9 +18,9 @@ import type {
   Page,
   ReviewDetail,
   ReviewSubject,
-  ReviewsPort,
+  ReviewsBackend,
   StartReviewInput,
-} from "../../src/console/reviews-port.ts";
+} from "../../src/console/reviews-backend.ts";
 
 type StoredReview = Omit<ReviewDetail, "findingCount" | "undecidedCount">;
 
@@ -34,7 +34,7 @@ function operatorOnly(actor: Actor, what: string) {
   if (actor.type !== "operator" && actor.type !== "system") throw new ServiceError("FORBIDDEN", `only an operator may ${what}`);
 }
 
-export class FakeReviews implements ReviewsPort {
+export class FakeReviews implements ReviewsBackend {
   readonly reviews = new Map<string, StoredReview>();
   readonly complaints: Complaint[] = [];
   /** Every decision recorded, as the real service would audit it. */

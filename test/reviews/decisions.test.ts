@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ports, signatures } from "../../src/db/schema/index.ts";
-import { runDueSchedules } from "../../src/api/reviews/schedules.service.ts";
+import { runDueSchedules } from "../../src/reviews/schedules.service.ts";
 import { startTestApi, type TestApi } from "../helpers/api.ts";
 import { addRejections, addTraffic, buildReviewWorld, type ReviewWorld } from "../helpers/reviews-fixtures.ts";
 

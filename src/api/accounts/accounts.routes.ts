@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { accountSchema, createAccountBody, listAccountsQuery, rotatePasswordBody, updateAccountBody } from "./accounts.schemas.ts";
-import { createAccount, getAccount, listAccounts, rotateAccountPassword, updateAccount } from "./accounts.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { accountSchema, createAccountBody, listAccountsQuery, rotatePasswordBody, updateAccountBody } from "../../accounts/accounts.schemas.ts";
+import { createAccount, getAccount, listAccounts, rotateAccountPassword, updateAccount } from "../../accounts/accounts.service.ts";
 
 const tags = ["Bind accounts"];
 const idParam = z.object({ id: z.uuid() });

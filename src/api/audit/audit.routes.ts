@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { apiInstant } from "../dates.ts";
-import { ServiceError } from "../errors.ts";
+import { apiInstant } from "../../lib/input-dates.ts";
+import { ServiceError } from "../../lib/errors.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { listAuditEntries, verifyAuditChain } from "./audit.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { listAuditEntries, verifyAuditChain } from "../../audit/audit.service.ts";
 
 const tags = ["Audit"];
 const instant = apiInstant();

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { complaintSchema, createComplaintBody, listComplaintsQuery } from "./complaints.schemas.ts";
-import { createComplaint, getComplaint, listComplaints } from "./complaints.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { complaintSchema, createComplaintBody, listComplaintsQuery } from "../../complaints/complaints.schemas.ts";
+import { createComplaint, getComplaint, listComplaints } from "../../complaints/complaints.service.ts";
 
 const tags = ["Complaints"];
 const idParam = z.object({ id: z.uuid() });

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { createContractBody, contractSchema, decideContractBody, listContractsQuery, updateContractBody } from "./contracts.schemas.ts";
-import { createContract, decideContract, getContract, listContracts, updateContract } from "./contracts.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { createContractBody, contractSchema, decideContractBody, listContractsQuery, updateContractBody } from "../../contracts/contracts.schemas.ts";
+import { createContract, decideContract, getContract, listContracts, updateContract } from "../../contracts/contracts.service.ts";
 
 const tags = ["Contracts"];
 const idParam = z.object({ id: z.uuid() });

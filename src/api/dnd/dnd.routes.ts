@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { operatorOnly, requireRole } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { deleteBody } from "../opt-outs/opt-outs.schemas.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { checkDoNotDisturbQuery, createDoNotDisturbBody, doNotDisturbCheckSchema, doNotDisturbSchema, listDoNotDisturbQuery } from "./dnd.schemas.ts";
-import { checkDoNotDisturb, createDoNotDisturb, listDoNotDisturb, removeDoNotDisturb } from "./dnd.service.ts";
+import { deleteBody } from "../../opt-outs/opt-outs.schemas.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { checkDoNotDisturbQuery, createDoNotDisturbBody, doNotDisturbCheckSchema, doNotDisturbSchema, listDoNotDisturbQuery } from "../../dnd/dnd.schemas.ts";
+import { checkDoNotDisturb, createDoNotDisturb, listDoNotDisturb, removeDoNotDisturb } from "../../dnd/dnd.service.ts";
 
 const tags = ["Do not disturb"];
 const one = (description: string) => ({ description, content: { "application/json": { schema: doNotDisturbSchema } } });

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { createEnterpriseBody, enterpriseSchema, listEnterprisesQuery, updateEnterpriseBody } from "./enterprises.schemas.ts";
-import { createEnterprise, getEnterprise, listEnterprises, updateEnterprise } from "./enterprises.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { createEnterpriseBody, enterpriseSchema, listEnterprisesQuery, updateEnterpriseBody } from "../../enterprises/enterprises.schemas.ts";
+import { createEnterprise, getEnterprise, listEnterprises, updateEnterprise } from "../../enterprises/enterprises.service.ts";
 
 const tags = ["Enterprises"];
 const idParam = z.object({ id: z.uuid() });

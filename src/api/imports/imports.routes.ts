@@ -2,12 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext, type ApiEnv } from "../env.ts";
-import { ServiceError } from "../errors.ts";
+import { ServiceError } from "../../lib/errors.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { importKinds } from "./kinds/index.ts";
-import { importResultSchema, importRowSchema, importSchema, listImportRowsQuery, listImportsQuery } from "./imports.schemas.ts";
-import { getImport, listImportRows, listImports, runImport, type ImportOutcome } from "./imports.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { importKinds } from "../../imports/kinds/index.ts";
+import { importResultSchema, importRowSchema, importSchema, listImportRowsQuery, listImportsQuery } from "../../imports/imports.schemas.ts";
+import { getImport, listImportRows, listImports, runImport, type ImportOutcome } from "../../imports/imports.service.ts";
 
 const tags = ["Imports"];
 const idParam = z.object({ id: z.uuid() });

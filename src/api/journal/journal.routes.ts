@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { pageQuery, pageSchema } from "../pagination.ts";
-import { rejectionSchema, rejectionsQuery, trafficQuery, trafficRowSchema } from "./journal.schemas.ts";
+import { pageQuery, pageSchema } from "../../lib/pagination.ts";
+import { rejectionSchema, rejectionsQuery, trafficQuery, trafficRowSchema } from "../../journal/journal.schemas.ts";
 import { toCsv } from "../../lib/csv-export.ts";
-import { exportRejections, listRejections, parseRejectionCursor, REJECTION_CSV_COLUMNS, trafficByDay } from "./journal.service.ts";
+import { exportRejections, listRejections, parseRejectionCursor, REJECTION_CSV_COLUMNS, trafficByDay } from "../../journal/journal.service.ts";
 
 const tags = ["Journal"];
 

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { checkOptOutQuery, createOptOutBody, deleteBody, listOptOutsQuery, optOutCheckSchema, optOutSchema } from "./opt-outs.schemas.ts";
-import { checkOptOut, createOptOut, deleteOptOut, listOptOuts } from "./opt-outs.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { checkOptOutQuery, createOptOutBody, deleteBody, listOptOutsQuery, optOutCheckSchema, optOutSchema } from "../../opt-outs/opt-outs.schemas.ts";
+import { checkOptOut, createOptOut, deleteOptOut, listOptOuts } from "../../opt-outs/opt-outs.service.ts";
 
 const tags = ["Opt-outs"];
 const one = (description: string) => ({ description, content: { "application/json": { schema: optOutSchema } } });

@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { createExtension, deleteExtension, listExtensions } from "./extensions.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { createExtension, deleteExtension, listExtensions } from "../../ports/extensions.service.ts";
 import {
   createExtensionBody,
   createPortBody,
@@ -13,8 +13,8 @@ import {
   listPortsQuery,
   portSchema,
   updatePortBody,
-} from "./ports.schemas.ts";
-import { createPort, getPort, listPorts, updatePort } from "./ports.service.ts";
+} from "../../ports/ports.schemas.ts";
+import { createPort, getPort, listPorts, updatePort } from "../../ports/ports.service.ts";
 
 const tags = ["Ports"];
 const idParam = z.object({ id: z.uuid() });

@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { operatorOnly, requireRole } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import { reportCsv, reportHtml } from "../../reviews/report.ts";
 import { getReviewSettings, reviewSettingsSchema, updateReviewSettings } from "../../reviews/settings.ts";
-import { decideFinding } from "./reviews.decisions.ts";
+import { decideFinding } from "../../reviews/reviews.decisions.ts";
 import {
   closeReviewBody,
   createReviewBody,
@@ -18,9 +18,9 @@ import {
   reviewForSpSchema,
   reviewSchema,
   scheduleSchema,
-} from "./reviews.schemas.ts";
-import { closeReview, getFinding, getReview, getReviewReport, listFindings, listReviews, createReview } from "./reviews.service.ts";
-import { createSchedule, listSchedules } from "./schedules.service.ts";
+} from "../../reviews/reviews.schemas.ts";
+import { closeReview, getFinding, getReview, getReviewReport, listFindings, listReviews, createReview } from "../../reviews/reviews.service.ts";
+import { createSchedule, listSchedules } from "../../reviews/schedules.service.ts";
 
 const tags = ["Reviews"];
 const reviewers = requireRole("operator", "auditor", "system");

@@ -2,14 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange, operatorOnly } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import {
   createServiceProviderBody,
   listServiceProvidersQuery,
   serviceProviderSchema,
   updateServiceProviderBody,
-} from "./service-providers.schemas.ts";
-import { createServiceProvider, getServiceProvider, listServiceProviders, updateServiceProvider } from "./service-providers.service.ts";
+} from "../../service-providers/service-providers.schemas.ts";
+import { createServiceProvider, getServiceProvider, listServiceProviders, updateServiceProvider } from "../../service-providers/service-providers.service.ts";
 
 const tags = ["Service providers"];
 const idParam = z.object({ id: z.uuid() });

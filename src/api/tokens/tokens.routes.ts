@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { createToken, listTokens, revokeToken } from "./tokens.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { createToken, listTokens, revokeToken } from "../../tokens/tokens.service.ts";
 
 const tags = ["Tokens"];
 const role = z.enum(["operator", "auditor", "sp"]);

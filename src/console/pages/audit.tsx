@@ -1,9 +1,9 @@
 /** The audit trail: filters, seq paging, export, and (operators, auditors) the hash-chain check. */
 import { z } from "@hono/zod-openapi";
-import { listAuditEntries, verifyAuditChain } from "../../api/audit/audit.service.ts";
-import type { AuditFilter } from "../../api/audit/audit.service.ts";
-import { ServiceError } from "../../api/errors.ts";
-import { decodeCursor, toPage } from "../../api/pagination.ts";
+import { listAuditEntries, verifyAuditChain } from "../../audit/audit.service.ts";
+import type { AuditFilter } from "../../audit/audit.service.ts";
+import { ServiceError } from "../../lib/errors.ts";
+import { decodeCursor, toPage } from "../../lib/pagination.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { dayRange, dayStart, nextDay, optionalCursor, optionalEnum, optionalText, parseQuery } from "../filters.ts";

@@ -1,7 +1,8 @@
 /** Ports: the list, and one port's page with its traffic, refusals and the signatures bound to it. */
 import { z } from "@hono/zod-openapi";
-import { decodeCursor, toPage } from "../../api/pagination.ts";
-import { getPort, listPorts } from "../../api/ports/ports.service.ts";
+import { portStatuses } from "../../ports/ports.schemas.ts";
+import { decodeCursor, toPage } from "../../lib/pagination.ts";
+import { getPort, listPorts } from "../../ports/ports.service.ts";
 import { listSignatures } from "../../api/signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory, options, spName } from "../directory.ts";
@@ -16,7 +17,6 @@ import { listRefusalsPage, refusalColumns } from "./refusals.tsx";
 import { portColumns } from "./service-providers.tsx";
 import { signatureColumns } from "./signatures.tsx";
 
-const portStatuses = ["active", "suspended", "revoked"] as const;
 const portsQuery = z.object({
   spId: optionalUuid,
   status: optionalEnum(portStatuses),

@@ -1,7 +1,7 @@
 /** Refusals (the journal): filters, cursor paging, CSV/JSON export. */
 import { z } from "@hono/zod-openapi";
-import { listRejections, parseRejectionCursor, reasonAsSpSees } from "../../api/journal/journal.service.ts";
-import type { RejectionsFilter } from "../../api/journal/journal.schemas.ts";
+import { listRejections, parseRejectionCursor, reasonAsSpSees } from "../../journal/journal.service.ts";
+import type { RejectionsFilter } from "../../journal/journal.schemas.ts";
 import type { ServiceContext } from "../../context.ts";
 import { REASON_CODES } from "../../policy/reasons.ts";
 import type { ConsoleContext } from "../auth.ts";

@@ -1,6 +1,6 @@
-/** Reviews (回头看) and complaints, through the ReviewsPort (see reviews-port.ts). */
+/** Reviews (回头看) and complaints, through the ReviewsBackend (see reviews-backend.ts). */
 import { z } from "@hono/zod-openapi";
-import { ServiceError } from "../../api/errors.ts";
+import { ServiceError } from "../../lib/errors.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
 import { dayRange, dayStart, defaultRange, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
@@ -18,8 +18,8 @@ import {
   type Finding,
   type ReviewDetail,
   type ReviewSummary,
-  type ReviewsPort,
-} from "../reviews-port.ts";
+  type ReviewsBackend,
+} from "../reviews-backend.ts";
 
 /** Report links come from the backend; only same-site paths become links (no javascript: or other hosts). */
 export function safeRelativeHref(href: string | null | undefined): string | undefined {
@@ -97,7 +97,7 @@ function StartReviewForm(props: { frame: PageFrame; directory: Directory; now: D
   );
 }
 
-export async function reviewsPage(c: ConsoleContext, reviews: ReviewsPort | undefined) {
+export async function reviewsPage(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   if (!reviews) return unavailable(c);
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
@@ -132,7 +132,7 @@ function FindingDecisionForm(props: { frame: PageFrame; review: ReviewDetail; fi
       <CsrfField frame={props.frame} />
       <textarea name="reason" required maxlength={1000} aria-label={t("reviews.decisionReason")} placeholder={t("reviews.decisionReason")} />
       {findingOutcomes.map((outcome) => (
-        <button type="submit" name="outcome" value={outcome} class={outcome === "suspend" || outcome === "revoke" ? "danger" : outcome === "no_issue" ? "secondary" : undefined}>
+        <button type="submit" name="outcome" value={outcome} class={outcome === "suspend" || outcome === "revoke" ? "danger" : outcome === "no_action" ? "secondary" : undefined}>
           {t(`outcome.${outcome}`)}
         </button>
       ))}
@@ -140,7 +140,7 @@ function FindingDecisionForm(props: { frame: PageFrame; review: ReviewDetail; fi
   );
 }
 
-export async function reviewPage(c: ConsoleContext, reviews: ReviewsPort | undefined) {
+export async function reviewPage(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   if (!reviews) return unavailable(c);
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
@@ -246,7 +246,7 @@ const decisionBody = z.object({ outcome: z.enum(findingOutcomes), reason: z.stri
 const closeBody = z.object({ conclusion: z.string().trim().min(1).max(2000) });
 
 /** POST handlers share this: role check first (403 page), then the body (422 page), then the port. */
-async function reviewAction<T extends z.ZodTypeAny>(c: ConsoleContext, reviews: ReviewsPort | undefined, schema: T, act: (body: z.infer<T>) => Promise<Response>) {
+async function reviewAction<T extends z.ZodTypeAny>(c: ConsoleContext, reviews: ReviewsBackend | undefined, schema: T, act: (body: z.infer<T>) => Promise<Response>) {
   if (!reviews) return unavailable(c);
   const t = c.get("t");
   if (!may.decideReviews(c.get("actor"))) return errorPage(c, 403, t("error.forbidden"));
@@ -255,7 +255,7 @@ async function reviewAction<T extends z.ZodTypeAny>(c: ConsoleContext, reviews: 
   return act(body.data);
 }
 
-export function startReview(c: ConsoleContext, reviews: ReviewsPort | undefined) {
+export function startReview(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   return reviewAction(c, reviews, startBody, async (body) => {
     const [kind, id] = body.subject.split(":") as [(typeof reviewSubjectKinds)[number], string];
     if (body.periodFrom > body.periodTo) throw new ServiceError("VALIDATION_FAILED", "periodFrom must not be after periodTo");
@@ -264,7 +264,7 @@ export function startReview(c: ConsoleContext, reviews: ReviewsPort | undefined)
   });
 }
 
-export function decideFinding(c: ConsoleContext, reviews: ReviewsPort | undefined) {
+export function decideFinding(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   return reviewAction(c, reviews, decisionBody, async (body) => {
     const id = c.req.param("id") ?? "";
     await reviews!.decideFinding(serviceContextOf(c), id, c.req.param("findingId") ?? "", body);
@@ -272,7 +272,7 @@ export function decideFinding(c: ConsoleContext, reviews: ReviewsPort | undefine
   });
 }
 
-export function closeReview(c: ConsoleContext, reviews: ReviewsPort | undefined) {
+export function closeReview(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   return reviewAction(c, reviews, closeBody, async (body) => {
     const id = c.req.param("id") ?? "";
     await reviews!.closeReview(serviceContextOf(c), id, body);
@@ -299,7 +299,7 @@ const complaintsQuery = dayRange.and(
   z.object({ spId: optionalUuid, portId: optionalUuid, signatureId: optionalUuid, enterpriseId: optionalUuid, status: optionalEnum(complaintStatuses), cursor: optionalCursor }),
 );
 
-export async function complaintsPage(c: ConsoleContext, reviews: ReviewsPort | undefined) {
+export async function complaintsPage(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   if (!reviews) return unavailable(c);
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);

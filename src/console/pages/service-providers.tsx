@@ -1,8 +1,8 @@
 /** Service providers: the list, and one SP's page with its traffic, refusals, ports and signatures. */
 import { z } from "@hono/zod-openapi";
-import { listPorts, type Port } from "../../api/ports/ports.service.ts";
-import { decodeCursor, toPage } from "../../api/pagination.ts";
-import { getServiceProvider, listServiceProviders, type ServiceProvider } from "../../api/service-providers/service-providers.service.ts";
+import { listPorts, type Port } from "../../ports/ports.service.ts";
+import { decodeCursor, toPage } from "../../lib/pagination.ts";
+import { getServiceProvider, listServiceProviders, type ServiceProvider } from "../../service-providers/service-providers.service.ts";
 import { listSignatures } from "../../api/signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory } from "../directory.ts";
@@ -15,8 +15,8 @@ import { render, serviceContextOf } from "../page.tsx";
 import { ChartCards, loadCharts } from "./dashboard.tsx";
 import { listRefusalsPage, refusalColumns } from "./refusals.tsx";
 import { signatureColumns } from "./signatures.tsx";
+import { serviceProviderStatuses as spStatuses } from "../../service-providers/service-providers.schemas.ts";
 
-const spStatuses = ["active", "suspended"] as const;
 const spsQuery = z.object({ name: optionalText(100), status: optionalEnum(spStatuses), cursor: optionalCursor });
 
 function spColumns(t: Translate): Column<ServiceProvider>[] {

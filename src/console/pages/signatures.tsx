@@ -1,8 +1,8 @@
 /** The signature approval queue: pending filings with their evidence; approve / reject with a reason (operators). */
 import { z } from "@hono/zod-openapi";
-import { decodeCursor, toPage } from "../../api/pagination.ts";
+import { decodeCursor, toPage } from "../../lib/pagination.ts";
 import { approveSignature, listSignatures, rejectSignature, type Signature } from "../../api/signatures/signatures.service.ts";
-import { signatureStatuses } from "../../db/schema/index.ts";
+import { signatureStatuses } from "../../signatures/signature-lists.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, spName, type Directory } from "../directory.ts";

@@ -2,6 +2,10 @@ import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from
 import { createdAt, id } from "./columns.ts";
 import { serviceProviders } from "./registry.ts";
 
+export const importKinds = ["enterprises", "contracts", "signatures", "complaints"] as const;
+export const importStatuses = ["running", "done", "failed"] as const;
+export const importRowStatuses = ["accepted", "refused"] as const;
+
 export const roles = ["operator", "auditor", "sp"] as const;
 
 /** API bearer tokens, stored as SHA-256 of the secret. */
@@ -42,10 +46,10 @@ export const auditLog = pgTable(
 /** Bulk CSV imports and their per-row results. */
 export const imports = pgTable("imports", {
   id: id(),
-  kind: text("kind", { enum: ["enterprises", "contracts", "signatures", "complaints"] }).notNull(),
+  kind: text("kind", { enum: importKinds }).notNull(),
   spId: uuid("sp_id").references(() => serviceProviders.id),
   actorId: text("actor_id"),
-  status: text("status", { enum: ["running", "done", "failed"] }).notNull(),
+  status: text("status", { enum: importStatuses }).notNull(),
   totalRows: integer("total_rows").notNull().default(0),
   acceptedRows: integer("accepted_rows").notNull().default(0),
   refusedRows: integer("refused_rows").notNull().default(0),
@@ -58,7 +62,7 @@ export const importRows = pgTable(
   {
     importId: uuid("import_id").notNull().references(() => imports.id),
     rowNumber: integer("row_number").notNull(),
-    status: text("status", { enum: ["accepted", "refused"] }).notNull(),
+    status: text("status", { enum: importRowStatuses }).notNull(),
     objectId: uuid("object_id"),
     code: text("code"),
     detail: text("detail"),

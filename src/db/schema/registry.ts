@@ -2,12 +2,23 @@ import { sql } from "drizzle-orm";
 import { date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 
+import { CATEGORIES, type Category } from "../../policy/types.ts";
+
+/** Closed lists of the registry's columns, declared once here; services, routes and the console import them. */
+export const serviceProviderStatuses = ["active", "suspended"] as const;
+export const enterpriseStatuses = ["active", "suspended"] as const;
+export const portStatuses = ["active", "suspended", "revoked"] as const;
+export const bindAccountStatuses = ["active", "disabled"] as const;
+export const optOutSources = ["mo", "api", "complaint"] as const;
+/** The message categories are the policy's (src/policy/types.ts CATEGORIES), as a non-empty tuple for enums. */
+export const categories = CATEGORIES as readonly [Category, ...Category[]];
+
 /** SMS service providers (短信息服务企业): the aggregators that bind over SMPP. */
 export const serviceProviders = pgTable("service_providers", {
   id: id(),
   name: text("name").notNull(),
   licenceNumber: text("licence_number").notNull().unique(),
-  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  status: text("status", { enum: serviceProviderStatuses }).notNull().default("active"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -19,7 +30,7 @@ export const enterprises = pgTable("enterprises", {
   uscc: text("uscc").notNull().unique(),
   contactName: text("contact_name"),
   contactPhone: text("contact_phone"),
-  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  status: text("status", { enum: enterpriseStatuses }).notNull().default("active"),
   /** The SP that registered it (null when an operator did); SPs see enterprises they filed or carry. */
   filedBySpId: uuid("filed_by_sp_id").references(() => serviceProviders.id),
   createdAt: createdAt(),
@@ -58,7 +69,7 @@ export const ports = pgTable(
     id: id(),
     number: text("number").notNull().unique(),
     spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
-    status: text("status", { enum: ["active", "suspended", "revoked"] }).notNull().default("active"),
+    status: text("status", { enum: portStatuses }).notNull().default("active"),
     statusReason: text("status_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -90,8 +101,8 @@ export const bindAccounts = pgTable(
     allowedIps: text("allowed_ips").array().notNull().default(sql`'{}'::text[]`),
     maxBinds: integer("max_binds").notNull().default(4),
     maxSubmitsPerSecond: integer("max_submits_per_second").notNull().default(100),
-    defaultCategory: text("default_category", { enum: ["verification", "notification", "marketing"] }).notNull().default("notification"),
-    status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+    defaultCategory: text("default_category", { enum: categories }).notNull().default("notification"),
+    status: text("status", { enum: bindAccountStatuses }).notNull().default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -99,7 +110,6 @@ export const bindAccounts = pgTable(
 );
 
 export const signatureStatuses = ["pending", "approved", "rejected", "suspended", "revoked"] as const;
-export const categories = ["verification", "notification", "marketing"] as const;
 export const evidenceKinds = ["business_licence", "trademark", "app", "website", "organisation_name"] as const;
 
 /** Signatures: the text inside 【】, NFKC-normalised; one normalised text belongs to one enterprise. */
@@ -156,7 +166,7 @@ export const optOuts = pgTable(
     recipientHash: text("recipient_hash").notNull(),
     recipientMask: text("recipient_mask").notNull(),
     enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
-    source: text("source", { enum: ["mo", "api", "complaint"] }).notNull(),
+    source: text("source", { enum: optOutSources }).notNull(),
     signatureId: uuid("signature_id").references(() => signatures.id),
     createdAt: createdAt(),
   },

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 
+export const reviewScheduleStatuses = ["active", "paused"] as const;
+
 export const complaintChannels = ["12321", "10086", "10010", "other"] as const;
 export const complaintTypes = ["unwanted_marketing", "fraud", "other"] as const;
 export const attributionConfidences = ["high", "medium", "low", "none"] as const;
@@ -125,7 +127,7 @@ export const reviewSchedules = pgTable("review_schedules", {
   scopePortPrefix: text("scope_port_prefix"),
   nextRunAt: timestamp("next_run_at", { withTimezone: true, mode: "date" }).notNull(),
   lastRunAt: timestamp("last_run_at", { withTimezone: true, mode: "date" }),
-  status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
+  status: text("status", { enum: reviewScheduleStatuses }).notNull().default("active"),
   createdBy: text("created_by"),
   createdAt: createdAt(),
 });

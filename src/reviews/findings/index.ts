@@ -30,5 +30,3 @@ export const findingDetectors: readonly FindingDetector[] = [
   lookAlikeSignatures,
 ];
 
-/** Every finding type a review can hold (campaign detectors plus the continuous complaint_rate). */
-export const FINDING_TYPES: readonly string[] = [...findingDetectors.flatMap((d) => d.types), "complaint_rate"];

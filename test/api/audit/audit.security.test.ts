@@ -66,7 +66,7 @@ describe("audit trail (security)", () => {
   it("detects a row rewritten with a recomputed hash, at the next row's link", async () => {
     const seq = await seqOf("signature.create");
     const [row] = await api.database.db.select().from(auditLog).where(eq(auditLog.seq, seq));
-    const { auditHash } = await import("../../../src/api/audit/audit.service.ts");
+    const { auditHash } = await import("../../../src/audit/audit.service.ts");
     const forged = { ...row!, reason: "forged" };
     await api.database.db.update(auditLog).set({ reason: "forged", hash: auditHash(forged) }).where(eq(auditLog.seq, seq));
     const result = await api.as(api.operatorToken).get("/api/v1/audit/verify");

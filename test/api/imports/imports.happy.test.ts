@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { enterprises } from "../../../src/db/schema/index.ts";
 import { startTestApi, type TestApi } from "../../helpers/api.ts";
-import { runImport } from "../../../src/api/imports/imports.runner.ts";
-import { importKinds } from "../../../src/api/imports/kinds/index.ts";
+import { runImport } from "../../../src/imports/imports.runner.ts";
+import { importKinds } from "../../../src/imports/kinds/index.ts";
 import { BOM, postCsv } from "../../helpers/csv.ts";
 import { auditRows, createEnterprise, createSp, makeUscc } from "../../helpers/registry.ts";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordOptOut } from "../../../src/api/opt-outs/opt-outs.service.ts";
+import { recordOptOut } from "../../../src/opt-outs/opt-outs.service.ts";
 import { startTestApi, type TestApi } from "../../helpers/api.ts";
 import { addEnterprise, buildRegistryWorld, fileSignature, type RegistryWorld } from "../../helpers/registry-fixtures.ts";
 

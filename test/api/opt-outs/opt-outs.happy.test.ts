@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, optOuts } from "../../../src/db/schema/index.ts";
 import { REGISTRY_CHANNEL } from "../../../src/db/transaction.ts";
 import { resultRows } from "../../../src/db/rows.ts";
-import { recordOptOut } from "../../../src/api/opt-outs/opt-outs.service.ts";
+import { recordOptOut } from "../../../src/opt-outs/opt-outs.service.ts";
 import { startTestApi, type TestApi } from "../../helpers/api.ts";
 import { addEnterprise, buildRegistryWorld, fileSignature, type RegistryWorld } from "../../helpers/registry-fixtures.ts";
 

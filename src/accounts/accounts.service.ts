@@ -1,0 +1,129 @@
+import { listPage } from "../db/list-page.ts";
+import { and, eq } from "drizzle-orm";
+import { isUniqueViolation } from "../db/errors.ts";
+import { bindAccounts, serviceProviders } from "../db/schema/index.ts";
+import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
+import { newId } from "../lib/ids.ts";
+import { isOperator, spScope, type ServiceContext } from "../context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
+import type { CreateAccountInput, ListAccountsFilter, RotatePasswordInput, UpdateAccountInput } from "./accounts.schemas.ts";
+
+type AccountRow = typeof bindAccounts.$inferSelect;
+/** What leaves the service: never the password hash. */
+export type BindAccount = Omit<AccountRow, "passwordHash">;
+
+function view(row: AccountRow): BindAccount {
+  const { passwordHash: _secret, ...rest } = row;
+  return rest;
+}
+
+/** What an SP may change on its own accounts; limits and status are the operator's. */
+const SP_CHANGEABLE = new Set<keyof UpdateAccountInput>(["allowedIps", "reason"]);
+
+async function findAccount(ctx: ServiceContext, id: string, forUpdate = false): Promise<AccountRow | undefined> {
+  const scope = spScope(ctx.actor);
+  const query = ctx.db
+    .select()
+    .from(bindAccounts)
+    .where(and(eq(bindAccounts.id, id), scope ? eq(bindAccounts.spId, scope) : undefined));
+  const [row] = forUpdate ? await query.for("update") : await query;
+  return row;
+}
+
+/** The operator opens bind accounts (they carry the SP's throughput limits). */
+export async function createAccount(ctx: ServiceContext, input: CreateAccountInput): Promise<BindAccount> {
+  if (!isOperator(ctx.actor)) throw forbidden("only an operator opens bind accounts");
+  // Hash before the transaction: argon2 is deliberately slow and must not hold locks.
+  const passwordHash = await Bun.password.hash(input.password);
+  return withTransaction(ctx, async (tx) => {
+    const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, input.spId));
+    if (!sp) throw invalid("spId", "no such service provider");
+    try {
+      const [row] = await tx.db
+        .insert(bindAccounts)
+        .values({
+          id: newId(),
+          spId: input.spId,
+          systemId: input.systemId,
+          passwordHash,
+          allowedIps: input.allowedIps ?? [],
+          maxBinds: input.maxBinds ?? 4,
+          maxSubmitsPerSecond: input.maxSubmitsPerSecond ?? 100,
+          defaultCategory: input.defaultCategory ?? "notification",
+          status: input.status ?? "active",
+          createdAt: tx.now,
+          updatedAt: tx.now,
+        })
+        .returning();
+      const account = view(row!);
+      await recordAudit(tx, { action: "bind_account.create", objectType: "bind_account", objectId: account.id, objectSpId: account.spId, after: account });
+      await notifyRegistryChange(tx.db, { table: "bind_accounts", id: account.id });
+      return account;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`system_id ${input.systemId} is already taken`);
+      throw error;
+    }
+  });
+}
+
+export async function getAccount(ctx: ServiceContext, id: string): Promise<BindAccount> {
+  const row = await findAccount(ctx, id);
+  if (!row) throw notFound("bind account");
+  return view(row);
+}
+
+export async function listAccounts(ctx: ServiceContext, filter: ListAccountsFilter, page: { limit: number; after?: string }): Promise<BindAccount[]> {
+  const rows = await listPage(ctx.db.select().from(bindAccounts).$dynamic(), ctx, {
+    key: bindAccounts.id,
+    sp: bindAccounts.spId,
+    filters: [
+      filter.spId ? eq(bindAccounts.spId, filter.spId) : undefined,
+      filter.status ? eq(bindAccounts.status, filter.status) : undefined,
+      filter.systemId ? eq(bindAccounts.systemId, filter.systemId) : undefined,
+    ],
+    page,
+  });
+  return rows.map(view);
+}
+
+/** Operators change anything; an SP may change the allowed addresses of its own accounts. */
+export async function updateAccount(ctx: ServiceContext, id: string, input: UpdateAccountInput): Promise<BindAccount> {
+  if (ctx.actor.type === "auditor") throw forbidden("auditors cannot change bind accounts");
+  if (ctx.actor.type === "sp") {
+    const refused = (Object.keys(input) as (keyof UpdateAccountInput)[]).filter((key) => !SP_CHANGEABLE.has(key));
+    if (refused.length && (await findAccount(ctx, id))) throw forbidden(`only an operator may change ${refused.join(", ")}`);
+  }
+  return withTransaction(ctx, async (tx) => {
+    const before = await findAccount(tx, id, true);
+    if (!before) throw notFound("bind account");
+    const { reason, ...changes } = input;
+    const [after] = await tx.db.update(bindAccounts).set({ ...changes, updatedAt: tx.now }).where(eq(bindAccounts.id, id)).returning();
+    await recordAudit(tx, { action: "bind_account.update", objectType: "bind_account", objectId: id, objectSpId: before.spId, before: view(before), after: view(after!), reason });
+    await notifyRegistryChange(tx.db, { table: "bind_accounts", id: id });
+    return view(after!);
+  });
+}
+
+/** The operator or the owning SP sets a new bind password; only its argon2id hash is kept. */
+export async function rotateAccountPassword(ctx: ServiceContext, id: string, input: RotatePasswordInput): Promise<BindAccount> {
+  if (ctx.actor.type === "auditor") throw forbidden("auditors cannot change bind accounts");
+  if (!(await findAccount(ctx, id))) throw notFound("bind account");
+  const passwordHash = await Bun.password.hash(input.password);
+  return withTransaction(ctx, async (tx) => {
+    const before = await findAccount(tx, id, true);
+    if (!before) throw notFound("bind account");
+    const [after] = await tx.db.update(bindAccounts).set({ passwordHash, updatedAt: tx.now }).where(eq(bindAccounts.id, id)).returning();
+    await recordAudit(tx, {
+      action: "bind_account.password_rotate",
+      objectType: "bind_account",
+      objectId: id,
+      objectSpId: before.spId,
+      before: view(before),
+      after: view(after!),
+      reason: input.reason,
+    });
+    await notifyRegistryChange(tx.db, { table: "bind_accounts", id: id });
+    return view(after!);
+  });
+}

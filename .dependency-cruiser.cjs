@@ -71,10 +71,9 @@ module.exports = {
       name: "services-never-import-the-api",
       severity: "error",
       comment:
-        "A domain folder (src/<domain>/: services, schemas, loaders) never imports src/api/, the HTTP transport. " +
-        "Exception until it is moved: the signatures service still lives in src/api/signatures/.",
+        "A domain folder (src/<domain>/: services, schemas, loaders) never imports src/api/, the HTTP transport.",
       from: { path: "^src/(?!api/|console/|main\\.ts$)" },
-      to: { path: "^src/api/", pathNot: "^src/api/signatures/signatures\\.(service|schemas|lifecycle|rules)\\.ts$" },
+      to: { path: "^src/api/" },
     },
     {
       name: "console-reads-no-database",

@@ -7,7 +7,7 @@ import type { ServiceContext } from "../context.ts";
 import { listEnterprises } from "../enterprises/enterprises.service.ts";
 import { listPorts } from "../ports/ports.service.ts";
 import { listServiceProviders } from "../service-providers/service-providers.service.ts";
-import { listSignatures } from "../api/signatures/signatures.service.ts";
+import { listSignatures } from "../signatures/signatures.service.ts";
 
 export const DIRECTORY_LIMIT = 500;
 

@@ -18,9 +18,6 @@ export type { RegistryChange, RegistryTable } from "./change-feed.ts";
  * or never). The change is one of the typed forms of ./change-feed.ts; a table alone makes the
  * proxies reload the whole table. The (table, id) form is kept for src/api/signatures until it moves.
  */
-export async function notifyRegistryChange(db: Executor, change: RegistryChange): Promise<void>;
-export async function notifyRegistryChange(db: Executor, table: "signatures", id: string): Promise<void>;
-export async function notifyRegistryChange(db: Executor, change: RegistryChange | "signatures", id?: string): Promise<void> {
-  const payload = encodeChange(typeof change === "string" ? { table: change, id: id! } : change);
-  await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${payload})`);
+export async function notifyRegistryChange(db: Executor, change: RegistryChange): Promise<void> {
+  await db.execute(sql`select pg_notify(${REGISTRY_CHANNEL}, ${encodeChange(change)})`);
 }

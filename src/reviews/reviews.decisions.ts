@@ -10,7 +10,7 @@ import { ServiceError, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { deleteExtension } from "../ports/extensions.service.ts";
 import { updatePort } from "../ports/ports.service.ts";
 import { updateServiceProvider } from "../service-providers/service-providers.service.ts";
-import { revokeSignature, suspendSignature } from "../api/signatures/signatures.service.ts";
+import { revokeSignature, suspendSignature } from "../signatures/signatures.service.ts";
 import type { DecisionInput } from "./reviews.schemas.ts";
 import { assertReviewer } from "./reviews.service.ts";
 

@@ -11,7 +11,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { localDate } from "../lib/dates.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { updatePort } from "../ports/ports.service.ts";
-import { suspendSignature } from "../api/signatures/signatures.service.ts";
+import { suspendSignature } from "../signatures/signatures.service.ts";
 import { getReviewSettings, type ReviewSettings } from "./settings.ts";
 import { continuousReview, upsertFinding, type FindingRow } from "./store.ts";
 import type { FindingDraft, SubjectType } from "./types.ts";

@@ -7,7 +7,7 @@
  * argv[2]: JSON { url?: string, dataDir?: string, scale: Scale, decideRounds?: number }
  */
 import { openDatabase } from "../../src/db/client.ts";
-import { suspendSignature } from "../../src/api/signatures/signatures.service.ts";
+import { suspendSignature } from "../../src/signatures/signatures.service.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { decide, type Submission } from "../../src/policy/index.ts";
 import { Registry } from "../../src/registry/registry.ts";

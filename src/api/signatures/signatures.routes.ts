@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { canChange } from "../auth.ts";
 import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
 import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../pagination.ts";
-import { signatureActions, type SignatureAction } from "./signatures.lifecycle.ts";
-import { createSignatureBody, listSignaturesQuery, signatureSchema, transitionBody, updateSignatureBody } from "./signatures.schemas.ts";
-import { createSignature, getSignature, listSignatures, transitionSignature, updateSignature } from "./signatures.service.ts";
+import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { signatureActions, type SignatureAction } from "../../signatures/signatures.lifecycle.ts";
+import { createSignatureBody, listSignaturesQuery, signatureSchema, transitionBody, updateSignatureBody } from "../../signatures/signatures.schemas.ts";
+import { createSignature, getSignature, listSignatures, transitionSignature, updateSignature } from "../../signatures/signatures.service.ts";
 
 const tags = ["Signatures"];
 const idParam = z.object({ id: z.uuid() });

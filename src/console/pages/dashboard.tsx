@@ -1,7 +1,7 @@
 /** Dashboard: traffic and refusals per day, top refusal reasons, and the approval queue's length. */
 import { countRejections, trafficByDay } from "../../journal/journal.service.ts";
 import type { RejectionsFilter, TrafficFilter } from "../../journal/journal.schemas.ts";
-import { listSignatures } from "../../api/signatures/signatures.service.ts";
+import { listSignatures } from "../../signatures/signatures.service.ts";
 import type { ServiceContext } from "../../context.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { HorizontalBarChart, StackedBarChart, daysBetween } from "../charts.tsx";

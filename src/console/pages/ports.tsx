@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { portStatuses } from "../../ports/ports.schemas.ts";
 import { decodeCursor, toPage } from "../../lib/pagination.ts";
 import { getPort, listPorts } from "../../ports/ports.service.ts";
-import { listSignatures } from "../../api/signatures/signatures.service.ts";
+import { listSignatures } from "../../signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory, options, spName } from "../directory.ts";
 import { chartRange, optionalCursor, optionalEnum, optionalUuid, parseQuery, uuidParam } from "../filters.ts";

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { listPorts, type Port } from "../../ports/ports.service.ts";
 import { decodeCursor, toPage } from "../../lib/pagination.ts";
 import { getServiceProvider, listServiceProviders, type ServiceProvider } from "../../service-providers/service-providers.service.ts";
-import { listSignatures } from "../../api/signatures/signatures.service.ts";
+import { listSignatures } from "../../signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory } from "../directory.ts";
 import { chartRange, optionalCursor, optionalEnum, optionalText, parseQuery, uuidParam } from "../filters.ts";

@@ -1,7 +1,7 @@
 /** The signature approval queue: pending filings with their evidence; approve / reject with a reason (operators). */
 import { z } from "@hono/zod-openapi";
 import { decodeCursor, toPage } from "../../lib/pagination.ts";
-import { approveSignature, listSignatures, rejectSignature, type Signature } from "../../api/signatures/signatures.service.ts";
+import { approveSignature, listSignatures, rejectSignature, type Signature } from "../../signatures/signatures.service.ts";
 import { signatureStatuses } from "../../signatures/signature-lists.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { categories, evidenceKinds, signatureStatuses } from "../../db/schema/index.ts";
+import { categories, evidenceKinds, signatureStatuses } from "../db/schema/index.ts";
 
 export const signatureStatus = z.enum(signatureStatuses);
 export const category = z.enum(categories);

@@ -1,4 +1,4 @@
-import type { signatureStatuses } from "../../db/schema/index.ts";
+import type { signatureStatuses } from "../db/schema/index.ts";
 
 export type SignatureStatus = (typeof signatureStatuses)[number];
 export type SignatureAction = "approve" | "reject" | "suspend" | "revoke";

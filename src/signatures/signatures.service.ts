@@ -1,15 +1,15 @@
 import { and, asc, eq, gt, ilike, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
-import { enterprises, serviceProviders, signaturePorts, signatures } from "../../db/schema/index.ts";
-import { escapeLike, isUniqueViolation } from "../../db/errors.ts";
-import type { Executor } from "../../db/client.ts";
-import { notifyRegistryChange, withTransaction } from "../../db/transaction.ts";
-import { newId } from "../../lib/ids.ts";
-import { checkSignatureText, normaliseSignatureText } from "../../lib/signature-text.ts";
-import { signatureSkeleton } from "../../policy/skeleton.ts";
-import { isOperator, spScope, type ServiceContext } from "../../context.ts";
+import { enterprises, serviceProviders, signaturePorts, signatures } from "../db/schema/index.ts";
+import { escapeLike, isUniqueViolation } from "../db/errors.ts";
+import type { Executor } from "../db/client.ts";
+import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
+import { newId } from "../lib/ids.ts";
+import { checkSignatureText, normaliseSignatureText } from "../lib/signature-text.ts";
+import { signatureSkeleton } from "../policy/skeleton.ts";
+import { isOperator, spScope, type ServiceContext } from "../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { hasActiveContract } from "../enterprise-scope.ts";
-import { ServiceError, conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { hasActiveContract } from "../enterprises/enterprise-scope.ts";
+import { ServiceError, conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { nextStatus, targetStatus, type SignatureAction, type SignatureStatus } from "./signatures.lifecycle.ts";
 import {
   checkApprovable,
@@ -227,7 +227,7 @@ export async function createSignature(ctx: ServiceContext, input: CreateSignatur
       after: overridden ? { ...view, lookAlikeOf: { id: lookAlike.id, text: lookAlike.text } } : view,
       reason: overridden ? `look-alike of 【${lookAlike.text}】 (${lookAlike.id}) allowed: ${input.lookAlikeOverrideReason}` : null,
     });
-    await notifyRegistryChange(tx.db, "signatures", row.id);
+    await notifyRegistryChange(tx.db, { table: "signatures", id: row.id });
     return view;
   });
 }
@@ -254,7 +254,7 @@ async function releaseText(tx: ServiceContext, row: SignatureRow, reason: string
     after: { ...toView(released, bindings), releasedAt: released.releasedAt },
     reason,
   });
-  await notifyRegistryChange(tx.db, "signatures", row.id);
+  await notifyRegistryChange(tx.db, { table: "signatures", id: row.id });
 }
 
 export async function getSignature(ctx: ServiceContext, id: string): Promise<Signature> {
@@ -350,7 +350,7 @@ export async function updateSignature(ctx: ServiceContext, id: string, input: Up
       after: view,
       reason: input.reason ?? null,
     });
-    await notifyRegistryChange(tx.db, "signatures", id);
+    await notifyRegistryChange(tx.db, { table: "signatures", id });
     return view;
   });
 }
@@ -391,7 +391,7 @@ export async function transitionSignature(ctx: ServiceContext, id: string, actio
       after: view,
       reason,
     });
-    await notifyRegistryChange(tx.db, "signatures", id);
+    await notifyRegistryChange(tx.db, { table: "signatures", id });
     return view;
   });
 }

@@ -1,9 +1,9 @@
 import { and, inArray } from "drizzle-orm";
-import type { Executor } from "../../db/client.ts";
-import { portExtensions, ports, signatures } from "../../db/schema/index.ts";
-import { signatureSkeleton } from "../../policy/skeleton.ts";
-import { chinaDate } from "../enterprise-scope.ts";
-import { ServiceError, invalid, type FieldError } from "../errors.ts";
+import type { Executor } from "../db/client.ts";
+import { portExtensions, ports, signatures } from "../db/schema/index.ts";
+import { signatureSkeleton } from "../policy/skeleton.ts";
+import { chinaDate } from "../enterprises/enterprise-scope.ts";
+import { ServiceError, invalid, type FieldError } from "../lib/errors.ts";
 import type { EvidenceInput, SignatureBindingInput } from "./signatures.schemas.ts";
 
 /**

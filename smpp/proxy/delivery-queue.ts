@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
+import { DAY_MS } from "../../src/lib/dates.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { SmppServer, SmppSession } from "../session/server.ts";
 import { SmppRequestError } from "../session/pending.ts";
@@ -116,7 +117,7 @@ export class DeliveryQueue {
   private readonly pollMs: number;
 
   constructor(private readonly options: DeliveryQueueOptions) {
-    this.holdTtlMs = options.holdTtlMs ?? 3 * 86_400_000;
+    this.holdTtlMs = options.holdTtlMs ?? 3 * DAY_MS;
     this.maxWaitMs = options.maxWaitMs ?? 5000;
     this.maxQueued = options.maxQueuedPerLane ?? 5000;
     this.readBatch = options.readBatch ?? 200;

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { ServiceError } from "../../api/errors.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
-import { dayRange, dayStart, defaultRange, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
+import { dayRange, chinaDayStartIso, defaultRange, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { CsrfField, frameOf, type PageFrame } from "../layout.tsx";
@@ -306,7 +306,7 @@ export async function complaintsPage(c: ConsoleContext, reviews: ReviewsPort | u
   const { t } = frame;
   const query = parseQuery(c, complaintsQuery);
   const { cursor, from, to, ...rest } = query;
-  const filter = { ...rest, from: from ? new Date(dayStart(from)) : undefined, to: to ? new Date(dayStart(nextDay(to))) : undefined };
+  const filter = { ...rest, from: from ? new Date(chinaDayStartIso(from)) : undefined, to: to ? new Date(chinaDayStartIso(nextDay(to))) : undefined };
   const directory = await loadDirectory(ctx);
   const columns = complaintColumns(t, directory);
   const format = exportFormat(c);

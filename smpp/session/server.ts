@@ -6,6 +6,7 @@
  */
 import net from "node:net";
 import tls from "node:tls";
+import { monotonicClock } from "../../src/lib/clock.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeDeliverSm, type ShortMessageFields } from "../wire/encode.ts";
 import type { BindBody, BindMode, Pdu } from "../wire/pdu.ts";
@@ -135,7 +136,7 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
     const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    const deadline = Date.now() + timeoutMs;
+    const deadline = monotonicClock() + timeoutMs;
     const sessions = [...this.live];
     await Promise.race([
       Promise.all(sessions.map((session) => this.drainAndUnbind(session, deadline))),
@@ -146,10 +147,10 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   }
 
   private async drainAndUnbind(session: SmppSession<Context>, deadline: number): Promise<void> {
-    while (session.unanswered > 0 && Date.now() < deadline && session.state !== "closed") await sleep(10);
+    while (session.unanswered > 0 && monotonicClock() < deadline && session.state !== "closed") await sleep(10);
     // A peer that never answers unbind (node-smpp does not, unless told to) would otherwise hold
     // the shutdown for a whole request timeout (10 s): give it a short grace, then close.
-    const grace = Math.max(0, Math.min(deadline - Date.now(), this.options.unbindGraceMs ?? 1000));
+    const grace = Math.max(0, Math.min(deadline - monotonicClock(), this.options.unbindGraceMs ?? 1000));
     await Promise.race([session.unbind(), sleep(grace)]);
     if (session.state !== "closed") session.close("unbind not answered");
   }

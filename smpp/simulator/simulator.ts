@@ -4,6 +4,7 @@
  * ids, delivery receipts, MO injection, and scripting by destination number and by run-time
  * switches, so every fault the proxy must survive can be produced on demand.
  */
+import { systemClock } from "../../src/lib/clock.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import type { InboundAnswer } from "../session/connection.ts";
@@ -106,7 +107,7 @@ class Simulator {
   constructor(readonly options: SimulatorOptions) {
     this.host = options.host ?? "127.0.0.1";
     this.port = options.port ?? 0;
-    this.clock = options.clock ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.idFormat = options.messageIdFormat ?? "hex";
     this.receiptIdFormat = options.receiptIdFormat ?? this.idFormat;
     this.ids = new MessageIdSequence(options.firstMessageId ?? 0x0a000001);

@@ -23,6 +23,28 @@ export interface Offender {
   lines: number;
 }
 
+/**
+ * Known offenders in parts other engineers own, each allowed up to its size when the check was
+ * introduced; growing past it fails, and an entry that no longer offends is reported so it gets
+ * removed. Key: "file" for a file's length, "file#function" for a function's span.
+ */
+export const KNOWN_OFFENDERS: Readonly<Record<string, number>> = {
+  "src/policy/reasons.ts": 424,
+  "src/policy/decide.ts#decide": 81,
+  "src/api/imports/imports.runner.ts#runImport": 160,
+  "src/api/signatures/signatures.service.ts": 402,
+  "src/api/signatures/signatures.service.ts#createSignature": 103,
+  "src/journal/journal.ts#writeBatch": 87,
+  "src/journal/journal.ts#writeBatch › callback": 84,
+  "src/deliveries/deliveries.service.ts#createDeliveryStore": 86,
+  "src/registry/loader.ts#applyChange": 82,
+  "src/console/i18n.ts": 406,
+};
+
+export function offenderKey(o: Offender): string {
+  return o.kind === "file" ? o.file : `${o.file}#${o.name}`;
+}
+
 /** Files skipped as generated code (none today; drizzle/ holds SQL, not TypeScript). */
 const GENERATED = [/\.d\.ts$/];
 
@@ -117,7 +139,12 @@ export function checkSize(root: string, dirs: string[]): Offender[] {
 if (import.meta.main) {
   const root = join(import.meta.dir, "..");
   const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["src", "smpp", "cmpp", "demo"];
-  const offenders = checkSize(root, dirs);
+  const found = checkSize(root, dirs);
+  const offenders = found.filter((o) => !(KNOWN_OFFENDERS[offenderKey(o)]! >= o.lines));
+  const stillKnown = new Set(found.map(offenderKey));
+  for (const key of Object.keys(KNOWN_OFFENDERS)) {
+    if (!stillKnown.has(key) && dirs.some((dir) => key.startsWith(`${dir}/`))) console.log(`check:size: ${key} is within the limits now: remove it from KNOWN_OFFENDERS`);
+  }
   for (const o of offenders) {
     console.error(
       o.kind === "file"
@@ -129,5 +156,6 @@ if (import.meta.main) {
     console.error(`check:size: ${offenders.length} over the limit`);
     process.exit(1);
   }
-  console.log(`check:size: no file over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES} lines (${dirs.join(", ")})`);
+  const known = found.length - offenders.length;
+  console.log(`check:size: no file over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES} lines (${dirs.join(", ")})${known ? `, apart from ${known} known offenders that did not grow` : ""}`);
 }

@@ -6,7 +6,7 @@
  */
 import net from "node:net";
 import tls from "node:tls";
-import { monotonicClock } from "../../src/lib/clock.ts";
+import { monotonicClock, type MonotonicClock } from "../../src/lib/clock.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeDeliverSm, type ShortMessageFields } from "../wire/encode.ts";
 import type { BindBody, BindMode, Pdu } from "../wire/pdu.ts";
@@ -64,6 +64,8 @@ export interface SmppServerOptions<Context> {
   maxWriteBacklogBytes?: number;
   /** Close a peer whose writes stay backed up this long (default 30 s). */
   writeStallTimeoutMs?: number;
+  /** The monotonic clock the sessions' timers measure with (default performance.now; tests pass a fake). */
+  now?: MonotonicClock;
   handlers: SmppServerHandlers<Context>;
 }
 
@@ -183,6 +185,7 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
       ...(o.maxInboundPending !== undefined && { maxInboundPending: o.maxInboundPending }),
       ...(o.maxWriteBacklogBytes !== undefined && { maxWriteBacklogBytes: o.maxWriteBacklogBytes }),
       ...(o.writeStallTimeoutMs !== undefined && { writeStallTimeoutMs: o.writeStallTimeoutMs }),
+      ...(o.now !== undefined && { now: o.now }),
     });
     this.live.add(session);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);

@@ -10,7 +10,8 @@ import pino, { type Logger } from "pino";
 import { createSmppServerTlsOptions } from "../smpp/session/tls-files.ts";
 import { startProxy, type Proxy } from "../smpp/proxy/proxy.ts";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../smpp/simulator/index.ts";
-import { createUpstreamPool, type UpstreamPool } from "../smpp/upstream/pool.ts";
+import { createUpstreamPool, type ReceivedHandler, type UpstreamPool } from "../smpp/upstream/pool.ts";
+import type { Context } from "hono";
 import { createApp } from "./api/app.ts";
 import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
 import { consoleSessionKey } from "./console/auth.ts";
@@ -27,8 +28,9 @@ import { enforceRetention } from "./journal/retention.ts";
 import { dropExpiredPartitions, ensurePartitions } from "./journal/partitions.ts";
 import { reopenOverdue } from "./reviews/reviews.service.ts";
 import { runDueSchedules } from "./reviews/schedules.service.ts";
+import { systemClock, type Clock } from "./lib/clock.ts";
 import { createPiiProtector } from "./lib/pii.ts";
-import { createMetrics } from "./observability/metrics.ts";
+import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import { Registry } from "./registry/registry.ts";
 import { resolvePiiKey } from "./settings/settings.service.ts";
 
@@ -41,6 +43,8 @@ export interface GatewayOptions {
   simulator?: Partial<SimulatorOptions>;
   /** Print the listening addresses and the bootstrap token (npm start). */
   announce?: boolean;
+  /** Wall time in epoch ms for everything the gateway records and judges (default Date.now; tests pass a fake). */
+  clock?: Clock;
 }
 
 export interface Gateway {
@@ -68,11 +72,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (!options.database) await database.migrate();
   const piiKey = await resolvePiiKey(database.db, config.PII_KEY);
   const pii = createPiiProtector(piiKey);
-  const clock = () => new Date();
+  const clock = options.clock ?? systemClock;
+  const now = () => new Date(clock());
+  const systemContext = systemContexts(database, pii, now);
   const metrics = createMetrics();
 
   // The journal's monthly partitions exist before the first verdict is written.
-  await ensurePartitions(database.db, clock());
+  await ensurePartitions(database.db, now());
 
   const registry = new Registry({ database, logger, healthIntervalMs: 1000, fullReloadIntervalMs: 15 * 60_000 });
   await registry.start();
@@ -81,40 +87,82 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const simulator = config.UPSTREAM_SMSC_URL
     ? undefined
-    : await startSimulator({ host: "127.0.0.1", port: config.SIMULATOR_PORT, receiptDelayMs: config.SIMULATOR_RECEIPT_DELAY_MS, ...options.simulator });
-  const upstreamUrl = config.UPSTREAM_SMSC_URL ?? `smpp://gatekeeper:secret@127.0.0.1:${simulator!.port}`;
-
+    : await startSimulator({ host: "127.0.0.1", port: config.SIMULATOR_PORT, receiptDelayMs: config.SIMULATOR_RECEIPT_DELAY_MS, clock, ...options.simulator });
   let proxy: Proxy | undefined;
-  const upstream = createUpstreamPool({
-    url: upstreamUrl,
-    binds: config.UPSTREAM_BINDS,
-    windowSize: config.UPSTREAM_WINDOW,
-    requestTimeoutMs: config.UPSTREAM_REQUEST_TIMEOUT_MS,
-    onReceived: (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64),
-  });
-  upstream.on("bindUp", () => metrics.upstreamBinds.set(upstream.state().bindsUp));
-  upstream.on("bindDown", (index, reason) => {
-    metrics.upstreamBinds.set(upstream.state().bindsUp);
-    logger.warn({ bind: index, reason }, "upstream bind down");
-  });
-
+  const upstream = startUpstream(config, simulator, metrics, logger, (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64));
   const deliveries = createDeliveryStore(database.db);
-
-  const systemContext = (): ServiceContext => ({ db: database.db, actor: { type: "system", id: `smpp-mo@${instanceId}` }, now: clock(), pii });
   proxy = await startProxy({
-    host: config.SMPP_HOST,
-    port: config.SMPP_PORT,
-    tls: config.SMPP_TLS_PORT !== undefined ? createSmppServerTlsOptions(config.SMPP_TLS_PORT, config.SMPP_TLS_CERT, config.SMPP_TLS_KEY) : undefined,
+    ...proxySettings(config),
     registry: () => registry.snapshot,
     journal,
     pii,
     upstream,
     deliveries,
     recordOptOut: async (record) => {
-      await recordOptOut(systemContext(), { ...record, source: "mo" });
+      await recordOptOut(systemContext(`smpp-mo@${instanceId}`), { ...record, source: "mo" });
     },
     metrics,
     logger,
+    clock,
+  });
+
+  const deps: AppDependencies = { database, pii, clock: now, readiness: readinessCheck(registry, upstream, journal) };
+  const bootstrapToken = await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN);
+  const app = createApp(deps, {
+    logger,
+    extraRoutes: simulator ? [simulatorRoutes(simulator)] : [],
+    mount: (root) => {
+      root.get("/metrics", metricsRoute(metrics, registry, upstream, journal));
+      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsBackend(), logger });
+    },
+  });
+  const maintenance = startMaintenance({ database, deliveries, context: () => systemContext("maintenance"), now, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });
+  const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
+  const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
+  if (options.announce) announce(config, { httpUrl, proxy, simulator, upstream, bootstrapToken });
+
+  return {
+    httpUrl, smppPort: proxy.port, smppTlsPort: proxy.tlsPort, simulator, upstream, proxy, registry, journal, database, deps, bootstrapToken, metrics,
+    async stop(timeoutMs = 10_000) {
+      maintenance.stop();
+      await proxy!.stop(timeoutMs);
+      await upstream.stop(2000);
+      await journal.stop();
+      await registry.stop();
+      http.stop(true);
+      await simulator?.stop();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+/** The one way the composition builds a service context: a system actor, the injected clock. */
+function systemContexts(database: Database, pii: AppDependencies["pii"], now: () => Date): (actorId: string) => ServiceContext {
+  return (actorId) => ({ db: database.db, actor: { type: "system", id: actorId }, now: now(), pii });
+}
+
+function startUpstream(config: Config, simulator: RunningSimulator | undefined, metrics: Metrics, logger: Logger, onReceived: ReceivedHandler): UpstreamPool {
+  const upstream = createUpstreamPool({
+    url: config.UPSTREAM_SMSC_URL ?? `smpp://gatekeeper:secret@127.0.0.1:${simulator!.port}`,
+    binds: config.UPSTREAM_BINDS,
+    windowSize: config.UPSTREAM_WINDOW,
+    requestTimeoutMs: config.UPSTREAM_REQUEST_TIMEOUT_MS,
+    onReceived,
+  });
+  upstream.on("bindUp", () => metrics.upstreamBinds.set(upstream.state().bindsUp));
+  upstream.on("bindDown", (index, reason) => {
+    metrics.upstreamBinds.set(upstream.state().bindsUp);
+    logger.warn({ bind: index, reason }, "upstream bind down");
+  });
+  return upstream;
+}
+
+/** The proxy's listener, limits and timeouts, from the configuration. */
+function proxySettings(config: Config) {
+  return {
+    host: config.SMPP_HOST,
+    port: config.SMPP_PORT,
+    tls: config.SMPP_TLS_PORT !== undefined ? createSmppServerTlsOptions(config.SMPP_TLS_PORT, config.SMPP_TLS_CERT, config.SMPP_TLS_KEY) : undefined,
     instances: config.PROXY_INSTANCES,
     fullText: config.JOURNAL_FULL_TEXT,
     concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
@@ -129,89 +177,55 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS,
       lockoutMs: config.SMPP_BIND_LOCKOUT_MS,
     },
-  });
-
-  const deps: AppDependencies = {
-    database,
-    pii,
-    clock,
-    readiness: async () => {
-      const health = registry.health();
-      const upstreamState = upstream.state();
-      const backlog = journal.backlog();
-      return {
-        registry: { ok: health.fresh, detail: health.fresh ? `snapshot ${Math.round(health.ageMs)} ms old` : `judging on the last snapshot (${health.lastError ?? "database unreachable"})` },
-        upstream: { ok: upstreamState.bindsUp > 0, detail: `${upstreamState.bindsUp}/${upstreamState.bindsTotal} binds up` },
-        journal: { ok: backlog.spooledBatches === 0, detail: `${backlog.inMemory} in memory, ${backlog.spooledBatches} batches spooled` },
-      };
-    },
   };
-  const bootstrapToken = await ensureBootstrapToken({ db: database.db, actor: { type: "system", id: "bootstrap" }, now: clock(), pii }, config.ADMIN_TOKEN);
-  const app = createApp(deps, {
-    logger,
-    extraRoutes: simulator ? [simulatorRoutes(simulator)] : [],
-    mount: (root) => {
-      root.get("/metrics", async (c) => {
-        const health = registry.health();
-        metrics.snapshotAge.set(Number.isFinite(health.ageMs) ? health.ageMs / 1000 : -1);
-        metrics.snapshotFresh.set(health.fresh ? 1 : 0);
-        const backlog = journal.backlog();
-        metrics.journalBacklog.set({ where: "memory" }, backlog.inMemory);
-        metrics.journalBacklog.set({ where: "spool_batches" }, backlog.spooledBatches);
-        const state = upstream.state();
-        metrics.upstreamBinds.set(state.bindsUp);
-        metrics.upstreamInFlight.set(state.inFlight);
-        return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
-      });
-      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsBackend(), logger });
-    },
-  });
-  const maintenance = startMaintenance({ database, deliveries, pii, clock, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });
-  const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
-  const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
+}
 
-  if (options.announce) {
-    const where = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
-    console.log(`database      ${where}`);
-    console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);
-    console.log(`web console   ${httpUrl}/console   (sign in with a token)`);
-    console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}  ← SPs bind here`);
-    console.log(`upstream SMSC ${simulator ? `built-in simulator on 127.0.0.1:${simulator.port}` : upstream.target}`);
-    if (bootstrapToken) {
-      console.log(`operator token (shown once, keep it): ${bootstrapToken}`);
-      if (!config.DATABASE_URL) {
-        // Local trial on PGlite only: `npm run demo` reads it from here. Delete the file once you have the token.
-        writeFileSync(join(config.DATA_DIR, "bootstrap-token"), `${bootstrapToken}\n`, { mode: 0o600 });
-        console.log(`              (also saved in ${join(config.DATA_DIR, "bootstrap-token")} for \`npm run demo\`; delete it after)`);
-      }
+function readinessCheck(registry: Registry, upstream: UpstreamPool, journal: Journal): AppDependencies["readiness"] {
+  return async () => {
+    const health = registry.health();
+    const upstreamState = upstream.state();
+    const backlog = journal.backlog();
+    return {
+      registry: { ok: health.fresh, detail: health.fresh ? `snapshot ${Math.round(health.ageMs)} ms old` : `judging on the last snapshot (${health.lastError ?? "database unreachable"})` },
+      upstream: { ok: upstreamState.bindsUp > 0, detail: `${upstreamState.bindsUp}/${upstreamState.bindsTotal} binds up` },
+      journal: { ok: backlog.spooledBatches === 0, detail: `${backlog.inMemory} in memory, ${backlog.spooledBatches} batches spooled` },
+    };
+  };
+}
+
+/** GET /metrics: the gauges are refreshed at scrape time. */
+function metricsRoute(metrics: Metrics, registry: Registry, upstream: UpstreamPool, journal: Journal) {
+  return async (c: Context) => {
+    const health = registry.health();
+    metrics.snapshotAge.set(Number.isFinite(health.ageMs) ? health.ageMs / 1000 : -1);
+    metrics.snapshotFresh.set(health.fresh ? 1 : 0);
+    const backlog = journal.backlog();
+    metrics.journalBacklog.set({ where: "memory" }, backlog.inMemory);
+    metrics.journalBacklog.set({ where: "spool_batches" }, backlog.spooledBatches);
+    const state = upstream.state();
+    metrics.upstreamBinds.set(state.bindsUp);
+    metrics.upstreamInFlight.set(state.inFlight);
+    return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  };
+}
+
+/** npm start: the listening addresses and the bootstrap token, once. */
+function announce(config: Config, running: { httpUrl: string; proxy: Proxy; simulator: RunningSimulator | undefined; upstream: UpstreamPool; bootstrapToken: string | undefined }): void {
+  const { httpUrl, proxy, simulator, upstream, bootstrapToken } = running;
+  const where = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
+  console.log(`database      ${where}`);
+  console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);
+  console.log(`web console   ${httpUrl}/console   (sign in with a token)`);
+  console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}  ← SPs bind here`);
+  console.log(`upstream SMSC ${simulator ? `built-in simulator on 127.0.0.1:${simulator.port}` : upstream.target}`);
+  if (bootstrapToken) {
+    console.log(`operator token (shown once, keep it): ${bootstrapToken}`);
+    if (!config.DATABASE_URL) {
+      // Local trial on PGlite only: `npm run demo` reads it from here. Delete the file once you have the token.
+      writeFileSync(join(config.DATA_DIR, "bootstrap-token"), `${bootstrapToken}\n`, { mode: 0o600 });
+      console.log(`              (also saved in ${join(config.DATA_DIR, "bootstrap-token")} for \`npm run demo\`; delete it after)`);
     }
-    else if (!config.ADMIN_TOKEN) console.log("operator token: issued on an earlier start (set ADMIN_TOKEN to choose one)");
-  }
-
-  return {
-    httpUrl,
-    smppPort: proxy.port,
-    smppTlsPort: proxy.tlsPort,
-    simulator,
-    upstream,
-    proxy,
-    registry,
-    journal,
-    database,
-    deps,
-    bootstrapToken,
-    metrics,
-    async stop(timeoutMs = 10_000) {
-      maintenance.stop();
-      await proxy!.stop(timeoutMs);
-      await upstream.stop(2000);
-      await journal.stop();
-      await registry.stop();
-      http.stop(true);
-      await simulator?.stop();
-      if (!options.database) await database.close();
-    },
-  };
+  } else if (!config.ADMIN_TOKEN) console.log("operator token: issued on an earlier start (set ADMIN_TOKEN to choose one)");
 }
 
 /**
@@ -222,26 +236,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 function startMaintenance(options: {
   database: Database;
   deliveries: DeliveryStore;
-  pii: AppDependencies["pii"];
-  clock: () => Date;
+  context: () => ServiceContext;
+  now: () => Date;
   logger: Logger;
   retentionDays: number;
 }) {
-  const context = (): ServiceContext => ({ db: options.database.db, actor: { type: "system", id: "maintenance" }, now: options.clock(), pii: options.pii });
+  const context = options.context;
   const run = (what: string, work: () => Promise<unknown>) =>
     work().catch((error) => options.logger.warn({ err: error }, `maintenance: ${what} failed; retrying on the next tick`));
   const minutely = setInterval(() => {
     void run("reviews", async () => {
       await reopenOverdue(context());
-      await runDueSchedules(context(), options.clock());
+      await runDueSchedules(context(), options.now());
     });
   }, 60_000);
   const hourly = setInterval(() => {
     void run("journal partitions and retention", async () => {
-      await ensurePartitions(options.database.db, options.clock());
-      await dropExpiredPartitions(options.database.db, options.clock(), options.retentionDays);
+      await ensurePartitions(options.database.db, options.now());
+      await dropExpiredPartitions(options.database.db, options.now(), options.retentionDays);
       // Whatever whole partitions did not cover (rows in the default partition, counters, routes, held deliveries).
-      const removed = await enforceRetention(options.database.db, options.deliveries, options.clock(), options.retentionDays);
+      const removed = await enforceRetention(options.database.db, options.deliveries, options.now(), options.retentionDays);
       options.logger.debug({ removed }, "retention enforced");
     });
   }, 3600_000);

@@ -1,3 +1,4 @@
+import { systemClock } from "../../src/lib/clock.ts";
 import { createHash } from "node:crypto";
 import { isAddressAllowed } from "../../src/lib/cidr.ts";
 import { commandStatusFor, type BindReasonCode } from "../../src/policy/reasons.ts";
@@ -78,7 +79,7 @@ export function createBindAuthenticator(options: BindAuthOptions) {
   const addresses = new BindGuard(lockout);
   const accounts = new BindGuard({ ...lockout, maxFailures: lockout.maxAccountFailures ?? 10 });
   const verified = new Map<string, { passwordHash: string; digest: string }>();
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock;
   const refuse = (request: AuthenticateRequest, reason: BindReasonCode, details: Pick<BindRefusal, "account" | "unknownSystemId"> = {}) => {
     options.onOutcome?.(OUTCOME_OF[reason]);
     options.onRefusal?.({ reason, mode: request.mode, remoteAddress: request.remoteAddress, ...details });

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
+import { DAY_MS } from "../../src/lib/dates.ts";
 import type { PiiProtector } from "../../src/lib/pii.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import { isOptOutWord } from "../../src/policy/index.ts";
@@ -76,7 +77,7 @@ export class DeliveryRelay {
   private settling = 0;
 
   constructor(private readonly options: DeliveryRelayOptions) {
-    this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * 86_400_000);
+    this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * DAY_MS);
     this.queue = new DeliveryQueue({
       server: options.server, store: options.store, metrics: options.metrics, logger: options.logger, clock: options.clock,
       holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs,

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
 import type { Journal } from "../../src/journal/journal.ts";
+import { systemClock, type Clock } from "../../src/lib/clock.ts";
 import type { PiiProtector } from "../../src/lib/pii.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
@@ -25,7 +26,8 @@ export interface ProxyOptions {
   recordOptOut: (record: OptOutRecord) => Promise<void>;
   metrics?: Metrics;
   logger?: Logger;
-  clock?: () => number;
+  /** Wall time in epoch ms (default Date.now): what is judged and recorded. */
+  clock?: Clock;
   /** Proxy processes sharing the accounts' bind and rate limits (each enforces its share). */
   instances?: number;
   fullText?: boolean;
@@ -55,7 +57,7 @@ export interface Proxy {
  * the submit path (policy, concatenation, upstream) and the delivery relay together.
  */
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const instances = Math.max(1, options.instances ?? 1);
   const gatekeeper = new Gatekeeper({ registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText });
   let server: SmppServer<SessionContext> | undefined;
@@ -70,44 +72,9 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     logger: options.logger,
     clock,
   });
-  const submissions = new SubmissionHandler({
-    gatekeeper,
-    upstream: options.upstream,
-    clock,
-    metrics: options.metrics,
-    concatenation: { timeoutMs: options.concatenationTimeoutMs },
-    maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
-    onAccepted: (messageId, identity, at, spMessageId) => {
-      const canonicalId = relay.remember(messageId, identity, at, spMessageId);
-      options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
-    },
-  });
-  const bindsOf = (accountId: string) => {
-    let count = 0;
-    if (server) for (const session of server.sessions()) if (session.context?.accountId === accountId && session.state !== "closed") count++;
-    return count;
-  };
-  // Refused binds are journaled for reviewers, coalesced so a peer cannot flood the journal.
-  const bindRefusals = new BindRefusalJournal({ journal: options.journal, metrics: options.metrics });
-  const authenticate = createBindAuthenticator({
-    registry: options.registry,
-    bindsOf,
-    instances,
-    lockout: options.lockout,
-    now: clock,
-    onOutcome: (outcome) => options.metrics?.bindAttempts.inc({ outcome }),
-    onRefusal: (refusal) => bindRefusals.record(refusal, clock()),
-  });
-
-  /** Time from a submit's arrival to its answer (the SMSC's included for accepted messages). */
-  const timed = <T,>(started: number, answer: T | Promise<T>): T | Promise<T> => {
-    const histogram = options.metrics?.submitSeconds;
-    if (!histogram) return answer;
-    if (answer instanceof Promise) return answer.finally(() => histogram.observe((performance.now() - started) / 1000));
-    histogram.observe((performance.now() - started) / 1000);
-    return answer;
-  };
-
+  const submissions = createSubmitPath(options, gatekeeper, relay, instances, clock);
+  const authenticate = createAuthenticate(options, () => server, instances, clock);
+  const timed = timedBy(options.metrics?.submitSeconds);
   server = await createSmppServer<SessionContext>({
     host: options.host,
     port: options.port,
@@ -125,21 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       submitMulti: (session, pdu) => timed(performance.now(), submissions.submitMulti(session.context!, pdu)),
     },
   });
-  const countBinds = () => {
-    if (!options.metrics || !server) return;
-    const byMode: Record<string, number> = { transmitter: 0, receiver: 0, transceiver: 0 };
-    for (const session of server.sessions()) if (session.mode && session.state.startsWith("bound")) byMode[session.mode] = (byMode[session.mode] ?? 0) + 1;
-    for (const [mode, count] of Object.entries(byMode)) options.metrics.binds.set({ mode }, count);
-  };
-  server.on("bound", (session) => {
-    countBinds();
-    if (canReceive(session.state)) relay.flushHeld(session);
-  });
-  server.on("sessionClosed", (session) => {
-    countBinds();
-    relay.sessionClosed(session);
-  });
-  server.on("handlerError", (_session, error) => options.logger?.error({ err: error }, "SMPP handler error"));
+  watchSessions(server, relay, options);
 
   return {
     port: server.port,
@@ -154,4 +107,69 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       submissions.stop();
     },
   };
+}
+
+/** The submit path: policy, concatenation, upstream; accepted messages are remembered for receipts. */
+function createSubmitPath(options: ProxyOptions, gatekeeper: Gatekeeper, relay: DeliveryRelay, instances: number, clock: Clock): SubmissionHandler {
+  return new SubmissionHandler({
+    gatekeeper,
+    upstream: options.upstream,
+    clock,
+    metrics: options.metrics,
+    concatenation: { timeoutMs: options.concatenationTimeoutMs },
+    maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
+    onAccepted: (messageId, identity, at, spMessageId) => {
+      const canonicalId = relay.remember(messageId, identity, at, spMessageId);
+      options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+    },
+  });
+}
+
+/** Bind authentication with lockouts; refused binds are journaled for reviewers, coalesced so a peer cannot flood the journal. */
+function createAuthenticate(options: ProxyOptions, server: () => SmppServer<SessionContext> | undefined, instances: number, clock: Clock) {
+  const bindsOf = (accountId: string) => {
+    let count = 0;
+    const current = server();
+    if (current) for (const session of current.sessions()) if (session.context?.accountId === accountId && session.state !== "closed") count++;
+    return count;
+  };
+  const bindRefusals = new BindRefusalJournal({ journal: options.journal, metrics: options.metrics });
+  return createBindAuthenticator({
+    registry: options.registry,
+    bindsOf,
+    instances,
+    lockout: options.lockout,
+    now: clock,
+    onOutcome: (outcome) => options.metrics?.bindAttempts.inc({ outcome }),
+    onRefusal: (refusal) => bindRefusals.record(refusal, clock()),
+  });
+}
+
+/** Time from a submit's arrival to its answer (the SMSC's included for accepted messages); monotonic. */
+function timedBy(histogram: { observe(seconds: number): void } | undefined) {
+  return <T,>(started: number, answer: T | Promise<T>): T | Promise<T> => {
+    if (!histogram) return answer;
+    if (answer instanceof Promise) return answer.finally(() => histogram.observe((performance.now() - started) / 1000));
+    histogram.observe((performance.now() - started) / 1000);
+    return answer;
+  };
+}
+
+/** Bind gauges, held deliveries flushed to a receiver that binds, and handler errors logged. */
+function watchSessions(server: SmppServer<SessionContext>, relay: DeliveryRelay, options: ProxyOptions): void {
+  const countBinds = () => {
+    if (!options.metrics) return;
+    const byMode: Record<string, number> = { transmitter: 0, receiver: 0, transceiver: 0 };
+    for (const session of server.sessions()) if (session.mode && session.state.startsWith("bound")) byMode[session.mode] = (byMode[session.mode] ?? 0) + 1;
+    for (const [mode, count] of Object.entries(byMode)) options.metrics.binds.set({ mode }, count);
+  };
+  server.on("bound", (session) => {
+    countBinds();
+    if (canReceive(session.state)) relay.flushHeld(session);
+  });
+  server.on("sessionClosed", (session) => {
+    countBinds();
+    relay.sessionClosed(session);
+  });
+  server.on("handlerError", (_session, error) => options.logger?.error({ err: error }, "SMPP handler error"));
 }

@@ -1,7 +1,6 @@
 import type { RecipientCounters } from "../../src/policy/types.ts";
+import { CHINA_OFFSET_MINUTES, DAY_MS, localDayNumber } from "../../src/lib/dates.ts";
 import { BoundedMap } from "./bounded-map.ts";
-
-const DAY_MS = 86_400_000;
 
 /**
  * Marketing messages per recipient per enterprise per local day, for the daily cap. Kept in memory
@@ -11,14 +10,14 @@ export class DailyMarketingCounters implements RecipientCounters {
   private readonly counts: BoundedMap<string, number>;
 
   constructor(
-    private readonly timeZoneOffsetMinutes = 480,
+    private readonly timeZoneOffsetMinutes = CHINA_OFFSET_MINUTES,
     maxEntries = 2_000_000,
   ) {
     this.counts = new BoundedMap(maxEntries, DAY_MS + 3_600_000);
   }
 
   private key(recipientHash: string, enterpriseId: string, at: number): string {
-    const day = Math.floor((at + this.timeZoneOffsetMinutes * 60_000) / DAY_MS);
+    const day = localDayNumber(at, this.timeZoneOffsetMinutes);
     return `${day}|${enterpriseId}|${recipientHash}`;
   }
 

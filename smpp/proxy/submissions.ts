@@ -288,25 +288,8 @@ export class SubmissionHandler {
     const body = pdu.body;
     const now = this.options.clock();
     const unsuccess: UnsuccessSme[] = [];
-    // A number named twice (in any of its written forms) would be judged twice against the same
-    // daily-cap count and sent twice: only its first occurrence goes on. Invalid numbers are
-    // refused per destination, like a submit_sm's.
-    const seen = new Set<string>();
-    const invalid: string[] = [];
-    let smes = body.destinations.filter((d) => {
-      if (d.kind !== "sme") {
-        unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
-        return false;
-      }
-      const number = VALID_DESTINATION.test(d.address) ? normaliseMsisdn(d.address) : undefined;
-      if (number === undefined || seen.has(number)) {
-        invalid.push(d.address);
-        unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: commandStatusFor("invalid_destination") });
-        return false;
-      }
-      seen.add(number);
-      return true;
-    }) as { kind: "sme"; ton: number; npi: number; address: string }[];
+    const { valid, invalid } = multiDestinations(body.destinations, unsuccess);
+    let smes = valid;
     const base = { command: "submit_multi" as const, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: smes.map((d) => d.address) };
     if (invalid.length > 0) {
       this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
@@ -374,4 +357,30 @@ export class SubmissionHandler {
     }
     return { status: 0, messageId: firstMessageId, unsuccess };
   }
+}
+
+/**
+ * submit_multi's destinations worth judging. A number named twice (in any of its written forms)
+ * would be judged twice against the same daily-cap count and sent twice: only its first
+ * occurrence goes on. Invalid numbers are refused per destination, like a submit_sm's;
+ * distribution lists are refused. Refused ones are pushed to `unsuccess`.
+ */
+function multiDestinations(destinations: Pdu<"submit_multi">["body"]["destinations"], unsuccess: UnsuccessSme[]) {
+  const seen = new Set<string>();
+  const invalid: string[] = [];
+  const valid = destinations.filter((d) => {
+    if (d.kind !== "sme") {
+      unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
+      return false;
+    }
+    const number = VALID_DESTINATION.test(d.address) ? normaliseMsisdn(d.address) : undefined;
+    if (number === undefined || seen.has(number)) {
+      invalid.push(d.address);
+      unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: commandStatusFor("invalid_destination") });
+      return false;
+    }
+    seen.add(number);
+    return true;
+  }) as { kind: "sme"; ton: number; npi: number; address: string }[];
+  return { valid, invalid };
 }

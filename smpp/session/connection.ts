@@ -1,5 +1,7 @@
 /**
- * One SMPP connection, either side: framer + state machine + pending requests + timers.
+ * One SMPP connection, either side: the dispatcher of inbound PDUs and responses, holding the
+ * framer, the session state machine, pending requests (pending.ts), the output writer with
+ * back-pressure (writer.ts), the timers (keep-alive.ts) and response encoding (responses.ts).
  *
  * Guarantees: a bad byte never stalls or crashes the session (framing errors answer generic_nack
  * and close; body errors answer the command's error response and go on); socket errors are always
@@ -9,77 +11,28 @@ import type { Socket } from "node:net";
 import { CommandId, CommandStatus, isResponse, responseIdFor } from "../wire/commands.ts";
 import { decodePdu } from "../wire/decode.ts";
 import {
-  encodeBind, encodeBindResp, encodeEnquireLink, encodeEnquireLinkResp, encodeErrorResponse, encodeGenericNack,
-  encodeMessageIdResp, encodeSubmitMultiResp, encodeUnbind, encodeUnbindResp, setSequence, type BindFields,
+  encodeBind, encodeEnquireLink, encodeEnquireLinkResp, encodeErrorResponse, encodeGenericNack, encodeUnbind, encodeUnbindResp,
+  setSequence, type BindFields,
 } from "../wire/encode.ts";
 import { DEFAULT_MAX_PDU_LENGTH, PduFramer, readUint32 } from "../wire/framer.ts";
-import type { BindMode, Pdu, UnsuccessSme } from "../wire/pdu.ts";
+import type { BindMode, Pdu } from "../wire/pdu.ts";
+import { monotonicClock, type MonotonicClock } from "../../src/lib/clock.ts";
+import type { ConnectionEvents, ConnectionOptions } from "./connection-types.ts";
 import { TypedEmitter } from "./events.ts";
+import { KeepAlive } from "./keep-alive.ts";
 import { PendingRequests, SmppBindError, SmppRequestError } from "./pending.ts";
-
-export { SmppBindError, SmppRequestError };
+import { encodeAnswer, type InboundAnswer } from "./responses.ts";
+import { FrameWriter } from "./writer.ts";
 import {
   bindModeOf, boundStateFor, inboundRefusal, isBound, outboundAllowed, type ConnectionRole, type SessionState,
 } from "./state.ts";
 
-export interface ConnectionOptions {
-  role: ConnectionRole;
-  maxPduLength?: number;
-  /** Outgoing requests in flight at most (default 10, Kannel's default). */
-  windowSize?: number;
-  /** Per outgoing request (default 10 s). */
-  requestTimeoutMs?: number;
-  /** Send enquire_link after this much silence from the peer; 0 = never (default). */
-  enquireLinkIntervalMs?: number;
-  /** Close after this much silence from the peer; 0 = never (default). */
-  inactivityTimeoutMs?: number;
-  /** Server side: close if no bind succeeds within this time; 0 = never (default). */
-  bindTimeoutMs?: number;
-  /** Close when a PDU stays half-received this long (default 10 s). */
-  partialFrameTimeoutMs?: number;
-  /** Pause reading while this many inbound requests await the application (default 100). */
-  maxInboundPending?: number;
-  /** Refused binds tolerated before closing (default 3). */
-  maxFailedBinds?: number;
-  /**
-   * Stop reading from the peer while more than this many bytes we wrote wait in the socket
-   * (the peer does not read its answers); default 1 MiB.
-   */
-  maxWriteBacklogBytes?: number;
-  /** Close a connection whose writes stay backed up beyond maxWriteBacklogBytes this long (default 30 s). */
-  writeStallTimeoutMs?: number;
-}
-
-/** What the application answers to an inbound request. */
-export interface InboundAnswer {
-  status: number;
-  messageId?: string;
-  /** bind_*_resp system_id (server side). */
-  systemId?: string;
-  /** submit_multi_resp unsuccess_smes. */
-  unsuccess?: readonly UnsuccessSme[];
-}
+export { SmppBindError, SmppRequestError, type InboundAnswer };
+export type { ConnectionEvents, ConnectionOptions, ProtocolProblem } from "./connection-types.ts";
 
 /** The application's handler for inbound requests (bind, submit, deliver...). Sync answers are cheaper. */
 export type InboundHandler = (pdu: Pdu, frame: Uint8Array, connection: SmppConnection) => InboundAnswer | Promise<InboundAnswer>;
 
-export interface ProtocolProblem {
-  status: number;
-  message: string;
-  commandId: number;
-  sequenceNumber: number;
-}
-
-export type ConnectionEvents = {
-  bound: (mode: BindMode, systemId: string) => void;
-  close: (reason: string) => void;
-  /** A PDU we refused or could not decode: for logs and metrics, nothing to do. */
-  protocolError: (problem: ProtocolProblem) => void;
-  socketError: (error: Error) => void;
-  handlerError: (error: unknown) => void;
-  /** Inbound alert_notification / outbind (client side), which get no response. */
-  notification: (pdu: Pdu) => void;
-};
 
 export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEvents> {
   readonly role: ConnectionRole;
@@ -93,22 +46,17 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   handler: InboundHandler | undefined;
 
   private readonly socket: Socket;
-  private outbox: Uint8Array[] = [];
-  private outboxBytes = 0;
-  private flushScheduled = false;
   private readonly framer: PduFramer;
   private readonly pending: PendingRequests;
+  private readonly writer: FrameWriter;
+  private readonly keepAlive: KeepAlive;
   private readonly options: Required<ConnectionOptions>;
-  private readonly openedAt = Date.now();
+  private readonly now: MonotonicClock;
   private readonly timer: ReturnType<typeof setInterval>;
-  private lastReceivedAt = Date.now();
-  private lastEnquireSentAt = 0;
-  private partialSince = 0;
   private inboundPending = 0;
   private readPaused = false;
   /** Reading is paused while either holds: too many requests await the application, or our writes are backed up. */
   private pausedForInbound = false;
-  private writeBackedUpSince = 0;
   private failedBinds = 0;
 
   constructor(socket: Socket, options: ConnectionOptions) {
@@ -118,19 +66,22 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     this.options = {
       maxPduLength: DEFAULT_MAX_PDU_LENGTH, windowSize: 10, requestTimeoutMs: 10_000, enquireLinkIntervalMs: 0,
       inactivityTimeoutMs: 0, bindTimeoutMs: 0, partialFrameTimeoutMs: 10_000, maxInboundPending: 100, maxFailedBinds: 3,
-      maxWriteBacklogBytes: 1024 * 1024, writeStallTimeoutMs: 30_000,
+      maxWriteBacklogBytes: 1024 * 1024, writeStallTimeoutMs: 30_000, now: monotonicClock,
       ...options,
     };
+    this.now = this.options.now;
     this.remoteAddress = socket.remoteAddress ?? "";
     this.framer = new PduFramer(this.options.maxPduLength);
     this.pending = new PendingRequests(this.options.windowSize, this.options.requestTimeoutMs);
+    this.writer = new FrameWriter(socket, this.options.maxWriteBacklogBytes, this.now, () => this.updateReading(), () => this.state !== "closed");
+    this.keepAlive = new KeepAlive(this.options, this.now());
     socket.setNoDelay?.(true);
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
     socket.on("error", (error: Error) => this.emit("socketError", error));
     socket.on("close", () => this.onClosed());
     socket.on("end", () => this.close("peer closed the connection"));
-    socket.on("drain", () => this.checkWriteBacklog());
-    this.timer = setInterval(() => this.tick(), this.tickInterval());
+    socket.on("drain", () => this.writer.checkBacklog());
+    this.timer = setInterval(() => this.tick(), this.keepAlive.intervalMs);
     this.timer.unref?.();
   }
 
@@ -146,6 +97,10 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   /** Inbound requests handed to the application and not answered yet. */
   get unanswered(): number {
     return this.inboundPending;
+  }
+  /** Bytes we wrote that the peer has not taken yet (queued plus in the socket). */
+  get writeBacklogBytes(): number {
+    return this.writer.backlogBytes;
   }
 
   // ---- outgoing ----
@@ -178,7 +133,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   }
 
   enquireLink(): Promise<Pdu> {
-    this.lastEnquireSentAt = Date.now();
+    this.keepAlive.enquireSent(this.now());
     return this.send(encodeEnquireLink(0), CommandId.enquire_link);
   }
 
@@ -202,7 +157,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     if (this.state === "closed") return;
     this.closeReason ||= reason;
     this.state = "closed";
-    this.flushOutbox();
+    this.writer.flush();
     this.socket.end();
     // A peer that never closes its side must not hold the socket: destroy shortly after.
     setTimeout(() => this.socket.destroy(), 1000).unref?.();
@@ -212,7 +167,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   /** Drops the socket at once (tests, fault injection, shutdown deadline). */
   destroy(reason: string): void {
     this.closeReason ||= reason;
-    this.flushOutbox();
+    this.writer.flush();
     this.socket.destroy();
     this.onClosed();
   }
@@ -221,71 +176,19 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     if (this.state === "closed") return Promise.reject(new SmppRequestError("closed", "connection is closed"));
     const sequence = this.pending.nextSequence();
     setSequence(frame, sequence);
-    const promise = this.pending.add(sequence, commandId, Date.now());
+    const promise = this.pending.add(sequence, commandId, this.now());
     this.write(frame);
     return promise;
   }
 
-  /**
-   * Frames are queued and written together once per event-loop turn: a chunk of 100 submits, or
-   * 100 upstream responses, becomes one socket write (one syscall) instead of 100. Order is kept;
-   * close() writes what is queued before ending the socket.
-   */
   private write(frame: Uint8Array): void {
-    if (this.state === "closed" || this.socket.destroyed) return;
-    this.outbox.push(frame);
-    this.outboxBytes += frame.length;
-    // Checked per frame too: one chunk of small requests can ask for many large answers.
-    if (this.writeBackedUpSince === 0 && this.outboxBytes + this.socket.writableLength > this.options.maxWriteBacklogBytes) this.checkWriteBacklog();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushOutbox);
-    }
-  }
-
-  private readonly flushOutbox = (): void => {
-    this.flushScheduled = false;
-    const frames = this.outbox;
-    if (frames.length === 0) return;
-    const bytes = this.outboxBytes;
-    this.outbox = [];
-    this.outboxBytes = 0;
-    if (this.socket.destroyed) return;
-    if (frames.length === 1) {
-      this.socket.write(frames[0]!);
-    } else {
-      const joined = new Uint8Array(bytes);
-      let offset = 0;
-      for (const frame of frames) {
-        joined.set(frame, offset);
-        offset += frame.length;
-      }
-      this.socket.write(joined);
-    }
-    this.checkWriteBacklog();
-  };
-
-  /**
-   * A peer that sends but never reads would make us buffer its answers without bound: past
-   * maxWriteBacklogBytes we stop reading from it (so it cannot make us write more), resume when
-   * the socket drains, and close it when it stays backed up for writeStallTimeoutMs (see tick).
-   */
-  private checkWriteBacklog(): void {
-    if (this.state === "closed" || this.socket.destroyed) return;
-    const backedUp = this.socket.writableLength + this.outboxBytes > this.options.maxWriteBacklogBytes;
-    if (backedUp && this.writeBackedUpSince === 0) {
-      this.writeBackedUpSince = Date.now();
-      this.updateReading();
-    } else if (!backedUp && this.writeBackedUpSince !== 0) {
-      this.writeBackedUpSince = 0;
-      this.updateReading();
-    }
+    this.writer.write(frame);
   }
 
   // ---- incoming ----
 
   private onData(chunk: Uint8Array): void {
-    this.lastReceivedAt = Date.now();
+    this.keepAlive.received(this.now());
     this.framer.push(chunk);
     this.drain();
   }
@@ -304,7 +207,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
       this.close(`framing error: ${error.message}`);
       return;
     }
-    this.partialSince = !this.readPaused && this.framer.hasPartialFrame ? this.partialSince || this.lastReceivedAt : 0;
+    this.keepAlive.partial(!this.readPaused && this.framer.hasPartialFrame);
   }
 
   private onFrame(frame: Uint8Array): void {
@@ -358,35 +261,23 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   }
 
   private answer(pdu: Pdu, answer: InboundAnswer): void {
-    const sequence = pdu.sequenceNumber;
-    const status = answer.status >>> 0;
-    switch (pdu.command) {
-      case "bind_transmitter":
-      case "bind_receiver":
-      case "bind_transceiver": {
-        if (this.state !== "binding") return; // closed while authenticating
-        if (status === 0) {
-          this.mode = bindModeOf(pdu.commandId);
-          this.systemId = pdu.body.systemId;
-          this.state = boundStateFor[this.mode!];
-        } else {
-          this.state = "open";
-          this.failedBinds++;
-        }
-        this.write(encodeBindResp(pdu.commandId, sequence, status, answer.systemId ?? ""));
-        if (status === 0) this.emit("bound", this.mode!, this.systemId);
-        else if (this.failedBinds >= this.options.maxFailedBinds) this.close("too many refused binds");
-        return;
-      }
-      case "submit_sm":
-      case "data_sm":
-      case "deliver_sm":
-        return this.write(encodeMessageIdResp(pdu.commandId, sequence, status, status === 0 ? (answer.messageId ?? "") : ""));
-      case "submit_multi":
-        return this.write(encodeSubmitMultiResp(sequence, status, status === 0 ? (answer.messageId ?? "") : "", answer.unsuccess));
-      default:
-        return this.write(encodeErrorResponse(pdu.commandId, sequence, status));
+    if (pdu.command !== "bind_transmitter" && pdu.command !== "bind_receiver" && pdu.command !== "bind_transceiver") {
+      return this.write(encodeAnswer(pdu, answer));
     }
+    if (this.state !== "binding") return; // closed while authenticating
+    const bindMode = bindModeOf(pdu.commandId)!;
+    const status = answer.status >>> 0;
+    if (status === 0) {
+      this.mode = bindMode;
+      this.systemId = pdu.body.systemId;
+      this.state = boundStateFor[bindMode];
+    } else {
+      this.state = "open";
+      this.failedBinds++;
+    }
+    this.write(encodeAnswer(pdu, answer));
+    if (status === 0) this.emit("bound", bindMode, this.systemId);
+    else if (this.failedBinds >= this.options.maxFailedBinds) this.close("too many refused binds");
   }
 
   private refuse(commandId: number, sequence: number, status: number, message: string): void {
@@ -451,7 +342,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   }
 
   private updateReading(): void {
-    const pause = this.pausedForInbound || this.writeBackedUpSince !== 0;
+    const pause = this.pausedForInbound || this.writer.backedUpSince !== undefined;
     if (pause === this.readPaused) return;
     this.readPaused = pause;
     if (pause) {
@@ -462,35 +353,22 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
     this.drain();
   }
 
-  private tickInterval(): number {
-    const o = this.options;
-    const candidates = [o.requestTimeoutMs / 4, o.partialFrameTimeoutMs / 4, o.writeStallTimeoutMs / 4, 1000];
-    if (o.enquireLinkIntervalMs > 0) candidates.push(o.enquireLinkIntervalMs / 2);
-    if (o.inactivityTimeoutMs > 0) candidates.push(o.inactivityTimeoutMs / 4);
-    if (o.bindTimeoutMs > 0) candidates.push(o.bindTimeoutMs / 4);
-    return Math.max(5, Math.min(...candidates));
-  }
-
   private tick(): void {
     if (this.state === "closed") return;
-    const now = Date.now();
-    const o = this.options;
+    const now = this.now();
     this.pending.sweep(now);
-    if (this.role === "server" && o.bindTimeoutMs > 0 && (this.state === "open" || this.state === "binding") && now - this.openedAt >= o.bindTimeoutMs) {
-      return this.close("bind timeout");
-    }
-    if (this.partialSince !== 0 && now - this.partialSince >= o.partialFrameTimeoutMs) return this.close("partial PDU timeout");
-    if (this.writeBackedUpSince !== 0 && now - this.writeBackedUpSince >= o.writeStallTimeoutMs) {
-      // end() would wait behind the backlog the peer does not read: drop the socket.
-      return this.destroy("write backlog timeout: the peer does not read");
-    }
-    if (o.inactivityTimeoutMs > 0 && now - this.lastReceivedAt >= o.inactivityTimeoutMs) return this.close("inactivity timeout");
-    if (o.enquireLinkIntervalMs > 0 && isBound(this.state) && now - this.lastReceivedAt >= o.enquireLinkIntervalMs &&
-      now - this.lastEnquireSentAt >= o.enquireLinkIntervalMs) {
-      this.enquireLink().catch((error: unknown) => {
-        if (error instanceof SmppRequestError && error.reason === "timeout") this.close("enquire_link unanswered");
-      });
-    }
+    const action = this.keepAlive.due({
+      now,
+      awaitingBind: this.role === "server" && (this.state === "open" || this.state === "binding"),
+      bound: isBound(this.state),
+      writeBackedUpSince: this.writer.backedUpSince,
+    });
+    if (action === undefined) return;
+    if (action.kind === "close") return this.close(action.reason);
+    if (action.kind === "destroy") return this.destroy(action.reason);
+    this.enquireLink().catch((error: unknown) => {
+      if (error instanceof SmppRequestError && error.reason === "timeout") this.close("enquire_link unanswered");
+    });
   }
 
   private onClosed(): void {

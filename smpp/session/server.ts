@@ -6,6 +6,7 @@
  */
 import net from "node:net";
 import tls from "node:tls";
+import { monotonicClock, type MonotonicClock } from "../../src/lib/clock.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeDeliverSm, type ShortMessageFields } from "../wire/encode.ts";
 import type { BindBody, BindMode, Pdu } from "../wire/pdu.ts";
@@ -63,6 +64,8 @@ export interface SmppServerOptions<Context> {
   maxWriteBacklogBytes?: number;
   /** Close a peer whose writes stay backed up this long (default 30 s). */
   writeStallTimeoutMs?: number;
+  /** The monotonic clock the sessions' timers measure with (default performance.now; tests pass a fake). */
+  now?: MonotonicClock;
   handlers: SmppServerHandlers<Context>;
 }
 
@@ -135,7 +138,7 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
     const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    const deadline = Date.now() + timeoutMs;
+    const deadline = monotonicClock() + timeoutMs;
     const sessions = [...this.live];
     await Promise.race([
       Promise.all(sessions.map((session) => this.drainAndUnbind(session, deadline))),
@@ -146,10 +149,10 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   }
 
   private async drainAndUnbind(session: SmppSession<Context>, deadline: number): Promise<void> {
-    while (session.unanswered > 0 && Date.now() < deadline && session.state !== "closed") await sleep(10);
+    while (session.unanswered > 0 && monotonicClock() < deadline && session.state !== "closed") await sleep(10);
     // A peer that never answers unbind (node-smpp does not, unless told to) would otherwise hold
     // the shutdown for a whole request timeout (10 s): give it a short grace, then close.
-    const grace = Math.max(0, Math.min(deadline - Date.now(), this.options.unbindGraceMs ?? 1000));
+    const grace = Math.max(0, Math.min(deadline - monotonicClock(), this.options.unbindGraceMs ?? 1000));
     await Promise.race([session.unbind(), sleep(grace)]);
     if (session.state !== "closed") session.close("unbind not answered");
   }
@@ -182,6 +185,7 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
       ...(o.maxInboundPending !== undefined && { maxInboundPending: o.maxInboundPending }),
       ...(o.maxWriteBacklogBytes !== undefined && { maxWriteBacklogBytes: o.maxWriteBacklogBytes }),
       ...(o.writeStallTimeoutMs !== undefined && { writeStallTimeoutMs: o.writeStallTimeoutMs }),
+      ...(o.now !== undefined && { now: o.now }),
     });
     this.live.add(session);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);

@@ -12,6 +12,7 @@
  * so delivery is at-least-once in that case, never silently lost.
  */
 import type tls from "node:tls";
+import { monotonicClock } from "../../src/lib/clock.ts";
 import { CommandStatus, isRetryableStatus } from "../wire/commands.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { connectSmpp, type SmppClient } from "../session/client.ts";
@@ -122,9 +123,9 @@ export class UpstreamPool extends TypedEmitter<UpstreamPoolEvents> {
 
   /** Resolves once `count` binds are up (start-up, tests); rejects after `timeoutMs`. */
   async waitForBinds(count = 1, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = monotonicClock() + timeoutMs;
     while (this.state().bindsUp < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.state().bindsUp} of ${count} upstream binds up after ${timeoutMs} ms`);
+      if (monotonicClock() > deadline) throw new Error(`only ${this.state().bindsUp} of ${count} upstream binds up after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -139,7 +140,7 @@ export class UpstreamPool extends TypedEmitter<UpstreamPoolEvents> {
     if (client !== undefined) return this.send(client, frame);
     if (!this.anyBound()) return Promise.resolve(unavailable("no_bind"));
     if (this.queue.length >= this.settings.queueLimit) return Promise.resolve(unavailable("window_full"));
-    return new Promise((resolve) => this.queue.push({ frame, since: Date.now(), resolve }));
+    return new Promise((resolve) => this.queue.push({ frame, since: monotonicClock(), resolve }));
   }
 
   async stop(timeoutMs = 2000): Promise<void> {
@@ -200,7 +201,7 @@ export class UpstreamPool extends TypedEmitter<UpstreamPoolEvents> {
   }
 
   private expireHeld(): void {
-    const cutoff = Date.now() - this.settings.queueWaitMs;
+    const cutoff = monotonicClock() - this.settings.queueWaitMs;
     while (this.queue.length > 0 && this.queue[0]!.since <= cutoff) this.queue.shift()!.resolve(unavailable("window_full"));
     if (this.queue.length > 0 && !this.anyBound()) for (const held of this.queue.splice(0)) held.resolve(unavailable("no_bind"));
   }

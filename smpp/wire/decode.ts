@@ -47,91 +47,7 @@ export function decodePdu(frame: Uint8Array): DecodeResult {
     return { ok: false, status: S.ESME_RINVCMDID, message: `unknown command_id 0x${header.commandId.toString(16)}`, header };
   }
   const r = new BodyReader(frame, HEADER_LENGTH, frame.length);
-  // Error responses may legally come header-only; give them an empty body of the right shape.
-  const headerOnlyResponse = isResponse(header.commandId) && r.remaining === 0;
-  let body: unknown;
-  switch (header.commandId) {
-    case CommandId.bind_transmitter:
-    case CommandId.bind_receiver:
-    case CommandId.bind_transceiver:
-      body = readBind(r);
-      break;
-    case CommandId.bind_transmitter_resp:
-    case CommandId.bind_receiver_resp:
-    case CommandId.bind_transceiver_resp:
-      body = headerOnlyResponse
-        ? { systemId: "", tlvs: [] }
-        : { systemId: r.cstring("system_id", FieldMax.systemId, S.ESME_RINVSYSID), tlvs: readTlvs(r) };
-      break;
-    case CommandId.submit_sm:
-    case CommandId.deliver_sm:
-      body = readShortMessage(r);
-      break;
-    case CommandId.data_sm:
-      body = readDataSm(r);
-      break;
-    case CommandId.submit_multi:
-      body = readSubmitMulti(r);
-      break;
-    case CommandId.submit_sm_resp:
-    case CommandId.data_sm_resp:
-    case CommandId.deliver_sm_resp:
-      body = readMessageIdResp(r);
-      break;
-    case CommandId.submit_multi_resp:
-      body = readSubmitMultiResp(r);
-      break;
-    case CommandId.outbind:
-      body = {
-        systemId: r.cstring("system_id", FieldMax.systemId, S.ESME_RINVSYSID),
-        password: r.cstring("password", FieldMax.password, S.ESME_RINVPASWD),
-      };
-      break;
-    case CommandId.query_sm:
-      body = {
-        messageId: r.cstring("message_id", FieldMax.messageId, S.ESME_RINVMSGID),
-        ...readAddress(r, "source", S.ESME_RINVSRCADR),
-      };
-      break;
-    case CommandId.cancel_sm:
-      body = {
-        serviceType: r.cstring("service_type", FieldMax.serviceType, S.ESME_RINVSERTYP),
-        messageId: r.cstring("message_id", FieldMax.messageId, S.ESME_RINVMSGID),
-        ...readAddress(r, "source", S.ESME_RINVSRCADR),
-        ...readAddress(r, "dest", S.ESME_RINVDSTADR),
-      };
-      break;
-    case CommandId.replace_sm:
-      body = {
-        messageId: r.cstring("message_id", FieldMax.messageId, S.ESME_RINVMSGID),
-        ...readAddress(r, "source", S.ESME_RINVSRCADR),
-        scheduleDeliveryTime: readTime(r, "schedule_delivery_time", S.ESME_RINVSCHED),
-        validityPeriod: readTime(r, "validity_period", S.ESME_RINVEXPIRY),
-        registeredDelivery: r.u8("registered_delivery"),
-        smDefaultMsgId: r.u8("sm_default_msg_id"),
-        shortMessage: r.octets("short_message", r.u8("sm_length"), S.ESME_RINVMSGLEN),
-      };
-      break;
-    case CommandId.alert_notification:
-      body = {
-        sourceAddrTon: r.u8("source_addr_ton"),
-        sourceAddrNpi: r.u8("source_addr_npi"),
-        sourceAddr: r.cstring("source_addr", FieldMax.esmeAddress, S.ESME_RINVSRCADR),
-        esmeAddrTon: r.u8("esme_addr_ton"),
-        esmeAddrNpi: r.u8("esme_addr_npi"),
-        esmeAddr: r.cstring("esme_addr", FieldMax.esmeAddress, S.ESME_RINVDSTADR),
-        tlvs: readTlvs(r),
-      };
-      break;
-    default:
-      // enquire_link, unbind, generic_nack, their responses and the body-less *_resp: no body.
-      // Requests must be exactly 16 bytes; responses with stray bytes are tolerated.
-      if (!isResponse(header.commandId) && r.remaining > 0) {
-        r.fail(S.ESME_RINVCMDLEN, `${command} carries ${r.remaining} unexpected body octets`);
-      }
-      r.offset = r.end;
-      body = EMPTY_BODY;
-  }
+  const body = readBody(r, header.commandId, command);
   if (!r.failed && r.remaining > 0) {
     r.fail(S.ESME_RINVCMDLEN, `${r.remaining} octets after the end of the ${command} body`);
   }
@@ -142,9 +58,114 @@ export function decodePdu(frame: Uint8Array): DecodeResult {
   return { ok: true, pdu: pdu as Pdu };
 }
 
+/** The body of a command, read field by field; on a bad field the reader holds the failure. */
+function readBody(r: BodyReader, commandId: number, command: string): unknown {
+  switch (commandId) {
+    case CommandId.bind_transmitter:
+    case CommandId.bind_receiver:
+    case CommandId.bind_transceiver:
+      return readBind(r);
+    case CommandId.bind_transmitter_resp:
+    case CommandId.bind_receiver_resp:
+    case CommandId.bind_transceiver_resp:
+      // Error responses may legally come header-only; give them an empty body of the right shape.
+      return r.remaining === 0 ? { systemId: "", tlvs: [] } : { systemId: readSystemId(r), tlvs: readTlvs(r) };
+    case CommandId.submit_sm:
+    case CommandId.deliver_sm:
+      return readShortMessage(r);
+    case CommandId.data_sm:
+      return readDataSm(r);
+    case CommandId.submit_multi:
+      return readSubmitMulti(r);
+    case CommandId.submit_sm_resp:
+    case CommandId.data_sm_resp:
+    case CommandId.deliver_sm_resp:
+      return readMessageIdResp(r);
+    case CommandId.submit_multi_resp:
+      return readSubmitMultiResp(r);
+    case CommandId.outbind:
+      return { systemId: readSystemId(r), password: r.cstring("password", FieldMax.password, S.ESME_RINVPASWD) };
+    case CommandId.query_sm:
+      return { messageId: readMessageId(r), ...readAddress(r, "source", S.ESME_RINVSRCADR) };
+    case CommandId.cancel_sm:
+      return { ...readServiceType(r), messageId: readMessageId(r), ...readAddress(r, "source", S.ESME_RINVSRCADR), ...readAddress(r, "dest", S.ESME_RINVDSTADR) };
+    case CommandId.replace_sm:
+      return readReplaceSm(r);
+    case CommandId.alert_notification:
+      return readAlertNotification(r);
+    default:
+      // enquire_link, unbind, generic_nack, their responses and the body-less *_resp: no body.
+      // Requests must be exactly 16 bytes; responses with stray bytes are tolerated.
+      if (!isResponse(commandId) && r.remaining > 0) {
+        r.fail(S.ESME_RINVCMDLEN, `${command} carries ${r.remaining} unexpected body octets`);
+      }
+      r.offset = r.end;
+      return EMPTY_BODY;
+  }
+}
+
+// Fields several commands share, read the same way everywhere.
+
+function readSystemId(r: BodyReader): string {
+  return r.cstring("system_id", FieldMax.systemId, S.ESME_RINVSYSID);
+}
+
+function readMessageId(r: BodyReader): string {
+  return r.cstring("message_id", FieldMax.messageId, S.ESME_RINVMSGID);
+}
+
+function readServiceType(r: BodyReader): { serviceType: string } {
+  return { serviceType: r.cstring("service_type", FieldMax.serviceType, S.ESME_RINVSERTYP) };
+}
+
+/** service_type and the source address: how submit_sm, deliver_sm, data_sm and submit_multi begin. */
+function readServiceAndSource(r: BodyReader) {
+  return { ...readServiceType(r), ...(readAddress(r, "source", S.ESME_RINVSRCADR) as { sourceAddrTon: number; sourceAddrNpi: number; sourceAddr: string }) };
+}
+
+/** esm_class … short_message: the fields submit_sm, deliver_sm and submit_multi share after the addresses. */
+function readMessageFields(r: BodyReader) {
+  return {
+    esmClass: r.u8("esm_class"),
+    protocolId: r.u8("protocol_id"),
+    priorityFlag: r.u8("priority_flag"),
+    scheduleDeliveryTime: readTime(r, "schedule_delivery_time", S.ESME_RINVSCHED),
+    validityPeriod: readTime(r, "validity_period", S.ESME_RINVEXPIRY),
+    registeredDelivery: r.u8("registered_delivery"),
+    replaceIfPresentFlag: r.u8("replace_if_present_flag"),
+    dataCoding: r.u8("data_coding"),
+    smDefaultMsgId: r.u8("sm_default_msg_id"),
+    shortMessage: readShortMessageField(r),
+  };
+}
+
+function readReplaceSm(r: BodyReader) {
+  return {
+    messageId: readMessageId(r),
+    ...readAddress(r, "source", S.ESME_RINVSRCADR),
+    scheduleDeliveryTime: readTime(r, "schedule_delivery_time", S.ESME_RINVSCHED),
+    validityPeriod: readTime(r, "validity_period", S.ESME_RINVEXPIRY),
+    registeredDelivery: r.u8("registered_delivery"),
+    smDefaultMsgId: r.u8("sm_default_msg_id"),
+    shortMessage: r.octets("short_message", r.u8("sm_length"), S.ESME_RINVMSGLEN),
+  };
+}
+
+function readAlertNotification(r: BodyReader) {
+  return {
+    sourceAddrTon: r.u8("source_addr_ton"),
+    sourceAddrNpi: r.u8("source_addr_npi"),
+    sourceAddr: r.cstring("source_addr", FieldMax.esmeAddress, S.ESME_RINVSRCADR),
+    esmeAddrTon: r.u8("esme_addr_ton"),
+    esmeAddrNpi: r.u8("esme_addr_npi"),
+    esmeAddr: r.cstring("esme_addr", FieldMax.esmeAddress, S.ESME_RINVDSTADR),
+    tlvs: readTlvs(r),
+  };
+}
+
 function readBind(r: BodyReader): BindBody {
   return {
-    systemId: r.cstring("system_id", FieldMax.systemId, S.ESME_RINVSYSID),
+    systemId: readSystemId(r),
     password: r.cstring("password", FieldMax.password, S.ESME_RINVPASWD),
     systemType: r.cstring("system_type", FieldMax.systemType, S.ESME_RINVSYSTYP),
     interfaceVersion: r.u8("interface_version"),
@@ -171,29 +192,12 @@ function readTime(r: BodyReader, field: string, status: number): string {
 }
 
 function readShortMessage(r: BodyReader): ShortMessageBody {
-  const serviceType = r.cstring("service_type", FieldMax.serviceType, S.ESME_RINVSERTYP);
-  const sourceAddrTon = r.u8("source_addr_ton");
-  const sourceAddrNpi = r.u8("source_addr_npi");
-  const sourceAddr = r.cstring("source_addr", FieldMax.address, S.ESME_RINVSRCADR);
+  const start = readServiceAndSource(r);
   const destAddrTon = r.u8("dest_addr_ton");
   const destAddrNpi = r.u8("dest_addr_npi");
   const destinationAddr = r.cstring("destination_addr", FieldMax.address, S.ESME_RINVDSTADR);
-  const esmClass = r.u8("esm_class");
-  const protocolId = r.u8("protocol_id");
-  const priorityFlag = r.u8("priority_flag");
-  const scheduleDeliveryTime = readTime(r, "schedule_delivery_time", S.ESME_RINVSCHED);
-  const validityPeriod = readTime(r, "validity_period", S.ESME_RINVEXPIRY);
-  const registeredDelivery = r.u8("registered_delivery");
-  const replaceIfPresentFlag = r.u8("replace_if_present_flag");
-  const dataCoding = r.u8("data_coding");
-  const smDefaultMsgId = r.u8("sm_default_msg_id");
-  const shortMessage = readShortMessageField(r);
-  const tlvs = readTlvs(r);
-  return {
-    serviceType, sourceAddrTon, sourceAddrNpi, sourceAddr, destAddrTon, destAddrNpi, destinationAddr, esmClass,
-    protocolId, priorityFlag, scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag,
-    dataCoding, smDefaultMsgId, shortMessage, tlvs,
-  };
+  const fields = readMessageFields(r);
+  return { ...start, destAddrTon, destAddrNpi, destinationAddr, ...fields, tlvs: readTlvs(r) };
 }
 
 /** SMPP 3.4 caps short_message at 254 octets (sm_length 0–254); longer text goes in message_payload. */
@@ -206,20 +210,16 @@ function readShortMessageField(r: BodyReader): Uint8Array {
 }
 
 function readDataSm(r: BodyReader): DataSmBody {
-  const serviceType = r.cstring("service_type", FieldMax.serviceType, S.ESME_RINVSERTYP);
-  const source = readAddress(r, "source", S.ESME_RINVSRCADR) as Pick<DataSmBody, "sourceAddrTon" | "sourceAddrNpi" | "sourceAddr">;
+  const start = readServiceAndSource(r);
   const dest = readAddress(r, "dest", S.ESME_RINVDSTADR) as Pick<DataSmBody, "destAddrTon" | "destAddrNpi" | "destinationAddr">;
   const esmClass = r.u8("esm_class");
   const registeredDelivery = r.u8("registered_delivery");
   const dataCoding = r.u8("data_coding");
-  return { serviceType, ...source, ...dest, esmClass, registeredDelivery, dataCoding, tlvs: readTlvs(r) };
+  return { ...start, ...dest, esmClass, registeredDelivery, dataCoding, tlvs: readTlvs(r) };
 }
 
 function readSubmitMulti(r: BodyReader): SubmitMultiBody {
-  const serviceType = r.cstring("service_type", FieldMax.serviceType, S.ESME_RINVSERTYP);
-  const sourceAddrTon = r.u8("source_addr_ton");
-  const sourceAddrNpi = r.u8("source_addr_npi");
-  const sourceAddr = r.cstring("source_addr", FieldMax.address, S.ESME_RINVSRCADR);
+  const start = readServiceAndSource(r);
   const count = r.u8("number_of_dests");
   if (count === 0 && !r.failed) r.fail(S.ESME_RINVNUMDESTS, "number_of_dests is 0");
   const destinations: DestinationAddress[] = [];
@@ -235,31 +235,18 @@ function readSubmitMulti(r: BodyReader): SubmitMultiBody {
       r.fail(S.ESME_RINVDESTFLAG, `dest_flag ${flag} is neither 1 (SME address) nor 2 (distribution list)`);
     }
   }
-  const esmClass = r.u8("esm_class");
-  const protocolId = r.u8("protocol_id");
-  const priorityFlag = r.u8("priority_flag");
-  const scheduleDeliveryTime = readTime(r, "schedule_delivery_time", S.ESME_RINVSCHED);
-  const validityPeriod = readTime(r, "validity_period", S.ESME_RINVEXPIRY);
-  const registeredDelivery = r.u8("registered_delivery");
-  const replaceIfPresentFlag = r.u8("replace_if_present_flag");
-  const dataCoding = r.u8("data_coding");
-  const smDefaultMsgId = r.u8("sm_default_msg_id");
-  const shortMessage = readShortMessageField(r);
-  return {
-    serviceType, sourceAddrTon, sourceAddrNpi, sourceAddr, destinations, esmClass, protocolId, priorityFlag,
-    scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding, smDefaultMsgId,
-    shortMessage, tlvs: readTlvs(r),
-  };
+  const fields = readMessageFields(r);
+  return { ...start, destinations, ...fields, tlvs: readTlvs(r) };
 }
 
 function readMessageIdResp(r: BodyReader): MessageIdRespBody {
   if (r.remaining === 0) return { messageId: "", tlvs: [] };
-  return { messageId: r.cstring("message_id", FieldMax.messageId, S.ESME_RINVMSGID), tlvs: readTlvs(r) };
+  return { messageId: readMessageId(r), tlvs: readTlvs(r) };
 }
 
 function readSubmitMultiResp(r: BodyReader) {
   if (r.remaining === 0) return { messageId: "", unsuccess: [], tlvs: [] };
-  const messageId = r.cstring("message_id", FieldMax.messageId, S.ESME_RINVMSGID);
+  const messageId = readMessageId(r);
   const count = r.u8("no_unsuccess");
   const unsuccess: UnsuccessSme[] = [];
   for (let i = 0; i < count && !r.failed; i++) {

@@ -171,25 +171,11 @@ export function encodeShortMessage(commandId: number, sequence: number, f: Short
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + f.destinationAddr.length + schedule.length +
     validity.length + 5 + 12 + message.length + tlvsLength(f.tlvs);
   const w = new PduWriter(length, commandId, 0, sequence);
-  w.cstring(serviceType);
-  w.u8(f.sourceAddrTon ?? 0);
-  w.u8(f.sourceAddrNpi ?? 0);
-  w.cstring(sourceAddr);
+  writeServiceAndSource(w, serviceType, f, sourceAddr);
   w.u8(f.destAddrTon ?? 0);
   w.u8(f.destAddrNpi ?? 0);
   w.cstring(f.destinationAddr);
-  w.u8(f.esmClass ?? 0);
-  w.u8(f.protocolId ?? 0);
-  w.u8(f.priorityFlag ?? 0);
-  w.cstring(schedule);
-  w.cstring(validity);
-  w.u8(f.registeredDelivery ?? 0);
-  w.u8(f.replaceIfPresentFlag ?? 0);
-  w.u8(f.dataCoding ?? 0);
-  w.u8(f.smDefaultMsgId ?? 0);
-  w.u8(message.length);
-  w.octets(message);
-  if (f.tlvs) w.tlvs(f.tlvs);
+  writeMessageFields(w, f, schedule, validity, message);
   return w.bytes;
 }
 const EMPTY = new Uint8Array(0);
@@ -204,10 +190,7 @@ export function encodeDataSm(sequence: number, f: DataSmFields): Uint8Array {
   const sourceAddr = f.sourceAddr ?? "";
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + f.destinationAddr.length + 3 + 7 + tlvsLength(f.tlvs);
   const w = new PduWriter(length, CommandId.data_sm, 0, sequence);
-  w.cstring(serviceType);
-  w.u8(f.sourceAddrTon ?? 0);
-  w.u8(f.sourceAddrNpi ?? 0);
-  w.cstring(sourceAddr);
+  writeServiceAndSource(w, serviceType, f, sourceAddr);
   w.u8(f.destAddrTon ?? 0);
   w.u8(f.destAddrNpi ?? 0);
   w.cstring(f.destinationAddr);
@@ -233,10 +216,7 @@ export function encodeSubmitMulti(sequence: number, f: SubmitMultiFields): Uint8
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + schedule.length + validity.length + 4 + 2 +
     destinationsLength + 8 + message.length + tlvsLength(f.tlvs);
   const w = new PduWriter(length, CommandId.submit_multi, 0, sequence);
-  w.cstring(serviceType);
-  w.u8(f.sourceAddrTon ?? 0);
-  w.u8(f.sourceAddrNpi ?? 0);
-  w.cstring(sourceAddr);
+  writeServiceAndSource(w, serviceType, f, sourceAddr);
   w.u8(f.destinations.length);
   for (const d of f.destinations) {
     if (d.kind === "sme") {
@@ -249,6 +229,23 @@ export function encodeSubmitMulti(sequence: number, f: SubmitMultiFields): Uint8
       w.cstring(d.name);
     }
   }
+  writeMessageFields(w, f, schedule, validity, message);
+  return w.bytes;
+}
+
+type SourceFields = { sourceAddrTon?: number; sourceAddrNpi?: number };
+type MessageFields = Pick<ShortMessageFields, "esmClass" | "protocolId" | "priorityFlag" | "registeredDelivery" | "replaceIfPresentFlag" | "dataCoding" | "smDefaultMsgId" | "tlvs">;
+
+/** service_type and the source address: how submit_sm, deliver_sm, data_sm and submit_multi begin. */
+function writeServiceAndSource(w: PduWriter, serviceType: string, f: SourceFields, sourceAddr: string): void {
+  w.cstring(serviceType);
+  w.u8(f.sourceAddrTon ?? 0);
+  w.u8(f.sourceAddrNpi ?? 0);
+  w.cstring(sourceAddr);
+}
+
+/** esm_class … short_message and the TLVs: what submit_sm, deliver_sm and submit_multi share after the addresses. */
+function writeMessageFields(w: PduWriter, f: MessageFields, schedule: string, validity: string, message: Uint8Array): void {
   w.u8(f.esmClass ?? 0);
   w.u8(f.protocolId ?? 0);
   w.u8(f.priorityFlag ?? 0);
@@ -261,7 +258,6 @@ export function encodeSubmitMulti(sequence: number, f: SubmitMultiFields): Uint8
   w.u8(message.length);
   w.octets(message);
   if (f.tlvs) w.tlvs(f.tlvs);
-  return w.bytes;
 }
 
 /** Writes a sequence number into a frame in place (the frame must be one you own). */

@@ -17,7 +17,7 @@
  *   GET  /console/complaints
  *   GET  /console/audit                the trail; ?verify=1 checks the hash chain
  */
-import { Hono } from "hono";
+import { Hono, type Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -72,69 +72,13 @@ export function consoleRoutes(options: ConsoleOptions) {
   const reviews = options.reviews;
   const limiter = new AuthFailureLimiter();
   const app = new Hono<ConsoleEnv>();
-
-  // Language, and headers every console response carries.
-  app.use("*", async (c, next) => {
-    const fromQuery = parseLang(c.req.query("lang"));
-    if (fromQuery) setCookie(c, LANG_COOKIE, fromQuery, { path: "/console", sameSite: "Strict", httpOnly: true, maxAge: 365 * 86400 });
-    const lang = fromQuery ?? parseLang(getCookie(c, LANG_COOKIE)) ?? "zh";
-    c.set("lang", lang);
-    c.set("t", translator(lang));
-    await next();
-    c.header("content-security-policy", CONTENT_SECURITY_POLICY);
-    c.header("x-content-type-options", "nosniff");
-    c.header("x-frame-options", "DENY");
-    // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on our own form
-    // posts, which the Origin check must refuse. Other sites still get no URL from the console.
-    c.header("referrer-policy", "same-origin");
-    c.header("cache-control", "no-store");
-  });
-  app.use("*", async (c, next) => {
-    if (c.req.method !== "POST") return next();
-    // Refused before the body is read or the session looked at: a cross-site POST never acts.
-    if (!sameOrigin(c)) return errorPage(c, 403, c.get("t")("error.csrf"));
-    return bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => errorPage(c as ConsoleContext, 413, errorCodes.PAYLOAD_TOO_LARGE.title) })(c, next);
-  });
+  app.use("*", languageAndHeaders);
+  app.use("*", refuseForeignPosts);
 
   app.get("/login", (c) => loginPage(c, { next: safeNext(c.req.query("next")) }));
-  app.post("/login", async (c) => {
-    const form = await c.req.parseBody();
-    const next = safeNext(form.next);
-    if (!checkLoginNonce(c, form._login)) return loginPage(c, { error: "error.csrf", next, status: 403 });
-    const address = clientAddress(c);
-    const started = Date.now();
-    if (limiter.blocked(address, started)) return loginPage(c, { error: "auth.throttled", next, status: 429 });
-    const token = typeof form.token === "string" ? form.token.trim() : "";
-    const deps = c.get("deps");
-    const actor = /^\S{8,200}$/.test(token) ? await authenticateToken(deps.database.db, token, deps.clock()) : undefined;
-    if (!actor) {
-      limiter.fail(address, started);
-      return loginPage(c, { error: "auth.bad", next, status: 401 });
-    }
-    setSessionCookie(c, sealSession(key, token, deps.clock()));
-    return c.redirect(next ?? "/console/dashboard", 303);
-  });
-
+  app.post("/login", (c) => signIn(c, key, limiter));
   // Everything below needs a live session.
-  app.use("*", async (c, next) => {
-    const found = await sessionActor(c, key);
-    if (!found) {
-      if (c.req.method === "GET") {
-        const here = `${c.req.path}${new URL(c.req.url).search}`;
-        return c.redirect(`/console/login${safeNext(here) && c.req.path !== "/console" ? `?next=${encodeURIComponent(here)}` : ""}`, 303);
-      }
-      return loginPage(c, { error: "auth.expired", status: 401 });
-    }
-    c.set("actor", found.actor);
-    c.set("session", found.session);
-    c.set("csrfToken", csrfTokenFor(key, found.session));
-    if (c.req.method === "POST") {
-      const form = await c.req.parseBody();
-      if (!checkCsrf(key, found.session, form[CSRF_FIELD])) return errorPage(c, 403, c.get("t")("error.csrf"));
-    }
-    await next();
-  });
-
+  app.use("*", (c, next) => requireSession(c, next, key));
   app.post("/logout", (c) => {
     clearSessionCookie(c);
     return c.redirect("/console/login", 303);
@@ -157,19 +101,83 @@ export function consoleRoutes(options: ConsoleOptions) {
   app.get("/complaints", (c) => complaintsPage(c, reviews));
   app.get("/audit", auditPage);
   app.all("*", (c) => errorPage(c, 404, c.get("t")("error.notFound")));
-
-  app.onError((error, c) => {
-    const t = c.get("t") ?? translator("zh");
-    if (error instanceof ServiceError) {
-      const status = errorCodes[error.code].status as ContentfulStatusCode;
-      const known: Partial<Record<string, MessageKey>> = { FORBIDDEN: "error.forbidden", NOT_FOUND: "error.notFound" };
-      const headline = known[error.code];
-      return errorPage(c, status, headline ? t(headline) : error.message, headline ? [error.message] : error.errors?.map((e) => `${e.path}: ${e.message}`));
-    }
-    options.logger?.error({ err: error, path: c.req.path }, "console error");
-    return errorPage(c, 500, errorCodes.INTERNAL.title);
-  });
+  app.onError((error, c) => consoleError(error, c, options.logger));
   return app;
+}
+
+/** Language (query, then cookie, then zh), and the headers every console response carries. */
+async function languageAndHeaders(c: ConsoleContext, next: Next): Promise<void> {
+  const fromQuery = parseLang(c.req.query("lang"));
+  if (fromQuery) setCookie(c, LANG_COOKIE, fromQuery, { path: "/console", sameSite: "Strict", httpOnly: true, maxAge: 365 * 86400 });
+  const lang = fromQuery ?? parseLang(getCookie(c, LANG_COOKIE)) ?? "zh";
+  c.set("lang", lang);
+  c.set("t", translator(lang));
+  await next();
+  c.header("content-security-policy", CONTENT_SECURITY_POLICY);
+  c.header("x-content-type-options", "nosniff");
+  c.header("x-frame-options", "DENY");
+  // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on our own form
+  // posts, which the Origin check must refuse. Other sites still get no URL from the console.
+  c.header("referrer-policy", "same-origin");
+  c.header("cache-control", "no-store");
+}
+
+async function refuseForeignPosts(c: ConsoleContext, next: Next) {
+  if (c.req.method !== "POST") return next();
+  // Refused before the body is read or the session looked at: a cross-site POST never acts.
+  if (!sameOrigin(c)) return errorPage(c, 403, c.get("t")("error.csrf"));
+  return bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => errorPage(c as ConsoleContext, 413, errorCodes.PAYLOAD_TOO_LARGE.title) })(c, next);
+}
+
+/** POST /login: a token in, a sealed session cookie out; failures are throttled per address. */
+async function signIn(c: ConsoleContext, key: string, limiter: AuthFailureLimiter) {
+  const form = await c.req.parseBody();
+  const next = safeNext(form.next);
+  if (!checkLoginNonce(c, form._login)) return loginPage(c, { error: "error.csrf", next, status: 403 });
+  const address = clientAddress(c);
+  const started = Date.now();
+  if (limiter.blocked(address, started)) return loginPage(c, { error: "auth.throttled", next, status: 429 });
+  const token = typeof form.token === "string" ? form.token.trim() : "";
+  const deps = c.get("deps");
+  const actor = /^\S{8,200}$/.test(token) ? await authenticateToken(deps.database.db, token, deps.clock()) : undefined;
+  if (!actor) {
+    limiter.fail(address, started);
+    return loginPage(c, { error: "auth.bad", next, status: 401 });
+  }
+  setSessionCookie(c, sealSession(key, token, deps.clock()));
+  return c.redirect(next ?? "/console/dashboard", 303);
+}
+
+/** A live session or a redirect to sign in; POSTs also carry the session's CSRF token. */
+async function requireSession(c: ConsoleContext, next: Next, key: string) {
+  const found = await sessionActor(c, key);
+  if (!found) {
+    if (c.req.method === "GET") {
+      const here = `${c.req.path}${new URL(c.req.url).search}`;
+      return c.redirect(`/console/login${safeNext(here) && c.req.path !== "/console" ? `?next=${encodeURIComponent(here)}` : ""}`, 303);
+    }
+    return loginPage(c, { error: "auth.expired", status: 401 });
+  }
+  c.set("actor", found.actor);
+  c.set("session", found.session);
+  c.set("csrfToken", csrfTokenFor(key, found.session));
+  if (c.req.method === "POST") {
+    const form = await c.req.parseBody();
+    if (!checkCsrf(key, found.session, form[CSRF_FIELD])) return errorPage(c, 403, c.get("t")("error.csrf"));
+  }
+  await next();
+}
+
+function consoleError(error: Error, c: ConsoleContext, logger: ConsoleOptions["logger"]) {
+  const t = c.get("t") ?? translator("zh");
+  if (error instanceof ServiceError) {
+    const status = errorCodes[error.code].status as ContentfulStatusCode;
+    const known: Partial<Record<string, MessageKey>> = { FORBIDDEN: "error.forbidden", NOT_FOUND: "error.notFound" };
+    const headline = known[error.code];
+    return errorPage(c, status, headline ? t(headline) : error.message, headline ? [error.message] : error.errors?.map((e) => `${e.path}: ${e.message}`));
+  }
+  logger?.error({ err: error, path: c.req.path }, "console error");
+  return errorPage(c, 500, errorCodes.INTERNAL.title);
 }
 
 /** Mounts the console at /console on an app made by createApp (the composition root, and tests). */

@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ServiceError } from "../lib/errors.ts";
-import { CHINA_OFFSET_MINUTES, localDate } from "../lib/dates.ts";
+import { localDate } from "../lib/dates.ts";
 import type { ConsoleContext } from "./auth.ts";
 
 const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -25,15 +25,8 @@ export function parseQuery<T extends z.ZodTypeAny>(c: ConsoleContext, schema: T)
   return result.data;
 }
 
-const offset = `+${String(CHINA_OFFSET_MINUTES / 60).padStart(2, "0")}:00`;
-
-/** A calendar day in China Standard Time as the instant it starts. */
-export function dayStart(day: string): string {
-  return `${day}T00:00:00${offset}`;
-}
-
-/** The day after `day` (for an inclusive "to" day turned into an exclusive bound). */
-export { nextDay } from "../lib/dates.ts";
+/** A calendar day in China Standard Time as the instant it starts (ISO-8601, +08:00); the day after `day`. */
+export { chinaDayStartIso, nextDay } from "../lib/dates.ts";
 
 /** The range the dashboard and detail pages chart when none is chosen: the last 14 days, today included. */
 export function defaultRange(now: Date, days = 14): { from: string; to: string } {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client.ts";
 import { resultRows } from "../db/rows.ts";
-import { chinaDayStart } from "../lib/dates.ts";
+import { chinaDayEndMs, chinaDayStartMs } from "../lib/dates.ts";
 import {
   bindAccounts,
   contracts,
@@ -21,13 +21,7 @@ import { readPolicySettings, type InvalidSetting } from "../settings/policy-sett
 import { parseChange } from "../db/change-feed.ts";
 
 const BATCH = 50_000;
-/** Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last. */
-export function dayStart(date: string): number {
-  return chinaDayStart(date).getTime();
-}
-export function dayEnd(date: string): number {
-  return dayStart(date) + 86_400_000 - 1;
-}
+// Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
 
 type SignatureRow = typeof signatures.$inferSelect;
 
@@ -122,7 +116,7 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<Reg
       .orderBy(asc(contracts.id))
       .limit(BATCH),
   )) {
-    for (const c of batch) snapshot.putContract(c.id, c.spId, c.enterpriseId, dayStart(c.validFrom), dayEnd(c.validTo));
+    for (const c of batch) snapshot.putContract(c.id, c.spId, c.enterpriseId, chinaDayStartMs(c.validFrom), chinaDayEndMs(c.validTo));
   }
   await loadAllSignatures(db, snapshot);
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
@@ -192,7 +186,7 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
     case "contracts": {
       if (!id) return false;
       const [row] = await db.select().from(contracts).where(eq(contracts.id, id));
-      if (row && row.status === "active") snapshot.putContract(row.id, row.spId, row.enterpriseId, dayStart(row.validFrom), dayEnd(row.validTo));
+      if (row && row.status === "active") snapshot.putContract(row.id, row.spId, row.enterpriseId, chinaDayStartMs(row.validFrom), chinaDayEndMs(row.validTo));
       else snapshot.removeContract(id);
       return true;
     }

@@ -19,7 +19,7 @@ export interface TestGateway extends Gateway {
  * and the SMSC simulator as upstream — every port 0, on a fresh test database.
  */
 export async function startTestGateway(
-  options: { env?: Record<string, string>; simulator?: GatewayOptions["simulator"]; database?: TestDatabase } = {},
+  options: { env?: Record<string, string>; simulator?: GatewayOptions["simulator"]; database?: TestDatabase; clock?: GatewayOptions["clock"] } = {},
 ): Promise<TestGateway> {
   const testDatabase = options.database ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), "gatekeeper-"));
@@ -35,7 +35,7 @@ export async function startTestGateway(
     INSTANCE_ID: `test-${Math.random().toString(36).slice(2, 8)}`,
     ...options.env,
   });
-  const gateway = await startGateway({ config, database: testDatabase, logger: pino({ level: "silent" }), simulator: options.simulator });
+  const gateway = await startGateway({ config, database: testDatabase, logger: pino({ level: "silent" }), simulator: options.simulator, clock: options.clock });
   return {
     ...gateway,
     api: new ApiClient(gateway.httpUrl, gateway.bootstrapToken!),

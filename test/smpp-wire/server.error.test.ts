@@ -208,8 +208,7 @@ describe("server refusals and malformed input", () => {
     await p.next();
     const session = [...srv.sessions()][0]!;
     const backlog = () => {
-      const socket = (session as unknown as { socket: { writableLength: number } }).socket;
-      return socket.writableLength + (session as unknown as { outboxBytes: number }).outboxBytes;
+      return session.writeBacklogBytes;
     };
     p.socket.pause(); // never read again
     let peak = 0;

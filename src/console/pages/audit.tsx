@@ -6,7 +6,7 @@ import { ServiceError } from "../../lib/errors.ts";
 import { decodeCursor, toPage } from "../../lib/pagination.ts";
 import type { ServiceContext } from "../../context.ts";
 import { may, type ConsoleContext } from "../auth.ts";
-import { dayRange, dayStart, nextDay, optionalCursor, optionalEnum, optionalText, parseQuery } from "../filters.ts";
+import { dayRange, chinaDayStartIso, nextDay, optionalCursor, optionalEnum, optionalText, parseQuery } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField, TextField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -72,8 +72,8 @@ export async function auditPage(c: ConsoleContext) {
     action: query.action,
     actorType: query.actorType,
     order: query.order,
-    from: query.from ? new Date(dayStart(query.from)) : undefined,
-    to: query.to ? new Date(dayStart(nextDay(query.to))) : undefined,
+    from: query.from ? new Date(chinaDayStartIso(query.from)) : undefined,
+    to: query.to ? new Date(chinaDayStartIso(nextDay(query.to))) : undefined,
   };
   const columns = auditColumns(t);
   const format = exportFormat(c);

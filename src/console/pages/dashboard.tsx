@@ -5,7 +5,7 @@ import { listSignatures } from "../../signatures/signatures.service.ts";
 import type { ServiceContext } from "../../context.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { HorizontalBarChart, StackedBarChart, daysBetween } from "../charts.tsx";
-import { chartRange, dayStart, nextDay } from "../filters.ts";
+import { chartRange, chinaDayStartIso, nextDay } from "../filters.ts";
 import { DateRangeFields, FilterForm } from "../forms.tsx";
 import { reasonSentence, type Translate } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -25,7 +25,7 @@ export interface TrafficScope {
  */
 export async function loadCharts(ctx: ServiceContext, range: { from: string; to: string }, scope: TrafficScope = {}) {
   const trafficFilter: TrafficFilter = { from: range.from, to: range.to, groupBy: "sp", ...scope };
-  const rejectionFilter: RejectionsFilter = { from: dayStart(range.from), to: dayStart(nextDay(range.to)), ...scope };
+  const rejectionFilter: RejectionsFilter = { from: chinaDayStartIso(range.from), to: chinaDayStartIso(nextDay(range.to)), ...scope };
   const [traffic, perDay, perReason] = await Promise.all([
     trafficByDay(ctx, trafficFilter),
     countRejections(ctx, rejectionFilter, "day"),

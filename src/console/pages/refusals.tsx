@@ -6,7 +6,7 @@ import type { ServiceContext } from "../../context.ts";
 import { REASON_CODES } from "../../policy/reasons.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
-import { dayRange, dayStart, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
+import { dayRange, chinaDayStartIso, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField } from "../forms.tsx";
 import { formatTime, labelOf, reasonSentence, translator, type Lang } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
@@ -31,7 +31,7 @@ type RefusalsQuery = z.infer<typeof refusalsQuery>;
 
 export function toRejectionsFilter(query: Omit<RefusalsQuery, "cursor" | "limit">): RejectionsFilter {
   const { from, to, ...rest } = query;
-  return { ...rest, from: from ? dayStart(from) : undefined, to: to ? dayStart(nextDay(to)) : undefined };
+  return { ...rest, from: from ? chinaDayStartIso(from) : undefined, to: to ? chinaDayStartIso(nextDay(to)) : undefined };
 }
 
 export function refusalColumns(lang: Lang, directory: Directory): Column<Rejection>[] {

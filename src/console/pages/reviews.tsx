@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { ServiceError } from "../../lib/errors.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
-import { dayRange, dayStart, defaultRange, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
+import { dayRange, chinaDayStartIso, defaultRange, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
 import { DateRangeFields, FilterForm, SelectField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { CsrfField, frameOf, type PageFrame } from "../layout.tsx";
@@ -140,6 +140,68 @@ function FindingDecisionForm(props: { frame: PageFrame; review: ReviewDetail; fi
   );
 }
 
+/** The review's subject, period, status and conclusion. */
+function ReviewSummary(props: { t: Translate; review: ReviewDetail }) {
+  const { t, review } = props;
+  return (
+    <dl>
+      <dt>{t("col.subject")}</dt>
+      <dd>
+        {labelOf(t, "subject", review.subject.kind)}: {review.subject.label}
+      </dd>
+      <dt>{t("col.period")}</dt>
+      <dd>
+        {review.periodFrom} – {review.periodTo}
+      </dd>
+      <dt>{t("col.status")}</dt>
+      <dd>
+        <Badge kind={review.status}>{labelOf(t, "status", review.status)}</Badge> · {t("col.opened")} {formatTime(review.openedAt)} ({review.openedBy})
+      </dd>
+      {review.conclusion ? (
+        <>
+          <dt>{t("reviews.closeSummary")}</dt>
+          <dd>{review.conclusion}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** One finding: severity, summary, evidence links, and its decision or the form to decide it. */
+function FindingRow(props: { frame: PageFrame; review: ReviewDetail; finding: Finding; canDecide: boolean }) {
+  const { frame, review, finding, canDecide } = props;
+  const { t } = frame;
+  return (
+    <tr data-finding={finding.id} data-finding-kind={finding.kind}>
+      <td>
+        <Badge kind={finding.severity}>{t(`severity.${finding.severity}`)}</Badge>
+      </td>
+      <td>{finding.summary}</td>
+      <td>
+        <ul>
+          {finding.evidence.map((item) => {
+            const href = safeRelativeHref(item.href);
+            return <li>{href ? <a href={href}>{item.label}</a> : item.label}</li>;
+          })}
+        </ul>
+      </td>
+      <td>
+        {finding.decision ? (
+          <p>
+            <strong>{t(`outcome.${finding.decision.outcome}`)}</strong> — {finding.decision.reason}
+            <br />
+            <span class="muted">
+              {finding.decision.decidedBy} · {formatTime(finding.decision.decidedAt)}
+            </span>
+          </p>
+        ) : null}
+        {/* A decided finding stays decided; the backend reopens it if a rectification deadline passes. */}
+        {canDecide && !finding.decision ? <FindingDecisionForm frame={frame} review={review} finding={finding} /> : null}
+      </td>
+    </tr>
+  );
+}
+
 export async function reviewPage(c: ConsoleContext, reviews: ReviewsBackend | undefined) {
   if (!reviews) return unavailable(c);
   const ctx = serviceContextOf(c);
@@ -153,26 +215,7 @@ export async function reviewPage(c: ConsoleContext, reviews: ReviewsBackend | un
     `${t("reviews.title")}: ${review.title}`,
     <>
       <Notice c={c} />
-      <dl>
-        <dt>{t("col.subject")}</dt>
-        <dd>
-          {labelOf(t, "subject", review.subject.kind)}: {review.subject.label}
-        </dd>
-        <dt>{t("col.period")}</dt>
-        <dd>
-          {review.periodFrom} – {review.periodTo}
-        </dd>
-        <dt>{t("col.status")}</dt>
-        <dd>
-          <Badge kind={review.status}>{labelOf(t, "status", review.status)}</Badge> · {t("col.opened")} {formatTime(review.openedAt)} ({review.openedBy})
-        </dd>
-        {review.conclusion ? (
-          <>
-            <dt>{t("reviews.closeSummary")}</dt>
-            <dd>{review.conclusion}</dd>
-          </>
-        ) : null}
-      </dl>
+      <ReviewSummary t={t} review={review} />
       {report ? (
         <p>
           <a href={report}>{t("reviews.report")}</a>
@@ -191,33 +234,7 @@ export async function reviewPage(c: ConsoleContext, reviews: ReviewsBackend | un
         </thead>
         <tbody>
           {review.findings.map((finding) => (
-            <tr data-finding={finding.id} data-finding-kind={finding.kind}>
-              <td>
-                <Badge kind={finding.severity}>{t(`severity.${finding.severity}`)}</Badge>
-              </td>
-              <td>{finding.summary}</td>
-              <td>
-                <ul>
-                  {finding.evidence.map((item) => {
-                    const href = safeRelativeHref(item.href);
-                    return <li>{href ? <a href={href}>{item.label}</a> : item.label}</li>;
-                  })}
-                </ul>
-              </td>
-              <td>
-                {finding.decision ? (
-                  <p>
-                    <strong>{t(`outcome.${finding.decision.outcome}`)}</strong> — {finding.decision.reason}
-                    <br />
-                    <span class="muted">
-                      {finding.decision.decidedBy} · {formatTime(finding.decision.decidedAt)}
-                    </span>
-                  </p>
-                ) : null}
-                {/* A decided finding stays decided; the backend reopens it if a rectification deadline passes. */}
-                {canDecide && !finding.decision ? <FindingDecisionForm frame={frame} review={review} finding={finding} /> : null}
-              </td>
-            </tr>
+            <FindingRow frame={frame} review={review} finding={finding} canDecide={canDecide} />
           ))}
         </tbody>
       </table>
@@ -306,7 +323,7 @@ export async function complaintsPage(c: ConsoleContext, reviews: ReviewsBackend 
   const { t } = frame;
   const query = parseQuery(c, complaintsQuery);
   const { cursor, from, to, ...rest } = query;
-  const filter = { ...rest, from: from ? new Date(dayStart(from)) : undefined, to: to ? new Date(dayStart(nextDay(to))) : undefined };
+  const filter = { ...rest, from: from ? new Date(chinaDayStartIso(from)) : undefined, to: to ? new Date(chinaDayStartIso(nextDay(to))) : undefined };
   const directory = await loadDirectory(ctx);
   const columns = complaintColumns(t, directory);
   const format = exportFormat(c);

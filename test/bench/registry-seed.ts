@@ -91,7 +91,7 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
     select ${idSql(KIND.account, "i")}, ${idSql(KIND.sp, "i")}, 'sp' || i, '${passwordHash}', 16, 1000000, 'notification' from generate_series(0, ${S - 1}) i`);
   await step("signatures", `insert into signatures (id, text, enterprise_id, sp_id, status, scope, evidence_kind, evidence_reference, approved_at)
     select ${idSql(KIND.signature, "i")}, '企业' || (i / 5) || '签' || (i % 5), ${idSql(KIND.enterprise, "i / 5")}, ${idSql(KIND.sp, `(i / 5) % ${S}`)},
-      'approved', (array['${SCOPES.join("','")}'])[(i % 5) + 1]::text[], 'business_licence', 'bench', now()
+      'approved', (array['${SCOPES.join("','")}'])[(i % 5) + 1]::text[], 'trademark', 'bench', now()
     from generate_series(0, ${E * 5 - 1}) i`);
   await step("signature_ports", `insert into signature_ports (signature_id, port_id, extension)
     select ${idSql(KIND.signature, "i")}, ${idSql(KIND.port, `(i / 5) % ${P}`)}, '' from generate_series(0, ${E * 5 - 1}) i`);

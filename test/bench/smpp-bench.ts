@@ -68,8 +68,10 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const { smppPort, httpUrl } = await proxy.next<{ smppPort: number; httpUrl: string }>();
   log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pid ${proxy.pid})`);
 
+  // Real traffic asks for a receipt on nearly every message; BENCH_RECEIPT_SHARE=0 measures without.
+  const receiptShare = Number(process.env.BENCH_RECEIPT_SHARE ?? 0.8);
   const connect = (port: number, systemId: string, password: string) =>
-    LoadGenerator.connect({ port, systemId, password, binds: options.binds, window: options.window, mix });
+    LoadGenerator.connect({ port, systemId, password, binds: options.binds, window: options.window, mix, receiptShare });
   const direct = await connect(simulatorPort, "direct", "x");
   const viaProxy = await connect(smppPort, "sp1", BENCH_PASSWORD);
 
@@ -183,7 +185,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
     simulator_cpu_us_per_msg: round(simulatorCpuUs),
     // A proxy handles every message (and receipt) twice on the wire, the simulator once: ~2 is the floor.
     cpu_ratio: round(median(runs.proxyCpuUs) / simulatorCpuUs),
-    receipt_share: 0.8,
+    receipt_share: receiptShare,
     receipts_per_s: Math.round(median(runs.proxyReceiptsPerS)),
     receipts_requested: viaProxy.receipts.requested,
     receipts_received: viaProxy.receipts.received,

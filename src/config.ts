@@ -25,6 +25,7 @@ export const configSchema = z.object({
   SMPP_PARTIAL_PDU_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Close a connection silent this long (ESMEs send enquire_link every 30 s or so). */
   SMPP_INACTIVITY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  SMPP_DELIVER_WINDOW: z.coerce.number().int().min(1).max(1000).default(100),
   /** Connections accepted in total, and from one remote address; more are refused at accept. */
   SMPP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   SMPP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),

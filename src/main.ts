@@ -169,6 +169,7 @@ function proxySettings(config: Config) {
     bindTimeoutMs: config.SMPP_BIND_TIMEOUT_MS,
     partialFrameTimeoutMs: config.SMPP_PARTIAL_PDU_TIMEOUT_MS,
     inactivityTimeoutMs: config.SMPP_INACTIVITY_TIMEOUT_MS,
+    deliverWindow: config.SMPP_DELIVER_WINDOW,
     maxConnections: config.SMPP_MAX_CONNECTIONS,
     maxConnectionsPerAddress: config.SMPP_MAX_CONNECTIONS_PER_ADDRESS,
     lockout: {

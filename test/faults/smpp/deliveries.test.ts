@@ -18,7 +18,8 @@ const esmes: Esme[] = [];
 beforeEach(async () => {
   // One upstream bind: receipts reach the proxy in the order the simulator sends them (its message
   // ids grow), so the order an SP sees can be checked against the ids.
-  gateway = await startTestGateway({ env: { UPSTREAM_BINDS: "1" } });
+  // A small outbound window (the default is 100) so a few dozen deliveries exercise queueing, fairness and storing.
+  gateway = await startTestGateway({ env: { UPSTREAM_BINDS: "1", SMPP_DELIVER_WINDOW: "10" } });
   world = await seedAndSync(gateway);
 });
 let stopped = false;

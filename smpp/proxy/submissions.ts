@@ -9,6 +9,8 @@ import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "
 import { normaliseMsisdn } from "../../src/lib/pii.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "./gatekeeper.ts";
+import { attribute, linkIdentity, type RefusalIdentity } from "./gateway-identity.ts";
+import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
@@ -22,6 +24,10 @@ export interface SubmissionOptions {
   gatekeeper: Gatekeeper;
   upstream: Upstream;
   maxSubmitsPerSecond: (accountId: string) => number;
+  /** Finds each gateway message's SP (its source port's owner). */
+  registry: () => RegistrySnapshot;
+  /** A gateway link's cap on one SP's share (undefined: only the link's own cap applies). */
+  maxShareSubmitsPerSecond: (spId: string) => number | undefined;
   /** An SMSC id to route receipts by; `spMessageId` when the SP was given another id (submit_multi). */
   onAccepted: (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => void;
   metrics?: Metrics;
@@ -117,42 +123,71 @@ export class SubmissionHandler {
     }
   }
 
-  private bucket(identity: SessionIdentity, now: number): TokenBucket {
-    let bucket = this.buckets.get(identity.accountId);
-    const rate = this.options.maxSubmitsPerSecond(identity.accountId);
-    if (!bucket) this.buckets.set(identity.accountId, (bucket = new TokenBucket(rate, now)));
+  private bucket(identity: RefusalIdentity, now: number): TokenBucket {
+    return this.bucketFor(identity.accountId, this.options.maxSubmitsPerSecond(identity.accountId), now);
+  }
+
+  private bucketFor(key: string, rate: number, now: number): TokenBucket {
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(rate, now)));
     else bucket.setRate(rate);
     return bucket;
   }
 
+  /** A gateway link's bucket for one SP's share, or undefined when that SP has no rate of its own. */
+  private shareBucket(identity: SessionIdentity, now: number): TokenBucket | undefined {
+    const rate = this.options.maxShareSubmitsPerSecond(identity.spId);
+    return rate === undefined ? undefined : this.bucketFor(`${identity.accountId}|${identity.spId}`, rate, now);
+  }
+
   /** Takes one token; when there is none, counts and journals (coalesced) the throttled submission. */
-  private throttled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, now: number): boolean {
+  private throttled(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, now: number): boolean {
     if (this.bucket(identity, now).take(now)) return false;
     this.journalThrottled(identity, input, 1, now);
     return true;
   }
 
   /**
+   * Who a submission belongs to, after the bind's own rate limit: on a gateway bind, its source
+   * port's owner, whose share of the link is then limited too (see gateway-identity.ts). An answer
+   * when it is refused here (journaled).
+   */
+  private admit(context: SessionContext, input: Omit<JudgeInput, "text">, now: number): SessionIdentity | InboundAnswer {
+    const link = context.kind === "sp" ? context.identity : linkIdentity(context.link);
+    if (this.throttled(link, input, now)) return { status: CommandStatus.ESME_RTHROTTLED };
+    const who = attribute(context, input.sourceAddr, this.options.registry());
+    if (!who.ok) {
+      this.options.gatekeeper.journalProtocolRefusal(who.identity, who.reason, { ...input, text: `(${who.detail})` }, now);
+      return answer(who.reason);
+    }
+    if (context.kind === "gateway" && this.shareBucket(who.identity, now)?.take(now) === false) {
+      this.journalThrottled(who.identity, input, 1, now);
+      return { status: CommandStatus.ESME_RTHROTTLED };
+    }
+    return who.identity;
+  }
+
+  /**
    * One row per account per window at most (the first throttled submission, with its source and
    * destination); the rest are counted in gatekeeper_submissions_total{verdict="throttled"}.
    */
-  private journalThrottled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
+  private journalThrottled(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
     this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" }, count);
-    if (this.coalescer.admit(`${identity.accountId}|throttled`, now)) {
+    if (this.coalescer.admit(`${identity.accountId}|${identity.spId ?? ""}|throttled`, now)) {
       this.options.gatekeeper.journalRefusalOnly(identity, "throttled", { ...input, text: "" }, now);
     }
   }
 
   submitSm(context: SessionContext, pdu: Pdu<"submit_sm">, frame: Uint8Array): InboundAnswer | Promise<InboundAnswer> {
-    return this.single(context.identity, "submit_sm", pdu.body, pdu.body.destinationAddr, frame);
+    return this.single(context, "submit_sm", pdu.body, pdu.body.destinationAddr, frame);
   }
 
   dataSm(context: SessionContext, pdu: Pdu<"data_sm">, frame: Uint8Array): InboundAnswer | Promise<InboundAnswer> {
-    return this.single(context.identity, "data_sm", pdu.body, pdu.body.destinationAddr, frame);
+    return this.single(context, "data_sm", pdu.body, pdu.body.destinationAddr, frame);
   }
 
   private single(
-    identity: SessionIdentity,
+    context: SessionContext,
     command: "submit_sm" | "data_sm",
     body: ShortMessageBody | DataSmBody,
     destination: string,
@@ -160,7 +195,8 @@ export class SubmissionHandler {
   ): InboundAnswer | Promise<InboundAnswer> {
     const now = this.options.clock();
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
-    if (this.throttled(identity, base, now)) return { status: CommandStatus.ESME_RTHROTTLED };
+    const identity = this.admit(context, base, now);
+    if ("status" in identity) return identity;
     const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number });
     if (smuggled) {
       this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
@@ -284,13 +320,18 @@ export class SubmissionHandler {
    * ones are listed in unsuccess_smes with their status.
    */
   async submitMulti(context: SessionContext, pdu: Pdu<"submit_multi">): Promise<InboundAnswer> {
-    const identity = context.identity;
     const body = pdu.body;
     const now = this.options.clock();
     const unsuccess: UnsuccessSme[] = [];
     const { valid, invalid } = multiDestinations(body.destinations, unsuccess);
     let smes = valid;
     const base = { command: "submit_multi" as const, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: smes.map((d) => d.address) };
+    const who = attribute(context, body.sourceAddr, this.options.registry());
+    if (!who.ok) {
+      this.options.gatekeeper.journalProtocolRefusal(who.identity, who.reason, { ...base, text: `(${who.detail})` }, now);
+      return answer(who.reason);
+    }
+    const identity = who.identity;
     if (invalid.length > 0) {
       this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
     }
@@ -298,7 +339,10 @@ export class SubmissionHandler {
     // beyond the tokens available are refused with ESME_RTHROTTLED in unsuccess_smes (the SP
     // resends those), the whole PDU when there is no token at all.
     const wanted = Math.max(1, smes.length);
-    const granted = this.bucket(identity, now).takeUpTo(now, wanted);
+    let granted = this.bucket(identity, now).takeUpTo(now, wanted);
+    // On a gateway bind, the SP's share too (tokens the link granted beyond it are not given back).
+    const share = context.kind === "gateway" ? this.shareBucket(identity, now) : undefined;
+    if (share) granted = share.takeUpTo(now, granted);
     if (granted === 0) {
       this.journalThrottled(identity, base, wanted, now);
       return { status: CommandStatus.ESME_RTHROTTLED };

@@ -31,7 +31,8 @@ export function attribute(context: SessionContext, sourceAddr: string, registry:
   const spId = match.port.spId;
   const identity: SessionIdentity = { accountId: link.accountId, systemId: link.systemId, defaultCategory: link.defaultCategory, remoteAddress: link.remoteAddress, spId };
   if (link.carriedSpIds.length > 0 && !link.carriedSpIds.includes(spId)) {
-    return { ok: false, reason: "port_not_owned", identity, detail: `port ${match.port.number} belongs to SP ${spId}, which gateway ${link.systemId} does not carry` };
+    // The gateway's doing, not the port owner's: journaled against the link (no SP).
+    return { ok: false, reason: "port_not_owned", identity: linkIdentity(link), detail: `port ${match.port.number} belongs to SP ${spId}, which gateway ${link.systemId} does not carry` };
   }
   if (registry.spStatus.get(spId) === "suspended") return { ok: false, reason: "sp_suspended", identity, detail: `SP ${spId} is suspended` };
   return { ok: true, identity };

@@ -12,7 +12,7 @@ import type { Gatekeeper, JudgeInput, SessionIdentity } from "./gatekeeper.ts";
 import { attribute, linkIdentity, type RefusalIdentity } from "./gateway-identity.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import { SubmissionBuckets } from "./rate-limits.ts";
 
 /** What the proxy needs from the upstream pool. */
 export interface Upstream {
@@ -103,7 +103,7 @@ const answer = (reason: ReasonCode): InboundAnswer => ({ status: commandStatusFo
  * acknowledged message is one the SMSC took.
  */
 export class SubmissionHandler {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets: SubmissionBuckets;
   private readonly assemblers = new Map<string, ConcatenationAssembler<HeldPart>>();
   private readonly timer: ReturnType<typeof setInterval>;
   /** Throttled submissions and expired parts are journaled like refused binds: coalesced. */
@@ -111,6 +111,7 @@ export class SubmissionHandler {
 
   constructor(private readonly options: SubmissionOptions) {
     this.coalescer = new RefusalCoalescer(options.coalescing);
+    this.buckets = new SubmissionBuckets({ account: options.maxSubmitsPerSecond, share: options.maxShareSubmitsPerSecond });
     this.timer = setInterval(() => this.expireParts(), 500);
     this.timer.unref?.();
   }
@@ -123,48 +124,28 @@ export class SubmissionHandler {
     }
   }
 
-  private bucket(identity: RefusalIdentity, now: number): TokenBucket {
-    return this.bucketFor(identity.accountId, this.options.maxSubmitsPerSecond(identity.accountId), now);
-  }
-
-  private bucketFor(key: string, rate: number, now: number): TokenBucket {
-    let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(rate, now)));
-    else bucket.setRate(rate);
-    return bucket;
-  }
-
-  /** A gateway link's bucket for one SP's share, or undefined when that SP has no rate of its own. */
-  private shareBucket(identity: SessionIdentity, now: number): TokenBucket | undefined {
-    const rate = this.options.maxShareSubmitsPerSecond(identity.spId);
-    return rate === undefined ? undefined : this.bucketFor(`${identity.accountId}|${identity.spId}`, rate, now);
-  }
-
-  /** Takes one token; when there is none, counts and journals (coalesced) the throttled submission. */
-  private throttled(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, now: number): boolean {
-    if (this.bucket(identity, now).take(now)) return false;
-    this.journalThrottled(identity, input, 1, now);
-    return true;
-  }
-
   /**
-   * Who a submission belongs to, after the bind's own rate limit: on a gateway bind, its source
-   * port's owner, whose share of the link is then limited too (see gateway-identity.ts). An answer
-   * when it is refused here (journaled).
+   * The bind's rate limit, then whose the submission is (on a gateway bind, its source port's
+   * owner: gateway-identity.ts) and, on a gateway, that SP's share of the link. Returns the
+   * identity and the tokens granted (of `wanted`), or the answer when it is refused (journaled).
    */
-  private admit(context: SessionContext, input: Omit<JudgeInput, "text">, now: number): SessionIdentity | InboundAnswer {
+  private admit(context: SessionContext, input: Omit<JudgeInput, "text">, now: number, wanted = 1): { identity: SessionIdentity; granted: number } | InboundAnswer {
     const link = context.kind === "sp" ? context.identity : linkIdentity(context.link);
-    if (this.throttled(link, input, now)) return { status: CommandStatus.ESME_RTHROTTLED };
+    let granted = this.buckets.account(context.accountId, now).takeUpTo(now, wanted);
+    if (granted === 0) return this.throttle(link, input, wanted, now);
     const who = attribute(context, input.sourceAddr, this.options.registry());
     if (!who.ok) {
       this.options.gatekeeper.journalProtocolRefusal(who.identity, who.reason, { ...input, text: `(${who.detail})` }, now);
       return answer(who.reason);
     }
-    if (context.kind === "gateway" && this.shareBucket(who.identity, now)?.take(now) === false) {
-      this.journalThrottled(who.identity, input, 1, now);
-      return { status: CommandStatus.ESME_RTHROTTLED };
-    }
-    return who.identity;
+    // Tokens the link granted beyond the SP's share are not given back.
+    granted = this.buckets.share(context, who.identity, now)?.takeUpTo(now, granted) ?? granted;
+    return granted === 0 ? this.throttle(who.identity, input, wanted, now) : { identity: who.identity, granted };
+  }
+
+  private throttle(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): InboundAnswer {
+    this.journalThrottled(identity, input, count, now);
+    return { status: CommandStatus.ESME_RTHROTTLED };
   }
 
   /**
@@ -195,8 +176,9 @@ export class SubmissionHandler {
   ): InboundAnswer | Promise<InboundAnswer> {
     const now = this.options.clock();
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
-    const identity = this.admit(context, base, now);
-    if ("status" in identity) return identity;
+    const admitted = this.admit(context, base, now);
+    if ("status" in admitted) return admitted;
+    const identity = admitted.identity;
     const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number });
     if (smuggled) {
       this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
@@ -326,26 +308,14 @@ export class SubmissionHandler {
     const { valid, invalid } = multiDestinations(body.destinations, unsuccess);
     let smes = valid;
     const base = { command: "submit_multi" as const, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: smes.map((d) => d.address) };
-    const who = attribute(context, body.sourceAddr, this.options.registry());
-    if (!who.ok) {
-      this.options.gatekeeper.journalProtocolRefusal(who.identity, who.reason, { ...base, text: `(${who.detail})` }, now);
-      return answer(who.reason);
-    }
-    const identity = who.identity;
-    if (invalid.length > 0) {
-      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
-    }
     // One rate token per destination: a submit_multi to 100 numbers is 100 messages. Destinations
     // beyond the tokens available are refused with ESME_RTHROTTLED in unsuccess_smes (the SP
     // resends those), the whole PDU when there is no token at all.
-    const wanted = Math.max(1, smes.length);
-    let granted = this.bucket(identity, now).takeUpTo(now, wanted);
-    // On a gateway bind, the SP's share too (tokens the link granted beyond it are not given back).
-    const share = context.kind === "gateway" ? this.shareBucket(identity, now) : undefined;
-    if (share) granted = share.takeUpTo(now, granted);
-    if (granted === 0) {
-      this.journalThrottled(identity, base, wanted, now);
-      return { status: CommandStatus.ESME_RTHROTTLED };
+    const admitted = this.admit(context, base, now, Math.max(1, smes.length));
+    if ("status" in admitted) return admitted;
+    const { identity, granted } = admitted;
+    if (invalid.length > 0) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
     }
     if (granted < smes.length) {
       const over = smes.slice(granted);

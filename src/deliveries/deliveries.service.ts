@@ -57,32 +57,35 @@ export interface HoldEntry {
   ttlMs: number;
 }
 
+/** Holds deliveries of one SP in one statement, in order, keeping at most `maxHeldPerSp` (the oldest make room). */
+async function holdEntries(db: Db, entries: HoldEntry[], maxHeldPerSp: number): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const spId = entries[0]!.spId;
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId));
+  const excess = Number(count?.n ?? 0) + entries.length - maxHeldPerSp;
+  if (excess > 0) {
+    // Bounded: the oldest held deliveries make room for the newest.
+    const oldest = await db.select({ id: pendingDeliveries.id }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId)).orderBy(asc(pendingDeliveries.id)).limit(excess);
+    if (oldest.length) await db.delete(pendingDeliveries).where(inArray(pendingDeliveries.id, oldest.map((row) => row.id)));
+  }
+  const rows = await db
+    .insert(pendingDeliveries)
+    .values(entries.map(({ accountId, spId, kind, pdu, now, ttlMs }) => ({
+      accountId,
+      spId,
+      kind,
+      pdu: Buffer.from(pdu).toString("base64"),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ttlMs),
+    })))
+    .returning({ id: pendingDeliveries.id });
+  // A multi-row INSERT … RETURNING gives the rows in VALUES order (serial ids ascending).
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
 export function createDeliveryStore(db: Db, options: { maxHeldPerSp?: number } = {}): DeliveryStore {
   const maxHeldPerSp = options.maxHeldPerSp ?? 100_000;
-  const holdMany = async (entries: HoldEntry[]): Promise<number[]> => {
-    if (entries.length === 0) return [];
-    const spId = entries[0]!.spId;
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId));
-    const excess = Number(count?.n ?? 0) + entries.length - maxHeldPerSp;
-    if (excess > 0) {
-      // Bounded: the oldest held deliveries make room for the newest.
-      const oldest = await db.select({ id: pendingDeliveries.id }).from(pendingDeliveries).where(eq(pendingDeliveries.spId, spId)).orderBy(asc(pendingDeliveries.id)).limit(excess);
-      if (oldest.length) await db.delete(pendingDeliveries).where(inArray(pendingDeliveries.id, oldest.map((row) => row.id)));
-    }
-    const rows = await db
-      .insert(pendingDeliveries)
-      .values(entries.map(({ accountId, spId, kind, pdu, now, ttlMs }) => ({
-        accountId,
-        spId,
-        kind,
-        pdu: Buffer.from(pdu).toString("base64"),
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + ttlMs),
-      })))
-      .returning({ id: pendingDeliveries.id });
-    // A multi-row INSERT … RETURNING gives the rows in VALUES order (serial ids ascending).
-    return rows.map((row) => row.id).sort((a, b) => a - b);
-  };
+  const holdMany = (entries: HoldEntry[]) => holdEntries(db, entries, maxHeldPerSp);
   return {
     async findRoutes(receiptId, canonicalCandidates, limit = 5) {
       const rows = await db

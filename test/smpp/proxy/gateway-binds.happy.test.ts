@@ -79,6 +79,9 @@ describe("trusted gateway binds over SMPP (happy)", () => {
     const seenByB = (await (await spApi(world.spB.id)).get<{ items: Row[] }>("/rejections")).items;
     expect(seenByA.map((r) => r.sourceAddr)).toEqual(["10690001"]);
     expect(seenByB.map((r) => r.sourceAddr)).toEqual(["10690002"]);
+    // The gateway's account is not theirs to see: blanked, as other SPs' ids are.
+    expect(seenByA[0]).toMatchObject({ spId: world.spA.id, accountId: null });
+    expect(seenByB[0]).toMatchObject({ spId: world.spB.id, accountId: null });
 
     // Receipt routes are the SPs', over the gateway's account.
     await waitFor(async () => (await gateway!.database.db.select().from(messageRoutes)).length >= 2, 5000, "two routes");

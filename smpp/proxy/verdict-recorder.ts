@@ -13,6 +13,7 @@ import type { Recipient, Verdict } from "../../src/policy/index.ts";
 import type { ReasonCode } from "../../src/policy/reasons.ts";
 import type { BoundedMap } from "./bounded-map.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import type { RefusalIdentity } from "./gateway-identity.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
 
 export interface VerdictRecorderOptions {
@@ -38,13 +39,13 @@ export class VerdictRecorder {
   }
 
   /** A refusal decided outside the policy (throttling, undecodable text, incomplete parts …). */
-  journalProtocolRefusal(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+  journalProtocolRefusal(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     this.journalRefusalOnly(session, reason, input, at);
     this.countSubmission("refused", reason);
   }
 
   /** The journal row of a protocol refusal, without counting it in the metrics (the caller does). */
-  journalRefusalOnly(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+  journalRefusalOnly(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     const first = input.destinations?.[0];
     this.options.journal.recordRejection({
       at: new Date(at),

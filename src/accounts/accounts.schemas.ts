@@ -1,8 +1,11 @@
-import { bindAccountStatuses, categories } from "../db/schema/index.ts";
+import { bindAccountKinds, bindAccountStatuses, categories } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 import { parseCidrDetailed } from "../lib/cidr.ts";
 
 export const accountStatus = z.enum(bindAccountStatuses);
+export const accountKind = z.enum(bindAccountKinds).openapi({
+  description: "`sp`: an SP's own bind. `gateway` (operator only): a trusted ISMG carrying many SPs' traffic; each message belongs to its source port's owner",
+});
 export const messageCategory = z.enum(categories);
 
 /** SMPP 3.4 system_id: a C-Octet String of at most 16 octets with its NUL, so 15 characters. */
@@ -36,7 +39,9 @@ const maxSubmitsPerSecond = z.number().int().min(1).max(10_000);
 export const accountSchema = z
   .object({
     id: z.uuid(),
-    spId: z.uuid(),
+    kind: accountKind,
+    spId: z.uuid().nullable().openapi({ description: "null for a gateway account" }),
+    carriedSpIds: z.array(z.uuid()).openapi({ description: "Gateway accounts: the SPs whose ports it may carry (empty = every SP)" }),
     systemId: z.string(),
     allowedIps: z.array(z.string()),
     maxBinds: z.number().int(),
@@ -48,9 +53,13 @@ export const accountSchema = z
   })
   .openapi("BindAccount");
 
+const carriedSpIds = z.array(z.uuid()).max(1000).openapi({ description: "Gateway accounts only: SPs whose ports it may carry; empty = every SP" });
+
 export const createAccountBody = z
   .object({
-    spId: z.uuid(),
+    kind: accountKind.optional().openapi({ description: "Default `sp`. A `gateway` account has no spId and needs a non-empty allowedIps" }),
+    spId: z.uuid().optional().openapi({ description: "Required for an `sp` account; absent for a `gateway` account" }),
+    carriedSpIds: carriedSpIds.optional(),
     systemId,
     password: bindPassword,
     allowedIps: allowedIps.optional(),
@@ -64,6 +73,7 @@ export const createAccountBody = z
 export const updateAccountBody = z
   .object({
     allowedIps: allowedIps.optional(),
+    carriedSpIds: carriedSpIds.optional(),
     maxBinds: maxBinds.optional(),
     maxSubmitsPerSecond: maxSubmitsPerSecond.optional(),
     defaultCategory: messageCategory.optional(),
@@ -76,6 +86,7 @@ export const rotatePasswordBody = z.object({ password: bindPassword, reason: z.s
 
 export const listAccountsQuery = z.object({
   spId: z.uuid().optional(),
+  kind: accountKind.optional(),
   status: accountStatus.optional(),
   systemId: z.string().max(15).optional().openapi({ description: "Exact system_id" }),
 });

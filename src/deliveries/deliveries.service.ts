@@ -38,6 +38,11 @@ export interface DeliveryStore {
    * SP's MO (`accountId` null). Filtered in SQL, so one account's backlog never hides another's.
    */
   takeHeld(owner: { spId: string; accountId: string | null }, limit: number): Promise<{ id: number; kind: "receipt" | "mo"; pdu: Uint8Array }[]>;
+  /**
+   * Whose held deliveries a gateway bind may take: this account's receipts (one entry per SP) and
+   * every SP's MO (accountId null); the caller keeps the SPs the gateway carries.
+   */
+  heldOwners(accountId: string): Promise<{ kind: "receipt" | "mo"; spId: string; accountId: string | null }[]>;
   release(ids: number[]): Promise<void>;
   countHeld(spId: string): Promise<number>;
   purge(now: Date, routeTtlMs: number): Promise<{ routes: number; held: number; ambiguous: number; lastSenders: number }>;
@@ -134,6 +139,13 @@ export function createDeliveryStore(db: Db, options: { maxHeldPerSp?: number } =
     },
     holdMany: (entries) => holdMany(db, maxHeldPerSp, entries),
     takeHeld: (owner, limit) => takeHeld(db, owner, limit),
+    async heldOwners(accountId) {
+      const rows = await db
+        .selectDistinct({ spId: pendingDeliveries.spId, accountId: pendingDeliveries.accountId })
+        .from(pendingDeliveries)
+        .where(or(eq(pendingDeliveries.accountId, accountId), isNull(pendingDeliveries.accountId)));
+      return rows.map((row) => ({ kind: row.accountId === null ? ("mo" as const) : ("receipt" as const), spId: row.spId, accountId: row.accountId }));
+    },
     async release(ids) {
       if (ids.length) await db.delete(pendingDeliveries).where(inArray(pendingDeliveries.id, ids));
     },

@@ -128,6 +128,8 @@ function accountEntry(a: typeof bindAccounts.$inferSelect) {
   return {
     id: a.id,
     spId: a.spId,
+    kind: a.kind,
+    carriedSpIds: a.carriedSpIds,
     systemId: a.systemId,
     passwordHash: a.passwordHash,
     allowedIps: a.allowedIps,

@@ -66,7 +66,7 @@ describe("decide: every reason is reachable", () => {
   }
 
   it("has a story for every reason except the proxy's transport and bind reasons", () => {
-    const proxyOnly: ReasonCode[] = ["throttled", "upstream_unavailable", "concatenation_incomplete", "undecodable_text", "message_too_long", "tlv_repeated", "message_ambiguous", "scheduled_delivery"];
+    const proxyOnly: ReasonCode[] = ["throttled", "upstream_unavailable", "concatenation_incomplete", "undecodable_text", "message_too_long", "tlv_repeated", "message_ambiguous", "scheduled_delivery", "sp_suspended"];
     const expected = REASON_CODES.filter((code) => !proxyOnly.includes(code) && reasons[code].rule !== "bind");
     expect([...Object.keys(STORIES), ...Object.keys(RECIPIENT_STORIES)].sort()).toEqual([...expected].sort());
   });

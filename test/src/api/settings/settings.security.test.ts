@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../../../helpers/api.ts";
-import { addServiceProvider } from "../../../helpers/registry-fixtures.ts";
+import { addServiceProvider } from "../../../helpers/registry.ts";
 
 let api: TestApi;
 let sp: string;

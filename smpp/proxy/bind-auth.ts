@@ -5,8 +5,8 @@ import { commandStatusFor, type BindReasonCode } from "../../src/policy/reasons.
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { AuthenticateRequest, AuthenticateResult } from "../session/server.ts";
 import type { BindMode } from "../wire/pdu.ts";
-import { BindGuard } from "./bind-guard.ts";
-import type { SessionIdentity } from "./gatekeeper.ts";
+import { BindGuard } from "../../src/gateway/bind-guard.ts";
+import type { SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 
 export interface SessionContext {
   identity: SessionIdentity;

@@ -11,7 +11,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
-import { Gatekeeper } from "./gatekeeper.ts";
+import { Gatekeeper } from "../../src/gateway/gatekeeper.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 
 export interface ProxyOptions {

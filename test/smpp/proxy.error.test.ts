@@ -4,7 +4,7 @@ import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { CommandId, CommandStatus } from "../../smpp/wire/commands.ts";
 import { encodeBind, encodeSubmitSm, encodeEnquireLink } from "../../smpp/wire/encode.ts";
-import { encodeText } from "../../smpp/text/index.ts";
+import { encodeText } from "../../src/text/index.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import { seedAndSync, waitFor } from "../helpers/world.ts";

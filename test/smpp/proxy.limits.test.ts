@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejections, trafficDaily } from "../../src/db/schema/index.ts";
 import type { DemoWorld } from "../../demo/seed.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
-import { buildConcatUdh, encodeText } from "../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../src/text/index.ts";
 import { CommandStatus } from "../../smpp/wire/commands.ts";
 import { connectEsme, type Esme } from "../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";

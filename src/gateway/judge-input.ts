@@ -1,5 +1,5 @@
 /** What the gatekeeper judges: the bound session a submission arrives on, and the message. */
-import type { Category, Submission } from "../../src/policy/index.ts";
+import type { Category, Submission } from "../policy/index.ts";
 
 /** The bound session a submission arrives on. */
 export interface SessionIdentity {

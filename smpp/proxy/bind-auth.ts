@@ -96,7 +96,9 @@ export function createBindAuthenticator(options: BindAuthOptions) {
   return async function authenticate(request: AuthenticateRequest): Promise<AuthenticateResult<SessionContext>> {
     const address = request.remoteAddress;
     const snapshot = options.registry();
-    const account = snapshot.accountsBySystemId.get(request.systemId);
+    // A CMPP account (SP code + shared secret) does not bind over SMPP: to SMPP it does not exist.
+    const found = snapshot.accountsBySystemId.get(request.systemId);
+    const account = found?.protocol === "cmpp" ? undefined : found;
     const named = account ? { account: { id: account.id, spId: account.spId } } : {};
     // Attributed to the account it names (without checking the password), so reviewers see whose account is being tried.
     if (addresses.isLocked(address, now()) || (account && accounts.isLocked(account.id, now()))) return refuse(request, "bind_locked_out", named);

@@ -130,6 +130,8 @@ function accountEntry(a: typeof bindAccounts.$inferSelect) {
     spId: a.spId,
     systemId: a.systemId,
     passwordHash: a.passwordHash,
+    protocol: a.protocol,
+    secretSealed: a.secretSealed,
     allowedIps: a.allowedIps,
     maxBinds: a.maxBinds,
     maxSubmitsPerSecond: a.maxSubmitsPerSecond,

@@ -81,7 +81,7 @@ export class Gatekeeper {
       sourceAddr: input.sourceAddr,
       recipients,
       text: input.text,
-      declaredCategory: declaredCategory(input.serviceType, session.defaultCategory),
+      declaredCategory: input.category ?? declaredCategory(input.serviceType, session.defaultCategory),
       at,
     };
     const started = this.options.metrics ? performance.now() : 0;

@@ -13,6 +13,8 @@ export interface SessionIdentity {
 export interface JudgeInput {
   command: Submission["command"];
   serviceType: string;
+  /** The declared category when the adapter resolved it itself (CMPP Service_Id mapping); else from serviceType. */
+  category?: Category;
   sourceAddr: string;
   destinations: readonly string[];
   text: string;

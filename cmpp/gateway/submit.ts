@@ -139,8 +139,9 @@ export class CmppSubmitHandler {
       this.options.onAccepted(answer.messageId, context.identity, now, cmppRouteId(part.msgId, part.body.srcId));
       return { result: 0, accepted: true };
     }
-    if (answer.failure) {
-      this.options.metrics?.submissions.inc({ verdict: "upstream_error", reason: answer.failure });
+    if (answer.failure || answer.retryable) {
+      // The pool could not reach the SMSC, or the SMSC said "later" (throttled, queue full): the SP retries.
+      this.options.metrics?.submissions.inc({ verdict: "upstream_error", reason: answer.failure ?? String(answer.status) });
       return { result: submitResultFor("upstream_unavailable"), accepted: false };
     }
     this.options.metrics?.submissions.inc({ verdict: "upstream_error", reason: String(answer.status) });

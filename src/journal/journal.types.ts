@@ -33,7 +33,7 @@ export interface TrafficKey {
 export interface MessageRoute {
   /** As the SMSC issued it. */
   smscMessageId: string;
-  /** Its alias key (lower case, no leading zeros): see smpp/proxy/message-id.ts. */
+  /** Its alias key (lower case, no leading zeros): see src/gateway/message-id.ts. */
   canonicalId?: string;
   /** The id the SP was given, when it differs (submit_multi). */
   spMessageId?: string | null;

@@ -132,6 +132,8 @@ function accountEntry(a: typeof bindAccounts.$inferSelect) {
     carriedSpIds: a.carriedSpIds,
     systemId: a.systemId,
     passwordHash: a.passwordHash,
+    protocol: a.protocol,
+    secretSealed: a.secretSealed,
     allowedIps: a.allowedIps,
     maxBinds: a.maxBinds,
     maxSubmitsPerSecond: a.maxSubmitsPerSecond,

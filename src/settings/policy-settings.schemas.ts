@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Executor } from "../db/client.ts";
 import { settings } from "../db/schema/index.ts";
 import { CONFIGURABLE_RULES } from "../policy/reasons.ts";
-import type { PolicySettings } from "../policy/types.ts";
+import { CATEGORIES, type Category, type PolicySettings } from "../policy/types.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
@@ -20,6 +20,11 @@ const ruleModesInput = z
   })
   .openapi({ description: "Per rule group: enforce, monitor (journal only, let pass) or off; a group not named keeps its default mode" });
 
+/** CMPP Service_Id → declared category: Service_Id is an Octet String of 10 printable characters. */
+const serviceIdCategoryMap = z
+  .record(z.string().regex(/^[\x21-\x7e]{1,10}$/, "a Service_Id is 1 to 10 printable ASCII characters"), z.enum(CATEGORIES as readonly [Category, ...Category[]]))
+  .refine((map) => Object.keys(map).length <= 1000, { message: "at most 1000 Service_Ids" });
+
 export const policySettingsSchema = z
   .object({
     ruleModes: ruleModesInput,
@@ -28,6 +33,9 @@ export const policySettingsSchema = z
       .nullable()
       .openapi({ description: "Marketing quiet hours; null turns them off. Default 21:00–08:00 at +480 (Asia/Shanghai)." }),
     dailyMarketingCap: z.number().int().min(1).max(1000).nullable().openapi({ description: "Marketing messages per recipient per enterprise per day; null = no cap" }),
+    serviceIdCategories: serviceIdCategoryMap
+      .optional()
+      .openapi({ description: "CMPP Service_Id → declared category (verification, notification, marketing); omitted = unchanged. Unlisted Service_Ids: VER / NTF / MKT, else the account default" }),
   })
   .openapi("PolicySettings");
 
@@ -38,6 +46,7 @@ export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   ruleModes: {},
   quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 },
   dailyMarketingCap: 5,
+  serviceIdCategories: {},
 };
 
 /** Where each field is stored (the settings table, key → text) and how its text is read. */
@@ -46,6 +55,7 @@ const storedFields = {
   // (written by another version) is kept and ignored rather than resetting every mode.
   ruleModes: { key: "policy.rule_modes", schema: ruleModeMap, decode: (text: string) => JSON.parse(text) as unknown },
   quietHours: { key: "policy.quiet_hours", schema: policySettingsSchema.shape.quietHours, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
+  serviceIdCategories: { key: "policy.service_id_categories", schema: serviceIdCategoryMap, decode: (text: string) => JSON.parse(text) as unknown },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
 } as const;
 

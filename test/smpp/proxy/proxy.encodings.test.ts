@@ -2,7 +2,7 @@ import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DemoWorld } from "../../../demo/seed.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
-import { buildConcatUdh, encodeText } from "../../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../../src/text/index.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
 import { seedAndSync, waitFor } from "../../helpers/world.ts";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import { CommandId, CommandStatus } from "../../../smpp/wire/commands.ts";
 import { encodeBind, encodeSubmitSm, encodeEnquireLink } from "../../../smpp/wire/encode.ts";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { encodeText } from "../../../src/text/index.ts";
 import { connectEsme } from "../../helpers/esme.ts";
 import { useWorld, waitFor } from "../../helpers/world.ts";
 

@@ -6,7 +6,7 @@ import { asc } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rejections, trafficDaily } from "../../../src/db/schema/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
-import { buildConcatUdh, encodeText } from "../../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../../src/text/index.ts";
 import { CommandStatus } from "../../../smpp/wire/commands.ts";
 import { connectEsme } from "../../helpers/esme.ts";
 import { useWorld, waitFor } from "../../helpers/world.ts";

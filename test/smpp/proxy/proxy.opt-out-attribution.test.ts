@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../../smpp/simulator/index.ts";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { encodeText } from "../../../src/text/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { connectEsme, shortMessageText, type Esme } from "../../helpers/esme.ts";

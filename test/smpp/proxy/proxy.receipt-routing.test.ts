@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../../smpp/simulator/index.ts";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { encodeText } from "../../../src/text/index.ts";
 import { ambiguousReceipts } from "../../../src/db/schema/index.ts";
 import type { DemoWorld } from "../../../demo/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";

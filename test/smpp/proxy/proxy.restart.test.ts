@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { encodeText } from "../../../src/text/index.ts";
 import { startSimulator, type RunningSimulator } from "../../../smpp/simulator/index.ts";
 import { connectEsme } from "../../helpers/esme.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoWorld } from "../../../demo/seed.ts";
 import { commandStatusFor, type ReasonCode } from "../../../src/policy/reasons.ts";
-import { buildConcatUdh, encodeText } from "../../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../../src/text/index.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
 import { seedAndSync } from "../../helpers/world.ts";

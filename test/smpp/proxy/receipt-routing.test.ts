@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveRoute, translateMessageId } from "../../../smpp/proxy/message-id.ts";
+import { resolveRoute, translateMessageId } from "../../../src/gateway/message-id.ts";
 import { rewriteReceiptId } from "../../../smpp/proxy/receipt-rewrite.ts";
 import { receiptFields } from "../../../smpp/simulator/receipts.ts";
 import { decodePdu } from "../../../smpp/wire/decode.ts";

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import type { ServiceContext } from "../../../src/context.ts";
 import { createReviewsBackend } from "../../../src/console/reviews-adapter.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { encodeText } from "../../../src/text/index.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
 import { seedAndSync, waitFor } from "../../helpers/world.ts";

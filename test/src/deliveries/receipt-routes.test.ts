@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { canonicalMessageId, messageIdCandidates } from "../../../smpp/proxy/message-id.ts";
+import { canonicalMessageId, messageIdCandidates } from "../../../src/gateway/message-id.ts";
 import { lastSenders, messageRoutes } from "../../../src/db/schema/index.ts";
 import { createDeliveryStore, LAST_SENDER_RETENTION_MS } from "../../../src/deliveries/deliveries.service.ts";
 import type { Database } from "../../../src/db/client.ts";

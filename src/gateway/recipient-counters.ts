@@ -1,5 +1,5 @@
-import type { RecipientCounters } from "../../src/policy/types.ts";
-import { CHINA_OFFSET_MINUTES, DAY_MS, localDayNumber } from "../../src/lib/dates.ts";
+import type { RecipientCounters } from "../policy/types.ts";
+import { CHINA_OFFSET_MINUTES, DAY_MS, localDayNumber } from "../lib/dates.ts";
 import { BoundedMap } from "./bounded-map.ts";
 
 /**

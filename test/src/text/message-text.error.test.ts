@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeText, extractMessageText } from "../../../smpp/text/index.ts";
+import { encodeText, extractMessageText } from "../../../src/text/index.ts";
 import { hex } from "./fixtures.ts";
 
 describe("extractMessageText (error and evasion)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeShortMessage, encodeText, splitForSubmit } from "../../../smpp/text/index.ts";
+import { decodeShortMessage, encodeText, splitForSubmit } from "../../../src/text/index.ts";
 import { MARKETING } from "./fixtures.ts";
 
 function decodeParts(parts: ReturnType<typeof splitForSubmit>, dataCoding: number) {

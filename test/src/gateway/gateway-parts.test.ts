@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { BindGuard } from "../../../smpp/proxy/bind-guard.ts";
-import { BoundedMap } from "../../../smpp/proxy/bounded-map.ts";
-import { canonicalMessageId, messageIdCandidates } from "../../../smpp/proxy/message-id.ts";
-import { DailyMarketingCounters } from "../../../smpp/proxy/recipient-counters.ts";
-import { TokenBucket } from "../../../smpp/proxy/token-bucket.ts";
+import { BindGuard } from "../../../src/gateway/bind-guard.ts";
+import { BoundedMap } from "../../../src/gateway/bounded-map.ts";
+import { canonicalMessageId, messageIdCandidates } from "../../../src/gateway/message-id.ts";
+import { DailyMarketingCounters } from "../../../src/gateway/recipient-counters.ts";
+import { TokenBucket } from "../../../src/gateway/token-bucket.ts";
 
 describe("receipt message-id matching", () => {
   it("matches leading zeros, case, and hex ⇄ decimal forms", () => {

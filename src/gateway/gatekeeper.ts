@@ -1,12 +1,12 @@
-import type { Metrics } from "../../src/observability/metrics.ts";
-import type { Journal, TrafficKey } from "../../src/journal/journal.ts";
-import { DAY_MS } from "../../src/lib/dates.ts";
-import type { PiiProtector } from "../../src/lib/pii.ts";
-import { decide, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
-import type { ReasonCode } from "../../src/policy/reasons.ts";
-import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { Journal, TrafficKey } from "../journal/journal.ts";
+import { DAY_MS } from "../lib/dates.ts";
+import type { PiiProtector } from "../lib/pii.ts";
+import { decide, type Category, type Recipient, type Submission, type Verdict } from "../policy/index.ts";
+import type { ReasonCode } from "../policy/reasons.ts";
+import type { RegistrySnapshot } from "../registry/snapshot.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
-import type { RefusalIdentity } from "./gateway-identity.ts";
+import type { RefusalIdentity } from "./judge-input.ts";
 import { BoundedMap } from "./bounded-map.ts";
 import { DailyMarketingCounters } from "./recipient-counters.ts";
 import { VerdictRecorder } from "./verdict-recorder.ts";
@@ -82,7 +82,7 @@ export class Gatekeeper {
       sourceAddr: input.sourceAddr,
       recipients,
       text: input.text,
-      declaredCategory: declaredCategory(input.serviceType, session.defaultCategory),
+      declaredCategory: input.category ?? declaredCategory(input.serviceType, session.defaultCategory),
       at,
     };
     const started = this.options.metrics ? performance.now() : 0;

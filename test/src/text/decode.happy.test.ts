@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { decodeShortMessage, describeDataCoding, encodeText } from "../../../smpp/text/index.ts";
+import { decodeShortMessage, describeDataCoding, encodeText } from "../../../src/text/index.ts";
 import { bytes, hex } from "./fixtures.ts";
 
 const text = (result: ReturnType<typeof decodeShortMessage>): string => {

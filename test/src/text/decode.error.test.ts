@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { decodeShortMessage, encodeText, parseUdh, TEXT_FAILURE_REASONS } from "../../../smpp/text/index.ts";
+import { decodeShortMessage, encodeText, parseUdh, TEXT_FAILURE_REASONS } from "../../../src/text/index.ts";
 import { bytes, hex } from "./fixtures.ts";
 
 describe("decodeShortMessage (error)", () => {

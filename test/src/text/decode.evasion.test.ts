@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeShortMessage, encodeText } from "../../../smpp/text/index.ts";
+import { decodeShortMessage, encodeText } from "../../../src/text/index.ts";
 import { bytes, hex } from "./fixtures.ts";
 
 /** Ways a sender could make the gatekeeper read different text than the handset shows. */

@@ -5,15 +5,15 @@
  * day, the submissions metric, and for accepted messages the daily marketing counters and who
  * last wrote to a recipient from a port.
  */
-import type { Journal, TrafficKey } from "../../src/journal/journal.ts";
-import { ChinaDayCache } from "../../src/lib/dates.ts";
-import { redactText, type PiiProtector } from "../../src/lib/pii.ts";
-import type { Metrics } from "../../src/observability/metrics.ts";
-import type { Recipient, Verdict } from "../../src/policy/index.ts";
-import type { ReasonCode } from "../../src/policy/reasons.ts";
+import type { Journal, TrafficKey } from "../journal/journal.ts";
+import { ChinaDayCache } from "../lib/dates.ts";
+import { redactText, type PiiProtector } from "../lib/pii.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { Recipient, Verdict } from "../policy/index.ts";
+import type { ReasonCode } from "../policy/reasons.ts";
 import type { BoundedMap } from "./bounded-map.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
-import type { RefusalIdentity } from "./gateway-identity.ts";
+import type { RefusalIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
 
 export interface VerdictRecorderOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeText, extractMessageText, splitForSubmit } from "../../../smpp/text/index.ts";
+import { encodeText, extractMessageText, splitForSubmit } from "../../../src/text/index.ts";
 import { hex, MARKETING } from "./fixtures.ts";
 
 describe("extractMessageText (happy)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConcatenationAssembler, extractMessageText, splitForSubmit } from "../../../smpp/text/index.ts";
+import { ConcatenationAssembler, extractMessageText, splitForSubmit } from "../../../src/text/index.ts";
 import { MARKETING } from "./fixtures.ts";
 
 const limits = { maxPendingSets: 100, maxBytesTotal: 1_000_000, timeoutMs: 10_000 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONCATENATION_REJECT_REASONS, ConcatenationAssembler } from "../../../smpp/text/index.ts";
+import { CONCATENATION_REJECT_REASONS, ConcatenationAssembler } from "../../../src/text/index.ts";
 
 const limits = { maxPendingSets: 100, maxBytesTotal: 1_000_000, timeoutMs: 10_000 };
 const KEY = "acct-1|1069012345|13800138000|udh8";

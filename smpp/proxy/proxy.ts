@@ -126,7 +126,7 @@ function createSubmitPath(options: ProxyOptions, gatekeeper: Gatekeeper, relay: 
     maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
     onAccepted: (messageId, identity, at, spMessageId) => {
       const canonicalId = relay.remember(messageId, identity, at, spMessageId);
-      options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+      options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: at });
     },
   });
 }

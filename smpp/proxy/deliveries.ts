@@ -102,6 +102,9 @@ export class DeliveryRelay {
    * An alias is used only when exactly one route matches; see resolveRoute.
    */
   private async findRoute(id: string, now: number) {
+    // The usual case first: the id exactly as issued, under its canonical key in memory (no alias forms computed).
+    const exactFirst = this.routes.get(canonicalMessageId(id), now)?.find((route) => route.smscMessageId === id);
+    if (exactFirst) return { kind: "exact" as const, route: exactFirst };
     const candidates = messageIdCandidates(id);
     const inMemory: Route[] = [];
     for (const candidate of candidates) for (const route of this.routes.get(candidate, now) ?? []) inMemory.push(route);

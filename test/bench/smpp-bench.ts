@@ -55,15 +55,16 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const { log } = options;
   const scale = SCALES.small!;
   const mix = messageMix(scale);
+  // The simulator starts while the database is seeded (it needs none): less waiting, nothing less measured.
+  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
+  const simulatorUp = simulator.next<{ port: number }>();
   const bench = await createBenchDatabase("smpp");
   const seeding = await bench.open();
   await seeding.migrate();
   await seedRegistry(seeding, scale);
   await seeding.close();
   log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
-
-  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
-  const { port: simulatorPort } = await simulator.next<{ port: number }>();
+  const { port: simulatorPort } = await simulatorUp;
   const upstreamBinds = options.binds;
   const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
     JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window }),

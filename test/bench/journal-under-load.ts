@@ -37,7 +37,12 @@ export async function measureJournalUnderLoad(options: JournalUnderLoadOptions) 
     mix: options.mix.filter((entry) => entry.expect !== "accept"),
     receiptShare: 0,
   });
-  const before = await options.journalStats();
+  // Start from a journal that has caught up with the earlier phases, so only this run's rows count.
+  let before = await options.journalStats();
+  for (let waited = 0; (before.inMemory > 0 || before.spooledBatches > 0) && waited < 10_000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    before = await options.journalStats();
+  }
   const refused0 = refusing.refused + options.busy.refused;
   const started = performance.now();
   const [busy, refusals] = await Promise.all([options.busy.saturate(options.seconds), refusing.saturate(options.seconds)]);

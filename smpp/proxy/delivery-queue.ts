@@ -226,12 +226,23 @@ export class DeliveryQueue {
     lane.inFlight.delete(item);
     lane.failures = 0;
     item.done = true;
-    this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: item.fromHeld ? "flushed" : "delivered" });
+    this.countDelivered(lane.owner.kind, item.fromHeld ? "flushed" : "delivered");
     const settle = item.settle;
     item.settle = undefined;
     settle?.(0);
     if (item.dbId !== undefined) this.release(lane, item.dbId);
     this.pumpFor(lane);
+  }
+
+  /** Labelled counter children, resolved once per (kind, outcome), not per delivery. */
+  private readonly deliveredChildren = new Map<string, { inc(): void }>();
+  private countDelivered(kind: DeliveryOwner["kind"], outcome: "flushed" | "delivered"): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const key = `${kind}|${outcome}`;
+    let child = this.deliveredChildren.get(key);
+    if (!child) this.deliveredChildren.set(key, (child = metrics.deliveries.labels({ kind, outcome })));
+    child.inc();
   }
 
   private failed(lane: Lane, item: Item, pause: boolean): void {

@@ -89,7 +89,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   });
   const remember = (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => {
     const canonicalId = relay.remember(messageId, identity, at, spMessageId);
-    options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+    options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: at });
   };
   const submissions = createSubmitPath(options, gatekeeper, remember, instances, clock);
   const authenticate = createAuthenticate(options, () => server, instances, clock);

@@ -51,7 +51,8 @@ if (wants("registry")) {
   // Small and a larger size; --full makes the larger one national scale. PGlite stays small-ish.
   const sizes = quick ? [SCALES.small!] : full ? [SCALES.small!, SCALES.full!] : usePostgres ? [SCALES.small!, SCALES.medium!] : [SCALES.small!];
   const registry = [];
-  for (const scale of sizes) registry.push(await runRegistryBench(scale, log));
+  const keep = usePostgres && process.env.BENCH_REGISTRY_KEEP === "1";
+  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep }));
   result.registry = registry;
 }
 

@@ -282,7 +282,7 @@ export class RegistrySnapshot implements RegistryView {
     return { port: match.port, enterpriseId: match.extension?.enterpriseId };
   }
 
-  stats() {
+  stats(): { ports: number; extensions: number; signatures: number; contracts: number; accounts: number; optOuts: number; doNotDisturb: number; optOutBytes: number; [set: string]: number } {
     return {
       ports: this.portsById.size,
       extensions: this.extensionsById.size,

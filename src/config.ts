@@ -53,6 +53,10 @@ export const configSchema = z.object({
   JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   INSTANCE_ID: optionalString,
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
+  /** Proxy processes `npm start` runs on this host, sharing SMPP_PORT (see src/workers.ts). */
+  PROXY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Set by the supervisor for each worker it starts (0 … PROXY_WORKERS-1); not for operators. */
+  PROXY_WORKER_INDEX: z.coerce.number().int().min(0).max(63).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -66,5 +70,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const name = String(issue.path[0] ?? "environment");
     throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
   }
-  return result.data;
+  const config = result.data;
+  if (config.PROXY_WORKERS > 1) {
+    // PGlite lives inside one process; the workers share the database, so it must be a server.
+    if (!config.DATABASE_URL) throw new ConfigError("invalid configuration: PROXY_WORKERS above 1 needs DATABASE_URL (PostgreSQL)");
+    // The other workers find the built-in simulator (run by worker 0) by its port.
+    if (!config.UPSTREAM_SMSC_URL && config.SIMULATOR_PORT === 0) throw new ConfigError("invalid configuration: PROXY_WORKERS above 1 needs a fixed SIMULATOR_PORT (or UPSTREAM_SMSC_URL)");
+    if (config.SMPP_PORT === 0) throw new ConfigError("invalid configuration: PROXY_WORKERS above 1 needs a fixed SMPP_PORT (the workers share it)");
+  }
+  return config;
 }

@@ -59,6 +59,7 @@ export class DeliveryQueue {
       try {
         await lane.serially(() => this.options.store.hold(this.holdEntry(lane, frame)));
         this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
+        if (this.receivers(lane).length === 0) this.options.onHeldWithoutReceiver?.(lane.owner);
         return 0;
       } finally {
         lane.busy--;
@@ -86,6 +87,17 @@ export class DeliveryQueue {
       if (this.receivers(lane).filter((s) => s !== session).length === 0) lane.backlog = true;
     }
     this.pump(identity.spId);
+  }
+
+  /**
+   * Another proxy stored deliveries of this owner for want of a receiver: if one is bound here,
+   * read them now (the poll would find them within `pollMs`).
+   */
+  heldElsewhere(owner: DeliveryOwner): void {
+    if (this.receiversOf(owner).length === 0) return;
+    const lane = this.lane(owner);
+    lane.checkDue = true;
+    this.pump(owner.spId);
   }
 
   /** A session closed: its lanes re-route or store what it had. */
@@ -130,10 +142,14 @@ export class DeliveryQueue {
   }
 
   private receivers(lane: Lane): SmppSession<SessionContext>[] {
+    return this.receiversOf(lane.owner);
+  }
+
+  private receiversOf(owner: DeliveryOwner): SmppSession<SessionContext>[] {
     const server = this.options.server();
     if (!server) return [];
     const found: SmppSession<SessionContext>[] = [];
-    const { spId, accountId } = lane.owner;
+    const { spId, accountId } = owner;
     for (const session of server.sessions()) {
       const identity = session.context?.identity;
       if (!identity || !canReceive(session.state)) continue;
@@ -277,6 +293,7 @@ export class DeliveryQueue {
             if (item.done) this.release(lane, ids[i]!); // delivered meanwhile
           });
           this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: "held" }, items.length);
+          if (forget && this.receivers(lane).length === 0) this.options.onHeldWithoutReceiver?.(lane.owner);
         },
         (error: unknown) => {
           this.options.logger?.error({ err: error }, "could not store deliveries; the SMSC keeps them and retries");

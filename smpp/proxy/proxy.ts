@@ -11,6 +11,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
+import type { DeliveryOwner } from "./delivery-queue.ts";
 import { Gatekeeper } from "./gatekeeper.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 
@@ -30,6 +31,8 @@ export interface ProxyOptions {
   clock?: Clock;
   /** Proxy processes sharing the accounts' bind and rate limits (each enforces its share). */
   instances?: number;
+  /** Share the listening port with other processes (SO_REUSEPORT; PROXY_WORKERS). */
+  reusePort?: boolean;
   fullText?: boolean;
   lockout?: { maxFailures: number; maxAccountFailures?: number; windowMs: number; lockoutMs: number };
   concatenationTimeoutMs?: number;
@@ -44,6 +47,8 @@ export interface ProxyOptions {
   deliverWindow?: number;
   /** Close a connection whose PDU stays half-sent this long (default 10 s). */
   partialFrameTimeoutMs?: number;
+  /** Deliveries stored for want of a receiver here: tell the other proxies (see Proxy.heldElsewhere). */
+  onHeldWithoutReceiver?: (owner: DeliveryOwner) => void;
 }
 
 export interface Proxy {
@@ -53,6 +58,8 @@ export interface Proxy {
   gatekeeper: Gatekeeper;
   /** Plug into the upstream pool's onReceived: receipts and MO from the SMSC. */
   fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number>;
+  /** Another proxy stored deliveries of this owner for want of a receiver: one bound here reads them now. */
+  heldElsewhere(owner: DeliveryOwner): void;
   /** Stop accepting, answer what is in flight, unbind SPs; bounded by `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -76,6 +83,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     metrics: options.metrics,
     logger: options.logger,
     clock,
+    onHeldWithoutReceiver: options.onHeldWithoutReceiver,
   });
   const submissions = createSubmitPath(options, gatekeeper, relay, instances, clock);
   const authenticate = createAuthenticate(options, () => server, instances, clock);
@@ -83,6 +91,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   server = await createSmppServer<SessionContext>({
     host: options.host,
     port: options.port,
+    reusePort: options.reusePort,
     tls: options.tls,
     systemId: "GATEKEEPER",
     windowSize: options.deliverWindow ?? 100,
@@ -106,6 +115,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     server,
     gatekeeper,
     fromUpstream: (pdu, frame) => relay.fromUpstream(pdu, frame),
+    heldElsewhere: (owner) => relay.heldElsewhere(owner),
     async stop(timeoutMs = 5000) {
       await server!.stop(timeoutMs);
       // Receipts and MO still in memory are stored (and the SMSC answered) before the upstream goes.

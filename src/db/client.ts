@@ -40,7 +40,8 @@ export interface Database {
   /**
    * PostgreSQL only: `connections` dedicated connections that all read one snapshot of the
    * database (REPEATABLE READ, the first exports its snapshot, the others adopt it, as pg_dump
-   * does), so queries split across them see the same rows. Released when `work` settles.
+   * does), so queries split across them see the same rows. Each transaction is rolled back and
+   * the connection released when `work` settles: use them to read (and for temporary tables).
    */
   bulkRead?<T>(connections: number, work: (readers: BulkReader[]) => Promise<T>): Promise<T>;
 }
@@ -120,10 +121,11 @@ async function bulkRead<T>(client: postgres.Sql, connections: number, work: (rea
   const reserved: postgres.ReservedSql[] = [];
   try {
     for (let i = 0; i < connections; i++) reserved.push(await client.reserve());
-    await reserved[0]!.unsafe("begin isolation level repeatable read read only");
+    // Not READ ONLY: a reader may build temporary tables (dropped with the transaction).
+    await reserved[0]!.unsafe("begin isolation level repeatable read");
     const [exported] = await reserved[0]!.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
     for (const connection of reserved.slice(1)) {
-      await connection.unsafe("begin isolation level repeatable read read only");
+      await connection.unsafe("begin isolation level repeatable read");
       await connection.unsafe(`set transaction snapshot '${exported!.id}'`);
     }
     const readers: BulkReader[] = reserved.map((connection) => ({

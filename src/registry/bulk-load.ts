@@ -7,8 +7,9 @@
  */
 import type { BulkReader, Database } from "../db/client.ts";
 import type { Category, SignatureEntry } from "../policy/types.ts";
-import { ENTERPRISE_ORDINALS, loadRange, planRanges, type KeyedSetSource } from "./keyed-sets.ts";
+import { CREATE_ENTERPRISE_ORDINALS, ENTERPRISE_ORDINALS, loadRange, planRanges, type KeyedSetSource } from "./keyed-sets.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
+import { signatureEntry } from "./signature-entry.ts";
 
 /** Connections a bulk load reads over (the database has work for about this many cores). */
 const BULK_CONNECTIONS = 3;
@@ -16,10 +17,17 @@ const BULK_CONNECTIONS = 3;
 export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[]): Promise<void> {
   await bulkRead(BULK_CONNECTIONS, async (readers) => {
     const first = readers[0]!;
-    const enterprises = await first.query<{ id: string; status: "active" | "suspended" }>("select id::text as id, status from enterprises order by id");
-    const ids = enterprises.map((e) => e.id);
+    const ordinals = Promise.all(readers.map((reader) => reader.query(CREATE_ENTERPRISE_ORDINALS)));
+    const ids: string[] = [];
+    await first.copyRows("select id, status from enterprises order by id", (bytes) => {
+      const row = bytes as Buffer;
+      const tab = row.indexOf(9);
+      const id = row.toString("latin1", 0, tab);
+      ids.push(id);
+      snapshot.enterpriseStatus.set(id, row[tab + 1] === 115 /* s */ ? "suspended" : "active");
+    });
     snapshot.setEnterpriseOrdinals(ids);
-    for (const e of enterprises) snapshot.enterpriseStatus.set(e.id, e.status);
+    await ordinals;
     const { tasks, estimates } = await planRanges(first, sources);
     for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
     const queue = [...tasks];
@@ -61,7 +69,7 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
   };
   const query = `select s.id, s.text, e.n, s.sp_id, s.status, array_to_string(s.scope, ','),
       floor(extract(epoch from s.expires_at) * 1000)::bigint, b.bindings
-    from signatures s join (${ENTERPRISE_ORDINALS}) e on e.id = s.enterprise_id
+    from signatures s join ${ENTERPRISE_ORDINALS} e on e.id = s.enterprise_id
     left join (select signature_id, string_agg(port_id::text || ':' || extension, ',') as bindings from signature_ports group by signature_id) b on b.signature_id = s.id`;
   const fields: [number, number][] = Array.from({ length: 8 }, () => [0, 0]);
   await reader.copyRows(query, (bytes) => {
@@ -90,17 +98,16 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
       bindingLists.set(bindingsText, (bindings = list));
     }
     const enterpriseId = enterpriseIds[Number(text(2)) - 1]!;
-    const status = text(4) as SignatureEntry["status"];
-    const active = snapshot.enterpriseStatus.get(enterpriseId) !== "suspended";
-    snapshot.putSignature({
+    const entry = {
       id: text(0),
       text: rawText.includes("\\") ? unescapeCopy(rawText) : rawText,
       enterpriseId,
       spId: intern(text(3)),
-      status: !active && status === "approved" ? "suspended" : status,
+      status: text(4) as SignatureEntry["status"],
       scope,
       expiresAt: isNull(6) ? null : Number(text(6)),
       bindings,
-    });
+    };
+    snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"));
   });
 }

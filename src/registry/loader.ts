@@ -19,6 +19,7 @@ import {
 } from "../db/schema/index.ts";
 import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../policy/types.ts";
 import { RegistrySnapshot } from "./snapshot.ts";
+import { signatureEntry } from "./signature-entry.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange } from "../db/change-feed.ts";
 
@@ -41,17 +42,6 @@ async function* keyset<T extends { id: string }>(fetch: (after: string | undefin
 /** The policy settings, each field checked by its schema; a bad stored value keeps its default and is reported. */
 export async function loadSettings(db: Executor, onInvalid?: InvalidSetting): Promise<PolicySettings> {
   return readPolicySettings(db, onInvalid);
-}
-
-/**
- * The one mapper from a stored signature to the snapshot's entry, for both load paths (the full
- * load and a single-row change). A suspended enterprise suspends all of its signatures.
- */
-function signatureEntry(
-  row: Omit<SignatureEntry, "status"> & { status: SignatureEntry["status"] },
-  enterpriseActive: boolean,
-): SignatureEntry {
-  return { ...row, status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status };
 }
 
 async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: SignatureRow[]): Promise<void> {

@@ -21,6 +21,8 @@ export interface SmppBenchOptions {
   pacedSeconds: number;
   binds: number;
   window: number;
+  /** Proxy worker processes sharing the SMPP port (PROXY_WORKERS; PostgreSQL only). Default 1. */
+  workers?: number;
   log: (line: string) => void;
 }
 
@@ -62,20 +64,23 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
   const { port: simulatorPort } = await simulator.next<{ port: number }>();
   const upstreamBinds = options.binds;
-  const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
-    JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window }),
-  ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
-  const { smppPort, httpUrl } = await proxy.next<{ smppPort: number; httpUrl: string }>();
-  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pid ${proxy.pid})`);
+  const proxy = await startProxies(options.workers ?? 1, (workers) =>
+    LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
+      JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window, workers }),
+    ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+  );
+  const { smppPort, httpUrl } = proxy;
+  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pids ${proxy.pids.join(", ")}, ${proxy.count} worker(s))`);
 
   // Real traffic asks for a receipt on nearly every message; BENCH_RECEIPT_SHARE=0 measures without.
   const receiptShare = Number(process.env.BENCH_RECEIPT_SHARE ?? 0.8);
   const connect = (port: number, systemId: string, password: string) =>
     LoadGenerator.connect({ port, systemId, password, binds: options.binds, window: options.window, mix, receiptShare });
   const direct = await connect(simulatorPort, "direct", "x");
-  const viaProxy = await connect(smppPort, "sp1", BENCH_PASSWORD);
+  // With several workers, more binds so the kernel's spread over them evens out.
+  const viaProxy = await LoadGenerator.connect({ port: smppPort, systemId: "sp1", password: BENCH_PASSWORD, binds: options.binds * proxy.count, window: options.window, mix, receiptShare });
 
-  const proxyStats = () => proxy.ask<ProxyStats>("stats");
+  const proxyStats = () => proxy.stats();
   const simulatorStats = () => simulator.ask<SimulatorStatsLine>("stats");
 
   log("smpp: warm-up");
@@ -154,7 +159,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const refusedAnswers = viaProxy.refused;
   await direct.close();
   await viaProxy.close();
-  const beforeStop = await proxy.ask<{ flushed: boolean; journal: ProxyStats["journal"] }>("flush");
+  const beforeStop = await proxy.flush();
   await proxy.stop();
   await simulator.stop();
 
@@ -169,6 +174,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   return {
     database: bench.kind,
     binds: options.binds,
+    proxy_workers: proxy.count,
     window: options.window,
     seconds_per_rep: options.seconds,
     reps: options.reps,
@@ -209,5 +215,39 @@ export async function runSmppBench(options: SmppBenchOptions) {
     journal_refusals_answered: refusedAnswers,
     journal_nothing_lost: (row?.n ?? 0) === refusedAnswers,
     journal_spooled_batches: beforeStop.journal.spooledBatches,
+  };
+}
+
+/**
+ * One gateway process, or `count` worker processes sharing one SMPP port (PROXY_WORKERS, as
+ * `npm start` runs them; worker 0 serves HTTP): their CPU, RSS and journal figures are summed.
+ */
+async function startProxies(count: number, spawn: (workers: { count: number; index: number; smppPort: number } | undefined) => LineChild) {
+  const { freePort } = await import("../helpers/private-postgres.ts");
+  const port = count > 1 ? await freePort() : 0;
+  const children = Array.from({ length: count }, (_, index) => spawn(count > 1 ? { count, index, smppPort: port } : undefined));
+  const ready = await Promise.all(children.map((child) => child.next<{ smppPort: number; httpUrl: string }>()));
+  const sum = <T>(all: T[], pick: (one: T) => number) => all.reduce((total, one) => total + pick(one), 0);
+  return {
+    count,
+    pids: children.map((child) => child.pid),
+    smppPort: ready[0]!.smppPort,
+    httpUrl: ready[0]!.httpUrl,
+    async stats(): Promise<ProxyStats> {
+      const all = await Promise.all(children.map((child) => child.ask<ProxyStats>("stats")));
+      const journal = (key: keyof ProxyStats["journal"]) => sum(all, (one) => one.journal[key]);
+      return {
+        cpuUs: sum(all, (one) => one.cpuUs),
+        rss: sum(all, (one) => one.rss),
+        journal: { batches: journal("batches"), rejections: journal("rejections"), spooledBatches: journal("spooledBatches"), inMemory: journal("inMemory") },
+      };
+    },
+    async flush(): Promise<{ journal: ProxyStats["journal"] }> {
+      const all = await Promise.all(children.map((child) => child.ask<{ journal: ProxyStats["journal"] }>("flush")));
+      return { journal: { ...all[0]!.journal, spooledBatches: sum(all, (one) => one.journal.spooledBatches) } };
+    },
+    async stop(): Promise<void> {
+      await Promise.all(children.map((child) => child.stop()));
+    },
   };
 }

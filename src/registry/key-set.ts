@@ -57,6 +57,31 @@ export class Key64Set {
     }
   }
 
+  /**
+   * Adds `count` keys (and values) at once, in the order of their slots: ten million random
+   * inserts into a table of 100+ MB miss the cache on nearly every one; in slot order, consecutive
+   * inserts touch neighbouring memory. A counting sort on the slot's top 16 bits is enough.
+   */
+  addMany(his: Uint32Array, los: Uint32Array, values: Uint32Array | undefined, count: number): void {
+    while ((this.used + count) / (this.mask + 1) > 0.75) this.grow();
+    const slotBits = Math.log2(this.mask + 1);
+    const shift = Math.max(0, slotBits - 16);
+    const buckets = new Uint32Array((1 << Math.min(16, slotBits)) + 1);
+    const top = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const bucket = slotOf(his[i]!, los[i]!, this.mask) >>> shift;
+      top[i] = bucket;
+      buckets[bucket + 1]!++;
+    }
+    for (let b = 1; b < buckets.length; b++) buckets[b]! += buckets[b - 1]!;
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[buckets[top[i]!]!++] = i;
+    for (let j = 0; j < count; j++) {
+      const i = order[j]!;
+      this.add(his[i]!, los[i]!, values ? values[i]! : 0);
+    }
+  }
+
   /** Adds a key (or, for a set with values, sets its value). Returns true when the key was new. */
   add(hi: number, lo: number, value = 0): boolean {
     hi >>>= 0;
@@ -115,11 +140,15 @@ export class Key64Set {
     }
   }
 
-  private resize(): void {
+  private grow(): void {
+    this.resize(true);
+  }
+
+  private resize(grow = false): void {
     const old = this.slots;
     const oldValues = this.values;
-    // Grow when mostly live; otherwise rebuild at the same size to clear tombstones.
-    const capacity = this.live * 2 > this.mask + 1 ? (this.mask + 1) * 2 : this.mask + 1;
+    // Grow when mostly live (or asked to); otherwise rebuild at the same size to clear tombstones.
+    const capacity = grow || this.live * 2 > this.mask + 1 ? (this.mask + 1) * 2 : this.mask + 1;
     this.slots = new Uint32Array(capacity * 2);
     if (oldValues) this.values = new Uint32Array(capacity);
     this.mask = capacity - 1;

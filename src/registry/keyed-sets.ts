@@ -146,20 +146,26 @@ function parseRange(row: Uint8Array, set: Key64Set): boolean {
   let ordinalAt = row[at] === 92 /* \N */ ? -1 : at;
   let expiryAt = row[expiries] === 92 ? -1 : expiries;
   const key: [number, number] = [0, 0];
+  const his = new Uint32Array(count);
+  const los = new Uint32Array(count);
+  const values = expiryAt >= 0 ? new Uint32Array(count) : undefined;
   for (let i = 0; i < count; i++) {
     let ordinal = 0;
     if (ordinalAt >= 0) {
       for (let c = row[ordinalAt]!; c !== COMMA && c !== TAB; c = row[++ordinalAt]!) ordinal = ordinal * 10 + (c - 48);
       ordinalAt++;
     }
-    let expiry = 0;
-    if (expiryAt >= 0) {
+    if (values) {
+      let expiry = 0;
       for (let c = row[expiryAt]!; c !== COMMA && c !== NEWLINE; c = row[++expiryAt]!) expiry = expiry * 10 + (c - 48);
       expiryAt++;
+      values[i] = expiry;
     }
     hexKeyAtBytes(row, hashes + i * 16, ordinal, key);
-    set.add(key[0], key[1], expiry);
+    his[i] = key[0];
+    los[i] = key[1];
   }
+  set.addMany(his, los, values, count);
   return true;
 }
 

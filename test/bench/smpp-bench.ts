@@ -139,13 +139,13 @@ export async function runSmppBench(options: SmppBenchOptions) {
   for (let trial = 0; trial < 3; trial++) {
     const started = performance.now();
     const response = post(`/signatures/${signatureId}/suspend`);
-    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 10_000);
+    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 30_000);
     const answer = await response;
     if (!answer.ok) throw new Error(`suspend failed: ${answer.status} ${await answer.text()}`);
     changeMs.push(honouredAt - started);
     const back = await post(`/signatures/${signatureId}/approve`);
     if (!back.ok) throw new Error(`approve failed: ${back.status}`);
-    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 10_000);
+    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 30_000);
   }
   log(`smpp: registry change via HTTP honoured after ${changeMs.map((v) => round(v, 1)).join(", ")} ms`);
 

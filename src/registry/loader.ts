@@ -19,6 +19,7 @@ import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../poli
 import { RegistrySnapshot } from "./snapshot.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange } from "../db/change-feed.ts";
+import { applyShieldChange, loadShield } from "./shield-loader.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -121,6 +122,7 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<Reg
   await loadAllSignatures(db, snapshot);
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
   await loadRecipientSets(db, snapshot);
+  await loadShield(db, snapshot);
   return snapshot;
 }
 
@@ -224,6 +226,9 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       if (row) snapshot.addDoNotDisturb(row.recipientHash);
       return true;
     }
+    case "subscriber_preferences":
+    case "honeypots":
+      return applyShieldChange(db, snapshot, change);
     default:
       return false;
   }

@@ -35,7 +35,6 @@ export const KNOWN_OFFENDERS: Readonly<Record<string, number>> = {
   "src/journal/journal.ts#writeBatch": 87,
   "src/journal/journal.ts#writeBatch › callback": 84,
   "src/deliveries/deliveries.service.ts#createDeliveryStore": 86,
-  "src/registry/loader.ts#applyChange": 85,
   "src/console/i18n.ts": 406,
 };
 

@@ -53,6 +53,12 @@ export const configSchema = z.object({
   JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   INSTANCE_ID: optionalString,
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
+  /** Shares the carrier-wide velocity counters between proxies (README "Carrier-wide velocity"). */
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+  /** Key prefix in Redis (several deployments, or tests, may share one Redis). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default("gk:velocity:"),
+  /** How often each proxy exchanges its velocity counts with the others (Redis or PostgreSQL). */
+  VELOCITY_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

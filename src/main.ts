@@ -18,6 +18,9 @@ import { consoleSessionKey } from "./console/auth.ts";
 import { mountConsole } from "./console/console.routes.tsx";
 import { createReviewsBackend } from "./console/reviews-adapter.ts";
 import { recordOptOut } from "./opt-outs/opt-outs.service.ts";
+import { HoneypotHitSink } from "./honeypots/honeypot-hits.ts";
+import { recordPreferenceByMo } from "./preferences/preferences.service.ts";
+import { createVelocityCounters } from "./velocity/velocity-sharing.ts";
 import { ensureBootstrapToken } from "./tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import type { AppDependencies, ServiceContext } from "./context.ts";
@@ -91,6 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let proxy: Proxy | undefined;
   const upstream = startUpstream(config, simulator, metrics, logger, (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64));
   const deliveries = createDeliveryStore(database.db);
+  const velocity = createVelocityCounters(config, database.db, logger, clock);
+  const honeypotHits = new HoneypotHitSink({ context: () => systemContext("honeypots"), logger });
   proxy = await startProxy({
     ...proxySettings(config),
     registry: () => registry.snapshot,
@@ -101,6 +106,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     recordOptOut: async (record) => {
       await recordOptOut(systemContext(`smpp-mo@${instanceId}`), { ...record, source: "mo" });
     },
+    recordPreference: (record) => recordPreferenceByMo(systemContext(`smpp-mo@${instanceId}`), record),
+    velocity,
+    honeypotHit: (hit) => honeypotHits.push(hit),
     metrics,
     logger,
     clock,
@@ -126,6 +134,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     async stop(timeoutMs = 10_000) {
       maintenance.stop();
       await proxy!.stop(timeoutMs);
+      await velocity.stop();
+      await honeypotHits.stop();
       await upstream.stop(2000);
       await journal.stop();
       await registry.stop();

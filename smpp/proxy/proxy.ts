@@ -10,8 +10,9 @@ import { canReceive } from "../session/state.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
-import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
-import { Gatekeeper } from "./gatekeeper.ts";
+import { DeliveryRelay, type DeliveryRelayOptions, type OptOutRecord } from "./deliveries.ts";
+import { Gatekeeper, type HoneypotHit } from "./gatekeeper.ts";
+import type { VelocityCounters } from "../../src/velocity/velocity-counters.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 
 export interface ProxyOptions {
@@ -24,6 +25,12 @@ export interface ProxyOptions {
   upstream: Upstream;
   deliveries: DeliveryStore;
   recordOptOut: (record: OptOutRecord) => Promise<void>;
+  /** Persists a subscriber preference sent by MO keyword (audited, and notified to every proxy). */
+  recordPreference?: DeliveryRelayOptions["recordPreference"];
+  /** Carrier-wide verification counters (shared between proxies by the composition root). */
+  velocity?: VelocityCounters;
+  /** Marketing judged for a honeypot number (see Gatekeeper). */
+  honeypotHit?: (hit: HoneypotHit) => void;
   metrics?: Metrics;
   logger?: Logger;
   /** Wall time in epoch ms (default Date.now): what is judged and recorded. */
@@ -64,7 +71,10 @@ export interface Proxy {
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const clock = options.clock ?? systemClock;
   const instances = Math.max(1, options.instances ?? 1);
-  const gatekeeper = new Gatekeeper({ registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText });
+  const gatekeeper = new Gatekeeper({
+    registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText,
+    velocity: options.velocity, honeypotHit: options.honeypotHit,
+  });
   let server: SmppServer<SessionContext> | undefined;
   const relay = new DeliveryRelay({
     server: () => server,
@@ -73,6 +83,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     store: options.deliveries,
     pii: options.pii,
     recordOptOut: options.recordOptOut,
+    recordPreference: options.recordPreference,
     metrics: options.metrics,
     logger: options.logger,
     clock,

@@ -216,16 +216,7 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       if (row) snapshot.addOptOut(row.recipientHash, row.enterpriseId);
       return true;
     }
-    case "do_not_disturb": {
-      if (change.removed) {
-        snapshot.removeDoNotDisturb(change.removed.recipientHash);
-        return true;
-      }
-      if (!id) return false;
-      const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, id));
-      if (row) snapshot.addDoNotDisturb(row.recipientHash);
-      return true;
-    }
+    case "do_not_disturb":
     case "subscriber_preferences":
     case "honeypots":
       return applyShieldChange(db, snapshot, change);

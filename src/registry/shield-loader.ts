@@ -1,7 +1,7 @@
 import { asc, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { RegistryChange } from "../db/change-feed.ts";
-import { honeypots, subscriberPreferences } from "../db/schema/index.ts";
+import { doNotDisturb, honeypots, subscriberPreferences } from "../db/schema/index.ts";
 import { parseClock } from "../policy/quiet-hours.ts";
 import type { Category } from "../policy/types.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
@@ -31,8 +31,18 @@ function applyPreference(snapshot: RegistrySnapshot, row: typeof subscriberPrefe
   snapshot.setPreference(row.recipientHash, row.categories as Category[], band);
 }
 
-/** One change to subscriber_preferences or honeypots; false when the change needs a full reload. */
+/** One change to do_not_disturb, subscriber_preferences or honeypots; false when the change needs a full reload. */
 export async function applyShieldChange(db: Db, snapshot: RegistrySnapshot, change: RegistryChange): Promise<boolean> {
+  if (change.table === "do_not_disturb") {
+    if (change.removed) {
+      snapshot.removeDoNotDisturb(change.removed.recipientHash);
+      return true;
+    }
+    if (!change.id) return false;
+    const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, change.id));
+    if (row) snapshot.addDoNotDisturb(row.recipientHash);
+    return true;
+  }
   if (change.table === "subscriber_preferences") {
     if (change.removed) {
       snapshot.removePreference(change.removed.recipientHash);

@@ -40,7 +40,7 @@ async function findings(g: TestGateway) {
 }
 
 describe("honeypots", () => {
-  it("a hit raises the finding within a second; the threshold suspends the signature (system actor, audited); the SP learns nothing", { timeout: 60_000 }, async () => {
+  it("a hit raises the finding within a second; the threshold suspends the signature (system actor, audited); the SP learns nothing", { timeout: 120_000 }, async () => {
     gateway = await startTestGateway();
     const world = await seedAndSync(gateway);
     const spToken = await gateway.api.post<{ secret: string }>("/tokens", { name: "sp a", role: "sp", spId: world.spA.id });

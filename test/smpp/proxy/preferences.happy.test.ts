@@ -32,7 +32,7 @@ const notification = (to: string) => message(to, "NTF", "【云端科技】您�
 const verification = (to: string) => message(to, "VER", "【云端科技】您的验证码是 161803。");
 
 describe("subscriber preferences over SMPP", () => {
-  it("TDYX blocks marketing only, 退订通知 adds notifications, codes always pass, 恢复接收 clears; all effective for the next submission", { timeout: 60_000 }, async () => {
+  it("TDYX blocks marketing only, 退订通知 adds notifications, codes always pass, 恢复接收 clears; all effective for the next submission", { timeout: 120_000 }, async () => {
     gateway = await startTestGateway();
     const world = await seedAndSync(gateway);
     const current = await gateway.api.get("/settings/policy");
@@ -62,7 +62,7 @@ describe("subscriber preferences over SMPP", () => {
     expect((await gateway.api.get<{ items: unknown[] }>(`/preferences?msisdn=${number}`)).items).toEqual([]);
   });
 
-  it("a preference set through the API (operator, on the subscriber's request) reaches the proxy within a second, with its time band", { timeout: 60_000 }, async () => {
+  it("a preference set through the API (operator, on the subscriber's request) reaches the proxy within a second, with its time band", { timeout: 120_000 }, async () => {
     gateway = await startTestGateway();
     const world = await seedAndSync(gateway);
     const current = await gateway.api.get("/settings/policy");

@@ -56,7 +56,7 @@ async function configure(on: TestGateway, velocity: Record<string, number | null
 const LIMITS = { perTenMinutes: 3, perHour: null, perDay: null, enterprisesPerHour: null };
 
 describe("velocity over SMPP", () => {
-  it("monitor mode lets the fourth code through and journals the would-be refusal; enforce refuses it with 0x470", { timeout: 60_000 }, async () => {
+  it("monitor mode lets the fourth code through and journals the would-be refusal; enforce refuses it with 0x470", { timeout: 120_000 }, async () => {
     database = await createTestDatabase();
     const proxy = await gateway();
     const world = await seedAndSync(proxy);
@@ -74,10 +74,22 @@ describe("velocity over SMPP", () => {
     expect(EXCEEDED).toBe(0x470);
     // Another number is untouched; a refused code does not count, so the limit does not creep.
     expect((await esme.submit(code("13800131002"))).status).toBe(0);
+
+    // The review lists the bombed number (masked) and the enterprise whose codes were involved.
+    await waitFor(async () => (await proxy.database.db.select().from(rejections).where(eq(rejections.reason, "recipient_velocity_exceeded"))).length === 2, 3000, "the enforced row");
+    const review = await proxy.api.post<{ id: string }>("/reviews", { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+    const found = await proxy.api.get<{ items: { type: string; subjectId: string; evidence: any }[] }>(`/reviews/${review.id}/findings`);
+    const bombing = found.items.filter((f) => f.type === "bombing_suspected");
+    expect(bombing).toHaveLength(1);
+    expect(bombing[0]!.subjectId).toBe(world.spA.id);
+    expect(bombing[0]!.evidence.counts).toEqual({ numbers: 1, refusals: 2, enterprises: 1 });
+    expect(bombing[0]!.evidence.numbers).toEqual([{ recipientMask: "138****1001", refusals: 2, enterpriseIds: [world.cloud.id] }]);
+    expect(bombing[0]!.evidence.enterprises).toEqual([{ id: world.cloud.id, name: "云端科技有限公司" }]);
+    expect(JSON.stringify(bombing)).not.toContain("13800131001");
   });
 
   for (const variant of ["postgres", "redis"] as const) {
-    it(`two proxies share the counts (${variant}): codes through one count against the other`, { timeout: 60_000 }, async () => {
+    it(`two proxies share the counts (${variant}): codes through one count against the other`, { timeout: 120_000 }, async () => {
       database = await createTestDatabase();
       const env: Record<string, string> =
         variant === "redis"

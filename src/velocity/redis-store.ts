@@ -15,9 +15,10 @@ export class RedisVelocityStore implements VelocityStore {
     url: string,
     private readonly prefix = "gk:velocity:",
   ) {
-    // Fail a flush fast instead of queueing commands while Redis is away: the proxy keeps its local
-    // counts and sends them with the next flush (velocity-counters.ts).
-    this.redis = new Redis(url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    // One flush at a time is in flight (velocity-counters.ts), so the offline queue holds at most
+    // one pipeline while connecting; with Redis away it fails after one retry, and the proxy keeps
+    // its local counts and sends them with the next flush.
+    this.redis = new Redis(url, { enableOfflineQueue: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
     this.redis.on("error", () => {}); // reported by the failing flush instead
   }
 

@@ -26,31 +26,31 @@ class WindowCount {
   }
 }
 
+/** One recipient's windows; the enterprise lists are allocated only once a code was counted (most recipients get one code). */
 class RecipientState {
   readonly ten = new WindowCount();
   readonly hour = new WindowCount();
   readonly day = new WindowCount();
   enterpriseBucket = -1;
-  sharedEnterprises: ReadonlySet<string> = new Set();
-  inflightEnterprises: string[] = [];
-  pendingEnterprises: string[] = [];
+  sharedEnterprises: ReadonlySet<string> | undefined;
+  inflightEnterprises: string[] | undefined;
+  pendingEnterprises: string[] | undefined;
 
   rollEnterprises(bucket: number): void {
     if (bucket === this.enterpriseBucket) return;
     this.enterpriseBucket = bucket;
-    this.sharedEnterprises = new Set();
-    this.inflightEnterprises = [];
-    this.pendingEnterprises = [];
+    this.sharedEnterprises = this.inflightEnterprises = this.pendingEnterprises = undefined;
   }
 
   hasEnterprise(enterpriseId: string): boolean {
-    return this.sharedEnterprises.has(enterpriseId) || this.inflightEnterprises.includes(enterpriseId) || this.pendingEnterprises.includes(enterpriseId);
+    return (this.sharedEnterprises?.has(enterpriseId) ?? false) || (this.inflightEnterprises?.includes(enterpriseId) ?? false) || (this.pendingEnterprises?.includes(enterpriseId) ?? false);
   }
 
   enterpriseCount(): number {
-    let count = this.sharedEnterprises.size;
-    for (const id of this.inflightEnterprises) if (!this.sharedEnterprises.has(id)) count++;
-    for (const id of this.pendingEnterprises) if (!this.sharedEnterprises.has(id) && !this.inflightEnterprises.includes(id)) count++;
+    const shared = this.sharedEnterprises;
+    let count = shared?.size ?? 0;
+    for (const id of this.inflightEnterprises ?? []) if (!shared?.has(id)) count++;
+    for (const id of this.pendingEnterprises ?? []) if (!shared?.has(id) && !this.inflightEnterprises?.includes(id)) count++;
     return count;
   }
 }
@@ -60,7 +60,7 @@ export interface VelocityCountersOptions {
   store?: VelocityStore;
   /** How often local counts are sent and the other proxies' fetched (default 100 ms). */
   flushMs?: number;
-  /** Recipients kept in memory (oldest dropped first). */
+  /** Recipients kept in memory, oldest dropped first (default 250,000: about 350 bytes each, ~90 MB). */
   maxRecipients?: number;
   onError?: (error: unknown) => void;
   clock?: () => number;
@@ -85,7 +85,7 @@ export class VelocityCounters {
   failedFlushes = 0;
 
   constructor(private readonly options: VelocityCountersOptions = {}) {
-    this.maxRecipients = options.maxRecipients ?? 1_000_000;
+    this.maxRecipients = options.maxRecipients ?? 250_000;
     if (options.store) {
       this.timer = setInterval(() => void this.flush(), options.flushMs ?? 100);
       this.timer.unref?.();
@@ -136,7 +136,7 @@ export class VelocityCounters {
     state.hour.pending++;
     state.day.pending++;
     state.rollEnterprises(b.hour);
-    if (enterpriseId !== undefined && !state.hasEnterprise(enterpriseId)) state.pendingEnterprises.push(enterpriseId);
+    if (enterpriseId !== undefined && !state.hasEnterprise(enterpriseId)) (state.pendingEnterprises ??= []).push(enterpriseId);
   }
 
   /** Sends what was counted since the last flush and reads every proxy's totals back (one at a time). */
@@ -166,8 +166,8 @@ export class VelocityCounters {
         window.pending = 0;
       }
       state.inflightEnterprises = state.pendingEnterprises;
-      state.pendingEnterprises = [];
-      const delta: VelocityDelta = { recipientHash, tenBucket: b.ten, ten: state.ten.inflight, hourBucket: b.hour, hour: state.hour.inflight, dayBucket: b.day, day: state.day.inflight, enterprises: state.inflightEnterprises };
+      state.pendingEnterprises = undefined;
+      const delta: VelocityDelta = { recipientHash, tenBucket: b.ten, ten: state.ten.inflight, hourBucket: b.hour, hour: state.hour.inflight, dayBucket: b.day, day: state.day.inflight, enterprises: state.inflightEnterprises ?? [] };
       sent.push({ state, delta });
     }
     let totals: VelocityTotals[];
@@ -190,9 +190,10 @@ export class VelocityCounters {
       window.pending += window.inflight;
       window.inflight = 0;
     }
-    if (state.enterpriseBucket === delta.hourBucket) {
-      state.pendingEnterprises.push(...state.inflightEnterprises.filter((id) => !state.pendingEnterprises.includes(id)));
-      state.inflightEnterprises = [];
+    if (state.enterpriseBucket === delta.hourBucket && state.inflightEnterprises) {
+      const pending = (state.pendingEnterprises ??= []);
+      for (const id of state.inflightEnterprises) if (!pending.includes(id)) pending.push(id);
+      state.inflightEnterprises = undefined;
     }
     this.touched.add(delta.recipientHash);
   }
@@ -205,8 +206,8 @@ export class VelocityCounters {
       window.inflight = 0;
     }
     if (state.enterpriseBucket === delta.hourBucket) {
-      state.sharedEnterprises = new Set(total.enterprises);
-      state.inflightEnterprises = [];
+      state.sharedEnterprises = total.enterprises.length ? new Set(total.enterprises) : undefined;
+      state.inflightEnterprises = undefined;
     }
   }
 

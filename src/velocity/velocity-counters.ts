@@ -98,7 +98,11 @@ export class VelocityCounters {
 
   private state(recipientHash: string, create: boolean): RecipientState | undefined {
     let state = this.recipients.get(recipientHash);
-    if (!state && create) {
+    if (state && create) {
+      // Counted again: it moves to the young end, so a number under attack is never the one dropped.
+      this.recipients.delete(recipientHash);
+      this.recipients.set(recipientHash, state);
+    } else if (!state && create) {
       if (this.recipients.size >= this.maxRecipients) {
         const oldest = this.recipients.keys().next().value;
         if (oldest !== undefined) this.recipients.delete(oldest);

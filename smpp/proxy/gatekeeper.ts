@@ -115,7 +115,8 @@ export class Gatekeeper {
     const verdict = decide(submission, snapshot, this.policyCounters);
     if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
     const traffic = this.recorder.record(session, input, recipients, verdict, at);
-    if (verdict.category === "marketing" && snapshot.honeypotCount > 0) this.reportHoneypots(session, input, recipients, verdict, snapshot, at);
+    // Marketing as judged, or as declared when a rule refused before the text was classified.
+    if ((verdict.category ?? submission.declaredCategory) === "marketing" && snapshot.honeypotCount > 0) this.reportHoneypots(session, input, recipients, verdict, snapshot, at);
     return { verdict, recipients, traffic };
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { ApiClient, ApiError } from "../../../demo/api-client.ts";
 import { encodeText } from "../../../smpp/text/index.ts";
-import { auditLog, reviewFindings } from "../../../src/db/schema/index.ts";
+import { auditLog, honeypotHits, reviewFindings } from "../../../src/db/schema/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
@@ -69,8 +69,9 @@ describe("honeypots", () => {
     expect(evidence.senders).toEqual([expect.objectContaining({ portId: world.portA.id, sourceAddr: "10690001", spId: world.spA.id, honeypotMask: "138****1020" })]);
     expect(JSON.stringify(evidence)).not.toContain(TRAP);
 
-    // The second hit crosses the threshold: the signature is suspended by the system, audited.
-    expect((await esme.submit(marketing(TRAP))).status).toBe(0);
+    // The second hit, the trap written another way (86…), crosses the threshold: the signature is
+    // suspended by the system, audited.
+    expect((await esme.submit(marketing(`86${TRAP}`))).status).toBe(0);
     await waitFor(async () => (await gateway!.api.get<{ status: string }>(`/signatures/${world.signatures.cloudSelect.id}`)).status === "suspended", 2000, "the suspension");
     const audit = await gateway.database.db.select().from(auditLog).where(eq(auditLog.action, "signature.suspend"));
     expect(audit).toEqual([expect.objectContaining({ actorType: "system", actorId: "honeypots", objectId: world.signatures.cloudSelect.id })]);
@@ -91,6 +92,13 @@ describe("honeypots", () => {
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).status).toBe(403);
     }
+    // A campaign review over the period finds the hits too (operator's view), never for the SP:
+    // three hits, the last refused (the signature was suspended by then).
+    await waitFor(async () => (await gateway!.database.db.select().from(honeypotHits)).length === 3, 2000, "the third hit stored");
+    const campaign = await gateway.api.post<{ id: string }>("/reviews", { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+    const inCampaign = (await gateway.api.get<{ items: { type: string; subjectId: string; spId: string | null; evidence: any }[] }>(`/reviews/${campaign.id}/findings`)).items.filter((f) => f.type === "honeypot_hit");
+    expect(inCampaign).toEqual([expect.objectContaining({ subjectId: world.signatures.cloudSelect.id, spId: null })]);
+    expect(inCampaign[0]!.evidence.counts).toEqual({ hits: 3, honeypots: 1, refusedByOtherRules: 1 });
     const reviews = await asSp.get<{ items: { id: string }[] }>("/reviews");
     for (const review of reviews.items) {
       const own = await asSp.get<{ items: { type: string }[] }>(`/reviews/${review.id}/findings`);

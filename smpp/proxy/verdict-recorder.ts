@@ -116,7 +116,7 @@ export class VerdictRecorder {
       if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.port) {
         const recipient = recipients[index]!;
         if (verdict.category === "marketing") this.options.counters.recordMarketing(recipient.hash, verdict.enterpriseId, at);
-        else if (verdict.category === "verification") this.options.velocity.record(recipient.hash, verdict.enterpriseId, at);
+        else if (verdict.category === "verification" || verdict.readsAsVerification) this.options.velocity.record(recipient.hash, verdict.enterpriseId, at);
         // Every category: a "T" after a verification message opts out of that enterprise's marketing.
         // Kept here for this proxy, and persisted in the journal's batch for restarts and the other proxies.
         this.options.lastSender.set(`${recipient.hash}|${verdict.port.id}`, { enterpriseId: verdict.enterpriseId, at }, at);

@@ -10,8 +10,12 @@ import type { RecipientRule } from "./rule.ts";
 export const velocityRule: RecipientRule = {
   group: "velocity",
   judges: "recipient",
-  categories: ["verification"],
+  // A code declared as a notification (or sent under an account whose default is notification) is
+  // still a code: notifications that read as one count and are judged too, so the limit cannot be
+  // dodged by the service_type.
+  categories: ["verification", "notification"],
   check(facts, recipient) {
+    if (facts.category === "notification" && !facts.classification.readsAsVerification) return undefined;
     const limits = facts.settings.velocity;
     if (limits.perTenMinutes === null && limits.perHour === null && limits.perDay === null && limits.enterprisesPerHour === null) return undefined;
     const seen = facts.counters.verificationVelocity(facts.submission.recipients[recipient]!.hash, facts.submission.at);

@@ -72,18 +72,20 @@ describe("velocity over SMPP", () => {
     const refused = await esme.submit(code("13800131001"));
     expect(refused.status).toBe(EXCEEDED);
     expect(EXCEEDED).toBe(0x470);
+    // Declaring the code a notification is no way around it.
+    expect((await esme.submit({ ...code("13800131001"), service_type: "NTF" })).status).toBe(EXCEEDED);
     // Another number is untouched; a refused code does not count, so the limit does not creep.
     expect((await esme.submit(code("13800131002"))).status).toBe(0);
 
     // The review lists the bombed number (masked) and the enterprise whose codes were involved.
-    await waitFor(async () => (await proxy.database.db.select().from(rejections).where(eq(rejections.reason, "recipient_velocity_exceeded"))).length === 2, 3000, "the enforced row");
+    await waitFor(async () => (await proxy.database.db.select().from(rejections).where(eq(rejections.reason, "recipient_velocity_exceeded"))).length === 3, 3000, "the enforced rows");
     const review = await proxy.api.post<{ id: string }>("/reviews", { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
     const found = await proxy.api.get<{ items: { type: string; subjectId: string; evidence: any }[] }>(`/reviews/${review.id}/findings`);
     const bombing = found.items.filter((f) => f.type === "bombing_suspected");
     expect(bombing).toHaveLength(1);
     expect(bombing[0]!.subjectId).toBe(world.spA.id);
-    expect(bombing[0]!.evidence.counts).toEqual({ numbers: 1, refusals: 2, enterprises: 1 });
-    expect(bombing[0]!.evidence.numbers).toEqual([{ recipientMask: "138****1001", refusals: 2, enterpriseIds: [world.cloud.id] }]);
+    expect(bombing[0]!.evidence.counts).toEqual({ numbers: 1, refusals: 3, enterprises: 1 });
+    expect(bombing[0]!.evidence.numbers).toEqual([{ recipientMask: "138****1001", refusals: 3, enterpriseIds: [world.cloud.id] }]);
     expect(bombing[0]!.evidence.enterprises).toEqual([{ id: world.cloud.id, name: "云端科技有限公司" }]);
     expect(JSON.stringify(bombing)).not.toContain("13800131001");
   });

@@ -35,7 +35,18 @@ describe("velocity rule", () => {
     expect(verdict.recipients.map((r) => r.outcome)).toEqual(["reject", "accept"]);
   });
 
-  it("applies to verification only, and does nothing with every limit off", () => {
+  it("judges a code declared as a notification (the service_type is no way around it), not a real notification", () => {
+    const flooded = counters({}, { "hash-alice": { tenMinutes: 3 } });
+    const disguised = submission({ declaredCategory: "notification" });
+    expect(decide(disguised, enforced(), flooded)).toMatchObject({ outcome: "reject", reason: "recipient_velocity_exceeded" });
+    const notice = submission({ declaredCategory: "notification", text: "【云端科技】您的订单已发货，请注意查收。" });
+    expect(decide(notice, enforced(), flooded).outcome).toBe("accept");
+    // The verdict says the disguised one reads as a code, so the proxy counts it.
+    expect(decide(disguised, world(), counters())).toMatchObject({ outcome: "accept", category: "notification", readsAsVerification: true });
+    expect(decide(notice, world(), counters())).toMatchObject({ readsAsVerification: false });
+  });
+
+  it("applies to codes only, and does nothing with every limit off", () => {
     const flooded = counters({}, { "hash-alice": { tenMinutes: 99, hour: 99, day: 99, enterprises: ["a", "b", "c"] } });
     expect(decide(marketing(), enforced(), flooded).outcome).toBe("accept");
     const off = world().mode("velocity", "enforce").velocity({ perTenMinutes: null, perHour: null, perDay: null, enterprisesPerHour: null });

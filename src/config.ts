@@ -82,6 +82,12 @@ export const configSchema = z.object({
   PROXY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Set by the supervisor for each worker it starts (0 … PROXY_WORKERS-1); not for operators. */
   PROXY_WORKER_INDEX: z.coerce.number().int().min(0).max(63).optional(),
+  /** Shares the carrier-wide velocity counters between proxies (README "Carrier-wide velocity"). */
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+  /** Key prefix in Redis (several deployments, or tests, may share one Redis). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default("gk:velocity:"),
+  /** How often each proxy exchanges its velocity counts with the others (Redis or PostgreSQL). */
+  VELOCITY_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

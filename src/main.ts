@@ -24,6 +24,9 @@ import { consoleSessionKey } from "./console/auth.ts";
 import { mountConsole } from "./console/console.routes.tsx";
 import { createReviewsBackend } from "./console/reviews-adapter.ts";
 import { recordOptOut } from "./opt-outs/opt-outs.service.ts";
+import { HoneypotHitSink } from "./honeypots/honeypot-hits.ts";
+import { recordPreferenceByMo } from "./preferences/preferences.service.ts";
+import { createVelocityCounters } from "./velocity/velocity-sharing.ts";
 import { ensureBootstrapToken } from "./tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import type { AppDependencies, ServiceContext } from "./context.ts";
@@ -108,6 +111,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const deliveries = createDeliveryStore(database.db);
   const sinks: DeliverySink[] = [];
   const held = heldDeliveriesFeed(database, instanceId, () => proxy, logger);
+  const velocity = createVelocityCounters(config, database.db, logger, clock);
+  const honeypotHits = new HoneypotHitSink({ context: () => systemContext("honeypots"), logger });
   proxy = await startProxy({
     sinks,
     ...proxySettings(config),
@@ -120,6 +125,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     recordOptOut: async (record) => {
       await recordOptOut(systemContext(`smpp-mo@${instanceId}`), { ...record, source: "mo" });
     },
+    recordPreference: (record) => recordPreferenceByMo(systemContext(`smpp-mo@${instanceId}`), record),
+    velocity,
+    honeypotHit: (hit) => honeypotHits.push(hit),
     metrics,
     logger,
     clock,
@@ -154,6 +162,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await cmpp?.stop(Math.min(timeoutMs, 5000));
       await held.stop();
       await proxy!.stop(timeoutMs);
+      await velocity.stop();
+      await honeypotHits.stop();
       await upstream.stop(2000);
       await journal.stop();
       await registry.stop();

@@ -3,7 +3,8 @@ import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
 import { DAY_MS } from "../../src/lib/dates.ts";
 import type { PiiProtector } from "../../src/lib/pii.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
-import { isOptOutWord } from "../../src/policy/index.ts";
+import { isOptOutWord, type Category } from "../../src/policy/index.ts";
+import { preferenceKeyword } from "../../src/preferences/keywords.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { SmppServer, SmppSession } from "../session/server.ts";
 import { extractMessageText } from "../../src/text/index.ts";
@@ -26,6 +27,12 @@ export interface OptOutRecord {
   enterpriseId: string;
 }
 
+export interface PreferenceRecord {
+  recipientHash: string;
+  recipientMask: string;
+  categories: readonly Category[] | null;
+}
+
 export interface DeliveryRelayOptions {
   server: () => SmppServer<SessionContext> | undefined;
   registry: () => RegistrySnapshot;
@@ -34,6 +41,8 @@ export interface DeliveryRelayOptions {
   pii: PiiProtector;
   /** Persists an MO opt-out (audited, and notified to every proxy). */
   recordOptOut: (record: OptOutRecord) => Promise<void>;
+  /** Persists a subscriber preference sent by MO keyword (categories null = clear); audited, notified to every proxy. */
+  recordPreference?: (record: PreferenceRecord) => Promise<void>;
   metrics?: Metrics;
   logger?: Logger;
   clock: () => number;
@@ -206,7 +215,15 @@ export class DeliveryRelay {
       return 0;
     }
     const text = extractMessageText(messageFields(pdu.body as { esmClass: number; dataCoding: number; shortMessage?: Uint8Array; tlvs: Pdu<"deliver_sm">["body"]["tlvs"] }));
-    if (text.ok && isOptOutWord(text.text)) {
+    const preference = text.ok ? preferenceKeyword(text.text) : undefined;
+    if (preference && this.options.recordPreference) {
+      // Carrier-wide, whatever the port: effective here for the very next submission, persisted (and
+      // so on every proxy) before we ack.
+      const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);
+      if (preference.categories) snapshot.setPreference(recipientHash, preference.categories, null);
+      else snapshot.removePreference(recipientHash);
+      await this.options.recordPreference({ recipientHash, recipientMask: this.options.pii.mask(pdu.body.sourceAddr), categories: preference.categories });
+    } else if (text.ok && isOptOutWord(text.text)) {
       const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);
       const enterpriseId = match.extension?.enterpriseId ?? (await this.lastSender(recipientHash, match.port.id, now));
       if (enterpriseId) {

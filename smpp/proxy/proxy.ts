@@ -10,9 +10,10 @@ import { canReceive } from "../session/state.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
-import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
+import { DeliveryRelay, type DeliveryRelayOptions, type OptOutRecord } from "./deliveries.ts";
 import type { DeliveryOwner } from "./delivery-queue.ts";
-import { Gatekeeper } from "../../src/gateway/gatekeeper.ts";
+import { Gatekeeper, type HoneypotHit } from "../../src/gateway/gatekeeper.ts";
+import type { VelocityCounters } from "../../src/velocity/velocity-counters.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 import type { DeliverySink } from "../../src/gateway/outbound.ts";
 import type { SessionIdentity } from "../../src/gateway/judge-input.ts";
@@ -27,6 +28,12 @@ export interface ProxyOptions {
   upstream: Upstream;
   deliveries: DeliveryStore;
   recordOptOut: (record: OptOutRecord) => Promise<void>;
+  /** Persists a subscriber preference sent by MO keyword (audited, and notified to every proxy). */
+  recordPreference?: DeliveryRelayOptions["recordPreference"];
+  /** Carrier-wide verification counters (shared between proxies by the composition root). */
+  velocity?: VelocityCounters;
+  /** Marketing judged for a honeypot number (see Gatekeeper). */
+  honeypotHit?: (hit: HoneypotHit) => void;
   metrics?: Metrics;
   logger?: Logger;
   /** Wall time in epoch ms (default Date.now): what is judged and recorded. */
@@ -80,7 +87,10 @@ export interface Proxy {
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const clock = options.clock ?? systemClock;
   const instances = Math.max(1, options.instances ?? 1);
-  const gatekeeper = new Gatekeeper({ registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText });
+  const gatekeeper = new Gatekeeper({
+    registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText,
+    velocity: options.velocity, honeypotHit: options.honeypotHit,
+  });
   let server: SmppServer<SessionContext> | undefined;
   const relay = new DeliveryRelay({
     server: () => server,
@@ -89,6 +99,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     store: options.deliveries,
     pii: options.pii,
     recordOptOut: options.recordOptOut,
+    recordPreference: options.recordPreference,
     metrics: options.metrics,
     logger: options.logger,
     clock,

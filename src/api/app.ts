@@ -9,6 +9,8 @@ import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
 import { doNotDisturbRoutes } from "./dnd/dnd.routes.ts";
+import { honeypotRoutes } from "./honeypots/honeypots.routes.ts";
+import { preferenceRoutes } from "./preferences/preferences.routes.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "../lib/errors.ts";
 import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
 import { accountRoutes } from "./accounts/accounts.routes.ts";
@@ -46,6 +48,8 @@ export const apiRouters = [
   signatureRoutes,
   optOutRoutes,
   doNotDisturbRoutes,
+  preferenceRoutes,
+  honeypotRoutes,
   importRoutes,
   tokenRoutes,
   auditRoutes,

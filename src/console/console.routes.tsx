@@ -16,6 +16,9 @@
  *        /console/reviews/:id/findings/:findingId/decision, /console/reviews/:id/close
  *   GET  /console/complaints
  *   GET  /console/audit                the trail; ?verify=1 checks the hash chain
+ *   GET  /console/rule-modes           modes, and monitored would-be refusals per day per group
+ *   GET  /console/preferences, POST /console/preferences, /console/preferences/:id/delete
+ *   GET  /console/honeypots, POST /console/honeypots, /console/honeypots/:id/delete
  */
 import { Hono, type Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -49,6 +52,7 @@ import { refusalsPage } from "./pages/refusals.tsx";
 import { closeReview, complaintsPage, decideFinding, reviewPage, reviewsPage, startReview } from "./pages/reviews.tsx";
 import { serviceProviderPage, serviceProvidersPage } from "./pages/service-providers.tsx";
 import { decideSignature, signaturesPage } from "./pages/signatures.tsx";
+import { deleteHoneypot, deletePreference, honeypotsPage, preferencesPage, ruleModesPage, saveHoneypot, savePreference } from "./pages/shield.tsx";
 import type { ReviewsBackend } from "./reviews-backend.ts";
 
 export interface ConsoleOptions {
@@ -100,6 +104,13 @@ export function consoleRoutes(options: ConsoleOptions) {
   app.post("/reviews/:id/close", (c) => closeReview(c, reviews));
   app.get("/complaints", (c) => complaintsPage(c, reviews));
   app.get("/audit", auditPage);
+  app.get("/rule-modes", ruleModesPage);
+  app.get("/preferences", preferencesPage);
+  app.post("/preferences", savePreference);
+  app.post("/preferences/:id/delete", deletePreference);
+  app.get("/honeypots", honeypotsPage);
+  app.post("/honeypots", saveHoneypot);
+  app.post("/honeypots/:id/delete", deleteHoneypot);
   app.all("*", (c) => errorPage(c, 404, c.get("t")("error.notFound")));
   app.onError((error, c) => consoleError(error, c, options.logger));
   return app;

@@ -94,7 +94,8 @@ export function frameOf(c: ConsoleContext): PageFrame {
   };
 }
 
-const navigation: { href: string; key: MessageKey }[] = [
+/** Items are i18n keys, or a label in both languages (pages whose labels live beside them, see pages/shield.tsx). */
+const navigation: { href: string; key: MessageKey | { zh: string; en: string } }[] = [
   { href: "/console/dashboard", key: "nav.dashboard" },
   { href: "/console/refusals", key: "nav.refusals" },
   { href: "/console/signatures", key: "nav.signatures" },
@@ -103,6 +104,9 @@ const navigation: { href: string; key: MessageKey }[] = [
   { href: "/console/reviews", key: "nav.reviews" },
   { href: "/console/complaints", key: "nav.complaints" },
   { href: "/console/audit", key: "nav.audit" },
+  { href: "/console/rule-modes", key: { zh: "规则模式", en: "Rule modes" } },
+  { href: "/console/preferences", key: { zh: "用户拒收偏好", en: "Preferences" } },
+  { href: "/console/honeypots", key: { zh: "监测号码", en: "Honeypots" } },
 ];
 
 /** The hidden CSRF field every state-changing form carries. */
@@ -135,7 +139,7 @@ export function Layout(props: { frame: PageFrame; title: string; children?: Chil
                 {navigation.map((item) => (
                   <li>
                     <a href={item.href} aria-current={frame.path.startsWith(item.href) ? "page" : undefined}>
-                      {t(item.key)}
+                      {typeof item.key === "string" ? t(item.key) : item.key[frame.lang]}
                     </a>
                   </li>
                 ))}

@@ -5,7 +5,7 @@
  *
  * Wire form (the NOTIFY payload): `table` (reload the whole table), `table:id` (reload one row), and
  * for removals that leave no row behind `opt_outs:-<recipientHash>:<enterpriseId>` and
- * `do_not_disturb:-<recipientHash>`.
+ * `do_not_disturb:-<recipientHash>` (likewise `subscriber_preferences:-…` and `honeypots:-…`).
  */
 
 export const registryTables = [
@@ -19,6 +19,8 @@ export const registryTables = [
   "opt_outs",
   "do_not_disturb",
   "settings",
+  "subscriber_preferences",
+  "honeypots",
 ] as const;
 
 /** Tables the proxies' snapshot mirrors. */
@@ -30,13 +32,16 @@ export type RegistryChange =
   /** One row was written (or deleted): read it again by id. */
   | { table: Exclude<RegistryTable, "settings">; id: string; removed?: undefined }
   | { table: "opt_outs"; removed: { recipientHash: string; enterpriseId: string }; id?: undefined }
-  | { table: "do_not_disturb"; removed: { recipientHash: string }; id?: undefined };
+  | { table: "do_not_disturb" | "subscriber_preferences" | "honeypots"; removed: { recipientHash: string }; id?: undefined };
+
+/** Tables whose removal names only the recipient hash. */
+const HASH_REMOVALS: readonly RegistryTable[] = ["do_not_disturb", "subscriber_preferences", "honeypots"];
 
 export function encodeChange(change: RegistryChange): string {
   if (change.removed) {
     return change.table === "opt_outs"
       ? `opt_outs:-${change.removed.recipientHash}:${(change.removed as { enterpriseId: string }).enterpriseId}`
-      : `do_not_disturb:-${change.removed.recipientHash}`;
+      : `${change.table}:-${change.removed.recipientHash}`;
   }
   return change.id === undefined ? change.table : `${change.table}:${change.id}`;
 }
@@ -63,9 +68,11 @@ export function parseChange(payload: string): ParsedChange {
       }
       return { ok: false, error: "malformed opt-out removal" };
     }
-    if (table === "do_not_disturb") {
+    if (HASH_REMOVALS.includes(table)) {
       const hash = key.slice(1);
-      return HASH.test(hash) ? { ok: true, change: { table, removed: { recipientHash: hash } } } : { ok: false, error: "malformed do-not-disturb removal" };
+      return HASH.test(hash)
+        ? { ok: true, change: { table: table as "do_not_disturb", removed: { recipientHash: hash } } }
+        : { ok: false, error: `malformed ${table} removal` };
     }
     return { ok: false, error: "a removal form on a table that has none" };
   }

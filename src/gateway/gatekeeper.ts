@@ -2,7 +2,8 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Journal, TrafficKey } from "../journal/journal.ts";
 import { DAY_MS } from "../lib/dates.ts";
 import type { PiiProtector } from "../lib/pii.ts";
-import { decide, type Category, type Recipient, type Submission, type Verdict } from "../policy/index.ts";
+import { decide, type Category, type Recipient, type RecipientCounters, type Submission, type Verdict } from "../policy/index.ts";
+import { VelocityCounters } from "../velocity/velocity-counters.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
@@ -46,6 +47,23 @@ export interface GatekeeperOptions {
   metrics?: Metrics;
   /** Keep message text unredacted in the journal (operator's choice; off by default). */
   fullText?: boolean;
+  /** Carrier-wide verification counters (shared between proxies); default: this proxy alone. */
+  velocity?: VelocityCounters;
+  /** Marketing to a honeypot number was judged (accepted or refused): the hit, for the finding and the suspension. */
+  honeypotHit?: (hit: HoneypotHit) => void;
+}
+
+export interface HoneypotHit {
+  at: number;
+  honeypotHash: string;
+  spId: string;
+  accountId: string;
+  portId: string | null;
+  sourceAddr: string;
+  signatureId: string | null;
+  signatureText: string | null;
+  enterpriseId: string | null;
+  refused: boolean;
 }
 
 /**
@@ -57,6 +75,9 @@ export interface GatekeeperOptions {
  */
 export class Gatekeeper {
   readonly counters = new DailyMarketingCounters();
+  readonly velocity: VelocityCounters;
+  /** What decide() reads: the daily marketing counts and the carrier-wide verification counts. */
+  private readonly policyCounters: RecipientCounters;
   /**
    * `${recipientHash}|${portId}` → enterprise that last sent (any category) from that port: the hot
    * copy of the `last_senders` table, which survives restarts and is shared by every proxy.
@@ -65,7 +86,12 @@ export class Gatekeeper {
   private readonly recorder: VerdictRecorder;
 
   constructor(private readonly options: GatekeeperOptions) {
-    this.recorder = new VerdictRecorder({ ...options, counters: this.counters, lastSender: this.lastSender });
+    this.velocity = options.velocity ?? new VelocityCounters();
+    this.policyCounters = {
+      marketingSentToday: (hash, enterpriseId, at) => this.counters.marketingSentToday(hash, enterpriseId, at),
+      verificationVelocity: (hash, at) => this.velocity.read(hash, at),
+    };
+    this.recorder = new VerdictRecorder({ ...options, counters: this.counters, velocity: this.velocity, lastSender: this.lastSender });
   }
 
   /**
@@ -86,10 +112,37 @@ export class Gatekeeper {
       at,
     };
     const started = this.options.metrics ? performance.now() : 0;
-    const verdict = decide(submission, this.options.registry(), this.counters);
+    const snapshot = this.options.registry();
+    const verdict = decide(submission, snapshot, this.policyCounters);
     if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
     const traffic = this.recorder.record(session, input, recipients, verdict, at);
+    // Marketing as judged, or as declared when a rule refused before the text was classified.
+    if ((verdict.category ?? submission.declaredCategory) === "marketing" && snapshot.honeypotCount > 0) this.reportHoneypots(session, input, recipients, verdict, snapshot, at);
     return { verdict, recipients, traffic };
+  }
+
+  /**
+   * Marketing named a honeypot: the hit goes to the sink, whatever the verdict. Nothing else
+   * changes: the verdict, the status and the journal are exactly those of any other number.
+   */
+  private reportHoneypots(session: SessionIdentity, input: JudgeInput, recipients: LazyRecipient[], verdict: Verdict, snapshot: RegistrySnapshot, at: number): void {
+    const sink = this.options.honeypotHit;
+    if (!sink) return;
+    recipients.forEach((recipient, index) => {
+      if (!snapshot.isHoneypot(recipient.hash)) return;
+      sink({
+        at,
+        honeypotHash: recipient.hash,
+        spId: session.spId,
+        accountId: session.accountId,
+        portId: verdict.port?.id ?? null,
+        sourceAddr: input.sourceAddr,
+        signatureId: verdict.signature?.id ?? null,
+        signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
+        enterpriseId: verdict.enterpriseId ?? null,
+        refused: verdict.recipients[index]?.outcome === "reject",
+      });
+    });
   }
 
   /** The SMSC accepted a message judged with this traffic key (see judge). */

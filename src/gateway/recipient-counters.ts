@@ -6,7 +6,7 @@ import { BoundedMap } from "./bounded-map.ts";
  * Marketing messages per recipient per enterprise per local day, for the daily cap. Kept in memory
  * per proxy instance (bounded); with several instances each enforces its share (see README).
  */
-export class DailyMarketingCounters implements RecipientCounters {
+export class DailyMarketingCounters implements Pick<RecipientCounters, "marketingSentToday"> {
   private readonly counts: BoundedMap<string, number>;
 
   constructor(

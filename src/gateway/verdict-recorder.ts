@@ -15,6 +15,7 @@ import type { BoundedMap } from "./bounded-map.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
+import type { VelocityCounters } from "../../src/velocity/velocity-counters.ts";
 
 export interface VerdictRecorderOptions {
   journal: Journal;
@@ -22,6 +23,7 @@ export interface VerdictRecorderOptions {
   metrics?: Metrics;
   fullText?: boolean;
   counters: DailyMarketingCounters;
+  velocity: VelocityCounters;
   lastSender: BoundedMap<string, { enterpriseId: string; at: number }>;
 }
 
@@ -118,6 +120,7 @@ export class VerdictRecorder {
       if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.port) {
         const recipient = recipients[index]!;
         if (verdict.category === "marketing") this.options.counters.recordMarketing(recipient.hash, verdict.enterpriseId, at);
+        else if (verdict.category === "verification" || verdict.readsAsVerification) this.options.velocity.record(recipient.hash, verdict.enterpriseId, at);
         // Every category: a "T" after a verification message opts out of that enterprise's marketing.
         // Kept here for this proxy, and persisted in the journal's batch for restarts and the other proxies.
         this.options.lastSender.set(`${recipient.hash}|${verdict.port.id}`, { enterpriseId: verdict.enterpriseId, at }, at);

@@ -337,6 +337,26 @@ export const reasons = {
     rule: "protocol",
   },
 
+  // --- carrier-wide shield: velocity and subscriber preferences (0x470–0x47F) ---
+  recipient_velocity_exceeded: {
+    // Permanent on purpose: a temporary status (0x14, 0x58) makes the SP's gateway resubmit the
+    // same code at once, straight back into the limit, adding to the flood it is meant to stop.
+    code: "recipient_velocity_exceeded",
+    sentence: "This number has received as many verification messages as the carrier allows in the period (from every sender together), or too many different enterprises sent it codes this hour; do not resend.",
+    sentenceZh: "该号码在本时段内接收验证码短信已达全网上限（或本小时内向其发送验证码的企业过多），请勿重发。",
+    commandStatus: 0x470,
+    retryable: false,
+    rule: "velocity",
+  },
+  recipient_preference_blocked: {
+    code: "recipient_preference_blocked",
+    sentence: "The subscriber has asked not to receive messages of this category (now, or at this time of day).",
+    sentenceZh: "用户已设置拒收此类短信（或在此时段拒收）。",
+    commandStatus: 0x471,
+    retryable: false,
+    rule: "preferences",
+  },
+
   ...bindReasons,
 } as const satisfies Record<string, Reason>;
 

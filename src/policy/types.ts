@@ -67,7 +67,40 @@ export interface PolicySettings {
    * not listed falls back to VER / NTF / MKT like SMPP's service_type, then to the account default.
    */
   serviceIdCategories?: Readonly<Record<string, Category>>;
+  /**
+   * Carrier-wide verification limits per recipient, across every SP and enterprise (rule
+   * `velocity`); each null = no limit. Windows are fixed: 10-minute buckets, clock hours and China
+   * days (see README "Carrier-wide velocity").
+   */
+  velocity: VelocityLimits;
+  /** Honeypot hits of one signature within `periodMinutes` that suspend it; null = never suspend automatically. */
+  honeypotSuspension: { hits: number; periodMinutes: number } | null;
 }
+
+export interface VelocityLimits {
+  perTenMinutes: number | null;
+  perHour: number | null;
+  perDay: number | null;
+  /** Distinct enterprises sending verification codes to one number in one clock hour (the 短信轰炸 signature). */
+  enterprisesPerHour: number | null;
+}
+
+/** What the counters know about one recipient's verification traffic at a moment (every proxy's, within the sharing error). */
+export interface VerificationVelocity {
+  tenMinutes: number;
+  hour: number;
+  day: number;
+  /** Distinct enterprises that sent this recipient a verification message this clock hour. */
+  enterprisesThisHour: number;
+  /** Whether `enterpriseId` is one of them (a known sender does not add to the distinct count). */
+  hasEnterprise(enterpriseId: string): boolean;
+}
+
+/**
+ * A subscriber's own block for one category (beyond the operator-wide DND list): all day, or only
+ * inside a local window [start, end) in minutes after midnight, China time, which may wrap midnight.
+ */
+export type PreferenceBlock = "always" | { readonly start: number; readonly end: number };
 
 export interface RegistryView {
   /** Longest-prefix match of a source address against port numbers. */
@@ -78,12 +111,16 @@ export interface RegistryView {
   hasContract(spId: string, enterpriseId: string, at: number): boolean;
   isOptedOut(recipientHash: string, enterpriseId: string): boolean;
   isDoNotDisturb(recipientHash: string): boolean;
+  /** The subscriber's block on this category (marketing or notification), if any; never consulted for verification. */
+  preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined;
   readonly settings: PolicySettings;
 }
 
 /** Per-recipient counters the caller keeps (daily caps); the policy only reads them. */
 export interface RecipientCounters {
   marketingSentToday(recipientHash: string, enterpriseId: string, at: number): number;
+  /** Verification messages accepted for this recipient carrier-wide, per window, at `at`. */
+  verificationVelocity(recipientHash: string, at: number): VerificationVelocity;
 }
 
 export interface Recipient {

@@ -42,6 +42,8 @@ export interface AcceptVerdict {
    */
   offeredSignature?: string;
   enterpriseId?: string;
+  /** The body reads as a verification code (declared as anything): counted by the velocity counters. */
+  readsAsVerification?: boolean;
   recipients: readonly RecipientVerdict[];
   monitored: readonly MonitoredRefusal[];
 }

@@ -22,6 +22,7 @@ import { RegistrySnapshot } from "./snapshot.ts";
 import { signatureEntry } from "./signature-entry.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange, type RegistryTable } from "../db/change-feed.ts";
+import { applyShieldChange, loadShield } from "./shield-loader.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -134,6 +135,7 @@ async function loadSmallTables(db: Db, snapshot: RegistrySnapshot, hooks: Loader
     for (const c of batch) snapshot.putContract(c.id, c.spId, c.enterpriseId, chinaDayStartMs(c.validFrom), chinaDayEndMs(c.validTo));
   }
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
+  await loadShield(db, snapshot);
 }
 
 function accountEntry(a: typeof bindAccounts.$inferSelect) {
@@ -181,9 +183,9 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       else if (change.id) await applyRow.opt_outs(db, snapshot, change.id);
       return Boolean(change.removed || change.id);
     case "do_not_disturb":
-      if (change.removed) snapshot.removeDoNotDisturb(change.removed.recipientHash);
-      else if (change.id) await applyRow.do_not_disturb(db, snapshot, change.id);
-      return Boolean(change.removed || change.id);
+    case "subscriber_preferences":
+    case "honeypots":
+      return applyShieldChange(db, snapshot, change);
     default: {
       const apply = applyRow[change.table];
       if (!apply || !change.id) return false; // a whole-table change of these needs a full reload
@@ -193,7 +195,7 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
   }
 }
 
-type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers">;
+type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers" | "do_not_disturb" | "subscriber_preferences" | "honeypots">;
 
 /** How one changed row reaches the snapshot, by table: read again, and put in or (when gone) removed. */
 const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: string) => Promise<void>> = {
@@ -231,10 +233,6 @@ const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: 
   async opt_outs(db, snapshot, id) {
     const [row] = await db.select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId }).from(optOuts).where(eq(optOuts.id, id));
     if (row) snapshot.addOptOut(row.recipientHash, row.enterpriseId);
-  },
-  async do_not_disturb(db, snapshot, id) {
-    const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, id));
-    if (row) snapshot.addDoNotDisturb(row.recipientHash);
   },
 };
 

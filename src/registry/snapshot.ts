@@ -4,6 +4,7 @@ import type {
   PolicySettings,
   PortEntry,
   PortMatch,
+  PreferenceBlock,
   RegistryView,
   SignatureEntry,
 } from "../policy/types.ts";
@@ -29,6 +30,9 @@ export interface AccountEntry {
   defaultCategory: Category;
   status: "active" | "disabled";
 }
+
+/** A category's bit in a subscriber preference (and the salt of its key); verification has none. */
+const PREFERENCE_BITS: Readonly<Record<Category, number>> = { verification: 0, marketing: 1, notification: 2 };
 
 interface ContractWindow {
   id: string;
@@ -66,6 +70,12 @@ export class RegistrySnapshot implements RegistryView {
   private readonly keyedSets = new Map<string, Key64Set>();
   readonly optOuts: Key64Set;
   readonly doNotDisturb: Key64Set;
+  /** Subscribers' all-day blocks: the recipient key salted 1 for marketing, 2 for notification. */
+  readonly preferenceBlocks = new Key64Set();
+  /** Subscribers' banded blocks (few): hash → the categories' bits (1 marketing, 2 notification) and the band. */
+  private readonly bandedPreferences = new Map<string, { bits: number; block: PreferenceBlock }>();
+  /** Honeypot numbers, keyed like do-not-disturb (never read by the policy; see Gatekeeper). */
+  readonly honeypots = new Key64Set();
   settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
   private minPortLength = Number.POSITIVE_INFINITY;
   private maxPortLength = 0;
@@ -172,6 +182,25 @@ export class RegistrySnapshot implements RegistryView {
   isDoNotDisturb(recipientHash: string): boolean {
     const [hi, lo] = recipientKey(recipientHash, 0, this.key);
     return this.doNotDisturb.has(hi, lo);
+  }
+
+  preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined {
+    const bit = PREFERENCE_BITS[category];
+    if (bit === 0) return undefined; // verification: never blocked by a preference
+    const [hi, lo] = recipientKey(recipientHash, bit, this.key);
+    if (this.preferenceBlocks.has(hi, lo)) return "always";
+    if (this.bandedPreferences.size === 0) return undefined;
+    const banded = this.bandedPreferences.get(recipientHash);
+    return banded && (banded.bits & bit) !== 0 ? banded.block : undefined;
+  }
+
+  isHoneypot(recipientHash: string): boolean {
+    const [hi, lo] = recipientKey(recipientHash, 0, this.key);
+    return this.honeypots.has(hi, lo);
+  }
+
+  get honeypotCount(): number {
+    return this.honeypots.size;
   }
 
   // ---- mutations used by the loader -----------------------------------------------------------
@@ -302,6 +331,41 @@ export class RegistrySnapshot implements RegistryView {
     this.doNotDisturb.delete(hi, lo);
   }
 
+  /** Replaces the subscriber's preference (categories blocked, all day or in a band of minutes). */
+  setPreference(recipientHash: string, categories: readonly Category[], band: { start: number; end: number } | null): void {
+    this.removePreference(recipientHash);
+    let bits = 0;
+    for (const category of categories) bits |= PREFERENCE_BITS[category];
+    if (bits === 0) return;
+    if (band) {
+      this.bandedPreferences.set(recipientHash, { bits, block: { start: band.start, end: band.end } });
+      return;
+    }
+    for (const bit of [1, 2]) {
+      if ((bits & bit) === 0) continue;
+      const [hi, lo] = recipientKey(recipientHash, bit, this.key);
+      this.preferenceBlocks.add(hi, lo);
+    }
+  }
+
+  removePreference(recipientHash: string): void {
+    this.bandedPreferences.delete(recipientHash);
+    for (const bit of [1, 2]) {
+      const [hi, lo] = recipientKey(recipientHash, bit, this.key);
+      this.preferenceBlocks.delete(hi, lo);
+    }
+  }
+
+  addHoneypot(recipientHash: string): void {
+    const [hi, lo] = recipientKey(recipientHash, 0, this.key);
+    this.honeypots.add(hi, lo);
+  }
+
+  removeHoneypot(recipientHash: string): void {
+    const [hi, lo] = recipientKey(recipientHash, 0, this.key);
+    this.honeypots.delete(hi, lo);
+  }
+
   /** The port (or extension) an MO was sent to: whose enterprise is behind it. */
   enterpriseForDestination(destinationAddr: string): { port: PortEntry; enterpriseId?: string } | undefined {
     const match = this.matchPort(destinationAddr);
@@ -318,6 +382,8 @@ export class RegistrySnapshot implements RegistryView {
       accounts: this.accountsById.size,
       optOuts: this.optOuts.size,
       doNotDisturb: this.doNotDisturb.size,
+      preferences: this.preferenceBlocks.size + this.bandedPreferences.size,
+      honeypots: this.honeypots.size,
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
       ...Object.fromEntries([...this.keyedSets].filter(([name]) => name !== "optOuts" && name !== "doNotDisturb").map(([name, set]) => [name, set.size])),
     };

@@ -25,6 +25,21 @@ const serviceIdCategoryMap = z
   .record(z.string().regex(/^[\x21-\x7e]{1,10}$/, "a Service_Id is 1 to 10 printable ASCII characters"), z.enum(CATEGORIES as readonly [Category, ...Category[]]))
   .refine((map) => Object.keys(map).length <= 1000, { message: "at most 1000 Service_Ids" });
 
+const limit = (max: number) => z.number().int().min(1).max(max).nullable();
+
+const velocitySchema = z
+  .object({
+    perTenMinutes: limit(10_000).openapi({ description: "Verification messages per recipient per 10-minute window" }),
+    perHour: limit(10_000).openapi({ description: "… per clock hour" }),
+    perDay: limit(100_000).openapi({ description: "… per China day" }),
+    enterprisesPerHour: limit(1000).openapi({ description: "Distinct enterprises sending verification codes to one number per clock hour" }),
+  })
+  .strict();
+
+const DEFAULT_VELOCITY = { perTenMinutes: 5, perHour: 10, perDay: 20, enterprisesPerHour: 5 };
+const DEFAULT_HONEYPOT_SUSPENSION = { hits: 3, periodMinutes: 1440 };
+
+
 export const policySettingsSchema = z
   .object({
     ruleModes: ruleModesInput,
@@ -36,10 +51,20 @@ export const policySettingsSchema = z
     serviceIdCategories: serviceIdCategoryMap
       .optional()
       .openapi({ description: "CMPP Service_Id → declared category (verification, notification, marketing); omitted = unchanged. Unlisted Service_Ids: VER / NTF / MKT, else the account default" }),
+    velocity: velocitySchema.default(DEFAULT_VELOCITY).openapi({
+      description: "Carrier-wide verification limits per recipient across every SP (rule group velocity); each null = no limit. Absent: the defaults.",
+    }),
+    honeypotSuspension: z
+      .object({ hits: z.number().int().min(1).max(1000), periodMinutes: z.number().int().min(1).max(43_200) })
+      .nullable()
+      .default(DEFAULT_HONEYPOT_SUSPENSION)
+      .openapi({ description: "Honeypot hits by one signature within the period that suspend it (system actor, audited); null = never automatically. Absent: 3 in 1440 minutes." }),
   })
   .openapi("PolicySettings");
 
 export type PolicySettingsInput = z.infer<typeof policySettingsSchema>;
+/** The body a client sends: the velocity and honeypot fields may be left out (they take their defaults). */
+export type PolicySettingsBody = z.input<typeof policySettingsSchema>;
 
 /** The policy settings every proxy starts from, and falls back to field by field. */
 export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
@@ -47,6 +72,8 @@ export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 },
   dailyMarketingCap: 5,
   serviceIdCategories: {},
+  velocity: DEFAULT_VELOCITY,
+  honeypotSuspension: DEFAULT_HONEYPOT_SUSPENSION,
 };
 
 /** Where each field is stored (the settings table, key → text) and how its text is read. */
@@ -56,6 +83,8 @@ const storedFields = {
   ruleModes: { key: "policy.rule_modes", schema: ruleModeMap, decode: (text: string) => JSON.parse(text) as unknown },
   quietHours: { key: "policy.quiet_hours", schema: policySettingsSchema.shape.quietHours, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
   serviceIdCategories: { key: "policy.service_id_categories", schema: serviceIdCategoryMap, decode: (text: string) => JSON.parse(text) as unknown },
+  velocity: { key: "policy.velocity", schema: velocitySchema, decode: (text: string) => JSON.parse(text) as unknown },
+  honeypotSuspension: { key: "policy.honeypot_suspension", schema: policySettingsSchema.shape.honeypotSuspension, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
 } as const;
 

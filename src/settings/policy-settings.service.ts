@@ -8,7 +8,7 @@ export { policySettingsSchema, type PolicySettingsInput } from "./policy-setting
 
 export async function getPolicySettings(ctx: ServiceContext): Promise<PolicySettingsInput> {
   const settings = await readPolicySettings(ctx.db);
-  return { ruleModes: { ...settings.ruleModes }, quietHours: settings.quietHours, dailyMarketingCap: settings.dailyMarketingCap, serviceIdCategories: { ...settings.serviceIdCategories } };
+  return { ruleModes: { ...settings.ruleModes }, quietHours: settings.quietHours, dailyMarketingCap: settings.dailyMarketingCap, serviceIdCategories: { ...settings.serviceIdCategories }, velocity: { ...settings.velocity }, honeypotSuspension: settings.honeypotSuspension };
 }
 
 export async function updatePolicySettings(ctx: ServiceContext, input: PolicySettingsInput, reason: string): Promise<PolicySettingsInput> {
@@ -16,6 +16,8 @@ export async function updatePolicySettings(ctx: ServiceContext, input: PolicySet
     const before = await getPolicySettings(tx);
     await writeSetting(tx.db, "policy.rule_modes", JSON.stringify(input.ruleModes));
     await writeSetting(tx.db, "policy.quiet_hours", input.quietHours ? JSON.stringify(input.quietHours) : "off");
+    await writeSetting(tx.db, "policy.velocity", JSON.stringify(input.velocity));
+    await writeSetting(tx.db, "policy.honeypot_suspension", input.honeypotSuspension ? JSON.stringify(input.honeypotSuspension) : "off");
     await writeSetting(tx.db, "policy.daily_marketing_cap", input.dailyMarketingCap === null ? "off" : String(input.dailyMarketingCap));
     if (input.serviceIdCategories !== undefined) await writeSetting(tx.db, "policy.service_id_categories", JSON.stringify(input.serviceIdCategories));
     const after = { ...input, serviceIdCategories: input.serviceIdCategories ?? before.serviceIdCategories };

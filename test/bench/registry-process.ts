@@ -55,7 +55,10 @@ const pii = createPiiProtector(BENCH_PII_KEY);
 const mix = messageMix(input.scale);
 const schedule = mixSchedule(mix, 1000);
 const at = Date.parse("2026-06-15T04:00:00Z"); // noon in Shanghai
-const counters = { marketingSentToday: () => 0 };
+const counters = {
+  marketingSentToday: () => 0,
+  verificationVelocity: () => ({ tenMinutes: 0, hour: 0, day: 0, enterprisesThisHour: 0, hasEnterprise: () => false }),
+};
 const recipientsPool = 4096;
 const submissions: Submission[] = Array.from(schedule, (index, i) => {
   const entry = mix[index]!;

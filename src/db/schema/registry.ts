@@ -208,3 +208,34 @@ export const settings = pgTable("settings", {
   updatedAt: updatedAt(),
 });
 
+
+/**
+ * A subscriber's own blocks (beyond the operator-wide DND list): marketing, or marketing and
+ * notifications, all day or inside a China-time band. One row per number; verification is never
+ * blocked. Recorded by an operator on the subscriber's request, or by an MO keyword (source "mo").
+ */
+export const preferenceSources = ["operator", "mo"] as const;
+export const subscriberPreferences = pgTable("subscriber_preferences", {
+  id: id(),
+  recipientHash: text("recipient_hash").notNull().unique(),
+  recipientMask: text("recipient_mask").notNull(),
+  /** "marketing" and optionally "notification". */
+  categories: text("categories").array().notNull(),
+  /** Band start/end "HH:MM" China time; both null = all day. */
+  bandStart: text("band_start"),
+  bandEnd: text("band_end"),
+  source: text("source", { enum: preferenceSources }).notNull(),
+  reason: text("reason"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Operator-registered trap numbers (hash + mask, never shown to SPs). */
+export const honeypots = pgTable("honeypots", {
+  id: id(),
+  recipientHash: text("recipient_hash").notNull().unique(),
+  recipientMask: text("recipient_mask").notNull(),
+  note: text("note"),
+  createdBy: text("created_by").notNull(),
+  createdAt: createdAt(),
+});

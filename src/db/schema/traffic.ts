@@ -162,3 +162,51 @@ export const journalBatches = pgTable("journal_batches", {
   appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }).notNull(),
   rows: integer("rows").notNull(),
 });
+
+/**
+ * Marketing submitted to a honeypot number: who sent it (written by the proxy, read by the
+ * `honeypot_hit` finding and the automatic suspension). `refused` when another rule refused it.
+ */
+export const honeypotHits = pgTable(
+  "honeypot_hits",
+  {
+    id: uuid("id").primaryKey(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    honeypotHash: text("honeypot_hash").notNull(),
+    spId: uuid("sp_id"),
+    accountId: uuid("account_id"),
+    portId: uuid("port_id"),
+    sourceAddr: text("source_addr"),
+    signatureId: uuid("signature_id"),
+    signatureText: text("signature_text"),
+    enterpriseId: uuid("enterprise_id"),
+    refused: boolean("refused").notNull(),
+  },
+  (t) => [index("honeypot_hits_signature_at").on(t.signatureId, t.at), index("honeypot_hits_at").on(t.at)],
+);
+
+/**
+ * Carrier-wide verification counters shared by proxies without Redis: one row per (window kind,
+ * window number, recipient). Each proxy adds its local counts in batches (see src/velocity/).
+ */
+export const velocityCounters = pgTable(
+  "velocity_counters",
+  {
+    window: text("window").notNull(),
+    bucket: bigint("bucket", { mode: "number" }).notNull(),
+    recipientHash: text("recipient_hash").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.window, t.bucket, t.recipientHash] })],
+);
+
+/** The enterprises that sent verification codes to a recipient in one clock hour (bombing signature). */
+export const velocityEnterprises = pgTable(
+  "velocity_enterprises",
+  {
+    bucket: bigint("bucket", { mode: "number" }).notNull(),
+    recipientHash: text("recipient_hash").notNull(),
+    enterpriseId: uuid("enterprise_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.recipientHash, t.enterpriseId] })],
+);

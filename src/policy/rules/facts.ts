@@ -1,4 +1,4 @@
-import { classifyFolded, judgeCategory } from "../classifier.ts";
+import { classifyFolded, judgeCategory, type Classification } from "../classifier.ts";
 import { extractSignature, normaliseSignatureText, type SignatureExtraction } from "../signature.ts";
 import { compactFolded, foldForClassification } from "../text.ts";
 import type { Category, PolicySettings, PortMatch, RecipientCounters, RegistryView, SignatureEntry, Submission } from "../types.ts";
@@ -20,6 +20,7 @@ export class Facts {
   private foldedValue: string | undefined;
   private compactValue: string | undefined;
   private categoryValue: Category | undefined;
+  private classificationValue: Classification | undefined;
   private memos: Map<object, unknown> | undefined;
 
   constructor(
@@ -78,7 +79,12 @@ export class Facts {
    * The body is classified without its signature, so 【优惠生活】 alone does not read as marketing.
    */
   get category(): Category {
-    return (this.categoryValue ??= judgeCategory(this.submission.declaredCategory, classifyFolded(this.folded)));
+    return (this.categoryValue ??= judgeCategory(this.submission.declaredCategory, this.classification));
+  }
+
+  /** What the body (without its signature) reads as, before the declared category is applied. */
+  get classification(): Classification {
+    return (this.classificationValue ??= classifyFolded(this.folded));
   }
 
   /**
@@ -110,6 +116,7 @@ export class Facts {
       if (offered !== undefined) known.offeredSignature = offered;
     }
     if (this.categoryValue !== undefined) known.category = this.categoryValue;
+    if (this.classificationValue !== undefined) known.readsAsVerification = this.classificationValue.readsAsVerification;
     return known;
   }
 }
@@ -122,6 +129,8 @@ export interface Known {
   offeredSignature?: string;
   enterpriseId?: string;
   category?: Category;
+  /** The body reads as a verification code, whatever its declared category (the velocity rule counts these). */
+  readsAsVerification?: boolean;
 }
 
 /** What the message offered as its signature, when no registered one matched: each part normalised, cut at 40 characters. */

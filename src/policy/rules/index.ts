@@ -4,11 +4,13 @@ import { duplicateRecipientRule } from "./duplicate-recipient.ts";
 import { optOutHintRule } from "./opt-out-hint.ts";
 import { optOutRule } from "./opt-out.ts";
 import { portRule } from "./port.ts";
+import { preferencesRule } from "./preferences.ts";
 import { quietHoursRule } from "./quiet-hours.ts";
 import type { Rule } from "./rule.ts";
 import { scopeRule } from "./scope.ts";
 import { signatureRule } from "./signature.ts";
 import { subletRule } from "./sublet.ts";
+import { velocityRule } from "./velocity.ts";
 
 /**
  * decide()'s rules, in the order they run. The message rules run first, in this order (the first
@@ -27,6 +29,8 @@ export const RULES: readonly Rule[] = [
   dndRule,
   dailyCapRule,
   duplicateRecipientRule,
+  preferencesRule,
+  velocityRule,
 ];
 
 export { Facts, type Known } from "./facts.ts";

@@ -1,5 +1,7 @@
 import type { FindingDetector } from "../types.ts";
 import { approvedWithoutEvidence } from "./approved-without-evidence.ts";
+import { bombingSuspected } from "./bombing-suspected.ts";
+import { honeypotHitsInPeriod } from "./honeypot-hits.ts";
 import { bindAddressOutsideAllowlist } from "./bind-address-outside-allowlist.ts";
 import { complaintRateLeaders } from "./complaint-rate-leaders.ts";
 import { dormantSignatures } from "./dormant-signatures.ts";
@@ -28,5 +30,7 @@ export const findingDetectors: readonly FindingDetector[] = [
   spRefusalRatio,
   bindAddressOutsideAllowlist,
   lookAlikeSignatures,
+  bombingSuspected,
+  honeypotHitsInPeriod,
 ];
 

@@ -33,6 +33,8 @@ const STORIES: Record<string, () => [Submission, TestRegistry, RecipientCounters
   recipient_opted_out: () => [marketing(), world().optOut("hash-alice", "ent-yunduan")],
   recipient_do_not_disturb: () => [marketing(), world().dnd("hash-alice")],
   daily_cap_exceeded: () => [marketing(), world().dailyCap(5), counters({ "hash-alice|ent-yunduan": 5 })],
+  recipient_velocity_exceeded: () => [submission(), world().mode("velocity", "enforce").velocity({ perTenMinutes: 3 }), counters({}, { "hash-alice": { tenMinutes: 3 } })],
+  recipient_preference_blocked: () => [marketing(), world().mode("preferences", "enforce").preference("hash-alice", ["marketing"])],
   invalid_destination: () => [submission({ recipients: [] }), world()],
 };
 

@@ -8,6 +8,7 @@ import type {
   Category,
   ExtensionEntry,
   PolicySettings,
+  PreferenceBlock,
   PortEntry,
   PortMatch,
   PortStatus,
@@ -43,7 +44,19 @@ export class TestRegistry implements RegistryView {
   readonly doNotDisturb = new Set<string>();
   /** Every hasContract call, to check the policy passes `at` through. */
   readonly contractQueries: { spId: string; enterpriseId: string; at: number }[] = [];
-  settings: PolicySettings = { ruleModes: {}, quietHours: null, dailyMarketingCap: null };
+  /** `${recipientHash}|${category}` → the subscriber's block. */
+  readonly preferences = new Map<string, PreferenceBlock>();
+  settings: PolicySettings = {
+    ruleModes: {},
+    quietHours: null,
+    dailyMarketingCap: null,
+    velocity: { perTenMinutes: null, perHour: null, perDay: null, enterprisesPerHour: null },
+    honeypotSuspension: null,
+  };
+
+  preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined {
+    return this.preferences.get(`${recipientHash}|${category}`);
+  }
 
   port(number: string, options: { spId: string; status?: PortStatus; id?: string }): this {
     this.ports.set(number, { id: options.id ?? `port-${number}`, number, spId: options.spId, status: options.status ?? "active" });
@@ -105,6 +118,17 @@ export class TestRegistry implements RegistryView {
 
   quietHours(start: string, end: string, timeZoneOffsetMinutes = 480): this {
     this.settings = { ...this.settings, quietHours: { start, end, timeZoneOffsetMinutes } };
+    return this;
+  }
+
+  velocity(limits: Partial<PolicySettings["velocity"]>): this {
+    this.settings = { ...this.settings, velocity: { ...this.settings.velocity, ...limits } };
+    return this;
+  }
+
+  /** The subscriber blocks these categories, all day or in a band of minutes after midnight (China time). */
+  preference(recipientHash: string, categories: Category[], band?: { start: number; end: number }): this {
+    for (const category of categories) this.preferences.set(`${recipientHash}|${category}`, band ?? "always");
     return this;
   }
 
@@ -206,11 +230,20 @@ export function marketing(overrides: Partial<Submission> = {}): Submission {
   });
 }
 
-/** Counters from a plain map of "hash|enterpriseId" → count. */
-export function counters(sent: Record<string, number> = {}): RecipientCounters & { queries: number[] } {
+/** Counters from a plain map of "hash|enterpriseId" → count, and per recipient hash its verification counts. */
+export function counters(
+  sent: Record<string, number> = {},
+  verification: Record<string, { tenMinutes?: number; hour?: number; day?: number; enterprises?: string[] }> = {},
+): RecipientCounters & { queries: number[] } {
   const queries: number[] = [];
   return {
     queries,
+    verificationVelocity(recipientHash, at) {
+      queries.push(at);
+      const seen = verification[recipientHash] ?? {};
+      const enterprises = new Set(seen.enterprises ?? []);
+      return { tenMinutes: seen.tenMinutes ?? 0, hour: seen.hour ?? 0, day: seen.day ?? 0, enterprisesThisHour: enterprises.size, hasEnterprise: (id) => enterprises.has(id) };
+    },
     marketingSentToday(recipientHash, enterpriseId, at) {
       queries.push(at);
       return sent[`${recipientHash}|${enterpriseId}`] ?? 0;

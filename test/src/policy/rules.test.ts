@@ -6,7 +6,13 @@ import { RULES } from "../../../src/policy/rules/index.ts";
 import type { PolicySettings } from "../../../src/policy/types.ts";
 import { counters, marketing, submission, world } from "./fixtures.ts";
 
-const settings = (ruleModes: PolicySettings["ruleModes"]): PolicySettings => ({ ruleModes, quietHours: null, dailyMarketingCap: null });
+const settings = (ruleModes: PolicySettings["ruleModes"]): PolicySettings => ({
+  ruleModes,
+  quietHours: null,
+  dailyMarketingCap: null,
+  velocity: { perTenMinutes: null, perHour: null, perDay: null, enterprisesPerHour: null },
+  honeypotSuspension: null,
+});
 
 /** The groups that were enforced before groups declared a default: they must stay enforced. */
 const ENFORCED_SINCE_THE_START = ["port", "signature", "sublet", "scope", "opt_out_hint", "opt_out", "dnd", "quiet_hours", "daily_cap"];

@@ -8,6 +8,7 @@ import { newId } from "../../../src/lib/ids.ts";
 import { Registry } from "../../../src/registry/registry.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { waitFor } from "../../helpers/wait.ts";
+import { DEFAULT_POLICY_SETTINGS } from "../../../src/settings/policy-settings.schemas.ts";
 
 let database: TestDatabase;
 let registry: Registry;
@@ -129,7 +130,7 @@ describe("registry snapshot", () => {
     ]);
     registry = new Registry({ database, logger: pino({ level: "warn" }, sink) });
     await registry.start();
-    expect(registry.snapshot.settings).toEqual({ ruleModes: {}, quietHours: { start: "22:00", end: "07:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5 });
+    expect(registry.snapshot.settings).toEqual({ ruleModes: {}, quietHours: { start: "22:00", end: "07:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5, velocity: DEFAULT_POLICY_SETTINGS.velocity, honeypotSuspension: DEFAULT_POLICY_SETTINGS.honeypotSuspension });
     expect(warnings.filter((w) => w.msg.startsWith("invalid stored setting")).map((w) => w.key).sort()).toEqual(["policy.daily_marketing_cap", "policy.rule_modes"]);
 
     // A value of the right JSON shape but outside the schema (quiet hours at 25:00) is refused too.

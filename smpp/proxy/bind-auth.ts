@@ -6,7 +6,7 @@ import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { AuthenticateRequest, AuthenticateResult } from "../session/server.ts";
 import type { BindMode } from "../wire/pdu.ts";
 import { BindGuard } from "./bind-guard.ts";
-import type { SessionIdentity } from "./gatekeeper.ts";
+import type { SessionIdentity } from "./judge-input.ts";
 
 /**
  * A bound session: an SP's own bind (`identity` is its SP's), or a trusted gateway's (`link`: the

@@ -8,10 +8,9 @@
 import type { ReasonCode } from "../../src/policy/reasons.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { GatewayLink, SessionContext } from "./bind-auth.ts";
-import type { SessionIdentity } from "./judge-input.ts";
+import type { RefusalIdentity, SessionIdentity } from "./judge-input.ts";
 
-/** Enough to journal a refusal: a gateway's message whose SP is not known has no SP. */
-export type RefusalIdentity = Omit<SessionIdentity, "spId" | "defaultCategory"> & { spId: string | null };
+export type { RefusalIdentity } from "./judge-input.ts";
 
 export type Attribution =
   | { ok: true; identity: SessionIdentity }

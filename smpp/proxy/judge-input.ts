@@ -10,6 +10,9 @@ export interface SessionIdentity {
   remoteAddress: string;
 }
 
+/** Enough to journal a refusal: a gateway's message whose SP is not known has no SP. */
+export type RefusalIdentity = Omit<SessionIdentity, "spId" | "defaultCategory"> & { spId: string | null };
+
 export interface JudgeInput {
   command: Submission["command"];
   serviceType: string;

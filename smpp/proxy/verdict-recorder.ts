@@ -12,8 +12,7 @@ import type { Metrics } from "../../src/observability/metrics.ts";
 import type { Recipient, Verdict } from "../../src/policy/index.ts";
 import type { ReasonCode } from "../../src/policy/reasons.ts";
 import type { BoundedMap } from "./bounded-map.ts";
-import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
-import type { RefusalIdentity } from "./gateway-identity.ts";
+import type { JudgeInput, RefusalIdentity, SessionIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
 
 export interface VerdictRecorderOptions {

@@ -238,8 +238,8 @@ export class SubmissionHandler {
     return { status: result.status, messageId: "" };
   }
 
-  private assembler(accountId: string): ConcatenationAssembler<HeldPart> {
-    let assembler = this.assemblers.get(accountId);
+  private assembler(key: string): ConcatenationAssembler<HeldPart> {
+    let assembler = this.assemblers.get(key);
     if (!assembler) {
       const c = this.options.concatenation ?? {};
       assembler = new ConcatenationAssembler<HeldPart>({
@@ -247,7 +247,7 @@ export class SubmissionHandler {
         maxBytesTotal: c.maxBytesPerAccount ?? 4 * 1024 * 1024,
         timeoutMs: c.timeoutMs ?? 8000,
       });
-      this.assemblers.set(accountId, assembler);
+      this.assemblers.set(key, assembler);
     }
     return assembler;
   }
@@ -261,7 +261,7 @@ export class SubmissionHandler {
     now: number,
   ): Promise<InboundAnswer> {
     return new Promise<InboundAnswer>((resolve) => {
-      const result = this.assembler(identity.accountId).add(key, { ref: concat.ref, total: concat.total, seq: concat.seq, text: input.text, handle: { frame, resolve, input, identity } }, now);
+      const result = this.assembler(`${identity.accountId}|${identity.spId}`).add(key, { ref: concat.ref, total: concat.total, seq: concat.seq, text: input.text, handle: { frame, resolve, input, identity } }, now);
       if (result.state === "incomplete") return;
       if (result.state === "rejected") {
         const reason: ReasonCode = result.reason === "too_large" ? "message_too_long" : "concatenation_incomplete";

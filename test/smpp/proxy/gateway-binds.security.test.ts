@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { DemoWorld } from "../../../demo/seed.ts";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../../smpp/text/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
@@ -91,6 +91,23 @@ describe("trusted gateway binds over SMPP (security)", () => {
     expect((await ismg.submit(verification("10690002", "13800138051"))).status).toBe(commandStatusFor("sp_suspended"));
     expect((await ismg.submit(verification("10690001", "13800138052"))).status).toBe(0);
     expect(await journalRow("sp_suspended")).toMatchObject({ spId: world.spB.id, sourceAddr: "10690002" });
+  }, 60_000);
+
+  it("a long message over the gateway is reassembled and judged whole as its port owner's: B's signature split across parts from A's port is a sublet", async () => {
+    const { world } = await start();
+    const ismg = await bind(ISMG);
+    const part = (source: string, ref: number, seq: number, text: string) =>
+      ismg.submit({ ...verification(source, "13800138071"), esm_class: 0x40, short_message: Buffer.concat([buildConcatUdh(ref, 2, seq, 8), encodeText(text, 8)]) });
+    // The same reference and destination from both SPs' ports at once: two messages, not one.
+    const [a1, b1, a2, b2] = await Promise.all([
+      part("10690001", 7, 1, "您的验证码是 161803，请勿告诉他人。【星河"),
+      part("10690002", 7, 1, "您的验证码是 271828，请勿告诉他人。"),
+      part("10690001", 7, 2, "银行】"),
+      part("10690002", 7, 2, "【星河银行】"),
+    ]);
+    expect([a1.status, a2.status]).toEqual([commandStatusFor("sublet_no_contract"), commandStatusFor("sublet_no_contract")]);
+    expect([b1.status, b2.status]).toEqual([0, 0]);
+    expect(await journalRow("sublet_no_contract")).toMatchObject({ spId: world.spA.id, sourceAddr: "10690001" });
   }, 60_000);
 
   it("each SP's share of the gateway link is capped at that SP's own per-account rate", async () => {

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectSmpp } from "../smpp/session/client.ts";
-import { encodeText } from "../smpp/text/index.ts";
+import { encodeText } from "../src/text/index.ts";
 import { statusName } from "../smpp/wire/commands.ts";
 import { receiptedMessageId } from "../smpp/wire/tlv.ts";
 import { reasons } from "../src/policy/reasons.ts";

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { parseSecretsKey } from "./lib/secrets.ts";
 
 /**
  * Environment, parsed once at start-up by the composition root. Nothing else reads process.env.
@@ -6,6 +7,15 @@ import { z } from "@hono/zod-openapi";
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional().or(z.literal("").transform(() => undefined));
+/** A 32-byte key (64 hex digits or base64): SECRETS_KEY seals CMPP shared secrets (src/lib/secrets.ts). */
+const secretsKey = optionalString.superRefine((value, ctx) => {
+  if (value === undefined) return;
+  try {
+    parseSecretsKey(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+  }
+});
 
 export const configSchema = z.object({
   DATABASE_URL: optionalString.pipe(
@@ -52,6 +62,21 @@ export const configSchema = z.object({
   JOURNAL_FULL_TEXT: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   INSTANCE_ID: optionalString,
+  /** The CMPP listener for SPs (off unless set; 7890 is customary). Needs CMPP_GATEWAY_CODE and SECRETS_KEY. */
+  CMPP_PORT: port.optional(),
+  CMPP_HOST: z.string().min(1).default("0.0.0.0"),
+  /** This instance's ISMG code in CMPP Msg_Ids (22 bits); each instance its own, no default. */
+  CMPP_GATEWAY_CODE: z.coerce.number().int().min(0).max(0x3fffff).optional(),
+  /** CONNECT Timestamp accepted this far from our clock (the authenticator can be replayed within it). */
+  CMPP_TIMESTAMP_SKEW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  /** C, T: ACTIVE_TEST after this much silence, and its answer timeout (the specification's 180 s, 60 s). */
+  CMPP_ACTIVE_TEST_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000),
+  CMPP_ACTIVE_TEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** How long a DELIVER (status report, MO) waits for its DELIVER_RESP before it is stored instead. */
+  CMPP_DELIVER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  SECRETS_KEY: secretsKey,
+  /** The key before the last rotation: seals made with it still open, and are re-sealed under SECRETS_KEY at start. */
+  SECRETS_KEY_PREVIOUS: secretsKey,
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
 });
 
@@ -66,5 +91,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const name = String(issue.path[0] ?? "environment");
     throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
   }
-  return result.data;
+  const config = result.data;
+  if (config.CMPP_PORT !== undefined && config.CMPP_GATEWAY_CODE === undefined) throw new ConfigError("invalid configuration: CMPP_GATEWAY_CODE is required when CMPP_PORT is set (each instance its own code, 0..4194303)");
+  if (config.CMPP_PORT !== undefined && config.SECRETS_KEY === undefined) throw new ConfigError("invalid configuration: SECRETS_KEY is required when CMPP_PORT is set (it opens the CMPP shared secrets)");
+  if (config.SECRETS_KEY_PREVIOUS !== undefined && config.SECRETS_KEY === undefined) throw new ConfigError("invalid configuration: SECRETS_KEY_PREVIOUS needs SECRETS_KEY");
+  return config;
 }

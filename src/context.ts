@@ -1,5 +1,6 @@
 import type { Database, Executor } from "./db/client.ts";
 import type { PiiProtector } from "./lib/pii.ts";
+import type { SecretBox } from "./lib/secrets.ts";
 
 /** Who is acting. SP actors carry the SP they belong to; `system` covers the proxy and schedulers. */
 export type Actor =
@@ -15,12 +16,15 @@ export interface ServiceContext {
   actor: Actor;
   now: Date;
   pii: PiiProtector;
+  /** Seals CMPP shared secrets (absent when SECRETS_KEY is not configured). */
+  secrets?: SecretBox;
 }
 
 /** Long-lived dependencies built once by the composition root and handed to the API and SMPP sides. */
 export interface AppDependencies {
   database: Database;
   pii: PiiProtector;
+  secrets?: SecretBox;
   clock: () => Date;
   /** Extra readiness checks (registry snapshot freshness, journal backlog …). */
   readiness?: () => Promise<Record<string, { ok: boolean; detail?: string }>>;

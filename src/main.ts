@@ -1,7 +1,8 @@
 /**
  * Composition root: parses configuration, opens the database, runs migrations, and starts the
  * admin API, the registry snapshot, the journal, the upstream pool, the SMPP proxy and (when no
- * real SMSC is configured) the SMSC simulator. The only module that wires src/ and smpp/ together.
+ * real SMSC is configured) the SMSC simulator, and the CMPP listener when CMPP_PORT is set. The
+ * only module that wires src/, smpp/ and cmpp/ together.
  */
 import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
@@ -11,6 +12,11 @@ import { createSmppServerTlsOptions } from "../smpp/session/tls-files.ts";
 import { startProxy, type Proxy } from "../smpp/proxy/proxy.ts";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../smpp/simulator/index.ts";
 import { createUpstreamPool, type ReceivedHandler, type UpstreamPool } from "../smpp/upstream/pool.ts";
+import { encodeOutboundPart } from "../smpp/proxy/outbound.ts";
+import { startCmppGateway, type CmppGateway } from "../cmpp/gateway/listener.ts";
+import type { DeliverySink } from "./gateway/outbound.ts";
+import { resealAccountSecrets } from "./accounts/account-secrets.ts";
+import { createSecretBox, parseSecretsKey, type SecretBox } from "./lib/secrets.ts";
 import type { Context } from "hono";
 import { createApp } from "./api/app.ts";
 import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
@@ -54,6 +60,9 @@ export interface Gateway {
   simulator: RunningSimulator | undefined;
   upstream: UpstreamPool;
   proxy: Proxy;
+  /** The CMPP listener (when CMPP_PORT is set). */
+  cmpp: CmppGateway | undefined;
+  cmppPort: number | undefined;
   registry: Registry;
   journal: Journal;
   database: Database;
@@ -80,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The journal's monthly partitions exist before the first verdict is written.
   await ensurePartitions(database.db, now());
 
+  const secrets = await openSecrets(config, database, logger);
   const registry = new Registry({ database, logger, healthIntervalMs: 1000, fullReloadIntervalMs: 15 * 60_000 });
   await registry.start();
   const journal = new Journal({ database, spoolDir: join(config.DATA_DIR, "spool"), instanceId, logger, flushIntervalMs: 200 });
@@ -91,7 +101,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let proxy: Proxy | undefined;
   const upstream = startUpstream(config, simulator, metrics, logger, (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64));
   const deliveries = createDeliveryStore(database.db);
+  const sinks: DeliverySink[] = [];
   proxy = await startProxy({
+    sinks,
     ...proxySettings(config),
     registry: () => registry.snapshot,
     journal,
@@ -106,7 +118,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     clock,
   });
 
-  const deps: AppDependencies = { database, pii, clock: now, readiness: readinessCheck(registry, upstream, journal) };
+  const cmpp = await startCmpp(config, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger });
+  if (cmpp) sinks.push(cmpp.deliveries);
+
+  const deps: AppDependencies = { database, pii, secrets, clock: now, readiness: readinessCheck(registry, upstream, journal) };
   const bootstrapToken = await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN);
   const app = createApp(deps, {
     logger,
@@ -120,11 +135,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
   const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
   if (options.announce) announce(config, { httpUrl, proxy, simulator, upstream, bootstrapToken });
+  if (options.announce && cmpp) console.log(`CMPP listener ${config.CMPP_HOST}:${cmpp.port}  (gateway code ${config.CMPP_GATEWAY_CODE}) ← CMPP SPs connect here`);
 
   return {
-    httpUrl, smppPort: proxy.port, smppTlsPort: proxy.tlsPort, simulator, upstream, proxy, registry, journal, database, deps, bootstrapToken, metrics,
+    httpUrl, smppPort: proxy.port, smppTlsPort: proxy.tlsPort, simulator, upstream, proxy, cmpp, cmppPort: cmpp?.port, registry, journal, database, deps, bootstrapToken, metrics,
     async stop(timeoutMs = 10_000) {
       maintenance.stop();
+      await cmpp?.stop(Math.min(timeoutMs, 5000));
       await proxy!.stop(timeoutMs);
       await upstream.stop(2000);
       await journal.stop();
@@ -155,6 +172,66 @@ function startUpstream(config: Config, simulator: RunningSimulator | undefined, 
     logger.warn({ bind: index, reason }, "upstream bind down");
   });
   return upstream;
+}
+
+/**
+ * The box that seals CMPP shared secrets (undefined without SECRETS_KEY). With SECRETS_KEY_PREVIOUS
+ * set (a key rotation), every secret sealed with the previous key is re-sealed under the new one
+ * before the registry loads.
+ */
+async function openSecrets(config: Config, database: Database, logger: Logger): Promise<SecretBox | undefined> {
+  if (!config.SECRETS_KEY) return undefined;
+  const previous = config.SECRETS_KEY_PREVIOUS ? [parseSecretsKey(config.SECRETS_KEY_PREVIOUS)] : [];
+  const box = createSecretBox(parseSecretsKey(config.SECRETS_KEY), previous);
+  if (previous.length > 0) {
+    const outcome = await resealAccountSecrets(database.db, box);
+    logger.info({ resealed: outcome.resealed, unreadable: outcome.unreadable }, "CMPP secrets re-sealed under the current SECRETS_KEY");
+  }
+  return box;
+}
+
+/** The CMPP listener when CMPP_PORT is set: the SMPP proxy's gatekeeper and relay, the same upstream pool. */
+async function startCmpp(
+  config: Config,
+  parts: { registry: Registry; secrets: SecretBox | undefined; proxy: Proxy; journal: Journal; upstream: UpstreamPool; deliveries: DeliveryStore; clock: Clock; metrics: Metrics; logger: Logger },
+): Promise<CmppGateway | undefined> {
+  if (config.CMPP_PORT === undefined || !parts.secrets) return undefined;
+  return startCmppGateway({
+    ...cmppSettings(config),
+    registry: () => parts.registry.snapshot,
+    secrets: parts.secrets,
+    gatekeeper: parts.proxy.gatekeeper,
+    journal: parts.journal,
+    send: (part) => parts.upstream.submit(encodeOutboundPart(part)),
+    remember: parts.proxy.remember,
+    store: parts.deliveries,
+    clock: parts.clock,
+    metrics: parts.metrics,
+    logger: parts.logger,
+  });
+}
+
+/** The CMPP listener's settings, from the configuration (shares the SMPP lockout and connection caps). */
+function cmppSettings(config: Config) {
+  return {
+    host: config.CMPP_HOST,
+    port: config.CMPP_PORT!,
+    gatewayCode: config.CMPP_GATEWAY_CODE!,
+    instances: config.PROXY_INSTANCES,
+    maxTimestampSkewMs: config.CMPP_TIMESTAMP_SKEW_MS,
+    activeTestIntervalMs: config.CMPP_ACTIVE_TEST_INTERVAL_MS,
+    activeTestTimeoutMs: config.CMPP_ACTIVE_TEST_TIMEOUT_MS,
+    deliverTimeoutMs: config.CMPP_DELIVER_TIMEOUT_MS,
+    concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
+    maxConnections: config.SMPP_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: config.SMPP_MAX_CONNECTIONS_PER_ADDRESS,
+    lockout: {
+      maxFailures: config.SMPP_BIND_LOCKOUT_FAILURES,
+      maxAccountFailures: config.SMPP_BIND_ACCOUNT_LOCKOUT_FAILURES,
+      windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS,
+      lockoutMs: config.SMPP_BIND_LOCKOUT_MS,
+    },
+  };
 }
 
 /** The proxy's listener, limits and timeouts, from the configuration. */

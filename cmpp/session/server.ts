@@ -27,6 +27,12 @@ export type AuthenticateResult<Context> = { ok: true; secret: string; context: C
 export interface CmppServerHandlers<Context> {
   authenticate(request: AuthenticateRequest): AuthenticateResult<Context> | Promise<AuthenticateResult<Context>>;
   submit?(session: CmppSession<Context>, pdu: Pdu<"submit">, frame: Uint8Array): SubmitAnswer | Promise<SubmitAnswer>;
+  /**
+   * After the layer's own checks of a CONNECT the application accepted (AuthenticatorSource and
+   * Timestamp): `ok` false means a wrong authenticator or a stale timestamp (lockouts count it);
+   * returning a non-zero Status refuses an accepted CONNECT after all (e.g. a bind cap reached meanwhile).
+   */
+  authenticated?(request: AuthenticateRequest, context: Context, ok: boolean): number | void;
 }
 
 export interface CmppServerOptions<Context> extends Omit<CmppConnectionOptions, "now"> {
@@ -153,13 +159,16 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
 
   private async authenticate(session: CmppSession<Context>, pdu: Pdu<"connect">): Promise<ConnectAnswer> {
     const body = pdu.body;
-    const result = await this.options.handlers.authenticate({ sourceAddr: body.sourceAddr, version: body.version, remoteAddress: session.remoteAddress });
+    const request = { sourceAddr: body.sourceAddr, version: body.version, remoteAddress: session.remoteAddress };
+    const result = await this.options.handlers.authenticate(request);
     if (!result.ok) return { status: result.status };
     const expected = authenticatorSource(body.sourceAddr, result.secret, body.timestamp);
     const fresh = checkTimestamp(body.timestamp, this.now(), this.options.maxTimestampSkewMs ?? 600_000);
     // Both checks always run, and one status covers both: the SP learns only "refused".
     const matches = authenticatorsEqual(expected, body.authenticatorSource);
+    const refused = this.options.handlers.authenticated?.(request, result.context, matches && fresh.ok);
     if (!matches || !fresh.ok) return { status: ConnectStatus.AUTH_FAILED };
+    if (refused) return { status: refused };
     session.context = result.context;
     const version: CmppVersion = body.version >> 4 === 3 ? 3 : 2;
     return { status: 0, authenticatorIsmg: authenticatorIsmg(0, body.authenticatorSource, result.secret, version) };

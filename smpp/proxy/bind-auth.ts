@@ -5,8 +5,8 @@ import { commandStatusFor, type BindReasonCode } from "../../src/policy/reasons.
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { AuthenticateRequest, AuthenticateResult } from "../session/server.ts";
 import type { BindMode } from "../wire/pdu.ts";
-import { BindGuard } from "./bind-guard.ts";
-import type { SessionIdentity } from "./judge-input.ts";
+import { BindGuard } from "../../src/gateway/bind-guard.ts";
+import type { SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 
 /**
  * A bound session: an SP's own bind (`identity` is its SP's), or a trusted gateway's (`link`: the
@@ -104,7 +104,9 @@ export function createBindAuthenticator(options: BindAuthOptions) {
   return async function authenticate(request: AuthenticateRequest): Promise<AuthenticateResult<SessionContext>> {
     const address = request.remoteAddress;
     const snapshot = options.registry();
-    const account = snapshot.accountsBySystemId.get(request.systemId);
+    // A CMPP account (SP code + shared secret) does not bind over SMPP: to SMPP it does not exist.
+    const found = snapshot.accountsBySystemId.get(request.systemId);
+    const account = found?.protocol === "cmpp" ? undefined : found;
     const named = account ? { account: { id: account.id, spId: account.spId } } : {};
     // Attributed to the account it names (without checking the password), so reviewers see whose account is being tried.
     if (addresses.isLocked(address, now()) || (account && accounts.isLocked(account.id, now()))) return refuse(request, "bind_locked_out", named);

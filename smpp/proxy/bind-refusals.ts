@@ -3,7 +3,7 @@ import { redactText } from "../../src/lib/pii.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { BindReasonCode } from "../../src/policy/reasons.ts";
 import type { BindRefusal } from "./bind-auth.ts";
-import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
+import { RefusalCoalescer, type RefusalCoalescerOptions } from "../../src/gateway/refusal-coalescer.ts";
 
 export interface BindRefusalJournalOptions extends RefusalCoalescerOptions {
   journal: Pick<Journal, "recordRejection">;

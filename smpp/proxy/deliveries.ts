@@ -6,17 +6,19 @@ import type { Metrics } from "../../src/observability/metrics.ts";
 import { isOptOutWord } from "../../src/policy/index.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { SmppServer, SmppSession } from "../session/server.ts";
-import { extractMessageText } from "../text/index.ts";
+import { extractMessageText } from "../../src/text/index.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { receiptedMessageId } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
-import { BoundedMap } from "./bounded-map.ts";
+import { BoundedMap } from "../../src/gateway/bounded-map.ts";
 import { DeliveryQueue } from "./delivery-queue.ts";
-import type { Gatekeeper, SessionIdentity } from "./gatekeeper.ts";
-import { canonicalMessageId, messageIdCandidates, resolveRoute } from "./message-id.ts";
+import type { Gatekeeper, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
+import { canonicalMessageId, messageIdCandidates, resolveRoute } from "../../src/gateway/message-id.ts";
 import { rewriteReceiptId } from "./receipt-rewrite.ts";
 import { messageFields } from "./submissions.ts";
+import type { DeliverySink } from "../../src/gateway/outbound.ts";
+import { moFacts, receiptFacts } from "./receipt-facts.ts";
 
 export interface OptOutRecord {
   recipientHash: string;
@@ -35,6 +37,8 @@ export interface DeliveryRelayOptions {
   metrics?: Metrics;
   logger?: Logger;
   clock: () => number;
+  /** SPs on other protocols (CMPP): offered each receipt and MO before the SMPP queue; see src/gateway/outbound.ts. */
+  sinks?: readonly DeliverySink[];
   /** How long receipts and MO wait for an SP with no receiver bound. */
   holdTtlMs?: number;
   /** How long the SMSC may wait for a deliver_sm_resp before the delivery is stored and answered (default 5 s). */
@@ -163,6 +167,10 @@ export class DeliveryRelay {
       return 0;
     }
     const route = match.route;
+    for (const sink of this.options.sinks ?? []) {
+      const taken = sink.receipt(route, receiptFacts(pdu));
+      if (taken) return taken;
+    }
     // submit_multi: the SP knows one id; the SMSC issued one per destination.
     if (route.spMessageId && route.spMessageId !== route.smscMessageId) frame = rewriteReceiptId(frame, route.smscMessageId, route.spMessageId);
     return this.queue.push({ kind: "receipt", spId: route.spId, accountId: route.accountId }, frame);
@@ -188,6 +196,10 @@ export class DeliveryRelay {
       } else {
         this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "opt_out_unattributed" });
       }
+    }
+    for (const sink of this.options.sinks ?? []) {
+      const taken = sink.mo(moFacts(pdu, match.port.spId));
+      if (taken) return taken;
     }
     return this.queue.push({ kind: "mo", spId: match.port.spId, accountId: null }, frame);
   }

@@ -8,9 +8,9 @@
 import type { ReasonCode } from "../../src/policy/reasons.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { GatewayLink, SessionContext } from "./bind-auth.ts";
-import type { RefusalIdentity, SessionIdentity } from "./judge-input.ts";
+import type { RefusalIdentity, SessionIdentity } from "../../src/gateway/judge-input.ts";
 
-export type { RefusalIdentity } from "./judge-input.ts";
+export type { RefusalIdentity };
 
 export type Attribution =
   | { ok: true; identity: SessionIdentity }

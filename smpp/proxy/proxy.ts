@@ -11,8 +11,10 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
-import { Gatekeeper } from "./gatekeeper.ts";
+import { Gatekeeper } from "../../src/gateway/gatekeeper.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
+import type { DeliverySink } from "../../src/gateway/outbound.ts";
+import type { SessionIdentity } from "../../src/gateway/judge-input.ts";
 
 export interface ProxyOptions {
   host?: string;
@@ -44,6 +46,8 @@ export interface ProxyOptions {
   deliverWindow?: number;
   /** Close a connection whose PDU stays half-sent this long (default 10 s). */
   partialFrameTimeoutMs?: number;
+  /** Receipts and MO for SPs on other protocols (CMPP), offered before the SMPP queue; may be filled after start. */
+  sinks?: DeliverySink[];
 }
 
 export interface Proxy {
@@ -53,6 +57,11 @@ export interface Proxy {
   gatekeeper: Gatekeeper;
   /** Plug into the upstream pool's onReceived: receipts and MO from the SMSC. */
   fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number>;
+  /**
+   * A message another adapter (CMPP) sent upstream: its receipts are routed like SMPP ones, to
+   * `spMessageId` (the adapter's own id form) on the account's connections.
+   */
+  remember(messageId: string, identity: SessionIdentity, at: number, spMessageId?: string): void;
   /** Stop accepting, answer what is in flight, unbind SPs; bounded by `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -76,8 +85,13 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     metrics: options.metrics,
     logger: options.logger,
     clock,
+    sinks: options.sinks,
   });
-  const submissions = createSubmitPath(options, gatekeeper, relay, instances, clock);
+  const remember = (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => {
+    const canonicalId = relay.remember(messageId, identity, at, spMessageId);
+    options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+  };
+  const submissions = createSubmitPath(options, gatekeeper, remember, instances, clock);
   const authenticate = createAuthenticate(options, () => server, instances, clock);
   const timed = timedBy(options.metrics?.submitSeconds);
   server = await createSmppServer<SessionContext>({
@@ -106,6 +120,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     server,
     gatekeeper,
     fromUpstream: (pdu, frame) => relay.fromUpstream(pdu, frame),
+    remember,
     async stop(timeoutMs = 5000) {
       await server!.stop(timeoutMs);
       // Receipts and MO still in memory are stored (and the SMSC answered) before the upstream goes.
@@ -116,7 +131,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
 }
 
 /** The submit path: policy, concatenation, upstream; accepted messages are remembered for receipts. */
-function createSubmitPath(options: ProxyOptions, gatekeeper: Gatekeeper, relay: DeliveryRelay, instances: number, clock: Clock): SubmissionHandler {
+function createSubmitPath(options: ProxyOptions, gatekeeper: Gatekeeper, remember: Proxy["remember"], instances: number, clock: Clock): SubmissionHandler {
   return new SubmissionHandler({
     gatekeeper,
     upstream: options.upstream,
@@ -130,10 +145,7 @@ function createSubmitPath(options: ProxyOptions, gatekeeper: Gatekeeper, relay: 
       const rate = options.registry().spAccountRate(spId);
       return rate === undefined ? undefined : Math.max(1, rate / instances);
     },
-    onAccepted: (messageId, identity, at, spMessageId) => {
-      const canonicalId = relay.remember(messageId, identity, at, spMessageId);
-      options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
-    },
+    onAccepted: remember,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { SessionContext } from "./bind-auth.ts";
-import type { SessionIdentity } from "./judge-input.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import type { SessionIdentity } from "../../src/gateway/judge-input.ts";
+import { TokenBucket } from "../../src/gateway/token-bucket.ts";
 
 /**
  * The submission rate limits: one token bucket per bind account (on a gateway account, the whole

@@ -1,7 +1,7 @@
 import { CommandId, HEADER_LENGTH } from "../wire/commands.ts";
 import { writeUint32 } from "../wire/framer.ts";
 import { TlvTag } from "../wire/tlv.ts";
-import { translateMessageId } from "./message-id.ts";
+import { translateMessageId } from "../../src/gateway/message-id.ts";
 
 const RECEIPT_TEXT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
 

@@ -1,17 +1,17 @@
 import { commandStatusFor, type ReasonCode } from "../../src/policy/reasons.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { InboundAnswer } from "../session/connection.ts";
-import { ConcatenationAssembler, extractMessageText, type MessageFields, type TextFailureReason } from "../text/index.ts";
+import { ConcatenationAssembler, extractMessageText, type MessageFields, type TextFailureReason } from "../../src/text/index.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeSubmitSm } from "../wire/encode.ts";
 import type { DataSmBody, Pdu, ShortMessageBody, UnsuccessSme } from "../wire/pdu.ts";
 import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
 import { normaliseMsisdn } from "../../src/lib/pii.ts";
 import type { SessionContext } from "./bind-auth.ts";
-import type { Gatekeeper, JudgeInput, SessionIdentity } from "./gatekeeper.ts";
+import type { Gatekeeper, JudgeInput, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 import { attribute, linkIdentity, type RefusalIdentity } from "./gateway-identity.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
-import { RefusalCoalescer, type RefusalCoalescerOptions } from "./refusal-coalescer.ts";
+import { RefusalCoalescer, type RefusalCoalescerOptions } from "../../src/gateway/refusal-coalescer.ts";
 import { SubmissionBuckets } from "./rate-limits.ts";
 
 /** What the proxy needs from the upstream pool. */

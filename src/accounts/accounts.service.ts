@@ -8,15 +8,22 @@ import { isOperator, spScope, type ServiceContext } from "../context.ts";
 import type { Executor } from "../db/client.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
+import { SMPP_PASSWORD_MAX } from "./accounts.schemas.ts";
 import type { CreateAccountInput, ListAccountsFilter, RotatePasswordInput, UpdateAccountInput } from "./accounts.schemas.ts";
 
 type AccountRow = typeof bindAccounts.$inferSelect;
-/** What leaves the service: never the password hash. */
-export type BindAccount = Omit<AccountRow, "passwordHash">;
+/** What leaves the service: never the password hash, never the sealed CMPP secret. */
+export type BindAccount = Omit<AccountRow, "passwordHash" | "secretSealed">;
 
 function view(row: AccountRow): BindAccount {
-  const { passwordHash: _secret, ...rest } = row;
+  const { passwordHash: _secret, secretSealed: _sealed, ...rest } = row;
   return rest;
+}
+
+/** A CMPP account's shared secret, sealed; refused when SECRETS_KEY is not configured. */
+function sealCmppSecret(ctx: ServiceContext, secret: string): string {
+  if (!ctx.secrets) throw invalid("protocol", "CMPP accounts need SECRETS_KEY configured on the server (their shared secret is stored encrypted)");
+  return ctx.secrets.seal(secret);
 }
 
 /** What an SP may change on its own accounts; limits and status are the operator's. */
@@ -53,10 +60,13 @@ async function checkCarriedSps(db: Executor, ids: string[] | undefined): Promise
 /** The operator opens bind accounts (they carry the SP's throughput limits); only an operator opens a gateway account. */
 export async function createAccount(ctx: ServiceContext, input: CreateAccountInput): Promise<BindAccount> {
   if (!isOperator(ctx.actor)) throw forbidden("only an operator opens bind accounts");
+  const protocol = input.protocol ?? "smpp";
+  const secretSealed = protocol === "cmpp" ? sealCmppSecret(ctx, input.password) : null;
   // Hash before the transaction: argon2 is deliberately slow and must not hold locks.
   const passwordHash = await Bun.password.hash(input.password);
   const kind = input.kind ?? "sp";
   checkKindFields(kind, input);
+  if (kind === "gateway" && protocol === "cmpp") throw invalid("protocol", "a gateway account is an ISMG's SMPP bind; CMPP accounts are SPs' own");
   if (kind === "gateway" && !input.allowedIps?.length) throw invalid("allowedIps", "a gateway account needs the ISMG's addresses: it may send from every SP's ports");
   return withTransaction(ctx, async (tx) => {
     if (input.spId) {
@@ -74,6 +84,8 @@ export async function createAccount(ctx: ServiceContext, input: CreateAccountInp
           carriedSpIds: input.carriedSpIds ?? [],
           systemId: input.systemId,
           passwordHash,
+          protocol,
+          secretSealed,
           allowedIps: input.allowedIps ?? [],
           maxBinds: input.maxBinds ?? 4,
           maxSubmitsPerSecond: input.maxSubmitsPerSecond ?? 100,
@@ -144,12 +156,15 @@ export async function updateAccount(ctx: ServiceContext, id: string, input: Upda
 /** The operator or the owning SP sets a new bind password; only its argon2id hash is kept. */
 export async function rotateAccountPassword(ctx: ServiceContext, id: string, input: RotatePasswordInput): Promise<BindAccount> {
   if (ctx.actor.type === "auditor") throw forbidden("auditors cannot change bind accounts");
-  if (!(await findAccount(ctx, id))) throw notFound("bind account");
+  const existing = await findAccount(ctx, id);
+  if (!existing) throw notFound("bind account");
+  if (existing.protocol !== "cmpp" && input.password.length > SMPP_PASSWORD_MAX) throw invalid("password", "must be at most 8 characters (the SMPP 3.4 password limit)");
+  const secretSealed = existing.protocol === "cmpp" ? sealCmppSecret(ctx, input.password) : null;
   const passwordHash = await Bun.password.hash(input.password);
   return withTransaction(ctx, async (tx) => {
     const before = await findAccount(tx, id, true);
     if (!before) throw notFound("bind account");
-    const [after] = await tx.db.update(bindAccounts).set({ passwordHash, updatedAt: tx.now }).where(eq(bindAccounts.id, id)).returning();
+    const [after] = await tx.db.update(bindAccounts).set({ passwordHash, secretSealed, updatedAt: tx.now }).where(eq(bindAccounts.id, id)).returning();
     await recordAudit(tx, {
       action: "bind_account.password_rotate",
       objectType: "bind_account",

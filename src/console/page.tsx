@@ -9,7 +9,7 @@ import { Layout, frameOf } from "./layout.tsx";
 /** The same context the API builds for a request: database, actor and the time, once. */
 export function serviceContextOf(c: ConsoleContext): ServiceContext {
   const deps = c.get("deps");
-  return { db: deps.database.db, actor: c.get("actor"), now: deps.clock(), pii: deps.pii };
+  return { db: deps.database.db, actor: c.get("actor"), now: deps.clock(), pii: deps.pii, secrets: deps.secrets };
 }
 
 export function render(c: ConsoleContext, title: string, body: Child, status: ContentfulStatusCode = 200) {

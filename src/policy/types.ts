@@ -62,6 +62,11 @@ export interface PolicySettings {
   quietHours: { start: string; end: string; timeZoneOffsetMinutes: number } | null;
   /** Marketing messages per recipient per enterprise per local day; null = no cap. */
   dailyMarketingCap: number | null;
+  /**
+   * CMPP Service_Id (业务代码, up to 10 characters) → the category a message declares. A Service_Id
+   * not listed falls back to VER / NTF / MKT like SMPP's service_type, then to the account default.
+   */
+  serviceIdCategories?: Readonly<Record<string, Category>>;
 }
 
 export interface RegistryView {
@@ -87,7 +92,7 @@ export interface Recipient {
 }
 
 export interface Submission {
-  command: "submit_sm" | "data_sm" | "submit_multi";
+  command: "submit_sm" | "data_sm" | "submit_multi" | "cmpp_submit";
   spId: string;
   accountId: string;
   sourceAddr: string;

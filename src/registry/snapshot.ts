@@ -19,6 +19,10 @@ export interface AccountEntry {
   carriedSpIds: readonly string[];
   systemId: string;
   passwordHash: string;
+  /** smpp: binds over SMPP; cmpp: connects over CMPP (systemId is the SP code). */
+  protocol: "smpp" | "cmpp";
+  /** The CMPP shared secret sealed under SECRETS_KEY (null for SMPP accounts). */
+  secretSealed: string | null;
   allowedIps: readonly string[];
   maxBinds: number;
   maxSubmitsPerSecond: number;

@@ -2,24 +2,40 @@ import { z } from "@hono/zod-openapi";
 import type { Executor } from "../db/client.ts";
 import { settings } from "../db/schema/index.ts";
 import { CONFIGURABLE_RULES } from "../policy/reasons.ts";
-import type { PolicySettings } from "../policy/types.ts";
+import { CATEGORIES, type Category, type PolicySettings } from "../policy/types.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
-const ruleModeMap = z.record(z.string(), z.enum(["enforce", "monitor", "off"]));
+const ruleMode = z.enum(["enforce", "monitor", "off"]);
+const ruleModeMap = z.record(z.string(), ruleMode);
+
+/**
+ * The modes an operator may set: an object with one optional key per rule group, strict. Not a
+ * record with a refined key: zod skips a `__proto__` key in a record, so {"__proto__": "off"}
+ * passed as an empty change; a strict object names every key it does not know.
+ */
+const ruleModesInput = z
+  .strictObject(Object.fromEntries(CONFIGURABLE_RULES.map((rule) => [rule, ruleMode.optional()])) as Record<string, z.ZodOptional<typeof ruleMode>>, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown rule ${issue.keys.join(", ")}; rule names are: ${CONFIGURABLE_RULES.join(", ")}` : undefined),
+  })
+  .openapi({ description: "Per rule group: enforce, monitor (journal only, let pass) or off; a group not named keeps its default mode" });
+
+/** CMPP Service_Id → declared category: Service_Id is an Octet String of 10 printable characters. */
+const serviceIdCategoryMap = z
+  .record(z.string().regex(/^[\x21-\x7e]{1,10}$/, "a Service_Id is 1 to 10 printable ASCII characters"), z.enum(CATEGORIES as readonly [Category, ...Category[]]))
+  .refine((map) => Object.keys(map).length <= 1000, { message: "at most 1000 Service_Ids" });
 
 export const policySettingsSchema = z
   .object({
-    ruleModes: ruleModeMap
-      .refine((modes) => Object.keys(modes).every((rule) => (CONFIGURABLE_RULES as readonly string[]).includes(rule)), {
-        message: `rule names are: ${CONFIGURABLE_RULES.join(", ")}`,
-      })
-      .openapi({ description: "Per rule group: enforce (default), monitor (journal only, let pass) or off" }),
+    ruleModes: ruleModesInput,
     quietHours: z
       .object({ start: hhmm, end: hhmm, timeZoneOffsetMinutes: z.number().int().min(-720).max(840) })
       .nullable()
       .openapi({ description: "Marketing quiet hours; null turns them off. Default 21:00–08:00 at +480 (Asia/Shanghai)." }),
     dailyMarketingCap: z.number().int().min(1).max(1000).nullable().openapi({ description: "Marketing messages per recipient per enterprise per day; null = no cap" }),
+    serviceIdCategories: serviceIdCategoryMap
+      .optional()
+      .openapi({ description: "CMPP Service_Id → declared category (verification, notification, marketing); omitted = unchanged. Unlisted Service_Ids: VER / NTF / MKT, else the account default" }),
   })
   .openapi("PolicySettings");
 
@@ -30,6 +46,7 @@ export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   ruleModes: {},
   quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 },
   dailyMarketingCap: 5,
+  serviceIdCategories: {},
 };
 
 /** Where each field is stored (the settings table, key → text) and how its text is read. */
@@ -38,6 +55,7 @@ const storedFields = {
   // (written by another version) is kept and ignored rather than resetting every mode.
   ruleModes: { key: "policy.rule_modes", schema: ruleModeMap, decode: (text: string) => JSON.parse(text) as unknown },
   quietHours: { key: "policy.quiet_hours", schema: policySettingsSchema.shape.quietHours, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
+  serviceIdCategories: { key: "policy.service_id_categories", schema: serviceIdCategoryMap, decode: (text: string) => JSON.parse(text) as unknown },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
 } as const;
 

@@ -8,7 +8,7 @@ export { policySettingsSchema, type PolicySettingsInput } from "./policy-setting
 
 export async function getPolicySettings(ctx: ServiceContext): Promise<PolicySettingsInput> {
   const settings = await readPolicySettings(ctx.db);
-  return { ruleModes: { ...settings.ruleModes }, quietHours: settings.quietHours, dailyMarketingCap: settings.dailyMarketingCap };
+  return { ruleModes: { ...settings.ruleModes }, quietHours: settings.quietHours, dailyMarketingCap: settings.dailyMarketingCap, serviceIdCategories: { ...settings.serviceIdCategories } };
 }
 
 export async function updatePolicySettings(ctx: ServiceContext, input: PolicySettingsInput, reason: string): Promise<PolicySettingsInput> {
@@ -17,8 +17,10 @@ export async function updatePolicySettings(ctx: ServiceContext, input: PolicySet
     await writeSetting(tx.db, "policy.rule_modes", JSON.stringify(input.ruleModes));
     await writeSetting(tx.db, "policy.quiet_hours", input.quietHours ? JSON.stringify(input.quietHours) : "off");
     await writeSetting(tx.db, "policy.daily_marketing_cap", input.dailyMarketingCap === null ? "off" : String(input.dailyMarketingCap));
-    await recordAudit(tx, { action: "settings.policy.update", objectType: "settings", objectId: "policy", before, after: input, reason });
+    if (input.serviceIdCategories !== undefined) await writeSetting(tx.db, "policy.service_id_categories", JSON.stringify(input.serviceIdCategories));
+    const after = { ...input, serviceIdCategories: input.serviceIdCategories ?? before.serviceIdCategories };
+    await recordAudit(tx, { action: "settings.policy.update", objectType: "settings", objectId: "policy", before, after, reason });
     await notifyRegistryChange(tx.db, { table: "settings" });
-    return input;
+    return after;
   });
 }

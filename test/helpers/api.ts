@@ -3,6 +3,7 @@ import { createApp, type AppOptions } from "../../src/api/app.ts";
 import { ensureBootstrapToken, createToken } from "../../src/tokens/tokens.service.ts";
 import type { Actor, AppDependencies, ServiceContext } from "../../src/context.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
+import type { SecretBox } from "../../src/lib/secrets.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
 /** The DOM lib is not loaded (bun-types only), so name the fetch body type from RequestInit. */
@@ -34,6 +35,8 @@ export interface TestResponse {
 
 export interface StartApiOptions extends AppOptions {
   now?: () => Date;
+  /** Seals CMPP shared secrets (the server's SECRETS_KEY); absent: CMPP accounts are refused. */
+  secrets?: SecretBox;
   logger?: Logger;
 }
 
@@ -43,12 +46,13 @@ export async function startTestApi(options: StartApiOptions = {}): Promise<TestA
     database,
     pii: createPiiProtector("test-pii-key-0123456789abcdef0123456789"),
     clock: options.now ?? (() => new Date()),
+    secrets: options.secrets,
   };
   const app = createApp(deps, options);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => app.fetch(req, srv) });
   const url = `http://127.0.0.1:${server.port}`;
   const system: Actor = { type: "system", id: "test" };
-  const serviceContext = (actor: Actor = system): ServiceContext => ({ db: database.db, actor, now: deps.clock(), pii: deps.pii });
+  const serviceContext = (actor: Actor = system): ServiceContext => ({ db: database.db, actor, now: deps.clock(), pii: deps.pii, secrets: deps.secrets });
   const operatorToken = (await ensureBootstrapToken(serviceContext()))!;
 
   async function request(method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: NonNullable<RequestInit["body"]> } = {}) {

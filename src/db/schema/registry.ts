@@ -11,6 +11,8 @@ export const portStatuses = ["active", "suspended", "revoked"] as const;
 export const bindAccountStatuses = ["active", "disabled"] as const;
 /** `sp`: an SP's own bind; `gateway`: a trusted ISMG carrying many SPs' traffic (see README "Trusted gateway binds"). */
 export const bindAccountKinds = ["sp", "gateway"] as const;
+/** The protocol an account's SP speaks: SMPP bind (system_id + password) or CMPP CONNECT (SP code + shared secret). */
+export const bindAccountProtocols = ["smpp", "cmpp"] as const;
 export const optOutSources = ["mo", "api", "complaint"] as const;
 /** The message categories are the policy's (src/policy/types.ts CATEGORIES), as a non-empty tuple for enums. */
 export const categories = CATEGORIES as readonly [Category, ...Category[]];
@@ -92,7 +94,11 @@ export const portExtensions = pgTable(
   (t) => [uniqueIndex("port_extensions_port_extension").on(t.portId, t.extension)],
 );
 
-/** SMPP bind accounts. The password is stored only as a hash. */
+/**
+ * Bind accounts. The password is stored only as a hash. A CMPP account (`protocol` cmpp, systemId =
+ * the SP's 6-character code) also keeps its shared secret sealed under SECRETS_KEY
+ * (src/lib/secrets.ts): CMPP's authenticator is an MD5 over the secret, so it must be recoverable.
+ */
 export const bindAccounts = pgTable(
   "bind_accounts",
   {
@@ -104,6 +110,9 @@ export const bindAccounts = pgTable(
     carriedSpIds: uuid("carried_sp_ids").array().notNull().default(sql`'{}'::uuid[]`),
     systemId: text("system_id").notNull().unique(),
     passwordHash: text("password_hash").notNull(),
+    protocol: text("protocol", { enum: bindAccountProtocols }).notNull().default("smpp"),
+    /** AES-256-GCM seal of the CMPP shared secret (null for SMPP accounts); never returned, never logged. */
+    secretSealed: text("secret_sealed"),
     allowedIps: text("allowed_ips").array().notNull().default(sql`'{}'::text[]`),
     maxBinds: integer("max_binds").notNull().default(4),
     maxSubmitsPerSecond: integer("max_submits_per_second").notNull().default(100),

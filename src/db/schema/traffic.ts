@@ -90,7 +90,7 @@ export const trafficDaily = pgTable(
  * SMSC message_id → the account that sent it, so receipts find their way back (survives restarts,
  * shared by every proxy). `smsc_message_id` is the id exactly as the SMSC gave it in submit_sm_resp;
  * `canonical_id` (lower case, no leading zeros) finds the aliases a receipt may use instead, which
- * are used only when exactly one route matches (smpp/proxy/message-id.ts). `sp_message_id` is the
+ * are used only when exactly one route matches (src/gateway/message-id.ts). `sp_message_id` is the
  * id the SP was given when it differs (submit_multi: one id for the SP, one per destination from
  * the SMSC); the receipt is rewritten to carry it.
  */

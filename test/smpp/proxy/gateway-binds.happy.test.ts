@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiClient } from "../../../demo/api-client.ts";
 import type { DemoWorld } from "../../../demo/seed.ts";
-import { encodeText } from "../../../smpp/text/index.ts";
+import { encodeText } from "../../../src/text/index.ts";
 import { messageRoutes } from "../../../src/db/schema/index.ts";
 import { connectEsme, shortMessageText, type Esme, type EsmeMessage } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";

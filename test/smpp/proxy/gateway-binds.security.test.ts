@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { DemoWorld } from "../../../demo/seed.ts";
-import { buildConcatUdh, encodeText } from "../../../smpp/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../../src/text/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";

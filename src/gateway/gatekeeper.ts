@@ -1,0 +1,109 @@
+import type { Metrics } from "../observability/metrics.ts";
+import type { Journal, TrafficKey } from "../journal/journal.ts";
+import { DAY_MS } from "../lib/dates.ts";
+import type { PiiProtector } from "../lib/pii.ts";
+import { decide, type Category, type Recipient, type Submission, type Verdict } from "../policy/index.ts";
+import type { ReasonCode } from "../policy/reasons.ts";
+import type { RegistrySnapshot } from "../registry/snapshot.ts";
+import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import type { RefusalIdentity } from "./judge-input.ts";
+import { BoundedMap } from "./bounded-map.ts";
+import { DailyMarketingCounters } from "./recipient-counters.ts";
+import { VerdictRecorder } from "./verdict-recorder.ts";
+
+export type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+
+/** service_type carries the declared category; anything else falls back to the account default. */
+export function declaredCategory(serviceType: string, fallback: Category): Category {
+  switch (serviceType.trim().toUpperCase()) {
+    case "VER":
+      return "verification";
+    case "NTF":
+      return "notification";
+    case "MKT":
+      return "marketing";
+    default:
+      return fallback;
+  }
+}
+
+/** A recipient whose keyed hash is computed only if a rule (or the journal) asks for it. */
+class LazyRecipient implements Recipient {
+  private cached: string | undefined;
+  constructor(
+    readonly address: string,
+    private readonly pii: PiiProtector,
+  ) {}
+  get hash(): string {
+    return (this.cached ??= this.pii.hash(this.address));
+  }
+}
+
+export interface GatekeeperOptions {
+  registry: () => RegistrySnapshot;
+  journal: Journal;
+  pii: PiiProtector;
+  metrics?: Metrics;
+  /** Keep message text unredacted in the journal (operator's choice; off by default). */
+  fullText?: boolean;
+}
+
+/**
+ * Judges one whole message (all parts joined) for a bound account with the pure decide(), and
+ * hands the verdict to the VerdictRecorder (verdict-recorder.ts) for the bookkeeping: journal
+ * entries for refusals and monitored would-be refusals, traffic counts, daily marketing counters,
+ * and who last wrote to a recipient from a port (so a bare "T" to that port can be attributed to
+ * an enterprise).
+ */
+export class Gatekeeper {
+  readonly counters = new DailyMarketingCounters();
+  /**
+   * `${recipientHash}|${portId}` → enterprise that last sent (any category) from that port: the hot
+   * copy of the `last_senders` table, which survives restarts and is shared by every proxy.
+   */
+  readonly lastSender = new BoundedMap<string, { enterpriseId: string; at: number }>(1_000_000, 30 * DAY_MS);
+  private readonly recorder: VerdictRecorder;
+
+  constructor(private readonly options: GatekeeperOptions) {
+    this.recorder = new VerdictRecorder({ ...options, counters: this.counters, lastSender: this.lastSender });
+  }
+
+  /**
+   * `traffic[i]` is recipient i's traffic-count key when it was accepted (undefined otherwise):
+   * the caller passes it to accepted() once the SMSC took that message, so traffic counts
+   * "accepted" only for what the SMSC accepted.
+   */
+  judge(session: SessionIdentity, input: JudgeInput, at: number): { verdict: Verdict; recipients: LazyRecipient[]; traffic: (TrafficKey | undefined)[] } {
+    const recipients = input.destinations.map((address) => new LazyRecipient(address, this.options.pii));
+    const submission: Submission = {
+      command: input.command,
+      spId: session.spId,
+      accountId: session.accountId,
+      sourceAddr: input.sourceAddr,
+      recipients,
+      text: input.text,
+      declaredCategory: input.category ?? declaredCategory(input.serviceType, session.defaultCategory),
+      at,
+    };
+    const started = this.options.metrics ? performance.now() : 0;
+    const verdict = decide(submission, this.options.registry(), this.counters);
+    if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
+    const traffic = this.recorder.record(session, input, recipients, verdict, at);
+    return { verdict, recipients, traffic };
+  }
+
+  /** The SMSC accepted a message judged with this traffic key (see judge). */
+  accepted(traffic: TrafficKey | undefined): void {
+    this.recorder.accepted(traffic);
+  }
+
+  /** A refusal decided outside the policy (throttling, undecodable text, incomplete parts …). */
+  journalProtocolRefusal(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+    this.recorder.journalProtocolRefusal(session, reason, input, at);
+  }
+
+  /** The journal row of a protocol refusal, without counting it in the metrics (the caller does). */
+  journalRefusalOnly(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+    this.recorder.journalRefusalOnly(session, reason, input, at);
+  }
+}

@@ -12,7 +12,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { receiptedMessageId } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import { BoundedMap } from "../../src/gateway/bounded-map.ts";
-import { DeliveryQueue } from "./delivery-queue.ts";
+import { DeliveryQueue, type DeliveryOwner } from "./delivery-queue.ts";
 import type { Gatekeeper, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 import { canonicalMessageId, messageIdCandidates, resolveRoute } from "../../src/gateway/message-id.ts";
 import { rewriteReceiptId } from "./receipt-rewrite.ts";
@@ -50,6 +50,8 @@ export interface DeliveryRelayOptions {
    * have been sent by another proxy moments ago, its route still in that proxy's journal batch.
    */
   routeSettleMs?: number;
+  /** See DeliveryQueueOptions.onHeldWithoutReceiver. */
+  onHeldWithoutReceiver?: (owner: DeliveryOwner) => void;
 }
 
 /** Receipts waiting for a second look at once; beyond this, an unknown id is unroutable at once. */
@@ -84,8 +86,13 @@ export class DeliveryRelay {
     this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * DAY_MS);
     this.queue = new DeliveryQueue({
       server: options.server, store: options.store, metrics: options.metrics, logger: options.logger, clock: options.clock,
-      holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs,
+      holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs, onHeldWithoutReceiver: options.onHeldWithoutReceiver,
     });
+  }
+
+  /** Another proxy held deliveries of this owner: read them now if a receiver is bound here. */
+  heldElsewhere(owner: DeliveryOwner): void {
+    this.queue.heldElsewhere(owner);
   }
 
   /**
@@ -106,6 +113,9 @@ export class DeliveryRelay {
    * An alias is used only when exactly one route matches; see resolveRoute.
    */
   private async findRoute(id: string, now: number) {
+    // The usual case first: the id exactly as issued, under its canonical key in memory (no alias forms computed).
+    const exactFirst = this.routes.get(canonicalMessageId(id), now)?.find((route) => route.smscMessageId === id);
+    if (exactFirst) return { kind: "exact" as const, route: exactFirst };
     const candidates = messageIdCandidates(id);
     const inMemory: Route[] = [];
     for (const candidate of candidates) for (const route of this.routes.get(candidate, now) ?? []) inMemory.push(route);
@@ -122,11 +132,22 @@ export class DeliveryRelay {
     return resolveRoute(id, [...known.values()]);
   }
 
+  private turn: Promise<void> | undefined;
+  /** Resolves in the next check phase; every delivery read in this turn shares one setImmediate. */
+  private nextTurn(): Promise<void> {
+    return (this.turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    ));
+  }
+
   async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
     const copy = frame.slice(); // the frame is a view of the socket buffer
     // A receipt may arrive in the same socket read as the submit_sm_resp it is about: let that
     // response's handlers (which remember the message id's route) run first.
-    await new Promise((resolve) => setImmediate(resolve));
+    await this.nextTurn();
     try {
       if ((pdu.body.esmClass & RECEIPT_ESM_TYPES) !== 0 || receiptedMessageId(pdu.body.tlvs) !== undefined) return await this.receipt(pdu, copy);
       return await this.mo(pdu, copy);

@@ -61,6 +61,7 @@ export class DeliveryQueue {
       try {
         await lane.serially(() => this.options.store.hold(this.holdEntry(lane, frame)));
         this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
+        if (this.receivers(lane).length === 0) this.options.onHeldWithoutReceiver?.(lane.owner);
         return 0;
       } finally {
         lane.busy--;
@@ -108,6 +109,17 @@ export class DeliveryQueue {
       else lane.checkDue = true;
       this.pumpFor(lane);
     }
+  }
+
+  /**
+   * Another proxy stored deliveries of this owner for want of a receiver: if one is bound here,
+   * read them now (the poll would find them within `pollMs`).
+   */
+  heldElsewhere(owner: DeliveryOwner): void {
+    const lane = this.lane(owner);
+    if (this.receivers(lane).length === 0) return;
+    lane.checkDue = true;
+    this.pumpFor(lane);
   }
 
   /** A session closed: its lanes re-route or store what it had. */
@@ -226,12 +238,23 @@ export class DeliveryQueue {
     lane.inFlight.delete(item);
     lane.failures = 0;
     item.done = true;
-    this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: item.fromHeld ? "flushed" : "delivered" });
+    this.countDelivered(lane.owner.kind, item.fromHeld ? "flushed" : "delivered");
     const settle = item.settle;
     item.settle = undefined;
     settle?.(0);
     if (item.dbId !== undefined) this.release(lane, item.dbId);
     this.pumpFor(lane);
+  }
+
+  /** Labelled counter children, resolved once per (kind, outcome), not per delivery. */
+  private readonly deliveredChildren = new Map<string, { inc(): void }>();
+  private countDelivered(kind: DeliveryOwner["kind"], outcome: "flushed" | "delivered"): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const key = `${kind}|${outcome}`;
+    let child = this.deliveredChildren.get(key);
+    if (!child) this.deliveredChildren.set(key, (child = metrics.deliveries.labels({ kind, outcome })));
+    child.inc();
   }
 
   private failed(lane: Lane, item: Item, pause: boolean): void {
@@ -303,6 +326,7 @@ export class DeliveryQueue {
             if (item.done) this.release(lane, ids[i]!); // delivered meanwhile
           });
           this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: "held" }, items.length);
+          if (forget && this.receivers(lane).length === 0) this.options.onHeldWithoutReceiver?.(lane.owner);
         },
         (error: unknown) => {
           this.options.logger?.error({ err: error }, "could not store deliveries; the SMSC keeps them and retries");

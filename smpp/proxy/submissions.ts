@@ -198,8 +198,19 @@ export class SubmissionHandler {
       const key = `${body.sourceAddr}|${destination}|${text.concat.keyPart}`;
       return this.part(identity, { ...base, text: text.text }, key, text.concat, frame.slice(), now);
     }
-    const answers = this.judgeAndForward(identity, { ...base, text: text.text }, [frame], now);
-    return Array.isArray(answers) ? answers[0]! : answers.then((list) => list[0]!);
+    return this.judgeAndForwardOne(identity, { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: base.destinations, text: text.text }, frame, now);
+  }
+
+  /** judgeAndForward for one frame (nearly every message): no arrays of promises and answers per message. */
+  private judgeAndForwardOne(identity: SessionIdentity, input: JudgeInput, frame: Uint8Array, now: number): InboundAnswer | Promise<InboundAnswer> {
+    const { verdict, traffic } = this.options.gatekeeper.judge(identity, input, now);
+    if (verdict.outcome === "reject") return { status: verdict.commandStatus };
+    return this.options.upstream.submit(frame).then((result) => {
+      const reply = this.upstreamAnswer(result, identity, now);
+      // Traffic counts "accepted" only for a message the SMSC took.
+      if (reply.status === 0 && reply.messageId) this.options.gatekeeper.accepted(traffic[0]);
+      return reply;
+    });
   }
 
   /** One answer per frame: all refused at once (synchronously), or each with the SMSC's answer. */

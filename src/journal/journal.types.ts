@@ -39,7 +39,8 @@ export interface MessageRoute {
   spMessageId?: string | null;
   accountId: string;
   spId: string;
-  createdAt: Date;
+  /** A Date or epoch ms (the proxy passes epoch ms: no Date per message). */
+  createdAt: Date | number;
 }
 
 /** Who last wrote to a recipient (keyed hash) from a port, for attributing a bare "T". */
@@ -47,7 +48,8 @@ export interface LastSender {
   recipientHash: string;
   portId: string;
   enterpriseId: string;
-  at: Date;
+  /** A Date or epoch ms. */
+  at: Date | number;
 }
 
 /** One journal write: its id makes a replayed or late write harmless. */

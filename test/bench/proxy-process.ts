@@ -4,19 +4,28 @@
  * {"smppPort":…,"httpUrl":…} once up; answers "stats" on stdin with one JSON line; "stop" drains
  * the gateway (the journal is flushed) and exits.
  *
- * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number }
+ * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number,
+ *   workers?: { count: number, index: number, smppPort: number } } — one of PROXY_WORKERS processes sharing smppPort
  */
 import pino from "pino";
 import { parseConfig } from "../../src/config.ts";
 import { startGateway } from "../../src/main.ts";
 import { BENCH_PII_KEY } from "./registry-seed.ts";
 
-const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir: string; simulatorPort: number; adminToken: string; upstreamBinds: number; upstreamWindow: number };
+const input = JSON.parse(process.argv[2]!) as {
+  url?: string;
+  dataDir: string;
+  simulatorPort: number;
+  adminToken: string;
+  upstreamBinds: number;
+  upstreamWindow: number;
+  workers?: { count: number; index: number; smppPort: number };
+};
 const config = parseConfig({
   ...(input.url && { DATABASE_URL: input.url }),
-  DATA_DIR: input.dataDir,
   HTTP_PORT: "0",
-  SMPP_PORT: "0",
+  SMPP_PORT: String(input.workers?.smppPort ?? 0),
+  ...(input.workers && { PROXY_WORKERS: String(input.workers.count), PROXY_WORKER_INDEX: String(input.workers.index) }),
   SMPP_HOST: "127.0.0.1",
   UPSTREAM_SMSC_URL: `smpp://gatekeeper:secret@127.0.0.1:${input.simulatorPort}`,
   UPSTREAM_BINDS: String(input.upstreamBinds),
@@ -25,6 +34,7 @@ const config = parseConfig({
   PII_KEY: BENCH_PII_KEY,
   ADMIN_TOKEN: input.adminToken,
   INSTANCE_ID: `bench-${process.pid}`,
+  DATA_DIR: input.workers ? `${input.dataDir}/w${input.workers.index}` : input.dataDir,
 });
 const gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
 await gateway.upstream.waitForBinds(input.upstreamBinds, 10_000);

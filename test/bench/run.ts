@@ -17,12 +17,21 @@ import { runRegistryBench } from "./registry-bench.ts";
 import { SCALES } from "./registry-seed.ts";
 import { runSmppBench } from "./smpp-bench.ts";
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+// --workers N: the proxy as N worker processes sharing its port (PROXY_WORKERS); PostgreSQL only.
+const workersAt = argv.indexOf("--workers");
+const workers = workersAt >= 0 ? Number(argv[workersAt + 1]) : 1;
+if (!Number.isInteger(workers) || workers < 1 || (workers > 1 && !process.env.BENCH_DATABASE_URL)) {
+  console.error("--workers N needs a whole number ≥ 1, and above 1 needs BENCH_DATABASE_URL (the workers share one PostgreSQL)");
+  process.exit(2);
+}
 const quick = args.has("--quick");
 const full = args.has("--full");
 const only = ["--smpp", "--registry", "--journal"].filter((flag) => args.has(flag));
 const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
-const log = (line: string) => console.error(`[bench] ${line}`);
+const benchStarted = performance.now();
+const log = (line: string) => console.error(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const usePostgres = Boolean(process.env.BENCH_DATABASE_URL);
 
 if (full && !usePostgres) {
@@ -40,8 +49,8 @@ const result: Record<string, unknown> = {
 if (wants("smpp")) {
   result.smpp = await runSmppBench(
     quick
-      ? { reps: 2, seconds: 4, warmupSeconds: 2, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, log }
-      : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, log },
+      ? { reps: 2, seconds: 4, warmupSeconds: 2, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, workers, log }
+      : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, workers, log },
   );
 }
 if (wants("journal")) {
@@ -51,7 +60,8 @@ if (wants("registry")) {
   // Small and a larger size; --full makes the larger one national scale. PGlite stays small-ish.
   const sizes = quick ? [SCALES.small!] : full ? [SCALES.small!, SCALES.full!] : usePostgres ? [SCALES.small!, SCALES.medium!] : [SCALES.small!];
   const registry = [];
-  for (const scale of sizes) registry.push(await runRegistryBench(scale, log));
+  const keep = usePostgres && process.env.BENCH_REGISTRY_KEEP === "1";
+  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep }));
   result.registry = registry;
 }
 
@@ -72,8 +82,10 @@ const summary = {
   added_p50_ms: smpp?.added_p50_ms,
   added_p99_ms: smpp?.added_p99_ms,
   proxy_rss_mb: smpp?.proxy_rss_mb,
+  proxy_workers: smpp?.proxy_workers,
   change_via_http_ms: smpp?.change_via_http_ms_median,
   journal_refusals_per_s: journal?.journal_refusals_per_s,
+  journal_under_load_refusals_per_s: smpp?.journal_under_load_refusals_per_s,
   registry_small_decide_us: small?.decide_us,
   registry_large_scale: large?.scale,
   registry_large_load_s: large?.load_s,
@@ -83,6 +95,8 @@ const summary = {
   mode: result.mode,
   database: result.database,
   bun: Bun.version,
+  load_average: (await import("node:os")).loadavg().map((v) => Math.round(v * 100) / 100),
+  seconds: Math.round((performance.now() - benchStarted) / 100) / 10,
 };
 result.summary = summary;
 const dir = join(import.meta.dir, "results");

@@ -12,6 +12,9 @@ import { LoadGenerator, percentile } from "./load.ts";
 import { messageMix } from "./mix.ts";
 import { benchId, BENCH_PASSWORD, KIND, portNumber, SCALES, seedRegistry, signatureText } from "./registry-seed.ts";
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
+import { addInto, bucketsObject, formatHistograms, histogram } from "./histogram.ts";
+import { measureJournalUnderLoad } from "./journal-under-load.ts";
+import { loadavg } from "node:os";
 
 export interface SmppBenchOptions {
   reps: number;
@@ -21,6 +24,8 @@ export interface SmppBenchOptions {
   pacedSeconds: number;
   binds: number;
   window: number;
+  /** Proxy worker processes sharing the SMPP port (PROXY_WORKERS; PostgreSQL only). Default 1. */
+  workers?: number;
   log: (line: string) => void;
 }
 
@@ -52,30 +57,34 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const { log } = options;
   const scale = SCALES.small!;
   const mix = messageMix(scale);
+  // The simulator starts while the database is seeded (it needs none): less waiting, nothing less measured.
+  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
+  const simulatorUp = simulator.next<{ port: number }>();
   const bench = await createBenchDatabase("smpp");
   const seeding = await bench.open();
   await seeding.migrate();
   await seedRegistry(seeding, scale);
   await seeding.close();
   log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
-
-  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
-  const { port: simulatorPort } = await simulator.next<{ port: number }>();
+  const { port: simulatorPort } = await simulatorUp;
   const upstreamBinds = options.binds;
-  const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
-    JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window }),
-  ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
-  const { smppPort, httpUrl } = await proxy.next<{ smppPort: number; httpUrl: string }>();
-  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pid ${proxy.pid})`);
+  const proxy = await startProxies(options.workers ?? 1, (workers) =>
+    LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
+      JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window, workers }),
+    ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+  );
+  const { smppPort, httpUrl } = proxy;
+  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pids ${proxy.pids.join(", ")}, ${proxy.count} worker(s))`);
 
   // Real traffic asks for a receipt on nearly every message; BENCH_RECEIPT_SHARE=0 measures without.
   const receiptShare = Number(process.env.BENCH_RECEIPT_SHARE ?? 0.8);
   const connect = (port: number, systemId: string, password: string) =>
     LoadGenerator.connect({ port, systemId, password, binds: options.binds, window: options.window, mix, receiptShare });
   const direct = await connect(simulatorPort, "direct", "x");
-  const viaProxy = await connect(smppPort, "sp1", BENCH_PASSWORD);
+  // With several workers, more binds so the kernel's spread over them evens out.
+  const viaProxy = await LoadGenerator.connect({ port: smppPort, systemId: "sp1", password: BENCH_PASSWORD, binds: options.binds * proxy.count, window: options.window, mix, receiptShare });
 
-  const proxyStats = () => proxy.ask<ProxyStats>("stats");
+  const proxyStats = () => proxy.stats();
   const simulatorStats = () => simulator.ask<SimulatorStatsLine>("stats");
 
   log("smpp: warm-up");
@@ -104,11 +113,11 @@ export async function runSmppBench(options: SmppBenchOptions) {
     runs.proxySimulatorCpuUs.push((sim1.cpuUs - sim0.cpuUs) / Math.max(1, sim1.stats.accepted - sim0.stats.accepted));
     proxyAnswered += p.answered;
     for (const [status, count] of Object.entries(p.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
-    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy, ${round(runs.proxySimulatorCpuUs.at(-1)!)} in the simulator), ${Math.round(runs.proxyReceiptsPerS.at(-1)!)} receipts/s relayed`);
+    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy, ${round(runs.proxySimulatorCpuUs.at(-1)!)} in the simulator), ${Math.round(runs.proxyReceiptsPerS.at(-1)!)} receipts/s relayed (load ${loadavg()[0]!.toFixed(1)})`);
   }
 
   // Latency at a fixed offered rate: proxy path minus direct path.
-  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0 };
+  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, directHistogram: [] as number[], proxyHistogram: [] as number[] };
   for (let rep = 0; rep < options.reps; rep++) {
     const d = await direct.paced(options.pacedRate, options.pacedSeconds);
     const p0 = await proxyStats();
@@ -120,8 +129,23 @@ export async function runSmppBench(options: SmppBenchOptions) {
     paced.proxyP99.push(percentile(p.latenciesMs, 99));
     paced.proxyCpuUs.push((p1.cpuUs - p0.cpuUs) / p.answered);
     paced.late += d.late + p.late;
-    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms`);
+    addInto(paced.directHistogram, histogram(d.latenciesMs));
+    addInto(paced.proxyHistogram, histogram(p.latenciesMs));
+    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms (load ${loadavg()[0]!.toFixed(1)})`);
   }
+  log(`smpp: latency at a paced ${options.pacedRate}/s, all reps (response time per message, ms):`);
+  for (const line of formatHistograms(paced.directHistogram, paced.proxyHistogram)) log(`  ${line}`);
+
+  // The journal while the proxy is busy: refusals through the proxy next to accepted traffic.
+  const journalUnderLoad = await measureJournalUnderLoad({
+    port: smppPort,
+    password: BENCH_PASSWORD,
+    mix,
+    seconds: options.seconds,
+    busy: viaProxy,
+    journalStats: async () => (await proxyStats()).journal,
+    log,
+  });
 
   // A registry change through the HTTP API, to the first SMPP submission the proxy refuses for it.
   const signatureId = benchId(KIND.signature, 1 * 5 + 4);
@@ -134,13 +158,13 @@ export async function runSmppBench(options: SmppBenchOptions) {
   for (let trial = 0; trial < 3; trial++) {
     const started = performance.now();
     const response = post(`/signatures/${signatureId}/suspend`);
-    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 10_000);
+    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 30_000);
     const answer = await response;
     if (!answer.ok) throw new Error(`suspend failed: ${answer.status} ${await answer.text()}`);
     changeMs.push(honouredAt - started);
     const back = await post(`/signatures/${signatureId}/approve`);
     if (!back.ok) throw new Error(`approve failed: ${back.status}`);
-    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 10_000);
+    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 30_000);
   }
   log(`smpp: registry change via HTTP honoured after ${changeMs.map((v) => round(v, 1)).join(", ")} ms`);
 
@@ -151,10 +175,11 @@ export async function runSmppBench(options: SmppBenchOptions) {
   log(`smpp: receipts through the proxy: ${viaProxy.receipts.received} of ${viaProxy.receipts.requested} (lost ${receiptsLost}, unmatched ${viaProxy.receipts.unmatched}); direct: lost ${directReceiptsLost}`);
 
   const final = await proxyStats();
-  const refusedAnswers = viaProxy.refused;
+  // The refusing generator's refusals were journaled too (it is closed by now).
+  const refusedAnswers = viaProxy.refused + journalUnderLoad.journal_under_load_refusing_generator_refusals;
   await direct.close();
   await viaProxy.close();
-  const beforeStop = await proxy.ask<{ flushed: boolean; journal: ProxyStats["journal"] }>("flush");
+  const beforeStop = await proxy.flush();
   await proxy.stop();
   await simulator.stop();
 
@@ -169,6 +194,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   return {
     database: bench.kind,
     binds: options.binds,
+    proxy_workers: proxy.count,
     window: options.window,
     seconds_per_rep: options.seconds,
     reps: options.reps,
@@ -202,6 +228,9 @@ export async function runSmppBench(options: SmppBenchOptions) {
     added_p50_ms: round(median(paced.proxyP50) - median(paced.directP50), 3),
     added_p99_ms: round(median(paced.proxyP99) - median(paced.directP99), 3),
     paced_window_full_events: paced.late,
+    paced_histogram_direct_ms: bucketsObject(paced.directHistogram),
+    paced_histogram_proxy_ms: bucketsObject(paced.proxyHistogram),
+    ...journalUnderLoad,
     proxy_rss_mb: round(final.rss / 1048576, 1),
     change_via_http_ms: changeMs.map((v) => round(v, 1)),
     change_via_http_ms_median: round(median(changeMs), 1),
@@ -209,5 +238,39 @@ export async function runSmppBench(options: SmppBenchOptions) {
     journal_refusals_answered: refusedAnswers,
     journal_nothing_lost: (row?.n ?? 0) === refusedAnswers,
     journal_spooled_batches: beforeStop.journal.spooledBatches,
+  };
+}
+
+/**
+ * One gateway process, or `count` worker processes sharing one SMPP port (PROXY_WORKERS, as
+ * `npm start` runs them; worker 0 serves HTTP): their CPU, RSS and journal figures are summed.
+ */
+async function startProxies(count: number, spawn: (workers: { count: number; index: number; smppPort: number } | undefined) => LineChild) {
+  const { freePort } = await import("../helpers/private-postgres.ts");
+  const port = count > 1 ? await freePort() : 0;
+  const children = Array.from({ length: count }, (_, index) => spawn(count > 1 ? { count, index, smppPort: port } : undefined));
+  const ready = await Promise.all(children.map((child) => child.next<{ smppPort: number; httpUrl: string }>()));
+  const sum = <T>(all: T[], pick: (one: T) => number) => all.reduce((total, one) => total + pick(one), 0);
+  return {
+    count,
+    pids: children.map((child) => child.pid),
+    smppPort: ready[0]!.smppPort,
+    httpUrl: ready[0]!.httpUrl,
+    async stats(): Promise<ProxyStats> {
+      const all = await Promise.all(children.map((child) => child.ask<ProxyStats>("stats")));
+      const journal = (key: keyof ProxyStats["journal"]) => sum(all, (one) => one.journal[key]);
+      return {
+        cpuUs: sum(all, (one) => one.cpuUs),
+        rss: sum(all, (one) => one.rss),
+        journal: { batches: journal("batches"), rejections: journal("rejections"), spooledBatches: journal("spooledBatches"), inMemory: journal("inMemory") },
+      };
+    },
+    async flush(): Promise<{ journal: ProxyStats["journal"] }> {
+      const all = await Promise.all(children.map((child) => child.ask<{ journal: ProxyStats["journal"] }>("flush")));
+      return { journal: { ...all[0]!.journal, spooledBatches: sum(all, (one) => one.journal.spooledBatches) } };
+    },
+    async stop(): Promise<void> {
+      await Promise.all(children.map((child) => child.stop()));
+    },
   };
 }

@@ -94,3 +94,15 @@ export class Lane {
 
 /** Receipts per account and SP (a gateway account's receipts belong to many SPs), MO per SP. */
 export const laneKey = (owner: DeliveryOwner) => (owner.kind === "receipt" ? `a:${owner.accountId}|${owner.spId}` : `s:${owner.spId}`);
+
+/** Counts delivered receipts and MO with labelled counter children resolved once per (kind, outcome), not per delivery. */
+export function deliveredCounter(metrics: Metrics | undefined): (kind: DeliveryOwner["kind"], outcome: "flushed" | "delivered") => void {
+  const children = new Map<string, { inc(): void }>();
+  return (kind, outcome) => {
+    if (!metrics) return;
+    const key = `${kind}|${outcome}`;
+    let child = children.get(key);
+    if (!child) children.set(key, (child = metrics.deliveries.labels({ kind, outcome })));
+    child.inc();
+  };
+}

@@ -5,8 +5,8 @@ import { SmppRequestError } from "../session/pending.ts";
 import { canReceive } from "../session/state.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import type { GatewayLink, SessionContext } from "./bind-auth.ts";
-import { Lane, laneKey, type DeliveryOwner, type DeliveryQueueOptions, type Item } from "./delivery-lane.ts";
-import { carries, GatewayLanes, receiversOf } from "./delivery-receivers.ts";
+import { deliveredCounter, Lane, laneKey, type DeliveryOwner, type DeliveryQueueOptions, type Item } from "./delivery-lane.ts";
+import { GatewayLanes, heldForGateway, receiversOf } from "./delivery-receivers.ts";
 
 export type { DeliveryOwner, DeliveryQueueOptions };
 
@@ -34,8 +34,10 @@ export class DeliveryQueue {
   private readonly maxQueued: number;
   private readonly readBatch: number;
   private readonly pollMs: number;
+  private readonly countDelivered: ReturnType<typeof deliveredCounter>;
 
   constructor(private readonly options: DeliveryQueueOptions) {
+    this.countDelivered = deliveredCounter(options.metrics);
     this.holdTtlMs = options.holdTtlMs ?? 3 * DAY_MS;
     this.maxWaitMs = options.maxWaitMs ?? 5000;
     this.maxQueued = options.maxQueuedPerLane ?? 5000;
@@ -95,26 +97,15 @@ export class DeliveryQueue {
 
   /** A gateway receiver bound (or a poll): lanes with rows held for it (its receipts, the MO of SPs it carries) read them first. */
   private async gatewayBound(session: SmppSession<SessionContext>, link: GatewayLink, polling = false): Promise<void> {
-    let owners: DeliveryOwner[];
-    try {
-      owners = await this.options.store.heldOwners(link.accountId);
-    } catch (error) {
-      this.options.logger?.warn({ err: error }, "could not list held deliveries for a gateway bind; the next poll tries again");
-      return;
-    }
-    for (const owner of owners) {
-      if ((owner.accountId === null && !carries(link, owner.spId)) || (polling && this.lanes.has(laneKey(owner)))) continue;
+    for (const owner of await heldForGateway(this.options, link)) {
+      if (polling && this.lanes.has(laneKey(owner))) continue;
       const lane = this.lane(owner);
-      if (this.receivers(lane).filter((s) => s !== session).length === 0) lane.backlog = true;
-      else lane.checkDue = true;
+      lane[this.receivers(lane).some((s) => s !== session) ? "checkDue" : "backlog"] = true;
       this.pumpFor(lane);
     }
   }
 
-  /**
-   * Another proxy stored deliveries of this owner for want of a receiver: if one is bound here,
-   * read them now (the poll would find them within `pollMs`).
-   */
+  /** Another proxy stored deliveries of this owner for want of a receiver: one bound here reads them now, not at the next poll. */
   heldElsewhere(owner: DeliveryOwner): void {
     const lane = this.lane(owner);
     if (this.receivers(lane).length === 0) return;
@@ -167,17 +158,14 @@ export class DeliveryQueue {
   /** The binds that may take this lane's deliveries (see delivery-receivers.ts). */
   private receivers(lane: Lane): SmppSession<SessionContext>[] {
     const server = this.options.server();
-    if (!server) return [];
-    const found = receiversOf(server.sessions(), lane.owner);
+    const found = server ? receiversOf(server.sessions(), lane.owner) : [];
     this.gateways.note(lane, found);
     return found;
   }
 
   /** Pumps the lane's SP, and every lane that shares a gateway bind with it. */
   private pumpFor(lane: Lane): void {
-    const sps = new Set([lane.owner.spId]);
-    for (const other of this.gateways.neighbours(lane)) sps.add(other.owner.spId);
-    for (const spId of sps) this.pump(spId);
+    for (const spId of new Set([lane.owner.spId, ...this.gateways.neighbours(lane).map((other) => other.owner.spId)])) this.pump(spId);
   }
 
   private holdEntry(lane: Lane, frame: Uint8Array) {
@@ -246,16 +234,6 @@ export class DeliveryQueue {
     this.pumpFor(lane);
   }
 
-  /** Labelled counter children, resolved once per (kind, outcome), not per delivery. */
-  private readonly deliveredChildren = new Map<string, { inc(): void }>();
-  private countDelivered(kind: DeliveryOwner["kind"], outcome: "flushed" | "delivered"): void {
-    const metrics = this.options.metrics;
-    if (!metrics) return;
-    const key = `${kind}|${outcome}`;
-    let child = this.deliveredChildren.get(key);
-    if (!child) this.deliveredChildren.set(key, (child = metrics.deliveries.labels({ kind, outcome })));
-    child.inc();
-  }
 
   private failed(lane: Lane, item: Item, pause: boolean): void {
     lane.inFlight.delete(item);

@@ -11,7 +11,7 @@
 import type { SmppSession } from "../session/server.ts";
 import { canReceive } from "../session/state.ts";
 import type { GatewayLink, SessionContext } from "./bind-auth.ts";
-import type { DeliveryOwner, Lane } from "./delivery-lane.ts";
+import type { DeliveryOwner, DeliveryQueueOptions, Lane } from "./delivery-lane.ts";
 
 /** A gateway link may carry this SP's traffic. */
 export function carries(link: GatewayLink, spId: string): boolean {
@@ -75,5 +75,16 @@ export class GatewayLanes {
       if (lanes?.size === 0) this.byAccount.delete(accountId);
     }
     this.ofLane.delete(lane);
+  }
+}
+
+/** The owners with rows held that a gateway bind may take: its receipts (any SP) and the MO of SPs it carries. */
+export async function heldForGateway(options: Pick<DeliveryQueueOptions, "store" | "logger">, link: GatewayLink): Promise<DeliveryOwner[]> {
+  try {
+    const owners = await options.store.heldOwners(link.accountId);
+    return owners.filter((owner) => owner.accountId !== null || carries(link, owner.spId));
+  } catch (error) {
+    options.logger?.warn({ err: error }, "could not list held deliveries for a gateway bind; the next poll tries again");
+    return [];
   }
 }

@@ -6,7 +6,7 @@ import { CommandStatus } from "../wire/commands.ts";
 import { encodeSubmitSm } from "../wire/encode.ts";
 import type { DataSmBody, Pdu, ShortMessageBody, UnsuccessSme } from "../wire/pdu.ts";
 import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
-import { normaliseMsisdn } from "../../src/lib/pii.ts";
+import { multiDestinations, VALID_DESTINATION } from "./multi-destinations.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 import { attribute, linkIdentity, type RefusalIdentity } from "./gateway-identity.ts";
@@ -90,9 +90,6 @@ export function messageFields(body: { esmClass: number; dataCoding: number; shor
     sar: sar.ref === undefined && sar.total === undefined && sar.seq === undefined ? undefined : sar,
   };
 }
-
-/** A phone number: digits, optionally with a leading +. */
-const VALID_DESTINATION = /^\+?\d{3,20}$/;
 
 const answer = (reason: ReasonCode): InboundAnswer => ({ status: commandStatusFor(reason) });
 
@@ -249,8 +246,8 @@ export class SubmissionHandler {
     return { status: result.status, messageId: "" };
   }
 
-  private assembler(accountId: string): ConcatenationAssembler<HeldPart> {
-    let assembler = this.assemblers.get(accountId);
+  private assembler(key: string): ConcatenationAssembler<HeldPart> {
+    let assembler = this.assemblers.get(key);
     if (!assembler) {
       const c = this.options.concatenation ?? {};
       assembler = new ConcatenationAssembler<HeldPart>({
@@ -258,7 +255,7 @@ export class SubmissionHandler {
         maxBytesTotal: c.maxBytesPerAccount ?? 4 * 1024 * 1024,
         timeoutMs: c.timeoutMs ?? 8000,
       });
-      this.assemblers.set(accountId, assembler);
+      this.assemblers.set(key, assembler);
     }
     return assembler;
   }
@@ -272,7 +269,7 @@ export class SubmissionHandler {
     now: number,
   ): Promise<InboundAnswer> {
     return new Promise<InboundAnswer>((resolve) => {
-      const result = this.assembler(identity.accountId).add(key, { ref: concat.ref, total: concat.total, seq: concat.seq, text: input.text, handle: { frame, resolve, input, identity } }, now);
+      const result = this.assembler(`${identity.accountId}|${identity.spId}`).add(key, { ref: concat.ref, total: concat.total, seq: concat.seq, text: input.text, handle: { frame, resolve, input, identity } }, now);
       if (result.state === "incomplete") return;
       if (result.state === "rejected") {
         const reason: ReasonCode = result.reason === "too_large" ? "message_too_long" : "concatenation_incomplete";
@@ -382,30 +379,4 @@ export class SubmissionHandler {
     }
     return { status: 0, messageId: firstMessageId, unsuccess };
   }
-}
-
-/**
- * submit_multi's destinations worth judging. A number named twice (in any of its written forms)
- * would be judged twice against the same daily-cap count and sent twice: only its first
- * occurrence goes on. Invalid numbers are refused per destination, like a submit_sm's;
- * distribution lists are refused. Refused ones are pushed to `unsuccess`.
- */
-function multiDestinations(destinations: Pdu<"submit_multi">["body"]["destinations"], unsuccess: UnsuccessSme[]) {
-  const seen = new Set<string>();
-  const invalid: string[] = [];
-  const valid = destinations.filter((d) => {
-    if (d.kind !== "sme") {
-      unsuccess.push({ ton: 0, npi: 0, address: d.name, errorStatusCode: CommandStatus.ESME_RINVDSTADR });
-      return false;
-    }
-    const number = VALID_DESTINATION.test(d.address) ? normaliseMsisdn(d.address) : undefined;
-    if (number === undefined || seen.has(number)) {
-      invalid.push(d.address);
-      unsuccess.push({ ton: d.ton, npi: d.npi, address: d.address, errorStatusCode: commandStatusFor("invalid_destination") });
-      return false;
-    }
-    seen.add(number);
-    return true;
-  }) as { kind: "sme"; ton: number; npi: number; address: string }[];
-  return { valid, invalid };
 }

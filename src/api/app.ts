@@ -25,6 +25,7 @@ import { journalRoutes } from "./journal/journal.routes.ts";
 import { settingsRoutes } from "./settings/settings.routes.ts";
 import { complaintRoutes } from "./complaints/complaints.routes.ts";
 import { reviewRoutes } from "./reviews/reviews.routes.ts";
+import { receiptRoutes } from "./receipts/receipts.routes.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -57,6 +58,7 @@ export const apiRouters = [
   settingsRoutes,
   complaintRoutes,
   reviewRoutes,
+  receiptRoutes,
 ];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {

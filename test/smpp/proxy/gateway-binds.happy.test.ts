@@ -97,7 +97,7 @@ describe("trusted gateway binds over SMPP (happy)", () => {
     }, 5000, "SP A's accepted count");
     const trafficB = (await (await spApi(world.spB.id)).get<{ items: { accepted: number; spId: string }[] }>("/traffic")).items;
     expect(trafficB.reduce((sum, row) => sum + row.accepted, 0)).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
   it("receipts of messages the gateway carried go back over the gateway bind with the ids it was given, even while the SP has its own bind", async () => {
     const { world } = await startWithGateway();
@@ -119,7 +119,7 @@ describe("trusted gateway binds over SMPP (happy)", () => {
     await new Promise((r) => setTimeout(r, 300)); // anything misrouted would show up now
     expect(ismg.delivered.filter(isReceipt).map((m) => m.receipted_message_id).sort()).toEqual([...ids].sort());
     expect(ownA.delivered.filter(isReceipt).map((m) => m.receipted_message_id)).toEqual([direct.messageId]);
-  }, 60_000);
+  }, 120_000);
 
   it("MO: to an SP with its own receiver bound, to that bind; to an SP with none, over the gateway bind that carries it", async () => {
     const { world } = await startWithGateway();
@@ -140,7 +140,7 @@ describe("trusted gateway binds over SMPP (happy)", () => {
     await waitFor(() => [...gateway!.proxy.server.sessions()].filter((s) => s.context?.accountId === world.accountA.id).length === 0, 3000, "SP A unbound");
     expect(await gateway!.simulator!.injectMo({ from: "13800138013", to: "10690001", text: "你好 again" })).toBe(0);
     expect(shortMessageText(await ismg.waitForDelivery((m) => m.source_addr === "13800138013"))).toContain("你好 again");
-  }, 60_000);
+  }, 120_000);
 
   it("receipts and MO that arrive while no gateway receiver is bound are held, then delivered when the gateway binds", async () => {
     await startWithGateway();
@@ -157,5 +157,5 @@ describe("trusted gateway binds over SMPP (happy)", () => {
     const receipt = await later.waitForDelivery(isReceipt, 10_000);
     expect(receipt.receipted_message_id).toBe(sent.messageId);
     expect(shortMessageText(await later.waitForDelivery((m) => m.source_addr === "13800138022", 10_000))).toContain("held MO");
-  }, 60_000);
+  }, 120_000);
 });

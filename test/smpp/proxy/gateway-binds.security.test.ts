@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { DemoWorld } from "../../../demo/seed.ts";
-import { encodeText } from "../../../src/text/index.ts";
+import { buildConcatUdh, encodeText } from "../../../src/text/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
 import { connectEsme, type Esme } from "../../helpers/esme.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
@@ -57,7 +57,7 @@ describe("trusted gateway binds over SMPP (security)", () => {
     const refused = await bind(ISMG).catch((error: { status: number }) => error);
     expect((refused as { status: number }).status).toBe(commandStatusFor("bind_address_not_allowed"));
     expect(await journalRow("bind_address_not_allowed")).toMatchObject({ spId: null });
-  }, 60_000);
+  }, 120_000);
 
   it("a source port nobody owns is port_unknown (0x0A), journaled against the gateway with no SP; look-alike numbers change nothing", async () => {
     const { gatewayAccountId } = await start();
@@ -69,7 +69,7 @@ describe("trusted gateway binds over SMPP (security)", () => {
     expect(await journalRow("port_unknown")).toMatchObject({ spId: null, accountId: gatewayAccountId });
     // The session goes on.
     expect((await ismg.submit(verification("10690001", "13800138032"))).status).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it("a gateway that carries only SP A cannot send from SP B's port (port_not_owned, against the gateway), and A's own bind still cannot either", async () => {
     const { world, gatewayAccountId } = await start();
@@ -81,7 +81,7 @@ describe("trusted gateway binds over SMPP (security)", () => {
     expect(await journalRow("port_not_owned")).toMatchObject({ spId: null, accountId: gatewayAccountId, sourceAddr: "10690002" });
     const ownA = await bind(world.accountA);
     expect((await ownA.submit(verification("10690002", "13800138043"))).status).toBe(commandStatusFor("port_not_owned"));
-  }, 60_000);
+  }, 120_000);
 
   it("a suspended SP's messages are refused over the gateway (sp_suspended) while the other SP's pass", async () => {
     const { world } = await start();
@@ -91,7 +91,24 @@ describe("trusted gateway binds over SMPP (security)", () => {
     expect((await ismg.submit(verification("10690002", "13800138051"))).status).toBe(commandStatusFor("sp_suspended"));
     expect((await ismg.submit(verification("10690001", "13800138052"))).status).toBe(0);
     expect(await journalRow("sp_suspended")).toMatchObject({ spId: world.spB.id, sourceAddr: "10690002" });
-  }, 60_000);
+  }, 120_000);
+
+  it("a long message over the gateway is reassembled and judged whole as its port owner's: B's signature split across parts from A's port is a sublet", async () => {
+    const { world } = await start();
+    const ismg = await bind(ISMG);
+    const part = (source: string, ref: number, seq: number, text: string) =>
+      ismg.submit({ ...verification(source, "13800138071"), esm_class: 0x40, short_message: Buffer.concat([buildConcatUdh(ref, 2, seq, 8), encodeText(text, 8)]) });
+    // The same reference and destination from both SPs' ports at once: two messages, not one.
+    const [a1, b1, a2, b2] = await Promise.all([
+      part("10690001", 7, 1, "您的验证码是 161803，请勿告诉他人。【星河"),
+      part("10690002", 7, 1, "您的验证码是 271828，请勿告诉他人。"),
+      part("10690001", 7, 2, "银行】"),
+      part("10690002", 7, 2, "【星河银行】"),
+    ]);
+    expect([a1.status, a2.status]).toEqual([commandStatusFor("sublet_no_contract"), commandStatusFor("sublet_no_contract")]);
+    expect([b1.status, b2.status]).toEqual([0, 0]);
+    expect(await journalRow("sublet_no_contract")).toMatchObject({ spId: world.spA.id, sourceAddr: "10690001" });
+  }, 120_000);
 
   it("each SP's share of the gateway link is capped at that SP's own per-account rate", async () => {
     const { world } = await start();
@@ -104,5 +121,5 @@ describe("trusted gateway binds over SMPP (security)", () => {
     expect(fromA.filter((r) => r.status === throttled).length).toBeGreaterThanOrEqual(4);
     expect(fromB.every((r) => r.status === 0)).toBe(true);
     expect(await journalRow("throttled")).toMatchObject({ spId: world.spA.id });
-  }, 60_000);
+  }, 120_000);
 });

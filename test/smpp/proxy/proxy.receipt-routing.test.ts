@@ -138,6 +138,12 @@ describe("receipt routing", () => {
     ]);
     // Held as received, so an operator can still hand it over.
     expect(Buffer.from(held[0]!.pdu, "base64").toString("latin1")).toContain(`id:${held[0]!.receiptId} `);
+    // The operator reads them through the API, each with the two SPs' routes it could belong to.
+    const listed = (await gateway.api.get<{ items: { receiptId: string; candidates: { smscMessageId: string; spId: string }[] }[] }>("/receipts/ambiguous")).items;
+    expect(listed.map((r) => r.receiptId).sort()).toEqual(["0000000010", "0000000016"]);
+    for (const receipt of listed) {
+      expect(receipt.candidates.map((c) => [c.smscMessageId, c.spId]).sort()).toEqual([["10", world.spA.id], ["16", world.spB.id]]);
+    }
   }, 30_000);
 
   it("a receipt reaching the proxy that did not send the message goes to the right SP (two proxies, one database)", async () => {

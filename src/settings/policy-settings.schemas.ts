@@ -6,6 +6,13 @@ import type { PolicySettings } from "../policy/types.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
+/** A shortener's domain as written in the list: lower case ASCII (punycode for IDN), at least one dot. */
+const shortenerDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, "must be a domain such as t.cn");
+
 const ruleModeMap = z.record(z.string(), z.enum(["enforce", "monitor", "off"]));
 
 export const policySettingsSchema = z
@@ -20,6 +27,11 @@ export const policySettingsSchema = z
       .nullable()
       .openapi({ description: "Marketing quiet hours; null turns them off. Default 21:00–08:00 at +480 (Asia/Shanghai)." }),
     dailyMarketingCap: z.number().int().min(1).max(1000).nullable().openapi({ description: "Marketing messages per recipient per enterprise per day; null = no cap" }),
+    shorteners: z
+      .array(shortenerDomain)
+      .max(1000)
+      .optional()
+      .openapi({ description: "Public link shorteners (t.cn, bit.ly…; a subdomain counts too), refused unless approved as the enterprise's own link domain. Absent on PUT: unchanged." }),
   })
   .openapi("PolicySettings");
 
@@ -38,6 +50,7 @@ const storedFields = {
   // (written by another version) is kept and ignored rather than resetting every mode.
   ruleModes: { key: "policy.rule_modes", schema: ruleModeMap, decode: (text: string) => JSON.parse(text) as unknown },
   quietHours: { key: "policy.quiet_hours", schema: policySettingsSchema.shape.quietHours, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
+  shorteners: { key: "policy.shorteners", schema: policySettingsSchema.shape.shorteners, decode: (text: string) => JSON.parse(text) as unknown },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
 } as const;
 

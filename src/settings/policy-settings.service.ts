@@ -2,13 +2,19 @@ import type { ServiceContext } from "../context.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { readPolicySettings, type PolicySettingsInput } from "./policy-settings.schemas.ts";
+import { DEFAULT_SHORTENERS } from "../policy/content/links.ts";
 import { writeSetting } from "./settings.service.ts";
 
 export { policySettingsSchema, type PolicySettingsInput } from "./policy-settings.schemas.ts";
 
 export async function getPolicySettings(ctx: ServiceContext): Promise<PolicySettingsInput> {
   const settings = await readPolicySettings(ctx.db);
-  return { ruleModes: { ...settings.ruleModes }, quietHours: settings.quietHours, dailyMarketingCap: settings.dailyMarketingCap };
+  return {
+    ruleModes: { ...settings.ruleModes },
+    quietHours: settings.quietHours,
+    dailyMarketingCap: settings.dailyMarketingCap,
+    shorteners: [...(settings.shorteners ?? DEFAULT_SHORTENERS)],
+  };
 }
 
 export async function updatePolicySettings(ctx: ServiceContext, input: PolicySettingsInput, reason: string): Promise<PolicySettingsInput> {
@@ -17,8 +23,11 @@ export async function updatePolicySettings(ctx: ServiceContext, input: PolicySet
     await writeSetting(tx.db, "policy.rule_modes", JSON.stringify(input.ruleModes));
     await writeSetting(tx.db, "policy.quiet_hours", input.quietHours ? JSON.stringify(input.quietHours) : "off");
     await writeSetting(tx.db, "policy.daily_marketing_cap", input.dailyMarketingCap === null ? "off" : String(input.dailyMarketingCap));
-    await recordAudit(tx, { action: "settings.policy.update", objectType: "settings", objectId: "policy", before, after: input, reason });
+    // Absent: the stored list stays (clients written before the list existed PUT without it).
+    if (input.shorteners !== undefined) await writeSetting(tx.db, "policy.shorteners", JSON.stringify([...new Set(input.shorteners)]));
+    const after = { ...input, shorteners: input.shorteners ? [...new Set(input.shorteners)] : before.shorteners };
+    await recordAudit(tx, { action: "settings.policy.update", objectType: "settings", objectId: "policy", before, after, reason });
     await notifyRegistryChange(tx.db, { table: "settings" });
-    return input;
+    return after;
   });
 }

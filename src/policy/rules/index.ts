@@ -1,14 +1,19 @@
+import { callbacksRule } from "./callbacks.ts";
+import { contentRule } from "./content.ts";
 import { dailyCapRule } from "./daily-cap.ts";
 import { dndRule } from "./dnd.ts";
 import { duplicateRecipientRule } from "./duplicate-recipient.ts";
+import { linksRule } from "./links.ts";
 import { optOutHintRule } from "./opt-out-hint.ts";
 import { optOutRule } from "./opt-out.ts";
+import { portPurposeRule } from "./port-purpose.ts";
 import { portRule } from "./port.ts";
 import { quietHoursRule } from "./quiet-hours.ts";
 import type { Rule } from "./rule.ts";
 import { scopeRule } from "./scope.ts";
 import { signatureRule } from "./signature.ts";
 import { subletRule } from "./sublet.ts";
+import { templatesRule } from "./templates.ts";
 
 /**
  * decide()'s rules, in the order they run. The message rules run first, in this order (the first
@@ -21,6 +26,11 @@ export const RULES: readonly Rule[] = [
   signatureRule,
   subletRule,
   scopeRule,
+  portPurposeRule,
+  linksRule,
+  callbacksRule,
+  contentRule,
+  templatesRule,
   optOutHintRule,
   quietHoursRule,
   optOutRule,

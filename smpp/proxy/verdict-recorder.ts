@@ -93,7 +93,7 @@ export class VerdictRecorder {
       return recipient ? { recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) } : {};
     };
     for (const monitored of verdict.monitored) {
-      journal.recordRejection({ ...base, reason: monitored.reason, monitor: true, ...recipientFields(monitored.recipient ?? 0), text: text ?? redactText(input.text) });
+      journal.recordRejection({ ...base, reason: monitored.reason, detail: monitored.detail, monitor: true, ...recipientFields(monitored.recipient ?? 0), text: text ?? redactText(input.text) });
       this.countSubmission("monitored", monitored.reason);
     }
     const key =
@@ -103,7 +103,7 @@ export class VerdictRecorder {
     const traffic: (TrafficKey | undefined)[] = [];
     verdict.recipients.forEach((recipientVerdict, index) => {
       if (recipientVerdict.outcome === "reject") {
-        journal.recordRejection({ ...base, reason: recipientVerdict.reason, monitor: false, ...recipientFields(index), text: text ?? redactText(input.text) });
+        journal.recordRejection({ ...base, reason: recipientVerdict.reason, detail: recipientVerdict.detail, monitor: false, ...recipientFields(index), text: text ?? redactText(input.text) });
         this.countSubmission("refused", recipientVerdict.reason);
         if (key) journal.count(key, "refused");
         traffic.push(undefined);

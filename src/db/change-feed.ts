@@ -19,6 +19,10 @@ export const registryTables = [
   "opt_outs",
   "do_not_disturb",
   "settings",
+  "link_domains",
+  "callback_numbers",
+  "content_rules",
+  "signature_templates",
 ] as const;
 
 /** Tables the proxies' snapshot mirrors. */

@@ -9,6 +9,7 @@ import type {
 } from "../policy/types.ts";
 import { Key64Set, recipientKey, recipientKeyAt } from "./key-set.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts";
+import { ContentRegistry } from "./content.ts";
 
 export interface AccountEntry {
   id: string;
@@ -55,6 +56,8 @@ export class RegistrySnapshot implements RegistryView {
   readonly optOuts: Key64Set;
   readonly doNotDisturb: Key64Set;
   settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
+  /** Link domains, call-back numbers, content rules and templates (src/registry/content.ts). */
+  readonly content = new ContentRegistry();
   private minPortLength = Number.POSITIVE_INFINITY;
   private maxPortLength = 0;
   private readonly key: [number, number] = [0, 0];
@@ -265,6 +268,7 @@ export class RegistrySnapshot implements RegistryView {
       optOuts: this.optOuts.size,
       doNotDisturb: this.doNotDisturb.size,
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
+      ...this.content.stats(),
     };
   }
 }

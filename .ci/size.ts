@@ -32,8 +32,6 @@ export const KNOWN_OFFENDERS: Readonly<Record<string, number>> = {
   "src/imports/imports.runner.ts#runImport": 160,
   "src/signatures/signatures.service.ts": 402,
   "src/signatures/signatures.service.ts#createSignature": 103,
-  "src/journal/journal.ts#writeBatch": 87,
-  "src/journal/journal.ts#writeBatch › callback": 84,
   "src/deliveries/deliveries.service.ts#createDeliveryStore": 86,
   "src/registry/loader.ts#applyChange": 85,
   "src/console/i18n.ts": 406,

@@ -23,6 +23,9 @@ import { journalRoutes } from "./journal/journal.routes.ts";
 import { settingsRoutes } from "./settings/settings.routes.ts";
 import { complaintRoutes } from "./complaints/complaints.routes.ts";
 import { reviewRoutes } from "./reviews/reviews.routes.ts";
+import { allowlistRoutes } from "./allowlists/allowlists.routes.ts";
+import { contentRuleRoutes } from "./content-rules/content-rules.routes.ts";
+import { templateRoutes } from "./templates/templates.routes.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -53,6 +56,9 @@ export const apiRouters = [
   settingsRoutes,
   complaintRoutes,
   reviewRoutes,
+  allowlistRoutes,
+  contentRuleRoutes,
+  templateRoutes,
 ];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {

@@ -294,26 +294,7 @@ export class Journal {
         .returning({ batchId: journalBatches.batchId });
       if (inserted.length === 0) return; // already written by an earlier attempt
       for (let i = 0; i < batch.rejections.length; i += INSERT_CHUNK) {
-        const chunk = batch.rejections.slice(i, i + INSERT_CHUNK).map((r) => ({
-          event_id: r.eventId,
-          at: r.at,
-          reason: r.reason,
-          monitor: r.monitor,
-          command: r.command,
-          sp_id: r.spId ?? null,
-          account_id: r.accountId ?? null,
-          port_id: r.portId ?? null,
-          source_addr: r.sourceAddr ?? null,
-          signature_id: r.signatureId ?? null,
-          signature_text: r.signatureText ?? null,
-          enterprise_id: r.enterpriseId ?? null,
-          category: r.category ?? null,
-          recipient_hash: r.recipientHash ?? null,
-          recipient_mask: r.recipientMask ?? null,
-          text: r.text ?? null,
-          remote_address: r.remoteAddress ?? null,
-          detail: r.detail ?? null,
-        }));
+        const chunk = batch.rejections.slice(i, i + INSERT_CHUNK).map(rejectionRow);
         await tx.execute(sql`
           insert into rejections (event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
             signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address, detail)
@@ -370,4 +351,28 @@ export class Journal {
       }
     });
   }
+}
+
+/** One journal row as the insert's jsonb_to_recordset reads it. */
+function rejectionRow(r: RejectionEvent & { eventId: string }) {
+  return {
+    event_id: r.eventId,
+    at: r.at,
+    reason: r.reason,
+    monitor: r.monitor,
+    command: r.command,
+    sp_id: r.spId ?? null,
+    account_id: r.accountId ?? null,
+    port_id: r.portId ?? null,
+    source_addr: r.sourceAddr ?? null,
+    signature_id: r.signatureId ?? null,
+    signature_text: r.signatureText ?? null,
+    enterprise_id: r.enterpriseId ?? null,
+    category: r.category ?? null,
+    recipient_hash: r.recipientHash ?? null,
+    recipient_mask: r.recipientMask ?? null,
+    text: r.text ?? null,
+    remote_address: r.remoteAddress ?? null,
+    detail: r.detail ?? null,
+  };
 }

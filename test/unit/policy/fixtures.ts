@@ -4,6 +4,7 @@
  * Nothing here is shared between tests: each builds its own.
  */
 import { normaliseSignatureText } from "../../../src/policy/signature.ts";
+import { ContentRegistry } from "../../../src/registry/content.ts";
 import type {
   Category,
   ExtensionEntry,
@@ -44,6 +45,14 @@ export class TestRegistry implements RegistryView {
   /** Every hasContract call, to check the policy passes `at` through. */
   readonly contractQueries: { spId: string; enterpriseId: string; at: number }[] = [];
   settings: PolicySettings = { ruleModes: {}, quietHours: null, dailyMarketingCap: null };
+  /** Link domains, call-backs, content rules, templates: the registry's own structure (src/registry/content.ts). */
+  content: ContentRegistry | undefined;
+
+  /** Registers content data: `fill` gets a fresh ContentRegistry (created on first use). */
+  withContent(fill: (content: ContentRegistry) => void): this {
+    fill((this.content ??= new ContentRegistry()));
+    return this;
+  }
 
   port(number: string, options: { spId: string; status?: PortStatus; id?: string }): this {
     this.ports.set(number, { id: options.id ?? `port-${number}`, number, spId: options.spId, status: options.status ?? "active" });
@@ -200,7 +209,7 @@ export function submission(overrides: Partial<Submission> = {}): Submission {
 export function marketing(overrides: Partial<Submission> = {}): Submission {
   return submission({
     sourceAddr: "106901234501",
-    text: "【云端商城】会员日全场5折，领取优惠券 t.cn/abc123 ，回T退订",
+    text: "【云端商城】会员日全场5折，领取优惠券，回T退订",
     declaredCategory: "marketing",
     ...overrides,
   });

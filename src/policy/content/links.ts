@@ -113,7 +113,7 @@ export interface LinkOptions {
  * quad (digits joined by dot-likes), so a text made only of these, with at most one ASCII letter
  * (回T退订) and no dot-like between digits, holds no link: the fast path of most messages.
  */
-const NO_LINK_CHARS = /^[\p{Script=Han}0-9\s!-\/:-@\[-`{-~\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*$/u;
+const NO_LINK_CHARS = /^[\p{Script=Han}0-9A-Za-z\s!-\/:-@\[-`{-~\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*$/u;
 const DOT_BETWEEN_DIGITS = /\d\s*(?:[.。｡．·点]|\[\.\]|\(\.\)|【\.】)\s*\d/;
 
 function cannotHoldLink(text: string): boolean {

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { categories, contentCategories, contentRuleModes } from "../db/schema/index.ts";
 
+export { contentCategories };
+
 /** At most this many phrases per rule (one automaton holds every rule's: 10,000 phrases cost what 10 do). */
 export const MAX_PHRASES = 10_000;
 

@@ -8,7 +8,7 @@
 import { z } from "@hono/zod-openapi";
 import { decideAllowlist, listLinkDomains, type LinkDomain } from "../../allowlists/allowlists.service.ts";
 import { contentRuleCounts, createContentRule, dryRunContentRule, listContentRules, updateContentRule } from "../../content-rules/content-rules.service.ts";
-import { contentCategories } from "../../db/schema/index.ts";
+import { contentCategories } from "../../content-rules/content-rules.schemas.ts";
 import { decideTemplate, listTemplates, type SignatureTemplate } from "../../templates/templates.service.ts";
 import { ServiceError } from "../../lib/errors.ts";
 import type { ConsoleContext } from "../auth.ts";

@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: seeds a small registry in a running gatekeeper (`npm start`) and sends traffic
  * through its SMPP proxy, printing four stories: an accepted message and its receipt, a sublet
- * refusal, an out-of-scope refusal, and an MO "T" opt-out followed by a refused marketing message
- * under another signature of the same enterprise.
+ * refusal, an out-of-scope refusal, an MO "T" opt-out followed by a refused marketing message
+ * under another signature of the same enterprise, and what a message may say (a foreign short link
+ * refused, the enterprise's own domain accepted, a template-only bank signature refused for free
+ * text).
  *
  * Token: ADMIN_TOKEN, or the bootstrap token `npm start` saved in DATA_DIR/bootstrap-token.
  */
@@ -15,7 +17,19 @@ import { receiptedMessageId } from "../smpp/wire/tlv.ts";
 import { reasons } from "../src/policy/reasons.ts";
 import { ApiClient } from "./api-client.ts";
 import { seedDemoWorld } from "./seed.ts";
-import { acceptedVerification, marketingAfterOptOut, marketingTo, outOfScopeAttempt, subletAttempt, type DemoMessage } from "./stories.ts";
+import { seedContentStory } from "./content-story.ts";
+import {
+  acceptedVerification,
+  bankFreeText,
+  bankTemplate,
+  foreignShortLink,
+  marketingAfterOptOut,
+  marketingTo,
+  outOfScopeAttempt,
+  ownDomainLink,
+  subletAttempt,
+  type DemoMessage,
+} from "./stories.ts";
 
 const env = process.env;
 const httpUrl = env.DEMO_HTTP_URL ?? `http://127.0.0.1:${env.HTTP_PORT ?? 8080}`;
@@ -43,6 +57,7 @@ async function main() {
   await sleep(1200); // the proxy picks registry changes up from the change feed within a second
 
   const delivered: { mo: boolean; text: string; receiptId?: string }[] = [];
+  await seedContentStory(api, world);
   const client = await connectSmpp({
     host: "127.0.0.1",
     port: smppPort,
@@ -57,8 +72,9 @@ async function main() {
       return { status: 0 };
     },
   });
-  const send = async ({ from, to, serviceType, text, expected }: DemoMessage) => {
-    const result = await client.submitSm({ sourceAddr: from, destinationAddr: to, serviceType, dataCoding: 8, registeredDelivery: 1, shortMessage: encodeText(text, 8) });
+  const bankClient = await connectSmpp({ host: "127.0.0.1", port: smppPort, systemId: world.accountB.systemId, password: world.accountB.password, mode: "transceiver" });
+  const send = async ({ from, to, serviceType, text, expected }: DemoMessage, via = client) => {
+    const result = await via.submitSm({ sourceAddr: from, destinationAddr: to, serviceType, dataCoding: 8, registeredDelivery: 1, shortMessage: encodeText(text, 8) });
     const reason = Object.entries(reasons).find(([, r]) => r.commandStatus === result.status);
     const why = reason ? `${reason[0]}: ${reason[1].sentence}` : statusName(result.status);
     const verdict = result.status === 0 ? `accepted, SMSC message_id ${result.messageId}` : `refused with 0x${result.status.toString(16).padStart(8, "0")} (${why})`;
@@ -92,12 +108,20 @@ async function main() {
   await sleep(300);
   await send(marketingAfterOptOut(fan));
 
+  line("\n5. What a message may say (links and templates enforced through PUT /api/v1/settings/policy)");
+  await send(foreignShortLink);
+  await send(ownDomainLink);
+  await send(bankFreeText, bankClient);
+  await send(bankTemplate, bankClient);
+
+  await bankClient.unbind().catch(() => {});
+  await bankClient.close();
   await client.unbind().catch(() => {});
   await client.close();
   await sleep(500);
   const refusals = await api.get<{ items: { reason: string; signatureText: string | null; recipientMask: string | null }[] }>("/rejections?limit=5");
   line("\nThe journal (GET /api/v1/rejections) now shows:");
-  for (const r of refusals.items) line(`  ${r.reason.padEnd(22)} 【${r.signatureText ?? "?"}】 → ${r.recipientMask ?? ""}`);
+  for (const r of refusals.items) line(`  ${r.reason.padEnd(26)} 【${r.signatureText ?? "?"}】 → ${r.recipientMask ?? ""}`);
 }
 
 await main();

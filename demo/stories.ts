@@ -60,3 +60,39 @@ export const marketingAfterOptOut = (fan: string): DemoMessage => ({
   text: "【云端优选】新品上市，限时特价，回T退订",
   expected: "recipient_opted_out",
 });
+
+/** 5a. A foreign short link under 【云端商城】: refused once the links group is enforced. */
+export const foreignShortLink: DemoMessage = {
+  from: "1069000101",
+  to: "13800000005",
+  serviceType: "MKT",
+  text: "【云端商城】会员日全场8折，详情 bit.ly/3xYz9 回T退订",
+  expected: "link_shortener_not_allowed",
+};
+
+/** 5b. The enterprise's own, ICP-filed domain: accepted. */
+export const ownDomainLink: DemoMessage = {
+  from: "1069000101",
+  to: "13800000005",
+  serviceType: "MKT",
+  text: "【云端商城】会员日全场8折，详情 https://www.yunduan-keji.com/vip 回T退订",
+  expected: "accepted",
+};
+
+/** 5c. Free text under the template-only bank signature (sent by 远景短信, which carries 星河银行): refused. */
+export const bankFreeText: DemoMessage = {
+  from: "10690002",
+  to: "13800000006",
+  serviceType: "NTF",
+  text: "【星河银行】您的账户存在风险，请致电 13912345678 处理",
+  expected: "template_not_matched",
+};
+
+/** 5d. The bank's approved template: accepted. */
+export const bankTemplate: DemoMessage = {
+  from: "10690002",
+  to: "13800000006",
+  serviceType: "VER",
+  text: "【星河银行】您的验证码是 736251，5分钟内有效。",
+  expected: "accepted",
+};

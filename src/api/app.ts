@@ -26,6 +26,9 @@ import { settingsRoutes } from "./settings/settings.routes.ts";
 import { complaintRoutes } from "./complaints/complaints.routes.ts";
 import { reviewRoutes } from "./reviews/reviews.routes.ts";
 import { receiptRoutes } from "./receipts/receipts.routes.ts";
+import { allowlistRoutes } from "./allowlists/allowlists.routes.ts";
+import { contentRuleRoutes } from "./content-rules/content-rules.routes.ts";
+import { templateRoutes } from "./templates/templates.routes.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -59,6 +62,9 @@ export const apiRouters = [
   complaintRoutes,
   reviewRoutes,
   receiptRoutes,
+  allowlistRoutes,
+  contentRuleRoutes,
+  templateRoutes,
 ];
 
 function problem(code: ErrorCode, detail?: string, errors?: { path: string; message: string }[]) {

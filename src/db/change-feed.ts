@@ -21,6 +21,10 @@ export const registryTables = [
   "settings",
   "subscriber_preferences",
   "honeypots",
+  "link_domains",
+  "callback_numbers",
+  "content_rules",
+  "signature_templates",
 ] as const;
 
 /** Tables the proxies' snapshot mirrors. */

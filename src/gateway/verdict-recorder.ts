@@ -77,8 +77,8 @@ export class VerdictRecorder {
   record(session: SessionIdentity, input: JudgeInput, recipients: readonly (Recipient & { address: string })[], verdict: Verdict, at: number): (TrafficKey | undefined)[] {
     const journal = this.options.journal;
     // The journal row's common fields, built only when something is journaled (not per accepted message).
-    let base: Omit<RejectionEvent, "reason" | "monitor"> | undefined;
-    const rejection = (reason: string, monitor: boolean, index: number): RejectionEvent => {
+    let base: Omit<RejectionEvent, "reason" | "monitor" | "detail"> | undefined;
+    const rejection = (reason: string, monitor: boolean, index: number, detail?: string): RejectionEvent => {
       base ??= {
         at: new Date(at),
         command: input.command,
@@ -94,10 +94,12 @@ export class VerdictRecorder {
         text: this.options.fullText ? input.text : redactText(input.text),
       };
       const recipient = recipients[index];
-      return recipient ? { ...base, reason, monitor, recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) } : { ...base, reason, monitor };
+      return recipient
+        ? { ...base, reason, monitor, detail, recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) }
+        : { ...base, reason, monitor, detail };
     };
     for (const monitored of verdict.monitored) {
-      journal.recordRejection(rejection(monitored.reason, true, monitored.recipient ?? 0));
+      journal.recordRejection(rejection(monitored.reason, true, monitored.recipient ?? 0, monitored.detail));
       this.countSubmission("monitored", monitored.reason);
     }
     const key =
@@ -109,7 +111,7 @@ export class VerdictRecorder {
     for (let index = 0; index < recipientVerdicts.length; index++) {
       const recipientVerdict = recipientVerdicts[index]!;
       if (recipientVerdict.outcome === "reject") {
-        journal.recordRejection(rejection(recipientVerdict.reason, false, index));
+        journal.recordRejection(rejection(recipientVerdict.reason, false, index, recipientVerdict.detail));
         this.countSubmission("refused", recipientVerdict.reason);
         if (key) journal.count(key, "refused");
         traffic.push(undefined);

@@ -43,15 +43,16 @@ function insertRejections(chunk: Batch["rejections"]) {
     recipient_mask: r.recipientMask ?? null,
     text: r.text ?? null,
     remote_address: r.remoteAddress ?? null,
+    detail: r.detail ?? null,
   }));
   return sql`
     insert into rejections (event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
-      signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address)
+      signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address, detail)
     select event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
-      signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address
+      signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address, detail
     from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as r(event_id text, at timestamptz, reason text, monitor boolean,
       command text, sp_id uuid, account_id uuid, port_id uuid, source_addr text, signature_id uuid, signature_text text,
-      enterprise_id uuid, category text, recipient_hash text, recipient_mask text, text text, remote_address text)
+      enterprise_id uuid, category text, recipient_hash text, recipient_mask text, text text, remote_address text, detail text)
     on conflict do nothing`;
 }
 

@@ -221,3 +221,4 @@ export class Journal {
     this.written.rejections += batch.rejections.length;
   }
 }
+

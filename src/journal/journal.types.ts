@@ -19,6 +19,8 @@ export interface RejectionEvent {
   /** Already redacted by the caller unless full capture is on. */
   text?: string | null;
   remoteAddress?: string | null;
+  /** The rule's detail (registry ids, content rule and category, domain); never a recipient's number. */
+  detail?: string | null;
 }
 
 export interface TrafficKey {

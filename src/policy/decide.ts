@@ -31,7 +31,7 @@ export function decide(submission: Submission, registry: RegistryView, counters:
     if (mode === "off" || !applies(rule, facts)) continue;
     const refusal = rule.check(facts);
     if (!refusal) continue;
-    if (mode !== "monitor") return reject(submission, refusal, monitored, facts.known());
+    if (mode !== "monitor" && refusal.monitorOnly !== true) return reject(submission, refusal, monitored, facts.known());
     monitored.push({ reason: refusal.reason, detail: refusal.detail });
   }
 

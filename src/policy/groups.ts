@@ -22,6 +22,11 @@ export const POLICY_GROUPS = [
   { group: "duplicate_recipient", defaultMode: "monitor" },
   { group: "velocity", defaultMode: "monitor" },
   { group: "preferences", defaultMode: "monitor" },
+  { group: "port_purpose", defaultMode: "monitor" },
+  { group: "links", defaultMode: "monitor" },
+  { group: "callbacks", defaultMode: "monitor" },
+  { group: "content", defaultMode: "monitor" },
+  { group: "templates", defaultMode: "monitor" },
 ] as const satisfies readonly { group: string; defaultMode: RuleMode }[];
 
 /** A group an operator can set to enforce / monitor / off. */

@@ -12,6 +12,7 @@
 
 import type { Reason } from "./reason.ts";
 import { bindReasons } from "./reasons-bind.ts";
+import { contentReasons } from "./reasons-content.ts";
 
 /** Rule groups, their default modes and CONFIGURABLE_RULES are declared in src/policy/groups.ts. */
 export { CONFIGURABLE_RULES, type RuleGroup } from "./groups.ts";
@@ -357,6 +358,7 @@ export const reasons = {
     rule: "preferences",
   },
 
+  ...contentReasons,
   ...bindReasons,
 } as const satisfies Record<string, Reason>;
 

@@ -1,3 +1,6 @@
+import type { PhraseMatcher } from "./content/phrases.ts";
+import type { TemplateIndex } from "./content/templates.ts";
+
 /**
  * The contract between the registry snapshot (src/registry) and the pure policy (src/policy).
  * The policy reads only these interfaces; the registry implements them with whatever compact
@@ -14,6 +17,8 @@ export interface ExtensionEntry {
   /** Digits appended to the port number. */
   extension: string;
   enterpriseId: string;
+  /** The categories this extension may carry (port purpose); absent = what its port may carry. */
+  categories?: ReadonlySet<Category> | null;
 }
 
 export interface PortEntry {
@@ -21,6 +26,8 @@ export interface PortEntry {
   number: string;
   spId: string;
   status: PortStatus;
+  /** The categories this port may carry (port purpose); absent or null = any. */
+  categories?: ReadonlySet<Category> | null;
 }
 
 /** Where a source address lands: the port (longest prefix match) and the assigned extension, if any. */
@@ -50,6 +57,8 @@ export interface SignatureEntry {
   /** Epoch ms, or null for no expiry. */
   expiresAt: number | null;
   bindings: readonly SignatureBinding[];
+  /** The signature may send only its approved templates (rule `templates`). */
+  templateRequired?: boolean;
 }
 
 export type RuleMode = "enforce" | "monitor" | "off";
@@ -75,6 +84,40 @@ export interface PolicySettings {
   velocity: VelocityLimits;
   /** Honeypot hits of one signature within `periodMinutes` that suspend it; null = never suspend automatically. */
   honeypotSuspension: { hits: number; periodMinutes: number } | null;
+  /** Public link shorteners refused unless the enterprise owns them; absent = DEFAULT_SHORTENERS (content/links.ts). */
+  shorteners?: readonly string[];
+}
+
+/** One operator content rule as the policy runs it (its phrases live in ContentView.phrases). */
+export interface ContentRuleEntry {
+  id: string;
+  /** loan, gambling, fraud, contact_diversion, prohibited_goods, other. */
+  category: string;
+  /** The message categories (as judged) it applies to. */
+  appliesTo: ReadonlySet<Category>;
+  /** The rule's own mode inside the `content` group: it refuses only when both are enforce. */
+  mode: RuleMode;
+  /** A pattern checked by content/patterns.ts compilePattern, run on the folded text. */
+  pattern?: { readonly source: string; test(folded: string): boolean };
+}
+
+/**
+ * What the content rules read (links, call-backs, operator content rules, templates): one object
+ * the registry rebuilds or updates from the change feed. Optional on RegistryView so a registry
+ * without it (older fakes) judges as if no content data were registered.
+ */
+export interface ContentView {
+  /** The registrable domain (eTLD+1) is approved for the enterprise. */
+  isLinkDomainApproved(enterpriseId: string, registrableDomain: string): boolean;
+  /** The normalised number (content/phones.ts) is an approved call-back number of the enterprise. */
+  isCallbackApproved(enterpriseId: string, normalised: string): boolean;
+  /** One automaton over every active rule's phrases. */
+  readonly phrases: PhraseMatcher;
+  readonly rulesById: ReadonlyMap<string, ContentRuleEntry>;
+  /** The active rules that have a pattern. */
+  readonly patternRules: readonly ContentRuleEntry[];
+  /** Approved templates, indexed per signature. */
+  readonly templates: TemplateIndex;
 }
 
 export interface VelocityLimits {
@@ -114,6 +157,8 @@ export interface RegistryView {
   /** The subscriber's block on this category (marketing or notification), if any; never consulted for verification. */
   preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined;
   readonly settings: PolicySettings;
+  /** Links, call-backs, content rules and templates; absent = none registered. */
+  readonly content?: ContentView;
 }
 
 /** Per-recipient counters the caller keeps (daily caps); the policy only reads them. */

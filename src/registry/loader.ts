@@ -23,6 +23,9 @@ import { signatureEntry } from "./signature-entry.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange, type RegistryTable } from "../db/change-feed.ts";
 import { applyShieldChange, loadShield } from "./shield-loader.ts";
+import { applyContentChange, loadContent } from "./content-loader.ts";
+
+const categorySet = (values: readonly string[] | null): ReadonlySet<Category> | null => (values ? new Set(values as Category[]) : null);
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -66,6 +69,7 @@ async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: Signatur
       scope: new Set(row.scope as Category[]),
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       bindings: bindings.get(row.id) ?? [],
+      templateRequired: row.templateRequired,
     };
     snapshot.putSignature(signatureEntry(entry, active));
   }
@@ -117,12 +121,12 @@ async function loadSmallTables(db: Db, snapshot: RegistrySnapshot, hooks: Loader
     }
   }
   for await (const batch of keyset((after) => db.select().from(ports).where(after ? gt(ports.id, after) : undefined).orderBy(asc(ports.id)).limit(BATCH))) {
-    for (const p of batch) snapshot.putPort({ id: p.id, number: p.number, spId: p.spId, status: p.status });
+    for (const p of batch) snapshot.putPort({ id: p.id, number: p.number, spId: p.spId, status: p.status, categories: categorySet(p.categories) });
   }
   for await (const batch of keyset((after) =>
     db.select().from(portExtensions).where(after ? gt(portExtensions.id, after) : undefined).orderBy(asc(portExtensions.id)).limit(BATCH),
   )) {
-    for (const x of batch) snapshot.putExtension(x.portId, { id: x.id, extension: x.extension, enterpriseId: x.enterpriseId });
+    for (const x of batch) snapshot.putExtension(x.portId, { id: x.id, extension: x.extension, enterpriseId: x.enterpriseId, categories: categorySet(x.categories) });
   }
   for await (const batch of keyset((after) =>
     db
@@ -136,6 +140,7 @@ async function loadSmallTables(db: Db, snapshot: RegistrySnapshot, hooks: Loader
   }
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
   await loadShield(db, snapshot);
+  await loadContent(db, snapshot);
 }
 
 function accountEntry(a: typeof bindAccounts.$inferSelect) {
@@ -186,6 +191,11 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
     case "subscriber_preferences":
     case "honeypots":
       return applyShieldChange(db, snapshot, change);
+    case "link_domains":
+    case "callback_numbers":
+    case "content_rules":
+    case "signature_templates":
+      return (await applyContentChange(db, snapshot, change)) ?? false;
     default: {
       const apply = applyRow[change.table];
       if (!apply || !change.id) return false; // a whole-table change of these needs a full reload
@@ -195,7 +205,7 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
   }
 }
 
-type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers" | "do_not_disturb" | "subscriber_preferences" | "honeypots">;
+type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers" | "do_not_disturb" | "subscriber_preferences" | "honeypots" | "link_domains" | "callback_numbers" | "content_rules" | "signature_templates">;
 
 /** How one changed row reaches the snapshot, by table: read again, and put in or (when gone) removed. */
 const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: string) => Promise<void>> = {
@@ -207,12 +217,12 @@ const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: 
   },
   async ports(db, snapshot, id) {
     const [row] = await db.select().from(ports).where(eq(ports.id, id));
-    if (row) snapshot.putPort({ id: row.id, number: row.number, spId: row.spId, status: row.status });
+    if (row) snapshot.putPort({ id: row.id, number: row.number, spId: row.spId, status: row.status, categories: categorySet(row.categories) });
     else snapshot.removePort(id);
   },
   async port_extensions(db, snapshot, id) {
     const [row] = await db.select().from(portExtensions).where(eq(portExtensions.id, id));
-    if (row) snapshot.putExtension(row.portId, { id: row.id, extension: row.extension, enterpriseId: row.enterpriseId });
+    if (row) snapshot.putExtension(row.portId, { id: row.id, extension: row.extension, enterpriseId: row.enterpriseId, categories: categorySet(row.categories) });
     else snapshot.removeExtension(id);
   },
   async contracts(db, snapshot, id) {
@@ -248,6 +258,7 @@ interface SignaturePageRow {
   expiresAt: number | null;
   /** "portId:extension" pairs joined with ",", or null when unbound. */
   bindings: string | null;
+  templateRequired: boolean;
 }
 
 /**
@@ -269,7 +280,7 @@ async function loadAllSignatures(db: Db, snapshot: RegistrySnapshot): Promise<vo
   for (let after = NO_ID; ; ) {
     const rows = resultRows<SignaturePageRow>(
       await db.execute(sql`
-        select s.id, s.text, s.enterprise_id::text as "enterpriseId", s.sp_id::text as "spId", s.status, array_to_string(s.scope, ',') as scope,
+        select s.id, s.text, s.enterprise_id::text as "enterpriseId", s.sp_id::text as "spId", s.status, array_to_string(s.scope, ',') as scope, s.template_required as "templateRequired",
           floor(extract(epoch from s.expires_at) * 1000)::float8 as "expiresAt",
           (select string_agg(b.port_id::text || ':' || b.extension, ',') from signature_ports b where b.signature_id = s.id) as bindings
         from signatures s where s.id > ${after}::uuid order by s.id limit ${BATCH}`),
@@ -294,7 +305,17 @@ async function loadAllSignatures(db: Db, snapshot: RegistrySnapshot): Promise<vo
       const enterpriseActive = snapshot.enterpriseStatus.get(enterpriseId) !== "suspended";
       snapshot.putSignature(
         signatureEntry(
-          { id: row.id, text: row.text, enterpriseId, spId: intern(row.spId), status: row.status, scope, expiresAt: row.expiresAt === null ? null : Number(row.expiresAt), bindings },
+          {
+            id: row.id,
+            text: row.text,
+            enterpriseId,
+            spId: intern(row.spId),
+            status: row.status,
+            scope,
+            expiresAt: row.expiresAt === null ? null : Number(row.expiresAt),
+            bindings,
+            templateRequired: row.templateRequired === true,
+          },
           enterpriseActive,
         ),
       );

@@ -10,6 +10,7 @@ import type {
 } from "../policy/types.ts";
 import { Key64Set, recipientKey } from "./key-set.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts";
+import { ContentRegistry } from "./content.ts";
 
 export interface AccountEntry {
   id: string;
@@ -77,6 +78,8 @@ export class RegistrySnapshot implements RegistryView {
   /** Honeypot numbers, keyed like do-not-disturb (never read by the policy; see Gatekeeper). */
   readonly honeypots = new Key64Set();
   settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
+  /** Link domains, call-back numbers, content rules and templates (src/registry/content.ts). */
+  readonly content = new ContentRegistry();
   private minPortLength = Number.POSITIVE_INFINITY;
   private maxPortLength = 0;
   private readonly key: [number, number] = [0, 0];
@@ -386,6 +389,7 @@ export class RegistrySnapshot implements RegistryView {
       honeypots: this.honeypots.size,
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
       ...Object.fromEntries([...this.keyedSets].filter(([name]) => name !== "optOuts" && name !== "doNotDisturb").map(([name, set]) => [name, set.size])),
+      ...this.content.stats(),
     };
   }
 }

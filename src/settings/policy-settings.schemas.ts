@@ -39,6 +39,13 @@ const velocitySchema = z
 const DEFAULT_VELOCITY = { perTenMinutes: 5, perHour: 10, perDay: 20, enterprisesPerHour: 5 };
 const DEFAULT_HONEYPOT_SUSPENSION = { hits: 3, periodMinutes: 1440 };
 
+/** A shortener's domain as written in the list: lower case ASCII (punycode for IDN), at least one dot. */
+const shortenerDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, "must be a domain such as t.cn");
+
 
 export const policySettingsSchema = z
   .object({
@@ -59,6 +66,11 @@ export const policySettingsSchema = z
       .nullable()
       .default(DEFAULT_HONEYPOT_SUSPENSION)
       .openapi({ description: "Honeypot hits by one signature within the period that suspend it (system actor, audited); null = never automatically. Absent: 3 in 1440 minutes." }),
+    shorteners: z
+      .array(shortenerDomain)
+      .max(1000)
+      .optional()
+      .openapi({ description: "Public link shorteners (t.cn, bit.ly…; a subdomain counts too), refused unless approved as the enterprise's own link domain. Absent on PUT: unchanged." }),
   })
   .openapi("PolicySettings");
 
@@ -85,6 +97,7 @@ const storedFields = {
   serviceIdCategories: { key: "policy.service_id_categories", schema: serviceIdCategoryMap, decode: (text: string) => JSON.parse(text) as unknown },
   velocity: { key: "policy.velocity", schema: velocitySchema, decode: (text: string) => JSON.parse(text) as unknown },
   honeypotSuspension: { key: "policy.honeypot_suspension", schema: policySettingsSchema.shape.honeypotSuspension, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
+  shorteners: { key: "policy.shorteners", schema: policySettingsSchema.shape.shorteners, decode: (text: string) => JSON.parse(text) as unknown },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
 } as const;
 

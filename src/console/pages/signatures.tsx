@@ -106,6 +106,11 @@ export async function signaturesPage(c: ConsoleContext) {
     <>
       <Notice c={c} />
       {canDecide ? null : <p class="muted">{t("sig.readOnly")}</p>}
+      {ctx.actor.type === "sp" ? null : (
+        <p>
+          <a href="/console/content">{frame.lang === "en" ? "Link domains, templates and content rules →" : "链接域名、模板与内容规则 →"}</a>
+        </p>
+      )}
       <FilterForm frame={frame} action="/console/signatures">
         <SelectField frame={frame} name="status" label={t("filter.status")} value={status === "all" ? "" : status} options={signatureStatuses.map((s) => [s, labelOf(t, "status", s)])} />
         <SelectField frame={frame} name="spId" label={t("filter.sp")} value={query.spId} options={options(directory.sps)} />

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 
 import { CATEGORIES, type Category } from "../../policy/types.ts";
@@ -75,6 +75,8 @@ export const ports = pgTable(
     spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
     status: text("status", { enum: portStatuses }).notNull().default("active"),
     statusReason: text("status_reason"),
+    /** Port purpose: the categories it may carry; null = any. */
+    categories: text("categories", { enum: categories }).array(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -89,6 +91,8 @@ export const portExtensions = pgTable(
     portId: uuid("port_id").notNull().references(() => ports.id),
     extension: text("extension").notNull(),
     enterpriseId: uuid("enterprise_id").notNull().references(() => enterprises.id),
+    /** Port purpose for this extension; null = its port's. */
+    categories: text("categories", { enum: categories }).array(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("port_extensions_port_extension").on(t.portId, t.extension)],
@@ -152,6 +156,8 @@ export const signatures = pgTable(
     evidenceExpiresOn: date("evidence_expires_on", { mode: "string" }),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }),
+    /** The signature may send only its approved templates (signature_templates). */
+    templateRequired: boolean("template_required").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

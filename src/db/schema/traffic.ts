@@ -27,6 +27,8 @@ export const rejections = pgTable(
     recipientMask: text("recipient_mask"),
     text: text("text"),
     remoteAddress: text("remote_address"),
+    /** The rule's detail (registry ids, the content rule and its category, the domain); never a recipient's number. */
+    detail: text("detail"),
   },
   (t) => [
     primaryKey({ columns: [t.at, t.id] }),

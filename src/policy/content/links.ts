@@ -106,7 +106,27 @@ export interface LinkOptions {
   readonly shorteners?: readonly string[];
 }
 
+/**
+ * Characters that can be part of no link, whatever the disguise: Han characters, ASCII digits,
+ * whitespace, ASCII punctuation, CJK and full-width punctuation (not full-width letters or digits,
+ * which fold to ASCII). A link needs a top-level domain (at least two letters: t.cn) or a dotted
+ * quad (digits joined by dot-likes), so a text made only of these, with at most one ASCII letter
+ * (回T退订) and no dot-like between digits, holds no link: the fast path of most messages.
+ */
+const NO_LINK_CHARS = /^[\p{Script=Han}0-9A-Za-z\s!-\/:-@\[-`{-~\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*$/u;
+const DOT_BETWEEN_DIGITS = /\d\s*(?:[.。｡．·点]|\[\.\]|\(\.\)|【\.】)\s*\d/;
+
+function cannotHoldLink(text: string): boolean {
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c >= 0x61 && c <= 0x7a && ++letters > 1) return false;
+  }
+  return NO_LINK_CHARS.test(text) && !DOT_BETWEEN_DIGITS.test(text);
+}
+
 export function extractLinks(text: string, options: LinkOptions = {}): ExtractedLink[] {
+  if (cannotHoldLink(text)) return [];
   const m = unmaskForLinks(text);
   const out: ExtractedLink[] = [];
   CANDIDATE.lastIndex = 0;

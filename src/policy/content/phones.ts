@@ -75,7 +75,28 @@ interface Group {
   readonly end: number;
 }
 
+/**
+ * The shortest number read is 5 digits (95xxx); digits can also come from full-width or circled
+ * digits (any non-ASCII \p{N}), seven Chinese numerals in a row, or o/l among at least 3 digits.
+ * A text with fewer than 5 ASCII digits, no other number character and fewer than 7 Chinese
+ * numerals in all holds no phone number: the fast path of most marketing and notification texts.
+ */
+const OTHER_NUMBER = /[^\x00-\x7f]/;
+const CHINESE_NUMERALS = /[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两]/g;
+
+function cannotHoldPhone(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39 && ++digits >= 5) return false;
+  }
+  if (digits >= 3 && /[ol]/i.test(text)) return false;
+  if (OTHER_NUMBER.test(text) && /[^\x00-\x7f\p{Script=Han}\p{P}\s]/u.test(text)) return false;
+  return (text.match(CHINESE_NUMERALS)?.length ?? 0) < 7;
+}
+
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
+  if (cannotHoldPhone(text)) return [];
   const m = digitsAsWritten(foldMapped(text));
   const groups: Group[] = [];
   for (const g of m.text.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });

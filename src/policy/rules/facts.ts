@@ -60,6 +60,12 @@ export class Facts {
     return this.signature?.enterpriseId;
   }
 
+  /** The body without its signature, as sent (the whole text when no signature was read). */
+  get body(): string {
+    const extracted = this.extracted;
+    return extracted.ok ? extracted.body : this.submission.text;
+  }
+
   /** The body without its signature (the whole text when none was read), folded for classification. */
   get folded(): string {
     if (this.foldedValue === undefined) {

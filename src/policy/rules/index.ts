@@ -1,8 +1,12 @@
+import { callbacksRule } from "./callbacks.ts";
+import { contentRule } from "./content.ts";
 import { dailyCapRule } from "./daily-cap.ts";
 import { dndRule } from "./dnd.ts";
 import { duplicateRecipientRule } from "./duplicate-recipient.ts";
+import { linksRule } from "./links.ts";
 import { optOutHintRule } from "./opt-out-hint.ts";
 import { optOutRule } from "./opt-out.ts";
+import { portPurposeRule } from "./port-purpose.ts";
 import { portRule } from "./port.ts";
 import { preferencesRule } from "./preferences.ts";
 import { quietHoursRule } from "./quiet-hours.ts";
@@ -11,6 +15,7 @@ import { scopeRule } from "./scope.ts";
 import { signatureRule } from "./signature.ts";
 import { subletRule } from "./sublet.ts";
 import { velocityRule } from "./velocity.ts";
+import { templatesRule } from "./templates.ts";
 
 /**
  * decide()'s rules, in the order they run. The message rules run first, in this order (the first
@@ -25,6 +30,11 @@ export const RULES: readonly Rule[] = [
   scopeRule,
   optOutHintRule,
   quietHoursRule,
+  portPurposeRule,
+  linksRule,
+  callbacksRule,
+  contentRule,
+  templatesRule,
   optOutRule,
   dndRule,
   dailyCapRule,

@@ -16,6 +16,11 @@ import type { Facts } from "./facts.ts";
 export interface Refusal {
   reason: ReasonCode;
   detail: string;
+  /**
+   * Recorded as monitored even when the group is enforced: an operator content rule in its own
+   * `monitor` mode (src/policy/rules/content.ts). Absent for every other rule.
+   */
+  monitorOnly?: true;
 }
 
 interface RuleBase {

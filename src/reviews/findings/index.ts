@@ -14,6 +14,11 @@ import { scopeExceeded } from "./scope-exceeded.ts";
 import { silentExtensions } from "./silent-extensions.ts";
 import { spRefusalRatio } from "./sp-refusal-ratio.ts";
 import { subletRefusals } from "./sublet-refusals.ts";
+import { unapprovedLinks } from "./unapproved-links.ts";
+import { shortenerUse } from "./shortener-use.ts";
+import { contentRuleHits } from "./content-rule-hits.ts";
+import { templateDrift } from "./template-drift.ts";
+import { portPurposeViolations } from "./port-purpose-violations.ts";
 
 /** Every detector a campaign runs, in report order. A new finding type is one file and one line here. */
 export const findingDetectors: readonly FindingDetector[] = [
@@ -32,5 +37,10 @@ export const findingDetectors: readonly FindingDetector[] = [
   lookAlikeSignatures,
   bombingSuspected,
   honeypotHitsInPeriod,
+  unapprovedLinks,
+  shortenerUse,
+  contentRuleHits,
+  templateDrift,
+  portPurposeViolations,
 ];
 

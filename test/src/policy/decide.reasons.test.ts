@@ -36,6 +36,30 @@ const STORIES: Record<string, () => [Submission, TestRegistry, RecipientCounters
   recipient_velocity_exceeded: () => [submission(), world().mode("velocity", "enforce").velocity({ perTenMinutes: 3 }), counters({}, { "hash-alice": { tenMinutes: 3 } })],
   recipient_preference_blocked: () => [marketing(), world().mode("preferences", "enforce").preference("hash-alice", ["marketing"])],
   invalid_destination: () => [submission({ recipients: [] }), world()],
+  port_category_not_allowed: () => {
+    const registry = world().mode("port_purpose", "enforce");
+    registry.ports.get("1069012345")!.categories = new Set(["verification"]);
+    return [marketing(), registry];
+  },
+  link_not_allowed: () => [marketing({ text: "【云端商城】会员日 详见 evil.cn/x ，回T退订" }), world().mode("links", "enforce")],
+  link_shortener_not_allowed: () => [marketing({ text: "【云端商城】会员日 详见 t.cn/x ，回T退订" }), world().mode("links", "enforce")],
+  callback_number_not_allowed: () => [marketing({ text: "【云端商城】会员日 咨询13912345678，回T退订" }), world().mode("callbacks", "enforce")],
+  content_prohibited: () => [
+    marketing({ text: "【云端商城】秒批贷款，回T退订" }),
+    world()
+      .mode("content", "enforce")
+      .withContent((c) => c.setContentRules([{ id: "rule-loan", category: "loan", phrases: ["秒批贷款"], pattern: null, appliesTo: ["marketing"], mode: "enforce" }])),
+  ],
+  template_not_matched: () => {
+    const registry = world().mode("templates", "enforce");
+    registry.signatures.set("云端科技", { ...registry.signatures.get("云端科技")!, templateRequired: true });
+    return [submission(), registry.withContent((c) => c.templates.put("tpl-1", "sig-yunduan", "您的取件码是{code}"))];
+  },
+  template_variable_invalid: () => {
+    const registry = world().mode("templates", "enforce");
+    registry.signatures.set("云端科技", { ...registry.signatures.get("云端科技")!, templateRequired: true });
+    return [submission({ text: "【云端科技】您的验证码是123456789，5分钟内有效，请勿泄露。" }), registry.withContent((c) => c.templates.put("tpl-1", "sig-yunduan", "您的验证码是{code}，5分钟内有效，请勿泄露。"))];
+  },
 };
 
 /**

@@ -4,6 +4,7 @@
  * Nothing here is shared between tests: each builds its own.
  */
 import { normaliseSignatureText } from "../../../src/policy/signature.ts";
+import { ContentRegistry } from "../../../src/registry/content.ts";
 import type {
   Category,
   ExtensionEntry,
@@ -53,6 +54,14 @@ export class TestRegistry implements RegistryView {
     velocity: { perTenMinutes: null, perHour: null, perDay: null, enterprisesPerHour: null },
     honeypotSuspension: null,
   };
+  /** Link domains, call-backs, content rules, templates: the registry's own structure (src/registry/content.ts). */
+  content: ContentRegistry | undefined;
+
+  /** Registers content data: `fill` gets a fresh ContentRegistry (created on first use). */
+  withContent(fill: (content: ContentRegistry) => void): this {
+    fill((this.content ??= new ContentRegistry()));
+    return this;
+  }
 
   preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined {
     return this.preferences.get(`${recipientHash}|${category}`);
@@ -224,7 +233,7 @@ export function submission(overrides: Partial<Submission> = {}): Submission {
 export function marketing(overrides: Partial<Submission> = {}): Submission {
   return submission({
     sourceAddr: "106901234501",
-    text: "【云端商城】会员日全场5折，领取优惠券 t.cn/abc123 ，回T退订",
+    text: "【云端商城】会员日全场5折，领取优惠券，回T退订",
     declaredCategory: "marketing",
     ...overrides,
   });

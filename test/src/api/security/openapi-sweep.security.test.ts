@@ -74,7 +74,16 @@ beforeAll(async () => {
       }, now),
     )
     .returning();
+  // What a message may say: SP A's filings, and the operator's content rule.
+  const linkDomain = await asA.post<{ id: string }>("/link-domains", { enterpriseId: world.cloud.id, domain: "sweep-a.com", icpNumber: "沪ICP备20269999号" });
+  const callbackNumber = await asA.post<{ id: string }>("/callback-numbers", { enterpriseId: world.cloud.id, number: "4009990000" });
+  const template = await asA.post<{ id: string }>("/templates", { signatureId: world.signatures.cloudTech.id, text: "您的验证码是{code}" });
+  const contentRule = await operator.post<{ id: string }>("/content-rules", { name: "sweep", category: "other", phrases: ["sweep"], appliesTo: ["marketing"], reason: "sweep" });
   ids = {
+    "link-domains": linkDomain.id,
+    "callback-numbers": callbackNumber.id,
+    templates: template.id,
+    "content-rules": contentRule.id,
     reviews: review!.id,
     findings: finding!.id,
     "service-providers": world.spA.id,
@@ -90,7 +99,7 @@ beforeAll(async () => {
     tokens: spA.token.id,
     complaints: complaint.id,
   };
-  spAIds = [world.spA.id, world.cloud.id, contract.id, world.portA.id, extension.id, world.accountA.id, ...Object.values(world.signatures).filter((s) => s !== world.signatures.bank).map((s) => s.id), optOut.id, ids.imports!, spA.token.id, review!.id, finding!.id].filter(Boolean);
+  spAIds = [world.spA.id, world.cloud.id, contract.id, world.portA.id, extension.id, world.accountA.id, ...Object.values(world.signatures).filter((s) => s !== world.signatures.bank).map((s) => s.id), optOut.id, ids.imports!, spA.token.id, review!.id, finding!.id, linkDomain.id, callbackNumber.id, template.id].filter(Boolean);
 
   const document = (await api.request("GET", "/api/openapi.json", { token: null })).body;
   operations = [];
@@ -145,6 +154,8 @@ describe("OpenAPI sweep", () => {
     "POST /api/v1/reviews/schedules",
     "POST /api/v1/reviews/{id}/findings/{findingId}/decision",
     "POST /api/v1/reviews/{id}/close",
+    // Reads the journal, changes nothing.
+    "POST /api/v1/content-rules/dry-run",
   ]);
 
   it("every operation: no token and a wrong token are 401; an auditor changing anything is 403", async () => {

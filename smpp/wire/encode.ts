@@ -162,19 +162,13 @@ export function encodeErrorResponse(requestCommandId: number, sequence: number, 
 export type ShortMessageFields = Partial<ShortMessageBody> & { destinationAddr: string };
 
 export function encodeShortMessage(commandId: number, sequence: number, f: ShortMessageFields): Uint8Array {
-  const serviceType = f.serviceType ?? "";
-  const sourceAddr = f.sourceAddr ?? "";
-  const schedule = f.scheduleDeliveryTime ?? "";
-  const validity = f.validityPeriod ?? "";
-  const message = f.shortMessage ?? EMPTY;
+  const { serviceType, sourceAddr, schedule, validity, message } = messageDefaults(f);
   if (message.length > 254) throw new RangeError("short_message is limited to 254 octets; use message_payload");
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + f.destinationAddr.length + schedule.length +
     validity.length + 5 + 12 + message.length + tlvsLength(f.tlvs);
   const w = new PduWriter(length, commandId, 0, sequence);
   writeServiceAndSource(w, serviceType, f, sourceAddr);
-  w.u8(f.destAddrTon ?? 0);
-  w.u8(f.destAddrNpi ?? 0);
-  w.cstring(f.destinationAddr);
+  writeDestination(w, f);
   writeMessageFields(w, f, schedule, validity, message);
   return w.bytes;
 }
@@ -191,9 +185,7 @@ export function encodeDataSm(sequence: number, f: DataSmFields): Uint8Array {
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + f.destinationAddr.length + 3 + 7 + tlvsLength(f.tlvs);
   const w = new PduWriter(length, CommandId.data_sm, 0, sequence);
   writeServiceAndSource(w, serviceType, f, sourceAddr);
-  w.u8(f.destAddrTon ?? 0);
-  w.u8(f.destAddrNpi ?? 0);
-  w.cstring(f.destinationAddr);
+  writeDestination(w, f);
   w.u8(f.esmClass ?? 0);
   w.u8(f.registeredDelivery ?? 0);
   w.u8(f.dataCoding ?? 0);
@@ -206,11 +198,7 @@ export type SubmitMultiFields = Omit<ShortMessageFields, "destinationAddr" | "de
 };
 
 export function encodeSubmitMulti(sequence: number, f: SubmitMultiFields): Uint8Array {
-  const serviceType = f.serviceType ?? "";
-  const sourceAddr = f.sourceAddr ?? "";
-  const schedule = f.scheduleDeliveryTime ?? "";
-  const validity = f.validityPeriod ?? "";
-  const message = f.shortMessage ?? EMPTY;
+  const { serviceType, sourceAddr, schedule, validity, message } = messageDefaults(f);
   let destinationsLength = 1;
   for (const d of f.destinations) destinationsLength += d.kind === "sme" ? 4 + d.address.length : 2 + d.name.length;
   const length = HEADER_LENGTH + serviceType.length + sourceAddr.length + schedule.length + validity.length + 4 + 2 +
@@ -231,6 +219,24 @@ export function encodeSubmitMulti(sequence: number, f: SubmitMultiFields): Uint8
   }
   writeMessageFields(w, f, schedule, validity, message);
   return w.bytes;
+}
+
+/** The text fields' defaults (empty) and an empty short_message, shared by the message-carrying PDUs. */
+function messageDefaults(f: Omit<Partial<ShortMessageBody>, "destinationAddr" | "destAddrTon" | "destAddrNpi">) {
+  return {
+    serviceType: f.serviceType ?? "",
+    sourceAddr: f.sourceAddr ?? "",
+    schedule: f.scheduleDeliveryTime ?? "",
+    validity: f.validityPeriod ?? "",
+    message: f.shortMessage ?? EMPTY,
+  };
+}
+
+/** dest_addr_ton, dest_addr_npi and destination_addr of a single-destination PDU. */
+function writeDestination(w: PduWriter, f: { destAddrTon?: number; destAddrNpi?: number; destinationAddr: string }): void {
+  w.u8(f.destAddrTon ?? 0);
+  w.u8(f.destAddrNpi ?? 0);
+  w.cstring(f.destinationAddr);
 }
 
 type SourceFields = { sourceAddrTon?: number; sourceAddrNpi?: number };

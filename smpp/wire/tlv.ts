@@ -134,7 +134,6 @@ export const messagePayload = (tlvs: readonly Tlv[]) => findTlv(tlvs, TlvTag.mes
 export const messageState = (tlvs: readonly Tlv[]) => uint(findTlv(tlvs, TlvTag.message_state));
 export const userMessageReference = (tlvs: readonly Tlv[]) => uint(findTlv(tlvs, TlvTag.user_message_reference));
 export const sourcePort = (tlvs: readonly Tlv[]) => uint(findTlv(tlvs, TlvTag.source_port));
-export const destinationPort = (tlvs: readonly Tlv[]) => uint(findTlv(tlvs, TlvTag.destination_port));
 
 /** receipted_message_id without its NUL terminator (tolerates senders that omit it). */
 export function receiptedMessageId(tlvs: readonly Tlv[]): string | undefined {

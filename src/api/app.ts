@@ -152,8 +152,6 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   return app;
 }
 
-export type App = ReturnType<typeof createApp>;
-
 /** What may be logged of an unexpected error: its class, PostgreSQL code and call stack, never its message. */
 function describeError(error: unknown) {
   let code: string | undefined;

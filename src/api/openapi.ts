@@ -22,3 +22,15 @@ export const problemResponses = {
   409: problem("Conflict"),
   422: problem("Validation failed"),
 } as const;
+
+/** JSON content of one schema, for a request body or a response. */
+const jsonContent = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+/** A response carrying one JSON schema. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: jsonContent(schema) });
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: jsonContent(schema) });
+
+/** The `{id}` path parameter of every object route (ids are UUIDv7). */
+export const idParam = z.object({ id: z.uuid() });

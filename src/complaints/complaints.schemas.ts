@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { attributionConfidences, complaintChannels, complaintTypes } from "../db/schema/index.ts";
 import { normaliseMsisdn } from "../lib/pii.ts";
+import { partyFilters } from "../lib/party-filters.ts";
 
 export const complaintChannel = z.enum(complaintChannels);
 export const complaintType = z.enum(complaintTypes);
@@ -30,10 +31,7 @@ export const listComplaintsQuery = z.object({
   attribution: attributionConfidence.optional().openapi({ description: "Only complaints attributed with this confidence (none = unmatched)" }),
   type: complaintType.optional(),
   channel: complaintChannel.optional(),
-  spId: z.uuid().optional(),
-  portId: z.uuid().optional(),
-  signatureId: z.uuid().optional(),
-  enterpriseId: z.uuid().optional(),
+  ...partyFilters,
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: "receivedAt at or after" }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: "receivedAt before" }),
 });

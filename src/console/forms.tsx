@@ -1,5 +1,6 @@
 /** Form fields for the filter bars and the decision forms: every control has a visible label. */
 import type { Child } from "hono/jsx";
+import { options, type Directory } from "./directory.ts";
 import type { PageFrame } from "./layout.tsx";
 
 export function FilterForm(props: { frame: PageFrame; action: string; children?: Child }) {
@@ -53,6 +54,26 @@ export function DateRangeFields(props: { frame: PageFrame; from: string | undefi
     <>
       <DateField name="from" label={t("filter.from")} value={props.from} />
       <DateField name="to" label={t("filter.to")} value={props.to} />
+    </>
+  );
+}
+
+/** The SP, port, signature and enterprise selects of a filter form, with the directory's names. */
+export function PartyFilterFields(props: {
+  frame: PageFrame;
+  directory: Directory;
+  query: { spId?: string; portId?: string; signatureId?: string; enterpriseId?: string };
+}) {
+  const { frame, directory, query } = props;
+  const { t } = frame;
+  const ports = [...directory.ports].map(([id, port]): [string, string] => [id, port.number]);
+  const signatures = [...directory.signatures].map(([id, signature]): [string, string] => [id, `【${signature.text}】`]);
+  return (
+    <>
+      <SelectField frame={frame} name="spId" label={t("filter.sp")} value={query.spId} options={options(directory.sps)} />
+      <SelectField frame={frame} name="portId" label={t("filter.port")} value={query.portId} options={options(ports)} />
+      <SelectField frame={frame} name="signatureId" label={t("filter.signature")} value={query.signatureId} options={options(signatures)} />
+      <SelectField frame={frame} name="enterpriseId" label={t("filter.enterprise")} value={query.enterpriseId} options={options(directory.enterprises)} />
     </>
   );
 }

@@ -1,13 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { apiDate, apiInstant } from "../lib/input-dates.ts";
+import { partyFilters } from "../lib/party-filters.ts";
 
 export const rejectionsQuery = z.object({
   from: apiInstant().optional().openapi({ description: "Inclusive start (ISO 8601)" }),
   to: apiInstant().optional().openapi({ description: "Exclusive end (ISO 8601)" }),
-  spId: z.uuid().optional(),
-  portId: z.uuid().optional(),
-  signatureId: z.uuid().optional(),
-  enterpriseId: z.uuid().optional(),
+  ...partyFilters,
   reason: z.string().regex(/^[a-z_]{2,60}$/).optional(),
   monitor: z.enum(["true", "false"]).optional().openapi({ description: "Only monitor-mode (true) or enforced (false) refusals" }),
   format: z
@@ -40,10 +38,7 @@ export const trafficQuery = z.object({
   from: apiDate().optional().openapi({ description: "First day (YYYY-MM-DD)" }),
   to: apiDate().optional().openapi({ description: "Last day (YYYY-MM-DD)" }),
   groupBy: z.enum(["sp", "port", "signature", "enterprise", "category"]).default("sp"),
-  spId: z.uuid().optional(),
-  portId: z.uuid().optional(),
-  signatureId: z.uuid().optional(),
-  enterpriseId: z.uuid().optional(),
+  ...partyFilters,
 });
 
 export const trafficRowSchema = z.object({ day: z.string(), key: z.string(), accepted: z.number(), refused: z.number() }).openapi("TrafficRow");

@@ -32,3 +32,15 @@ export function toPage<T>(rows: T[], limit: number, key: (row: T) => string) {
 export function pageSchema<T extends z.ZodTypeAny>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+
+/**
+ * A list route's work: the page fields taken off the query, the service called with the filters
+ * that remain and the decoded cursor, and the page built from what it returns.
+ */
+export async function pageOf<Q extends { limit: number; cursor?: string }, T extends { id: string }>(
+  query: Q,
+  list: (filter: Omit<Q, "limit" | "cursor">, page: { limit: number; after?: string }) => Promise<T[]>,
+) {
+  const { limit, cursor, ...filter } = query;
+  return toPage(await list(filter, { limit, after: decodeCursor(cursor) }), limit, (row) => row.id);
+}

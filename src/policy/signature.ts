@@ -72,12 +72,6 @@ function isCloser(c: number): boolean {
   return CLOSERS.has(c);
 }
 
-/** The signature brackets as one class, for other modules (the filing check). */
-export const SIGNATURE_BRACKET_CLASS = new RegExp(
-  `[${[...OPENERS, ...CLOSERS].map((c) => `\\u{${c.toString(16)}}`).join("")}]`,
-  "u",
-);
-
 /** Index of the first visible code unit at or after `from` (text.length when none). */
 function skipForward(text: string, from: number): number {
   let i = from;

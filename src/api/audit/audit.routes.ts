@@ -1,10 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { requireRole } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
+import { bearerSecurity, createRoute, createRouter, decodeCursor, jsonResponse, pageQuery, pageSchema, problemResponses, serviceContext, staffOnly, toPage } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { apiInstant } from "../../lib/input-dates.ts";
 import { ServiceError } from "../../lib/errors.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import { listAuditEntries, verifyAuditChain } from "../../audit/audit.service.ts";
 
 const tags = ["Audit"];
@@ -60,7 +57,7 @@ export const auditRoutes = createRouter()
       security: bearerSecurity,
       summary: "Read the audit trail (an SP sees rows about its own objects)",
       request: { query: pageQuery.extend(auditQuery.shape) },
-      responses: { 200: { description: "A page, by seq", content: { "application/json": { schema: pageSchema(auditEntrySchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page, by seq", pageSchema(auditEntrySchema)), ...problemResponses },
     }),
     async (c) => {
       const { limit, cursor, from, to, ...filter } = c.req.valid("query");
@@ -79,8 +76,8 @@ export const auditRoutes = createRouter()
       tags,
       security: bearerSecurity,
       summary: "Walk the hash chain and name the first row that does not hold (operator, auditor)",
-      middleware: [requireRole("operator", "auditor", "system")] as const,
-      responses: { 200: { description: "The verification", content: { "application/json": { schema: verificationSchema } } }, ...problemResponses },
+      middleware: [staffOnly] as const,
+      responses: { 200: jsonResponse("The verification", verificationSchema), ...problemResponses },
     }),
     async (c) => c.json(await verifyAuditChain(serviceContext(c).db), 200),
   );

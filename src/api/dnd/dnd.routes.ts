@@ -1,16 +1,13 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { operatorOnly, requireRole } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
+import { bearerSecurity, createRoute, createRouter, jsonBody, jsonResponse, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, serviceContext, staffOnly } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { deleteBody } from "../../opt-outs/opt-outs.schemas.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import { checkDoNotDisturbQuery, createDoNotDisturbBody, doNotDisturbCheckSchema, doNotDisturbSchema, listDoNotDisturbQuery } from "../../dnd/dnd.schemas.ts";
 import { checkDoNotDisturb, createDoNotDisturb, listDoNotDisturb, removeDoNotDisturb } from "../../dnd/dnd.service.ts";
 
 const tags = ["Do not disturb"];
 const one = (description: string) => ({ description, content: { "application/json": { schema: doNotDisturbSchema } } });
 /** SPs may check a number, not read the list (see dnd.service.ts). */
-const readers = requireRole("operator", "auditor", "system");
+const readers = staffOnly;
 
 export const doNotDisturbRoutes = createRouter()
   .openapi(
@@ -21,7 +18,7 @@ export const doNotDisturbRoutes = createRouter()
       security: bearerSecurity,
       summary: "Put a number on the operator-wide do-not-disturb list (operator only; idempotent)",
       middleware: [operatorOnly] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createDoNotDisturbBody } } } },
+      request: { body: jsonBody(createDoNotDisturbBody) },
       responses: { 201: one("Added"), 200: one("Already listed: the existing entry"), ...problemResponses },
     }),
     async (c) => {
@@ -38,13 +35,9 @@ export const doNotDisturbRoutes = createRouter()
       summary: "List the do-not-disturb list, masks only (operator, auditor)",
       middleware: [readers] as const,
       request: { query: pageQuery.extend(listDoNotDisturbQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(doNotDisturbSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(doNotDisturbSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listDoNotDisturb(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listDoNotDisturb(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -54,7 +47,7 @@ export const doNotDisturbRoutes = createRouter()
       security: bearerSecurity,
       summary: "Is this number on the do-not-disturb list? (any role)",
       request: { query: checkDoNotDisturbQuery },
-      responses: { 200: { description: "The answer", content: { "application/json": { schema: doNotDisturbCheckSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("The answer", doNotDisturbCheckSchema), ...problemResponses },
     }),
     async (c) => c.json(await checkDoNotDisturb(serviceContext(c), c.req.valid("query").msisdn), 200),
   )
@@ -66,7 +59,7 @@ export const doNotDisturbRoutes = createRouter()
       security: bearerSecurity,
       summary: "Take a number off the do-not-disturb list (operator only; reason required)",
       middleware: [operatorOnly] as const,
-      request: { params: z.object({ id: z.uuid() }), body: { required: true, content: { "application/json": { schema: deleteBody } } } },
+      request: { params: z.object({ id: z.uuid() }), body: jsonBody(deleteBody) },
       responses: { 200: one("Removed; the entry as it was"), ...problemResponses },
     }),
     async (c) => c.json(await removeDoNotDisturb(serviceContext(c), c.req.valid("param").id, c.req.valid("json").reason), 200),

@@ -1,13 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, idParam, jsonBody, jsonResponse, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
 import { createEnterpriseBody, enterpriseSchema, listEnterprisesQuery, updateEnterpriseBody } from "../../enterprises/enterprises.schemas.ts";
 import { createEnterprise, getEnterprise, listEnterprises, updateEnterprise } from "../../enterprises/enterprises.service.ts";
 
 const tags = ["Enterprises"];
-const idParam = z.object({ id: z.uuid() });
 
 export const enterpriseRoutes = createRouter()
   .openapi(
@@ -17,8 +12,8 @@ export const enterpriseRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: [canChange] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createEnterpriseBody } } } },
-      responses: { 201: { description: "Created", content: { "application/json": { schema: enterpriseSchema } } }, ...problemResponses },
+      request: { body: jsonBody(createEnterpriseBody) },
+      responses: { 201: jsonResponse("Created", enterpriseSchema), ...problemResponses },
     }),
     async (c) => c.json(await createEnterprise(serviceContext(c), c.req.valid("json")), 201),
   )
@@ -29,13 +24,9 @@ export const enterpriseRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { query: pageQuery.extend(listEnterprisesQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(enterpriseSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(enterpriseSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listEnterprises(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listEnterprises(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -44,7 +35,7 @@ export const enterpriseRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { params: idParam },
-      responses: { 200: { description: "The enterprise", content: { "application/json": { schema: enterpriseSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("The enterprise", enterpriseSchema), ...problemResponses },
     }),
     async (c) => c.json(await getEnterprise(serviceContext(c), c.req.valid("param").id), 200),
   )
@@ -55,8 +46,8 @@ export const enterpriseRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: [canChange] as const,
-      request: { params: idParam, body: { required: true, content: { "application/json": { schema: updateEnterpriseBody } } } },
-      responses: { 200: { description: "Updated", content: { "application/json": { schema: enterpriseSchema } } }, ...problemResponses },
+      request: { params: idParam, body: jsonBody(updateEnterpriseBody) },
+      responses: { 200: jsonResponse("Updated", enterpriseSchema), ...problemResponses },
     }),
     async (c) => c.json(await updateEnterprise(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 200),
   );

@@ -1,16 +1,13 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { bearerSecurity, canChange, createRoute, createRouter, decodeCursor, idParam, jsonResponse, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, serviceContext, toPage } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { canChange, operatorOnly } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext, type ApiEnv } from "../env.ts";
+import { type ApiEnv } from "../env.ts";
 import { ServiceError } from "../../lib/errors.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import { importKinds } from "../../imports/kinds/index.ts";
 import { importResultSchema, importRowSchema, importSchema, listImportRowsQuery, listImportsQuery } from "../../imports/imports.schemas.ts";
 import { getImport, listImportRows, listImports, runImport, type ImportOutcome } from "../../imports/imports.service.ts";
 
 const tags = ["Imports"];
-const idParam = z.object({ id: z.uuid() });
 
 function links(id: string) {
   const self = `/api/v1/imports/${id}`;
@@ -40,7 +37,7 @@ for (const kind of Object.values(importKinds)) {
       description: `Bulk registration from CSV (UTF-8, optional BOM, header row). Columns: ${Object.keys(kind.rowSchema.shape).join(", ")}. Each row is validated and registered exactly as POST /${kind.name} would; refused rows do not stop the others. Per-row results are inline for files of at most 100 rows, otherwise read them from links.rows.`,
       request: { body: { required: true, content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } } } },
       responses: {
-        201: { description: "The import ran; see import.status and the per-row results", content: { "application/json": { schema: importResultSchema } } },
+        201: jsonResponse("The import ran; see import.status and the per-row results", importResultSchema),
         413: { description: "Too large" },
         415: { description: "Not text/csv" },
         ...problemResponses,
@@ -66,13 +63,9 @@ importRoutes
       tags,
       security: bearerSecurity,
       request: { query: pageQuery.extend(listImportsQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(importSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(importSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listImports(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listImports(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -81,7 +74,7 @@ importRoutes
       tags,
       security: bearerSecurity,
       request: { params: idParam },
-      responses: { 200: { description: "The import summary", content: { "application/json": { schema: importSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("The import summary", importSchema), ...problemResponses },
     }),
     async (c) => c.json(await getImport(serviceContext(c), c.req.valid("param").id), 200),
   )
@@ -92,7 +85,7 @@ importRoutes
       tags,
       security: bearerSecurity,
       request: { params: idParam, query: pageQuery.extend(listImportRowsQuery.shape) },
-      responses: { 200: { description: "Per-row results in file order", content: { "application/json": { schema: pageSchema(importRowSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("Per-row results in file order", pageSchema(importRowSchema)), ...problemResponses },
     }),
     async (c) => {
       const { limit, cursor, ...filter } = c.req.valid("query");

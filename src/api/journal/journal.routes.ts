@@ -1,7 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { pageQuery, pageSchema } from "../../lib/pagination.ts";
+import { bearerSecurity, createRoute, createRouter, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { rejectionSchema, rejectionsQuery, trafficQuery, trafficRowSchema } from "../../journal/journal.schemas.ts";
 import { toCsv } from "../../lib/csv-export.ts";
 import { exportRejections, listRejections, parseRejectionCursor, REJECTION_CSV_COLUMNS, trafficByDay } from "../../journal/journal.service.ts";

@@ -1,8 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, jsonBody, jsonResponse, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { checkOptOutQuery, createOptOutBody, deleteBody, listOptOutsQuery, optOutCheckSchema, optOutSchema } from "../../opt-outs/opt-outs.schemas.ts";
 import { checkOptOut, createOptOut, deleteOptOut, listOptOuts } from "../../opt-outs/opt-outs.service.ts";
 
@@ -18,7 +15,7 @@ export const optOutRoutes = createRouter()
       security: bearerSecurity,
       summary: "Record that a number refuses an enterprise's messages (idempotent)",
       middleware: [canChange] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createOptOutBody } } } },
+      request: { body: jsonBody(createOptOutBody) },
       responses: { 201: one("Recorded"), 200: one("Already recorded: the existing opt-out"), ...problemResponses },
     }),
     async (c) => {
@@ -34,13 +31,9 @@ export const optOutRoutes = createRouter()
       security: bearerSecurity,
       summary: "List opt-outs (masks only; an SP sees enterprises it filed or is contracted to)",
       request: { query: pageQuery.extend(listOptOutsQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(optOutSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(optOutSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listOptOuts(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listOptOuts(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -50,7 +43,7 @@ export const optOutRoutes = createRouter()
       security: bearerSecurity,
       summary: "Is this number opted out of this enterprise?",
       request: { query: checkOptOutQuery },
-      responses: { 200: { description: "The answer", content: { "application/json": { schema: optOutCheckSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("The answer", optOutCheckSchema), ...problemResponses },
     }),
     async (c) => c.json(await checkOptOut(serviceContext(c), c.req.valid("query")), 200),
   )
@@ -61,7 +54,7 @@ export const optOutRoutes = createRouter()
       tags,
       security: bearerSecurity,
       summary: "Withdraw an opt-out, e.g. after the recipient consented again (operator only; reason required)",
-      request: { params: z.object({ id: z.uuid() }), body: { required: true, content: { "application/json": { schema: deleteBody } } } },
+      request: { params: z.object({ id: z.uuid() }), body: jsonBody(deleteBody) },
       responses: { 200: one("Withdrawn; the record as it was"), ...problemResponses },
     }),
     async (c) => c.json(await deleteOptOut(serviceContext(c), c.req.valid("param").id, c.req.valid("json").reason), 200),

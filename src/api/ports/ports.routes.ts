@@ -1,8 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange, operatorOnly } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, decodeCursor, idParam, jsonBody, jsonResponse, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, serviceContext, toPage } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { createExtension, deleteExtension, listExtensions } from "../../ports/extensions.service.ts";
 import {
   createExtensionBody,
@@ -17,7 +14,6 @@ import {
 import { createPort, getPort, listPorts, updatePort } from "../../ports/ports.service.ts";
 
 const tags = ["Ports"];
-const idParam = z.object({ id: z.uuid() });
 
 export const portRoutes = createRouter()
   .openapi(
@@ -27,8 +23,8 @@ export const portRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: [operatorOnly] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createPortBody } } } },
-      responses: { 201: { description: "Assigned", content: { "application/json": { schema: portSchema } } }, ...problemResponses },
+      request: { body: jsonBody(createPortBody) },
+      responses: { 201: jsonResponse("Assigned", portSchema), ...problemResponses },
     }),
     async (c) => c.json(await createPort(serviceContext(c), c.req.valid("json")), 201),
   )
@@ -39,13 +35,9 @@ export const portRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { query: pageQuery.extend(listPortsQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(portSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(portSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listPorts(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listPorts(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -54,7 +46,7 @@ export const portRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { params: idParam },
-      responses: { 200: { description: "The port", content: { "application/json": { schema: portSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("The port", portSchema), ...problemResponses },
     }),
     async (c) => c.json(await getPort(serviceContext(c), c.req.valid("param").id), 200),
   )
@@ -66,8 +58,8 @@ export const portRoutes = createRouter()
       security: bearerSecurity,
       // SPs reach the service so that another SP's port answers 404, their own 403.
       middleware: [canChange] as const,
-      request: { params: idParam, body: { required: true, content: { "application/json": { schema: updatePortBody } } } },
-      responses: { 200: { description: "Updated", content: { "application/json": { schema: portSchema } } }, ...problemResponses },
+      request: { params: idParam, body: jsonBody(updatePortBody) },
+      responses: { 200: jsonResponse("Updated", portSchema), ...problemResponses },
     }),
     async (c) => c.json(await updatePort(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )
@@ -78,8 +70,8 @@ export const portRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: [canChange] as const,
-      request: { params: idParam, body: { required: true, content: { "application/json": { schema: createExtensionBody } } } },
-      responses: { 201: { description: "Assigned", content: { "application/json": { schema: extensionSchema } } }, ...problemResponses },
+      request: { params: idParam, body: jsonBody(createExtensionBody) },
+      responses: { 201: jsonResponse("Assigned", extensionSchema), ...problemResponses },
     }),
     async (c) => c.json(await createExtension(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
@@ -90,7 +82,7 @@ export const portRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { params: idParam, query: pageQuery.extend(listExtensionsQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(extensionSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(extensionSchema)), ...problemResponses },
     }),
     async (c) => {
       const { limit, cursor, ...filter } = c.req.valid("query");

@@ -1,8 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { operatorOnly, requireRole } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, createRoute, createRouter, decodeCursor, idParam, jsonBody, operatorOnly, pageQuery, pageSchema, problemResponses, requireRole, serviceContext, staffOnly, toPage } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { reportCsv, reportHtml } from "../../reviews/report.ts";
 import { getReviewSettings, reviewSettingsSchema, updateReviewSettings } from "../../reviews/settings.ts";
 import { decideFinding } from "../../reviews/reviews.decisions.ts";
@@ -23,11 +20,10 @@ import { closeReview, getFinding, getReview, getReviewReport, listFindings, list
 import { createSchedule, listSchedules } from "../../reviews/schedules.service.ts";
 
 const tags = ["Reviews"];
-const reviewers = requireRole("operator", "auditor", "system");
+const reviewers = staffOnly;
 /** The read routes an SP may use too, scoped by the service to the findings about itself. */
 const readers = requireRole("operator", "auditor", "system", "sp");
 const eitherReview = z.union([reviewSchema, reviewForSpSchema]);
-const idParam = z.object({ id: z.uuid() });
 const findingParams = z.object({ id: z.uuid(), findingId: z.uuid() });
 const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
 
@@ -41,7 +37,7 @@ export const reviewRoutes = createRouter()
       security: bearerSecurity,
       summary: "Schedule recurring reviews (monthly or quarterly); each opens at a period start over the period just ended",
       middleware: [reviewers] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createScheduleBody } } } },
+      request: { body: jsonBody(createScheduleBody) },
       responses: { 201: json("Scheduled", scheduleSchema), ...problemResponses },
     }),
     async (c) => c.json(await createSchedule(serviceContext(c), c.req.valid("json")), 201),
@@ -69,7 +65,7 @@ export const reviewRoutes = createRouter()
       security: bearerSecurity,
       summary: "Open a review campaign (回头看) over a scope and period; findings are computed at once",
       middleware: [reviewers] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createReviewBody } } } },
+      request: { body: jsonBody(createReviewBody) },
       responses: { 201: json("Opened, with a summary of its findings", reviewSchema), ...problemResponses },
     }),
     async (c) => c.json(await createReview(serviceContext(c), c.req.valid("json")), 201),
@@ -148,7 +144,7 @@ export const reviewRoutes = createRouter()
       security: bearerSecurity,
       summary: "Decide a finding: no_action, rectify (dueDate), suspend or revoke (operator; applied through the audited registry services)",
       middleware: [reviewers] as const,
-      request: { params: findingParams, body: { required: true, content: { "application/json": { schema: decisionBody } } } },
+      request: { params: findingParams, body: jsonBody(decisionBody) },
       responses: { 200: json("Decided", findingSchema), ...problemResponses },
     }),
     async (c) => {

@@ -1,8 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange, operatorOnly } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, idParam, jsonBody, jsonResponse, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
 import {
   createServiceProviderBody,
   listServiceProvidersQuery,
@@ -12,7 +8,6 @@ import {
 import { createServiceProvider, getServiceProvider, listServiceProviders, updateServiceProvider } from "../../service-providers/service-providers.service.ts";
 
 const tags = ["Service providers"];
-const idParam = z.object({ id: z.uuid() });
 
 export const serviceProviderRoutes = createRouter()
   .openapi(
@@ -22,8 +17,8 @@ export const serviceProviderRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: [operatorOnly] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createServiceProviderBody } } } },
-      responses: { 201: { description: "Created", content: { "application/json": { schema: serviceProviderSchema } } }, ...problemResponses },
+      request: { body: jsonBody(createServiceProviderBody) },
+      responses: { 201: jsonResponse("Created", serviceProviderSchema), ...problemResponses },
     }),
     async (c) => c.json(await createServiceProvider(serviceContext(c), c.req.valid("json")), 201),
   )
@@ -34,13 +29,9 @@ export const serviceProviderRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { query: pageQuery.extend(listServiceProvidersQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(serviceProviderSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(serviceProviderSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listServiceProviders(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listServiceProviders(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -49,7 +40,7 @@ export const serviceProviderRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { params: idParam },
-      responses: { 200: { description: "The SP", content: { "application/json": { schema: serviceProviderSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("The SP", serviceProviderSchema), ...problemResponses },
     }),
     async (c) => c.json(await getServiceProvider(serviceContext(c), c.req.valid("param").id), 200),
   )
@@ -60,8 +51,8 @@ export const serviceProviderRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: [canChange] as const,
-      request: { params: idParam, body: { required: true, content: { "application/json": { schema: updateServiceProviderBody } } } },
-      responses: { 200: { description: "Updated", content: { "application/json": { schema: serviceProviderSchema } } }, ...problemResponses },
+      request: { params: idParam, body: jsonBody(updateServiceProviderBody) },
+      responses: { 200: jsonResponse("Updated", serviceProviderSchema), ...problemResponses },
     }),
     async (c) => c.json(await updateServiceProvider(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 200),
   );

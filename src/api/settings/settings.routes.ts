@@ -1,7 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { operatorOnly, staffOnly } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
+import { bearerSecurity, createRoute, createRouter, jsonResponse, operatorOnly, problemResponses, serviceContext, staffOnly } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { getPolicySettings, policySettingsSchema, updatePolicySettings } from "../../settings/policy-settings.service.ts";
 
 const tags = ["Settings"];
@@ -15,7 +13,7 @@ export const settingsRoutes = createRouter()
       security: bearerSecurity,
       summary: "The policy settings (operators and auditors; an SP is refused: rule modes say which checks only monitor)",
       middleware: [staffOnly] as const,
-      responses: { 200: { description: "Rule modes, quiet hours and caps", content: { "application/json": { schema: policySettingsSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("Rule modes, quiet hours and caps", policySettingsSchema), ...problemResponses },
     }),
     async (c) => c.json(await getPolicySettings(serviceContext(c)), 200),
   )
@@ -30,7 +28,7 @@ export const settingsRoutes = createRouter()
       request: {
         body: { required: true, content: { "application/json": { schema: policySettingsSchema.extend({ reason: z.string().trim().min(1).max(500) }).strict() } } },
       },
-      responses: { 200: { description: "Saved; proxies apply it within a second", content: { "application/json": { schema: policySettingsSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("Saved; proxies apply it within a second", policySettingsSchema), ...problemResponses },
     }),
     async (c) => {
       const { reason, ...settings } = c.req.valid("json");

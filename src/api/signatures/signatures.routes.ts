@@ -1,14 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, idParam, jsonBody, jsonResponse, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
 import { signatureActions, type SignatureAction } from "../../signatures/signatures.lifecycle.ts";
 import { createSignatureBody, listSignaturesQuery, signatureSchema, transitionBody, updateSignatureBody } from "../../signatures/signatures.schemas.ts";
 import { createSignature, getSignature, listSignatures, transitionSignature, updateSignature } from "../../signatures/signatures.service.ts";
 
 const tags = ["Signatures"];
-const idParam = z.object({ id: z.uuid() });
 const one = (description: string) => ({ description, content: { "application/json": { schema: signatureSchema } } });
 
 const actionDescriptions: Record<SignatureAction, string> = {
@@ -27,7 +22,7 @@ export const signatureRoutes = createRouter()
       security: bearerSecurity,
       summary: "File a signature (operator, or an SP for itself); created pending",
       middleware: [canChange] as const,
-      request: { body: { required: true, content: { "application/json": { schema: createSignatureBody } } } },
+      request: { body: jsonBody(createSignatureBody) },
       responses: { 201: one("Filed, pending approval"), ...problemResponses },
     }),
     async (c) => c.json(await createSignature(serviceContext(c), c.req.valid("json")), 201),
@@ -40,13 +35,9 @@ export const signatureRoutes = createRouter()
       security: bearerSecurity,
       summary: "List signatures (an SP sees those it filed)",
       request: { query: pageQuery.extend(listSignaturesQuery.shape) },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(signatureSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(signatureSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listSignatures(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listSignatures(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -67,7 +58,7 @@ export const signatureRoutes = createRouter()
       security: bearerSecurity,
       summary: "Change evidence, scope, ports or expiry; a rejected filing, or a widened approved one, returns to pending",
       middleware: [canChange] as const,
-      request: { params: idParam, body: { required: true, content: { "application/json": { schema: updateSignatureBody } } } },
+      request: { params: idParam, body: jsonBody(updateSignatureBody) },
       responses: { 200: one("Updated"), ...problemResponses },
     }),
     async (c) => c.json(await updateSignature(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 200),
@@ -85,7 +76,7 @@ for (const action of signatureActions) {
       security: bearerSecurity,
       summary: `${action[0]!.toUpperCase()}${action.slice(1)} a signature (operator only; reason required)`,
       description: actionDescriptions[action],
-      request: { params: idParam, body: { required: true, content: { "application/json": { schema: transitionBody } } } },
+      request: { params: idParam, body: jsonBody(transitionBody) },
       responses: { 200: one("The signature in its new state"), ...problemResponses },
     }),
     async (c) => c.json(await transitionSignature(serviceContext(c), c.req.valid("param").id, action, c.req.valid("json").reason), 200),

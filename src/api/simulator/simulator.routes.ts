@@ -1,7 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { operatorOnly } from "../auth.ts";
-import { bearerSecurity, createRouter } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
+import { bearerSecurity, createRoute, createRouter, operatorOnly, problemResponses } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 
 export interface MoInjector {
   injectMo(input: { from: string; to: string; text: string }): unknown;

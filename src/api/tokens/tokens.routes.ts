@@ -1,8 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, decodeCursor, jsonResponse, pageQuery, pageSchema, problemResponses, serviceContext, toPage } from "../route-kit.ts";
+import { z } from "@hono/zod-openapi";
 import { createToken, listTokens, revokeToken } from "../../tokens/tokens.service.ts";
 
 const tags = ["Tokens"];
@@ -51,7 +48,7 @@ export const tokenRoutes = createRouter()
       tags,
       security: bearerSecurity,
       request: { query: pageQuery },
-      responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(tokenSchema) } } }, ...problemResponses },
+      responses: { 200: jsonResponse("A page", pageSchema(tokenSchema)), ...problemResponses },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -70,7 +67,7 @@ export const tokenRoutes = createRouter()
         params: z.object({ id: z.uuid() }),
         body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(500).optional() }).strict() } } },
       },
-      responses: { 200: { description: "Revoked", content: { "application/json": { schema: tokenSchema } } }, ...problemResponses },
+      responses: { 200: jsonResponse("Revoked", tokenSchema), ...problemResponses },
     }),
     async (c) => c.json(await revokeToken(serviceContext(c), c.req.valid("param").id, c.req.valid("json")?.reason), 200),
   );

@@ -7,15 +7,16 @@ import { listSignatures } from "../../signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory, options, spName } from "../directory.ts";
 import { chartRange, optionalCursor, optionalEnum, optionalUuid, parseQuery, uuidParam } from "../filters.ts";
-import { DateRangeFields, FilterForm, SelectField, TextField } from "../forms.tsx";
+import { FilterForm, SelectField, TextField } from "../forms.tsx";
 import { labelOf } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
 import { Badge, DataTable, ListControls, collectPages, exportFormat, exportResponse } from "../lists.tsx";
 import { render, serviceContextOf } from "../page.tsx";
-import { ChartCards, loadCharts } from "./dashboard.tsx";
-import { listRefusalsPage, refusalColumns } from "./refusals.tsx";
+import { loadCharts } from "./dashboard.tsx";
+import { listRefusalsPage } from "./refusals.tsx";
 import { portColumns } from "./service-providers.tsx";
 import { signatureColumns } from "./signatures.tsx";
+import { ObjectActivity } from "./activity.tsx";
 
 const portsQuery = z.object({
   spId: optionalUuid,
@@ -54,7 +55,7 @@ export async function portsPage(c: ConsoleContext) {
 export async function portPage(c: ConsoleContext) {
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
-  const { t, lang } = frame;
+  const { t } = frame;
   const id = uuidParam(c, "port");
   const port = await getPort(ctx, id);
   const range = chartRange(c, ctx.now);
@@ -73,18 +74,10 @@ export async function portPage(c: ConsoleContext) {
       <p>
         {t("col.sp")}: <a href={`/console/sps/${port.spId}`}>{spName(directory, port.spId)}</a> · <Badge kind={port.status}>{labelOf(t, "status", port.status)}</Badge>
       </p>
-      <FilterForm frame={frame} action={`/console/ports/${port.id}`}>
-        <DateRangeFields frame={frame} from={range.from} to={range.to} />
-      </FilterForm>
-      <h2>{t("section.traffic")}</h2>
-      <ChartCards t={t} lang={lang} charts={charts} idPrefix="port" />
-      <h2>{t("section.signatures")}</h2>
-      <DataTable frame={frame} rows={signatures} columns={signatureColumns(t, directory)} />
-      <h2>{t("section.refusals")}</h2>
-      <DataTable frame={frame} rows={refusals.items} columns={refusalColumns(lang, directory)} />
-      <p>
-        <a href={`/console/refusals?portId=${port.id}`}>{t("section.allRefusals")} →</a>
-      </p>
+      <ObjectActivity frame={frame} action={`/console/ports/${port.id}`} range={range} charts={charts} idPrefix="port" refusals={refusals.items} directory={directory} allRefusals={`/console/refusals?portId=${port.id}`}>
+        <h2>{t("section.signatures")}</h2>
+        <DataTable frame={frame} rows={signatures} columns={signatureColumns(t, directory)} />
+      </ObjectActivity>
     </>,
   );
 }

@@ -5,9 +5,9 @@ import type { RejectionsFilter } from "../../journal/journal.schemas.ts";
 import type { ServiceContext } from "../../context.ts";
 import { REASON_CODES } from "../../policy/reasons.ts";
 import type { ConsoleContext } from "../auth.ts";
-import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
+import { enterpriseName, loadDirectory, portNumber, signatureText, spName, type Directory } from "../directory.ts";
 import { dayRange, chinaDayStartIso, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
-import { DateRangeFields, FilterForm, SelectField } from "../forms.tsx";
+import { DateRangeFields, FilterForm, PartyFilterFields, SelectField } from "../forms.tsx";
 import { formatTime, labelOf, reasonSentence, translator, type Lang } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
 import { DataTable, ListControls, collectPages, exportFormat, exportResponse, type Column } from "../lists.tsx";
@@ -70,18 +70,13 @@ export async function refusalsPage(c: ConsoleContext) {
     return exportResponse(c, format, "refusals", rows, columns);
   }
   const page = await listRefusalsPage(ctx, filter, cursor, limit);
-  const ports = [...directory.ports].map(([id, port]): [string, string] => [id, port.number]);
-  const signatures = [...directory.signatures].map(([id, signature]): [string, string] => [id, `【${signature.text}】`]);
   return render(
     c,
     t("refusals.title"),
     <>
       <FilterForm frame={frame} action="/console/refusals">
         <DateRangeFields frame={frame} from={query.from} to={query.to} />
-        <SelectField frame={frame} name="spId" label={t("filter.sp")} value={query.spId} options={options(directory.sps)} />
-        <SelectField frame={frame} name="portId" label={t("filter.port")} value={query.portId} options={options(ports)} />
-        <SelectField frame={frame} name="signatureId" label={t("filter.signature")} value={query.signatureId} options={options(signatures)} />
-        <SelectField frame={frame} name="enterpriseId" label={t("filter.enterprise")} value={query.enterpriseId} options={options(directory.enterprises)} />
+        <PartyFilterFields frame={frame} directory={directory} query={query} />
         <SelectField frame={frame} name="reason" label={t("filter.reason")} value={query.reason} options={REASON_CODES.filter((code) => ctx.actor.type !== "sp" || reasonAsSpSees(code) === code).map((code) => [code, reasonSentence(lang, code)])} />
         <SelectField
           frame={frame}

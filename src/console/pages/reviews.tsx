@@ -4,7 +4,7 @@ import { ServiceError } from "../../lib/errors.ts";
 import { may, type ConsoleContext } from "../auth.ts";
 import { enterpriseName, loadDirectory, options, portNumber, signatureText, spName, type Directory } from "../directory.ts";
 import { dayRange, chinaDayStartIso, defaultRange, nextDay, optionalCursor, optionalEnum, optionalUuid, parseQuery } from "../filters.ts";
-import { DateRangeFields, FilterForm, SelectField } from "../forms.tsx";
+import { DateRangeFields, FilterForm, PartyFilterFields, SelectField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { CsrfField, frameOf, type PageFrame } from "../layout.tsx";
 import { Badge, DataTable, ListControls, collectPages, exportFormat, exportResponse, type Column } from "../lists.tsx";
@@ -329,18 +329,13 @@ export async function complaintsPage(c: ConsoleContext, reviews: ReviewsBackend 
   const format = exportFormat(c);
   if (format) return exportResponse(c, format, "complaints", await collectPages((next, limit) => reviews.listComplaints(ctx, filter, { limit, cursor: next })), columns);
   const page = await reviews.listComplaints(ctx, filter, { limit: 50, cursor });
-  const ports = [...directory.ports].map(([id, port]): [string, string] => [id, port.number]);
-  const signatures = [...directory.signatures].map(([id, s]): [string, string] => [id, `【${s.text}】`]);
   return render(
     c,
     t("complaints.title"),
     <>
       <FilterForm frame={frame} action="/console/complaints">
         <DateRangeFields frame={frame} from={from} to={to} />
-        <SelectField frame={frame} name="spId" label={t("filter.sp")} value={query.spId} options={options(directory.sps)} />
-        <SelectField frame={frame} name="portId" label={t("filter.port")} value={query.portId} options={options(ports)} />
-        <SelectField frame={frame} name="signatureId" label={t("filter.signature")} value={query.signatureId} options={options(signatures)} />
-        <SelectField frame={frame} name="enterpriseId" label={t("filter.enterprise")} value={query.enterpriseId} options={options(directory.enterprises)} />
+        <PartyFilterFields frame={frame} directory={directory} query={query} />
         <SelectField frame={frame} name="status" label={t("filter.status")} value={query.status} options={complaintStatuses.map((s) => [s, labelOf(t, "status", s)])} />
       </FilterForm>
       <ListControls c={c} frame={frame} nextCursor={page.nextCursor} />

@@ -7,15 +7,16 @@ import { listSignatures } from "../../signatures/signatures.service.ts";
 import type { ConsoleContext } from "../auth.ts";
 import { loadDirectory } from "../directory.ts";
 import { chartRange, optionalCursor, optionalEnum, optionalText, parseQuery, uuidParam } from "../filters.ts";
-import { DateRangeFields, FilterForm, SelectField, TextField } from "../forms.tsx";
+import { FilterForm, SelectField, TextField } from "../forms.tsx";
 import { formatTime, labelOf, type Translate } from "../i18n.ts";
 import { frameOf } from "../layout.tsx";
 import { Badge, DataTable, ListControls, collectPages, exportFormat, exportResponse, type Column } from "../lists.tsx";
 import { render, serviceContextOf } from "../page.tsx";
-import { ChartCards, loadCharts } from "./dashboard.tsx";
-import { listRefusalsPage, refusalColumns } from "./refusals.tsx";
+import { loadCharts } from "./dashboard.tsx";
+import { listRefusalsPage } from "./refusals.tsx";
 import { signatureColumns } from "./signatures.tsx";
 import { serviceProviderStatuses as spStatuses } from "../../service-providers/service-providers.schemas.ts";
+import { ObjectActivity } from "./activity.tsx";
 
 const spsQuery = z.object({ name: optionalText(100), status: optionalEnum(spStatuses), cursor: optionalCursor });
 
@@ -66,7 +67,7 @@ export async function serviceProvidersPage(c: ConsoleContext) {
 export async function serviceProviderPage(c: ConsoleContext) {
   const ctx = serviceContextOf(c);
   const frame = frameOf(c);
-  const { t, lang } = frame;
+  const { t } = frame;
   const id = uuidParam(c, "service provider");
   const sp = await getServiceProvider(ctx, id);
   const range = chartRange(c, ctx.now);
@@ -84,20 +85,12 @@ export async function serviceProviderPage(c: ConsoleContext) {
       <p>
         {t("col.licence")}: <span class="mono">{sp.licenceNumber}</span> · <Badge kind={sp.status}>{labelOf(t, "status", sp.status)}</Badge>
       </p>
-      <FilterForm frame={frame} action={`/console/sps/${sp.id}`}>
-        <DateRangeFields frame={frame} from={range.from} to={range.to} />
-      </FilterForm>
-      <h2>{t("section.traffic")}</h2>
-      <ChartCards t={t} lang={lang} charts={charts} idPrefix="sp" />
-      <h2>{t("section.ports")}</h2>
-      <DataTable frame={frame} rows={ports.slice(0, 200)} columns={portColumns(t, directory.sps)} />
-      <h2>{t("section.signatures")}</h2>
-      <DataTable frame={frame} rows={signatures.slice(0, 200)} columns={signatureColumns(t, directory)} />
-      <h2>{t("section.refusals")}</h2>
-      <DataTable frame={frame} rows={refusals.items} columns={refusalColumns(lang, directory)} />
-      <p>
-        <a href={`/console/refusals?spId=${sp.id}`}>{t("section.allRefusals")} →</a>
-      </p>
+      <ObjectActivity frame={frame} action={`/console/sps/${sp.id}`} range={range} charts={charts} idPrefix="sp" refusals={refusals.items} directory={directory} allRefusals={`/console/refusals?spId=${sp.id}`}>
+        <h2>{t("section.ports")}</h2>
+        <DataTable frame={frame} rows={ports.slice(0, 200)} columns={portColumns(t, directory.sps)} />
+        <h2>{t("section.signatures")}</h2>
+        <DataTable frame={frame} rows={signatures.slice(0, 200)} columns={signatureColumns(t, directory)} />
+      </ObjectActivity>
     </>,
   );
 }

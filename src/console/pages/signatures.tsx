@@ -50,32 +50,32 @@ export function signatureColumns(t: Translate, directory: Directory): Column<Sig
   ];
 }
 
+/** One decision on a signature (approve or reject) with its own required reason. */
+function DecisionForm(props: { frame: PageFrame; id: string; action: "approve" | "reject" }) {
+  const { t } = props.frame;
+  const { id, action } = props;
+  const label = action === "approve" ? t("sig.approve") : t("sig.reject");
+  return (
+    <form method="post" action={`/console/signatures/${id}/${action}`} class="decide" data-testid={`${action}-${id}`}>
+      <CsrfField frame={props.frame} />
+      <label>
+        <span class="muted">{t("sig.reason")}</span>
+        <br />
+        <textarea name="reason" required maxlength={500} aria-label={`${label}: ${t("sig.reason")}`} />
+      </label>
+      <button type="submit" class={action === "reject" ? "danger" : undefined}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
 /** Approve and reject, each with its own required reason. */
 function DecisionForms(props: { frame: PageFrame; signature: Signature }) {
-  const { t } = props.frame;
-  const id = props.signature.id;
   return (
     <div class="decide">
-      <form method="post" action={`/console/signatures/${id}/approve`} class="decide" data-testid={`approve-${id}`}>
-        <CsrfField frame={props.frame} />
-        <label>
-          <span class="muted">{t("sig.reason")}</span>
-          <br />
-          <textarea name="reason" required maxlength={500} aria-label={`${t("sig.approve")}: ${t("sig.reason")}`} />
-        </label>
-        <button type="submit">{t("sig.approve")}</button>
-      </form>
-      <form method="post" action={`/console/signatures/${id}/reject`} class="decide" data-testid={`reject-${id}`}>
-        <CsrfField frame={props.frame} />
-        <label>
-          <span class="muted">{t("sig.reason")}</span>
-          <br />
-          <textarea name="reason" required maxlength={500} aria-label={`${t("sig.reject")}: ${t("sig.reason")}`} />
-        </label>
-        <button type="submit" class="danger">
-          {t("sig.reject")}
-        </button>
-      </form>
+      <DecisionForm frame={props.frame} id={props.signature.id} action="approve" />
+      <DecisionForm frame={props.frame} id={props.signature.id} action="reject" />
     </div>
   );
 }

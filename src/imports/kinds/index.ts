@@ -10,5 +10,4 @@ export const importKinds = {
   complaints: complaintsImport,
 } as const satisfies Record<string, ImportKind<any>>;
 
-export type RegisteredImportKind = keyof typeof importKinds;
 export type { ImportKind, ImportKindName } from "./kind.ts";

@@ -2,20 +2,37 @@
  * Shared building blocks for finding detectors: scope conditions, counts (whole days from the daily
  * counters, see src/journal/counts.ts), daily series and redacted samples.
  */
-import { and, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, like, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client.ts";
-import { ports, rejections, signaturePorts } from "../../db/schema/index.ts";
+import { ports, rejections, signaturePorts, trafficDaily } from "../../db/schema/index.ts";
 import { escapeLike } from "../../db/errors.ts";
 import { resultRows } from "../../db/rows.ts";
 import { countJournal, type CountKey, type JournalDimensions } from "../../journal/counts.ts";
 import { redactText } from "../../lib/pii.ts";
+import { localDate } from "../../lib/dates.ts";
 import type { Evidence, ReviewScope, Severity } from "../types.ts";
 
 /** Ports inside the scope's prefix, as a subquery condition on `portColumn`. */
 export function portInScope(portColumn: AnyPgColumn, scope: ReviewScope): SQL | undefined {
   if (!scope.portPrefix) return undefined;
   return sql`${portColumn} in (select ${ports.id} from ${ports} where ${like(ports.number, `${escapeLike(scope.portPrefix)}%`)})`;
+}
+
+/** The scope's days in China time: the first and the last calendar day its [from, to) covers. */
+export function scopeDays(scope: ReviewScope): { first: string; last: string } {
+  return { first: localDate(scope.from), last: localDate(new Date(scope.to.getTime() - 1)) };
+}
+
+/** Daily traffic rows inside the scope: its days, its SP, its port prefix. */
+export function trafficInScope(scope: ReviewScope): SQL | undefined {
+  const { first, last } = scopeDays(scope);
+  return and(
+    gte(trafficDaily.day, first),
+    lte(trafficDaily.day, last),
+    scope.spId ? eq(trafficDaily.spId, scope.spId) : undefined,
+    portInScope(trafficDaily.portId, scope),
+  );
 }
 
 /** A signature is in scope when filed by the scoped SP and (with a prefix) bound to a port under it. */

@@ -1,8 +1,7 @@
-import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { ports, trafficDaily } from "../../db/schema/index.ts";
-import { localDate } from "../../lib/dates.ts";
 import type { FindingDetector } from "../types.ts";
-import { portInScope } from "./evidence.ts";
+import { trafficInScope } from "./evidence.ts";
 
 /** Ports carrying more distinct enterprises than the setting allows: a port shared out to many senders. */
 export const portManyEnterprises: FindingDetector = {
@@ -12,14 +11,7 @@ export const portManyEnterprises: FindingDetector = {
     const groups = await db
       .select({ portId: trafficDaily.portId, enterprises: distinct, accepted: sql<number>`sum(${trafficDaily.accepted})::bigint` })
       .from(trafficDaily)
-      .where(
-        and(
-          gte(trafficDaily.day, localDate(scope.from)),
-          lte(trafficDaily.day, localDate(new Date(scope.to.getTime() - 1))),
-          scope.spId ? eq(trafficDaily.spId, scope.spId) : undefined,
-          portInScope(trafficDaily.portId, scope),
-        ),
-      )
+      .where(trafficInScope(scope))
       .groupBy(trafficDaily.portId)
       .having(sql`${distinct} > ${settings.maxEnterprisesPerPort}`);
     if (groups.length === 0) return [];

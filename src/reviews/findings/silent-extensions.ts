@@ -1,8 +1,7 @@
 import { and, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import { portExtensions, ports, rejections, trafficDaily } from "../../db/schema/index.ts";
-import { localDate } from "../../lib/dates.ts";
 import type { FindingDetector } from "../types.ts";
-import { portInScope } from "./evidence.ts";
+import { portInScope, scopeDays } from "./evidence.ts";
 
 /**
  * Extensions assigned before the period that carried nothing in it. traffic_daily has no extension
@@ -23,7 +22,7 @@ export const silentExtensions: FindingDetector = {
           scope.spId ? eq(ports.spId, scope.spId) : undefined,
           portInScope(portExtensions.portId, scope),
           sql`not exists (select 1 from ${trafficDaily} where ${trafficDaily.portId} = ${portExtensions.portId} and ${trafficDaily.enterpriseId} = ${portExtensions.enterpriseId}
-                and ${trafficDaily.accepted} > 0 and ${gte(trafficDaily.day, localDate(scope.from))} and ${lte(trafficDaily.day, localDate(new Date(scope.to.getTime() - 1)))})`,
+                and ${trafficDaily.accepted} > 0 and ${gte(trafficDaily.day, scopeDays(scope).first)} and ${lte(trafficDaily.day, scopeDays(scope).last)})`,
         ),
       );
     if (rows.length === 0) return [];

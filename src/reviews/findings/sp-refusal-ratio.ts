@@ -1,8 +1,7 @@
-import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { serviceProviders, trafficDaily } from "../../db/schema/index.ts";
-import { localDate } from "../../lib/dates.ts";
 import type { FindingDetector } from "../types.ts";
-import { portInScope } from "./evidence.ts";
+import { trafficInScope } from "./evidence.ts";
 
 /** SPs whose refused share of traffic reaches the setting: they keep trying what the rules forbid. */
 export const spRefusalRatio: FindingDetector = {
@@ -11,14 +10,7 @@ export const spRefusalRatio: FindingDetector = {
     const groups = await db
       .select({ spId: trafficDaily.spId, accepted: sql<number>`sum(${trafficDaily.accepted})::bigint`, refused: sql<number>`sum(${trafficDaily.refused})::bigint` })
       .from(trafficDaily)
-      .where(
-        and(
-          gte(trafficDaily.day, localDate(scope.from)),
-          lte(trafficDaily.day, localDate(new Date(scope.to.getTime() - 1))),
-          scope.spId ? eq(trafficDaily.spId, scope.spId) : undefined,
-          portInScope(trafficDaily.portId, scope),
-        ),
-      )
+      .where(trafficInScope(scope))
       .groupBy(trafficDaily.spId);
     const flagged = groups
       .map((g) => ({ spId: g.spId, accepted: Number(g.accepted), refused: Number(g.refused) }))

@@ -82,7 +82,9 @@ export interface JournalOptions {
  * Rows per statement: bounds one statement's JSON parameter and, with PGlite (which runs on the
  * gateway's thread), how long one statement keeps the event loop (see inChunks).
  */
-const INSERT_CHUNK = 250;
+const INSERT_CHUNK = 100;
+/** The longest the journal writes before it lets the event loop serve sockets (see inChunks). */
+const SLICE_MS = 10;
 
 /**
  * PostgreSQL text cannot hold U+0000, and SMPP fields can (a Latin-1 short_message with NUL
@@ -296,10 +298,12 @@ export class Journal {
         .onConflictDoNothing()
         .returning({ batchId: journalBatches.batchId });
       if (inserted.length === 0) return; // already written by an earlier attempt
-      await inChunks(batch.rejections, (chunk) => tx.execute(insertRejections(chunk)));
-      await inChunks(batch.traffic, (chunk) => tx.execute(upsertTraffic(chunk)));
-      await inChunks(batch.routes, (chunk) => tx.execute(insertRoutes(chunk)));
-      await inChunks(senders, (chunk) => tx.execute(upsertLastSenders(chunk)));
+      // Keeping up: what arrived since this batch was taken still fits in one batch.
+      const mayYield = () => this.backlog().inMemory < (this.options.maxBatchRows ?? 5000);
+      await inChunks(batch.rejections, mayYield, (chunk) => tx.execute(insertRejections(chunk)));
+      await inChunks(batch.traffic, mayYield, (chunk) => tx.execute(upsertTraffic(chunk)));
+      await inChunks(batch.routes, mayYield, (chunk) => tx.execute(insertRoutes(chunk)));
+      await inChunks(senders, mayYield, (chunk) => tx.execute(upsertLastSenders(chunk)));
     });
   }
 }
@@ -308,13 +312,20 @@ export class Journal {
 const epochMs = (at: Date | number) => (typeof at === "number" ? at : at.getTime());
 
 /**
- * Runs `write` on successive chunks of `rows`, giving the event loop a turn between chunks: with
- * PGlite the database runs on the gateway's own thread, and one statement of 5,000 rows held every
- * socket for tens of milliseconds (the added p99 at a paced 5,000 msg/s was that pause).
+ * Runs `write` on successive chunks of `rows`, giving the event loop a turn once a slice of
+ * SLICE_MS has been spent, while `mayYield()` says the journal is keeping up. With PGlite the
+ * database runs on the gateway's own thread, and one statement of 5,000 rows held every socket for
+ * its whole run (the added p99 at a paced 5,000 msg/s was that pause). A journal that is behind
+ * does not yield: yielding let a producer faster than the database outrun the writer (batches grew
+ * past the write timeout and were spooled); not yielding is the back-pressure it had before.
  */
-async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+async function inChunks<T>(rows: T[], mayYield: () => boolean, write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  let slice = performance.now();
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (performance.now() - slice >= SLICE_MS && mayYield()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
     await write(rows.slice(i, i + INSERT_CHUNK));
   }
 }

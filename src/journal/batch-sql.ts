@@ -55,7 +55,7 @@ interface LastSenderRow {
  * Rows per statement: bounds one statement's JSON parameter and, with PGlite (which runs on the
  * gateway's thread), how long one statement keeps the event loop (see inChunks).
  */
-const INSERT_CHUNK = 100;
+const INSERT_CHUNK = 250;
 /** The longest the journal writes before it lets the event loop serve sockets (see inChunks). */
 const SLICE_MS = 10;
 

@@ -210,7 +210,8 @@ export class Journal {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`journal batch write took more than ${timeoutMs} ms`)), timeoutMs);
     });
-    const writing = writeBatch(this.options.database.db, batch);
+    // Keeping up: what arrived since this batch was taken still fits in one batch.
+    const writing = writeBatch(this.options.database.db, batch, () => this.backlog().inMemory < (this.options.maxBatchRows ?? 5000));
     writing.catch(() => {}); // a write that loses the race may still fail later; nobody waits for it
     try {
       await Promise.race([writing, timeout]);

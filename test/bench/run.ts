@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { runJournalBench } from "./journal-bench.ts";
+import { runJournalStallBench } from "./journal-stall.ts";
 import { runRegistryBench } from "./registry-bench.ts";
 import { SCALES } from "./registry-seed.ts";
 import { runSmppBench } from "./smpp-bench.ts";
@@ -55,6 +56,7 @@ if (wants("smpp")) {
 }
 if (wants("journal")) {
   result.journal = await runJournalBench({ refusals: quick ? 50_000 : 200_000, reps: quick ? 1 : 3, log });
+  result.journal_stall = await runJournalStallBench({ messages: 1000, rounds: quick ? 3 : 7, log });
 }
 if (wants("registry")) {
   // Small and a larger size; --full makes the larger one national scale. PGlite stays small-ish.
@@ -86,6 +88,7 @@ const summary = {
   change_via_http_ms: smpp?.change_via_http_ms_median,
   journal_refusals_per_s: journal?.journal_refusals_per_s,
   journal_under_load_refusals_per_s: smpp?.journal_under_load_refusals_per_s,
+  journal_stall_longest_ms: (result.journal_stall as Record<string, number> | undefined)?.journal_stall_longest_ms,
   registry_small_decide_us: small?.decide_us,
   registry_large_scale: large?.scale,
   registry_large_load_s: large?.load_s,

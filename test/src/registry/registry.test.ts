@@ -130,7 +130,7 @@ describe("registry snapshot", () => {
     ]);
     registry = new Registry({ database, logger: pino({ level: "warn" }, sink) });
     await registry.start();
-    expect(registry.snapshot.settings).toEqual({ ruleModes: {}, quietHours: { start: "22:00", end: "07:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5, velocity: DEFAULT_POLICY_SETTINGS.velocity, honeypotSuspension: DEFAULT_POLICY_SETTINGS.honeypotSuspension });
+    expect(registry.snapshot.settings).toEqual({ ...DEFAULT_POLICY_SETTINGS, ruleModes: {}, quietHours: { start: "22:00", end: "07:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5 });
     expect(warnings.filter((w) => w.msg.startsWith("invalid stored setting")).map((w) => w.key).sort()).toEqual(["policy.daily_marketing_cap", "policy.rule_modes"]);
 
     // A value of the right JSON shape but outside the schema (quiet hours at 25:00) is refused too.

@@ -4,14 +4,18 @@
  * {"smppPort":…,"httpUrl":…} once up; answers "stats" on stdin with one JSON line; "stop" drains
  * the gateway (the journal is flushed) and exits.
  *
- * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number }
+ * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number,
+ *   cmpp?: { gatewayCode: number, secretsKey: string } } — with cmpp, the CMPP listener is on too and {"cmppPort":…} is printed.
  */
 import pino from "pino";
 import { parseConfig } from "../../src/config.ts";
 import { startGateway } from "../../src/main.ts";
 import { BENCH_PII_KEY } from "./registry-seed.ts";
 
-const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir: string; simulatorPort: number; adminToken: string; upstreamBinds: number; upstreamWindow: number };
+const input = JSON.parse(process.argv[2]!) as {
+  url?: string; dataDir: string; simulatorPort: number; adminToken: string; upstreamBinds: number; upstreamWindow: number;
+  cmpp?: { gatewayCode: number; secretsKey: string };
+};
 const config = parseConfig({
   ...(input.url && { DATABASE_URL: input.url }),
   DATA_DIR: input.dataDir,
@@ -25,10 +29,11 @@ const config = parseConfig({
   PII_KEY: BENCH_PII_KEY,
   ADMIN_TOKEN: input.adminToken,
   INSTANCE_ID: `bench-${process.pid}`,
+  ...(input.cmpp && { CMPP_PORT: "0", CMPP_HOST: "127.0.0.1", CMPP_GATEWAY_CODE: String(input.cmpp.gatewayCode), SECRETS_KEY: input.cmpp.secretsKey }),
 });
 const gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
 await gateway.upstream.waitForBinds(input.upstreamBinds, 10_000);
-console.log(JSON.stringify({ smppPort: gateway.smppPort, httpUrl: gateway.httpUrl }));
+console.log(JSON.stringify({ smppPort: gateway.smppPort, httpUrl: gateway.httpUrl, cmppPort: gateway.cmppPort }));
 
 let buffered = "";
 for await (const chunk of Bun.stdin.stream()) {

@@ -2,9 +2,10 @@
  * `npm run bench` — the gateway's benchmarks in one run on one machine:
  *   1. SMPP: the same load generator straight to the SMSC simulator and through the proxy;
  *   2. registry: snapshot load time, RSS, decide() cost and change latency at two sizes;
- *   3. journal: refusals per second written to the database with none lost.
+ *   3. journal: refusals per second written to the database with none lost;
+ *   4. CMPP: the same mix through the gateway's CMPP listener (throughput, CPU per message).
  * Flags: --quick (under a minute), --full (national-scale registry: 100k ports, 1M signatures,
- * 10M opt-outs; takes minutes, needs BENCH_DATABASE_URL), --registry / --smpp / --journal (only
+ * 10M opt-outs; takes minutes, needs BENCH_DATABASE_URL), --registry / --smpp / --journal / --cmpp (only
  * those parts). BENCH_DATABASE_URL=postgres://… uses PostgreSQL (a fresh bench_* database per
  * part, dropped afterwards); otherwise PGlite.
  * Writes test/bench/results/<timestamp>.json and prints a one-line JSON summary last.
@@ -16,11 +17,12 @@ import { runJournalBench } from "./journal-bench.ts";
 import { runRegistryBench } from "./registry-bench.ts";
 import { SCALES } from "./registry-seed.ts";
 import { runSmppBench } from "./smpp-bench.ts";
+import { runCmppBench } from "./cmpp-bench.ts";
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
 const full = args.has("--full");
-const only = ["--smpp", "--registry", "--journal"].filter((flag) => args.has(flag));
+const only = ["--smpp", "--registry", "--journal", "--cmpp"].filter((flag) => args.has(flag));
 const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
 const log = (line: string) => console.error(`[bench] ${line}`);
 const usePostgres = Boolean(process.env.BENCH_DATABASE_URL);
@@ -44,6 +46,9 @@ if (wants("smpp")) {
       : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, log },
   );
 }
+if (wants("cmpp")) {
+  result.cmpp = await runCmppBench(quick ? { reps: 2, seconds: 4, warmupSeconds: 2, connections: 4, window: 16, log } : { reps: 3, seconds: 10, warmupSeconds: 3, connections: 4, window: 16, log });
+}
 if (wants("journal")) {
   result.journal = await runJournalBench({ refusals: quick ? 50_000 : 200_000, reps: quick ? 1 : 3, log });
 }
@@ -57,6 +62,7 @@ if (wants("registry")) {
 
 const smpp = result.smpp as Record<string, number> | undefined;
 const journal = result.journal as Record<string, number> | undefined;
+const cmpp = result.cmpp as Record<string, number> | undefined;
 const registry = result.registry as Record<string, number>[] | undefined;
 const small = registry?.[0];
 const large = registry && registry.length > 1 ? registry[registry.length - 1] : undefined;
@@ -74,6 +80,10 @@ const summary = {
   proxy_rss_mb: smpp?.proxy_rss_mb,
   change_via_http_ms: smpp?.change_via_http_ms_median,
   journal_refusals_per_s: journal?.journal_refusals_per_s,
+  cmpp_msgs_per_s: cmpp?.cmpp_msgs_per_s,
+  cmpp_cpu_us_per_msg: cmpp?.cmpp_cpu_us_per_msg,
+  cmpp_reports_per_s: cmpp?.reports_per_s,
+  cmpp_reports_lost: cmpp?.reports_lost,
   registry_small_decide_us: small?.decide_us,
   registry_large_scale: large?.scale,
   registry_large_load_s: large?.load_s,

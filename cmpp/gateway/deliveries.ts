@@ -60,9 +60,10 @@ export class CmppDeliveries implements DeliverySink {
     clearInterval(this.timer);
   }
 
-  receipt(route: ReceiptRoute, facts: ReceiptFacts): Promise<number> | undefined {
+  receipt(route: ReceiptRoute, readFacts: () => ReceiptFacts): Promise<number> | undefined {
     const cmpp = parseCmppRouteId(route.spMessageId);
     if (!cmpp) return undefined;
+    const facts = readFacts();
     const account = this.options.registry().accountsById.get(route.accountId);
     if (!account) {
       this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "unroutable" });

@@ -10,7 +10,17 @@ const faults = process.env.GK_SUITE === "faults";
 const databaseTests = faults
   ? // Held receipts keep their order only if the store writes them in order on a pool of connections.
     ["test/faults/smpp/deliveries.test.ts"]
-  : ["test/api/**/*.test.ts", "test/db/**/*.test.ts", "test/smpp/**/*.test.ts", "test/reviews/**/*.test.ts", "test/console/**/*.test.ts"];
+  : [
+      "test/src/api/**/*.test.ts",
+      "test/src/db/**/*.test.ts",
+      "test/src/deliveries/**/*.test.ts",
+      "test/src/journal/**/*.test.ts",
+      "test/src/registry/**/*.test.ts",
+      "test/src/reviews/**/*.test.ts",
+      "test/src/console/**/*.test.ts",
+      "test/smpp/proxy/**/*.test.ts",
+      "test/e2e/**/*.test.ts",
+    ];
 
 export default defineConfig({
   test: {

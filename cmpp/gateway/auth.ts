@@ -75,12 +75,14 @@ export function createCmppAuthenticator(options: CmppAuthOptions) {
       const account = find(request.sourceAddr);
       const now = options.now();
       if (addresses.isLocked(request.remoteAddress, now) || (account && accounts.isLocked(account.id, now))) return refuse(request, "bind_locked_out", account);
-      if (!account) return refuse(request, "bind_unknown_system_id", undefined, true);
+      // A gateway account (an ISMG's SMPP bind, no SP of its own) never authenticates over CMPP.
+      if (!account || account.spId === null) return refuse(request, "bind_unknown_system_id", undefined, true);
+      const spId = account.spId;
       if (account.allowedIps.length > 0 && !isAddressAllowed(request.remoteAddress, account.allowedIps)) return refuse(request, "bind_address_not_allowed", account, true);
       const secret = account.secretSealed ? options.secrets.open(account.secretSealed) : undefined;
       // A seal no configured key opens: nobody can authenticate; refused like a wrong secret.
       if (secret === undefined) return refuse(request, "bind_bad_password", account, true);
-      if (account.status !== "active" || snapshot.spStatus.get(account.spId) === "suspended") return refuse(request, "bind_account_disabled", account);
+      if (account.status !== "active" || snapshot.spStatus.get(spId) === "suspended") return refuse(request, "bind_account_disabled", account);
       const cap = Math.max(1, Math.floor(account.maxBinds / options.instances));
       if (options.connectionsOf(account.id) >= cap) return refuse(request, "bind_too_many_binds", account);
       return {
@@ -89,7 +91,7 @@ export function createCmppAuthenticator(options: CmppAuthOptions) {
         context: {
           accountId: account.id,
           spCode: account.systemId,
-          identity: { accountId: account.id, spId: account.spId, systemId: account.systemId, defaultCategory: account.defaultCategory, remoteAddress: request.remoteAddress },
+          identity: { accountId: account.id, spId, systemId: account.systemId, defaultCategory: account.defaultCategory, remoteAddress: request.remoteAddress },
         },
       };
     },

@@ -126,8 +126,11 @@ export class CmppDeliveries implements DeliverySink {
       this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "delivered" });
       return 0;
     }
+    // CMPP accounts are SPs' own (a gateway account is SMPP only and has no SP).
+    const spId = owner.account.spId;
+    if (spId === null) return NOT_TAKEN;
     try {
-      await this.options.store.hold({ accountId: owner.account.id, spId: owner.account.spId, kind: owner.kind, pdu: encodeHeld(message), now: new Date(this.options.clock()), ttlMs: this.options.holdTtlMs ?? 3 * DAY_MS });
+      await this.options.store.hold({ accountId: owner.account.id, spId, kind: owner.kind, pdu: encodeHeld(message), now: new Date(this.options.clock()), ttlMs: this.options.holdTtlMs ?? 3 * DAY_MS });
       this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
       return 0;
     } catch (error) {
@@ -157,11 +160,12 @@ export class CmppDeliveries implements DeliverySink {
   }
 
   private async flush(account: AccountEntry): Promise<void> {
-    if (this.flushing.has(account.id)) return;
+    const spId = account.spId;
+    if (spId === null || this.flushing.has(account.id)) return;
     this.flushing.add(account.id);
     try {
       for (;;) {
-        const rows = await this.options.store.takeHeld({ spId: account.spId, accountId: account.id }, 100);
+        const rows = await this.options.store.takeHeld({ spId, accountId: account.id }, 100);
         if (rows.length === 0) return;
         const delivered: number[] = [];
         for (const row of rows) {

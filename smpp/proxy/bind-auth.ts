@@ -8,9 +8,17 @@ import type { BindMode } from "../wire/pdu.ts";
 import { BindGuard } from "../../src/gateway/bind-guard.ts";
 import type { SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 
-export interface SessionContext {
-  identity: SessionIdentity;
-  accountId: string;
+/**
+ * A bound session: an SP's own bind (`identity` is its SP's), or a trusted gateway's (`link`: the
+ * ISMG's account; each message's SP is found from its source port, see gateway-identity.ts).
+ */
+export type SessionContext =
+  | { kind: "sp"; accountId: string; identity: SessionIdentity }
+  | { kind: "gateway"; accountId: string; link: GatewayLink };
+
+/** The gateway bind's own identity: no SP of its own; `carriedSpIds` empty = it may carry every SP. */
+export interface GatewayLink extends Omit<SessionIdentity, "spId"> {
+  carriedSpIds: readonly string[];
 }
 
 /** The metric label of each bind outcome (gatekeeper_smpp_bind_attempts_total{outcome}). */
@@ -31,7 +39,7 @@ export interface BindRefusal {
   mode: BindMode;
   remoteAddress: string;
   /** The account the bind named, when its system_id is known. */
-  account?: { id: string; spId: string };
+  account?: { id: string; spId: string | null };
   /**
    * The system_id as sent, only when it names no account, and only when the password field does not
    * hold a known system_id: an ESME with the two fields swapped sends its password as system_id.
@@ -106,7 +114,9 @@ export function createBindAuthenticator(options: BindAuthOptions) {
       const swapped = snapshot.accountsBySystemId.has(request.password);
       return fail(request, "bind_unknown_system_id", swapped ? {} : { unknownSystemId: request.systemId });
     }
-    if (account.allowedIps.length > 0 && !isAddressAllowed(address, account.allowedIps)) return fail(request, "bind_address_not_allowed", named);
+    // A gateway may send from every SP's ports: without an allowlist it binds from nowhere.
+    const addressAllowed = account.kind === "gateway" && account.allowedIps.length === 0 ? false : isAddressAllowed(address, account.allowedIps);
+    if (!addressAllowed) return fail(request, "bind_address_not_allowed", named);
     const digest = createHash("sha256").update(request.password).digest("hex");
     const cached = verified.get(account.id);
     const passwordOk =
@@ -115,17 +125,13 @@ export function createBindAuthenticator(options: BindAuthOptions) {
         : await Bun.password.verify(request.password, account.passwordHash).catch(() => false);
     if (!passwordOk) return fail(request, "bind_bad_password", named);
     verified.set(account.id, { passwordHash: account.passwordHash, digest });
-    if (account.status !== "active" || snapshot.spStatus.get(account.spId) === "suspended") return refuse(request, "bind_account_disabled", named);
+    if (account.status !== "active" || (account.spId !== null && snapshot.spStatus.get(account.spId) === "suspended")) return refuse(request, "bind_account_disabled", named);
     const limit = Math.max(1, Math.floor(account.maxBinds / options.instances));
     if (options.bindsOf(account.id) >= limit) return refuse(request, "bind_too_many_binds", named);
     accounts.reset(account.id, now());
     options.onOutcome?.("ok");
-    return {
-      ok: true,
-      context: {
-        accountId: account.id,
-        identity: { accountId: account.id, spId: account.spId, systemId: account.systemId, defaultCategory: account.defaultCategory, remoteAddress: address },
-      },
-    };
+    const link = { accountId: account.id, systemId: account.systemId, defaultCategory: account.defaultCategory, remoteAddress: address };
+    if (account.spId === null) return { ok: true, context: { kind: "gateway", accountId: account.id, link: { ...link, carriedSpIds: account.carriedSpIds } } };
+    return { ok: true, context: { kind: "sp", accountId: account.id, identity: { ...link, spId: account.spId } } };
   };
 }

@@ -106,6 +106,9 @@ export class DeliveryRelay {
    * An alias is used only when exactly one route matches; see resolveRoute.
    */
   private async findRoute(id: string, now: number) {
+    // The usual case first: the id exactly as issued, under its canonical key in memory (no alias forms computed).
+    const exactFirst = this.routes.get(canonicalMessageId(id), now)?.find((route) => route.smscMessageId === id);
+    if (exactFirst) return { kind: "exact" as const, route: exactFirst };
     const candidates = messageIdCandidates(id);
     const inMemory: Route[] = [];
     for (const candidate of candidates) for (const route of this.routes.get(candidate, now) ?? []) inMemory.push(route);
@@ -122,11 +125,22 @@ export class DeliveryRelay {
     return resolveRoute(id, [...known.values()]);
   }
 
+  private turn: Promise<void> | undefined;
+  /** Resolves in the next check phase; every delivery read in this turn shares one setImmediate. */
+  private nextTurn(): Promise<void> {
+    return (this.turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    ));
+  }
+
   async fromUpstream(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, frame: Uint8Array): Promise<number> {
     const copy = frame.slice(); // the frame is a view of the socket buffer
     // A receipt may arrive in the same socket read as the submit_sm_resp it is about: let that
     // response's handlers (which remember the message id's route) run first.
-    await new Promise((resolve) => setImmediate(resolve));
+    await this.nextTurn();
     try {
       if ((pdu.body.esmClass & RECEIPT_ESM_TYPES) !== 0 || receiptedMessageId(pdu.body.tlvs) !== undefined) return await this.receipt(pdu, copy);
       return await this.mo(pdu, copy);

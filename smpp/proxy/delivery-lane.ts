@@ -87,4 +87,5 @@ export class Lane {
   }
 }
 
-export const laneKey = (owner: DeliveryOwner) => (owner.kind === "receipt" ? `a:${owner.accountId}` : `s:${owner.spId}`);
+/** Receipts per account and SP (a gateway account's receipts belong to many SPs), MO per SP. */
+export const laneKey = (owner: DeliveryOwner) => (owner.kind === "receipt" ? `a:${owner.accountId}|${owner.spId}` : `s:${owner.spId}`);

@@ -4,8 +4,9 @@ import type { SmppServer, SmppSession } from "../session/server.ts";
 import { SmppRequestError } from "../session/pending.ts";
 import { canReceive } from "../session/state.ts";
 import { CommandStatus } from "../wire/commands.ts";
-import type { SessionContext } from "./bind-auth.ts";
+import type { GatewayLink, SessionContext } from "./bind-auth.ts";
 import { Lane, laneKey, type DeliveryOwner, type DeliveryQueueOptions, type Item } from "./delivery-lane.ts";
+import { carries, GatewayLanes, receiversOf } from "./delivery-receivers.ts";
 
 export type { DeliveryOwner, DeliveryQueueOptions };
 
@@ -23,6 +24,7 @@ export type { DeliveryOwner, DeliveryQueueOptions };
 export class DeliveryQueue {
   private readonly lanes = new Map<string, Lane>();
   private readonly bySp = new Map<string, Set<Lane>>();
+  private readonly gateways = new GatewayLanes();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly pumpTimers = new Set<ReturnType<typeof setTimeout>>();
   private lastPoll = 0;
@@ -75,8 +77,10 @@ export class DeliveryQueue {
 
   /** A receiver or transceiver bound: its lanes look in the database first, then deliver. */
   bound(session: SmppSession<SessionContext>): void {
-    const identity = session.context?.identity;
-    if (!identity || !canReceive(session.state)) return;
+    const context = session.context;
+    if (!context || !canReceive(session.state)) return;
+    if (context.kind === "gateway") return void this.gatewayBound(session, context.link);
+    const identity = context.identity;
     for (const owner of [
       { kind: "receipt", spId: identity.spId, accountId: identity.accountId },
       { kind: "mo", spId: identity.spId, accountId: null },
@@ -88,10 +92,29 @@ export class DeliveryQueue {
     this.pump(identity.spId);
   }
 
+  /** A gateway receiver bound (or a poll): lanes with rows held for it (its receipts, the MO of SPs it carries) read them first. */
+  private async gatewayBound(session: SmppSession<SessionContext>, link: GatewayLink, polling = false): Promise<void> {
+    let owners: DeliveryOwner[];
+    try {
+      owners = await this.options.store.heldOwners(link.accountId);
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, "could not list held deliveries for a gateway bind; the next poll tries again");
+      return;
+    }
+    for (const owner of owners) {
+      if ((owner.accountId === null && !carries(link, owner.spId)) || (polling && this.lanes.has(laneKey(owner)))) continue;
+      const lane = this.lane(owner);
+      if (this.receivers(lane).filter((s) => s !== session).length === 0) lane.backlog = true;
+      else lane.checkDue = true;
+      this.pumpFor(lane);
+    }
+  }
+
   /** A session closed: its lanes re-route or store what it had. */
   closed(session: SmppSession<SessionContext>): void {
-    const spId = session.context?.identity.spId;
-    if (spId) this.pump(spId);
+    const context = session.context;
+    if (context?.kind === "sp") this.pump(context.identity.spId);
+    if (context?.kind === "gateway") for (const lane of this.gateways.lanesOf(context.accountId)) this.pumpFor(lane);
   }
 
   /** In memory now (waiting and in flight). */
@@ -129,17 +152,20 @@ export class DeliveryQueue {
     return lane;
   }
 
+  /** The binds that may take this lane's deliveries (see delivery-receivers.ts). */
   private receivers(lane: Lane): SmppSession<SessionContext>[] {
     const server = this.options.server();
     if (!server) return [];
-    const found: SmppSession<SessionContext>[] = [];
-    const { spId, accountId } = lane.owner;
-    for (const session of server.sessions()) {
-      const identity = session.context?.identity;
-      if (!identity || !canReceive(session.state)) continue;
-      if (accountId !== null ? identity.accountId === accountId : identity.spId === spId) found.push(session);
-    }
+    const found = receiversOf(server.sessions(), lane.owner);
+    this.gateways.note(lane, found);
     return found;
+  }
+
+  /** Pumps the lane's SP, and every lane that shares a gateway bind with it. */
+  private pumpFor(lane: Lane): void {
+    const sps = new Set([lane.owner.spId]);
+    for (const other of this.gateways.neighbours(lane)) sps.add(other.owner.spId);
+    for (const spId of sps) this.pump(spId);
   }
 
   private holdEntry(lane: Lane, frame: Uint8Array) {
@@ -200,12 +226,23 @@ export class DeliveryQueue {
     lane.inFlight.delete(item);
     lane.failures = 0;
     item.done = true;
-    this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: item.fromHeld ? "flushed" : "delivered" });
+    this.countDelivered(lane.owner.kind, item.fromHeld ? "flushed" : "delivered");
     const settle = item.settle;
     item.settle = undefined;
     settle?.(0);
     if (item.dbId !== undefined) this.release(lane, item.dbId);
-    this.pump(lane.owner.spId);
+    this.pumpFor(lane);
+  }
+
+  /** Labelled counter children, resolved once per (kind, outcome), not per delivery. */
+  private readonly deliveredChildren = new Map<string, { inc(): void }>();
+  private countDelivered(kind: DeliveryOwner["kind"], outcome: "flushed" | "delivered"): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const key = `${kind}|${outcome}`;
+    let child = this.deliveredChildren.get(key);
+    if (!child) this.deliveredChildren.set(key, (child = metrics.deliveries.labels({ kind, outcome })));
+    child.inc();
   }
 
   private failed(lane: Lane, item: Item, pause: boolean): void {
@@ -220,12 +257,12 @@ export class DeliveryQueue {
       lane.pausedUntil = this.options.clock() + wait;
       const timer = setTimeout(() => {
         this.pumpTimers.delete(timer);
-        this.pump(lane.owner.spId);
+        this.pumpFor(lane);
       }, wait);
       timer.unref?.();
       this.pumpTimers.add(timer);
     }
-    this.pump(lane.owner.spId);
+    this.pumpFor(lane);
   }
 
   /** Deletes delivered rows, batched per event-loop turn. */
@@ -241,7 +278,7 @@ export class DeliveryQueue {
         .catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not delete delivered held rows; they will be delivered again"))
         .finally(() => {
           lane.busy--;
-          this.pump(lane.owner.spId);
+          this.pumpFor(lane);
         });
     });
   }
@@ -296,7 +333,7 @@ export class DeliveryQueue {
       )
       .finally(() => {
         lane.busy--;
-        this.pump(lane.owner.spId);
+        this.pumpFor(lane);
       });
   }
 
@@ -325,7 +362,7 @@ export class DeliveryQueue {
       .finally(() => {
         lane.reading = false;
         lane.busy--;
-        this.pump(lane.owner.spId);
+        this.pumpFor(lane);
       });
   }
 
@@ -333,6 +370,9 @@ export class DeliveryQueue {
     const now = this.options.clock();
     const poll = now - this.lastPoll >= this.pollMs;
     if (poll) this.lastPoll = now;
+    const server = this.options.server();
+    // Gateway binds look for rows other proxies held for them (their lanes may not exist here).
+    if (poll && server) for (const session of server.sessions()) if (session.context?.kind === "gateway" && canReceive(session.state)) void this.gatewayBound(session, session.context.link, true);
     // Idle lanes without a receiver are forgotten every few seconds (a later bind re-reads the database).
     const sweep = now - this.lastSweep >= 5000;
     if (sweep) this.lastSweep = now;
@@ -347,17 +387,18 @@ export class DeliveryQueue {
       if (lane.slow && lane.size === 0) lane.slow = false;
       if (lane.pausedUntil !== 0 && lane.pausedUntil <= now) {
         lane.pausedUntil = 0;
-        this.pump(lane.owner.spId);
+        this.pumpFor(lane);
       }
       const idle = lane.size === 0 && lane.busy === 0 && lane.releases.length === 0;
       if (!poll && !(sweep && idle)) continue;
       const hasReceivers = this.receivers(lane).length > 0;
       if (poll && hasReceivers && !lane.backlog) {
         lane.checkDue = true;
-        this.pump(lane.owner.spId);
+        this.pumpFor(lane);
       }
       if (!hasReceivers && idle) {
         this.lanes.delete(key);
+        this.gateways.forget(lane);
         const set = this.bySp.get(lane.owner.spId);
         set?.delete(lane);
         if (set?.size === 0) this.bySp.delete(lane.owner.spId);

@@ -89,7 +89,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   });
   const remember = (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => {
     const canonicalId = relay.remember(messageId, identity, at, spMessageId);
-    options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: new Date(at) });
+    options.journal.recordRoute({ smscMessageId: messageId, canonicalId, spMessageId: spMessageId ?? null, accountId: identity.accountId, spId: identity.spId, createdAt: at });
   };
   const submissions = createSubmitPath(options, gatekeeper, remember, instances, clock);
   const authenticate = createAuthenticate(options, () => server, instances, clock);
@@ -139,6 +139,12 @@ function createSubmitPath(options: ProxyOptions, gatekeeper: Gatekeeper, remembe
     metrics: options.metrics,
     concatenation: { timeoutMs: options.concatenationTimeoutMs },
     maxSubmitsPerSecond: (accountId) => Math.max(1, (options.registry().accountsById.get(accountId)?.maxSubmitsPerSecond ?? 1) / instances),
+    registry: options.registry,
+    // A gateway link carries each SP at most at the rate of that SP's own accounts (README "Trusted gateway binds").
+    maxShareSubmitsPerSecond: (spId) => {
+      const rate = options.registry().spAccountRate(spId);
+      return rate === undefined ? undefined : Math.max(1, rate / instances);
+    },
     onAccepted: remember,
   });
 }

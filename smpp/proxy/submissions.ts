@@ -9,8 +9,10 @@ import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "
 import { normaliseMsisdn } from "../../src/lib/pii.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
+import { attribute, linkIdentity, type RefusalIdentity } from "./gateway-identity.ts";
+import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import { RefusalCoalescer, type RefusalCoalescerOptions } from "../../src/gateway/refusal-coalescer.ts";
-import { TokenBucket } from "../../src/gateway/token-bucket.ts";
+import { SubmissionBuckets } from "./rate-limits.ts";
 
 /** What the proxy needs from the upstream pool. */
 export interface Upstream {
@@ -22,6 +24,10 @@ export interface SubmissionOptions {
   gatekeeper: Gatekeeper;
   upstream: Upstream;
   maxSubmitsPerSecond: (accountId: string) => number;
+  /** Finds each gateway message's SP (its source port's owner). */
+  registry: () => RegistrySnapshot;
+  /** A gateway link's cap on one SP's share (undefined: only the link's own cap applies). */
+  maxShareSubmitsPerSecond: (spId: string) => number | undefined;
   /** An SMSC id to route receipts by; `spMessageId` when the SP was given another id (submit_multi). */
   onAccepted: (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => void;
   metrics?: Metrics;
@@ -97,7 +103,7 @@ const answer = (reason: ReasonCode): InboundAnswer => ({ status: commandStatusFo
  * acknowledged message is one the SMSC took.
  */
 export class SubmissionHandler {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets: SubmissionBuckets;
   private readonly assemblers = new Map<string, ConcatenationAssembler<HeldPart>>();
   private readonly timer: ReturnType<typeof setInterval>;
   /** Throttled submissions and expired parts are journaled like refused binds: coalesced. */
@@ -105,6 +111,7 @@ export class SubmissionHandler {
 
   constructor(private readonly options: SubmissionOptions) {
     this.coalescer = new RefusalCoalescer(options.coalescing);
+    this.buckets = new SubmissionBuckets({ account: options.maxSubmitsPerSecond, share: options.maxShareSubmitsPerSecond });
     this.timer = setInterval(() => this.expireParts(), 500);
     this.timer.unref?.();
   }
@@ -117,42 +124,51 @@ export class SubmissionHandler {
     }
   }
 
-  private bucket(identity: SessionIdentity, now: number): TokenBucket {
-    let bucket = this.buckets.get(identity.accountId);
-    const rate = this.options.maxSubmitsPerSecond(identity.accountId);
-    if (!bucket) this.buckets.set(identity.accountId, (bucket = new TokenBucket(rate, now)));
-    else bucket.setRate(rate);
-    return bucket;
+  /**
+   * The bind's rate limit, then whose the submission is (on a gateway bind, its source port's
+   * owner: gateway-identity.ts) and, on a gateway, that SP's share of the link. Returns the
+   * identity and the tokens granted (of `wanted`), or the answer when it is refused (journaled).
+   */
+  private admit(context: SessionContext, input: Omit<JudgeInput, "text">, now: number, wanted = 1): { identity: SessionIdentity; granted: number } | InboundAnswer {
+    const link = context.kind === "sp" ? context.identity : linkIdentity(context.link);
+    let granted = this.buckets.account(context.accountId, now).takeUpTo(now, wanted);
+    if (granted === 0) return this.throttle(link, input, wanted, now);
+    const who = attribute(context, input.sourceAddr, this.options.registry());
+    if (!who.ok) {
+      this.options.gatekeeper.journalProtocolRefusal(who.identity, who.reason, { ...input, text: `(${who.detail})` }, now);
+      return answer(who.reason);
+    }
+    // Tokens the link granted beyond the SP's share are not given back.
+    granted = this.buckets.share(context, who.identity, now)?.takeUpTo(now, granted) ?? granted;
+    return granted === 0 ? this.throttle(who.identity, input, wanted, now) : { identity: who.identity, granted };
   }
 
-  /** Takes one token; when there is none, counts and journals (coalesced) the throttled submission. */
-  private throttled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, now: number): boolean {
-    if (this.bucket(identity, now).take(now)) return false;
-    this.journalThrottled(identity, input, 1, now);
-    return true;
+  private throttle(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): InboundAnswer {
+    this.journalThrottled(identity, input, count, now);
+    return { status: CommandStatus.ESME_RTHROTTLED };
   }
 
   /**
    * One row per account per window at most (the first throttled submission, with its source and
    * destination); the rest are counted in gatekeeper_submissions_total{verdict="throttled"}.
    */
-  private journalThrottled(identity: SessionIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
+  private journalThrottled(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
     this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" }, count);
-    if (this.coalescer.admit(`${identity.accountId}|throttled`, now)) {
+    if (this.coalescer.admit(`${identity.accountId}|${identity.spId ?? ""}|throttled`, now)) {
       this.options.gatekeeper.journalRefusalOnly(identity, "throttled", { ...input, text: "" }, now);
     }
   }
 
   submitSm(context: SessionContext, pdu: Pdu<"submit_sm">, frame: Uint8Array): InboundAnswer | Promise<InboundAnswer> {
-    return this.single(context.identity, "submit_sm", pdu.body, pdu.body.destinationAddr, frame);
+    return this.single(context, "submit_sm", pdu.body, pdu.body.destinationAddr, frame);
   }
 
   dataSm(context: SessionContext, pdu: Pdu<"data_sm">, frame: Uint8Array): InboundAnswer | Promise<InboundAnswer> {
-    return this.single(context.identity, "data_sm", pdu.body, pdu.body.destinationAddr, frame);
+    return this.single(context, "data_sm", pdu.body, pdu.body.destinationAddr, frame);
   }
 
   private single(
-    identity: SessionIdentity,
+    context: SessionContext,
     command: "submit_sm" | "data_sm",
     body: ShortMessageBody | DataSmBody,
     destination: string,
@@ -160,7 +176,9 @@ export class SubmissionHandler {
   ): InboundAnswer | Promise<InboundAnswer> {
     const now = this.options.clock();
     const base = { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: [destination] };
-    if (this.throttled(identity, base, now)) return { status: CommandStatus.ESME_RTHROTTLED };
+    const admitted = this.admit(context, base, now);
+    if ("status" in admitted) return admitted;
+    const identity = admitted.identity;
     const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number });
     if (smuggled) {
       this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
@@ -180,8 +198,19 @@ export class SubmissionHandler {
       const key = `${body.sourceAddr}|${destination}|${text.concat.keyPart}`;
       return this.part(identity, { ...base, text: text.text }, key, text.concat, frame.slice(), now);
     }
-    const answers = this.judgeAndForward(identity, { ...base, text: text.text }, [frame], now);
-    return Array.isArray(answers) ? answers[0]! : answers.then((list) => list[0]!);
+    return this.judgeAndForwardOne(identity, { command, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: base.destinations, text: text.text }, frame, now);
+  }
+
+  /** judgeAndForward for one frame (nearly every message): no arrays of promises and answers per message. */
+  private judgeAndForwardOne(identity: SessionIdentity, input: JudgeInput, frame: Uint8Array, now: number): InboundAnswer | Promise<InboundAnswer> {
+    const { verdict, traffic } = this.options.gatekeeper.judge(identity, input, now);
+    if (verdict.outcome === "reject") return { status: verdict.commandStatus };
+    return this.options.upstream.submit(frame).then((result) => {
+      const reply = this.upstreamAnswer(result, identity, now);
+      // Traffic counts "accepted" only for a message the SMSC took.
+      if (reply.status === 0 && reply.messageId) this.options.gatekeeper.accepted(traffic[0]);
+      return reply;
+    });
   }
 
   /** One answer per frame: all refused at once (synchronously), or each with the SMSC's answer. */
@@ -284,24 +313,20 @@ export class SubmissionHandler {
    * ones are listed in unsuccess_smes with their status.
    */
   async submitMulti(context: SessionContext, pdu: Pdu<"submit_multi">): Promise<InboundAnswer> {
-    const identity = context.identity;
     const body = pdu.body;
     const now = this.options.clock();
     const unsuccess: UnsuccessSme[] = [];
     const { valid, invalid } = multiDestinations(body.destinations, unsuccess);
     let smes = valid;
     const base = { command: "submit_multi" as const, serviceType: body.serviceType, sourceAddr: body.sourceAddr, destinations: smes.map((d) => d.address) };
-    if (invalid.length > 0) {
-      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
-    }
     // One rate token per destination: a submit_multi to 100 numbers is 100 messages. Destinations
     // beyond the tokens available are refused with ESME_RTHROTTLED in unsuccess_smes (the SP
     // resends those), the whole PDU when there is no token at all.
-    const wanted = Math.max(1, smes.length);
-    const granted = this.bucket(identity, now).takeUpTo(now, wanted);
-    if (granted === 0) {
-      this.journalThrottled(identity, base, wanted, now);
-      return { status: CommandStatus.ESME_RTHROTTLED };
+    const admitted = this.admit(context, base, now, Math.max(1, smes.length));
+    if ("status" in admitted) return admitted;
+    const { identity, granted } = admitted;
+    if (invalid.length > 0) {
+      this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: invalid, text: `(${invalid.length} repeated or invalid destinations)` }, now);
     }
     if (granted < smes.length) {
       const over = smes.slice(granted);

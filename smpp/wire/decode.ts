@@ -191,13 +191,31 @@ function readTime(r: BodyReader, field: string, status: number): string {
   return value;
 }
 
+/**
+ * submit_sm and deliver_sm, every message through the proxy: one object literal read field by field
+ * in wire order (the spreads of the shared readers cost a copy of each part per PDU).
+ */
 function readShortMessage(r: BodyReader): ShortMessageBody {
-  const start = readServiceAndSource(r);
-  const destAddrTon = r.u8("dest_addr_ton");
-  const destAddrNpi = r.u8("dest_addr_npi");
-  const destinationAddr = r.cstring("destination_addr", FieldMax.address, S.ESME_RINVDSTADR);
-  const fields = readMessageFields(r);
-  return { ...start, destAddrTon, destAddrNpi, destinationAddr, ...fields, tlvs: readTlvs(r) };
+  return {
+    serviceType: r.cstring("service_type", FieldMax.serviceType, S.ESME_RINVSERTYP),
+    sourceAddrTon: r.u8("source_addr_ton"),
+    sourceAddrNpi: r.u8("source_addr_npi"),
+    sourceAddr: r.cstring("source_addr", FieldMax.address, S.ESME_RINVSRCADR),
+    destAddrTon: r.u8("dest_addr_ton"),
+    destAddrNpi: r.u8("dest_addr_npi"),
+    destinationAddr: r.cstring("destination_addr", FieldMax.address, S.ESME_RINVDSTADR),
+    esmClass: r.u8("esm_class"),
+    protocolId: r.u8("protocol_id"),
+    priorityFlag: r.u8("priority_flag"),
+    scheduleDeliveryTime: readTime(r, "schedule_delivery_time", S.ESME_RINVSCHED),
+    validityPeriod: readTime(r, "validity_period", S.ESME_RINVEXPIRY),
+    registeredDelivery: r.u8("registered_delivery"),
+    replaceIfPresentFlag: r.u8("replace_if_present_flag"),
+    dataCoding: r.u8("data_coding"),
+    smDefaultMsgId: r.u8("sm_default_msg_id"),
+    shortMessage: readShortMessageField(r),
+    tlvs: readTlvs(r),
+  };
 }
 
 /** SMPP 3.4 caps short_message at 254 octets (sm_length 0–254); longer text goes in message_payload. */

@@ -1,8 +1,11 @@
-import { bindAccountProtocols, bindAccountStatuses, categories } from "../db/schema/index.ts";
+import { bindAccountKinds, bindAccountProtocols, bindAccountStatuses, categories } from "../db/schema/index.ts";
 import { z } from "@hono/zod-openapi";
 import { parseCidrDetailed } from "../lib/cidr.ts";
 
 export const accountStatus = z.enum(bindAccountStatuses);
+export const accountKind = z.enum(bindAccountKinds).openapi({
+  description: "`sp`: an SP's own bind. `gateway` (operator only): a trusted ISMG carrying many SPs' traffic; each message belongs to its source port's owner",
+});
 export const messageCategory = z.enum(categories);
 export const accountProtocol = z.enum(bindAccountProtocols).openapi({ description: "smpp (default): bind with system_id + password; cmpp: CONNECT with the SP code + shared secret" });
 
@@ -45,7 +48,9 @@ const maxSubmitsPerSecond = z.number().int().min(1).max(10_000);
 export const accountSchema = z
   .object({
     id: z.uuid(),
-    spId: z.uuid(),
+    kind: accountKind,
+    spId: z.uuid().nullable().openapi({ description: "null for a gateway account" }),
+    carriedSpIds: z.array(z.uuid()).openapi({ description: "Gateway accounts: the SPs whose ports it may carry (empty = every SP)" }),
     systemId: z.string(),
     protocol: accountProtocol,
     allowedIps: z.array(z.string()),
@@ -58,9 +63,13 @@ export const accountSchema = z
   })
   .openapi("BindAccount");
 
+const carriedSpIds = z.array(z.uuid()).max(1000).openapi({ description: "Gateway accounts only: SPs whose ports it may carry; empty = every SP" });
+
 export const createAccountBody = z
   .object({
-    spId: z.uuid(),
+    kind: accountKind.optional().openapi({ description: "Default `sp`. A `gateway` account has no spId and needs a non-empty allowedIps" }),
+    spId: z.uuid().optional().openapi({ description: "Required for an `sp` account; absent for a `gateway` account" }),
+    carriedSpIds: carriedSpIds.optional(),
     systemId,
     protocol: accountProtocol.optional(),
     password: bindPassword,
@@ -82,6 +91,7 @@ export const createAccountBody = z
 export const updateAccountBody = z
   .object({
     allowedIps: allowedIps.optional(),
+    carriedSpIds: carriedSpIds.optional(),
     maxBinds: maxBinds.optional(),
     maxSubmitsPerSecond: maxSubmitsPerSecond.optional(),
     defaultCategory: messageCategory.optional(),
@@ -94,6 +104,7 @@ export const rotatePasswordBody = z.object({ password: bindPassword, reason: z.s
 
 export const listAccountsQuery = z.object({
   spId: z.uuid().optional(),
+  kind: accountKind.optional(),
   status: accountStatus.optional(),
   systemId: z.string().max(15).optional().openapi({ description: "Exact system_id" }),
 });

@@ -1,10 +1,11 @@
 import { listPage } from "../db/list-page.ts";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { isUniqueViolation } from "../db/errors.ts";
 import { bindAccounts, serviceProviders } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
 import { isOperator, spScope, type ServiceContext } from "../context.ts";
+import type { Executor } from "../db/client.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { SMPP_PASSWORD_MAX } from "./accounts.schemas.ts";
@@ -28,32 +29,59 @@ function sealCmppSecret(ctx: ServiceContext, secret: string): string {
 /** What an SP may change on its own accounts; limits and status are the operator's. */
 const SP_CHANGEABLE = new Set<keyof UpdateAccountInput>(["allowedIps", "reason"]);
 
+/**
+ * An SP sees only its own `sp` accounts: a gateway account belongs to no SP (its spId is null, so
+ * the SP filter alone would already exclude it; the kind is checked as well so that stays true).
+ */
 async function findAccount(ctx: ServiceContext, id: string, forUpdate = false): Promise<AccountRow | undefined> {
   const scope = spScope(ctx.actor);
   const query = ctx.db
     .select()
     .from(bindAccounts)
-    .where(and(eq(bindAccounts.id, id), scope ? eq(bindAccounts.spId, scope) : undefined));
+    .where(and(eq(bindAccounts.id, id), scope ? and(eq(bindAccounts.spId, scope), eq(bindAccounts.kind, "sp")) : undefined));
   const [row] = forUpdate ? await query.for("update") : await query;
   return row;
 }
 
-/** The operator opens bind accounts (they carry the SP's throughput limits). */
+/** spId belongs to an `sp` account, carriedSpIds to a `gateway` one. */
+function checkKindFields(kind: "sp" | "gateway", input: { spId?: string; carriedSpIds?: string[] }): void {
+  if (kind === "sp" && !input.spId) throw invalid("spId", "an sp account needs its service provider");
+  if (kind === "sp" && input.carriedSpIds?.length) throw invalid("carriedSpIds", "only a gateway account carries other SPs");
+  if (kind === "gateway" && input.spId) throw invalid("spId", "a gateway account belongs to no SP: each message belongs to its source port's owner");
+}
+
+async function checkCarriedSps(db: Executor, ids: string[] | undefined): Promise<void> {
+  if (!ids?.length) return;
+  const unique = [...new Set(ids)];
+  const found = await db.select({ id: serviceProviders.id }).from(serviceProviders).where(inArray(serviceProviders.id, unique));
+  if (found.length !== unique.length) throw invalid("carriedSpIds", "names a service provider that does not exist");
+}
+
+/** The operator opens bind accounts (they carry the SP's throughput limits); only an operator opens a gateway account. */
 export async function createAccount(ctx: ServiceContext, input: CreateAccountInput): Promise<BindAccount> {
   if (!isOperator(ctx.actor)) throw forbidden("only an operator opens bind accounts");
   const protocol = input.protocol ?? "smpp";
   const secretSealed = protocol === "cmpp" ? sealCmppSecret(ctx, input.password) : null;
   // Hash before the transaction: argon2 is deliberately slow and must not hold locks.
   const passwordHash = await Bun.password.hash(input.password);
+  const kind = input.kind ?? "sp";
+  checkKindFields(kind, input);
+  if (kind === "gateway" && protocol === "cmpp") throw invalid("protocol", "a gateway account is an ISMG's SMPP bind; CMPP accounts are SPs' own");
+  if (kind === "gateway" && !input.allowedIps?.length) throw invalid("allowedIps", "a gateway account needs the ISMG's addresses: it may send from every SP's ports");
   return withTransaction(ctx, async (tx) => {
-    const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, input.spId));
-    if (!sp) throw invalid("spId", "no such service provider");
+    if (input.spId) {
+      const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, input.spId));
+      if (!sp) throw invalid("spId", "no such service provider");
+    }
+    await checkCarriedSps(tx.db, input.carriedSpIds);
     try {
       const [row] = await tx.db
         .insert(bindAccounts)
         .values({
           id: newId(),
-          spId: input.spId,
+          kind,
+          spId: input.spId ?? null,
+          carriedSpIds: input.carriedSpIds ?? [],
           systemId: input.systemId,
           passwordHash,
           protocol,
@@ -89,6 +117,8 @@ export async function listAccounts(ctx: ServiceContext, filter: ListAccountsFilt
     key: bindAccounts.id,
     sp: bindAccounts.spId,
     filters: [
+      ctx.actor.type === "sp" ? eq(bindAccounts.kind, "sp") : undefined,
+      filter.kind ? eq(bindAccounts.kind, filter.kind) : undefined,
       filter.spId ? eq(bindAccounts.spId, filter.spId) : undefined,
       filter.status ? eq(bindAccounts.status, filter.status) : undefined,
       filter.systemId ? eq(bindAccounts.systemId, filter.systemId) : undefined,
@@ -109,6 +139,13 @@ export async function updateAccount(ctx: ServiceContext, id: string, input: Upda
     const before = await findAccount(tx, id, true);
     if (!before) throw notFound("bind account");
     const { reason, ...changes } = input;
+    if (changes.carriedSpIds !== undefined) {
+      if (before.kind !== "gateway") throw invalid("carriedSpIds", "only a gateway account carries other SPs");
+      await checkCarriedSps(tx.db, changes.carriedSpIds);
+    }
+    if (before.kind === "gateway" && changes.allowedIps !== undefined && changes.allowedIps.length === 0) {
+      throw invalid("allowedIps", "a gateway account needs the ISMG's addresses: it may send from every SP's ports");
+    }
     const [after] = await tx.db.update(bindAccounts).set({ ...changes, updatedAt: tx.now }).where(eq(bindAccounts.id, id)).returning();
     await recordAudit(tx, { action: "bind_account.update", objectType: "bind_account", objectId: id, objectSpId: before.spId, before: view(before), after: view(after!), reason });
     await notifyRegistryChange(tx.db, { table: "bind_accounts", id: id });

@@ -73,3 +73,5 @@ export function requireRole(...roles: Actor["type"][]): MiddlewareHandler<ApiEnv
 /** Changes are for operators and SPs; auditors read. */
 export const canChange = requireRole("operator", "sp", "system");
 export const operatorOnly = requireRole("operator", "system");
+/** The carrier's own staff: operators and auditors read; an SP is refused. */
+export const staffOnly = requireRole("operator", "auditor", "system");

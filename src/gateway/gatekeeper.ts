@@ -6,6 +6,7 @@ import { decide, type Category, type Recipient, type Submission, type Verdict } 
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import type { RefusalIdentity } from "./judge-input.ts";
 import { BoundedMap } from "./bounded-map.ts";
 import { DailyMarketingCounters } from "./recipient-counters.ts";
 import { VerdictRecorder } from "./verdict-recorder.ts";
@@ -97,12 +98,12 @@ export class Gatekeeper {
   }
 
   /** A refusal decided outside the policy (throttling, undecodable text, incomplete parts …). */
-  journalProtocolRefusal(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+  journalProtocolRefusal(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     this.recorder.journalProtocolRefusal(session, reason, input, at);
   }
 
   /** The journal row of a protocol refusal, without counting it in the metrics (the caller does). */
-  journalRefusalOnly(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+  journalRefusalOnly(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     this.recorder.journalRefusalOnly(session, reason, input, at);
   }
 }

@@ -10,6 +10,12 @@ export interface SessionIdentity {
   remoteAddress: string;
 }
 
+/**
+ * Enough to journal a refusal: a message that came over a trusted gateway link and whose SP is not
+ * known (no port owner) has no SP.
+ */
+export type RefusalIdentity = Omit<SessionIdentity, "spId" | "defaultCategory"> & { spId: string | null };
+
 export interface JudgeInput {
   command: Submission["command"];
   serviceType: string;

@@ -5,7 +5,7 @@
  * day, the submissions metric, and for accepted messages the daily marketing counters and who
  * last wrote to a recipient from a port.
  */
-import type { Journal, TrafficKey } from "../journal/journal.ts";
+import type { Journal, RejectionEvent, TrafficKey } from "../journal/journal.ts";
 import { ChinaDayCache } from "../lib/dates.ts";
 import { redactText, type PiiProtector } from "../lib/pii.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -13,6 +13,7 @@ import type { Recipient, Verdict } from "../policy/index.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { BoundedMap } from "./bounded-map.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import type { RefusalIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
 
 export interface VerdictRecorderOptions {
@@ -38,13 +39,13 @@ export class VerdictRecorder {
   }
 
   /** A refusal decided outside the policy (throttling, undecodable text, incomplete parts …). */
-  journalProtocolRefusal(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+  journalProtocolRefusal(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     this.journalRefusalOnly(session, reason, input, at);
     this.countSubmission("refused", reason);
   }
 
   /** The journal row of a protocol refusal, without counting it in the metrics (the caller does). */
-  journalRefusalOnly(session: SessionIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
+  journalRefusalOnly(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     const first = input.destinations?.[0];
     this.options.journal.recordRejection({
       at: new Date(at),
@@ -73,27 +74,28 @@ export class VerdictRecorder {
   /** Records a verdict; returns each recipient's traffic key when it was accepted (see Gatekeeper.judge). */
   record(session: SessionIdentity, input: JudgeInput, recipients: readonly (Recipient & { address: string })[], verdict: Verdict, at: number): (TrafficKey | undefined)[] {
     const journal = this.options.journal;
-    const text = this.options.fullText ? input.text : undefined;
-    const when = new Date(at);
-    const base = {
-      at: when,
-      command: input.command,
-      spId: session.spId,
-      accountId: session.accountId,
-      portId: verdict.port?.id ?? null,
-      sourceAddr: input.sourceAddr,
-      signatureId: verdict.signature?.id ?? null,
-      signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
-      enterpriseId: verdict.enterpriseId ?? null,
-      category: verdict.category ?? null,
-      remoteAddress: session.remoteAddress,
-    };
-    const recipientFields = (index: number) => {
+    // The journal row's common fields, built only when something is journaled (not per accepted message).
+    let base: Omit<RejectionEvent, "reason" | "monitor"> | undefined;
+    const rejection = (reason: string, monitor: boolean, index: number): RejectionEvent => {
+      base ??= {
+        at: new Date(at),
+        command: input.command,
+        spId: session.spId,
+        accountId: session.accountId,
+        portId: verdict.port?.id ?? null,
+        sourceAddr: input.sourceAddr,
+        signatureId: verdict.signature?.id ?? null,
+        signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
+        enterpriseId: verdict.enterpriseId ?? null,
+        category: verdict.category ?? null,
+        remoteAddress: session.remoteAddress,
+        text: this.options.fullText ? input.text : redactText(input.text),
+      };
       const recipient = recipients[index];
-      return recipient ? { recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) } : {};
+      return recipient ? { ...base, reason, monitor, recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) } : { ...base, reason, monitor };
     };
     for (const monitored of verdict.monitored) {
-      journal.recordRejection({ ...base, reason: monitored.reason, monitor: true, ...recipientFields(monitored.recipient ?? 0), text: text ?? redactText(input.text) });
+      journal.recordRejection(rejection(monitored.reason, true, monitored.recipient ?? 0));
       this.countSubmission("monitored", monitored.reason);
     }
     const key =
@@ -101,13 +103,15 @@ export class VerdictRecorder {
         ? { day: this.chinaDay.localDate(at), spId: session.spId, portId: verdict.port.id, signatureId: verdict.signature.id, enterpriseId: verdict.enterpriseId, category: verdict.category ?? "unknown" }
         : undefined;
     const traffic: (TrafficKey | undefined)[] = [];
-    verdict.recipients.forEach((recipientVerdict, index) => {
+    const recipientVerdicts = verdict.recipients;
+    for (let index = 0; index < recipientVerdicts.length; index++) {
+      const recipientVerdict = recipientVerdicts[index]!;
       if (recipientVerdict.outcome === "reject") {
-        journal.recordRejection({ ...base, reason: recipientVerdict.reason, monitor: false, ...recipientFields(index), text: text ?? redactText(input.text) });
+        journal.recordRejection(rejection(recipientVerdict.reason, false, index));
         this.countSubmission("refused", recipientVerdict.reason);
         if (key) journal.count(key, "refused");
         traffic.push(undefined);
-        return;
+        continue;
       }
       // "accepted" is counted by accepted(), once the SMSC took the message.
       traffic.push(key);
@@ -117,9 +121,9 @@ export class VerdictRecorder {
         // Every category: a "T" after a verification message opts out of that enterprise's marketing.
         // Kept here for this proxy, and persisted in the journal's batch for restarts and the other proxies.
         this.options.lastSender.set(`${recipient.hash}|${verdict.port.id}`, { enterpriseId: verdict.enterpriseId, at }, at);
-        journal.recordLastSender({ recipientHash: recipient.hash, portId: verdict.port.id, enterpriseId: verdict.enterpriseId, at: when });
+        journal.recordLastSender({ recipientHash: recipient.hash, portId: verdict.port.id, enterpriseId: verdict.enterpriseId, at });
       }
-    });
+    }
     return traffic;
   }
 }

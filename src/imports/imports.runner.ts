@@ -1,16 +1,10 @@
-import { parse, type Parser } from "csv-parse";
-import { eq, sql } from "drizzle-orm";
-import type { z } from "@hono/zod-openapi";
-import { importRows, imports } from "../db/schema/index.ts";
-import { withTransaction } from "../db/transaction.ts";
-import { newId } from "../lib/ids.ts";
 import { isOperator, spScope, type ServiceContext } from "../context.ts";
-import { recordAudit } from "../audit/audit.service.ts";
-import { ServiceError, forbidden, type FieldError } from "../lib/errors.ts";
+import { ServiceError, forbidden } from "../lib/errors.ts";
+import { CsvReader } from "./imports.csv.ts";
+import { createImportRecord, finishImportRecord, importBatch, type ImportRecord, type ImportRowRecord, type PendingRow } from "./imports.records.ts";
 import type { ImportKind } from "./kinds/index.ts";
 
-export type ImportRecord = typeof imports.$inferSelect;
-export type ImportRowRecord = typeof importRows.$inferSelect;
+export type { ImportRecord, ImportRowRecord } from "./imports.records.ts";
 
 export interface RunImportOptions {
   /** Rows per transaction: a batch commits (or fails) together, a bad row only refuses itself. */
@@ -27,47 +21,93 @@ export interface ImportOutcome {
   rows?: ImportRowRecord[];
 }
 
-/** The largest CSV record (one row) accepted; a longer one is a malformed file, not a registration. */
-const MAX_RECORD_BYTES = 64 * 1024;
-/** Bytes handed to the parser at once, so one huge network chunk cannot become a huge pile of rows. */
-const FEED_BYTES = 64 * 1024;
-
-interface PendingRow {
-  rowNumber: number;
-  record: Record<string, string>;
+/** Why a file is refused as a whole before any row is registered, or undefined when its rows can be read. */
+function refusedFile(reader: CsvReader): ServiceError | undefined {
+  const { header, error } = reader;
+  if (header?.length) return new ServiceError("VALIDATION_FAILED", header.map((p) => p.message).join("; "), header);
+  if (header === undefined && !error) return new ServiceError("VALIDATION_FAILED", "the CSV is empty; it needs a header row", [{ path: "(body)", message: "empty CSV" }]);
+  return undefined;
 }
 
-/** Checks the header against the kind's columns: names are the row schema's keys. */
-function headerProblems(header: string[], schema: z.ZodObject): FieldError[] {
-  const known = Object.keys(schema.shape);
-  const problems: FieldError[] = [];
-  const seen = new Set<string>();
-  header.forEach((name, index) => {
-    if (!known.includes(name)) problems.push({ path: `header.${index + 1}`, message: `unknown column '${name}'; the columns are ${known.join(", ")}` });
-    if (seen.has(name)) problems.push({ path: `header.${index + 1}`, message: `column '${name}' appears twice` });
-    seen.add(name);
-  });
-  for (const name of known) {
-    const column = schema.shape[name] as z.ZodType;
-    if (!seen.has(name) && !column.safeParse(undefined).success) problems.push({ path: "header", message: `required column '${name}' is missing` });
+/**
+ * One import from start to finish: the record created when the first batch is ready, batches of
+ * `batchSize` rows each in its own transaction, the results kept inline up to `inlineLimit`.
+ */
+class ImportRun {
+  record: ImportRecord | undefined;
+  /** Rows taken off the reader so far (row 1 is the header, so row numbers match a spreadsheet). */
+  total = 0;
+  readonly inline: ImportRowRecord[] = [];
+  private readonly spId: string | null;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly kind: ImportKind,
+    private readonly options: Required<RunImportOptions>,
+  ) {
+    this.spId = spScope(ctx.actor) ?? null;
   }
-  return problems;
+
+  /** The context with the clock's time now, for one transaction. */
+  now(): ServiceContext {
+    return { ...this.ctx, now: this.options.clock() };
+  }
+
+  async started(): Promise<ImportRecord> {
+    this.record ??= await createImportRecord(this.now(), this.kind, this.spId);
+    return this.record;
+  }
+
+  take(rows: Record<string, string>[], count: number): PendingRow[] {
+    return rows.splice(0, count).map((record) => ({ rowNumber: ++this.total + 1, record }));
+  }
+
+  async flush(batch: PendingRow[], trailing: ImportRowRecord[] = []): Promise<void> {
+    const record = await this.started();
+    const results = await importBatch(this.now(), this.kind, record.id, batch, trailing);
+    if (this.inline.length + results.length <= this.options.inlineLimit) this.inline.push(...results);
+  }
+
+  /** The rows still waiting after the input ended, in batches; a malformed file's refusal goes with the last. */
+  async flushRest(rest: PendingRow[], parseError: Error | undefined): Promise<void> {
+    const record = await this.started();
+    // A malformed file (an unclosed quote …): keep what was read, refuse the rest, say where it broke.
+    const malformed: ImportRowRecord[] = parseError
+      ? [{ importId: record.id, rowNumber: this.total + 2, status: "refused", objectId: null, code: "BAD_REQUEST", detail: `the CSV is malformed from this row on: ${parseError.message}` }]
+      : [];
+    if (rest.length === 0 && malformed.length) await this.flush([], malformed);
+    const batchSize = this.options.batchSize;
+    for (let offset = 0; offset < rest.length; offset += batchSize) {
+      await this.flush(rest.slice(offset, offset + batchSize), offset + batchSize >= rest.length ? malformed : []);
+    }
+  }
+
+  finish(status: "done" | "failed"): Promise<ImportRecord> {
+    return this.started().then((record) => finishImportRecord(this.now(), record, status));
+  }
+
+  async afterImport(finished: ImportRecord): Promise<void> {
+    if (this.kind.afterImport && finished.acceptedRows > 0) await this.kind.afterImport(this.now());
+  }
+
+  outcome(finished: ImportRecord, rowCount: number): ImportOutcome {
+    return { import: finished, ...(rowCount <= this.options.inlineLimit ? { rows: this.inline } : {}) };
+  }
 }
 
-/** Empty cells mean "not given", so optional fields behave as in the JSON API. */
-function cleanRecord(record: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) if (value !== "") out[key] = value;
-  return out;
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "(row)"}: ${issue.message}`).join("; ");
-}
-
-function describeServiceError(error: ServiceError): string {
-  if (!error.errors?.length) return error.message;
-  return error.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+async function consume(run: ImportRun, reader: CsvReader, body: AsyncIterable<Uint8Array | string>, batchSize: number): Promise<ImportOutcome> {
+  for await (const _slice of reader.read(body)) {
+    while (reader.rows.length >= batchSize) await run.flush(run.take(reader.rows, batchSize));
+  }
+  const refused = refusedFile(reader);
+  if (refused) throw refused;
+  if (reader.error && !run.record && reader.rows.length === 0) {
+    throw new ServiceError("VALIDATION_FAILED", `the CSV could not be read: ${reader.error.message}`, [{ path: "(body)", message: reader.error.message }]);
+  }
+  await run.flushRest(run.take(reader.rows, reader.rows.length), reader.error);
+  const finished = await run.finish(reader.error ? "failed" : "done");
+  await run.afterImport(finished);
+  return run.outcome(finished, run.total + (reader.error ? 1 : 0));
 }
 
 /**
@@ -85,156 +125,16 @@ export async function runImport(
 ): Promise<ImportOutcome> {
   if (ctx.actor.type === "auditor") throw forbidden("auditors cannot import");
   if (kind.operatorOnly && !isOperator(ctx.actor)) throw forbidden(`only an operator imports ${kind.name}`);
-  const batchSize = options.batchSize ?? 500;
-  const inlineLimit = options.inlineLimit ?? 100;
-  const clock = options.clock ?? (() => ctx.now);
-  const spId = spScope(ctx.actor) ?? null;
-
-  // Rows are taken off the parser in on_record, synchronously, so that every row before a syntax
-  // error is kept (a stream iterator would drop rows still buffered when the error arrives), and
-  // the input is fed one slice at a time: at most one slice's rows wait in memory.
-  let header: FieldError[] | undefined;
-  let parseError: Error | undefined;
-  const parsed: Record<string, string>[] = [];
-  const parser: Parser = parse({
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    max_record_size: MAX_RECORD_BYTES,
-    columns: (names: string[]) => {
-      const trimmed = names.map((name) => name.trim());
-      header = headerProblems(trimmed, kind.rowSchema);
-      if (header.length) throw new Error("header rejected");
-      return trimmed;
-    },
-    on_record: (row: Record<string, string>) => {
-      parsed.push(row);
-      return null;
-    },
-  });
-  parser.on("error", (error) => {
-    parseError ??= error;
-  });
-  parser.resume();
-  const feed = (chunk?: Uint8Array) =>
-    new Promise<void>((resolve) => {
-      if (parseError || parser.destroyed) return resolve();
-      const done = () => {
-        parser.off("error", done);
-        resolve();
-      };
-      parser.once("error", done);
-      if (chunk === undefined) parser.end(done);
-      else parser.write(chunk, done);
-    });
-
-  let record: ImportRecord | undefined;
-  const inline: ImportRowRecord[] = [];
-  let total = 0;
-
-  const start = async () =>
-    withTransaction({ ...ctx, now: clock() }, async (tx) => {
-      const [row] = await tx.db
-        .insert(imports)
-        .values({ id: newId(), kind: kind.name, spId, actorId: tx.actor.id, status: "running", createdAt: tx.now })
-        .returning();
-      await recordAudit(tx, { action: "import.create", objectType: "import", objectId: row!.id, objectSpId: spId, after: row });
-      return row!;
-    });
-
-  const flush = async (batch: PendingRow[], trailing: ImportRowRecord[] = []) => {
-    const importId = record!.id;
-    await withTransaction({ ...ctx, now: clock() }, async (tx) => {
-      const results: ImportRowRecord[] = [];
-      for (const { rowNumber, record: raw } of batch) {
-        const parsed = kind.rowSchema.safeParse(cleanRecord(raw));
-        if (!parsed.success) {
-          results.push({ importId, rowNumber, status: "refused", objectId: null, code: "VALIDATION_FAILED", detail: describeIssues(parsed.error) });
-          continue;
-        }
-        try {
-          const created = await kind.importRow(tx, parsed.data);
-          results.push({ importId, rowNumber, status: "accepted", objectId: created.id, code: null, detail: null });
-        } catch (error) {
-          if (!(error instanceof ServiceError)) throw error;
-          results.push({ importId, rowNumber, status: "refused", objectId: null, code: error.code, detail: describeServiceError(error) });
-        }
-      }
-      results.push(...trailing);
-      if (results.length) await tx.db.insert(importRows).values(results);
-      const accepted = results.filter((r) => r.status === "accepted").length;
-      await tx.db
-        .update(imports)
-        .set({
-          totalRows: sql`${imports.totalRows} + ${results.length}`,
-          acceptedRows: sql`${imports.acceptedRows} + ${accepted}`,
-          refusedRows: sql`${imports.refusedRows} + ${results.length - accepted}`,
-        })
-        .where(eq(imports.id, importId));
-      if (inline.length + results.length <= inlineLimit) inline.push(...results);
-    });
-  };
-
-  const finish = async (status: "done" | "failed") =>
-    withTransaction({ ...ctx, now: clock() }, async (tx) => {
-      const [row] = await tx.db.update(imports).set({ status, finishedAt: tx.now }).where(eq(imports.id, record!.id)).returning();
-      await recordAudit(tx, { action: "import.finish", objectType: "import", objectId: row!.id, objectSpId: spId, before: record, after: row });
-      return row!;
-    });
-
-  const withInline = (row: ImportRecord, rowCount: number): ImportOutcome => ({ import: row, ...(rowCount <= inlineLimit ? { rows: inline } : {}) });
-
-  const takeRows = (count: number): PendingRow[] =>
-    parsed.splice(0, count).map((row) => {
-      total++;
-      // Row 1 is the header, so row numbers match what a spreadsheet shows.
-      return { rowNumber: total + 1, record: row };
-    });
-
-  const consume = async (): Promise<ImportOutcome> => {
-    const encoder = new TextEncoder();
-    for await (const piece of body) {
-      const bytes = typeof piece === "string" ? encoder.encode(piece) : piece;
-      for (let offset = 0; offset < bytes.length && !parseError; offset += FEED_BYTES) {
-        await feed(bytes.subarray(offset, offset + FEED_BYTES));
-        while (parsed.length >= batchSize) {
-          record ??= await start();
-          await flush(takeRows(batchSize));
-        }
-      }
-      if (parseError) break;
-    }
-    if (!parseError) await feed();
-    if (header?.length) throw new ServiceError("VALIDATION_FAILED", header.map((p) => p.message).join("; "), header);
-    if (header === undefined && !parseError) throw new ServiceError("VALIDATION_FAILED", "the CSV is empty; it needs a header row", [{ path: "(body)", message: "empty CSV" }]);
-    if (parseError && !record && parsed.length === 0) {
-      throw new ServiceError("VALIDATION_FAILED", `the CSV could not be read: ${parseError.message}`, [{ path: "(body)", message: parseError.message }]);
-    }
-    record ??= await start();
-    const rest = takeRows(parsed.length);
-    // A malformed file (an unclosed quote …): keep what was read, refuse the rest, say where it broke.
-    const malformed: ImportRowRecord[] = parseError
-      ? [{ importId: record.id, rowNumber: total + 2, status: "refused", objectId: null, code: "BAD_REQUEST", detail: `the CSV is malformed from this row on: ${parseError.message}` }]
-      : [];
-    if (rest.length === 0 && malformed.length) await flush([], malformed);
-    for (let offset = 0; offset < rest.length; offset += batchSize) {
-      await flush(rest.slice(offset, offset + batchSize), offset + batchSize >= rest.length ? malformed : []);
-    }
-    const rowCount = total + (parseError ? 1 : 0);
-    const finished = await finish(parseError ? "failed" : "done");
-    if (kind.afterImport && finished.acceptedRows > 0) await kind.afterImport({ ...ctx, now: clock() });
-    return withInline(finished, rowCount);
-  };
-
+  const settings = { batchSize: options.batchSize ?? 500, inlineLimit: options.inlineLimit ?? 100, clock: options.clock ?? (() => ctx.now) };
+  const run = new ImportRun(ctx, kind, settings);
+  const reader = new CsvReader(kind.rowSchema);
   try {
-    return await consume();
+    return await consume(run, reader, body, settings.batchSize);
   } catch (error) {
     // Whatever was committed stays; the import says it did not complete.
-    if (record && record.status === "running") await finish("failed").catch(() => undefined);
+    if (run.record && run.record.status === "running") await run.finish("failed").catch(() => undefined);
     throw error;
   } finally {
-    parser.destroy();
+    reader.destroy();
   }
 }
-

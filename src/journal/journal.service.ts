@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { contracts, enterprises, ports, rejectionCounts, rejections, signatures, trafficDaily } from "../db/schema/index.ts";
+import { bindAccounts, contracts, enterprises, ports, rejectionCounts, rejections, signatures, trafficDaily } from "../db/schema/index.ts";
 import { spScope, type ServiceContext } from "../context.ts";
 import { countJournal, type JournalDimensions } from "./counts.ts";
 import { chinaDayStart, localDate } from "../lib/dates.ts";
@@ -53,9 +53,9 @@ function dimensionConditions(ctx: ServiceContext, filter: RejectionsFilter): (d:
 }
 
 /** Of these ids, the ones an SP may see (its own ports and signatures, enterprises it filed or contracted). */
-async function visibleToSp(ctx: ServiceContext, spId: string, ids: { ports: string[]; signatures: string[]; enterprises: string[] }) {
+async function visibleToSp(ctx: ServiceContext, spId: string, ids: { ports: string[]; signatures: string[]; enterprises: string[]; accounts: string[] }) {
   const unique = (list: string[]) => [...new Set(list)];
-  const [ownPorts, ownSignatures, filed, contracted] = await Promise.all([
+  const [ownPorts, ownSignatures, filed, contracted, ownAccounts] = await Promise.all([
     ids.ports.length ? ctx.db.select({ id: ports.id }).from(ports).where(and(inArray(ports.id, unique(ids.ports)), eq(ports.spId, spId))) : [],
     ids.signatures.length
       ? ctx.db.select({ id: signatures.id }).from(signatures).where(and(inArray(signatures.id, unique(ids.signatures)), eq(signatures.spId, spId)))
@@ -69,16 +69,21 @@ async function visibleToSp(ctx: ServiceContext, spId: string, ids: { ports: stri
           .from(contracts)
           .where(and(inArray(contracts.enterpriseId, unique(ids.enterprises)), eq(contracts.spId, spId), inArray(contracts.status, ["active", "terminated"])))
       : [],
+    ids.accounts.length ? ctx.db.select({ id: bindAccounts.id }).from(bindAccounts).where(and(inArray(bindAccounts.id, unique(ids.accounts)), eq(bindAccounts.spId, spId))) : [],
   ]);
   return {
     ports: new Set(ownPorts.map((r) => r.id)),
     signatures: new Set(ownSignatures.map((r) => r.id)),
     enterprises: new Set([...filed, ...contracted].map((r) => r.id)),
+    accounts: new Set(ownAccounts.map((r) => r.id)),
   };
 }
 
 /** An SP's view of its refusal rows (see HIDDEN_FROM_SP above); others see them as stored. */
-async function asSpSees<T extends { reason: string; portId: string | null; signatureId: string | null; enterpriseId: string | null }>(ctx: ServiceContext, rows: T[]): Promise<T[]> {
+async function asSpSees<T extends { reason: string; portId: string | null; signatureId: string | null; enterpriseId: string | null; accountId?: string | null }>(
+  ctx: ServiceContext,
+  rows: T[],
+): Promise<T[]> {
   const scope = spScope(ctx.actor);
   if (!scope || rows.length === 0) return rows;
   const present = (list: (string | null)[]) => list.filter((id): id is string => id !== null);
@@ -86,6 +91,7 @@ async function asSpSees<T extends { reason: string; portId: string | null; signa
     ports: present(rows.map((r) => r.portId)),
     signatures: present(rows.map((r) => r.signatureId)),
     enterprises: present(rows.map((r) => r.enterpriseId)),
+    accounts: present(rows.map((r) => r.accountId ?? null)),
   });
   return rows.map((row) => ({
     ...row,
@@ -93,6 +99,8 @@ async function asSpSees<T extends { reason: string; portId: string | null; signa
     portId: row.portId && visible.ports.has(row.portId) ? row.portId : null,
     signatureId: row.signatureId && visible.signatures.has(row.signatureId) ? row.signatureId : null,
     enterpriseId: row.enterpriseId && visible.enterprises.has(row.enterpriseId) ? row.enterpriseId : null,
+    // A row a gateway bind carried: the gateway's account is not the SP's to see.
+    ...(row.accountId && !visible.accounts.has(row.accountId) ? { accountId: null } : {}),
   }));
 }
 
@@ -250,6 +258,7 @@ export async function trafficByDay(ctx: ServiceContext, filter: TrafficFilter) {
     ports: filter.groupBy === "port" ? keys : [],
     signatures: filter.groupBy === "signature" ? keys : [],
     enterprises: filter.groupBy === "enterprise" ? keys : [],
+    accounts: [],
   });
   const shown = filter.groupBy === "port" ? visible.ports : filter.groupBy === "signature" ? visible.signatures : visible.enterprises;
   const merged = new Map<string, { day: string; key: string; accepted: number; refused: number }>();

@@ -1,68 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.ts";
-import { journalBatches } from "../db/schema/index.ts";
+import { writeBatch } from "./journal.batch-write.ts";
 
-export interface RejectionEvent {
-  at: Date;
-  reason: string;
-  /** True when the rule was in monitor mode: the message passed, the refusal is journaled only. */
-  monitor: boolean;
-  command: string;
-  spId?: string | null;
-  accountId?: string | null;
-  portId?: string | null;
-  sourceAddr?: string | null;
-  signatureId?: string | null;
-  signatureText?: string | null;
-  enterpriseId?: string | null;
-  category?: string | null;
-  recipientHash?: string | null;
-  recipientMask?: string | null;
-  /** Already redacted by the caller unless full capture is on. */
-  text?: string | null;
-  remoteAddress?: string | null;
-}
+import type { Batch, LastSender, MessageRoute, RejectionEvent, TrafficKey } from "./journal.types.ts";
 
-export interface TrafficKey {
-  day: string;
-  spId: string;
-  portId: string;
-  signatureId: string;
-  enterpriseId: string;
-  category: string;
-}
-
-export interface MessageRoute {
-  /** As the SMSC issued it. */
-  smscMessageId: string;
-  /** Its alias key (lower case, no leading zeros): see src/gateway/message-id.ts. */
-  canonicalId?: string;
-  /** The id the SP was given, when it differs (submit_multi). */
-  spMessageId?: string | null;
-  accountId: string;
-  spId: string;
-  createdAt: Date;
-}
-
-/** Who last wrote to a recipient (keyed hash) from a port, for attributing a bare "T". */
-export interface LastSender {
-  recipientHash: string;
-  portId: string;
-  enterpriseId: string;
-  at: Date;
-}
-
-interface Batch {
-  batchId: string;
-  rejections: (RejectionEvent & { eventId: string })[];
-  traffic: (TrafficKey & { accepted: number; refused: number })[];
-  routes: MessageRoute[];
-  /** Absent in batches spooled by older versions. */
-  lastSenders?: LastSender[];
-}
+export type { LastSender, MessageRoute, RejectionEvent, TrafficKey } from "./journal.types.ts";
 
 export interface JournalOptions {
   database: Database;
@@ -75,9 +19,6 @@ export interface JournalOptions {
   /** A batch write that takes longer counts as failed and is spooled (its batch id keeps a late commit harmless). */
   writeTimeoutMs?: number;
 }
-
-/** Rows per statement: bounds one statement's JSON parameter (about 500 bytes a refusal). */
-const INSERT_CHUNK = 5000;
 
 /**
  * PostgreSQL text cannot hold U+0000, and SMPP fields can (a Latin-1 short_message with NUL
@@ -269,7 +210,7 @@ export class Journal {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`journal batch write took more than ${timeoutMs} ms`)), timeoutMs);
     });
-    const writing = this.writeBatch(batch);
+    const writing = writeBatch(this.options.database.db, batch);
     writing.catch(() => {}); // a write that loses the race may still fail later; nobody waits for it
     try {
       await Promise.race([writing, timeout]);
@@ -278,93 +219,5 @@ export class Journal {
     }
     this.written.batches++;
     this.written.rejections += batch.rejections.length;
-  }
-
-  private async writeBatch(batch: Batch): Promise<void> {
-    const db = this.options.database.db;
-    await db.transaction(async (tx) => {
-      const senders = batch.lastSenders ?? [];
-      const rows = batch.rejections.length + batch.traffic.length + batch.routes.length + senders.length;
-      const inserted = await tx
-        .insert(journalBatches)
-        .values({ batchId: batch.batchId, appliedAt: new Date(), rows })
-        .onConflictDoNothing()
-        .returning({ batchId: journalBatches.batchId });
-      if (inserted.length === 0) return; // already written by an earlier attempt
-      for (let i = 0; i < batch.rejections.length; i += INSERT_CHUNK) {
-        const chunk = batch.rejections.slice(i, i + INSERT_CHUNK).map((r) => ({
-          event_id: r.eventId,
-          at: r.at,
-          reason: r.reason,
-          monitor: r.monitor,
-          command: r.command,
-          sp_id: r.spId ?? null,
-          account_id: r.accountId ?? null,
-          port_id: r.portId ?? null,
-          source_addr: r.sourceAddr ?? null,
-          signature_id: r.signatureId ?? null,
-          signature_text: r.signatureText ?? null,
-          enterprise_id: r.enterpriseId ?? null,
-          category: r.category ?? null,
-          recipient_hash: r.recipientHash ?? null,
-          recipient_mask: r.recipientMask ?? null,
-          text: r.text ?? null,
-          remote_address: r.remoteAddress ?? null,
-        }));
-        await tx.execute(sql`
-          insert into rejections (event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
-            signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address)
-          select event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
-            signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address
-          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(event_id text, at timestamptz, reason text, monitor boolean,
-            command text, sp_id uuid, account_id uuid, port_id uuid, source_addr text, signature_id uuid, signature_text text,
-            enterprise_id uuid, category text, recipient_hash text, recipient_mask text, text text, remote_address text)
-          on conflict do nothing`);
-      }
-      for (let i = 0; i < batch.traffic.length; i += INSERT_CHUNK) {
-        const chunk = batch.traffic.slice(i, i + INSERT_CHUNK).map((t) => ({
-          day: t.day,
-          sp_id: t.spId,
-          port_id: t.portId,
-          signature_id: t.signatureId,
-          enterprise_id: t.enterpriseId,
-          category: t.category,
-          accepted: t.accepted,
-          refused: t.refused,
-        }));
-        await tx.execute(sql`
-          insert into traffic_daily (day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused)
-          select day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused
-          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as t(day date, sp_id uuid, port_id uuid, signature_id uuid,
-            enterprise_id uuid, category text, accepted bigint, refused bigint)
-          on conflict (day, sp_id, port_id, signature_id, category)
-          do update set accepted = traffic_daily.accepted + excluded.accepted, refused = traffic_daily.refused + excluded.refused`);
-      }
-      for (let i = 0; i < batch.routes.length; i += INSERT_CHUNK) {
-        const chunk = batch.routes.slice(i, i + INSERT_CHUNK).map((r) => ({
-          id: r.smscMessageId,
-          canonical_id: r.canonicalId ?? r.smscMessageId,
-          sp_message_id: r.spMessageId ?? null,
-          account_id: r.accountId,
-          sp_id: r.spId,
-          created_at: r.createdAt,
-        }));
-        await tx.execute(sql`
-          insert into message_routes (smsc_message_id, canonical_id, sp_message_id, account_id, sp_id, created_at)
-          select id, canonical_id, sp_message_id, account_id, sp_id, created_at
-          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id text, canonical_id text, sp_message_id text, account_id uuid, sp_id uuid, created_at timestamptz)
-          on conflict do nothing`);
-      }
-      for (let i = 0; i < senders.length; i += INSERT_CHUNK) {
-        const chunk = senders.slice(i, i + INSERT_CHUNK).map((r) => ({ recipient_hash: r.recipientHash, port_id: r.portId, enterprise_id: r.enterpriseId, sent_at: r.at }));
-        // The newest sender wins, whichever proxy's batch lands last.
-        await tx.execute(sql`
-          insert into last_senders (recipient_hash, port_id, enterprise_id, sent_at)
-          select recipient_hash, port_id, enterprise_id, sent_at
-          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(recipient_hash text, port_id uuid, enterprise_id uuid, sent_at timestamptz)
-          on conflict (recipient_hash, port_id) do update set enterprise_id = excluded.enterprise_id, sent_at = excluded.sent_at
-          where excluded.sent_at >= last_senders.sent_at`);
-      }
-    });
   }
 }

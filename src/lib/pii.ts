@@ -35,11 +35,22 @@ export interface PiiProtector {
   mask(msisdn: string): string;
 }
 
+/**
+ * HMAC-SHA256 under `key`, hex. Under Bun its native keyed hasher (about half the CPU of
+ * node:crypto's createHmac, which the proxy paid for every accepted message); the same bytes.
+ */
+function hmacHex(key: string): (data: string) => string {
+  const Hasher = (globalThis as { Bun?: { CryptoHasher: new (algorithm: string, key: string) => { update(data: string): { digest(encoding: "hex"): string } } } }).Bun?.CryptoHasher;
+  if (Hasher) return (data) => new Hasher("sha256", key).update(data).digest("hex");
+  return (data) => createHmac("sha256", key).update(data).digest("hex");
+}
+
 export function createPiiProtector(key: string): PiiProtector {
+  const hmac = hmacHex(key);
   return {
     hash(msisdn) {
       const normalised = normaliseMsisdn(msisdn) ?? msisdn;
-      return createHmac("sha256", key).update(normalised).digest("hex").slice(0, 32);
+      return hmac(normalised).slice(0, 32);
     },
     mask(msisdn) {
       return maskMsisdn(normaliseMsisdn(msisdn) ?? msisdn);

@@ -326,6 +326,16 @@ export const reasons = {
     retryable: false,
     rule: "protocol",
   },
+  sp_suspended: {
+    // A gateway bind (an ISMG carrying many SPs) stays bound while one of its SPs is suspended;
+    // that SP's own binds are refused (bind_account_disabled), and so is each of its messages here.
+    code: "sp_suspended",
+    sentence: "The service provider that owns the source port is suspended; a gateway bind may not carry its messages.",
+    sentenceZh: "源端口号所属的短信息服务企业已被暂停，网关不得代其发送。",
+    commandStatus: 0x456,
+    retryable: false,
+    rule: "protocol",
+  },
 
   ...bindReasons,
 } as const satisfies Record<string, Reason>;

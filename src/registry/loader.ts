@@ -18,7 +18,7 @@ import {
 import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../policy/types.ts";
 import { RegistrySnapshot } from "./snapshot.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
-import { parseChange } from "../db/change-feed.ts";
+import { parseChange, type RegistryTable } from "../db/change-feed.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -128,6 +128,8 @@ function accountEntry(a: typeof bindAccounts.$inferSelect) {
   return {
     id: a.id,
     spId: a.spId,
+    kind: a.kind,
+    carriedSpIds: a.carriedSpIds,
     systemId: a.systemId,
     passwordHash: a.passwordHash,
     protocol: a.protocol,
@@ -153,83 +155,76 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
     return false;
   }
   const change = parsed.change;
-  const id = change.id;
   switch (change.table) {
     case "settings":
       snapshot.settings = await loadSettings(db, hooks.invalidSetting);
       return true;
-    case "service_providers": {
-      for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders).where(id ? eq(serviceProviders.id, id) : undefined)) {
+    case "service_providers":
+      for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders).where(change.id ? eq(serviceProviders.id, change.id) : undefined)) {
         snapshot.spStatus.set(sp.id, sp.status);
       }
       return true;
-    }
-    case "enterprises": {
-      if (!id) return false;
-      const [row] = await db.select({ id: enterprises.id, status: enterprises.status }).from(enterprises).where(eq(enterprises.id, id));
-      if (row) snapshot.enterpriseStatus.set(row.id, row.status);
-      await loadSignatures(db, snapshot, await db.select().from(signatures).where(eq(signatures.enterpriseId, id)));
+    case "opt_outs":
+      if (change.removed) snapshot.removeOptOut(change.removed.recipientHash, change.removed.enterpriseId);
+      else if (change.id) await applyRow.opt_outs(db, snapshot, change.id);
+      return Boolean(change.removed || change.id);
+    case "do_not_disturb":
+      if (change.removed) snapshot.removeDoNotDisturb(change.removed.recipientHash);
+      else if (change.id) await applyRow.do_not_disturb(db, snapshot, change.id);
+      return Boolean(change.removed || change.id);
+    default: {
+      const apply = applyRow[change.table];
+      if (!apply || !change.id) return false; // a whole-table change of these needs a full reload
+      await apply(db, snapshot, change.id);
       return true;
     }
-    case "ports": {
-      if (!id) return false;
-      const [row] = await db.select().from(ports).where(eq(ports.id, id));
-      if (row) snapshot.putPort({ id: row.id, number: row.number, spId: row.spId, status: row.status });
-      else snapshot.removePort(id);
-      return true;
-    }
-    case "port_extensions": {
-      if (!id) return false;
-      const [row] = await db.select().from(portExtensions).where(eq(portExtensions.id, id));
-      if (row) snapshot.putExtension(row.portId, { id: row.id, extension: row.extension, enterpriseId: row.enterpriseId });
-      else snapshot.removeExtension(id);
-      return true;
-    }
-    case "contracts": {
-      if (!id) return false;
-      const [row] = await db.select().from(contracts).where(eq(contracts.id, id));
-      if (row && row.status === "active") snapshot.putContract(row.id, row.spId, row.enterpriseId, chinaDayStartMs(row.validFrom), chinaDayEndMs(row.validTo));
-      else snapshot.removeContract(id);
-      return true;
-    }
-    case "bind_accounts": {
-      if (!id) return false;
-      const [row] = await db.select().from(bindAccounts).where(eq(bindAccounts.id, id));
-      if (row) snapshot.putAccount(accountEntry(row));
-      else snapshot.removeAccount(id);
-      return true;
-    }
-    case "signatures": {
-      if (!id) return false;
-      const rows = await db.select().from(signatures).where(eq(signatures.id, id));
-      if (rows.length) await loadSignatures(db, snapshot, rows);
-      else snapshot.removeSignature(id);
-      return true;
-    }
-    case "opt_outs": {
-      if (change.removed) {
-        snapshot.removeOptOut(change.removed.recipientHash, change.removed.enterpriseId);
-        return true;
-      }
-      if (!id) return false;
-      const [row] = await db.select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId }).from(optOuts).where(eq(optOuts.id, id));
-      if (row) snapshot.addOptOut(row.recipientHash, row.enterpriseId);
-      return true;
-    }
-    case "do_not_disturb": {
-      if (change.removed) {
-        snapshot.removeDoNotDisturb(change.removed.recipientHash);
-        return true;
-      }
-      if (!id) return false;
-      const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, id));
-      if (row) snapshot.addDoNotDisturb(row.recipientHash);
-      return true;
-    }
-    default:
-      return false;
   }
 }
+
+type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers">;
+
+/** How one changed row reaches the snapshot, by table: read again, and put in or (when gone) removed. */
+const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: string) => Promise<void>> = {
+  async enterprises(db, snapshot, id) {
+    const [row] = await db.select({ id: enterprises.id, status: enterprises.status }).from(enterprises).where(eq(enterprises.id, id));
+    if (row) snapshot.enterpriseStatus.set(row.id, row.status);
+    // A suspended enterprise suspends its signatures: their entries are rebuilt with its status.
+    await loadSignatures(db, snapshot, await db.select().from(signatures).where(eq(signatures.enterpriseId, id)));
+  },
+  async ports(db, snapshot, id) {
+    const [row] = await db.select().from(ports).where(eq(ports.id, id));
+    if (row) snapshot.putPort({ id: row.id, number: row.number, spId: row.spId, status: row.status });
+    else snapshot.removePort(id);
+  },
+  async port_extensions(db, snapshot, id) {
+    const [row] = await db.select().from(portExtensions).where(eq(portExtensions.id, id));
+    if (row) snapshot.putExtension(row.portId, { id: row.id, extension: row.extension, enterpriseId: row.enterpriseId });
+    else snapshot.removeExtension(id);
+  },
+  async contracts(db, snapshot, id) {
+    const [row] = await db.select().from(contracts).where(eq(contracts.id, id));
+    if (row && row.status === "active") snapshot.putContract(row.id, row.spId, row.enterpriseId, chinaDayStartMs(row.validFrom), chinaDayEndMs(row.validTo));
+    else snapshot.removeContract(id);
+  },
+  async bind_accounts(db, snapshot, id) {
+    const [row] = await db.select().from(bindAccounts).where(eq(bindAccounts.id, id));
+    if (row) snapshot.putAccount(accountEntry(row));
+    else snapshot.removeAccount(id);
+  },
+  async signatures(db, snapshot, id) {
+    const rows = await db.select().from(signatures).where(eq(signatures.id, id));
+    if (rows.length) await loadSignatures(db, snapshot, rows);
+    else snapshot.removeSignature(id);
+  },
+  async opt_outs(db, snapshot, id) {
+    const [row] = await db.select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId }).from(optOuts).where(eq(optOuts.id, id));
+    if (row) snapshot.addOptOut(row.recipientHash, row.enterpriseId);
+  },
+  async do_not_disturb(db, snapshot, id) {
+    const [row] = await db.select({ recipientHash: doNotDisturb.recipientHash }).from(doNotDisturb).where(eq(doNotDisturb.id, id));
+    if (row) snapshot.addDoNotDisturb(row.recipientHash);
+  },
+};
 
 const RECIPIENT_PAGE = 100_000;
 const NO_ID = "00000000-0000-0000-0000-000000000000";

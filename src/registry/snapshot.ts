@@ -12,7 +12,11 @@ import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts"
 
 export interface AccountEntry {
   id: string;
-  spId: string;
+  /** The SP whose bind this is; null for a gateway account (each message's SP is its source port's owner). */
+  spId: string | null;
+  kind: "sp" | "gateway";
+  /** Gateway accounts: the SPs whose ports it may carry (empty = every SP). */
+  carriedSpIds: readonly string[];
   systemId: string;
   passwordHash: string;
   /** smpp: binds over SMPP; cmpp: connects over CMPP (systemId is the SP code). */
@@ -52,6 +56,8 @@ export class RegistrySnapshot implements RegistryView {
   readonly contractsById = new Map<string, string>();
   readonly accountsBySystemId = new Map<string, AccountEntry>();
   readonly accountsById = new Map<string, AccountEntry>();
+  /** spAccountRate's cache, dropped whenever an account changes. */
+  private spRates: Map<string, number> | undefined;
   readonly spStatus = new Map<string, "active" | "suspended">();
   readonly enterpriseStatus = new Map<string, "active" | "suspended">();
   /** Enterprise id → small integer used to salt opt-out keys. */
@@ -180,8 +186,24 @@ export class RegistrySnapshot implements RegistryView {
     else this.contracts.delete(key);
   }
 
+  /**
+   * The per-account rate an SP was granted: the highest maxSubmitsPerSecond of its active own
+   * (`sp`) accounts, or undefined when it has none. A gateway bind caps each SP's share with it.
+   */
+  spAccountRate(spId: string): number | undefined {
+    if (!this.spRates) {
+      this.spRates = new Map();
+      for (const account of this.accountsById.values()) {
+        if (account.kind !== "sp" || account.spId === null || account.status !== "active") continue;
+        this.spRates.set(account.spId, Math.max(this.spRates.get(account.spId) ?? 0, account.maxSubmitsPerSecond));
+      }
+    }
+    return this.spRates.get(spId);
+  }
+
   putAccount(account: AccountEntry): void {
     this.removeAccount(account.id);
+    this.spRates = undefined;
     this.accountsById.set(account.id, account);
     this.accountsBySystemId.set(account.systemId, account);
   }
@@ -189,6 +211,7 @@ export class RegistrySnapshot implements RegistryView {
   removeAccount(accountId: string): void {
     const previous = this.accountsById.get(accountId);
     if (!previous) return;
+    this.spRates = undefined;
     this.accountsById.delete(accountId);
     if (this.accountsBySystemId.get(previous.systemId)?.id === accountId) this.accountsBySystemId.delete(previous.systemId);
   }

@@ -6,7 +6,19 @@ import { CATEGORIES, type Category, type PolicySettings } from "../policy/types.
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
-const ruleModeMap = z.record(z.string(), z.enum(["enforce", "monitor", "off"]));
+const ruleMode = z.enum(["enforce", "monitor", "off"]);
+const ruleModeMap = z.record(z.string(), ruleMode);
+
+/**
+ * The modes an operator may set: an object with one optional key per rule group, strict. Not a
+ * record with a refined key: zod skips a `__proto__` key in a record, so {"__proto__": "off"}
+ * passed as an empty change; a strict object names every key it does not know.
+ */
+const ruleModesInput = z
+  .strictObject(Object.fromEntries(CONFIGURABLE_RULES.map((rule) => [rule, ruleMode.optional()])) as Record<string, z.ZodOptional<typeof ruleMode>>, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown rule ${issue.keys.join(", ")}; rule names are: ${CONFIGURABLE_RULES.join(", ")}` : undefined),
+  })
+  .openapi({ description: "Per rule group: enforce, monitor (journal only, let pass) or off; a group not named keeps its default mode" });
 
 /** CMPP Service_Id → declared category: Service_Id is an Octet String of 10 printable characters. */
 const serviceIdCategoryMap = z
@@ -15,11 +27,7 @@ const serviceIdCategoryMap = z
 
 export const policySettingsSchema = z
   .object({
-    ruleModes: ruleModeMap
-      .refine((modes) => Object.keys(modes).every((rule) => (CONFIGURABLE_RULES as readonly string[]).includes(rule)), {
-        message: `rule names are: ${CONFIGURABLE_RULES.join(", ")}`,
-      })
-      .openapi({ description: "Per rule group: enforce (default), monitor (journal only, let pass) or off" }),
+    ruleModes: ruleModesInput,
     quietHours: z
       .object({ start: hhmm, end: hhmm, timeZoneOffsetMinutes: z.number().int().min(-720).max(840) })
       .nullable()

@@ -1,6 +1,5 @@
 /**
  * The closed lists of the signatures domain, declared once next to the Drizzle schema; the console
- * imports them from here (it never imports src/db). The signatures service itself still lives in
- * src/api/signatures/ until it moves into this folder.
+ * imports them from here (it never imports src/db).
  */
 export { categories, evidenceKinds, signatureStatuses } from "../db/schema/index.ts";

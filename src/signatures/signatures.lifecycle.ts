@@ -12,7 +12,7 @@ export const signatureActions: readonly SignatureAction[] = ["approve", "reject"
  *   suspended → approved (approve: reinstate) | revoked
  *   rejected  → revoked            (an SP edit re-files it as pending: see signatures.service.ts)
  *   revoked   → nothing; the text stays taken so nobody re-files it under another name, until an
- *               operator reclaims it by filing with reclaimReason (signatures.service.ts). That
+ *               operator reclaims it by filing with reclaimReason (signatures.create.ts). That
  *               also works on a rejected filing, which is revoked in the same step.
  */
 const transitions: Record<SignatureAction, { from: readonly SignatureStatus[]; to: SignatureStatus }> = {

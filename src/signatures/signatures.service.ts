@@ -1,86 +1,20 @@
-import { and, asc, eq, gt, ilike, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
-import { enterprises, serviceProviders, signaturePorts, signatures } from "../db/schema/index.ts";
-import { escapeLike, isUniqueViolation } from "../db/errors.ts";
-import type { Executor } from "../db/client.ts";
+import { and, eq, ilike, isNotNull, lt } from "drizzle-orm";
+import { enterprises, signaturePorts, signatures } from "../db/schema/index.ts";
+import { escapeLike } from "../db/errors.ts";
+import { listPage, type PageRequest } from "../db/list-page.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
-import { newId } from "../lib/ids.ts";
-import { checkSignatureText, normaliseSignatureText } from "../lib/signature-text.ts";
-import { signatureSkeleton } from "../policy/skeleton.ts";
+import { normaliseSignatureText } from "../lib/signature-text.ts";
 import { isOperator, spScope, type ServiceContext } from "../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { hasActiveContract } from "../enterprises/enterprise-scope.ts";
-import { ServiceError, conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
+import { ServiceError, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { nextStatus, targetStatus, type SignatureAction, type SignatureStatus } from "./signatures.lifecycle.ts";
-import {
-  checkApprovable,
-  checkBindings,
-  checkEvidenceDate,
-  checkExpiry,
-  checkRealName,
-  sameGrant,
-  widens,
-  type Binding,
-  type Grant,
-} from "./signatures.rules.ts";
-import type { CreateSignatureInput, ListSignaturesFilter, UpdateSignatureInput } from "./signatures.schemas.ts";
+import { checkApprovable, checkBindings, checkEvidenceDate, checkExpiry, checkRealName, sameGrant, widens, type Grant } from "./signatures.rules.ts";
+import type { ListSignaturesFilter, UpdateSignatureInput } from "./signatures.schemas.ts";
+import { bindingsOf, bindingsOfOne, grantOf, toView, viewOf, type Signature, type SignatureRow } from "./signatures.views.ts";
 
-type SignatureRow = typeof signatures.$inferSelect;
-
-/** A signature as the API shows it: evidence grouped, with the ports it may be sent from. */
-export interface Signature {
-  id: string;
-  text: string;
-  enterpriseId: string;
-  spId: string;
-  status: SignatureStatus;
-  statusReason: string | null;
-  scope: SignatureRow["scope"];
-  evidence: { kind: NonNullable<SignatureRow["evidenceKind"]>; reference: string; expiresOn: string | null } | null;
-  ports: Binding[];
-  expiresAt: Date | null;
-  approvedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-function toView(row: SignatureRow, bindings: Binding[]): Signature {
-  return {
-    id: row.id,
-    text: row.text,
-    enterpriseId: row.enterpriseId,
-    spId: row.spId,
-    status: row.status,
-    statusReason: row.statusReason,
-    scope: row.scope,
-    evidence: row.evidenceKind && row.evidenceReference ? { kind: row.evidenceKind, reference: row.evidenceReference, expiresOn: row.evidenceExpiresOn } : null,
-    ports: [...bindings].sort((a, b) => a.portId.localeCompare(b.portId) || a.extension.localeCompare(b.extension)),
-    expiresAt: row.expiresAt,
-    approvedAt: row.approvedAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-async function bindingsOf(db: Executor, ids: string[]): Promise<Map<string, Binding[]>> {
-  const out = new Map<string, Binding[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return out;
-  const rows = await db.select().from(signaturePorts).where(inArray(signaturePorts.signatureId, ids));
-  for (const row of rows) out.get(row.signatureId)?.push({ portId: row.portId, extension: row.extension });
-  return out;
-}
-
-async function viewOf(db: Executor, row: SignatureRow): Promise<Signature> {
-  return toView(row, (await bindingsOf(db, [row.id])).get(row.id) ?? []);
-}
-
-function grantOf(row: SignatureRow, bindings: Binding[]): Grant {
-  return {
-    scope: row.scope,
-    bindings,
-    evidence: { kind: row.evidenceKind, reference: row.evidenceReference, expiresOn: row.evidenceExpiresOn },
-    expiresAt: row.expiresAt,
-  };
-}
+export { createSignature } from "./signatures.create.ts";
+export type { Signature } from "./signatures.views.ts";
 
 /** Loads a signature for a change (row-locked); an SP asking about another SP's signature gets 404. */
 async function lockForChange(ctx: ServiceContext, id: string): Promise<SignatureRow> {
@@ -90,171 +24,9 @@ async function lockForChange(ctx: ServiceContext, id: string): Promise<Signature
   return row;
 }
 
-function duplicateConflict(text: string, sameEnterprise: boolean, status?: SignatureStatus) {
-  if (status === "revoked" || status === "rejected") {
-    return conflict(`signature 【${text}】 is held by a ${status} filing; only an operator may reclaim it (reclaimReason)`);
-  }
-  return conflict(
-    sameEnterprise
-      ? `signature 【${text}】 is already filed for this enterprise; edit that filing instead`
-      : `signature 【${text}】 is already registered to another enterprise`,
-  );
-}
-
-/** Statuses whose text blocks a look-alike: a revoked or rejected filing no longer speaks for anyone. */
-const LIVE_STATUSES: SignatureStatus[] = ["pending", "approved", "suspended"];
-
-/**
- * Rows filed before the skeleton column existed get theirs here, in batches, the first time a
- * filing needs them (the skeleton is computed in code: TR39 data and OpenCC tables, not SQL).
- */
-async function fillSkeletons(db: Executor): Promise<void> {
-  for (;;) {
-    const rows = await db.select({ id: signatures.id, text: signatures.text }).from(signatures).where(isNull(signatures.skeleton)).limit(500);
-    for (const row of rows) await db.update(signatures).set({ skeleton: signatureSkeleton(row.text) }).where(eq(signatures.id, row.id));
-    if (rows.length < 500) return;
-  }
-}
-
-/**
- * Files a signature as `pending`. An SP files for itself, for an enterprise it holds an active
- * contract with; an operator files on behalf of a named SP under the same rule. Checks, in order:
- * - the normalised text is unique across all enterprises and all states: a revoked or rejected
- *   text stays taken until an operator reclaims it (reclaimReason: the old filing is released —
- *   a rejected one is revoked — and that is audited as signature.release);
- * - the real-name rule (checkRealName): contained in the enterprise's name, or trademark/app/
- *   website evidence, else 422;
- * - look-alikes: a confusable skeleton equal to a pending, approved or suspended signature of
- *   another enterprise is refused with 409 naming it, unless an operator overrides with
- *   lookAlikeOverrideReason (kept in the audit row's reason).
- */
-export async function createSignature(ctx: ServiceContext, input: CreateSignatureInput): Promise<Signature> {
-  let spId: string;
-  if (ctx.actor.type === "sp") {
-    if (input.spId && input.spId !== ctx.actor.spId) throw forbidden("an SP files signatures for itself only");
-    spId = ctx.actor.spId;
-  } else if (isOperator(ctx.actor)) {
-    if (!input.spId) throw invalid("spId", "is required when an operator files a signature");
-    spId = input.spId;
-  } else {
-    throw forbidden("auditors cannot file signatures");
-  }
-  const checked = checkSignatureText(input.text);
-  if (!checked.ok) throw invalid("text", checked.problem);
-  const text = checked.text;
-  const skeleton = signatureSkeleton(text);
-  if ((input.reclaimReason || input.lookAlikeOverrideReason) && !isOperator(ctx.actor)) {
-    throw forbidden("only an operator may reclaim a signature text or override the look-alike check");
-  }
-  checkEvidenceDate(input.evidence, ctx.now);
-  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-  checkExpiry(expiresAt, ctx.now);
-
-  await fillSkeletons(ctx.db); // outside the filing's transaction: kept even when the filing is refused
-  return withTransaction(ctx, async (tx) => {
-    if (ctx.actor.type !== "sp") {
-      const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
-      if (!sp) throw invalid("spId", "no such service provider");
-    }
-    const [enterprise] = await tx.db
-      .select({ status: enterprises.status, name: enterprises.name })
-      .from(enterprises)
-      .where(eq(enterprises.id, input.enterpriseId));
-    if (!enterprise || !(await hasActiveContract(tx.db, spId, input.enterpriseId, tx.now))) {
-      throw invalid("enterpriseId", "the enterprise has no active contract with the filing SP");
-    }
-    if (enterprise.status !== "active") throw invalid("enterpriseId", "the enterprise is suspended");
-    checkRealName(text, enterprise.name, input.evidence?.kind);
-    const [existing] = await tx.db.select().from(signatures).where(and(eq(signatures.text, text), isNull(signatures.releasedAt)));
-    if (existing) {
-      const reclaimable = existing.status === "revoked" || existing.status === "rejected";
-      if (!reclaimable || !input.reclaimReason) throw duplicateConflict(text, existing.enterpriseId === input.enterpriseId, existing.status);
-      await releaseText(tx, existing, input.reclaimReason);
-    }
-    const [lookAlike] = await tx.db
-      .select({ id: signatures.id, text: signatures.text })
-      .from(signatures)
-      .where(
-        and(
-          eq(signatures.skeleton, skeleton),
-          ne(signatures.enterpriseId, input.enterpriseId),
-          inArray(signatures.status, LIVE_STATUSES),
-          isNull(signatures.releasedAt),
-        ),
-      )
-      .orderBy(asc(signatures.id))
-      .limit(1);
-    if (lookAlike && !input.lookAlikeOverrideReason) {
-      throw conflict(
-        `signature 【${text}】 looks like 【${lookAlike.text}】 (signature ${lookAlike.id}) of another enterprise (same confusable skeleton "${skeleton}"); an operator may override with lookAlikeOverrideReason`,
-      );
-    }
-    const bindings = await checkBindings(tx.db, spId, input.enterpriseId, input.ports);
-
-    let row: SignatureRow;
-    try {
-      [row] = (await tx.db
-        .insert(signatures)
-        .values({
-          id: newId(),
-          text,
-          skeleton,
-          enterpriseId: input.enterpriseId,
-          spId,
-          status: "pending",
-          scope: input.scope,
-          evidenceKind: input.evidence?.kind ?? null,
-          evidenceReference: input.evidence?.reference ?? null,
-          evidenceExpiresOn: input.evidence?.expiresOn ?? null,
-          expiresAt,
-          createdAt: tx.now,
-          updatedAt: tx.now,
-        })
-        .returning()) as [SignatureRow];
-    } catch (error) {
-      // Two filings of one text racing past the check above: the unique index decides.
-      if (isUniqueViolation(error)) throw duplicateConflict(text, false);
-      throw error;
-    }
-    await tx.db.insert(signaturePorts).values(bindings.map((binding) => ({ signatureId: row.id, ...binding })));
-    const view = toView(row, bindings);
-    const overridden = lookAlike && input.lookAlikeOverrideReason;
-    await recordAudit(tx, {
-      action: "signature.create",
-      objectType: "signature",
-      objectId: row.id,
-      objectSpId: spId,
-      after: overridden ? { ...view, lookAlikeOf: { id: lookAlike.id, text: lookAlike.text } } : view,
-      reason: overridden ? `look-alike of 【${lookAlike.text}】 (${lookAlike.id}) allowed: ${input.lookAlikeOverrideReason}` : null,
-    });
-    await notifyRegistryChange(tx.db, { table: "signatures", id: row.id });
-    return view;
-  });
-}
-
 async function enterpriseName(tx: ServiceContext, enterpriseId: string): Promise<string> {
   const [row] = await tx.db.select({ name: enterprises.name }).from(enterprises).where(eq(enterprises.id, enterpriseId));
   return row?.name ?? "";
-}
-
-/** Releases a revoked or rejected filing's text for a new filing (a rejected filing is revoked: it cannot be re-submitted). */
-async function releaseText(tx: ServiceContext, row: SignatureRow, reason: string): Promise<void> {
-  const bindings = (await bindingsOf(tx.db, [row.id])).get(row.id) ?? [];
-  const [released] = (await tx.db
-    .update(signatures)
-    .set({ status: "revoked", releasedAt: tx.now, statusReason: `text reclaimed: ${reason}`, updatedAt: tx.now })
-    .where(eq(signatures.id, row.id))
-    .returning()) as [SignatureRow];
-  await recordAudit(tx, {
-    action: "signature.release",
-    objectType: "signature",
-    objectId: row.id,
-    objectSpId: row.spId,
-    before: toView(row, bindings),
-    after: { ...toView(released, bindings), releasedAt: released.releasedAt },
-    reason,
-  });
-  await notifyRegistryChange(tx.db, { table: "signatures", id: row.id });
 }
 
 export async function getSignature(ctx: ServiceContext, id: string): Promise<Signature> {
@@ -268,25 +40,20 @@ export async function getSignature(ctx: ServiceContext, id: string): Promise<Sig
 }
 
 /** Lists in creation order; an SP sees the signatures it filed. Fetches limit + 1 rows (see toPage). */
-export async function listSignatures(ctx: ServiceContext, filter: ListSignaturesFilter, page: { limit: number; after?: string }): Promise<Signature[]> {
-  const scope = spScope(ctx.actor);
+export async function listSignatures(ctx: ServiceContext, filter: ListSignaturesFilter, page: PageRequest): Promise<Signature[]> {
   const text = filter.text ? normaliseSignatureText(filter.text) : "";
-  const rows = await ctx.db
-    .select()
-    .from(signatures)
-    .where(
-      and(
-        scope ? eq(signatures.spId, scope) : undefined,
-        filter.status ? eq(signatures.status, filter.status) : undefined,
-        filter.enterpriseId ? eq(signatures.enterpriseId, filter.enterpriseId) : undefined,
-        filter.spId ? eq(signatures.spId, filter.spId) : undefined,
-        text ? ilike(signatures.text, `%${escapeLike(text)}%`) : undefined,
-        filter.expiringBefore ? and(isNotNull(signatures.expiresAt), lt(signatures.expiresAt, new Date(filter.expiringBefore))) : undefined,
-        page.after ? gt(signatures.id, page.after) : undefined,
-      ),
-    )
-    .orderBy(asc(signatures.id))
-    .limit(page.limit + 1);
+  const rows = await listPage(ctx.db.select().from(signatures).$dynamic(), ctx, {
+    key: signatures.id,
+    sp: signatures.spId,
+    page,
+    filters: [
+      filter.status ? eq(signatures.status, filter.status) : undefined,
+      filter.enterpriseId ? eq(signatures.enterpriseId, filter.enterpriseId) : undefined,
+      filter.spId ? eq(signatures.spId, filter.spId) : undefined,
+      text ? ilike(signatures.text, `%${escapeLike(text)}%`) : undefined,
+      filter.expiringBefore ? and(isNotNull(signatures.expiresAt), lt(signatures.expiresAt, new Date(filter.expiringBefore))) : undefined,
+    ],
+  });
   const bindings = await bindingsOf(ctx.db, rows.map((row) => row.id));
   return rows.map((row) => toView(row, bindings.get(row.id) ?? []));
 }
@@ -307,7 +74,7 @@ export async function updateSignature(ctx: ServiceContext, id: string, input: Up
     if (row.status === "suspended" || row.status === "revoked") {
       throw new ServiceError("INVALID_TRANSITION", `a ${row.status} signature cannot be edited (${row.status} → pending is not allowed)`);
     }
-    const oldBindings = (await bindingsOf(tx.db, [id])).get(id) ?? [];
+    const oldBindings = await bindingsOfOne(tx.db, id);
     checkEvidenceDate(input.evidence, tx.now);
     if (input.evidence) checkRealName(row.text, await enterpriseName(tx, row.enterpriseId), input.evidence.kind);
     const expiresAt = input.expiresAt === undefined ? row.expiresAt : input.expiresAt === null ? null : new Date(input.expiresAt);
@@ -380,7 +147,7 @@ export async function transitionSignature(ctx: ServiceContext, id: string, actio
       .set({ status: to, statusReason: reason, ...(action === "approve" ? { approvedAt: tx.now } : {}), updatedAt: tx.now })
       .where(eq(signatures.id, id))
       .returning()) as [SignatureRow];
-    const bindings = (await bindingsOf(tx.db, [id])).get(id) ?? [];
+    const bindings = await bindingsOfOne(tx.db, id);
     const view = toView(updated, bindings);
     await recordAudit(tx, {
       action: `signature.${action}`,

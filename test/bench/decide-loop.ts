@@ -7,7 +7,7 @@
  */
 import { decide } from "../../src/policy/decide.ts";
 import type { Submission } from "../../src/policy/types.ts";
-import { counters, marketing, shanghai, submission, world } from "../unit/policy/fixtures.ts";
+import { counters, marketing, shanghai, submission, world } from "../src/policy/fixtures.ts";
 
 const registry = world().quietHours("21:00", "08:00").dailyCap(5).optOut("hash-bob", "ent-yunduan").dnd("hash-carol");
 const sent = counters({ "hash-dave|ent-yunduan": 5 });

@@ -107,7 +107,8 @@ export class LoadGenerator {
     });
   }
 
-  static async connect(options: { port: number; systemId: string; password: string; binds: number; window: number; mix: MixEntry[]; receiptShare?: number }): Promise<LoadGenerator> {
+  /** `mode` transmitter: binds that receive nothing (receipts go to the account's other binds). */
+  static async connect(options: { port: number; systemId: string; password: string; binds: number; window: number; mix: MixEntry[]; receiptShare?: number; mode?: "transceiver" | "transmitter" }): Promise<LoadGenerator> {
     const receipts = new ReceiptLedger();
     const clients = await Promise.all(
       Array.from({ length: options.binds }, () =>
@@ -116,7 +117,7 @@ export class LoadGenerator {
           port: options.port,
           systemId: options.systemId,
           password: options.password,
-          mode: "transceiver",
+          mode: options.mode ?? "transceiver",
           windowSize: options.window,
           requestTimeoutMs: 30_000,
           enquireLinkIntervalMs: 60_000,

@@ -24,7 +24,8 @@ const quick = args.has("--quick");
 const full = args.has("--full");
 const only = ["--smpp", "--registry", "--journal", "--cmpp"].filter((flag) => args.has(flag));
 const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
-const log = (line: string) => console.error(`[bench] ${line}`);
+const benchStarted = performance.now();
+const log = (line: string) => console.error(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const usePostgres = Boolean(process.env.BENCH_DATABASE_URL);
 
 if (full && !usePostgres) {
@@ -84,6 +85,7 @@ const summary = {
   cmpp_cpu_us_per_msg: cmpp?.cmpp_cpu_us_per_msg,
   cmpp_reports_per_s: cmpp?.reports_per_s,
   cmpp_reports_lost: cmpp?.reports_lost,
+  journal_under_load_refusals_per_s: smpp?.journal_under_load_refusals_per_s,
   registry_small_decide_us: small?.decide_us,
   registry_large_scale: large?.scale,
   registry_large_load_s: large?.load_s,
@@ -93,6 +95,8 @@ const summary = {
   mode: result.mode,
   database: result.database,
   bun: Bun.version,
+  load_average: (await import("node:os")).loadavg().map((v) => Math.round(v * 100) / 100),
+  seconds: Math.round((performance.now() - benchStarted) / 100) / 10,
 };
 result.summary = summary;
 const dir = join(import.meta.dir, "results");

@@ -12,6 +12,9 @@ import { LoadGenerator, percentile } from "./load.ts";
 import { messageMix } from "./mix.ts";
 import { benchId, BENCH_PASSWORD, KIND, portNumber, SCALES, seedRegistry, signatureText } from "./registry-seed.ts";
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
+import { addInto, bucketsObject, formatHistograms, histogram } from "./histogram.ts";
+import { measureJournalUnderLoad } from "./journal-under-load.ts";
+import { loadavg } from "node:os";
 
 export interface SmppBenchOptions {
   reps: number;
@@ -52,15 +55,16 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const { log } = options;
   const scale = SCALES.small!;
   const mix = messageMix(scale);
+  // The simulator starts while the database is seeded (it needs none): less waiting, nothing less measured.
+  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
+  const simulatorUp = simulator.next<{ port: number }>();
   const bench = await createBenchDatabase("smpp");
   const seeding = await bench.open();
   await seeding.migrate();
   await seedRegistry(seeding, scale);
   await seeding.close();
   log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
-
-  const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
-  const { port: simulatorPort } = await simulator.next<{ port: number }>();
+  const { port: simulatorPort } = await simulatorUp;
   const upstreamBinds = options.binds;
   const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
     JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window }),
@@ -104,11 +108,11 @@ export async function runSmppBench(options: SmppBenchOptions) {
     runs.proxySimulatorCpuUs.push((sim1.cpuUs - sim0.cpuUs) / Math.max(1, sim1.stats.accepted - sim0.stats.accepted));
     proxyAnswered += p.answered;
     for (const [status, count] of Object.entries(p.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
-    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy, ${round(runs.proxySimulatorCpuUs.at(-1)!)} in the simulator), ${Math.round(runs.proxyReceiptsPerS.at(-1)!)} receipts/s relayed`);
+    log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy, ${round(runs.proxySimulatorCpuUs.at(-1)!)} in the simulator), ${Math.round(runs.proxyReceiptsPerS.at(-1)!)} receipts/s relayed (load ${loadavg()[0]!.toFixed(1)})`);
   }
 
   // Latency at a fixed offered rate: proxy path minus direct path.
-  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0 };
+  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, directHistogram: [] as number[], proxyHistogram: [] as number[] };
   for (let rep = 0; rep < options.reps; rep++) {
     const d = await direct.paced(options.pacedRate, options.pacedSeconds);
     const p0 = await proxyStats();
@@ -120,8 +124,23 @@ export async function runSmppBench(options: SmppBenchOptions) {
     paced.proxyP99.push(percentile(p.latenciesMs, 99));
     paced.proxyCpuUs.push((p1.cpuUs - p0.cpuUs) / p.answered);
     paced.late += d.late + p.late;
-    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms`);
+    addInto(paced.directHistogram, histogram(d.latenciesMs));
+    addInto(paced.proxyHistogram, histogram(p.latenciesMs));
+    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms (load ${loadavg()[0]!.toFixed(1)})`);
   }
+  log(`smpp: latency at a paced ${options.pacedRate}/s, all reps (response time per message, ms):`);
+  for (const line of formatHistograms(paced.directHistogram, paced.proxyHistogram)) log(`  ${line}`);
+
+  // The journal while the proxy is busy: refusals through the proxy next to accepted traffic.
+  const journalUnderLoad = await measureJournalUnderLoad({
+    port: smppPort,
+    password: BENCH_PASSWORD,
+    mix,
+    seconds: options.seconds,
+    busy: viaProxy,
+    journalStats: async () => (await proxyStats()).journal,
+    log,
+  });
 
   // A registry change through the HTTP API, to the first SMPP submission the proxy refuses for it.
   const signatureId = benchId(KIND.signature, 1 * 5 + 4);
@@ -151,7 +170,8 @@ export async function runSmppBench(options: SmppBenchOptions) {
   log(`smpp: receipts through the proxy: ${viaProxy.receipts.received} of ${viaProxy.receipts.requested} (lost ${receiptsLost}, unmatched ${viaProxy.receipts.unmatched}); direct: lost ${directReceiptsLost}`);
 
   const final = await proxyStats();
-  const refusedAnswers = viaProxy.refused;
+  // The refusing generator's refusals were journaled too (it is closed by now).
+  const refusedAnswers = viaProxy.refused + journalUnderLoad.journal_under_load_refusing_generator_refusals;
   await direct.close();
   await viaProxy.close();
   const beforeStop = await proxy.ask<{ flushed: boolean; journal: ProxyStats["journal"] }>("flush");
@@ -202,6 +222,9 @@ export async function runSmppBench(options: SmppBenchOptions) {
     added_p50_ms: round(median(paced.proxyP50) - median(paced.directP50), 3),
     added_p99_ms: round(median(paced.proxyP99) - median(paced.directP99), 3),
     paced_window_full_events: paced.late,
+    paced_histogram_direct_ms: bucketsObject(paced.directHistogram),
+    paced_histogram_proxy_ms: bucketsObject(paced.proxyHistogram),
+    ...journalUnderLoad,
     proxy_rss_mb: round(final.rss / 1048576, 1),
     change_via_http_ms: changeMs.map((v) => round(v, 1)),
     change_via_http_ms_median: round(median(changeMs), 1),

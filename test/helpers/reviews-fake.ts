@@ -1,7 +1,7 @@
 /**
  * An in-memory ReviewsBackend for the console's page tests (console.happy, console.security), which
  * need fixed reviews and complaints to look at; the real adapter (src/console/reviews-adapter.ts)
- * is driven by console.browser.test.ts and test/console/reviews-adapter.e2e.test.ts. It keeps the
+ * is driven by console.browser.test.ts and test/src/console/reviews-adapter.e2e.test.ts. It keeps the
  * rules the console relies on: SP actors see only their own reviews and complaints; only operators
  * start, decide and close (stricter than the real services, where auditors may too); a closed
  * review cannot change; closing needs every finding decided; a decided finding cannot be decided

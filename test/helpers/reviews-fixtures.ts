@@ -6,7 +6,7 @@ import { rejections, signaturePorts, signatures, trafficDaily } from "../../src/
 import { localDate } from "../../src/lib/dates.ts";
 import { newId } from "../../src/lib/ids.ts";
 import type { TestApi } from "./api.ts";
-import { addExtension, buildRegistryWorld } from "./registry-fixtures.ts";
+import { addExtension, buildRegistryWorld } from "./registry.ts";
 
 let events = 0;
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 
 import { CATEGORIES, type Category } from "../../policy/types.ts";
@@ -9,6 +9,8 @@ export const serviceProviderStatuses = ["active", "suspended"] as const;
 export const enterpriseStatuses = ["active", "suspended"] as const;
 export const portStatuses = ["active", "suspended", "revoked"] as const;
 export const bindAccountStatuses = ["active", "disabled"] as const;
+/** `sp`: an SP's own bind; `gateway`: a trusted ISMG carrying many SPs' traffic (see README "Trusted gateway binds"). */
+export const bindAccountKinds = ["sp", "gateway"] as const;
 /** The protocol an account's SP speaks: SMPP bind (system_id + password) or CMPP CONNECT (SP code + shared secret). */
 export const bindAccountProtocols = ["smpp", "cmpp"] as const;
 export const optOutSources = ["mo", "api", "complaint"] as const;
@@ -101,7 +103,11 @@ export const bindAccounts = pgTable(
   "bind_accounts",
   {
     id: id(),
-    spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
+    /** The SP whose bind this is; null for a gateway account, whose messages belong to their source port's owner. */
+    spId: uuid("sp_id").references(() => serviceProviders.id),
+    kind: text("kind", { enum: bindAccountKinds }).notNull().default("sp"),
+    /** Gateway accounts only: the SPs whose ports it may carry (empty = every SP). */
+    carriedSpIds: uuid("carried_sp_ids").array().notNull().default(sql`'{}'::uuid[]`),
     systemId: text("system_id").notNull().unique(),
     passwordHash: text("password_hash").notNull(),
     protocol: text("protocol", { enum: bindAccountProtocols }).notNull().default("smpp"),
@@ -115,7 +121,11 @@ export const bindAccounts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("bind_accounts_sp").on(t.spId)],
+  (t) => [
+    index("bind_accounts_sp").on(t.spId),
+    // An SP's bind has its SP; a gateway's has none (its messages are attributed per source port).
+    check("bind_accounts_kind_sp", sql`(${t.kind} = 'sp') = (${t.spId} is not null)`),
+  ],
 );
 
 export const signatureStatuses = ["pending", "approved", "rejected", "suspended", "revoked"] as const;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Esme } from "../../helpers/esme.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 /** The mix the fault tests send: one accepted verification message, then two refusals. */
 export const ACCEPTED = { source_addr: "1069000101", service_type: "VER", data_coding: 8, short_message: { message: "【云端科技】您的验证码是482913，5分钟内有效。" } };
@@ -44,14 +45,7 @@ export function add(...all: MixCounts[]): MixCounts {
   return all.reduce((sum, c) => ({ sent: sum.sent + c.sent, accepted: sum.accepted + c.accepted, refused: sum.refused + c.refused, wrong: sum.wrong + c.wrong }), emptyCounts());
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - started;
-}
+export { waitFor };
 
 export function spoolLines(dataDir: string): number {
   const dir = join(dataDir, "spool");

@@ -13,6 +13,7 @@
  * answers still outstanding at such a close are counted as "closed"; anything else is a loss.
  */
 import net from "node:net";
+import { sleep } from "../../helpers/wait.ts";
 import { Cmd, concat, FuzzGenerator, pdu, Prng, type FuzzCredentials } from "./fuzz-generator.ts";
 
 const MAX_PDU = 16_384;
@@ -331,7 +332,6 @@ class FuzzConnection {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function connect(port: number, host: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {

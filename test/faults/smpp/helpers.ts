@@ -1,6 +1,7 @@
 /** Shared set-up for the SMPP fault tests: the whole gateway on port 0 with the demo world seeded. */
 import { seedDemoWorld, type DemoWorld } from "../../../demo/seed.ts";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
+import { sleep, waitFor } from "../../helpers/wait.ts";
 
 export interface FaultWorld {
   gateway: TestGateway;
@@ -25,15 +26,7 @@ export async function createAccount(
   return { id: created.id, systemId: fields.systemId, password: fields.password };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function waitFor(check: () => boolean, timeoutMs = 3000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+export { sleep, waitFor };
 
 /** A verification message of SP A (port 1069000101, 【云端科技】) carrying a unique marker. */
 export function cloudMessage(marker: string, destination = "13800000001") {

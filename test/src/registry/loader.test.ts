@@ -1,0 +1,62 @@
+import { sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applyChange, loadSnapshot } from "../../../src/registry/loader.ts";
+import { RegistrySnapshot } from "../../../src/registry/snapshot.ts";
+import { resultRows } from "../../../src/db/rows.ts";
+import { benchId, KIND, seedRegistry } from "../../bench/registry-seed.ts";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+
+let database: TestDatabase;
+beforeEach(async () => {
+  database = await createTestDatabase();
+});
+afterEach(async () => {
+  await database.destroy();
+});
+
+describe("full snapshot load (bulk path)", () => {
+  it("builds the same snapshot as applying every row through the change feed's per-row path", async () => {
+    await seedRegistry(database, { name: "tiny", serviceProviders: 2, ports: 4, enterprises: 6, optOuts: 300, doNotDisturb: 20 });
+    const db = database.db;
+    // The odd rows a bulk path could get wrong.
+    await db.execute(sql`update enterprises set status = 'suspended' where id = ${benchId(KIND.enterprise, 3)}`);
+    await db.execute(sql`update signatures set expires_at = '2027-03-04T05:06:07.891234Z' where id = ${benchId(KIND.signature, 7)}`);
+    await db.execute(sql`update signatures set status = 'pending' where id = ${benchId(KIND.signature, 8)}`);
+    await db.execute(sql`delete from signature_ports where signature_id = ${benchId(KIND.signature, 9)}`);
+    await db.execute(sql`insert into signature_ports (signature_id, port_id, extension) values (${benchId(KIND.signature, 10)}, ${benchId(KIND.port, 3)}, '07')`);
+    await db.execute(sql`insert into opt_outs (id, recipient_hash, recipient_mask, enterprise_id, source)
+      values ('70000000-0000-4000-8000-ffffffffffff', 'ABCDEF0123456789ABCDEF0123456789', '138****0001', ${benchId(KIND.enterprise, 2)}, 'api'),
+             ('70000000-0000-4000-8000-fffffffffffe', 'short', '138****0002', ${benchId(KIND.enterprise, 2)}, 'api')`);
+
+    const bulk = await loadSnapshot(db);
+
+    const rowByRow = new RegistrySnapshot();
+    for (const table of ["service_providers", "settings"]) await applyChange(db, rowByRow, table);
+    const ids = async (table: string) => resultRows<{ id: string }>(await db.execute(sql.raw(`select id::text as id from ${table} order by id`))).map((r) => r.id);
+    for (const table of ["enterprises", "ports", "contracts", "bind_accounts", "signatures", "opt_outs", "do_not_disturb"]) {
+      for (const id of await ids(table)) expect(await applyChange(db, rowByRow, `${table}:${id}`)).toBe(true);
+    }
+
+    const { optOutBytes: _presized, ...counts } = bulk.stats(); // the bulk load presizes its sets
+    const { optOutBytes: _grown, ...expected } = rowByRow.stats();
+    expect(counts).toEqual(expected);
+    for (const [id, entry] of rowByRow.signaturesById) {
+      const loaded = bulk.signaturesById.get(id)!;
+      expect({ ...loaded, scope: [...loaded.scope].sort(), bindings: [...loaded.bindings].sort((a, b) => a.portId.localeCompare(b.portId) || a.extension.localeCompare(b.extension)) }).toEqual({
+        ...entry,
+        scope: [...entry.scope].sort(),
+        bindings: [...entry.bindings].sort((a, b) => a.portId.localeCompare(b.portId) || a.extension.localeCompare(b.extension)),
+      });
+    }
+    expect(bulk.signaturesById.get(benchId(KIND.signature, 15))!.status).toBe("suspended"); // enterprise 3 is suspended
+    expect(bulk.signaturesById.get(benchId(KIND.signature, 7))!.expiresAt).toBe(Date.parse("2027-03-04T05:06:07.891Z"));
+    const optOutRows = resultRows<{ hash: string; enterprise: string }>(await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise from opt_outs`));
+    for (const row of optOutRows) {
+      expect(bulk.isOptedOut(row.hash, row.enterprise)).toBe(true);
+      expect(rowByRow.isOptedOut(row.hash, row.enterprise)).toBe(true);
+    }
+    const dndRows = resultRows<{ hash: string }>(await db.execute(sql`select recipient_hash as hash from do_not_disturb`));
+    for (const row of dndRows) expect(bulk.isDoNotDisturb(row.hash)).toBe(true);
+    expect(bulk.isOptedOut("0123456789abcdef0123456789abcdef", benchId(KIND.enterprise, 2))).toBe(false);
+  }, 60_000);
+});

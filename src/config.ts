@@ -78,6 +78,10 @@ export const configSchema = z.object({
   /** The key before the last rotation: seals made with it still open, and are re-sealed under SECRETS_KEY at start. */
   SECRETS_KEY_PREVIOUS: secretsKey,
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
+  /** Proxy processes `npm start` runs on this host, sharing SMPP_PORT (see src/workers.ts). */
+  PROXY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Set by the supervisor for each worker it starts (0 … PROXY_WORKERS-1); not for operators. */
+  PROXY_WORKER_INDEX: z.coerce.number().int().min(0).max(63).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -95,5 +99,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (config.CMPP_PORT !== undefined && config.CMPP_GATEWAY_CODE === undefined) throw new ConfigError("invalid configuration: CMPP_GATEWAY_CODE is required when CMPP_PORT is set (each instance its own code, 0..4194303)");
   if (config.CMPP_PORT !== undefined && config.SECRETS_KEY === undefined) throw new ConfigError("invalid configuration: SECRETS_KEY is required when CMPP_PORT is set (it opens the CMPP shared secrets)");
   if (config.SECRETS_KEY_PREVIOUS !== undefined && config.SECRETS_KEY === undefined) throw new ConfigError("invalid configuration: SECRETS_KEY_PREVIOUS needs SECRETS_KEY");
+  if (config.PROXY_WORKERS > 1) {
+    // PGlite lives inside one process; the workers share the database, so it must be a server.
+    if (!config.DATABASE_URL) throw new ConfigError("invalid configuration: PROXY_WORKERS above 1 needs DATABASE_URL (PostgreSQL)");
+    // The other workers find the built-in simulator (run by worker 0) by its port.
+    if (!config.UPSTREAM_SMSC_URL && config.SIMULATOR_PORT === 0) throw new ConfigError("invalid configuration: PROXY_WORKERS above 1 needs a fixed SIMULATOR_PORT (or UPSTREAM_SMSC_URL)");
+    if (config.SMPP_PORT === 0) throw new ConfigError("invalid configuration: PROXY_WORKERS above 1 needs a fixed SMPP_PORT (the workers share it)");
+  }
   return config;
 }

@@ -39,6 +39,8 @@ import { createPiiProtector } from "./lib/pii.ts";
 import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import { Registry } from "./registry/registry.ts";
 import { resolvePiiKey } from "./settings/settings.service.ts";
+import { heldDeliveriesFeed } from "./deliveries/held-feed.ts";
+import { isSupervisor, runWorkers, workerRole } from "./workers.ts";
 
 export interface GatewayOptions {
   config: Config;
@@ -75,8 +77,11 @@ export interface Gateway {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const config = options.config;
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
-  const instanceId = config.INSTANCE_ID ?? `${hostname()}-${config.SMPP_PORT || "proxy"}`;
+  const worker = workerRole(config);
+  // With PROXY_WORKERS, worker 0 alone serves the API and runs the simulator and maintenance.
+  const primary = !worker || worker.index === 0;
+  const instanceId = `${config.INSTANCE_ID ?? `${hostname()}-${config.SMPP_PORT || "proxy"}`}${worker ? `-w${worker.index}` : ""}`;
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { instance: instanceId } });
   const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   if (!options.database) await database.migrate();
   const piiKey = await resolvePiiKey(database.db, config.PII_KEY);
@@ -92,19 +97,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const secrets = await openSecrets(config, database, logger);
   const registry = new Registry({ database, logger, healthIntervalMs: 1000, fullReloadIntervalMs: 15 * 60_000 });
   await registry.start();
-  const journal = new Journal({ database, spoolDir: join(config.DATA_DIR, "spool"), instanceId, logger, flushIntervalMs: 200 });
+  const journal = new Journal({ database, spoolDir: join(config.DATA_DIR, worker ? `spool-w${worker.index}` : "spool"), instanceId, logger, flushIntervalMs: 200 });
   journal.start();
 
-  const simulator = config.UPSTREAM_SMSC_URL
+  const simulator = config.UPSTREAM_SMSC_URL || !primary
     ? undefined
     : await startSimulator({ host: "127.0.0.1", port: config.SIMULATOR_PORT, receiptDelayMs: config.SIMULATOR_RECEIPT_DELAY_MS, clock, ...options.simulator });
   let proxy: Proxy | undefined;
   const upstream = startUpstream(config, simulator, metrics, logger, (pdu, frame) => (proxy ? proxy.fromUpstream(pdu, frame) : 0x64));
   const deliveries = createDeliveryStore(database.db);
   const sinks: DeliverySink[] = [];
+  const held = heldDeliveriesFeed(database, instanceId, () => proxy, logger);
   proxy = await startProxy({
     sinks,
     ...proxySettings(config),
+    onHeldWithoutReceiver: held.announce,
     registry: () => registry.snapshot,
     journal,
     pii,
@@ -118,11 +125,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     clock,
   });
 
-  const cmpp = await startCmpp(config, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger });
+  const cmpp = primary ? await startCmpp(config, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger }) : undefined;
   if (cmpp) sinks.push(cmpp.deliveries);
+  await held.start();
 
   const deps: AppDependencies = { database, pii, secrets, clock: now, readiness: readinessCheck(registry, upstream, journal) };
-  const bootstrapToken = await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN);
+  const bootstrapToken = primary ? await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN) : undefined;
   const app = createApp(deps, {
     logger,
     extraRoutes: simulator ? [simulatorRoutes(simulator)] : [],
@@ -131,10 +139,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsBackend(), logger });
     },
   });
-  const maintenance = startMaintenance({ database, deliveries, context: () => systemContext("maintenance"), now, logger, retentionDays: config.JOURNAL_RETENTION_DAYS });
-  const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
-  const httpUrl = `http://${config.HTTP_HOST}:${http.port}`;
-  if (options.announce) announce(config, { httpUrl, proxy, simulator, upstream, bootstrapToken });
+  const maintenance = primary
+    ? startMaintenance({ database, deliveries, context: () => systemContext("maintenance"), now, logger, retentionDays: config.JOURNAL_RETENTION_DAYS })
+    : { stop() {} };
+  const http = primary ? Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) }) : undefined;
+  const httpUrl = http ? `http://${config.HTTP_HOST}:${http.port}` : "";
+  if (options.announce && primary) announce(config, { httpUrl, proxy, simulator, upstream, bootstrapToken });
   if (options.announce && cmpp) console.log(`CMPP listener ${config.CMPP_HOST}:${cmpp.port}  (gateway code ${config.CMPP_GATEWAY_CODE}) ← CMPP SPs connect here`);
 
   return {
@@ -142,11 +152,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     async stop(timeoutMs = 10_000) {
       maintenance.stop();
       await cmpp?.stop(Math.min(timeoutMs, 5000));
+      await held.stop();
       await proxy!.stop(timeoutMs);
       await upstream.stop(2000);
       await journal.stop();
       await registry.stop();
-      http.stop(true);
+      http?.stop(true);
       await simulator?.stop();
       if (!options.database) await database.close();
     },
@@ -160,7 +171,7 @@ function systemContexts(database: Database, pii: AppDependencies["pii"], now: ()
 
 function startUpstream(config: Config, simulator: RunningSimulator | undefined, metrics: Metrics, logger: Logger, onReceived: ReceivedHandler): UpstreamPool {
   const upstream = createUpstreamPool({
-    url: config.UPSTREAM_SMSC_URL ?? `smpp://gatekeeper:secret@127.0.0.1:${simulator!.port}`,
+    url: config.UPSTREAM_SMSC_URL ?? `smpp://gatekeeper:secret@127.0.0.1:${simulator?.port ?? config.SIMULATOR_PORT}`,
     binds: config.UPSTREAM_BINDS,
     windowSize: config.UPSTREAM_WINDOW,
     requestTimeoutMs: config.UPSTREAM_REQUEST_TIMEOUT_MS,
@@ -240,7 +251,9 @@ function proxySettings(config: Config) {
     host: config.SMPP_HOST,
     port: config.SMPP_PORT,
     tls: config.SMPP_TLS_PORT !== undefined ? createSmppServerTlsOptions(config.SMPP_TLS_PORT, config.SMPP_TLS_CERT, config.SMPP_TLS_KEY) : undefined,
-    instances: config.PROXY_INSTANCES,
+    // Each worker is one more proxy sharing the accounts' limits.
+    instances: config.PROXY_INSTANCES * config.PROXY_WORKERS,
+    reusePort: config.PROXY_WORKERS > 1,
     fullText: config.JOURNAL_FULL_TEXT,
     concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
     bindTimeoutMs: config.SMPP_BIND_TIMEOUT_MS,
@@ -294,7 +307,8 @@ function announce(config: Config, running: { httpUrl: string; proxy: Proxy; simu
   console.log(`database      ${where}`);
   console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);
   console.log(`web console   ${httpUrl}/console   (sign in with a token)`);
-  console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}  ← SPs bind here`);
+  const workers = config.PROXY_WORKERS > 1 ? `  (${config.PROXY_WORKERS} workers share it)` : "";
+  console.log(`SMPP proxy    ${config.SMPP_HOST}:${proxy.port}${proxy.tlsPort ? `  (TLS: ${proxy.tlsPort})` : ""}${workers}  ← SPs bind here`);
   console.log(`upstream SMSC ${simulator ? `built-in simulator on 127.0.0.1:${simulator.port}` : upstream.target}`);
   if (bootstrapToken) {
     console.log(`operator token (shown once, keep it): ${bootstrapToken}`);
@@ -357,6 +371,10 @@ if (import.meta.main) {
       process.exit(2);
     }
     throw error;
+  }
+  if (isSupervisor(config)) {
+    await runWorkers(config, import.meta.path);
+    process.exit(0);
   }
   const gateway = await startGateway({ config, announce: true });
   let stopping = false;

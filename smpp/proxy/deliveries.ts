@@ -12,7 +12,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { receiptedMessageId } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import { BoundedMap } from "../../src/gateway/bounded-map.ts";
-import { DeliveryQueue } from "./delivery-queue.ts";
+import { DeliveryQueue, type DeliveryOwner } from "./delivery-queue.ts";
 import type { Gatekeeper, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 import { canonicalMessageId, messageIdCandidates, resolveRoute } from "../../src/gateway/message-id.ts";
 import { rewriteReceiptId } from "./receipt-rewrite.ts";
@@ -50,6 +50,8 @@ export interface DeliveryRelayOptions {
    * have been sent by another proxy moments ago, its route still in that proxy's journal batch.
    */
   routeSettleMs?: number;
+  /** See DeliveryQueueOptions.onHeldWithoutReceiver. */
+  onHeldWithoutReceiver?: (owner: DeliveryOwner) => void;
 }
 
 /** Receipts waiting for a second look at once; beyond this, an unknown id is unroutable at once. */
@@ -84,8 +86,13 @@ export class DeliveryRelay {
     this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * DAY_MS);
     this.queue = new DeliveryQueue({
       server: options.server, store: options.store, metrics: options.metrics, logger: options.logger, clock: options.clock,
-      holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs,
+      holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs, onHeldWithoutReceiver: options.onHeldWithoutReceiver,
     });
+  }
+
+  /** Another proxy held deliveries of this owner: read them now if a receiver is bound here. */
+  heldElsewhere(owner: DeliveryOwner): void {
+    this.queue.heldElsewhere(owner);
   }
 
   /**

@@ -32,6 +32,11 @@ export interface DeliveryQueueOptions {
   readBatch?: number;
   /** How often a lane with a receiver bound looks for rows another proxy held (default 30 s). */
   pollMs?: number;
+  /**
+   * Deliveries were stored because no bind here could take them: other proxies (or workers) with
+   * a receiver of this owner are told, and read them now instead of at their next poll.
+   */
+  onHeldWithoutReceiver?: (owner: DeliveryOwner) => void;
 }
 
 export interface Item {

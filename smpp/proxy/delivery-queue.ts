@@ -61,6 +61,7 @@ export class DeliveryQueue {
       try {
         await lane.serially(() => this.options.store.hold(this.holdEntry(lane, frame)));
         this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
+        if (this.receivers(lane).length === 0) this.options.onHeldWithoutReceiver?.(lane.owner);
         return 0;
       } finally {
         lane.busy--;
@@ -108,6 +109,17 @@ export class DeliveryQueue {
       else lane.checkDue = true;
       this.pumpFor(lane);
     }
+  }
+
+  /**
+   * Another proxy stored deliveries of this owner for want of a receiver: if one is bound here,
+   * read them now (the poll would find them within `pollMs`).
+   */
+  heldElsewhere(owner: DeliveryOwner): void {
+    const lane = this.lane(owner);
+    if (this.receivers(lane).length === 0) return;
+    lane.checkDue = true;
+    this.pumpFor(lane);
   }
 
   /** A session closed: its lanes re-route or store what it had. */
@@ -314,6 +326,7 @@ export class DeliveryQueue {
             if (item.done) this.release(lane, ids[i]!); // delivered meanwhile
           });
           this.options.metrics?.deliveries.inc({ kind: lane.owner.kind, outcome: "held" }, items.length);
+          if (forget && this.receivers(lane).length === 0) this.options.onHeldWithoutReceiver?.(lane.owner);
         },
         (error: unknown) => {
           this.options.logger?.error({ err: error }, "could not store deliveries; the SMSC keeps them and retries");

@@ -11,6 +11,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
+import type { DeliveryOwner } from "./delivery-queue.ts";
 import { Gatekeeper } from "../../src/gateway/gatekeeper.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 import type { DeliverySink } from "../../src/gateway/outbound.ts";
@@ -32,6 +33,8 @@ export interface ProxyOptions {
   clock?: Clock;
   /** Proxy processes sharing the accounts' bind and rate limits (each enforces its share). */
   instances?: number;
+  /** Share the listening port with other processes (SO_REUSEPORT; PROXY_WORKERS). */
+  reusePort?: boolean;
   fullText?: boolean;
   lockout?: { maxFailures: number; maxAccountFailures?: number; windowMs: number; lockoutMs: number };
   concatenationTimeoutMs?: number;
@@ -48,6 +51,8 @@ export interface ProxyOptions {
   partialFrameTimeoutMs?: number;
   /** Receipts and MO for SPs on other protocols (CMPP), offered before the SMPP queue; may be filled after start. */
   sinks?: DeliverySink[];
+  /** Deliveries stored for want of a receiver here: tell the other proxies (see Proxy.heldElsewhere). */
+  onHeldWithoutReceiver?: (owner: DeliveryOwner) => void;
 }
 
 export interface Proxy {
@@ -62,6 +67,8 @@ export interface Proxy {
    * `spMessageId` (the adapter's own id form) on the account's connections.
    */
   remember(messageId: string, identity: SessionIdentity, at: number, spMessageId?: string): void;
+  /** Another proxy stored deliveries of this owner for want of a receiver: one bound here reads them now. */
+  heldElsewhere(owner: DeliveryOwner): void;
   /** Stop accepting, answer what is in flight, unbind SPs; bounded by `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -86,6 +93,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     logger: options.logger,
     clock,
     sinks: options.sinks,
+    onHeldWithoutReceiver: options.onHeldWithoutReceiver,
   });
   const remember = (messageId: string, identity: SessionIdentity, at: number, spMessageId?: string) => {
     const canonicalId = relay.remember(messageId, identity, at, spMessageId);
@@ -97,6 +105,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   server = await createSmppServer<SessionContext>({
     host: options.host,
     port: options.port,
+    reusePort: options.reusePort,
     tls: options.tls,
     systemId: "GATEKEEPER",
     windowSize: options.deliverWindow ?? 100,
@@ -121,6 +130,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     gatekeeper,
     fromUpstream: (pdu, frame) => relay.fromUpstream(pdu, frame),
     remember,
+    heldElsewhere: (owner) => relay.heldElsewhere(owner),
     async stop(timeoutMs = 5000) {
       await server!.stop(timeoutMs);
       // Receipts and MO still in memory are stored (and the SMSC answered) before the upstream goes.

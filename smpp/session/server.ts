@@ -44,6 +44,8 @@ export interface SmppServerOptions<Context> {
   host?: string;
   /** 0 picks a free port; read it back from `server.port`. */
   port: number;
+  /** SO_REUSEPORT: several processes listen on the same port and the kernel spreads connections over them (PROXY_WORKERS). */
+  reusePort?: boolean;
   /** On stop, how long a peer gets to answer our unbind before its socket is closed anyway (default 1 s). */
   unbindGraceMs?: number;
   tls?: { port: number; key: string | Uint8Array; cert: string | Uint8Array; host?: string };
@@ -94,14 +96,14 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   /** Listens on the plain port (and the TLS port when configured). */
   async start(): Promise<this> {
     const plain = net.createServer((socket) => this.accept(socket));
-    this.port = await listen(plain, this.options.port, this.options.host);
+    this.port = await listen(plain, this.options.port, this.options.host, this.options.reusePort);
     this.listeners.push(plain);
     const t = this.options.tls;
     if (t) {
       const secure = tls.createServer({ key: toPem(t.key), cert: toPem(t.cert) }, (socket) => this.accept(socket));
       // Handshake failures arrive here; without a listener they would be unhandled.
       secure.on("tlsClientError", () => {});
-      this.tlsPort = await listen(secure, t.port, t.host ?? this.options.host);
+      this.tlsPort = await listen(secure, t.port, t.host ?? this.options.host, this.options.reusePort);
       this.listeners.push(secure);
     }
     for (const listener of this.listeners) listener.on("error", (error: Error) => this.emit("listenerError", error));
@@ -246,10 +248,10 @@ export async function createSmppServer<Context = unknown>(options: SmppServerOpt
   return new SmppServer<Context>(options).start();
 }
 
-function listen(server: net.Server, port: number, host: string | undefined): Promise<number> {
+function listen(server: net.Server, port: number, host: string | undefined, reusePort = false): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, reusePort }, () => {
       server.off("error", reject);
       const address = server.address();
       resolve(typeof address === "object" && address !== null ? address.port : port);

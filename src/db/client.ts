@@ -37,6 +37,21 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: a tarball of the data directory (tests clone migrated databases from it). */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * PostgreSQL only: `connections` dedicated connections that all read one snapshot of the
+   * database (REPEATABLE READ, the first exports its snapshot, the others adopt it, as pg_dump
+   * does), so queries split across them see the same rows. Each transaction is rolled back and
+   * the connection released when `work` settles: use them to read (and for temporary tables).
+   */
+  bulkRead?<T>(connections: number, work: (readers: BulkReader[]) => Promise<T>): Promise<T>;
+}
+
+/** One connection of Database.bulkRead. */
+export interface BulkReader {
+  /** A small query's rows as objects. */
+  query<T>(text: string): Promise<T[]>;
+  /** `COPY (query) TO STDOUT` in text format: `onRow` gets each row's bytes (tab-separated fields, a final newline). */
+  copyRows(query: string, onRow: (row: Uint8Array) => void): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -98,7 +113,39 @@ function openPostgres(url: string, poolSize: number): Database {
     async close() {
       await client.end({ timeout: 5 });
     },
+    bulkRead: (connections, work) => bulkRead(client, connections, work),
   };
+}
+
+async function bulkRead<T>(client: postgres.Sql, connections: number, work: (readers: BulkReader[]) => Promise<T>): Promise<T> {
+  const reserved: postgres.ReservedSql[] = [];
+  try {
+    for (let i = 0; i < connections; i++) reserved.push(await client.reserve());
+    // Not READ ONLY: a reader may build temporary tables (dropped with the transaction).
+    await reserved[0]!.unsafe("begin isolation level repeatable read");
+    const [exported] = await reserved[0]!.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
+    for (const connection of reserved.slice(1)) {
+      await connection.unsafe("begin isolation level repeatable read");
+      await connection.unsafe(`set transaction snapshot '${exported!.id}'`);
+    }
+    const readers: BulkReader[] = reserved.map((connection) => ({
+      query: async <R>(text: string) => (await connection.unsafe(text)) as unknown as R[],
+      async copyRows(query, onRow) {
+        const stream = await connection.unsafe(`copy (${query}) to stdout`).readable();
+        await new Promise<void>((resolve, reject) => {
+          stream.on("data", onRow);
+          stream.once("end", resolve);
+          stream.once("error", reject);
+        });
+      },
+    }));
+    return await work(readers);
+  } finally {
+    for (const connection of reserved) {
+      await connection.unsafe("rollback").catch(() => {});
+      connection.release();
+    }
+  }
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {

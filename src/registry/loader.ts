@@ -1,5 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Db, Executor } from "../db/client.ts";
+import type { Database, Db, Executor } from "../db/client.ts";
+import { loadInBulk } from "./bulk-load.ts";
+import { KEYED_SETS, loadKeyedSetPaged, type KeyedSetSource } from "./keyed-sets.ts";
 import { resultRows } from "../db/rows.ts";
 import { chinaDayEndMs, chinaDayStartMs } from "../lib/dates.ts";
 import {
@@ -17,6 +19,7 @@ import {
 } from "../db/schema/index.ts";
 import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../policy/types.ts";
 import { RegistrySnapshot } from "./snapshot.ts";
+import { signatureEntry } from "./signature-entry.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange, type RegistryTable } from "../db/change-feed.ts";
 
@@ -39,17 +42,6 @@ async function* keyset<T extends { id: string }>(fetch: (after: string | undefin
 /** The policy settings, each field checked by its schema; a bad stored value keeps its default and is reported. */
 export async function loadSettings(db: Executor, onInvalid?: InvalidSetting): Promise<PolicySettings> {
   return readPolicySettings(db, onInvalid);
-}
-
-/**
- * The one mapper from a stored signature to the snapshot's entry, for both load paths (the full
- * load and a single-row change). A suspended enterprise suspends all of its signatures.
- */
-function signatureEntry(
-  row: Omit<SignatureEntry, "status"> & { status: SignatureEntry["status"] },
-  enterpriseActive: boolean,
-): SignatureEntry {
-  return { ...row, status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status };
 }
 
 async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: SignatureRow[]): Promise<void> {
@@ -78,27 +70,50 @@ async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: Signatur
   }
 }
 
-/** Builds a complete snapshot. Large tables are read in keyset batches so memory stays flat. */
 /** What the loader reports instead of failing: a change payload it cannot read, a stored setting that is not valid. */
 export interface LoaderHooks {
   malformedChange?: (payload: string, error: string) => void;
   invalidSetting?: InvalidSetting;
 }
 
-export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<RegistrySnapshot> {
-  // Sized from the tables up front: ten million opt-outs would otherwise rehash the set ten times.
-  const [sizes] = resultRows<{ optOuts: number; doNotDisturb: number }>(
-    await db.execute(sql`select (select count(*) from opt_outs)::int as "optOuts", (select count(*) from do_not_disturb)::int as "doNotDisturb"`),
-  );
-  const snapshot = new RegistrySnapshot({ optOuts: Number(sizes?.optOuts ?? 0), doNotDisturb: Number(sizes?.doNotDisturb ?? 0) });
+export interface LoadOptions {
+  /** Database.bulkRead when the database has it (PostgreSQL): the national-scale tables load over COPY, in parallel. */
+  bulkRead?: Database["bulkRead"];
+  /** The keyed recipient sets to load (default KEYED_SETS; the bench adds a synthetic one). */
+  keyedSets?: readonly KeyedSetSource[];
+}
+
+/** Builds a complete snapshot: the large tables streamed (bulk-load.ts, keyed-sets.ts), so memory stays flat. */
+export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}, options: LoadOptions = {}): Promise<RegistrySnapshot> {
+  const sources = options.keyedSets ?? KEYED_SETS;
+  const snapshot = new RegistrySnapshot();
+  const bulk = options.bulkRead ? loadInBulk(options.bulkRead, snapshot, sources) : undefined;
+  // Meanwhile (or first, without bulkRead) the small tables, on the ordinary pool.
+  const small = loadSmallTables(db, snapshot, hooks, { enterprises: !bulk });
+  await Promise.all([bulk, small]);
+  if (!bulk) {
+    await loadAllSignatures(db, snapshot);
+    for (const source of sources) {
+      // Sized from the table up front: ten million keys would otherwise rehash the set ten times.
+      const [size] = resultRows<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${source.table}`)));
+      snapshot.addKeyedSet(source.name, Number(size?.n ?? 0), { values: Boolean(source.expiresColumn) });
+      await loadKeyedSetPaged(db, snapshot, source);
+    }
+  }
+  return snapshot;
+}
+
+async function loadSmallTables(db: Db, snapshot: RegistrySnapshot, hooks: LoaderHooks, what: { enterprises: boolean }): Promise<void> {
   snapshot.settings = await loadSettings(db, hooks.invalidSetting);
   for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders)) {
     snapshot.spStatus.set(sp.id, sp.status);
   }
-  for await (const batch of keyset((after) =>
-    db.select({ id: enterprises.id, status: enterprises.status }).from(enterprises).where(after ? gt(enterprises.id, after) : undefined).orderBy(asc(enterprises.id)).limit(BATCH),
-  )) {
-    for (const e of batch) snapshot.enterpriseStatus.set(e.id, e.status);
+  if (what.enterprises) {
+    for await (const batch of keyset((after) =>
+      db.select({ id: enterprises.id, status: enterprises.status }).from(enterprises).where(after ? gt(enterprises.id, after) : undefined).orderBy(asc(enterprises.id)).limit(BATCH),
+    )) {
+      for (const e of batch) snapshot.enterpriseStatus.set(e.id, e.status);
+    }
   }
   for await (const batch of keyset((after) => db.select().from(ports).where(after ? gt(ports.id, after) : undefined).orderBy(asc(ports.id)).limit(BATCH))) {
     for (const p of batch) snapshot.putPort({ id: p.id, number: p.number, spId: p.spId, status: p.status });
@@ -118,10 +133,7 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<Reg
   )) {
     for (const c of batch) snapshot.putContract(c.id, c.spId, c.enterpriseId, chinaDayStartMs(c.validFrom), chinaDayEndMs(c.validTo));
   }
-  await loadAllSignatures(db, snapshot);
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
-  await loadRecipientSets(db, snapshot);
-  return snapshot;
 }
 
 function accountEntry(a: typeof bindAccounts.$inferSelect) {
@@ -226,72 +238,7 @@ const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: 
   },
 };
 
-const RECIPIENT_PAGE = 100_000;
 const NO_ID = "00000000-0000-0000-0000-000000000000";
-
-interface RecipientPage {
-  n: number;
-  last: string | null;
-  /** The first 16 characters of each recipient hash (all the key uses), concatenated in id order. */
-  hashes: string | null;
-  /** Each row's enterprise id (36 characters), concatenated in the same order (opt-outs only). */
-  enterprises?: string | null;
-  /** False when a page holds a hash shorter than 16 characters: that page is read row by row. */
-  regular: boolean | null;
-}
-
-/**
- * Opt-outs and do-not-disturb: ten million rows, so no row objects. Each page of 100,000 rows comes
- * back as one row of concatenated strings (string_agg on the server), parsed in place into the
- * compact key sets. Keyset pagination by id keeps each query on the primary key.
- */
-async function loadRecipientSets(db: Db, snapshot: RegistrySnapshot): Promise<void> {
-  // Both aggregates read the page's rows in the same order, so the i-th hash and the i-th
-  // enterprise id belong to one row (no ORDER BY needed inside the aggregates).
-  const optOutPage = async (after: string) =>
-    resultRows<RecipientPage>(
-      await db.execute(sql`
-        select count(*)::int as n, max(id::text) as last, bool_and(length(recipient_hash) >= 16) as regular,
-          string_agg(left(recipient_hash, 16), '') as hashes, string_agg(enterprise_id::text, '') as enterprises
-        from (select id, recipient_hash, enterprise_id from opt_outs where id > ${after}::uuid order by id limit ${RECIPIENT_PAGE}) page`),
-    )[0];
-  await pagesPipelined(optOutPage, async (page, after) => {
-    if (page.regular) return snapshot.addOptOutsPacked(page.hashes!, 16, page.enterprises!, 36, page.n);
-    const rows = await db
-      .select({ recipientHash: optOuts.recipientHash, enterpriseId: optOuts.enterpriseId })
-      .from(optOuts)
-      .where(and(gt(optOuts.id, after), sql`${optOuts.id} <= ${page.last}::uuid`));
-    for (const o of rows) snapshot.addOptOut(o.recipientHash, o.enterpriseId);
-  });
-  const dndPage = async (after: string) =>
-    resultRows<RecipientPage>(
-      await db.execute(sql`
-        select count(*)::int as n, max(id::text) as last, bool_and(length(recipient_hash) >= 16) as regular,
-          string_agg(left(recipient_hash, 16), '') as hashes
-        from (select id, recipient_hash from do_not_disturb where id > ${after}::uuid order by id limit ${RECIPIENT_PAGE}) page`),
-    )[0];
-  await pagesPipelined(dndPage, async (page, after) => {
-    if (page.regular) return snapshot.addDoNotDisturbPacked(page.hashes!, 16, page.n);
-    const rows = await db
-      .select({ recipientHash: doNotDisturb.recipientHash })
-      .from(doNotDisturb)
-      .where(and(gt(doNotDisturb.id, after), sql`${doNotDisturb.id} <= ${page.last}::uuid`));
-    for (const d of rows) snapshot.addDoNotDisturb(d.recipientHash);
-  });
-}
-
-/** Keyset pages where the next page is requested before this one is parsed: the database and the loader work at the same time. */
-async function pagesPipelined(fetch: (after: string) => Promise<RecipientPage | undefined>, apply: (page: RecipientPage, after: string) => Promise<void> | void): Promise<void> {
-  let after = NO_ID;
-  let next: Promise<RecipientPage | undefined> | undefined = fetch(after);
-  while (next) {
-    const page: RecipientPage | undefined = await next;
-    if (!page || page.n === 0 || !page.last) return;
-    next = page.n < RECIPIENT_PAGE ? undefined : fetch(page.last);
-    await apply(page, after);
-    after = page.last;
-  }
-}
 
 interface SignaturePageRow {
   id: string;

@@ -3,6 +3,7 @@ import type { Database } from "../db/client.ts";
 import { REGISTRY_CHANNEL } from "../db/transaction.ts";
 import { applyChange, loadSnapshot, type LoaderHooks } from "./loader.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
+import type { KeyedSetSource } from "./keyed-sets.ts";
 
 export interface RegistryOptions {
   database: Database;
@@ -12,6 +13,8 @@ export interface RegistryOptions {
   healthIntervalMs?: number;
   /** A full reload now and then, as a safety net for any missed notification. */
   fullReloadIntervalMs?: number;
+  /** The keyed recipient sets to hold (default KEYED_SETS in keyed-sets.ts). */
+  keyedSets?: readonly KeyedSetSource[];
 }
 
 export interface RegistryHealth {
@@ -132,7 +135,8 @@ export class Registry {
   /** Full reload; concurrent callers share one. */
   reload(): Promise<void> {
     this.reloading ??= (async () => {
-      const snapshot = await loadSnapshot(this.options.database.db, this.loaderHooks);
+      const { database } = this.options;
+      const snapshot = await loadSnapshot(database.db, this.loaderHooks, { bulkRead: database.bulkRead?.bind(database), keyedSets: this.options.keyedSets });
       this.current = snapshot;
       this.reloads++;
       this.fresh = true;

@@ -7,7 +7,7 @@ import type {
   RegistryView,
   SignatureEntry,
 } from "../policy/types.ts";
-import { Key64Set, recipientKey, recipientKeyAt } from "./key-set.ts";
+import { Key64Set, recipientKey } from "./key-set.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts";
 
 export interface AccountEntry {
@@ -62,6 +62,8 @@ export class RegistrySnapshot implements RegistryView {
   readonly enterpriseStatus = new Map<string, "active" | "suspended">();
   /** Enterprise id → small integer used to salt opt-out keys. */
   private readonly enterpriseIndex = new Map<string, number>();
+  /** The "recipient keyed hash (× enterprise)" sets by name (src/registry/keyed-sets.ts). */
+  private readonly keyedSets = new Map<string, Key64Set>();
   readonly optOuts: Key64Set;
   readonly doNotDisturb: Key64Set;
   settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
@@ -71,8 +73,60 @@ export class RegistrySnapshot implements RegistryView {
 
   /** Presize the opt-out and do-not-disturb sets (a count(*) before a full load avoids rehashing). */
   constructor(expected: { optOuts?: number; doNotDisturb?: number } = {}) {
-    this.optOuts = new Key64Set(expected.optOuts ?? 1024);
-    this.doNotDisturb = new Key64Set(expected.doNotDisturb ?? 1024);
+    this.optOuts = this.addKeyedSet("optOuts", expected.optOuts ?? 1024);
+    this.doNotDisturb = this.addKeyedSet("doNotDisturb", expected.doNotDisturb ?? 1024);
+  }
+
+  /** Creates (or replaces, while still empty: presizing) the keyed set `name`; `values` keeps a uint32 per key (an expiry). */
+  addKeyedSet(name: string, expected: number, options: { values?: boolean } = {}): Key64Set {
+    const existing = this.keyedSets.get(name);
+    if (existing && existing.size > 0) return existing;
+    const set = new Key64Set(Math.max(1024, expected), options);
+    this.keyedSets.set(name, set);
+    if (name === "optOuts") (this as { optOuts: Key64Set }).optOuts = set;
+    if (name === "doNotDisturb") (this as { doNotDisturb: Key64Set }).doNotDisturb = set;
+    return set;
+  }
+
+  keyedSet(name: string): Key64Set | undefined {
+    return this.keyedSets.get(name);
+  }
+
+  /**
+   * Whether a keyed set holds (recipient, enterprise) — enterprise undefined for an operator-wide
+   * set — and, for a set with expiries, holds it unexpired at `at` (epoch ms).
+   */
+  hasKeyed(name: string, recipientHash: string, enterpriseId: string | undefined, at = 0): boolean {
+    const set = this.keyedSets.get(name);
+    if (!set) return false;
+    const salt = enterpriseId === undefined ? 0 : this.enterpriseIndex.get(enterpriseId);
+    if (salt === undefined) return false;
+    const [hi, lo] = recipientKey(recipientHash, salt, this.key);
+    const expiry = set.valueOf(hi, lo);
+    return expiry !== undefined && (expiry === 0 || expiry * 1000 > at);
+  }
+
+  /** Adds to a keyed set (`expiresAtSeconds` 0: never expires). */
+  addKeyed(name: string, recipientHash: string, enterpriseId: string | undefined, expiresAtSeconds = 0): void {
+    const [hi, lo] = recipientKey(recipientHash, enterpriseId === undefined ? 0 : this.enterpriseOrdinal(enterpriseId), this.key);
+    this.keyedSets.get(name)?.add(hi, lo, expiresAtSeconds);
+  }
+
+  removeKeyed(name: string, recipientHash: string, enterpriseId: string | undefined): void {
+    const salt = enterpriseId === undefined ? 0 : this.enterpriseIndex.get(enterpriseId);
+    if (salt === undefined) return;
+    const [hi, lo] = recipientKey(recipientHash, salt, this.key);
+    this.keyedSets.get(name)?.delete(hi, lo);
+  }
+
+  /**
+   * A full load numbers the enterprises 1…n in id order (ENTERPRISE_ORDINALS in keyed-sets.ts):
+   * the salts the bulk queries send instead of UUIDs. Only on a fresh snapshot; enterprises first
+   * seen later get n+1, n+2….
+   */
+  setEnterpriseOrdinals(idsInOrder: readonly string[]): void {
+    if (this.enterpriseIndex.size > 0) throw new Error("enterprise ordinals are set once, on an empty snapshot");
+    for (let i = 0; i < idsInOrder.length; i++) this.enterpriseIndex.set(idsInOrder[i]!, i + 1);
   }
 
   // ---- RegistryView -------------------------------------------------------------------------
@@ -216,7 +270,8 @@ export class RegistrySnapshot implements RegistryView {
     if (this.accountsBySystemId.get(previous.systemId)?.id === accountId) this.accountsBySystemId.delete(previous.systemId);
   }
 
-  private indexOf(enterpriseId: string): number {
+  /** The small integer that salts this enterprise's keys (assigned on first use). */
+  enterpriseOrdinal(enterpriseId: string): number {
     let index = this.enterpriseIndex.get(enterpriseId);
     if (index === undefined) {
       index = this.enterpriseIndex.size + 1;
@@ -226,36 +281,8 @@ export class RegistrySnapshot implements RegistryView {
   }
 
   addOptOut(recipientHash: string, enterpriseId: string): void {
-    const [hi, lo] = recipientKey(recipientHash, this.indexOf(enterpriseId), this.key);
+    const [hi, lo] = recipientKey(recipientHash, this.enterpriseOrdinal(enterpriseId), this.key);
     this.optOuts.add(hi, lo);
-  }
-
-  /**
-   * Bulk load: `count` recipient hashes of `hashLength` characters concatenated in `hashes`, and as
-   * many enterprise ids of `idLength` characters in `enterpriseIds` (the loader's page format).
-   */
-  addOptOutsPacked(hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
-    const key = this.key;
-    let lastEnterprise = "";
-    let index = 0;
-    for (let i = 0; i < count; i++) {
-      const enterpriseId = enterpriseIds.slice(i * idLength, (i + 1) * idLength);
-      if (enterpriseId !== lastEnterprise) {
-        index = this.indexOf(enterpriseId);
-        lastEnterprise = enterpriseId;
-      }
-      if (!recipientKeyAt(hashes, i * hashLength, index, key)) recipientKey(hashes.slice(i * hashLength, (i + 1) * hashLength), index, key);
-      this.optOuts.add(key[0], key[1]);
-    }
-  }
-
-  /** Bulk load of do-not-disturb hashes, concatenated as in addOptOutsPacked. */
-  addDoNotDisturbPacked(hashes: string, hashLength: number, count: number): void {
-    const key = this.key;
-    for (let i = 0; i < count; i++) {
-      if (!recipientKeyAt(hashes, i * hashLength, 0, key)) recipientKey(hashes.slice(i * hashLength, (i + 1) * hashLength), 0, key);
-      this.doNotDisturb.add(key[0], key[1]);
-    }
   }
 
   removeOptOut(recipientHash: string, enterpriseId: string): void {
@@ -282,7 +309,7 @@ export class RegistrySnapshot implements RegistryView {
     return { port: match.port, enterpriseId: match.extension?.enterpriseId };
   }
 
-  stats() {
+  stats(): { ports: number; extensions: number; signatures: number; contracts: number; accounts: number; optOuts: number; doNotDisturb: number; optOutBytes: number; [set: string]: number } {
     return {
       ports: this.portsById.size,
       extensions: this.extensionsById.size,
@@ -292,6 +319,7 @@ export class RegistrySnapshot implements RegistryView {
       optOuts: this.optOuts.size,
       doNotDisturb: this.doNotDisturb.size,
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
+      ...Object.fromEntries([...this.keyedSets].filter(([name]) => name !== "optOuts" && name !== "doNotDisturb").map(([name, set]) => [name, set.size])),
     };
   }
 }

@@ -24,7 +24,11 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
+/**
+ * `keep`: a database named after the label alone (`bench_<label>_kept`), created only when missing
+ * and never dropped, so a slow seed (the national registry: minutes) is done once and reused.
+ */
+export async function createBenchDatabase(label: string, options: { keep?: boolean } = {}): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${label}-`));
   const server = process.env.BENCH_DATABASE_URL;
   if (!server) {
@@ -35,9 +39,10 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const name = `bench_${label}_${Math.random().toString(36).slice(2, 10)}`;
+  const name = options.keep ? `bench_${label}_kept` : `bench_${label}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
+  const exists = options.keep && (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+  if (!exists) await admin.unsafe(`create database "${name}"`);
   await admin.end();
   const url = withDatabaseName(server, name);
   return {
@@ -46,10 +51,11 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
     dataDir,
     open: (poolSize = 4) => openDatabase({ url, poolSize }),
     async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (options.keep) return;
       const dropper = postgres(server, { max: 1, onnotice: () => {} });
       await dropper.unsafe(`drop database if exists "${name}" with (force)`);
       await dropper.end();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

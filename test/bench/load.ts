@@ -250,7 +250,7 @@ export class LoadGenerator {
       const { status } = await client.submitFrame(frame());
       this.note(status);
       if (accept(status)) return performance.now();
-      if (performance.now() - started > timeoutMs) throw new Error("probe timed out");
+      if (performance.now() - started > timeoutMs) throw new Error(`probe timed out (last status 0x${status.toString(16)})`);
     }
   }
 

@@ -5,6 +5,7 @@
  * the gateway (the journal is flushed) and exits.
  *
  * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number,
+ *   workers?: { count: number, index: number, smppPort: number } (one of PROXY_WORKERS processes sharing smppPort),
  *   cmpp?: { gatewayCode: number, secretsKey: string } } — with cmpp, the CMPP listener is on too and {"cmppPort":…} is printed.
  */
 import pino from "pino";
@@ -13,14 +14,20 @@ import { startGateway } from "../../src/main.ts";
 import { BENCH_PII_KEY } from "./registry-seed.ts";
 
 const input = JSON.parse(process.argv[2]!) as {
-  url?: string; dataDir: string; simulatorPort: number; adminToken: string; upstreamBinds: number; upstreamWindow: number;
+  url?: string;
+  dataDir: string;
+  simulatorPort: number;
+  adminToken: string;
+  upstreamBinds: number;
+  upstreamWindow: number;
+  workers?: { count: number; index: number; smppPort: number };
   cmpp?: { gatewayCode: number; secretsKey: string };
 };
 const config = parseConfig({
   ...(input.url && { DATABASE_URL: input.url }),
-  DATA_DIR: input.dataDir,
   HTTP_PORT: "0",
-  SMPP_PORT: "0",
+  SMPP_PORT: String(input.workers?.smppPort ?? 0),
+  ...(input.workers && { PROXY_WORKERS: String(input.workers.count), PROXY_WORKER_INDEX: String(input.workers.index) }),
   SMPP_HOST: "127.0.0.1",
   UPSTREAM_SMSC_URL: `smpp://gatekeeper:secret@127.0.0.1:${input.simulatorPort}`,
   UPSTREAM_BINDS: String(input.upstreamBinds),
@@ -29,6 +36,7 @@ const config = parseConfig({
   PII_KEY: BENCH_PII_KEY,
   ADMIN_TOKEN: input.adminToken,
   INSTANCE_ID: `bench-${process.pid}`,
+  DATA_DIR: input.workers ? `${input.dataDir}/w${input.workers.index}` : input.dataDir,
   ...(input.cmpp && { CMPP_PORT: "0", CMPP_HOST: "127.0.0.1", CMPP_GATEWAY_CODE: String(input.cmpp.gatewayCode), SECRETS_KEY: input.cmpp.secretsKey }),
 });
 const gateway = await startGateway({ config, logger: pino({ level: "silent" }) });

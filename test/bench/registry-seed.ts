@@ -14,6 +14,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { USCC_ALPHABET } from "../../src/lib/uscc.ts";
+import { resultRows } from "../../src/db/rows.ts";
 
 export const BENCH_PASSWORD = "bench123"; // SMPP passwords are at most 8 octets
 export const BENCH_PII_KEY = "bench-pii-key-0123456789abcdef0123456789";
@@ -27,12 +28,14 @@ export interface Scale {
   /** Signatures = 5 × enterprises. */
   optOuts: number;
   doNotDisturb: number;
+  /** Consent-shaped rows (recipient keyed hash × enterprise, with an expiry). */
+  consents: number;
 }
 
 export const SCALES: Record<string, Scale> = {
-  small: { name: "small", serviceProviders: 10, ports: 100, enterprises: 200, optOuts: 10_000, doNotDisturb: 1_000 },
-  medium: { name: "medium", serviceProviders: 100, ports: 10_000, enterprises: 20_000, optOuts: 1_000_000, doNotDisturb: 10_000 },
-  full: { name: "full", serviceProviders: 1000, ports: 100_000, enterprises: 200_000, optOuts: 10_000_000, doNotDisturb: 100_000 },
+  small: { name: "small", serviceProviders: 10, ports: 100, enterprises: 200, optOuts: 10_000, doNotDisturb: 1_000, consents: 10_000 },
+  medium: { name: "medium", serviceProviders: 100, ports: 10_000, enterprises: 20_000, optOuts: 1_000_000, doNotDisturb: 10_000, consents: 1_000_000 },
+  full: { name: "full", serviceProviders: 1000, ports: 100_000, enterprises: 200_000, optOuts: 10_000_000, doNotDisturb: 100_000, consents: 10_000_000 },
 };
 
 /** Deterministic UUID per kind and index: `<kind>0000000-0000-4000-8000-<index as 12 hex digits>`. */
@@ -40,7 +43,15 @@ export function benchId(kind: number, index: number): string {
   return `${kind}0000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
 }
 const idSql = (kind: number, expr: string) => `('${kind}0000000-0000-4000-8000-' || lpad(to_hex(${expr}), 12, '0'))::uuid`;
-export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8 } as const;
+export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8, consent: 9 } as const;
+
+/** Where the consent-shaped set lives: the product's `consents` table once it exists, else a bench table of the same shape. */
+export const SYNTHETIC_CONSENTS = "bench_consents";
+
+export async function consentsTable(database: Database): Promise<"consents" | typeof SYNTHETIC_CONSENTS> {
+  const [row] = resultRows<{ present: boolean }>(await database.db.execute(sql`select to_regclass('public.consents') is not null as present`));
+  return row?.present ? "consents" : SYNTHETIC_CONSENTS;
+}
 
 export const portNumber = (p: number) => `1069${String(p).padStart(6, "0")}`;
 export const signatureText = (enterprise: number, k: number) => `企业${enterprise}签${k}`;
@@ -112,6 +123,16 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
   await step("opt_outs (load recipients)", `insert into opt_outs (id, recipient_hash, recipient_mask, enterprise_id, source) values ${real.join(",")}`);
   await step("do_not_disturb", `insert into do_not_disturb (id, recipient_hash, recipient_mask)
     select ${idSql(KIND.dnd, "i")}, md5('d' || i), '138****' || lpad((i % 10000)::text, 4, '0') from generate_series(0, ${D - 1}) i`);
+  const consents = await consentsTable(database);
+  if (consents === SYNTHETIC_CONSENTS) {
+    await step("bench_consents: create", `create table ${SYNTHETIC_CONSENTS} (id uuid primary key, recipient_hash text not null, recipient_mask text not null,
+      enterprise_id uuid not null, expires_at timestamptz, created_at timestamptz not null default now())`);
+  }
+  // Expiries spread over the coming year; one in ten never expires.
+  await step(`${consents} (${scale.consents})`, `insert into ${consents} (id, recipient_hash, recipient_mask, enterprise_id, expires_at)
+    select ${idSql(KIND.consent, "i")}, md5('c' || i), '138****' || lpad((i % 10000)::text, 4, '0'), ${idSql(KIND.enterprise, `(i * 7) % ${E}`)},
+      case when i % 10 = 0 then null else now() + make_interval(days => 1 + i % 365) end
+    from generate_series(0, ${scale.consents - 1}) i`);
   await step("analyze", "analyze");
   return timings;
 }

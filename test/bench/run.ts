@@ -19,7 +19,15 @@ import { SCALES } from "./registry-seed.ts";
 import { runSmppBench } from "./smpp-bench.ts";
 import { runCmppBench } from "./cmpp-bench.ts";
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+// --workers N: the proxy as N worker processes sharing its port (PROXY_WORKERS); PostgreSQL only.
+const workersAt = argv.indexOf("--workers");
+const workers = workersAt >= 0 ? Number(argv[workersAt + 1]) : 1;
+if (!Number.isInteger(workers) || workers < 1 || (workers > 1 && !process.env.BENCH_DATABASE_URL)) {
+  console.error("--workers N needs a whole number ≥ 1, and above 1 needs BENCH_DATABASE_URL (the workers share one PostgreSQL)");
+  process.exit(2);
+}
 const quick = args.has("--quick");
 const full = args.has("--full");
 const only = ["--smpp", "--registry", "--journal", "--cmpp"].filter((flag) => args.has(flag));
@@ -43,8 +51,8 @@ const result: Record<string, unknown> = {
 if (wants("smpp")) {
   result.smpp = await runSmppBench(
     quick
-      ? { reps: 2, seconds: 4, warmupSeconds: 2, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, log }
-      : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, log },
+      ? { reps: 2, seconds: 4, warmupSeconds: 2, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, workers, log }
+      : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, workers, log },
   );
 }
 if (wants("cmpp")) {
@@ -57,7 +65,8 @@ if (wants("registry")) {
   // Small and a larger size; --full makes the larger one national scale. PGlite stays small-ish.
   const sizes = quick ? [SCALES.small!] : full ? [SCALES.small!, SCALES.full!] : usePostgres ? [SCALES.small!, SCALES.medium!] : [SCALES.small!];
   const registry = [];
-  for (const scale of sizes) registry.push(await runRegistryBench(scale, log));
+  const keep = usePostgres && process.env.BENCH_REGISTRY_KEEP === "1";
+  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep }));
   result.registry = registry;
 }
 
@@ -79,6 +88,7 @@ const summary = {
   added_p50_ms: smpp?.added_p50_ms,
   added_p99_ms: smpp?.added_p99_ms,
   proxy_rss_mb: smpp?.proxy_rss_mb,
+  proxy_workers: smpp?.proxy_workers,
   change_via_http_ms: smpp?.change_via_http_ms_median,
   journal_refusals_per_s: journal?.journal_refusals_per_s,
   cmpp_msgs_per_s: cmpp?.cmpp_msgs_per_s,

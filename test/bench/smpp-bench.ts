@@ -24,6 +24,8 @@ export interface SmppBenchOptions {
   pacedSeconds: number;
   binds: number;
   window: number;
+  /** Proxy worker processes sharing the SMPP port (PROXY_WORKERS; PostgreSQL only). Default 1. */
+  workers?: number;
   log: (line: string) => void;
 }
 
@@ -66,20 +68,23 @@ export async function runSmppBench(options: SmppBenchOptions) {
   log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
   const { port: simulatorPort } = await simulatorUp;
   const upstreamBinds = options.binds;
-  const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
-    JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window }),
-  ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
-  const { smppPort, httpUrl } = await proxy.next<{ smppPort: number; httpUrl: string }>();
-  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pid ${proxy.pid})`);
+  const proxy = await startProxies(options.workers ?? 1, (workers) =>
+    LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
+      JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window, workers }),
+    ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+  );
+  const { smppPort, httpUrl } = proxy;
+  log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pids ${proxy.pids.join(", ")}, ${proxy.count} worker(s))`);
 
   // Real traffic asks for a receipt on nearly every message; BENCH_RECEIPT_SHARE=0 measures without.
   const receiptShare = Number(process.env.BENCH_RECEIPT_SHARE ?? 0.8);
   const connect = (port: number, systemId: string, password: string) =>
     LoadGenerator.connect({ port, systemId, password, binds: options.binds, window: options.window, mix, receiptShare });
   const direct = await connect(simulatorPort, "direct", "x");
-  const viaProxy = await connect(smppPort, "sp1", BENCH_PASSWORD);
+  // With several workers, more binds so the kernel's spread over them evens out.
+  const viaProxy = await LoadGenerator.connect({ port: smppPort, systemId: "sp1", password: BENCH_PASSWORD, binds: options.binds * proxy.count, window: options.window, mix, receiptShare });
 
-  const proxyStats = () => proxy.ask<ProxyStats>("stats");
+  const proxyStats = () => proxy.stats();
   const simulatorStats = () => simulator.ask<SimulatorStatsLine>("stats");
 
   log("smpp: warm-up");
@@ -153,13 +158,13 @@ export async function runSmppBench(options: SmppBenchOptions) {
   for (let trial = 0; trial < 3; trial++) {
     const started = performance.now();
     const response = post(`/signatures/${signatureId}/suspend`);
-    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 10_000);
+    const honouredAt = await viaProxy.probeUntil(probeFrame, (status) => status === suspended, 30_000);
     const answer = await response;
     if (!answer.ok) throw new Error(`suspend failed: ${answer.status} ${await answer.text()}`);
     changeMs.push(honouredAt - started);
     const back = await post(`/signatures/${signatureId}/approve`);
     if (!back.ok) throw new Error(`approve failed: ${back.status}`);
-    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 10_000);
+    await viaProxy.probeUntil(probeFrame, (status) => status === 0, 30_000);
   }
   log(`smpp: registry change via HTTP honoured after ${changeMs.map((v) => round(v, 1)).join(", ")} ms`);
 
@@ -174,7 +179,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const refusedAnswers = viaProxy.refused + journalUnderLoad.journal_under_load_refusing_generator_refusals;
   await direct.close();
   await viaProxy.close();
-  const beforeStop = await proxy.ask<{ flushed: boolean; journal: ProxyStats["journal"] }>("flush");
+  const beforeStop = await proxy.flush();
   await proxy.stop();
   await simulator.stop();
 
@@ -189,6 +194,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   return {
     database: bench.kind,
     binds: options.binds,
+    proxy_workers: proxy.count,
     window: options.window,
     seconds_per_rep: options.seconds,
     reps: options.reps,
@@ -232,5 +238,39 @@ export async function runSmppBench(options: SmppBenchOptions) {
     journal_refusals_answered: refusedAnswers,
     journal_nothing_lost: (row?.n ?? 0) === refusedAnswers,
     journal_spooled_batches: beforeStop.journal.spooledBatches,
+  };
+}
+
+/**
+ * One gateway process, or `count` worker processes sharing one SMPP port (PROXY_WORKERS, as
+ * `npm start` runs them; worker 0 serves HTTP): their CPU, RSS and journal figures are summed.
+ */
+async function startProxies(count: number, spawn: (workers: { count: number; index: number; smppPort: number } | undefined) => LineChild) {
+  const { freePort } = await import("../helpers/private-postgres.ts");
+  const port = count > 1 ? await freePort() : 0;
+  const children = Array.from({ length: count }, (_, index) => spawn(count > 1 ? { count, index, smppPort: port } : undefined));
+  const ready = await Promise.all(children.map((child) => child.next<{ smppPort: number; httpUrl: string }>()));
+  const sum = <T>(all: T[], pick: (one: T) => number) => all.reduce((total, one) => total + pick(one), 0);
+  return {
+    count,
+    pids: children.map((child) => child.pid),
+    smppPort: ready[0]!.smppPort,
+    httpUrl: ready[0]!.httpUrl,
+    async stats(): Promise<ProxyStats> {
+      const all = await Promise.all(children.map((child) => child.ask<ProxyStats>("stats")));
+      const journal = (key: keyof ProxyStats["journal"]) => sum(all, (one) => one.journal[key]);
+      return {
+        cpuUs: sum(all, (one) => one.cpuUs),
+        rss: sum(all, (one) => one.rss),
+        journal: { batches: journal("batches"), rejections: journal("rejections"), spooledBatches: journal("spooledBatches"), inMemory: journal("inMemory") },
+      };
+    },
+    async flush(): Promise<{ journal: ProxyStats["journal"] }> {
+      const all = await Promise.all(children.map((child) => child.ask<{ journal: ProxyStats["journal"] }>("flush")));
+      return { journal: { ...all[0]!.journal, spooledBatches: sum(all, (one) => one.journal.spooledBatches) } };
+    },
+    async stop(): Promise<void> {
+      await Promise.all(children.map((child) => child.stop()));
+    },
   };
 }

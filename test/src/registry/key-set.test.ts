@@ -2,6 +2,34 @@ import { describe, expect, it } from "vitest";
 import { Key64Set, recipientKey } from "../../../src/registry/key-set.ts";
 
 describe("Key64Set", () => {
+  it("adds many at once (in slot order) to the same set as one by one, growing past its size, with values and duplicates", () => {
+    const count = 50_000;
+    const his = new Uint32Array(count);
+    const los = new Uint32Array(count);
+    const values = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      his[i] = (i % 40_000) * 2654435761 >>> 0; // the last 10,000 repeat earlier keys with new values
+      los[i] = ((i % 40_000) * 40503 + 7) >>> 0;
+      values[i] = i + 1;
+    }
+    his[20_000] = 0; // a reserved pair is still a key (index 20,000 is not repeated)
+    los[20_000] = 1;
+    const bulk = new Key64Set(16, { values: true });
+    bulk.addMany(his, los, values, count);
+    const single = new Key64Set(16, { values: true });
+    for (let i = 0; i < count; i++) single.add(his[i]!, los[i]!, values[i]!);
+    expect(bulk.size).toBe(40_000);
+    expect(single.size).toBe(40_000);
+    for (let i = 0; i < 40_000; i++) {
+      // The later duplicate's value wins, as with add().
+      const expected = i < 10_000 ? i + 40_001 : i + 1;
+      expect(bulk.valueOf(his[i]!, los[i]!)).toBe(expected);
+      expect(single.valueOf(his[i]!, los[i]!)).toBe(expected);
+    }
+    expect(bulk.has(123, 456)).toBe(false);
+    expect(bulk.valueOf(123, 456)).toBeUndefined();
+  });
+
   it("adds, finds, deletes and survives growth and tombstones", () => {
     const set = new Key64Set(4);
     const keys: [number, number][] = [];

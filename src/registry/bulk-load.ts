@@ -1,0 +1,113 @@
+/**
+ * The national-scale part of a full load on PostgreSQL: enterprises, signatures and the keyed
+ * recipient sets, read over several connections that share one database snapshot
+ * (Database.bulkRead), streamed with COPY and built straight into the snapshot's structures.
+ * The sets' page ranges are shared out over all connections while one of them streams the
+ * signatures, so everything loads in parallel. PGlite takes the paged path in loader.ts.
+ */
+import type { BulkReader, Database } from "../db/client.ts";
+import type { Category, SignatureEntry } from "../policy/types.ts";
+import { CREATE_ENTERPRISE_ORDINALS, ENTERPRISE_ORDINALS, loadRange, planRanges, type KeyedSetSource } from "./keyed-sets.ts";
+import type { RegistrySnapshot } from "./snapshot.ts";
+import { signatureEntry } from "./signature-entry.ts";
+
+/** Connections a bulk load reads over (the database has work for about this many cores). */
+const BULK_CONNECTIONS = 3;
+
+export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[]): Promise<void> {
+  await bulkRead(BULK_CONNECTIONS, async (readers) => {
+    const first = readers[0]!;
+    const ordinals = Promise.all(readers.map((reader) => reader.query(CREATE_ENTERPRISE_ORDINALS)));
+    const ids: string[] = [];
+    await first.copyRows("select id, status from enterprises order by id", (bytes) => {
+      const row = bytes as Buffer;
+      const tab = row.indexOf(9);
+      const id = row.toString("latin1", 0, tab);
+      ids.push(id);
+      snapshot.enterpriseStatus.set(id, row[tab + 1] === 115 /* s */ ? "suspended" : "active");
+    });
+    snapshot.setEnterpriseOrdinals(ids);
+    await ordinals;
+    const { tasks, estimates } = await planRanges(first, sources);
+    for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
+    const queue = [...tasks];
+    const drain = async (reader: BulkReader) => {
+      for (let task = queue.shift(); task; task = queue.shift()) await loadRange(reader, snapshot, task);
+    };
+    await Promise.all([
+      (async () => {
+        await loadSignaturesBulk(first, snapshot, ids);
+        await drain(first);
+      })(),
+      ...readers.slice(1).map(drain),
+    ]);
+  });
+}
+
+const TAB = 9;
+const BACKSLASH = 92;
+
+/** COPY text format escapes backslash, tab, newline and the like; undo it (rare: only when a backslash is present). */
+function unescapeCopy(value: string): string {
+  return value.replace(/\\(.)/g, (_, c: string) => ({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" })[c] ?? c);
+}
+
+/**
+ * All signatures, one COPY row each, with their port bindings aggregated on the server (a hash
+ * join, not a subquery per signature) and the enterprise as its ordinal. Scope sets, bindings
+ * lists and SP and port ids repeat across a million signatures and are shared.
+ */
+async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot, enterpriseIds: readonly string[]): Promise<void> {
+  const scopes = new Map<string, ReadonlySet<Category>>();
+  const bindingLists = new Map<string, SignatureEntry["bindings"]>();
+  const interned = new Map<string, string>();
+  const intern = (value: string) => {
+    const known = interned.get(value);
+    if (known !== undefined) return known;
+    interned.set(value, value);
+    return value;
+  };
+  const query = `select s.id, s.text, e.n, s.sp_id, s.status, array_to_string(s.scope, ','),
+      floor(extract(epoch from s.expires_at) * 1000)::bigint, b.bindings
+    from signatures s join ${ENTERPRISE_ORDINALS} e on e.id = s.enterprise_id
+    left join (select signature_id, string_agg(port_id::text || ':' || extension, ',') as bindings from signature_ports group by signature_id) b on b.signature_id = s.id`;
+  const fields: [number, number][] = Array.from({ length: 8 }, () => [0, 0]);
+  await reader.copyRows(query, (bytes) => {
+    const row = bytes as Buffer;
+    let start = 0;
+    for (let f = 0; f < 8; f++) {
+      const end = f === 7 ? row.length - 1 : row.indexOf(TAB, start);
+      fields[f]![0] = start;
+      fields[f]![1] = end;
+      start = end + 1;
+    }
+    const text = (f: number) => row.toString("utf8", fields[f]![0], fields[f]![1]);
+    const isNull = (f: number) => row[fields[f]![0]] === BACKSLASH && row[fields[f]![0] + 1] === 78; /* \N */
+    const rawText = text(1);
+    const scopeText = text(5);
+    let scope = scopes.get(scopeText);
+    if (!scope) scopes.set(scopeText, (scope = new Set((scopeText === "" ? [] : scopeText.split(",")) as Category[])));
+    const bindingsText = isNull(7) ? "" : text(7);
+    let bindings = bindingLists.get(bindingsText);
+    if (!bindings) {
+      const list: SignatureEntry["bindings"][number][] = [];
+      for (const pair of bindingsText === "" ? [] : bindingsText.split(",")) {
+        const colon = pair.indexOf(":");
+        list.push({ portId: intern(pair.slice(0, colon)), extension: unescapeCopy(pair.slice(colon + 1)) });
+      }
+      bindingLists.set(bindingsText, (bindings = list));
+    }
+    const enterpriseId = enterpriseIds[Number(text(2)) - 1]!;
+    const entry = {
+      id: text(0),
+      text: rawText.includes("\\") ? unescapeCopy(rawText) : rawText,
+      enterpriseId,
+      spId: intern(text(3)),
+      status: text(4) as SignatureEntry["status"],
+      scope,
+      expiresAt: isNull(6) ? null : Number(text(6)),
+      bindings,
+    };
+    snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"));
+  });
+}

@@ -4,7 +4,8 @@
  * refusal, an out-of-scope refusal, an MO "T" opt-out followed by a refused marketing message
  * under another signature of the same enterprise, and what a message may say (a foreign short link
  * refused, the enterprise's own domain accepted, a template-only bank signature refused for free
- * text).
+ * text). With CMPP_PORT set (the gateway started with its CMPP listener), a further story does the
+ * same over CMPP 2.0 (demo/cmpp-story.ts).
  *
  * Token: ADMIN_TOKEN, or the bootstrap token `npm start` saved in DATA_DIR/bootstrap-token.
  */
@@ -17,6 +18,7 @@ import { receiptedMessageId } from "../smpp/wire/tlv.ts";
 import { reasons } from "../src/policy/reasons.ts";
 import { ApiClient } from "./api-client.ts";
 import { seedDemoWorld } from "./seed.ts";
+import { cmppStory, ensureCmppAccount } from "./cmpp-story.ts";
 import { seedContentStory } from "./content-story.ts";
 import {
   acceptedVerification,
@@ -34,6 +36,7 @@ import {
 const env = process.env;
 const httpUrl = env.DEMO_HTTP_URL ?? `http://127.0.0.1:${env.HTTP_PORT ?? 8080}`;
 const smppPort = Number(env.SMPP_PORT ?? 2775);
+const cmppPort = env.CMPP_PORT ? Number(env.CMPP_PORT) : undefined;
 const dataDir = env.DATA_DIR ?? "./data";
 
 function token(): string {
@@ -118,6 +121,15 @@ async function main() {
   await bankClient.close();
   await client.unbind().catch(() => {});
   await client.close();
+
+  line("\n6. The same SP over CMPP 2.0: an accepted message with its status report, and a sublet refusal with its Result");
+  if (cmppPort === undefined) {
+    line("  (skipped: start the gateway with CMPP_PORT=7890 CMPP_GATEWAY_CODE=1 SECRETS_KEY=<64 hex digits>, and run the demo with CMPP_PORT=7890)");
+  } else {
+    await ensureCmppAccount(api, world).catch((error) => line(`  (could not open the CMPP account: ${error.message})`));
+    await sleep(1200);
+    await cmppStory(cmppPort, line).catch((error) => line(`  (CMPP story failed: ${error.message})`));
+  }
   await sleep(500);
   const refusals = await api.get<{ items: { reason: string; signatureText: string | null; recipientMask: string | null }[] }>("/rejections?limit=5");
   line("\nThe journal (GET /api/v1/rejections) now shows:");

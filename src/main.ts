@@ -13,10 +13,11 @@ import { startProxy, type Proxy } from "../smpp/proxy/proxy.ts";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../smpp/simulator/index.ts";
 import { createUpstreamPool, type ReceivedHandler, type UpstreamPool } from "../smpp/upstream/pool.ts";
 import { encodeOutboundPart } from "../smpp/proxy/outbound.ts";
-import { startCmppGateway, type CmppGateway } from "../cmpp/gateway/listener.ts";
+import { cmppStoreOnlySink, startCmppGateway, type CmppGateway } from "../cmpp/gateway/listener.ts";
+import { cmppGatewaySettings } from "../cmpp/gateway/settings.ts";
 import type { DeliverySink } from "./gateway/outbound.ts";
-import { resealAccountSecrets } from "./accounts/account-secrets.ts";
-import { createSecretBox, parseSecretsKey, type SecretBox } from "./lib/secrets.ts";
+import { openSecretBox } from "./accounts/account-secrets.ts";
+import type { SecretBox } from "./lib/secrets.ts";
 import type { Context } from "hono";
 import { createApp } from "./api/app.ts";
 import { simulatorRoutes } from "./api/simulator/simulator.routes.ts";
@@ -97,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The journal's monthly partitions exist before the first verdict is written.
   await ensurePartitions(database.db, now());
 
-  const secrets = await openSecrets(config, database, logger);
+  const secrets = await openSecretBox(config, database.db, logger);
   const registry = new Registry({ database, logger, healthIntervalMs: 1000, fullReloadIntervalMs: 15 * 60_000 });
   await registry.start();
   const journal = new Journal({ database, spoolDir: join(config.DATA_DIR, worker ? `spool-w${worker.index}` : "spool"), instanceId, logger, flushIntervalMs: 200 });
@@ -133,27 +134,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     clock,
   });
 
-  const cmpp = primary ? await startCmpp(config, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger }) : undefined;
-  if (cmpp) sinks.push(cmpp.deliveries);
+  const cmpp = await startCmpp(config, primary, sinks, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger });
   await held.start();
 
   const deps: AppDependencies = { database, pii, secrets, clock: now, readiness: readinessCheck(registry, upstream, journal) };
   const bootstrapToken = primary ? await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN) : undefined;
-  const app = createApp(deps, {
-    logger,
-    extraRoutes: simulator ? [simulatorRoutes(simulator)] : [],
-    mount: (root) => {
-      root.get("/metrics", metricsRoute(metrics, registry, upstream, journal));
-      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsBackend(), logger });
-    },
-  });
   const maintenance = primary
     ? startMaintenance({ database, deliveries, context: () => systemContext("maintenance"), now, logger, retentionDays: config.JOURNAL_RETENTION_DAYS })
     : { stop() {} };
-  const http = primary ? Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) }) : undefined;
-  const httpUrl = http ? `http://${config.HTTP_HOST}:${http.port}` : "";
-  if (options.announce && primary) announce(config, { httpUrl, proxy, simulator, upstream, bootstrapToken });
-  if (options.announce && cmpp) console.log(`CMPP listener ${config.CMPP_HOST}:${cmpp.port}  (gateway code ${config.CMPP_GATEWAY_CODE}) ← CMPP SPs connect here`);
+  const { http, httpUrl } = primary ? serveHttp(config, deps, { logger, simulator, metrics, registry, upstream, journal, piiKey }) : { http: undefined, httpUrl: "" };
+  if (options.announce && primary) announce(config, { httpUrl, proxy, cmpp, simulator, upstream, bootstrapToken });
 
   return {
     httpUrl, smppPort: proxy.port, smppTlsPort: proxy.tlsPort, simulator, upstream, proxy, cmpp, cmppPort: cmpp?.port, registry, journal, database, deps, bootstrapToken, metrics,
@@ -172,6 +162,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!options.database) await database.close();
     },
   };
+}
+
+/** The admin API, the console and /metrics on HTTP_HOST:HTTP_PORT (worker 0 only, with PROXY_WORKERS). */
+function serveHttp(
+  config: Config,
+  deps: AppDependencies,
+  parts: { logger: Logger; simulator: RunningSimulator | undefined; metrics: Metrics; registry: Registry; upstream: UpstreamPool; journal: Journal; piiKey: string },
+) {
+  const { logger, simulator, metrics, registry, upstream, journal, piiKey } = parts;
+  const app = createApp(deps, {
+    logger,
+    extraRoutes: simulator ? [simulatorRoutes(simulator)] : [],
+    mount: (root) => {
+      root.get("/metrics", metricsRoute(metrics, registry, upstream, journal));
+      mountConsole(root, { sessionKey: consoleSessionKey(piiKey), reviews: createReviewsBackend(), logger });
+    },
+  });
+  const http = Bun.serve({ hostname: config.HTTP_HOST, port: config.HTTP_PORT, fetch: (req, server) => app.fetch(req, server) });
+  return { http, httpUrl: `http://${config.HTTP_HOST}:${http.port}` };
 }
 
 /** The one way the composition builds a service context: a system actor, the injected clock. */
@@ -196,29 +205,23 @@ function startUpstream(config: Config, simulator: RunningSimulator | undefined, 
 }
 
 /**
- * The box that seals CMPP shared secrets (undefined without SECRETS_KEY). With SECRETS_KEY_PREVIOUS
- * set (a key rotation), every secret sealed with the previous key is re-sealed under the new one
- * before the registry loads.
+ * The CMPP listener when CMPP_PORT is set: the SMPP proxy's gatekeeper and relay, the same upstream
+ * pool; its delivery sink joins `sinks`. With PROXY_WORKERS > 1 only worker 0 (`primary`) listens
+ * (one gateway code per process); the other workers get a sink that stores CMPP deliveries for it.
  */
-async function openSecrets(config: Config, database: Database, logger: Logger): Promise<SecretBox | undefined> {
-  if (!config.SECRETS_KEY) return undefined;
-  const previous = config.SECRETS_KEY_PREVIOUS ? [parseSecretsKey(config.SECRETS_KEY_PREVIOUS)] : [];
-  const box = createSecretBox(parseSecretsKey(config.SECRETS_KEY), previous);
-  if (previous.length > 0) {
-    const outcome = await resealAccountSecrets(database.db, box);
-    logger.info({ resealed: outcome.resealed, unreadable: outcome.unreadable }, "CMPP secrets re-sealed under the current SECRETS_KEY");
-  }
-  return box;
-}
-
-/** The CMPP listener when CMPP_PORT is set: the SMPP proxy's gatekeeper and relay, the same upstream pool. */
 async function startCmpp(
   config: Config,
+  primary: boolean,
+  sinks: DeliverySink[],
   parts: { registry: Registry; secrets: SecretBox | undefined; proxy: Proxy; journal: Journal; upstream: UpstreamPool; deliveries: DeliveryStore; clock: Clock; metrics: Metrics; logger: Logger },
 ): Promise<CmppGateway | undefined> {
   if (config.CMPP_PORT === undefined || !parts.secrets) return undefined;
-  return startCmppGateway({
-    ...cmppSettings(config),
+  if (!primary) {
+    sinks.push(cmppStoreOnlySink({ registry: () => parts.registry.snapshot, store: parts.deliveries, clock: parts.clock, metrics: parts.metrics, logger: parts.logger }));
+    return undefined;
+  }
+  const gateway = await startCmppGateway({
+    ...cmppGatewaySettings(config),
     registry: () => parts.registry.snapshot,
     secrets: parts.secrets,
     gatekeeper: parts.proxy.gatekeeper,
@@ -230,29 +233,8 @@ async function startCmpp(
     metrics: parts.metrics,
     logger: parts.logger,
   });
-}
-
-/** The CMPP listener's settings, from the configuration (shares the SMPP lockout and connection caps). */
-function cmppSettings(config: Config) {
-  return {
-    host: config.CMPP_HOST,
-    port: config.CMPP_PORT!,
-    gatewayCode: config.CMPP_GATEWAY_CODE!,
-    instances: config.PROXY_INSTANCES,
-    maxTimestampSkewMs: config.CMPP_TIMESTAMP_SKEW_MS,
-    activeTestIntervalMs: config.CMPP_ACTIVE_TEST_INTERVAL_MS,
-    activeTestTimeoutMs: config.CMPP_ACTIVE_TEST_TIMEOUT_MS,
-    deliverTimeoutMs: config.CMPP_DELIVER_TIMEOUT_MS,
-    concatenationTimeoutMs: config.SMPP_CONCAT_TIMEOUT_MS,
-    maxConnections: config.SMPP_MAX_CONNECTIONS,
-    maxConnectionsPerAddress: config.SMPP_MAX_CONNECTIONS_PER_ADDRESS,
-    lockout: {
-      maxFailures: config.SMPP_BIND_LOCKOUT_FAILURES,
-      maxAccountFailures: config.SMPP_BIND_ACCOUNT_LOCKOUT_FAILURES,
-      windowMs: config.SMPP_BIND_LOCKOUT_WINDOW_MS,
-      lockoutMs: config.SMPP_BIND_LOCKOUT_MS,
-    },
-  };
+  sinks.push(gateway.deliveries);
+  return gateway;
 }
 
 /** The proxy's listener, limits and timeouts, from the configuration. */
@@ -311,8 +293,9 @@ function metricsRoute(metrics: Metrics, registry: Registry, upstream: UpstreamPo
 }
 
 /** npm start: the listening addresses and the bootstrap token, once. */
-function announce(config: Config, running: { httpUrl: string; proxy: Proxy; simulator: RunningSimulator | undefined; upstream: UpstreamPool; bootstrapToken: string | undefined }): void {
-  const { httpUrl, proxy, simulator, upstream, bootstrapToken } = running;
+function announce(config: Config, running: { httpUrl: string; proxy: Proxy; cmpp: CmppGateway | undefined; simulator: RunningSimulator | undefined; upstream: UpstreamPool; bootstrapToken: string | undefined }): void {
+  const { httpUrl, proxy, cmpp, simulator, upstream, bootstrapToken } = running;
+  if (cmpp) console.log(`CMPP listener ${config.CMPP_HOST}:${cmpp.port}  (gateway code ${config.CMPP_GATEWAY_CODE}) ← CMPP SPs connect here`);
   const where = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
   console.log(`database      ${where}`);
   console.log(`admin API     ${httpUrl}/api/v1   (OpenAPI: ${httpUrl}/api/openapi.json, metrics: ${httpUrl}/metrics)`);

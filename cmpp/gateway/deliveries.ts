@@ -14,6 +14,11 @@
  * SMSC is answered; stored ones are delivered, oldest first, when the account connects again
  * (and every `pollMs` while it is connected). Delivery is at least once: a DELIVER_RESP lost after
  * the timeout means the SP gets that report twice.
+ *
+ * A DELIVER's own Msg_Id is given when it is sent, by the process that has the listener, never when
+ * it is stored: a proxy worker without the CMPP listener (PROXY_WORKERS > 1: only worker 0 listens)
+ * runs this sink with no server, so every CMPP delivery its upstream binds receive is stored for
+ * worker 0 to deliver, and two processes never stamp Msg_Ids with the same gateway code.
  */
 import type { Logger } from "pino";
 import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
@@ -42,6 +47,8 @@ export interface CmppDeliveriesOptions {
 }
 
 type Owner = { account: AccountEntry; kind: "receipt" | "mo" };
+/** A DELIVER before its Msg_Id is given (at send time). */
+type Unsent = Omit<DeliverFields, "msgId">;
 
 /** The SMPP relay's answer when a delivery could be neither delivered nor stored (ESME_RSYSERR): the SMSC retries. */
 const NOT_TAKEN = 0x08;
@@ -60,9 +67,10 @@ export class CmppDeliveries implements DeliverySink {
     clearInterval(this.timer);
   }
 
-  receipt(route: ReceiptRoute, facts: ReceiptFacts): Promise<number> | undefined {
+  receipt(route: ReceiptRoute, readFacts: () => ReceiptFacts): Promise<number> | undefined {
     const cmpp = parseCmppRouteId(route.spMessageId);
     if (!cmpp) return undefined;
+    const facts = readFacts();
     const account = this.options.registry().accountsById.get(route.accountId);
     if (!account) {
       this.options.metrics?.deliveries.inc({ kind: "receipt", outcome: "unroutable" });
@@ -119,8 +127,7 @@ export class CmppDeliveries implements DeliverySink {
     return smpp ? undefined : first;
   }
 
-  private async send(owner: Owner, fields: Omit<DeliverFields, "msgId">): Promise<number> {
-    const message: DeliverFields = { ...fields, msgId: await this.options.nextMsgId() } as DeliverFields;
+  private async send(owner: Owner, message: Unsent): Promise<number> {
     if (await this.deliverLive(owner.account, message)) {
       this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "delivered" });
       return 0;
@@ -129,7 +136,7 @@ export class CmppDeliveries implements DeliverySink {
     const spId = owner.account.spId;
     if (spId === null) return NOT_TAKEN;
     try {
-      await this.options.store.hold({ accountId: owner.account.id, spId, kind: owner.kind, pdu: encodeHeld(message), now: new Date(this.options.clock()), ttlMs: this.options.holdTtlMs ?? 3 * DAY_MS });
+      await this.options.store.hold({ accountId: owner.account.id, spId, kind: owner.kind, pdu: encodeHeld({ ...message, msgId: 0n }), now: new Date(this.options.clock()), ttlMs: this.options.holdTtlMs ?? 3 * DAY_MS });
       this.options.metrics?.deliveries.inc({ kind: owner.kind, outcome: "held" });
       return 0;
     } catch (error) {
@@ -139,10 +146,12 @@ export class CmppDeliveries implements DeliverySink {
   }
 
   /** Offers the DELIVER to each connected session of the account in turn; true once one answered Result 0. */
-  private async deliverLive(account: AccountEntry, message: DeliverFields): Promise<boolean> {
+  private async deliverLive(account: AccountEntry, unsent: Unsent): Promise<boolean> {
     const server = this.options.server();
     if (!server) return false;
     const sessions = server.sessionsFor(account.systemId).filter((s) => s.context?.accountId === account.id);
+    if (sessions.length === 0) return false;
+    const message: DeliverFields = { ...unsent, msgId: await this.options.nextMsgId() } as DeliverFields;
     for (let i = 0; i < sessions.length; i++) {
       const session = sessions[(this.rotation + i) % sessions.length]!;
       try {

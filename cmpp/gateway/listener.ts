@@ -58,6 +58,16 @@ export interface CmppGateway {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * The CMPP delivery sink alone, for a proxy worker that does not listen for CMPP (PROXY_WORKERS > 1:
+ * worker 0 listens): status reports and MO for CMPP SPs that reach this worker's upstream binds are
+ * stored, and worker 0 delivers them (deliveries.ts).
+ */
+export function cmppStoreOnlySink(options: Pick<CmppGatewayOptions, "registry" | "store" | "clock" | "metrics" | "logger">): CmppDeliveries {
+  const noIds = () => Promise.reject(new Error("a store-only CMPP sink sends nothing"));
+  return new CmppDeliveries({ server: () => undefined, registry: options.registry, store: options.store, nextMsgId: noIds, clock: options.clock, metrics: options.metrics, logger: options.logger, pollMs: 3_600_000 });
+}
+
 export async function startCmppGateway(options: CmppGatewayOptions): Promise<CmppGateway> {
   const instances = Math.max(1, options.instances ?? 1);
   const ids = new MsgIdGenerator(options.gatewayCode, options.clock);

@@ -198,7 +198,7 @@ export class DeliveryRelay {
     }
     const route = match.route;
     for (const sink of this.options.sinks ?? []) {
-      const taken = sink.receipt(route, receiptFacts(pdu));
+      const taken = sink.receipt(route, () => receiptFacts(pdu));
       if (taken) return taken;
     }
     // submit_multi: the SP knows one id; the SMSC issued one per destination.

@@ -7,7 +7,9 @@
 import { eq, isNotNull } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { bindAccounts } from "../db/schema/index.ts";
-import type { SecretBox } from "../lib/secrets.ts";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import { createSecretBox, parseSecretsKey, type SecretBox } from "../lib/secrets.ts";
 
 export interface ResealOutcome {
   resealed: number;
@@ -29,4 +31,20 @@ export async function resealAccountSecrets(db: Executor, box: SecretBox): Promis
     outcome.resealed++;
   }
   return outcome;
+}
+
+/**
+ * The box that seals CMPP shared secrets (undefined without SECRETS_KEY). With SECRETS_KEY_PREVIOUS
+ * set (a key rotation), every secret sealed with the previous key is re-sealed under the new one;
+ * the composition root calls this before the registry loads.
+ */
+export async function openSecretBox(config: Pick<Config, "SECRETS_KEY" | "SECRETS_KEY_PREVIOUS">, db: Executor, logger: Pick<Logger, "info">): Promise<SecretBox | undefined> {
+  if (!config.SECRETS_KEY) return undefined;
+  const previous = config.SECRETS_KEY_PREVIOUS ? [parseSecretsKey(config.SECRETS_KEY_PREVIOUS)] : [];
+  const box = createSecretBox(parseSecretsKey(config.SECRETS_KEY), previous);
+  if (previous.length > 0) {
+    const outcome = await resealAccountSecrets(db, box);
+    logger.info({ resealed: outcome.resealed, unreadable: outcome.unreadable }, "CMPP secrets re-sealed under the current SECRETS_KEY");
+  }
+  return box;
 }

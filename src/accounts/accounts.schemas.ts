@@ -82,6 +82,8 @@ export const createAccountBody = z
   .strict()
   .superRefine((body, ctx) => {
     if (body.protocol === "cmpp") {
+      // The ISMG position (a trusted gateway bind) is an SMPP bind; a CMPP account is one SP's.
+      if (body.kind === "gateway") ctx.addIssue({ code: "custom", path: ["protocol"], message: "a gateway account binds over SMPP; CMPP accounts belong to one SP" });
       if (!CMPP_SP_CODE.test(body.systemId)) ctx.addIssue({ code: "custom", path: ["systemId"], message: "a CMPP account's systemId is the SP code: 6 letters or digits" });
     } else if (body.password.length > SMPP_PASSWORD_MAX) {
       ctx.addIssue({ code: "custom", path: ["password"], message: "must be at most 8 characters (the SMPP 3.4 password limit)" });

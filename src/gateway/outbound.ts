@@ -70,6 +70,7 @@ export interface MoFacts {
  * SMSC's deliver_sm_resp: 0 once the SP took it or it is stored.
  */
 export interface DeliverySink {
-  receipt(route: ReceiptRoute, receipt: ReceiptFacts): Promise<number> | undefined;
+  /** `receipt` reads the facts out of the SMSC's PDU when called (only for a route the sink claims). */
+  receipt(route: ReceiptRoute, receipt: () => ReceiptFacts): Promise<number> | undefined;
   mo(mo: MoFacts): Promise<number> | undefined;
 }

@@ -5,7 +5,8 @@
  * the gateway (the journal is flushed) and exits.
  *
  * argv[2]: JSON { url?: string, dataDir: string, simulatorPort: number, adminToken: string, upstreamBinds: number, upstreamWindow: number,
- *   workers?: { count: number, index: number, smppPort: number } } — one of PROXY_WORKERS processes sharing smppPort
+ *   workers?: { count: number, index: number, smppPort: number } (one of PROXY_WORKERS processes sharing smppPort),
+ *   cmpp?: { gatewayCode: number, secretsKey: string } } — with cmpp, the CMPP listener is on too and {"cmppPort":…} is printed.
  */
 import pino from "pino";
 import { parseConfig } from "../../src/config.ts";
@@ -20,6 +21,7 @@ const input = JSON.parse(process.argv[2]!) as {
   upstreamBinds: number;
   upstreamWindow: number;
   workers?: { count: number; index: number; smppPort: number };
+  cmpp?: { gatewayCode: number; secretsKey: string };
 };
 const config = parseConfig({
   ...(input.url && { DATABASE_URL: input.url }),
@@ -35,10 +37,11 @@ const config = parseConfig({
   ADMIN_TOKEN: input.adminToken,
   INSTANCE_ID: `bench-${process.pid}`,
   DATA_DIR: input.workers ? `${input.dataDir}/w${input.workers.index}` : input.dataDir,
+  ...(input.cmpp && { CMPP_PORT: "0", CMPP_HOST: "127.0.0.1", CMPP_GATEWAY_CODE: String(input.cmpp.gatewayCode), SECRETS_KEY: input.cmpp.secretsKey }),
 });
 const gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
 await gateway.upstream.waitForBinds(input.upstreamBinds, 10_000);
-console.log(JSON.stringify({ smppPort: gateway.smppPort, httpUrl: gateway.httpUrl }));
+console.log(JSON.stringify({ smppPort: gateway.smppPort, httpUrl: gateway.httpUrl, cmppPort: gateway.cmppPort }));
 
 let buffered = "";
 for await (const chunk of Bun.stdin.stream()) {

@@ -2,9 +2,10 @@
  * `npm run bench` — the gateway's benchmarks in one run on one machine:
  *   1. SMPP: the same load generator straight to the SMSC simulator and through the proxy;
  *   2. registry: snapshot load time, RSS, decide() cost and change latency at two sizes;
- *   3. journal: refusals per second written to the database with none lost.
+ *   3. journal: refusals per second written to the database with none lost;
+ *   4. CMPP: the same mix through the gateway's CMPP listener (throughput, CPU per message).
  * Flags: --quick (under a minute), --full (national-scale registry: 100k ports, 1M signatures,
- * 10M opt-outs; takes minutes, needs BENCH_DATABASE_URL), --registry / --smpp / --journal (only
+ * 10M opt-outs; takes minutes, needs BENCH_DATABASE_URL), --registry / --smpp / --journal / --cmpp (only
  * those parts). BENCH_DATABASE_URL=postgres://… uses PostgreSQL (a fresh bench_* database per
  * part, dropped afterwards); otherwise PGlite.
  * Writes test/bench/results/<timestamp>.json and prints a one-line JSON summary last.
@@ -17,6 +18,7 @@ import { runJournalStallBench } from "./journal-stall.ts";
 import { runRegistryBench } from "./registry-bench.ts";
 import { SCALES } from "./registry-seed.ts";
 import { runSmppBench } from "./smpp-bench.ts";
+import { runCmppBench } from "./cmpp-bench.ts";
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -29,7 +31,7 @@ if (!Number.isInteger(workers) || workers < 1 || (workers > 1 && !process.env.BE
 }
 const quick = args.has("--quick");
 const full = args.has("--full");
-const only = ["--smpp", "--registry", "--journal"].filter((flag) => args.has(flag));
+const only = ["--smpp", "--registry", "--journal", "--cmpp"].filter((flag) => args.has(flag));
 const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
 const benchStarted = performance.now();
 const log = (line: string) => console.error(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(1).padStart(5)} s] ${line}`);
@@ -54,6 +56,9 @@ if (wants("smpp")) {
       : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, workers, log },
   );
 }
+if (wants("cmpp")) {
+  result.cmpp = await runCmppBench(quick ? { reps: 2, seconds: 4, warmupSeconds: 2, connections: 4, window: 16, log } : { reps: 3, seconds: 10, warmupSeconds: 3, connections: 4, window: 16, log });
+}
 if (wants("journal")) {
   result.journal = await runJournalBench({ refusals: quick ? 50_000 : 200_000, reps: quick ? 1 : 3, log });
   result.journal_stall = await runJournalStallBench({ messages: 1000, rounds: quick ? 3 : 7, log });
@@ -69,6 +74,7 @@ if (wants("registry")) {
 
 const smpp = result.smpp as Record<string, number> | undefined;
 const journal = result.journal as Record<string, number> | undefined;
+const cmpp = result.cmpp as Record<string, number> | undefined;
 const registry = result.registry as Record<string, number>[] | undefined;
 const small = registry?.[0];
 const large = registry && registry.length > 1 ? registry[registry.length - 1] : undefined;
@@ -87,6 +93,10 @@ const summary = {
   proxy_workers: smpp?.proxy_workers,
   change_via_http_ms: smpp?.change_via_http_ms_median,
   journal_refusals_per_s: journal?.journal_refusals_per_s,
+  cmpp_msgs_per_s: cmpp?.cmpp_msgs_per_s,
+  cmpp_cpu_us_per_msg: cmpp?.cmpp_cpu_us_per_msg,
+  cmpp_reports_per_s: cmpp?.reports_per_s,
+  cmpp_reports_lost: cmpp?.reports_lost,
   journal_under_load_refusals_per_s: smpp?.journal_under_load_refusals_per_s,
   journal_stall_longest_ms: (result.journal_stall as Record<string, number> | undefined)?.journal_stall_longest_ms,
   registry_small_decide_us: small?.decide_us,

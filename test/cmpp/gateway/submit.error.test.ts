@@ -70,3 +70,17 @@ it("carries the SMSC's UNDELIV into the status report's Stat", async () => {
   const report = await takeDeliver(client, 3, (d) => d.report?.destTerminalId === "13800131960");
   expect(report.report).toMatchObject({ msgId: answer.msgId, stat: "UNDELIV" });
 });
+
+it("declares the category through the operator's Service_Id mapping (policy settings)", async () => {
+  const settings = await w.gateway.api.get<Record<string, unknown>>("/settings/policy");
+  expect(settings.serviceIdCategories).toEqual({});
+  const bad = await w.gateway.api.put("/settings/policy", { ...settings, serviceIdCategories: { JSYZM: "spam" }, reason: "test" }).catch((error) => error);
+  expect(bad.status).toBe(422);
+  await w.gateway.api.put("/settings/policy", { ...settings, serviceIdCategories: { JSYZM: "marketing" }, reason: "test: CMPP Service_Id mapping" });
+  await waitFor(() => w.gateway.registry.snapshot.settings.serviceIdCategories?.JSYZM === "marketing", 3000, "mapping in the snapshot");
+  // 【云端科技】 is approved for verification and notification: declared marketing through JSYZM, it is out of scope.
+  const mapped = await client.submit(seq++, 3, { ...base, serviceId: "JSYZM", dest: ["13800131970"], content: otp });
+  expect(mapped.result).toBe(submitResultFor("scope_exceeded"));
+  const unmapped = await client.submit(seq++, 3, { ...base, serviceId: "VER", dest: ["13800131971"], content: otp });
+  expect(unmapped.result).toBe(0);
+});

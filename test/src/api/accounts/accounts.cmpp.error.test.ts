@@ -31,6 +31,7 @@ it("checks the SP code and the secret per protocol, naming the field", async () 
     [{ systemId: "9011-1", protocol: "cmpp", password: "cmpp-secret" }, "systemId"],
     [{ systemId: "901111", protocol: "cmpp", password: "x".repeat(33) }, "password"],
     [{ systemId: "901111", protocol: "smtp", password: "cmpp-secret" }, "protocol"],
+    [{ systemId: "901111", protocol: "cmpp", kind: "gateway", password: "cmpp-secret", allowedIps: ["10.0.0.1"] }, "protocol"],
     // An SMPP password is still at most 8 characters.
     [{ systemId: "smpp_a", password: "longer-than-8" }, "password"],
   ] as const) {

@@ -19,7 +19,7 @@ describe("policy settings API (happy)", () => {
   it("starts from the defaults: no rule mode set, quiet hours 21:00–08:00 China time, 5 marketing a day", async () => {
     const response = await api.request("GET", PATH);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ ruleModes: {}, quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5 });
+    expect(response.body).toEqual({ ruleModes: {}, quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5, serviceIdCategories: {} });
   });
 
   it("stores rule modes, quiet hours and the cap, answers with what it stored, and GET reads it back", async () => {
@@ -30,14 +30,14 @@ describe("policy settings API (happy)", () => {
     };
     const put = await api.request("PUT", PATH, { body: { ...settings, reason: "工单 1024: trial sublet in monitor" } });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual(settings);
-    expect((await api.request("GET", PATH)).body).toEqual(settings);
+    expect(put.body).toEqual({ ...settings, serviceIdCategories: {} });
+    expect((await api.request("GET", PATH)).body).toEqual({ ...settings, serviceIdCategories: {} });
   });
 
   it("null turns quiet hours and the daily cap off, and an empty ruleModes puts every rule back to its default", async () => {
     expect((await api.request("PUT", PATH, { body: { ruleModes: { dnd: "monitor" }, quietHours: null, dailyMarketingCap: null, reason: "night campaign trial" } })).status).toBe(200);
-    expect((await api.request("GET", PATH)).body).toEqual({ ruleModes: { dnd: "monitor" }, quietHours: null, dailyMarketingCap: null });
-    const reset = { ruleModes: {}, quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5 };
+    expect((await api.request("GET", PATH)).body).toEqual({ ruleModes: { dnd: "monitor" }, quietHours: null, dailyMarketingCap: null, serviceIdCategories: {} });
+    const reset = { ruleModes: {}, quietHours: { start: "21:00", end: "08:00", timeZoneOffsetMinutes: 480 }, dailyMarketingCap: 5, serviceIdCategories: {} };
     expect((await api.request("PUT", PATH, { body: { ...reset, reason: "trial over" } })).status).toBe(200);
     expect((await api.request("GET", PATH)).body).toEqual(reset);
   });
@@ -54,6 +54,16 @@ describe("policy settings API (happy)", () => {
   it("an auditor reads the settings", async () => {
     const auditor = await api.tokenFor("auditor");
     await api.request("PUT", PATH, { body: { ruleModes: { scope: "monitor" }, quietHours: null, dailyMarketingCap: 9, reason: "x" } });
-    expect(await api.as(auditor).get(PATH)).toEqual({ ruleModes: { scope: "monitor" }, quietHours: null, dailyMarketingCap: 9 });
+    expect(await api.as(auditor).get(PATH)).toEqual({ ruleModes: { scope: "monitor" }, quietHours: null, dailyMarketingCap: 9, serviceIdCategories: {} });
+  });
+
+  it("stores the CMPP Service_Id → category mapping; a PUT without it leaves it as it was", async () => {
+    const base = { ruleModes: {}, quietHours: null, dailyMarketingCap: 5 };
+    const mapping = { JSYZM: "verification", YXTZ: "marketing" };
+    expect((await api.request("PUT", PATH, { body: { ...base, serviceIdCategories: mapping, reason: "CMPP SP 901234's service codes" } })).body.serviceIdCategories).toEqual(mapping);
+    expect((await api.request("PUT", PATH, { body: { ...base, dailyMarketingCap: 4, reason: "cap" } })).status).toBe(200);
+    expect((await api.request("GET", PATH)).body).toEqual({ ...base, dailyMarketingCap: 4, serviceIdCategories: mapping });
+    const bad = await api.request("PUT", PATH, { body: { ...base, serviceIdCategories: { "TOO-LONG-CODE": "marketing" }, reason: "x" } });
+    expect(bad.status).toBe(422);
   });
 });

@@ -12,6 +12,8 @@ import { createPiiProtector } from "../../src/lib/pii.ts";
 import { decide, type Submission } from "../../src/policy/index.ts";
 import { Registry } from "../../src/registry/registry.ts";
 import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { resultRows } from "../../src/db/rows.ts";
 import { join } from "node:path";
 import { messageMix, mixSchedule, optedOutMsisdn, randomMsisdn, benchSpId, benchAccountId } from "./mix.ts";
 import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, SYNTHETIC_CONSENTS, type Scale } from "./registry-seed.ts";
@@ -40,9 +42,14 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssNow())), 50);
 
 const registry = new Registry({ database, healthIntervalMs: 1000, keyedSets });
 const loadStarted = performance.now();
+const cpuBefore = process.cpuUsage();
 await registry.start();
 const loadSeconds = (performance.now() - loadStarted) / 1000;
+const cpuUsed = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
+// On a shared machine the wall time says little; CPU does. The database's share: the CPU time of
+// this process's backends (PostgreSQL on this host; they were opened for this load).
+const databaseCpuSeconds = input.url ? await backendCpuSeconds(input.url) : undefined;
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 Bun.gc(true);
 const rssAfter = process.memoryUsage().rss;
@@ -141,6 +148,9 @@ console.log(
     scale: input.scale.name,
     counts: stats,
     load_s: Math.round(loadSeconds * 100) / 100,
+    load_cpu_s: Math.round(((cpuUsed.user + cpuUsed.system) / 1e6) * 100) / 100,
+    load_database_cpu_s: databaseCpuSeconds === undefined ? null : Math.round(databaseCpuSeconds * 100) / 100,
+    load_machine: { cpus: (await import("node:os")).cpus().length, load_average: (await import("node:os")).loadavg().map((v) => Math.round(v * 10) / 10) },
     rss_before_mb: mb(rssBefore),
     rss_after_load_mb: mb(rssAfter),
     peak_rss_mb: mb(peakRss),
@@ -162,3 +172,19 @@ console.log(
 );
 process.exit(0);
 void join;
+
+/** utime + stime of every backend connected to this database, from /proc (null when not readable: another host). */
+async function backendCpuSeconds(url: string): Promise<number | undefined> {
+  const name = new URL(url).pathname.slice(1);
+  const rows = resultRows<{ pid: number }>(await database.db.execute(sql`select pid from pg_stat_activity where datname = ${name}`));
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  }
+  return ticks / 100;
+}

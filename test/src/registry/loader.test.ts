@@ -34,7 +34,9 @@ describe("full snapshot load (bulk path)", () => {
     // Irregular hashes and an escaped signature text in the consent-shaped set and the signatures.
     await db.execute(sql`insert into bench_consents (id, recipient_hash, recipient_mask, enterprise_id, expires_at)
       values ('90000000-0000-4000-8000-ffffffffffff', 'tab\there', '138****0003', ${benchId(KIND.enterprise, 4)}, null),
-             ('90000000-0000-4000-8000-fffffffffffe', 'ffffffffffffffff0000', '138****0004', ${benchId(KIND.enterprise, 4)}, now() - interval '1 day')`);
+             ('90000000-0000-4000-8000-fffffffffffe', 'ffffffffffffffff0000', '138****0004', ${benchId(KIND.enterprise, 4)}, now() - interval '1 day'),
+             ('90000000-0000-4000-8000-fffffffffffd', 'zzzzzzzz0123456789abcdef', '138****0005', ${benchId(KIND.enterprise, 4)}, null),
+             ('90000000-0000-4000-8000-fffffffffffc', ${"0123456789	abcdef0123"}, '138****0006', ${benchId(KIND.enterprise, 5)}, null)`);
     await db.execute(sql`update signatures set text = ${"企业1签\\0\t"} where id = ${benchId(KIND.signature, 5)}`);
 
     // PostgreSQL: the COPY path over bulkRead; PGlite: the paged path.
@@ -76,7 +78,7 @@ describe("full snapshot load (bulk path)", () => {
     const consentRows = resultRows<{ hash: string; enterprise: string; expires: number | null }>(
       await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise, (extract(epoch from expires_at) * 1000)::float8 as expires from bench_consents`),
     );
-    expect(consentRows.length).toBe(202);
+    expect(consentRows.length).toBe(204);
     for (const row of consentRows) {
       const live = row.expires === null || Number(row.expires) > now;
       expect(bulk.hasKeyed("consents", row.hash, row.enterprise, now)).toBe(live);

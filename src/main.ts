@@ -79,7 +79,8 @@ export interface Gateway {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+/** Who this process is (worker, instance id), its logger, its migrated database, the PII key and the clock. */
+async function openFoundation(options: GatewayOptions) {
   const config = options.config;
   const worker = workerRole(config);
   // With PROXY_WORKERS, worker 0 alone serves the API and runs the simulator and maintenance.
@@ -92,7 +93,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pii = createPiiProtector(piiKey);
   const clock = options.clock ?? systemClock;
   const now = () => new Date(clock());
-  const systemContext = systemContexts(database, pii, now);
+  return { config, worker, primary, instanceId, logger, database, piiKey, pii, clock, now, systemContext: systemContexts(database, pii, now) };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, worker, primary, instanceId, logger, database, piiKey, pii, clock, now, systemContext } = await openFoundation(options);
   const metrics = createMetrics();
 
   // The journal's monthly partitions exist before the first verdict is written.

@@ -11,6 +11,7 @@ import { auditRoutes } from "./audit/audit.routes.ts";
 import { doNotDisturbRoutes } from "./dnd/dnd.routes.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "../lib/errors.ts";
 import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
+import { consentRoutes } from "./consents/consents.routes.ts";
 import { accountRoutes } from "./accounts/accounts.routes.ts";
 import { contractRoutes } from "./contracts/contracts.routes.ts";
 import { enterpriseRoutes } from "./enterprises/enterprises.routes.ts";
@@ -45,6 +46,7 @@ export const apiRouters = [
   accountRoutes,
   signatureRoutes,
   optOutRoutes,
+  consentRoutes,
   doNotDisturbRoutes,
   importRoutes,
   tokenRoutes,

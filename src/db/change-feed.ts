@@ -18,6 +18,8 @@ export const registryTables = [
   "signatures",
   "opt_outs",
   "do_not_disturb",
+  "consents",
+  "consent_requests",
   "settings",
 ] as const;
 

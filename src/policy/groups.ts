@@ -20,6 +20,7 @@ export const POLICY_GROUPS = [
   { group: "quiet_hours", defaultMode: "enforce" },
   { group: "daily_cap", defaultMode: "enforce" },
   { group: "duplicate_recipient", defaultMode: "monitor" },
+  { group: "consent", defaultMode: "monitor" },
 ] as const satisfies readonly { group: string; defaultMode: RuleMode }[];
 
 /** A group an operator can set to enforce / monitor / off. */

@@ -62,6 +62,12 @@ export interface PolicySettings {
   quietHours: { start: string; end: string; timeZoneOffsetMinutes: number } | null;
   /** Marketing messages per recipient per enterprise per local day; null = no cap. */
   dailyMarketingCap: number | null;
+  /**
+   * A consent request may reach a recipient once per enterprise within this many days (absent:
+   * DEFAULT_CONSENT_REQUEST_PERIOD_DAYS). 《通信短信息服务管理规定》 art. 18: after a refusal or no
+   * reply the same request may not be sent again.
+   */
+  consentRequestPeriodDays?: number;
 }
 
 export interface RegistryView {
@@ -73,6 +79,10 @@ export interface RegistryView {
   hasContract(spId: string, enterpriseId: string, at: number): boolean;
   isOptedOut(recipientHash: string, enterpriseId: string): boolean;
   isDoNotDisturb(recipientHash: string): boolean;
+  /** A current (recorded, not withdrawn, not expired) consent of this recipient for this enterprise. */
+  hasConsent(recipientHash: string, enterpriseId: string): boolean;
+  /** When this enterprise last sent this recipient a consent request (epoch ms), if the registry knows of one. */
+  consentRequestedAt(recipientHash: string, enterpriseId: string): number | undefined;
   readonly settings: PolicySettings;
 }
 
@@ -96,6 +106,8 @@ export interface Submission {
   text: string;
   /** From service_type (VER / NTF / MKT) or the account's default. */
   declaredCategory: Category;
+  /** Declared a consent request (service_type CRQ); a request is also recognised by its text. */
+  consentRequest?: boolean;
   /** Epoch ms. */
   at: number;
 }

@@ -19,6 +19,7 @@ import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../poli
 import { RegistrySnapshot } from "./snapshot.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange } from "../db/change-feed.ts";
+import { applyConsentChange, applyConsentRequestChange, countCurrentConsents, loadConsentRequests, loadConsents } from "./consents-loader.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -83,6 +84,8 @@ async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: Signatur
 export interface LoaderHooks {
   malformedChange?: (payload: string, error: string) => void;
   invalidSetting?: InvalidSetting;
+  /** The clock consents are judged current by (epoch ms; default Date.now). */
+  now?: () => number;
 }
 
 export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<RegistrySnapshot> {
@@ -90,7 +93,12 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<Reg
   const [sizes] = resultRows<{ optOuts: number; doNotDisturb: number }>(
     await db.execute(sql`select (select count(*) from opt_outs)::int as "optOuts", (select count(*) from do_not_disturb)::int as "doNotDisturb"`),
   );
-  const snapshot = new RegistrySnapshot({ optOuts: Number(sizes?.optOuts ?? 0), doNotDisturb: Number(sizes?.doNotDisturb ?? 0) });
+  const now = (hooks.now ?? Date.now)();
+  const snapshot = new RegistrySnapshot({
+    optOuts: Number(sizes?.optOuts ?? 0),
+    doNotDisturb: Number(sizes?.doNotDisturb ?? 0),
+    consents: await countCurrentConsents(db, now),
+  });
   snapshot.settings = await loadSettings(db, hooks.invalidSetting);
   for (const sp of await db.select({ id: serviceProviders.id, status: serviceProviders.status }).from(serviceProviders)) {
     snapshot.spStatus.set(sp.id, sp.status);
@@ -121,6 +129,8 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}): Promise<Reg
   await loadAllSignatures(db, snapshot);
   for (const a of await db.select().from(bindAccounts)) snapshot.putAccount(accountEntry(a));
   await loadRecipientSets(db, snapshot);
+  await loadConsents(db, snapshot, now);
+  await loadConsentRequests(db, snapshot, now);
   return snapshot;
 }
 
@@ -224,6 +234,14 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       if (row) snapshot.addDoNotDisturb(row.recipientHash);
       return true;
     }
+    case "consents":
+      if (!id) return false;
+      await applyConsentChange(db, snapshot, id, (hooks.now ?? Date.now)());
+      return true;
+    case "consent_requests":
+      if (!id) return false;
+      await applyConsentRequestChange(db, snapshot, id);
+      return true;
     default:
       return false;
   }

@@ -54,15 +54,20 @@ export class RegistrySnapshot implements RegistryView {
   private readonly enterpriseIndex = new Map<string, number>();
   readonly optOuts: Key64Set;
   readonly doNotDisturb: Key64Set;
+  /** Current consents (recipient × enterprise), keyed exactly as opt-outs: 8 bytes a slot. Expiry is swept by the loader. */
+  readonly consents: Key64Set;
+  /** `${recipientHash}|${enterpriseId}` → when the last consent request was sent (epoch ms). */
+  private readonly consentRequests = new Map<string, number>();
   settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
   private minPortLength = Number.POSITIVE_INFINITY;
   private maxPortLength = 0;
   private readonly key: [number, number] = [0, 0];
 
   /** Presize the opt-out and do-not-disturb sets (a count(*) before a full load avoids rehashing). */
-  constructor(expected: { optOuts?: number; doNotDisturb?: number } = {}) {
+  constructor(expected: { optOuts?: number; doNotDisturb?: number; consents?: number } = {}) {
     this.optOuts = new Key64Set(expected.optOuts ?? 1024);
     this.doNotDisturb = new Key64Set(expected.doNotDisturb ?? 1024);
+    this.consents = new Key64Set(expected.consents ?? 1024);
   }
 
   // ---- RegistryView -------------------------------------------------------------------------
@@ -108,6 +113,17 @@ export class RegistrySnapshot implements RegistryView {
   isDoNotDisturb(recipientHash: string): boolean {
     const [hi, lo] = recipientKey(recipientHash, 0, this.key);
     return this.doNotDisturb.has(hi, lo);
+  }
+
+  hasConsent(recipientHash: string, enterpriseId: string): boolean {
+    const index = this.enterpriseIndex.get(enterpriseId);
+    if (index === undefined) return false;
+    const [hi, lo] = recipientKey(recipientHash, index, this.key);
+    return this.consents.has(hi, lo);
+  }
+
+  consentRequestedAt(recipientHash: string, enterpriseId: string): number | undefined {
+    return this.consentRequests.get(`${recipientHash}|${enterpriseId}`);
   }
 
   // ---- mutations used by the loader -----------------------------------------------------------
@@ -208,6 +224,15 @@ export class RegistrySnapshot implements RegistryView {
    * many enterprise ids of `idLength` characters in `enterpriseIds` (the loader's page format).
    */
   addOptOutsPacked(hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
+    this.addPairsPacked(this.optOuts, hashes, hashLength, enterpriseIds, idLength, count);
+  }
+
+  /** Bulk load of current consents, in the page format of addOptOutsPacked. */
+  addConsentsPacked(hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
+    this.addPairsPacked(this.consents, hashes, hashLength, enterpriseIds, idLength, count);
+  }
+
+  private addPairsPacked(set: Key64Set, hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
     const key = this.key;
     let lastEnterprise = "";
     let index = 0;
@@ -218,7 +243,7 @@ export class RegistrySnapshot implements RegistryView {
         lastEnterprise = enterpriseId;
       }
       if (!recipientKeyAt(hashes, i * hashLength, index, key)) recipientKey(hashes.slice(i * hashLength, (i + 1) * hashLength), index, key);
-      this.optOuts.add(key[0], key[1]);
+      set.add(key[0], key[1]);
     }
   }
 
@@ -236,6 +261,31 @@ export class RegistrySnapshot implements RegistryView {
     if (index === undefined) return;
     const [hi, lo] = recipientKey(recipientHash, index, this.key);
     this.optOuts.delete(hi, lo);
+  }
+
+  /** A consent became current (true) or stopped being current (false) for this recipient × enterprise. */
+  setConsent(recipientHash: string, enterpriseId: string, current: boolean): void {
+    if (current) {
+      const [hi, lo] = recipientKey(recipientHash, this.indexOf(enterpriseId), this.key);
+      this.consents.add(hi, lo);
+      return;
+    }
+    const index = this.enterpriseIndex.get(enterpriseId);
+    if (index === undefined) return;
+    const [hi, lo] = recipientKey(recipientHash, index, this.key);
+    this.consents.delete(hi, lo);
+  }
+
+  /** A consent request was sent at `at` (epoch ms); the latest one is kept. */
+  noteConsentRequest(recipientHash: string, enterpriseId: string, at: number): void {
+    const key = `${recipientHash}|${enterpriseId}`;
+    const previous = this.consentRequests.get(key);
+    if (previous === undefined || at > previous) this.consentRequests.set(key, at);
+  }
+
+  /** Forgets requests sent before `before` (epoch ms): past any period they can no longer refuse anything. */
+  forgetConsentRequestsBefore(before: number): void {
+    for (const [key, at] of this.consentRequests) if (at < before) this.consentRequests.delete(key);
   }
 
   addDoNotDisturb(recipientHash: string): void {
@@ -265,6 +315,9 @@ export class RegistrySnapshot implements RegistryView {
       optOuts: this.optOuts.size,
       doNotDisturb: this.doNotDisturb.size,
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
+      consents: this.consents.size,
+      consentBytes: this.consents.bytes,
+      consentRequests: this.consentRequests.size,
     };
   }
 }

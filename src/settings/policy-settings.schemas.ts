@@ -3,6 +3,7 @@ import type { Executor } from "../db/client.ts";
 import { settings } from "../db/schema/index.ts";
 import { CONFIGURABLE_RULES } from "../policy/reasons.ts";
 import type { PolicySettings } from "../policy/types.ts";
+import { DEFAULT_CONSENT_REQUEST_PERIOD_DAYS } from "../policy/consent.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
@@ -20,6 +21,13 @@ export const policySettingsSchema = z
       .nullable()
       .openapi({ description: "Marketing quiet hours; null turns them off. Default 21:00–08:00 at +480 (Asia/Shanghai)." }),
     dailyMarketingCap: z.number().int().min(1).max(1000).nullable().openapi({ description: "Marketing messages per recipient per enterprise per day; null = no cap" }),
+    consentRequestPeriodDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(366)
+      .optional()
+      .openapi({ description: `A consent request may reach a recipient once per enterprise within this many days (default ${DEFAULT_CONSENT_REQUEST_PERIOD_DAYS}); omitted on PUT keeps the stored value` }),
   })
   .openapi("PolicySettings");
 
@@ -39,6 +47,7 @@ const storedFields = {
   ruleModes: { key: "policy.rule_modes", schema: ruleModeMap, decode: (text: string) => JSON.parse(text) as unknown },
   quietHours: { key: "policy.quiet_hours", schema: policySettingsSchema.shape.quietHours, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
+  consentRequestPeriodDays: { key: "policy.consent_request_period_days", schema: policySettingsSchema.shape.consentRequestPeriodDays, decode: (text: string) => (text.trim() === "" ? NaN : Number(text)) },
 } as const;
 
 /** A stored value that is not valid: the key, and why (never the value: it is the operator's data). */

@@ -3,12 +3,18 @@ import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { readPolicySettings, type PolicySettingsInput } from "./policy-settings.schemas.ts";
 import { writeSetting } from "./settings.service.ts";
+import { DEFAULT_CONSENT_REQUEST_PERIOD_DAYS } from "../policy/consent.ts";
 
 export { policySettingsSchema, type PolicySettingsInput } from "./policy-settings.schemas.ts";
 
 export async function getPolicySettings(ctx: ServiceContext): Promise<PolicySettingsInput> {
   const settings = await readPolicySettings(ctx.db);
-  return { ruleModes: { ...settings.ruleModes }, quietHours: settings.quietHours, dailyMarketingCap: settings.dailyMarketingCap };
+  return {
+    ruleModes: { ...settings.ruleModes },
+    quietHours: settings.quietHours,
+    dailyMarketingCap: settings.dailyMarketingCap,
+    consentRequestPeriodDays: settings.consentRequestPeriodDays ?? DEFAULT_CONSENT_REQUEST_PERIOD_DAYS,
+  };
 }
 
 export async function updatePolicySettings(ctx: ServiceContext, input: PolicySettingsInput, reason: string): Promise<PolicySettingsInput> {
@@ -17,6 +23,7 @@ export async function updatePolicySettings(ctx: ServiceContext, input: PolicySet
     await writeSetting(tx.db, "policy.rule_modes", JSON.stringify(input.ruleModes));
     await writeSetting(tx.db, "policy.quiet_hours", input.quietHours ? JSON.stringify(input.quietHours) : "off");
     await writeSetting(tx.db, "policy.daily_marketing_cap", input.dailyMarketingCap === null ? "off" : String(input.dailyMarketingCap));
+    if (input.consentRequestPeriodDays !== undefined) await writeSetting(tx.db, "policy.consent_request_period_days", String(input.consentRequestPeriodDays));
     await recordAudit(tx, { action: "settings.policy.update", objectType: "settings", objectId: "policy", before, after: input, reason });
     await notifyRegistryChange(tx.db, { table: "settings" });
     return input;

@@ -1,3 +1,4 @@
+import { consentRule } from "./consent.ts";
 import { dailyCapRule } from "./daily-cap.ts";
 import { dndRule } from "./dnd.ts";
 import { duplicateRecipientRule } from "./duplicate-recipient.ts";
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   dndRule,
   dailyCapRule,
   duplicateRecipientRule,
+  consentRule,
 ];
 
 export { Facts, type Known } from "./facts.ts";

@@ -34,6 +34,11 @@ const STORIES: Record<string, () => [Submission, TestRegistry, RecipientCounters
   recipient_do_not_disturb: () => [marketing(), world().dnd("hash-alice")],
   daily_cap_exceeded: () => [marketing(), world().dailyCap(5), counters({ "hash-alice|ent-yunduan": 5 })],
   invalid_destination: () => [submission({ recipients: [] }), world()],
+  consent_missing: () => [marketing(), world().noConsents().mode("consent", "enforce")],
+  consent_request_repeated: () => [
+    marketing({ consentRequest: true, at: shanghai(10, 0) }),
+    world().mode("consent", "enforce").consentRequested("hash-alice", "ent-yunduan", shanghai(9, 0)),
+  ],
 };
 
 /**

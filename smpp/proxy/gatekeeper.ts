@@ -2,7 +2,7 @@ import type { Metrics } from "../../src/observability/metrics.ts";
 import type { Journal, TrafficKey } from "../../src/journal/journal.ts";
 import { DAY_MS } from "../../src/lib/dates.ts";
 import type { PiiProtector } from "../../src/lib/pii.ts";
-import { decide, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
+import { CONSENT_REQUEST_SERVICE_TYPE, decide, isConsentRequestText, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
 import type { ReasonCode } from "../../src/policy/reasons.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
@@ -20,6 +20,7 @@ export function declaredCategory(serviceType: string, fallback: Category): Categ
     case "NTF":
       return "notification";
     case "MKT":
+    case CONSENT_REQUEST_SERVICE_TYPE:
       return "marketing";
     default:
       return fallback;
@@ -45,6 +46,8 @@ export interface GatekeeperOptions {
   metrics?: Metrics;
   /** Keep message text unredacted in the journal (operator's choice; off by default). */
   fullText?: boolean;
+  /** A consent request was accepted for this recipient (persist it, so every proxy refuses a repeat). */
+  consentRequestSent?: (sent: { recipientHash: string; recipientMask: string; enterpriseId: string; signatureId?: string; at: number }) => void;
 }
 
 /**
@@ -82,13 +85,30 @@ export class Gatekeeper {
       recipients,
       text: input.text,
       declaredCategory: declaredCategory(input.serviceType, session.defaultCategory),
+      consentRequest: input.serviceType.trim().toUpperCase() === CONSENT_REQUEST_SERVICE_TYPE,
       at,
     };
     const started = this.options.metrics ? performance.now() : 0;
     const verdict = decide(submission, this.options.registry(), this.counters);
     if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
     const traffic = this.recorder.record(session, input, recipients, verdict, at);
+    if (verdict.outcome === "accept" && verdict.enterpriseId && (submission.consentRequest || isConsentRequestText(input.text))) this.consentRequestsSent(verdict, recipients, at);
     return { verdict, recipients, traffic };
+  }
+
+  /**
+   * Each recipient an accepted consent request goes to: noted in this proxy's snapshot at once (the
+   * next request from any session here is refused) and handed on to be persisted and announced to
+   * the other proxies.
+   */
+  private consentRequestsSent(verdict: Verdict & { outcome: "accept" }, recipients: LazyRecipient[], at: number): void {
+    const enterpriseId = verdict.enterpriseId!;
+    verdict.recipients.forEach((recipientVerdict, index) => {
+      if (recipientVerdict.outcome !== "accept") return;
+      const recipient = recipients[index]!;
+      this.options.registry().noteConsentRequest(recipient.hash, enterpriseId, at);
+      this.options.consentRequestSent?.({ recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address), enterpriseId, signatureId: verdict.signature?.id, at });
+    });
   }
 
   /** The SMSC accepted a message judged with this traffic key (see judge). */

@@ -11,7 +11,7 @@ import type { Pdu } from "../wire/pdu.ts";
 import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type OptOutRecord } from "./deliveries.ts";
-import { Gatekeeper } from "./gatekeeper.ts";
+import { Gatekeeper, type GatekeeperOptions } from "./gatekeeper.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 
 export interface ProxyOptions {
@@ -24,6 +24,10 @@ export interface ProxyOptions {
   upstream: Upstream;
   deliveries: DeliveryStore;
   recordOptOut: (record: OptOutRecord) => Promise<void>;
+  /** Records consent from a 是/Y/同意 reply to a pending consent request (resolves whether it did). */
+  recordConsentReply?: (record: OptOutRecord & { evidenceRef: string }) => Promise<boolean>;
+  /** Persists a consent request the gate accepted (fire and forget; see Gatekeeper). */
+  consentRequestSent?: GatekeeperOptions["consentRequestSent"];
   metrics?: Metrics;
   logger?: Logger;
   /** Wall time in epoch ms (default Date.now): what is judged and recorded. */
@@ -64,7 +68,14 @@ export interface Proxy {
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const clock = options.clock ?? systemClock;
   const instances = Math.max(1, options.instances ?? 1);
-  const gatekeeper = new Gatekeeper({ registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText });
+  const gatekeeper = new Gatekeeper({
+    registry: options.registry,
+    journal: options.journal,
+    pii: options.pii,
+    metrics: options.metrics,
+    fullText: options.fullText,
+    consentRequestSent: options.consentRequestSent,
+  });
   let server: SmppServer<SessionContext> | undefined;
   const relay = new DeliveryRelay({
     server: () => server,
@@ -73,6 +84,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     store: options.deliveries,
     pii: options.pii,
     recordOptOut: options.recordOptOut,
+    recordConsentReply: options.recordConsentReply,
     metrics: options.metrics,
     logger: options.logger,
     clock,

@@ -20,11 +20,17 @@ export const createConsentBody = z
     msisdn: msisdnInput,
     enterpriseId: z.uuid(),
     categories: z
-      .array(z.enum(categories))
-      .min(1)
-      .max(3)
-      .default(["marketing"])
-      .refine((list) => new Set(list).size === list.length, "lists a category twice")
+      // A CSV cell lists them separated by ";" or "|" (marketing;notification).
+      .preprocess(
+        (value) => (typeof value === "string" ? value.split(/[;|]/).map((part) => part.trim()) : value),
+        z
+          .array(z.enum(categories))
+          .min(1)
+          .max(3)
+          .refine((list) => new Set(list).size === list.length, "lists a category twice"),
+      )
+      .optional()
+      .transform((list) => list ?? ["marketing" as const])
       .openapi({ description: "What the recipient consented to receive; marketing by default" }),
     frequency: z.string().trim().min(1, "is required").max(100).openapi({ example: "每周不超过2条", description: "The frequency the request stated" }),
     periodDays: z.coerce.number().int().min(1).max(MAX_CONSENT_PERIOD_DAYS).openapi({ example: 365, description: "The period the request stated; the consent expires this many days after consentedAt" }),

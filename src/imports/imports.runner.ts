@@ -70,6 +70,24 @@ function describeServiceError(error: ServiceError): string {
   return error.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
 }
 
+/** A batch through kind.importBatch: rows that fail the schema are refused here, the rest go in one call. */
+async function importWholeBatch(tx: ServiceContext, kind: ImportKind, importId: string, batch: PendingRow[]): Promise<ImportRowRecord[]> {
+  const results: ImportRowRecord[] = [];
+  const valid: { index: number; data: unknown }[] = [];
+  for (const { rowNumber, record: raw } of batch) {
+    const parsed = kind.rowSchema.safeParse(cleanRecord(raw));
+    if (parsed.success) valid.push({ index: results.length, data: parsed.data });
+    results.push({ importId, rowNumber, status: "refused", objectId: null, code: "VALIDATION_FAILED", detail: parsed.success ? null : describeIssues(parsed.error) });
+  }
+  const outcomes = await kind.importBatch!(tx, valid.map((v) => v.data as never));
+  outcomes.forEach((outcome, i) => {
+    const row = results[valid[i]!.index]!;
+    if (outcome instanceof ServiceError) Object.assign(row, { code: outcome.code, detail: describeServiceError(outcome) });
+    else Object.assign(row, { status: "accepted", objectId: outcome.id, code: null, detail: null });
+  });
+  return results;
+}
+
 /**
  * Streams a CSV (UTF-8, optional BOM, header row) through csv-parse and registers each row with
  * the kind's own service, in transactions of `batchSize` rows. The services make their changes in
@@ -146,8 +164,8 @@ export async function runImport(
   const flush = async (batch: PendingRow[], trailing: ImportRowRecord[] = []) => {
     const importId = record!.id;
     await withTransaction({ ...ctx, now: clock() }, async (tx) => {
-      const results: ImportRowRecord[] = [];
-      for (const { rowNumber, record: raw } of batch) {
+      const results: ImportRowRecord[] = kind.importBatch ? await importWholeBatch(tx, kind, importId, batch) : [];
+      for (const { rowNumber, record: raw } of kind.importBatch ? [] : batch) {
         const parsed = kind.rowSchema.safeParse(cleanRecord(raw));
         if (!parsed.success) {
           results.push({ importId, rowNumber, status: "refused", objectId: null, code: "VALIDATION_FAILED", detail: describeIssues(parsed.error) });

@@ -84,6 +84,15 @@ export async function applyConsentChange(db: Db, snapshot: RegistrySnapshot, id:
   snapshot.setConsent(row.recipientHash, row.enterpriseId, await pairIsCurrent(db, row.recipientHash, row.enterpriseId, now));
 }
 
+/** `consents:<from>..<to>`: an import batch added these grants (new grants only add to the set). */
+export async function applyConsentRange(db: Db, snapshot: RegistrySnapshot, from: string, to: string, now: number): Promise<void> {
+  const rows = resultRows<{ recipient_hash: string; enterprise_id: string }>(
+    await db.execute(sql_`select recipient_hash, enterprise_id from consents where id >= ${from}::uuid and id <= ${to}::uuid
+      and kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now)}`),
+  );
+  for (const row of rows) snapshot.setConsent(row.recipient_hash, row.enterprise_id, true);
+}
+
 /** `consent_requests:<id>`: another proxy (or this one) recorded a request. */
 export async function applyConsentRequestChange(db: Db, snapshot: RegistrySnapshot, id: string): Promise<void> {
   const [row] = await db

@@ -1,0 +1,57 @@
+/**
+ * `bun test/bench/consent-import.ts [rows]` (default 1,000,000): a consent CSV of that many rows
+ * streamed over real HTTP to POST /api/v1/imports/consents (operator token, one enterprise, made-up
+ * numbers 1380000000 + i), on the default embedded database (PGlite) unless TEST_DATABASE_URL is
+ * set. Prints the wall time, rows per second and the process's peak RSS (server and client are this
+ * one process, so the peak covers both), sampled every 100 ms.
+ */
+import { startTestApi } from "../helpers/api.ts";
+import { buildRegistryWorld } from "../helpers/registry-fixtures.ts";
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const api = await startTestApi();
+const world = await buildRegistryWorld(api);
+const enterpriseId = world.enterpriseA.id;
+
+let peak = process.memoryUsage().rss;
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+
+const encoder = new TextEncoder();
+let sent = 0;
+const body = new ReadableStream<Uint8Array>({
+  pull(controller) {
+    if (sent === 0) controller.enqueue(encoder.encode("msisdn,enterpriseId,frequency,periodDays,source,evidenceRef\n"));
+    if (sent >= rows) return controller.close();
+    const lines: string[] = [];
+    for (let i = 0; i < 2000 && sent < rows; i++, sent++) lines.push(`${13800000000 + sent},${enterpriseId},每周不超过2条,365,web_form,wf-${sent}`);
+    controller.enqueue(encoder.encode(`${lines.join("\n")}\n`));
+  },
+});
+
+const started = performance.now();
+const response = await fetch(`${api.url}/api/v1/imports/consents`, {
+  method: "POST",
+  headers: { authorization: `Bearer ${api.operatorToken}`, "content-type": "text/csv" },
+  body,
+  duplex: "half",
+});
+const result = (await response.json()) as { import: { status: string; totalRows: number; acceptedRows: number; refusedRows: number } };
+const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+peak = Math.max(peak, process.memoryUsage().rss);
+const verify = await api.as(api.operatorToken).get("/api/v1/consents/verify");
+console.log(
+  JSON.stringify({
+    rows,
+    status: response.status,
+    import: result.import,
+    seconds: Math.round(seconds * 10) / 10,
+    rowsPerSecond: Math.round(rows / seconds),
+    peakRssMiB: Math.round(peak / 1048576),
+    chainVerified: verify.ok,
+    chainChecked: verify.checked,
+    database: process.env.TEST_DATABASE_URL ? "postgresql" : "pglite",
+  }),
+);
+await api.close();
+process.exit(0);

@@ -331,3 +331,25 @@ export async function consentCountsByEnterprise(ctx: ServiceContext): Promise<{ 
     .orderBy(desc(sql`count(*)`))
     .limit(200);
 }
+
+/** The consent that was in force for a recipient × enterprise at `at` (a complaint's message time), if any. */
+export async function consentInForceAt(db: Executor, recipientHash: string, enterpriseId: string, at: Date) {
+  const [row] = await db
+    .select()
+    .from(consents)
+    .where(
+      and(
+        eq(consents.recipientHash, recipientHash),
+        eq(consents.enterpriseId, enterpriseId),
+        eq(consents.kind, "grant"),
+        lte(consents.consentedAt, at),
+        gt(consents.expiresAt, at),
+        sql`(${consents.withdrawnAt} is null or ${consents.withdrawnAt} > ${at})`,
+      ),
+    )
+    .orderBy(desc(consents.expiresAt))
+    .limit(1);
+  return row
+    ? { id: row.id, source: row.source, evidenceRef: row.evidenceRef, consentedAt: row.consentedAt, expiresAt: row.expiresAt, withdrawnAt: row.withdrawnAt, categories: row.categories }
+    : undefined;
+}

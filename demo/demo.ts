@@ -2,7 +2,8 @@
  * `npm run demo`: seeds a small registry in a running gatekeeper (`npm start`) and sends traffic
  * through its SMPP proxy, printing four stories: an accepted message and its receipt, a sublet
  * refusal, an out-of-scope refusal, and an MO "T" opt-out followed by a refused marketing message
- * under another signature of the same enterprise.
+ * under another signature of the same enterprise; then consent before marketing: refused without
+ * consent once the consent rule is enforced, accepted once consent is recorded, refused after "T".
  *
  * Token: ADMIN_TOKEN, or the bootstrap token `npm start` saved in DATA_DIR/bootstrap-token.
  */
@@ -15,7 +16,17 @@ import { receiptedMessageId } from "../smpp/wire/tlv.ts";
 import { reasons } from "../src/policy/reasons.ts";
 import { ApiClient } from "./api-client.ts";
 import { seedDemoWorld } from "./seed.ts";
-import { acceptedVerification, marketingAfterOptOut, marketingTo, outOfScopeAttempt, subletAttempt, type DemoMessage } from "./stories.ts";
+import {
+  acceptedVerification,
+  marketingAfterOptOut,
+  marketingAfterWithdrawal,
+  marketingTo,
+  marketingWithConsent,
+  marketingWithoutConsent,
+  outOfScopeAttempt,
+  subletAttempt,
+  type DemoMessage,
+} from "./stories.ts";
 
 const env = process.env;
 const httpUrl = env.DEMO_HTTP_URL ?? `http://127.0.0.1:${env.HTTP_PORT ?? 8080}`;
@@ -92,12 +103,47 @@ async function main() {
   await sleep(300);
   await send(marketingAfterOptOut(fan));
 
+  line("\n5. Consent before marketing (《通信短信息服务管理规定》第十八条), with the consent rule enforced");
+  await consentStory(api, world.cloud.id, send, delivered);
+
   await client.unbind().catch(() => {});
   await client.close();
   await sleep(500);
   const refusals = await api.get<{ items: { reason: string; signatureText: string | null; recipientMask: string | null }[] }>("/rejections?limit=5");
   line("\nThe journal (GET /api/v1/rejections) now shows:");
   for (const r of refusals.items) line(`  ${r.reason.padEnd(22)} 【${r.signatureText ?? "?"}】 → ${r.recipientMask ?? ""}`);
+}
+
+/** Story 5: enforce `consent`, refuse, record consent, accept, "T" withdraws it, refuse; the rule's mode is put back after. */
+async function consentStory(api: ApiClient, enterpriseId: string, send: (m: DemoMessage) => Promise<unknown>, delivered: { mo: boolean; text: string }[]) {
+  const settings = await api.get<{ ruleModes: Record<string, string> }>("/settings/policy");
+  await api.put("/settings/policy", { ...settings, ruleModes: { ...settings.ruleModes, consent: "enforce" }, reason: "demo: consent enforced" });
+  await sleep(1200);
+  const fan = `1390001${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+  try {
+    await send(marketingWithoutConsent(fan));
+    const consent = await api.post<{ id: string; expiresAt: string }>("/consents", {
+      msisdn: fan,
+      enterpriseId,
+      frequency: "每周不超过2条",
+      periodDays: 365,
+      source: "web_form",
+      evidenceRef: `demo-form-${fan.slice(-4)}`,
+    });
+    line(`  POST /api/v1/consents: ${fan} consented on a web form to 云端科技有限公司's marketing, 每周不超过2条, until ${consent.expiresAt.slice(0, 10)}`);
+    await sleep(1200);
+    await send(marketingWithConsent(fan));
+    const before = delivered.filter((d) => d.mo).length;
+    line(`  ${fan} replies "T": the opt-out also withdraws the consent`);
+    await api.post("/simulator/mo", { from: fan, to: "1069000101", text: "T" }).catch((error) => line(`    (could not inject the MO: ${error.message})`));
+    for (let i = 0; i < 30 && delivered.filter((d) => d.mo).length === before; i++) await sleep(100);
+    await sleep(300);
+    const check = await api.get<{ consented: boolean }>(`/consents/check?msisdn=${fan}&enterpriseId=${enterpriseId}`);
+    line(`    GET /api/v1/consents/check → consented: ${check.consented}`);
+    await send(marketingAfterWithdrawal(fan));
+  } finally {
+    await api.put("/settings/policy", { ...settings, reason: "demo: consent rule back to its previous mode" });
+  }
 }
 
 await main();

@@ -60,3 +60,18 @@ export const marketingAfterOptOut = (fan: string): DemoMessage => ({
   text: "【云端优选】新品上市，限时特价，回T退订",
   expected: "recipient_opted_out",
 });
+
+/** 5a. Consent enforced: marketing to a number with no consent on record is refused (consent_missing). */
+export const marketingWithoutConsent = (fan: string): DemoMessage => ({
+  from: "1069000101",
+  to: fan,
+  serviceType: "MKT",
+  text: "【云端商城】周末会员专享，全场8折，回T退订",
+  expected: "consent_missing",
+});
+
+/** 5b. The same message once the fan's consent is recorded (POST /api/v1/consents): accepted. */
+export const marketingWithConsent = (fan: string): DemoMessage => ({ ...marketingWithoutConsent(fan), expected: "accepted" });
+
+/** 5c. After the fan's "T", which also withdrew the consent: refused again. */
+export const marketingAfterWithdrawal = (fan: string): DemoMessage => ({ ...marketingWithoutConsent(fan), expected: "recipient_opted_out" });

@@ -45,6 +45,7 @@ import { auditPage } from "./pages/audit.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { loginPage } from "./pages/login.tsx";
 import { portPage, portsPage } from "./pages/ports.tsx";
+import { consentsPage, ruleModesPage } from "./pages/consents.tsx";
 import { refusalsPage } from "./pages/refusals.tsx";
 import { closeReview, complaintsPage, decideFinding, reviewPage, reviewsPage, startReview } from "./pages/reviews.tsx";
 import { serviceProviderPage, serviceProvidersPage } from "./pages/service-providers.tsx";
@@ -100,6 +101,8 @@ export function consoleRoutes(options: ConsoleOptions) {
   app.post("/reviews/:id/close", (c) => closeReview(c, reviews));
   app.get("/complaints", (c) => complaintsPage(c, reviews));
   app.get("/audit", auditPage);
+  app.get("/consents", consentsPage);
+  app.get("/rule-modes", ruleModesPage);
   app.all("*", (c) => errorPage(c, 404, c.get("t")("error.notFound")));
   app.onError((error, c) => consoleError(error, c, options.logger));
   return app;

@@ -1,16 +1,14 @@
-/**
- * Console labels in Chinese (the default) and English. `?lang=zh|en` sets a cookie; the cookie
- * keeps the choice. Every label the console shows comes from here, so a missing translation is a
- * type error rather than an untranslated page.
- */
+// Console labels, Chinese (the default) and English; `?lang=zh|en` sets a cookie that keeps the choice. Every label
+// comes from here or a part spread in (./i18n-consents.ts), so a missing translation is a type error.
 import { CHINA_OFFSET_MINUTES } from "../lib/dates.ts";
 import { reasons, type ReasonCode } from "../policy/reasons.ts";
+import { consentLabels } from "./i18n-consents.ts";
 
 export const languages = ["zh", "en"] as const;
 export type Lang = (typeof languages)[number];
 export const LANG_COOKIE = "gk_console_lang";
 
-const en = {
+const en = { ...consentLabels.en,
   "app.title": "Gatekeeper console",
   "app.skip": "Skip to content",
   "nav.dashboard": "Dashboard",
@@ -191,7 +189,7 @@ const en = {
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = {
+const zh: Record<MessageKey, string> = { ...consentLabels.zh,
   "app.title": "端口与签名管控台",
   "app.skip": "跳到正文",
   "nav.dashboard": "概览",

@@ -102,6 +102,8 @@ const navigation: { href: string; key: MessageKey }[] = [
   { href: "/console/ports", key: "nav.ports" },
   { href: "/console/reviews", key: "nav.reviews" },
   { href: "/console/complaints", key: "nav.complaints" },
+  { href: "/console/consents", key: "nav.consents" },
+  { href: "/console/rule-modes", key: "nav.ruleModes" },
   { href: "/console/audit", key: "nav.audit" },
 ];
 

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { resultRows } from "../db/rows.ts";
 import { consentRequests, consents } from "../db/schema/index.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
+import type { RegistryChange } from "../db/change-feed.ts";
 
 /**
  * The consent part of the snapshot. Current consents are a Key64Set keyed exactly like opt-outs
@@ -82,6 +83,15 @@ export async function applyConsentChange(db: Db, snapshot: RegistrySnapshot, id:
   const [row] = await db.select({ recipientHash: consents.recipientHash, enterpriseId: consents.enterpriseId }).from(consents).where(eq(consents.id, id));
   if (!row || row.recipientHash === "") return;
   snapshot.setConsent(row.recipientHash, row.enterpriseId, await pairIsCurrent(db, row.recipientHash, row.enterpriseId, now));
+}
+
+/** The consent forms of the change feed (src/db/change-feed.ts); false asks the registry to reload. */
+export async function applyConsentFeed(db: Db, snapshot: RegistrySnapshot, change: RegistryChange, now: number): Promise<boolean> {
+  if (change.table === "consents" && change.range) await applyConsentRange(db, snapshot, change.range.from, change.range.to, now);
+  else if (!change.id) return false;
+  else if (change.table === "consents") await applyConsentChange(db, snapshot, change.id, now);
+  else await applyConsentRequestChange(db, snapshot, change.id);
+  return true;
 }
 
 /** `consents:<from>..<to>`: an import batch added these grants (new grants only add to the set). */

@@ -19,7 +19,7 @@ import type { Category, PolicySettings, RuleMode, SignatureEntry } from "../poli
 import { RegistrySnapshot } from "./snapshot.ts";
 import { readPolicySettings, type InvalidSetting } from "../settings/policy-settings.schemas.ts";
 import { parseChange } from "../db/change-feed.ts";
-import { applyConsentChange, applyConsentRange, applyConsentRequestChange, countCurrentConsents, loadConsentRequests, loadConsents } from "./consents-loader.ts";
+import { applyConsentFeed, countCurrentConsents, loadConsentRequests, loadConsents } from "./consents-loader.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -234,20 +234,8 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
       if (row) snapshot.addDoNotDisturb(row.recipientHash);
       return true;
     }
-    case "consents":
-      if (change.range) {
-        await applyConsentRange(db, snapshot, change.range.from, change.range.to, (hooks.now ?? Date.now)());
-        return true;
-      }
-      if (!id) return false;
-      await applyConsentChange(db, snapshot, id, (hooks.now ?? Date.now)());
-      return true;
-    case "consent_requests":
-      if (!id) return false;
-      await applyConsentRequestChange(db, snapshot, id);
-      return true;
-    default:
-      return false;
+    default: // consents and consent_requests (their own module); anything else reloads
+      return change.table === "consents" || change.table === "consent_requests" ? applyConsentFeed(db, snapshot, change, (hooks.now ?? Date.now)()) : false;
   }
 }
 

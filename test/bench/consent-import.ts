@@ -14,7 +14,12 @@ const world = await buildRegistryWorld(api);
 const enterpriseId = world.enterpriseA.id;
 
 let peak = process.memoryUsage().rss;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+let peakHeap = process.memoryUsage().heapUsed;
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  peak = Math.max(peak, usage.rss);
+  peakHeap = Math.max(peakHeap, usage.heapUsed);
+}, 100);
 
 const encoder = new TextEncoder();
 let sent = 0;
@@ -48,6 +53,7 @@ console.log(
     seconds: Math.round(seconds * 10) / 10,
     rowsPerSecond: Math.round(rows / seconds),
     peakRssMiB: Math.round(peak / 1048576),
+    peakHeapMiB: Math.round(peakHeap / 1048576),
     chainVerified: verify.ok,
     chainChecked: verify.checked,
     database: process.env.TEST_DATABASE_URL ? "postgresql" : "pglite",

@@ -1,0 +1,114 @@
+/**
+ * Consents: search by number, current consents per enterprise, those expiring within 30 days; and
+ * the rule-modes page: each group's mode and its monitor-mode would-be refusals per day, so an
+ * operator sees what enforcing `consent` would refuse before enforcing it.
+ */
+import { z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { consentCountsByEnterprise, listConsents, type Consent } from "../../consents/consents.service.ts";
+import { countJournal } from "../../journal/counts.ts";
+import { CONFIGURABLE_RULES, reasons, type ReasonCode } from "../../policy/reasons.ts";
+import { DEFAULT_MODES, modeOf, type PolicyGroup } from "../../policy/groups.ts";
+import { readPolicySettings } from "../../settings/policy-settings.schemas.ts";
+import { localDate } from "../../lib/dates.ts";
+import { msisdnInput } from "../../lib/msisdn-input.ts";
+import type { ConsoleContext } from "../auth.ts";
+import { enterpriseName, loadDirectory } from "../directory.ts";
+import { optionalEnum, parseQuery } from "../filters.ts";
+import { FilterForm, SelectField, TextField } from "../forms.tsx";
+import { formatTime, labelOf } from "../i18n.ts";
+import { frameOf } from "../layout.tsx";
+import { DataTable, type Column } from "../lists.tsx";
+import { render, serviceContextOf } from "../page.tsx";
+
+const consentsQuery = z.object({
+  msisdn: z.preprocess((v) => (v === "" ? undefined : v), msisdnInput.optional()),
+  status: optionalEnum(["current", "expired", "withdrawn"]),
+  expiring: optionalEnum(["30"]),
+});
+
+export async function consentsPage(c: ConsoleContext) {
+  const ctx = serviceContextOf(c);
+  const frame = frameOf(c);
+  const { t } = frame;
+  const query = parseQuery(c, consentsQuery);
+  const directory = await loadDirectory(ctx);
+  const searching = query.msisdn !== undefined || query.status !== undefined || query.expiring !== undefined;
+  const [rows, counts] = await Promise.all([
+    searching ? listConsents(ctx, { msisdn: query.msisdn, status: query.status, expiringWithinDays: query.expiring ? 30 : undefined }, { limit: 100 }) : Promise.resolve([] as Consent[]),
+    consentCountsByEnterprise(ctx),
+  ]);
+  const columns: Column<Consent>[] = [
+    { key: "recipientMask", label: "col.recipient", value: (r) => r.recipientMask },
+    { key: "enterprise", label: "col.enterprise", value: (r) => enterpriseName(directory, r.enterpriseId) },
+    { key: "status", label: "col.status", value: (r) => labelOf(t, "consent", r.status) },
+    { key: "source", label: "col.consentSource", value: (r) => r.source },
+    { key: "evidenceRef", label: "col.evidence", value: (r) => r.evidenceRef },
+    { key: "frequency", label: "col.frequency", value: (r) => r.frequency },
+    { key: "consentedAt", label: "col.consentedAt", value: (r) => formatTime(r.consentedAt) },
+    { key: "expiresAt", label: "col.expiresAt", value: (r) => formatTime(r.expiresAt) },
+  ];
+  const countColumns: Column<(typeof counts)[number]>[] = [
+    { key: "enterprise", label: "col.enterprise", value: (r) => r.name },
+    { key: "current", label: "col.currentConsents", value: (r) => r.current, numeric: true },
+    { key: "expiringSoon", label: "col.expiringSoon", value: (r) => r.expiringSoon, numeric: true },
+  ];
+  return render(
+    c,
+    t("consents.title"),
+    <>
+      <FilterForm frame={frame} action="/console/consents">
+        <TextField name="msisdn" label={t("col.recipient")} value={c.req.query("msisdn")} size={16} />
+        <SelectField frame={frame} name="status" label={t("filter.status")} value={query.status} options={(["current", "expired", "withdrawn"] as const).map((s) => [s, labelOf(t, "consent", s)])} />
+        <SelectField frame={frame} name="expiring" label={t("col.expiringSoon")} value={query.expiring} options={[["30", t("consents.within30")]]} />
+      </FilterForm>
+      {searching ? <DataTable frame={frame} caption={t("consents.found")} rows={rows} columns={columns} /> : <p>{t("consents.hint")}</p>}
+      <h2>{t("consents.byEnterprise")}</h2>
+      <DataTable frame={frame} rows={counts} columns={countColumns} />
+    </>,
+  );
+}
+
+interface GroupRow {
+  group: PolicyGroup;
+  mode: string;
+  defaultMode: string;
+  days: Record<string, number>;
+}
+
+/** Each rule group's mode and its monitored (would-be) refusals on each of the last 7 China days. */
+export async function ruleModesPage(c: ConsoleContext) {
+  const ctx = serviceContextOf(c);
+  const frame = frameOf(c);
+  const { t } = frame;
+  const settings = await readPolicySettings(ctx.db);
+  const days = Array.from({ length: 7 }, (_, i) => localDate(new Date(ctx.now.getTime() - (6 - i) * 86_400_000)));
+  const counts = await countJournal(ctx.db, {
+    from: new Date(ctx.now.getTime() - 7 * 86_400_000),
+    to: ctx.now,
+    where: (d) => eq(d.monitor, true),
+    groupBy: ["reason", "day"],
+  });
+  const rows: GroupRow[] = CONFIGURABLE_RULES.map((group) => ({ group, mode: modeOf(settings, group), defaultMode: DEFAULT_MODES[group], days: {} }));
+  const byGroup = new Map(rows.map((row) => [row.group as string, row]));
+  for (const count of counts) {
+    const reason = reasons[count.reason as ReasonCode];
+    const row = reason ? byGroup.get(reason.rule) : undefined;
+    if (row && count.day) row.days[count.day] = (row.days[count.day] ?? 0) + count.count;
+  }
+  const columns: Column<GroupRow>[] = [
+    { key: "group", label: "col.ruleGroup", value: (r) => r.group },
+    { key: "mode", label: "col.mode", value: (r) => r.mode },
+    { key: "defaultMode", label: "col.defaultMode", value: (r) => r.defaultMode },
+    ...days.map((day) => ({ key: day, label: "col.day" as const, value: (r: GroupRow) => r.days[day] ?? 0, numeric: true, cell: (r: GroupRow) => <span title={day}>{r.days[day] ?? 0}</span> })),
+  ];
+  return render(
+    c,
+    t("ruleModes.title"),
+    <>
+      <p>{t("ruleModes.hint")}</p>
+      <p>{days.join(" · ")}</p>
+      <DataTable frame={frame} rows={rows} columns={columns} />
+    </>,
+  );
+}

@@ -58,7 +58,8 @@ export async function consentsPage(c: ConsoleContext) {
     t("consents.title"),
     <>
       <FilterForm frame={frame} action="/console/consents">
-        <TextField name="msisdn" label={t("col.recipient")} value={c.req.query("msisdn")} size={16} />
+        {/* The number is not echoed back into the page: only its mask is shown. */}
+        <TextField name="msisdn" label={t("col.recipient")} value={undefined} size={16} />
         <SelectField frame={frame} name="status" label={t("filter.status")} value={query.status} options={(["current", "expired", "withdrawn"] as const).map((s) => [s, labelOf(t, "consent", s)])} />
         <SelectField frame={frame} name="expiring" label={t("col.expiringSoon")} value={query.expiring} options={[["30", t("consents.within30")]]} />
       </FilterForm>

@@ -1,6 +1,6 @@
 import { and, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
-import { consents } from "../db/schema/index.ts";
+import { consentRequests, consents } from "../db/schema/index.ts";
 import { DAY_MS } from "../lib/dates.ts";
 
 /**
@@ -22,6 +22,8 @@ export async function pruneConsents(db: Executor, now: Date, retentionDays = CON
     .set({ recipientHash: "", recipientMask: "", evidenceRef: null, frequency: null, prunedAt: now })
     .where(and(sql`${consents.kind} = 'grant'`, isNull(consents.prunedAt), or(lt(consents.withdrawnAt, cutoff), lt(consents.expiresAt, cutoff))))
     .returning({ id: consents.id });
+  // Consent requests matter for at most the longest period the settings allow (366 days).
+  await db.delete(consentRequests).where(lt(consentRequests.sentAt, new Date(now.getTime() - 366 * DAY_MS)));
   if (grants.length === 0) return 0;
   let withdrawals = 0;
   for (let offset = 0; offset < grants.length; offset += 1000) {

@@ -1,9 +1,10 @@
 /**
  * `bun test/bench/consent-import.ts [rows]` (default 1,000,000): a consent CSV of that many rows
  * streamed over real HTTP to POST /api/v1/imports/consents (operator token, one enterprise, made-up
- * numbers 1380000000 + i), on the default embedded database (PGlite) unless TEST_DATABASE_URL is
- * set. Prints the wall time, rows per second and the process's peak RSS (server and client are this
- * one process, so the peak covers both), sampled every 100 ms.
+ * numbers 1380000000 + i), on PostgreSQL with GK_TEST_BACKEND=postgres and TEST_DATABASE_URL, else
+ * on the in-memory PGlite test database (whose data then counts in this process's memory). Prints
+ * the wall time, rows per second and the process's peak RSS and heap (server and client are this
+ * one process, so the peak covers both), sampled every 100 ms, and whether the chain verifies.
  */
 import { startTestApi } from "../helpers/api.ts";
 import { buildRegistryWorld } from "../helpers/registry-fixtures.ts";
@@ -56,7 +57,7 @@ console.log(
     peakHeapMiB: Math.round(peakHeap / 1048576),
     chainVerified: verify.ok,
     chainChecked: verify.checked,
-    database: process.env.TEST_DATABASE_URL ? "postgresql" : "pglite",
+    database: process.env.GK_TEST_BACKEND === "postgres" ? "postgresql" : "pglite (in-memory: the database itself is in this process)",
   }),
 );
 await api.close();

@@ -27,12 +27,14 @@ export interface Scale {
   /** Signatures = 5 × enterprises. */
   optOuts: number;
   doNotDisturb: number;
+  /** Current consents (md5-shaped hashes, enterprise i % enterprises): the snapshot's consent set at scale. */
+  consents: number;
 }
 
 export const SCALES: Record<string, Scale> = {
-  small: { name: "small", serviceProviders: 10, ports: 100, enterprises: 200, optOuts: 10_000, doNotDisturb: 1_000 },
-  medium: { name: "medium", serviceProviders: 100, ports: 10_000, enterprises: 20_000, optOuts: 1_000_000, doNotDisturb: 10_000 },
-  full: { name: "full", serviceProviders: 1000, ports: 100_000, enterprises: 200_000, optOuts: 10_000_000, doNotDisturb: 100_000 },
+  small: { name: "small", serviceProviders: 10, ports: 100, enterprises: 200, optOuts: 10_000, doNotDisturb: 1_000, consents: 10_000 },
+  medium: { name: "medium", serviceProviders: 100, ports: 10_000, enterprises: 20_000, optOuts: 1_000_000, doNotDisturb: 10_000, consents: 1_000_000 },
+  full: { name: "full", serviceProviders: 1000, ports: 100_000, enterprises: 200_000, optOuts: 10_000_000, doNotDisturb: 100_000, consents: 10_000_000 },
 };
 
 /** Deterministic UUID per kind and index: `<kind>0000000-0000-4000-8000-<index as 12 hex digits>`. */
@@ -40,7 +42,7 @@ export function benchId(kind: number, index: number): string {
   return `${kind}0000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
 }
 const idSql = (kind: number, expr: string) => `('${kind}0000000-0000-4000-8000-' || lpad(to_hex(${expr}), 12, '0'))::uuid`;
-export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8 } as const;
+export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8, consent: 9 } as const;
 
 export const portNumber = (p: number) => `1069${String(p).padStart(6, "0")}`;
 export const signatureText = (enterprise: number, k: number) => `企业${enterprise}签${k}`;
@@ -73,7 +75,7 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
     timings[name] = (performance.now() - started) / 1000;
     log(`seed ${scale.name}: ${name} ${timings[name]!.toFixed(1)} s`);
   };
-  const { serviceProviders: S, ports: P, enterprises: E, optOuts: O, doNotDisturb: D } = scale;
+  const { serviceProviders: S, ports: P, enterprises: E, optOuts: O, doNotDisturb: D, consents: C } = scale;
   if (P % S !== 0) throw new Error("ports must be a multiple of service providers");
   const pii = createPiiProtector(BENCH_PII_KEY);
   const passwordHash = await Bun.password.hash(BENCH_PASSWORD);
@@ -112,6 +114,22 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
   await step("opt_outs (load recipients)", `insert into opt_outs (id, recipient_hash, recipient_mask, enterprise_id, source) values ${real.join(",")}`);
   await step("do_not_disturb", `insert into do_not_disturb (id, recipient_hash, recipient_mask)
     select ${idSql(KIND.dnd, "i")}, md5('d' || i), '138****' || lpad((i % 10000)::text, 4, '0') from generate_series(0, ${D - 1}) i`);
+  // Consents: chain hashes are placeholders (the bench measures the snapshot, not /consents/verify).
+  await step("consents: drop indexes", `drop index consents_recipient_enterprise;
+    drop index consents_enterprise;
+    drop index consents_expires;
+    drop index consents_grant;
+    drop index consents_sp`);
+  await step("consents", `insert into consents (id, kind, recipient_hash, recipient_mask, enterprise_id, categories, frequency, period_days, consented_at, expires_at,
+      source, evidence_ref, recorded_at, recorded_by_type, prev_hash, hash)
+    select ${idSql(KIND.consent, "i")}, 'grant', md5('c' || i), '139****' || lpad((i % 10000)::text, 4, '0'), ${idSql(KIND.enterprise, `i % ${E}`)},
+      '{marketing}', '每周1条', 1095, now(), now() + interval '1095 days', 'web_form', 'bench-' || i, now(), 'system', repeat('0', 64), md5('h' || i)
+    from generate_series(0, ${C - 1}) i`);
+  await step("consents: rebuild indexes", `create index consents_recipient_enterprise on consents using btree (recipient_hash, enterprise_id);
+    create index consents_enterprise on consents using btree (enterprise_id);
+    create index consents_expires on consents using btree (expires_at);
+    create index consents_grant on consents using btree (grant_id);
+    create index consents_sp on consents using btree (sp_id)`);
   await step("analyze", "analyze");
   return timings;
 }

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 describe("full snapshot load (bulk path)", () => {
   it("builds the same snapshot as applying every row through the change feed's per-row path", async () => {
-    await seedRegistry(database, { name: "tiny", serviceProviders: 2, ports: 4, enterprises: 6, optOuts: 300, doNotDisturb: 20 });
+    await seedRegistry(database, { name: "tiny", serviceProviders: 2, ports: 4, enterprises: 6, optOuts: 300, doNotDisturb: 20, consents: 120 });
     const db = database.db;
     // The odd rows a bulk path could get wrong.
     await db.execute(sql`update enterprises set status = 'suspended' where id = ${benchId(KIND.enterprise, 3)}`);
@@ -33,12 +33,12 @@ describe("full snapshot load (bulk path)", () => {
     const rowByRow = new RegistrySnapshot();
     for (const table of ["service_providers", "settings"]) await applyChange(db, rowByRow, table);
     const ids = async (table: string) => resultRows<{ id: string }>(await db.execute(sql.raw(`select id::text as id from ${table} order by id`))).map((r) => r.id);
-    for (const table of ["enterprises", "ports", "contracts", "bind_accounts", "signatures", "opt_outs", "do_not_disturb"]) {
+    for (const table of ["enterprises", "ports", "contracts", "bind_accounts", "signatures", "opt_outs", "do_not_disturb", "consents"]) {
       for (const id of await ids(table)) expect(await applyChange(db, rowByRow, `${table}:${id}`)).toBe(true);
     }
 
-    const { optOutBytes: _presized, ...counts } = bulk.stats(); // the bulk load presizes its sets
-    const { optOutBytes: _grown, ...expected } = rowByRow.stats();
+    const { optOutBytes: _presized, consentBytes: _presizedConsents, ...counts } = bulk.stats(); // the bulk load presizes its sets
+    const { optOutBytes: _grown, consentBytes: _grownConsents, ...expected } = rowByRow.stats();
     expect(counts).toEqual(expected);
     for (const [id, entry] of rowByRow.signaturesById) {
       const loaded = bulk.signaturesById.get(id)!;
@@ -58,5 +58,9 @@ describe("full snapshot load (bulk path)", () => {
     const dndRows = resultRows<{ hash: string }>(await db.execute(sql`select recipient_hash as hash from do_not_disturb`));
     for (const row of dndRows) expect(bulk.isDoNotDisturb(row.hash)).toBe(true);
     expect(bulk.isOptedOut("0123456789abcdef0123456789abcdef", benchId(KIND.enterprise, 2))).toBe(false);
+    const consentRows = resultRows<{ hash: string; enterprise: string }>(await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise from consents`));
+    expect(consentRows).toHaveLength(120);
+    for (const row of consentRows) expect(bulk.hasConsent(row.hash, row.enterprise)).toBe(true);
+    expect(bulk.hasConsent(consentRows[0]!.hash, benchId(KIND.enterprise, (Number.parseInt(consentRows[0]!.enterprise.slice(-12), 16) + 1) % 6))).toBe(false);
   }, 60_000);
 });

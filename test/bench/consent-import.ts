@@ -40,6 +40,8 @@ const response = await fetch(`${api.url}/api/v1/imports/consents`, {
   headers: { authorization: `Bearer ${api.operatorToken}`, "content-type": "text/csv" },
   body,
   duplex: "half",
+  // Bun's fetch gives up after 5 minutes by default; the server answers only once the whole file is in.
+  timeout: false,
 });
 const result = (await response.json()) as { import: { status: string; totalRows: number; acceptedRows: number; refusedRows: number } };
 const seconds = (performance.now() - started) / 1000;

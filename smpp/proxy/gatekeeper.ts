@@ -2,7 +2,7 @@ import type { Metrics } from "../../src/observability/metrics.ts";
 import type { Journal, TrafficKey } from "../../src/journal/journal.ts";
 import { DAY_MS } from "../../src/lib/dates.ts";
 import type { PiiProtector } from "../../src/lib/pii.ts";
-import { CONSENT_REQUEST_SERVICE_TYPE, decide, isConsentRequestText, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
+import { CONSENT_REQUEST_SERVICE_TYPE, decide, isConsentRequestMessage, type Category, type Recipient, type Submission, type Verdict } from "../../src/policy/index.ts";
 import type { ReasonCode } from "../../src/policy/reasons.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
@@ -92,7 +92,7 @@ export class Gatekeeper {
     const verdict = decide(submission, this.options.registry(), this.counters);
     if (this.options.metrics) this.options.metrics.decisionSeconds.observe((performance.now() - started) / 1000);
     const traffic = this.recorder.record(session, input, recipients, verdict, at);
-    if (verdict.outcome === "accept" && verdict.enterpriseId && (submission.consentRequest || isConsentRequestText(input.text))) this.consentRequestsSent(verdict, recipients, at);
+    if (verdict.outcome === "accept" && verdict.enterpriseId && (submission.consentRequest || isConsentRequestMessage(input.text))) this.consentRequestsSent(verdict, recipients, at);
     return { verdict, recipients, traffic };
   }
 

@@ -1,4 +1,5 @@
-import { foldCompact } from "./text.ts";
+import { extractSignature } from "./signature.ts";
+import { compactFolded, foldCompact, foldForClassification } from "./text.ts";
 
 /** The consent request period when the operator set none (policy settings consentRequestPeriodDays). */
 export const DEFAULT_CONSENT_REQUEST_PERIOD_DAYS = 90;
@@ -23,6 +24,21 @@ const CONSENT_REQUEST = new RegExp(
 
 export function isConsentRequestText(text: string): boolean {
   return CONSENT_REQUEST.test(foldCompact(text));
+}
+
+/**
+ * Is this whole message (signature and body) a consent request, read exactly as the rule reads it
+ * (Facts.compact: the body without its signature, folded for classification)? The proxy uses it to
+ * record the requests it let through, so what the rule judged a request is what gets counted.
+ */
+export function isConsentRequestMessage(text: string): boolean {
+  const extracted = extractSignature(text);
+  return isConsentRequestCompact(compactFolded(foldForClassification(extracted.ok ? extracted.body : text)));
+}
+
+/** For callers that already hold the compact fold (the rule: Facts.compact, the body without its signature). */
+export function isConsentRequestCompact(compact: string): boolean {
+  return CONSENT_REQUEST.test(compact);
 }
 
 const CONSENT_WORDS: ReadonlySet<string> = new Set(["是", "y", "yes", "同意", "是的", "同意接收"]);

@@ -1,4 +1,4 @@
-import { DAY_MS_POLICY, DEFAULT_CONSENT_REQUEST_PERIOD_DAYS, isConsentRequestText } from "../consent.ts";
+import { DAY_MS_POLICY, DEFAULT_CONSENT_REQUEST_PERIOD_DAYS, isConsentRequestCompact } from "../consent.ts";
 import type { Facts } from "./facts.ts";
 import type { RecipientRule } from "./rule.ts";
 
@@ -33,5 +33,7 @@ export const consentRule: RecipientRule = {
 };
 
 function isConsentRequest(facts: Facts): boolean {
-  return facts.submission.consentRequest === true || isConsentRequestText(facts.submission.text);
+  // The folded body (computed for the category anyway): width, case, spaces, invisible characters,
+  // traditional characters and split words are undone before the wording is matched.
+  return facts.submission.consentRequest === true || isConsentRequestCompact(facts.compact);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../../../../src/policy/decide.ts";
-import { isConsentRequestText, isConsentWord } from "../../../../src/policy/consent.ts";
+import { isConsentRequestMessage, isConsentRequestText, isConsentWord } from "../../../../src/policy/consent.ts";
 import { counters, marketing, shanghai, submission, world } from "../../../unit/policy/fixtures.ts";
 
 const DAY = 86_400_000;
@@ -70,6 +70,12 @@ describe("consent wording", () => {
   it("recognises requests in their usual forms, and not ordinary marketing", () => {
     for (const text of [REQUEST, "同意接收云端商城优惠信息请回复Y", "回复 是 确认订阅", "回ＹＥＳ同意"]) expect(isConsentRequestText(text), text).toBe(true);
     for (const text of ["会员日全场5折，回T退订", "您的验证码是123456", "是时候换新了，全场5折"]) expect(isConsentRequestText(text), text).toBe(false);
+  });
+
+  it("reads a whole message as the rule does: traditional characters, split words and the signature do not hide a request", () => {
+    expect(isConsentRequestMessage("【云端商城】會員優惠，同意請回覆「是」，回T退订")).toBe(true);
+    expect(isConsentRequestMessage("【云端商城】同 意 接 收 优惠请回复 Y，回T退订")).toBe(true);
+    expect(isConsentRequestMessage("【回复Y同意】会员日全场5折，回T退订")).toBe(false); // the words sit in the signature only
   });
 
   it("reads 是 / Y / 同意 replies however they are typed, and nothing longer", () => {

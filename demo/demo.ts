@@ -4,7 +4,8 @@
  * refusal, an out-of-scope refusal, an MO "T" opt-out followed by a refused marketing message
  * under another signature of the same enterprise, and what a message may say (a foreign short link
  * refused, the enterprise's own domain accepted, a template-only bank signature refused for free
- * text). With CMPP_PORT set (the gateway started with its CMPP listener), a further story does the
+ * text). Then consent before marketing: refused without
+ * consent once the consent rule is enforced, accepted once consent is recorded, refused after "T". With CMPP_PORT set (the gateway started with its CMPP listener), a further story does the
  * same over CMPP 2.0 (demo/cmpp-story.ts).
  *
  * Token: ADMIN_TOKEN, or the bootstrap token `npm start` saved in DATA_DIR/bootstrap-token.
@@ -26,7 +27,10 @@ import {
   bankTemplate,
   foreignShortLink,
   marketingAfterOptOut,
+  marketingAfterWithdrawal,
   marketingTo,
+  marketingWithConsent,
+  marketingWithoutConsent,
   outOfScopeAttempt,
   ownDomainLink,
   subletAttempt,
@@ -119,10 +123,14 @@ async function main() {
 
   await bankClient.unbind().catch(() => {});
   await bankClient.close();
+
+  line("\n6. Consent before marketing (《通信短信息服务管理规定》第十八条), with the consent rule enforced");
+  await consentStory(api, world.cloud.id, send, delivered);
+
   await client.unbind().catch(() => {});
   await client.close();
 
-  line("\n6. The same SP over CMPP 2.0: an accepted message with its status report, and a sublet refusal with its Result");
+  line("\n7. The same SP over CMPP 2.0: an accepted message with its status report, and a sublet refusal with its Result");
   if (cmppPort === undefined) {
     line("  (skipped: start the gateway with CMPP_PORT=7890 CMPP_GATEWAY_CODE=1 SECRETS_KEY=<64 hex digits>, and run the demo with CMPP_PORT=7890)");
   } else {
@@ -134,6 +142,38 @@ async function main() {
   const refusals = await api.get<{ items: { reason: string; signatureText: string | null; recipientMask: string | null }[] }>("/rejections?limit=5");
   line("\nThe journal (GET /api/v1/rejections) now shows:");
   for (const r of refusals.items) line(`  ${r.reason.padEnd(26)} 【${r.signatureText ?? "?"}】 → ${r.recipientMask ?? ""}`);
+}
+
+/** Story 5: enforce `consent`, refuse, record consent, accept, "T" withdraws it, refuse; the rule's mode is put back after. */
+async function consentStory(api: ApiClient, enterpriseId: string, send: (m: DemoMessage) => Promise<unknown>, delivered: { mo: boolean; text: string }[]) {
+  const settings = await api.get<{ ruleModes: Record<string, string> }>("/settings/policy");
+  await api.put("/settings/policy", { ...settings, ruleModes: { ...settings.ruleModes, consent: "enforce" }, reason: "demo: consent enforced" });
+  await sleep(1200);
+  const fan = `1390001${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+  try {
+    await send(marketingWithoutConsent(fan));
+    const consent = await api.post<{ id: string; expiresAt: string }>("/consents", {
+      msisdn: fan,
+      enterpriseId,
+      frequency: "每周不超过2条",
+      periodDays: 365,
+      source: "web_form",
+      evidenceRef: `demo-form-${fan.slice(-4)}`,
+    });
+    line(`  POST /api/v1/consents: ${fan} consented on a web form to 云端科技有限公司's marketing, 每周不超过2条, until ${consent.expiresAt.slice(0, 10)}`);
+    await sleep(1200);
+    await send(marketingWithConsent(fan));
+    const before = delivered.filter((d) => d.mo).length;
+    line(`  ${fan} replies "T": the opt-out also withdraws the consent`);
+    await api.post("/simulator/mo", { from: fan, to: "1069000101", text: "T" }).catch((error) => line(`    (could not inject the MO: ${error.message})`));
+    for (let i = 0; i < 30 && delivered.filter((d) => d.mo).length === before; i++) await sleep(100);
+    await sleep(300);
+    const check = await api.get<{ consented: boolean }>(`/consents/check?msisdn=${fan}&enterpriseId=${enterpriseId}`);
+    line(`    GET /api/v1/consents/check → consented: ${check.consented}`);
+    await send(marketingAfterWithdrawal(fan));
+  } finally {
+    await api.put("/settings/policy", { ...settings, reason: "demo: consent rule back to its previous mode" });
+  }
 }
 
 await main();

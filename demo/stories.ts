@@ -96,3 +96,18 @@ export const bankTemplate: DemoMessage = {
   text: "【星河银行】您的验证码是 736251，5分钟内有效。",
   expected: "accepted",
 };
+
+/** 6a. Consent enforced: marketing to a number with no consent on record is refused (consent_missing). */
+export const marketingWithoutConsent = (fan: string): DemoMessage => ({
+  from: "1069000101",
+  to: fan,
+  serviceType: "MKT",
+  text: "【云端商城】周末会员专享，全场8折，回T退订",
+  expected: "consent_missing",
+});
+
+/** 6b. The same message once the fan's consent is recorded (POST /api/v1/consents): accepted. */
+export const marketingWithConsent = (fan: string): DemoMessage => ({ ...marketingWithoutConsent(fan), expected: "accepted" });
+
+/** 6c. After the fan's "T", which also withdrew the consent: refused again. */
+export const marketingAfterWithdrawal = (fan: string): DemoMessage => ({ ...marketingWithoutConsent(fan), expected: "recipient_opted_out" });

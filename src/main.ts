@@ -28,6 +28,8 @@ import { recordOptOut } from "./opt-outs/opt-outs.service.ts";
 import { HoneypotHitSink } from "./honeypots/honeypot-hits.ts";
 import { recordPreferenceByMo } from "./preferences/preferences.service.ts";
 import { createVelocityCounters } from "./velocity/velocity-sharing.ts";
+import { noteConsentRequest, recordConsentReply } from "./consents/consent-requests.service.ts";
+import { pruneConsents } from "./consents/consents.retention.ts";
 import { ensureBootstrapToken } from "./tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import type { AppDependencies, ServiceContext } from "./context.ts";
@@ -134,6 +136,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     recordPreference: (record) => recordPreferenceByMo(systemContext(`smpp-mo@${instanceId}`), record),
     velocity,
     honeypotHit: (hit) => honeypotHits.push(hit),
+    recordConsentReply: (record) => recordConsentReply(systemContext(`smpp-mo@${instanceId}`), record),
+    consentRequestSent: (sent) => {
+      noteConsentRequest(systemContext(`smpp@${instanceId}`), { ...sent, at: new Date(sent.at) }).catch((error) =>
+        logger.warn({ err: error }, "could not persist a consent request; other proxies learn of it only on their next reload"),
+      );
+    },
     metrics,
     logger,
     clock,
@@ -346,7 +354,9 @@ function startMaintenance(options: {
       await dropExpiredPartitions(options.database.db, options.now(), options.retentionDays);
       // Whatever whole partitions did not cover (rows in the default partition, counters, routes, held deliveries).
       const removed = await enforceRetention(options.database.db, options.deliveries, options.now(), options.retentionDays);
-      options.logger.debug({ removed }, "retention enforced");
+      // Consents: personal fields erased five months after expiry or withdrawal (the chain stays).
+      const consentsPruned = await pruneConsents(options.database.db, options.now());
+      options.logger.debug({ removed, consentsPruned }, "retention enforced");
     });
   }, 3600_000);
   minutely.unref?.();

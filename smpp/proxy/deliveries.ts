@@ -3,7 +3,7 @@ import type { DeliveryStore } from "../../src/deliveries/deliveries.service.ts";
 import { DAY_MS } from "../../src/lib/dates.ts";
 import type { PiiProtector } from "../../src/lib/pii.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
-import { isOptOutWord, type Category } from "../../src/policy/index.ts";
+import { isConsentWord, isOptOutWord, type Category } from "../../src/policy/index.ts";
 import { preferenceKeyword } from "../../src/preferences/keywords.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import type { SmppServer, SmppSession } from "../session/server.ts";
@@ -43,6 +43,8 @@ export interface DeliveryRelayOptions {
   recordOptOut: (record: OptOutRecord) => Promise<void>;
   /** Persists a subscriber preference sent by MO keyword (categories null = clear); audited, notified to every proxy. */
   recordPreference?: (record: PreferenceRecord) => Promise<void>;
+  /** Records consent from a 是/Y/同意 reply when a request is pending; resolves whether it did. */
+  recordConsentReply?: (record: OptOutRecord & { evidenceRef: string }) => Promise<boolean>;
   metrics?: Metrics;
   logger?: Logger;
   clock: () => number;
@@ -229,17 +231,35 @@ export class DeliveryRelay {
       if (enterpriseId) {
         // Effective here for the very next submission; persisted (and so on every proxy) before we ack.
         snapshot.addOptOut(recipientHash, enterpriseId);
+        snapshot.setConsent(recipientHash, enterpriseId, false);
         await this.options.recordOptOut({ recipientHash, recipientMask: this.options.pii.mask(pdu.body.sourceAddr), enterpriseId });
         this.options.metrics?.optOutsByMo.inc();
       } else {
         this.options.metrics?.deliveries.inc({ kind: "mo", outcome: "opt_out_unattributed" });
       }
+    } else if (text.ok && isConsentWord(text.text) && this.options.recordConsentReply) {
+      await this.consentReply(pdu, match, now);
     }
     for (const sink of this.options.sinks ?? []) {
       const taken = sink.mo(moFacts(pdu, match.port.spId));
       if (taken) return taken;
     }
     return this.queue.push({ kind: "mo", spId: match.port.spId, accountId: null }, frame);
+  }
+
+  /**
+   * A 是/Y/同意 reply: consent for the enterprise behind the extension (or that last wrote to this
+   * number from this port), recorded only if that enterprise has a request pending (the service
+   * checks); the evidence is the MO: its port and arrival time.
+   */
+  private async consentReply(pdu: Pdu<"deliver_sm"> | Pdu<"data_sm">, match: NonNullable<ReturnType<RegistrySnapshot["matchPort"]>>, now: number): Promise<void> {
+    const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);
+    const enterpriseId = match.extension?.enterpriseId ?? (await this.lastSender(recipientHash, match.port.id, now));
+    if (!enterpriseId) return;
+    const evidenceRef = `mo:${pdu.body.destinationAddr}:${new Date(now).toISOString()}`;
+    const recorded = await this.options.recordConsentReply!({ recipientHash, recipientMask: this.options.pii.mask(pdu.body.sourceAddr), enterpriseId, evidenceRef });
+    if (recorded) this.options.registry().setConsent(recipientHash, enterpriseId, true);
+    this.options.metrics?.deliveries.inc({ kind: "mo", outcome: recorded ? "consent_recorded" : "consent_reply_unmatched" });
   }
 
   /**

@@ -12,7 +12,7 @@ import { createBindAuthenticator, type SessionContext } from "./bind-auth.ts";
 import { BindRefusalJournal } from "./bind-refusals.ts";
 import { DeliveryRelay, type DeliveryRelayOptions, type OptOutRecord } from "./deliveries.ts";
 import type { DeliveryOwner } from "./delivery-queue.ts";
-import { Gatekeeper, type HoneypotHit } from "../../src/gateway/gatekeeper.ts";
+import { Gatekeeper, type GatekeeperOptions, type HoneypotHit } from "../../src/gateway/gatekeeper.ts";
 import type { VelocityCounters } from "../../src/velocity/velocity-counters.ts";
 import { SubmissionHandler, type Upstream } from "./submissions.ts";
 import type { DeliverySink } from "../../src/gateway/outbound.ts";
@@ -34,6 +34,10 @@ export interface ProxyOptions {
   velocity?: VelocityCounters;
   /** Marketing judged for a honeypot number (see Gatekeeper). */
   honeypotHit?: (hit: HoneypotHit) => void;
+  /** Records consent from a 是/Y/同意 reply to a pending consent request (resolves whether it did). */
+  recordConsentReply?: (record: OptOutRecord & { evidenceRef: string }) => Promise<boolean>;
+  /** Persists a consent request the gate accepted (fire and forget; see Gatekeeper). */
+  consentRequestSent?: GatekeeperOptions["consentRequestSent"];
   metrics?: Metrics;
   logger?: Logger;
   /** Wall time in epoch ms (default Date.now): what is judged and recorded. */
@@ -90,6 +94,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const gatekeeper = new Gatekeeper({
     registry: options.registry, journal: options.journal, pii: options.pii, metrics: options.metrics, fullText: options.fullText,
     velocity: options.velocity, honeypotHit: options.honeypotHit,
+    consentRequestSent: options.consentRequestSent,
   });
   let server: SmppServer<SessionContext> | undefined;
   const relay = new DeliveryRelay({
@@ -100,6 +105,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     pii: options.pii,
     recordOptOut: options.recordOptOut,
     recordPreference: options.recordPreference,
+    recordConsentReply: options.recordConsentReply,
     metrics: options.metrics,
     logger: options.logger,
     clock,

@@ -13,6 +13,7 @@ import { honeypotRoutes } from "./honeypots/honeypots.routes.ts";
 import { preferenceRoutes } from "./preferences/preferences.routes.ts";
 import { ServiceError, errorCodes, problemBody, type ErrorCode } from "../lib/errors.ts";
 import { optOutRoutes } from "./opt-outs/opt-outs.routes.ts";
+import { consentRoutes } from "./consents/consents.routes.ts";
 import { accountRoutes } from "./accounts/accounts.routes.ts";
 import { contractRoutes } from "./contracts/contracts.routes.ts";
 import { enterpriseRoutes } from "./enterprises/enterprises.routes.ts";
@@ -51,6 +52,7 @@ export const apiRouters = [
   accountRoutes,
   signatureRoutes,
   optOutRoutes,
+  consentRoutes,
   doNotDisturbRoutes,
   preferenceRoutes,
   honeypotRoutes,

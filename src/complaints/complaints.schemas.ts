@@ -59,6 +59,19 @@ export const complaintSchema = z
     optOutId: z.uuid().nullable(),
     createdBy: z.string().nullable(),
     createdAt: z.date().or(z.string()),
+    consent: z
+      .object({
+        found: z.boolean(),
+        id: z.uuid().optional(),
+        source: z.string().nullable().optional(),
+        evidenceRef: z.string().nullable().optional(),
+        consentedAt: z.date().or(z.string()).nullable().optional(),
+        expiresAt: z.date().or(z.string()).nullable().optional(),
+        withdrawnAt: z.date().or(z.string()).nullable().optional(),
+        categories: z.array(z.string()).optional(),
+      })
+      .optional()
+      .openapi({ description: "GET /complaints/{id}, unwanted marketing attributed to an enterprise: the consent in force when it was received, or found=false" }),
   })
   .openapi("Complaint");
 

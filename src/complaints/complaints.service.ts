@@ -12,11 +12,15 @@ import { evaluateThresholds } from "../reviews/thresholds.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { forbidden, notFound } from "../lib/errors.ts";
 import { recordOptOut } from "../opt-outs/opt-outs.service.ts";
+import { consentInForceAt } from "../consents/consents.service.ts";
 import type { CreateComplaintInput, ListComplaintsFilter } from "./complaints.schemas.ts";
 
 type ComplaintRow = typeof complaints.$inferSelect;
 /** A complaint as the API shows it: the recipient's mask, never the hash. */
-export type Complaint = Omit<ComplaintRow, "recipientHash">;
+export type Complaint = Omit<ComplaintRow, "recipientHash"> & {
+  /** Detail only: the consent behind an unwanted-marketing complaint, or found=false (see consentBehind). */
+  consent?: ({ found: true } & NonNullable<Awaited<ReturnType<typeof consentInForceAt>>>) | { found: false };
+};
 
 function toView(row: ComplaintRow): Complaint {
   const { recipientHash: _hidden, ...rest } = row;
@@ -159,7 +163,18 @@ export async function getComplaint(ctx: ServiceContext, id: string): Promise<Com
     .from(complaints)
     .where(and(eq(complaints.id, id), scope ? eq(complaints.spId, scope) : undefined));
   if (!row) throw notFound("complaint");
-  return toView(row);
+  return { ...toView(row), consent: await consentBehind(ctx, row) };
+}
+
+/**
+ * For a complaint about marketing attributed to an enterprise: the consent that allowed the message
+ * (in force when the complaint was received), or `{ found: false }` when none existed. Other
+ * complaints (fraud, unattributed) carry no consent section.
+ */
+async function consentBehind(ctx: ServiceContext, row: ComplaintRow): Promise<Complaint["consent"]> {
+  if (row.type !== "unwanted_marketing" || !row.enterpriseId) return undefined;
+  const consent = await consentInForceAt(ctx.db, row.recipientHash, row.enterpriseId, row.receivedAt);
+  return consent ? { found: true, ...consent } : { found: false };
 }
 
 /** In intake order (ids are time-ordered); an SP sees complaints attributed to itself. Fetches limit + 1. */

@@ -49,6 +49,7 @@ import { contentCreateRule, contentDecide, contentDryRun, contentPage, contentRu
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { loginPage } from "./pages/login.tsx";
 import { portPage, portsPage } from "./pages/ports.tsx";
+import { consentsPage } from "./pages/consents.tsx";
 import { refusalsPage } from "./pages/refusals.tsx";
 import { closeReview, complaintsPage, decideFinding, reviewPage, reviewsPage, startReview } from "./pages/reviews.tsx";
 import { serviceProviderPage, serviceProvidersPage } from "./pages/service-providers.tsx";
@@ -120,6 +121,7 @@ export function consoleRoutes(options: ConsoleOptions) {
   app.post("/content/link-domains/:id/revoke", (c) => contentDecide(c, "link-domains", "revoke"));
   app.post("/content/templates/:id/approve", (c) => contentDecide(c, "templates", "approve"));
   app.post("/content/templates/:id/revoke", (c) => contentDecide(c, "templates", "revoke"));
+  app.get("/consents", consentsPage);
   app.all("*", (c) => errorPage(c, 404, c.get("t")("error.notFound")));
   app.onError((error, c) => consoleError(error, c, options.logger));
   return app;

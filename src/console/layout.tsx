@@ -103,6 +103,8 @@ const navigation: { href: string; key: MessageKey | { zh: string; en: string } }
   { href: "/console/ports", key: "nav.ports" },
   { href: "/console/reviews", key: "nav.reviews" },
   { href: "/console/complaints", key: "nav.complaints" },
+  { href: "/console/consents", key: "nav.consents" },
+  { href: "/console/rule-modes", key: "nav.ruleModes" },
   { href: "/console/audit", key: "nav.audit" },
   { href: "/console/rule-modes", key: { zh: "规则模式", en: "Rule modes" } },
   { href: "/console/preferences", key: { zh: "用户拒收偏好", en: "Preferences" } },

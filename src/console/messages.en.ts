@@ -1,5 +1,8 @@
 /** The console's English labels; the keys are the console's message keys (zh must have every one). */
+import { consentLabels } from "./i18n-consents.ts";
+
 export const en = {
+  ...consentLabels.en,
   "app.title": "Gatekeeper console",
   "app.skip": "Skip to content",
   "nav.dashboard": "Dashboard",

@@ -1,7 +1,9 @@
+import { consentLabels } from "./i18n-consents.ts";
 import type { MessageKey } from "./messages.en.ts";
 
 /** The console's Chinese labels (the default language); a missing key is a type error. */
 export const zh: Record<MessageKey, string> = {
+  ...consentLabels.zh,
   "app.title": "端口与签名管控台",
   "app.skip": "跳到正文",
   "nav.dashboard": "概览",

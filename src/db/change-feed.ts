@@ -5,7 +5,7 @@
  *
  * Wire form (the NOTIFY payload): `table` (reload the whole table), `table:id` (reload one row), and
  * for removals that leave no row behind `opt_outs:-<recipientHash>:<enterpriseId>` and
- * `do_not_disturb:-<recipientHash>` (likewise `subscriber_preferences:-…` and `honeypots:-…`).
+ * `do_not_disturb:-<recipientHash>` (likewise `subscriber_preferences:-…` and `honeypots:-…`). A bulk consent import names its id range, `consents:<fromId>..<toId>`.
  */
 
 export const registryTables = [
@@ -18,6 +18,8 @@ export const registryTables = [
   "signatures",
   "opt_outs",
   "do_not_disturb",
+  "consents",
+  "consent_requests",
   "settings",
   "subscriber_preferences",
   "honeypots",
@@ -32,16 +34,19 @@ export type RegistryTable = (typeof registryTables)[number];
 
 export type RegistryChange =
   /** The whole table changed (or the writer cannot name the rows): reload it. */
-  | { table: RegistryTable; id?: undefined; removed?: undefined }
+  | { table: RegistryTable; id?: undefined; removed?: undefined; range?: undefined }
   /** One row was written (or deleted): read it again by id. */
-  | { table: Exclude<RegistryTable, "settings">; id: string; removed?: undefined }
-  | { table: "opt_outs"; removed: { recipientHash: string; enterpriseId: string }; id?: undefined }
-  | { table: "do_not_disturb" | "subscriber_preferences" | "honeypots"; removed: { recipientHash: string }; id?: undefined };
+  | { table: Exclude<RegistryTable, "settings">; id: string; removed?: undefined; range?: undefined }
+  /** A bulk import added consents with ids from..to (UUIDv7, so one import batch is one range). */
+  | { table: "consents"; range: { from: string; to: string }; id?: undefined; removed?: undefined }
+  | { table: "opt_outs"; removed: { recipientHash: string; enterpriseId: string }; id?: undefined; range?: undefined }
+  | { table: "do_not_disturb" | "subscriber_preferences" | "honeypots"; removed: { recipientHash: string }; id?: undefined; range?: undefined };
 
 /** Tables whose removal names only the recipient hash. */
 const HASH_REMOVALS: readonly RegistryTable[] = ["do_not_disturb", "subscriber_preferences", "honeypots"];
 
 export function encodeChange(change: RegistryChange): string {
+  if (change.range) return `consents:${change.range.from}..${change.range.to}`;
   if (change.removed) {
     return change.table === "opt_outs"
       ? `opt_outs:-${change.removed.recipientHash}:${(change.removed as { enterpriseId: string }).enterpriseId}`
@@ -81,6 +86,10 @@ export function parseChange(payload: string): ParsedChange {
     return { ok: false, error: "a removal form on a table that has none" };
   }
   if (table === "settings") return { ok: false, error: "settings take no id" };
+  const range = key.split("..");
+  if (table === "consents" && range.length === 2) {
+    return ID.test(range[0]!) && ID.test(range[1]!) ? { ok: true, change: { table, range: { from: range[0]!, to: range[1]! } } } : { ok: false, error: "malformed consent range" };
+  }
   if (!ID.test(key)) return { ok: false, error: "malformed id" };
   return { ok: true, change: { table, id: key } };
 }

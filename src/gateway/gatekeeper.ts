@@ -2,7 +2,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Journal, TrafficKey } from "../journal/journal.ts";
 import { DAY_MS } from "../lib/dates.ts";
 import type { PiiProtector } from "../lib/pii.ts";
-import { decide, type Category, type Recipient, type RecipientCounters, type Submission, type Verdict } from "../policy/index.ts";
+import { CONSENT_REQUEST_SERVICE_TYPE, decide, isConsentRequestMessage, type Category, type Recipient, type RecipientCounters, type Submission, type Verdict } from "../policy/index.ts";
 import { VelocityCounters } from "../velocity/velocity-counters.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
@@ -22,6 +22,7 @@ export function declaredCategory(serviceType: string, fallback: Category): Categ
     case "NTF":
       return "notification";
     case "MKT":
+    case CONSENT_REQUEST_SERVICE_TYPE:
       return "marketing";
     default:
       return fallback;
@@ -51,6 +52,8 @@ export interface GatekeeperOptions {
   velocity?: VelocityCounters;
   /** Marketing to a honeypot number was judged (accepted or refused): the hit, for the finding and the suspension. */
   honeypotHit?: (hit: HoneypotHit) => void;
+  /** A consent request was accepted for this recipient (persist it, so every proxy refuses a repeat). */
+  consentRequestSent?: (sent: { recipientHash: string; recipientMask: string; enterpriseId: string; signatureId?: string; at: number }) => void;
 }
 
 export interface HoneypotHit {
@@ -109,6 +112,7 @@ export class Gatekeeper {
       recipients,
       text: input.text,
       declaredCategory: input.category ?? declaredCategory(input.serviceType, session.defaultCategory),
+      consentRequest: input.serviceType.trim().toUpperCase() === CONSENT_REQUEST_SERVICE_TYPE,
       at,
     };
     const started = this.options.metrics ? performance.now() : 0;
@@ -118,6 +122,7 @@ export class Gatekeeper {
     const traffic = this.recorder.record(session, input, recipients, verdict, at);
     // Marketing as judged, or as declared when a rule refused before the text was classified.
     if ((verdict.category ?? submission.declaredCategory) === "marketing" && snapshot.honeypotCount > 0) this.reportHoneypots(session, input, recipients, verdict, snapshot, at);
+    if (verdict.outcome === "accept" && verdict.enterpriseId && (submission.consentRequest || isConsentRequestMessage(input.text))) this.consentRequestsSent(verdict, recipients, at);
     return { verdict, recipients, traffic };
   }
 
@@ -142,6 +147,21 @@ export class Gatekeeper {
         enterpriseId: verdict.enterpriseId ?? null,
         refused: verdict.recipients[index]?.outcome === "reject",
       });
+    });
+  }
+
+  /**
+   * Each recipient an accepted consent request goes to: noted in this proxy's snapshot at once (the
+   * next request from any session here is refused) and handed on to be persisted and announced to
+   * the other proxies.
+   */
+  private consentRequestsSent(verdict: Verdict & { outcome: "accept" }, recipients: LazyRecipient[], at: number): void {
+    const enterpriseId = verdict.enterpriseId!;
+    verdict.recipients.forEach((recipientVerdict, index) => {
+      if (recipientVerdict.outcome !== "accept") return;
+      const recipient = recipients[index]!;
+      this.options.registry().noteConsentRequest(recipient.hash, enterpriseId, at);
+      this.options.consentRequestSent?.({ recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address), enterpriseId, signatureId: verdict.signature?.id, at });
     });
   }
 

@@ -57,14 +57,33 @@ async function importOne(tx: ServiceContext, kind: ImportKind, importId: string,
   }
 }
 
+/** A batch through kind.importBatch: rows that fail the schema are refused here, the rest go in one call. */
+async function importWholeBatch(tx: ServiceContext, kind: ImportKind, importId: string, batch: PendingRow[]): Promise<ImportRowRecord[]> {
+  const results: ImportRowRecord[] = [];
+  const valid: { index: number; data: unknown }[] = [];
+  for (const { rowNumber, record: raw } of batch) {
+    const parsed = kind.rowSchema.safeParse(cleanRecord(raw));
+    if (parsed.success) valid.push({ index: results.length, data: parsed.data });
+    results.push({ importId, rowNumber, status: "refused", objectId: null, code: "VALIDATION_FAILED", detail: parsed.success ? null : describeIssues(parsed.error) });
+  }
+  const outcomes = await kind.importBatch!(tx, valid.map((v) => v.data as never));
+  outcomes.forEach((outcome, i) => {
+    const row = results[valid[i]!.index]!;
+    if (outcome instanceof ServiceError) Object.assign(row, { code: outcome.code, detail: describeServiceError(outcome) });
+    else Object.assign(row, { status: "accepted", objectId: outcome.id, code: null, detail: null });
+  });
+  return results;
+}
+
 /**
  * One batch in one transaction: each row registered (or refused), the results and any trailing
  * ones (a malformed file's last word) stored in import_rows, the import's counters moved on.
  */
 export function importBatch(ctx: ServiceContext, kind: ImportKind, importId: string, batch: PendingRow[], trailing: ImportRowRecord[] = []): Promise<ImportRowRecord[]> {
   return withTransaction(ctx, async (tx) => {
-    const results: ImportRowRecord[] = [];
-    for (const row of batch) results.push(await importOne(tx, kind, importId, row));
+    // A kind with importBatch takes the whole batch in one call (the consent import); others row by row.
+    const results: ImportRowRecord[] = kind.importBatch ? await importWholeBatch(tx, kind, importId, batch) : [];
+    if (!kind.importBatch) for (const row of batch) results.push(await importOne(tx, kind, importId, row));
     results.push(...trailing);
     if (results.length) await tx.db.insert(importRows).values(results);
     const accepted = results.filter((r) => r.status === "accepted").length;

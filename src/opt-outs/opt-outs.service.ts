@@ -5,6 +5,7 @@ import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
 import { isOperator, spScope, type Actor, type ServiceContext } from "../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { withdrawConsentsForOptOut } from "../consents/consents.service.ts";
 import { enterpriseVisibleToSp, findVisibleEnterprise } from "../enterprises/enterprise-scope.ts";
 import { forbidden, invalid, notFound } from "../lib/errors.ts";
 import type { CreateOptOutInput, ListOptOutsFilter } from "./opt-outs.schemas.ts";
@@ -75,6 +76,9 @@ export async function recordOptOut(ctx: ServiceContext, input: RecordOptOutInput
       })
       .onConflictDoNothing({ target: [optOuts.recipientHash, optOuts.enterpriseId] })
       .returning();
+    // An opt-out withdraws every consent of this recipient for this enterprise, also when the
+    // opt-out was on record already (a consent given since then ends with this new refusal).
+    await withdrawConsentsForOptOut(tx, input.recipientHash, input.enterpriseId);
     if (!inserted) {
       const [existing] = await tx.db
         .select()

@@ -27,6 +27,7 @@ export const POLICY_GROUPS = [
   { group: "callbacks", defaultMode: "monitor" },
   { group: "content", defaultMode: "monitor" },
   { group: "templates", defaultMode: "monitor" },
+  { group: "consent", defaultMode: "monitor" },
 ] as const satisfies readonly { group: string; defaultMode: RuleMode }[];
 
 /** A group an operator can set to enforce / monitor / off. */

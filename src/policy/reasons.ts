@@ -242,6 +242,26 @@ export const reasons = {
     rule: "duplicate_recipient",
   },
 
+  // --- consent (0x460–0x46F) ---
+  consent_missing: {
+    code: "consent_missing",
+    // 《通信短信息服务管理规定》 art. 18: no commercial SMS without the recipient's consent or request.
+    sentence: "The recipient has no current consent on record for marketing from this enterprise.",
+    sentenceZh: "接收方未同意接收该企业的商业性短信息（无有效同意记录）。",
+    commandStatus: 0x460,
+    retryable: false,
+    rule: "consent",
+  },
+  consent_request_repeated: {
+    code: "consent_request_repeated",
+    // Art. 18: after a refusal or no reply, the same or a similar request may not be sent again.
+    sentence: "This enterprise already sent this recipient a consent request within the configured period.",
+    sentenceZh: "该企业已在规定期限内向接收方发送过同意请求，不得重复发送。",
+    commandStatus: 0x461,
+    retryable: false,
+    rule: "consent",
+  },
+
   // --- protocol: decided by the proxy, not by decide() (0x0B, 0x14, 0x58, 0x450–0x45F) ---
   throttled: {
     code: "throttled",

@@ -86,6 +86,12 @@ export interface PolicySettings {
   honeypotSuspension: { hits: number; periodMinutes: number } | null;
   /** Public link shorteners refused unless the enterprise owns them; absent = DEFAULT_SHORTENERS (content/links.ts). */
   shorteners?: readonly string[];
+  /**
+   * A consent request may reach a recipient once per enterprise within this many days (absent:
+   * DEFAULT_CONSENT_REQUEST_PERIOD_DAYS). 《通信短信息服务管理规定》 art. 18: after a refusal or no
+   * reply the same request may not be sent again.
+   */
+  consentRequestPeriodDays?: number;
 }
 
 /** One operator content rule as the policy runs it (its phrases live in ContentView.phrases). */
@@ -156,6 +162,10 @@ export interface RegistryView {
   isDoNotDisturb(recipientHash: string): boolean;
   /** The subscriber's block on this category (marketing or notification), if any; never consulted for verification. */
   preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined;
+  /** A current (recorded, not withdrawn, not expired) consent of this recipient for this enterprise. */
+  hasConsent(recipientHash: string, enterpriseId: string): boolean;
+  /** When this enterprise last sent this recipient a consent request (epoch ms), if the registry knows of one. */
+  consentRequestedAt(recipientHash: string, enterpriseId: string): number | undefined;
   readonly settings: PolicySettings;
   /** Links, call-backs, content rules and templates; absent = none registered. */
   readonly content?: ContentView;
@@ -183,6 +193,8 @@ export interface Submission {
   text: string;
   /** From service_type (VER / NTF / MKT) or the account's default. */
   declaredCategory: Category;
+  /** Declared a consent request (service_type CRQ); a request is also recognised by its text. */
+  consentRequest?: boolean;
   /** Epoch ms. */
   at: number;
 }

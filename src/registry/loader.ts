@@ -26,6 +26,7 @@ import { applyShieldChange, loadShield } from "./shield-loader.ts";
 import { applyContentChange, loadContent } from "./content-loader.ts";
 
 const categorySet = (values: readonly string[] | null): ReadonlySet<Category> | null => (values ? new Set(values as Category[]) : null);
+import { applyConsentFeed, countCurrentConsents, loadConsentRequests, loadConsents } from "./consents-loader.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -79,6 +80,8 @@ async function loadSignatures(db: Db, snapshot: RegistrySnapshot, rows: Signatur
 export interface LoaderHooks {
   malformedChange?: (payload: string, error: string) => void;
   invalidSetting?: InvalidSetting;
+  /** The clock consents are judged current by (epoch ms; default Date.now). */
+  now?: () => number;
 }
 
 export interface LoadOptions {
@@ -92,6 +95,9 @@ export interface LoadOptions {
 export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}, options: LoadOptions = {}): Promise<RegistrySnapshot> {
   const sources = options.keyedSets ?? KEYED_SETS;
   const snapshot = new RegistrySnapshot();
+  const now = (hooks.now ?? Date.now)();
+  // Current consents are read with their own filter (granted, not withdrawn, not expired), presized first.
+  snapshot.addKeyedSet("consents", await countCurrentConsents(db, now));
   const bulk = options.bulkRead ? loadInBulk(options.bulkRead, snapshot, sources) : undefined;
   // Meanwhile (or first, without bulkRead) the small tables, on the ordinary pool.
   const small = loadSmallTables(db, snapshot, hooks, { enterprises: !bulk });
@@ -105,6 +111,8 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}, options: Loa
       await loadKeyedSetPaged(db, snapshot, source);
     }
   }
+  await loadConsents(db, snapshot, now);
+  await loadConsentRequests(db, snapshot, now);
   return snapshot;
 }
 
@@ -191,6 +199,9 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
     case "subscriber_preferences":
     case "honeypots":
       return applyShieldChange(db, snapshot, change);
+    case "consents":
+    case "consent_requests":
+      return applyConsentFeed(db, snapshot, change, (hooks.now ?? Date.now)());
     case "link_domains":
     case "callback_numbers":
     case "content_rules":
@@ -205,7 +216,7 @@ export async function applyChange(db: Db, snapshot: RegistrySnapshot, payload: s
   }
 }
 
-type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers" | "do_not_disturb" | "subscriber_preferences" | "honeypots" | "link_domains" | "callback_numbers" | "content_rules" | "signature_templates">;
+type RowChangeTable = Exclude<RegistryTable, "settings" | "service_providers" | "do_not_disturb" | "subscriber_preferences" | "honeypots" | "link_domains" | "callback_numbers" | "content_rules" | "signature_templates" | "consents" | "consent_requests">;
 
 /** How one changed row reaches the snapshot, by table: read again, and put in or (when gone) removed. */
 const applyRow: Record<RowChangeTable, (db: Db, snapshot: RegistrySnapshot, id: string) => Promise<void>> = {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/client.ts";
 import { REGISTRY_CHANNEL } from "../db/transaction.ts";
 import { applyChange, loadSnapshot, type LoaderHooks } from "./loader.ts";
+import { sweepExpiredConsents } from "./consents-loader.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 import type { KeyedSetSource } from "./keyed-sets.ts";
 
@@ -57,7 +58,10 @@ export class Registry {
     malformedChange: (payload, error) =>
       this.options.logger?.warn({ payload: payload.slice(0, 200), error }, "malformed registry change; reloading the snapshot"),
     invalidSetting: (key, error) => this.options.logger?.warn({ key, error }, "invalid stored setting; using its default"),
+    now: () => this.clock(),
   };
+  /** Consents that expired up to here have left the snapshot (sweepExpiredConsents). */
+  private consentsSweptTo = 0;
   private subscriptions = 0;
   private unlistenHeartbeat: (() => Promise<void>) | undefined;
   private readonly beatNonce = Math.random().toString(36).slice(2, 10);
@@ -135,9 +139,11 @@ export class Registry {
   /** Full reload; concurrent callers share one. */
   reload(): Promise<void> {
     this.reloading ??= (async () => {
+      const loadedAt = this.clock();
       const { database } = this.options;
       const snapshot = await loadSnapshot(database.db, this.loaderHooks, { bulkRead: database.bulkRead?.bind(database), keyedSets: this.options.keyedSets });
       this.current = snapshot;
+      this.consentsSweptTo = loadedAt;
       this.reloads++;
       this.fresh = true;
       this.lastFreshAt = this.clock();
@@ -212,5 +218,18 @@ export class Registry {
     }
     this.lastFreshAt = this.clock();
     if (this.queue.length) void this.drain();
+    await this.sweepConsents();
+  }
+
+  /** Consents whose period ended since the last sweep stop counting (every health check: within a second). */
+  private async sweepConsents(): Promise<void> {
+    const to = this.clock();
+    if (!this.current || this.reloading || to <= this.consentsSweptTo) return;
+    try {
+      await sweepExpiredConsents(this.options.database.db, this.current, this.consentsSweptTo, to);
+      this.consentsSweptTo = to;
+    } catch (error) {
+      this.markStale(error);
+    }
   }
 }

@@ -77,6 +77,10 @@ export class RegistrySnapshot implements RegistryView {
   private readonly bandedPreferences = new Map<string, { bits: number; block: PreferenceBlock }>();
   /** Honeypot numbers, keyed like do-not-disturb (never read by the policy; see Gatekeeper). */
   readonly honeypots = new Key64Set();
+  /** Current consents (recipient × enterprise), keyed exactly as opt-outs: 8 bytes a slot. Expiry is swept by the loader. */
+  readonly consents: Key64Set;
+  /** `${recipientHash}|${enterpriseId}` → when the last consent request was sent (epoch ms). */
+  private readonly consentRequests = new Map<string, number>();
   settings: PolicySettings = DEFAULT_POLICY_SETTINGS;
   /** Link domains, call-back numbers, content rules and templates (src/registry/content.ts). */
   readonly content = new ContentRegistry();
@@ -85,9 +89,10 @@ export class RegistrySnapshot implements RegistryView {
   private readonly key: [number, number] = [0, 0];
 
   /** Presize the opt-out and do-not-disturb sets (a count(*) before a full load avoids rehashing). */
-  constructor(expected: { optOuts?: number; doNotDisturb?: number } = {}) {
+  constructor(expected: { optOuts?: number; doNotDisturb?: number; consents?: number } = {}) {
     this.optOuts = this.addKeyedSet("optOuts", expected.optOuts ?? 1024);
     this.doNotDisturb = this.addKeyedSet("doNotDisturb", expected.doNotDisturb ?? 1024);
+    this.consents = this.addKeyedSet("consents", expected.consents ?? 1024);
   }
 
   /** Creates (or replaces, while still empty: presizing) the keyed set `name`; `values` keeps a uint32 per key (an expiry). */
@@ -98,6 +103,7 @@ export class RegistrySnapshot implements RegistryView {
     this.keyedSets.set(name, set);
     if (name === "optOuts") (this as { optOuts: Key64Set }).optOuts = set;
     if (name === "doNotDisturb") (this as { doNotDisturb: Key64Set }).doNotDisturb = set;
+    if (name === "consents") (this as { consents: Key64Set }).consents = set;
     return set;
   }
 
@@ -204,6 +210,14 @@ export class RegistrySnapshot implements RegistryView {
 
   get honeypotCount(): number {
     return this.honeypots.size;
+  }
+
+  hasConsent(recipientHash: string, enterpriseId: string): boolean {
+    return this.hasKeyed("consents", recipientHash, enterpriseId);
+  }
+
+  consentRequestedAt(recipientHash: string, enterpriseId: string): number | undefined {
+    return this.consentRequests.get(`${recipientHash}|${enterpriseId}`);
   }
 
   // ---- mutations used by the loader -----------------------------------------------------------
@@ -317,11 +331,36 @@ export class RegistrySnapshot implements RegistryView {
     this.optOuts.add(hi, lo);
   }
 
+  /** Bulk load of current consents: `count` hashes of `hashLength` characters and as many enterprise ids of `idLength`, concatenated. */
+  addConsentsPacked(hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.addKeyed("consents", hashes.slice(i * hashLength, (i + 1) * hashLength), enterpriseIds.slice(i * idLength, (i + 1) * idLength));
+    }
+  }
+
   removeOptOut(recipientHash: string, enterpriseId: string): void {
     const index = this.enterpriseIndex.get(enterpriseId);
     if (index === undefined) return;
     const [hi, lo] = recipientKey(recipientHash, index, this.key);
     this.optOuts.delete(hi, lo);
+  }
+
+  /** A consent became current (true) or stopped being current (false) for this recipient × enterprise. */
+  setConsent(recipientHash: string, enterpriseId: string, current: boolean): void {
+    if (current) this.addKeyed("consents", recipientHash, enterpriseId);
+    else this.removeKeyed("consents", recipientHash, enterpriseId);
+  }
+
+  /** A consent request was sent at `at` (epoch ms); the latest one is kept. */
+  noteConsentRequest(recipientHash: string, enterpriseId: string, at: number): void {
+    const key = `${recipientHash}|${enterpriseId}`;
+    const previous = this.consentRequests.get(key);
+    if (previous === undefined || at > previous) this.consentRequests.set(key, at);
+  }
+
+  /** Forgets requests sent before `before` (epoch ms): past any period they can no longer refuse anything. */
+  forgetConsentRequestsBefore(before: number): void {
+    for (const [key, at] of this.consentRequests) if (at < before) this.consentRequests.delete(key);
   }
 
   addDoNotDisturb(recipientHash: string): void {
@@ -390,6 +429,9 @@ export class RegistrySnapshot implements RegistryView {
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
       ...Object.fromEntries([...this.keyedSets].filter(([name]) => name !== "optOuts" && name !== "doNotDisturb").map(([name, set]) => [name, set.size])),
       ...this.content.stats(),
+      consents: this.consents.size,
+      consentBytes: this.consents.bytes,
+      consentRequests: this.consentRequests.size,
     };
   }
 }

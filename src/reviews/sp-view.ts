@@ -16,7 +16,7 @@ import type { FindingRow, ReviewRow, ReviewSummary } from "./store.ts";
 import type { Evidence } from "./types.ts";
 
 /** Finding types whose journal evidence the detector limits to the finding's SP (its sending SP or its account's). */
-const OWN_JOURNAL_EVIDENCE: ReadonlySet<string> = new Set(["scope_exceeded", "opt_out_hint_missing", "recipient_opted_out", "bind_address_outside_allowlist"]);
+const OWN_JOURNAL_EVIDENCE: ReadonlySet<string> = new Set(["scope_exceeded", "opt_out_hint_missing", "recipient_opted_out", "bind_address_outside_allowlist", "marketing_without_consent", "consent_request_repeated"]);
 
 /** The review as an SP sees it: when and what state, and a summary of its own findings only. */
 export interface ReviewForSp {

@@ -3,6 +3,7 @@ import type { Executor } from "../db/client.ts";
 import { settings } from "../db/schema/index.ts";
 import { CONFIGURABLE_RULES } from "../policy/reasons.ts";
 import { CATEGORIES, type Category, type PolicySettings } from "../policy/types.ts";
+import { DEFAULT_CONSENT_REQUEST_PERIOD_DAYS } from "../policy/consent.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
@@ -71,6 +72,13 @@ export const policySettingsSchema = z
       .max(1000)
       .optional()
       .openapi({ description: "Public link shorteners (t.cn, bit.ly…; a subdomain counts too), refused unless approved as the enterprise's own link domain. Absent on PUT: unchanged." }),
+    consentRequestPeriodDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(366)
+      .optional()
+      .openapi({ description: `A consent request may reach a recipient once per enterprise within this many days (default ${DEFAULT_CONSENT_REQUEST_PERIOD_DAYS}); omitted on PUT keeps the stored value` }),
   })
   .openapi("PolicySettings");
 
@@ -99,6 +107,7 @@ const storedFields = {
   honeypotSuspension: { key: "policy.honeypot_suspension", schema: policySettingsSchema.shape.honeypotSuspension, decode: (text: string) => (text === "off" ? null : (JSON.parse(text) as unknown)) },
   shorteners: { key: "policy.shorteners", schema: policySettingsSchema.shape.shorteners, decode: (text: string) => JSON.parse(text) as unknown },
   dailyMarketingCap: { key: "policy.daily_marketing_cap", schema: policySettingsSchema.shape.dailyMarketingCap, decode: (text: string) => (text === "off" ? null : text.trim() === "" ? NaN : Number(text)) },
+  consentRequestPeriodDays: { key: "policy.consent_request_period_days", schema: policySettingsSchema.shape.consentRequestPeriodDays, decode: (text: string) => (text.trim() === "" ? NaN : Number(text)) },
 } as const;
 
 /** A stored value that is not valid: the key, and why (never the value: it is the operator's data). */

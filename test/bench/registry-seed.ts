@@ -28,7 +28,7 @@ export interface Scale {
   /** Signatures = 5 × enterprises. */
   optOuts: number;
   doNotDisturb: number;
-  /** Consent-shaped rows (recipient keyed hash × enterprise, with an expiry). */
+  /** Current consents (md5-shaped hashes, enterprise i % enterprises): the snapshot's consent set at scale. */
   consents: number;
 }
 
@@ -84,7 +84,7 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
     timings[name] = (performance.now() - started) / 1000;
     log(`seed ${scale.name}: ${name} ${timings[name]!.toFixed(1)} s`);
   };
-  const { serviceProviders: S, ports: P, enterprises: E, optOuts: O, doNotDisturb: D } = scale;
+  const { serviceProviders: S, ports: P, enterprises: E, optOuts: O, doNotDisturb: D, consents: C } = scale;
   if (P % S !== 0) throw new Error("ports must be a multiple of service providers");
   const pii = createPiiProtector(BENCH_PII_KEY);
   const passwordHash = await Bun.password.hash(BENCH_PASSWORD);
@@ -123,16 +123,22 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
   await step("opt_outs (load recipients)", `insert into opt_outs (id, recipient_hash, recipient_mask, enterprise_id, source) values ${real.join(",")}`);
   await step("do_not_disturb", `insert into do_not_disturb (id, recipient_hash, recipient_mask)
     select ${idSql(KIND.dnd, "i")}, md5('d' || i), '138****' || lpad((i % 10000)::text, 4, '0') from generate_series(0, ${D - 1}) i`);
-  const consents = await consentsTable(database);
-  if (consents === SYNTHETIC_CONSENTS) {
-    await step("bench_consents: create", `create table ${SYNTHETIC_CONSENTS} (id uuid primary key, recipient_hash text not null, recipient_mask text not null,
-      enterprise_id uuid not null, expires_at timestamptz, created_at timestamptz not null default now())`);
-  }
-  // Expiries spread over the coming year; one in ten never expires.
-  await step(`${consents} (${scale.consents})`, `insert into ${consents} (id, recipient_hash, recipient_mask, enterprise_id, expires_at)
-    select ${idSql(KIND.consent, "i")}, md5('c' || i), '138****' || lpad((i % 10000)::text, 4, '0'), ${idSql(KIND.enterprise, `(i * 7) % ${E}`)},
-      case when i % 10 = 0 then null else now() + make_interval(days => 1 + i % 365) end
-    from generate_series(0, ${scale.consents - 1}) i`);
+  // Consents: chain hashes are placeholders (the bench measures the snapshot, not /consents/verify).
+  await step("consents: drop indexes", `drop index consents_recipient_enterprise;
+    drop index consents_enterprise;
+    drop index consents_expires;
+    drop index consents_grant;
+    drop index consents_sp`);
+  await step("consents", `insert into consents (id, kind, recipient_hash, recipient_mask, enterprise_id, categories, frequency, period_days, consented_at, expires_at,
+      source, evidence_ref, recorded_at, recorded_by_type, prev_hash, hash)
+    select ${idSql(KIND.consent, "i")}, 'grant', md5('c' || i), '139****' || lpad((i % 10000)::text, 4, '0'), ${idSql(KIND.enterprise, `i % ${E}`)},
+      '{marketing}', '每周1条', 1095, now(), now() + interval '1095 days', 'web_form', 'bench-' || i, now(), 'system', repeat('0', 64), md5('h' || i)
+    from generate_series(0, ${C - 1}) i`);
+  await step("consents: rebuild indexes", `create index consents_recipient_enterprise on consents using btree (recipient_hash, enterprise_id);
+    create index consents_enterprise on consents using btree (enterprise_id);
+    create index consents_expires on consents using btree (expires_at);
+    create index consents_grant on consents using btree (grant_id);
+    create index consents_sp on consents using btree (sp_id)`);
   await step("analyze", "analyze");
   return timings;
 }

@@ -2,7 +2,7 @@ import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from
 import { createdAt, id } from "./columns.ts";
 import { serviceProviders } from "./registry.ts";
 
-export const importKinds = ["enterprises", "contracts", "signatures", "complaints"] as const;
+export const importKinds = ["enterprises", "contracts", "signatures", "complaints", "consents"] as const;
 export const importStatuses = ["running", "done", "failed"] as const;
 export const importRowStatuses = ["accepted", "refused"] as const;
 

@@ -1,5 +1,6 @@
 import { callbacksRule } from "./callbacks.ts";
 import { contentRule } from "./content.ts";
+import { consentRule } from "./consent.ts";
 import { dailyCapRule } from "./daily-cap.ts";
 import { dndRule } from "./dnd.ts";
 import { duplicateRecipientRule } from "./duplicate-recipient.ts";
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   duplicateRecipientRule,
   preferencesRule,
   velocityRule,
+  consentRule,
 ];
 
 export { Facts, type Known } from "./facts.ts";

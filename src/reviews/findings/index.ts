@@ -4,9 +4,11 @@ import { bombingSuspected } from "./bombing-suspected.ts";
 import { honeypotHitsInPeriod } from "./honeypot-hits.ts";
 import { bindAddressOutsideAllowlist } from "./bind-address-outside-allowlist.ts";
 import { complaintRateLeaders } from "./complaint-rate-leaders.ts";
+import { consentRequestRepeated } from "./consent-request-repeated.ts";
 import { dormantSignatures } from "./dormant-signatures.ts";
 import { evidenceExpiry } from "./evidence-expiry.ts";
 import { lookAlikeSignatures } from "./look-alike-signatures.ts";
+import { marketingWithoutConsent } from "./marketing-without-consent.ts";
 import { optOutHintMissing } from "./opt-out-hint-missing.ts";
 import { optedOutRecipients } from "./opted-out-recipients.ts";
 import { portManyEnterprises } from "./port-many-enterprises.ts";
@@ -31,6 +33,8 @@ export const findingDetectors: readonly FindingDetector[] = [
   silentExtensions,
   optOutHintMissing,
   optedOutRecipients,
+  marketingWithoutConsent,
+  consentRequestRepeated,
   complaintRateLeaders,
   spRefusalRatio,
   bindAddressOutsideAllowlist,

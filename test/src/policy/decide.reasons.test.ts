@@ -60,6 +60,11 @@ const STORIES: Record<string, () => [Submission, TestRegistry, RecipientCounters
     registry.signatures.set("云端科技", { ...registry.signatures.get("云端科技")!, templateRequired: true });
     return [submission({ text: "【云端科技】您的验证码是123456789，5分钟内有效，请勿泄露。" }), registry.withContent((c) => c.templates.put("tpl-1", "sig-yunduan", "您的验证码是{code}，5分钟内有效，请勿泄露。"))];
   },
+  consent_missing: () => [marketing(), world().noConsents().mode("consent", "enforce")],
+  consent_request_repeated: () => [
+    marketing({ consentRequest: true, at: shanghai(10, 0) }),
+    world().mode("consent", "enforce").consentRequested("hash-alice", "ent-yunduan", shanghai(9, 0)),
+  ],
 };
 
 /**

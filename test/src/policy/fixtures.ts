@@ -43,6 +43,12 @@ export class TestRegistry implements RegistryView {
   readonly contracts: Contract[] = [];
   readonly optOuts = new Set<string>();
   readonly doNotDisturb = new Set<string>();
+  /**
+   * Consents: null = every recipient consented to every enterprise (the tests written before the
+   * consent rule stay about their own rule); a set once a test calls consent() or noConsents().
+   */
+  consents: Set<string> | null = null;
+  readonly consentRequests = new Map<string, number>();
   /** Every hasContract call, to check the policy passes `at` through. */
   readonly contractQueries: { spId: string; enterpriseId: string; at: number }[] = [];
   /** `${recipientHash}|${category}` → the subscriber's block. */
@@ -113,6 +119,29 @@ export class TestRegistry implements RegistryView {
   optOut(recipientHash: string, enterpriseId: string): this {
     this.optOuts.add(`${recipientHash}|${enterpriseId}`);
     return this;
+  }
+
+  noConsents(): this {
+    this.consents ??= new Set();
+    return this;
+  }
+
+  consent(recipientHash: string, enterpriseId: string): this {
+    (this.consents ??= new Set()).add(`${recipientHash}|${enterpriseId}`);
+    return this;
+  }
+
+  consentRequested(recipientHash: string, enterpriseId: string, at: number): this {
+    this.consentRequests.set(`${recipientHash}|${enterpriseId}`, at);
+    return this;
+  }
+
+  hasConsent(recipientHash: string, enterpriseId: string): boolean {
+    return this.consents === null || this.consents.has(`${recipientHash}|${enterpriseId}`);
+  }
+
+  consentRequestedAt(recipientHash: string, enterpriseId: string): number | undefined {
+    return this.consentRequests.get(`${recipientHash}|${enterpriseId}`);
   }
 
   dnd(recipientHash: string): this {

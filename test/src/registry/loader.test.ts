@@ -5,9 +5,7 @@ import { RegistrySnapshot } from "../../../src/registry/snapshot.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { benchId, KIND, seedRegistry } from "../../bench/registry-seed.ts";
 import { createTestDatabase, testBackend, type TestDatabase } from "../../helpers/database.ts";
-import { KEYED_SETS, type KeyedSetSource } from "../../../src/registry/keyed-sets.ts";
 
-const CONSENTS: KeyedSetSource = { name: "consents", table: "bench_consents", perEnterprise: true, expiresColumn: "expires_at" };
 
 let database: TestDatabase;
 beforeEach(async () => {
@@ -19,7 +17,7 @@ afterEach(async () => {
 
 describe("full snapshot load (bulk path)", () => {
   it("builds the same snapshot as applying every row through the change feed's per-row path", async () => {
-    await seedRegistry(database, { name: "tiny", serviceProviders: 2, ports: 4, enterprises: 6, optOuts: 300, doNotDisturb: 20, consents: 200 });
+    await seedRegistry(database, { name: "tiny", serviceProviders: 2, ports: 4, enterprises: 6, optOuts: 300, doNotDisturb: 20, consents: 120 });
     const db = database.db;
     // The odd rows a bulk path could get wrong.
     await db.execute(sql`update enterprises set status = 'suspended' where id = ${benchId(KIND.enterprise, 3)}`);
@@ -31,27 +29,22 @@ describe("full snapshot load (bulk path)", () => {
       values ('70000000-0000-4000-8000-ffffffffffff', 'ABCDEF0123456789ABCDEF0123456789', '138****0001', ${benchId(KIND.enterprise, 2)}, 'api'),
              ('70000000-0000-4000-8000-fffffffffffe', 'short', '138****0002', ${benchId(KIND.enterprise, 2)}, 'api')`);
 
-    // Irregular hashes and an escaped signature text in the consent-shaped set and the signatures.
-    await db.execute(sql`insert into bench_consents (id, recipient_hash, recipient_mask, enterprise_id, expires_at)
-      values ('90000000-0000-4000-8000-ffffffffffff', 'tab\there', '138****0003', ${benchId(KIND.enterprise, 4)}, null),
-             ('90000000-0000-4000-8000-fffffffffffe', 'ffffffffffffffff0000', '138****0004', ${benchId(KIND.enterprise, 4)}, now() - interval '1 day'),
-             ('90000000-0000-4000-8000-fffffffffffd', 'zzzzzzzz0123456789abcdef', '138****0005', ${benchId(KIND.enterprise, 4)}, null),
-             ('90000000-0000-4000-8000-fffffffffffc', ${"0123456789	abcdef0123"}, '138****0006', ${benchId(KIND.enterprise, 5)}, null)`);
+    // An escaped signature text.
     await db.execute(sql`update signatures set text = ${"企业1签\\0\t"} where id = ${benchId(KIND.signature, 5)}`);
 
     // PostgreSQL: the COPY path over bulkRead; PGlite: the paged path.
-    const bulk = await loadSnapshot(db, {}, { bulkRead: database.bulkRead?.bind(database), keyedSets: [...KEYED_SETS, CONSENTS] });
+    const bulk = await loadSnapshot(db, {}, { bulkRead: database.bulkRead?.bind(database) });
     expect(Boolean(database.bulkRead)).toBe(testBackend() === "postgres");
 
     const rowByRow = new RegistrySnapshot();
     for (const table of ["service_providers", "settings"]) await applyChange(db, rowByRow, table);
     const ids = async (table: string) => resultRows<{ id: string }>(await db.execute(sql.raw(`select id::text as id from ${table} order by id`))).map((r) => r.id);
-    for (const table of ["enterprises", "ports", "contracts", "bind_accounts", "signatures", "opt_outs", "do_not_disturb"]) {
+    for (const table of ["enterprises", "ports", "contracts", "bind_accounts", "signatures", "opt_outs", "do_not_disturb", "consents"]) {
       for (const id of await ids(table)) expect(await applyChange(db, rowByRow, `${table}:${id}`)).toBe(true);
     }
 
-    const { optOutBytes: _presized, consents: _consents, ...counts } = bulk.stats(); // the bulk load presizes its sets; consents: below
-    const { optOutBytes: _grown, ...expected } = rowByRow.stats();
+    const { optOutBytes: _presized, consentBytes: _presizedConsents, ...counts } = bulk.stats(); // the bulk load presizes its sets
+    const { optOutBytes: _grown, consentBytes: _grownConsents, ...expected } = rowByRow.stats();
     expect(counts).toEqual(expected);
     for (const [id, entry] of rowByRow.signaturesById) {
       const loaded = bulk.signaturesById.get(id)!;
@@ -71,20 +64,9 @@ describe("full snapshot load (bulk path)", () => {
     const dndRows = resultRows<{ hash: string }>(await db.execute(sql`select recipient_hash as hash from do_not_disturb`));
     for (const row of dndRows) expect(bulk.isDoNotDisturb(row.hash)).toBe(true);
     expect(bulk.isOptedOut("0123456789abcdef0123456789abcdef", benchId(KIND.enterprise, 2))).toBe(false);
-    expect(bulk.signaturesById.get(benchId(KIND.signature, 5))!.text).toBe("企业1签\\0\t");
-
-    // The consent-shaped set: every unexpired row is in, with its expiry; expired rows and other enterprises are not.
-    const now = Date.now();
-    const consentRows = resultRows<{ hash: string; enterprise: string; expires: number | null }>(
-      await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise, (extract(epoch from expires_at) * 1000)::float8 as expires from bench_consents`),
-    );
-    expect(consentRows.length).toBe(204);
-    for (const row of consentRows) {
-      const live = row.expires === null || Number(row.expires) > now;
-      expect(bulk.hasKeyed("consents", row.hash, row.enterprise, now)).toBe(live);
-      if (row.expires !== null && live) expect(bulk.hasKeyed("consents", row.hash, row.enterprise, Number(row.expires) + 1000)).toBe(false);
-    }
-    expect(bulk.keyedSet("consents")!.size).toBe(consentRows.filter((r) => r.expires === null || Number(r.expires) > now).length);
-    expect(bulk.hasKeyed("consents", consentRows[1]!.hash, benchId(KIND.enterprise, 5), now)).toBe(consentRows.some((r) => r.hash === consentRows[1]!.hash && r.enterprise === benchId(KIND.enterprise, 5)));
+    const consentRows = resultRows<{ hash: string; enterprise: string }>(await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise from consents`));
+    expect(consentRows).toHaveLength(120);
+    for (const row of consentRows) expect(bulk.hasConsent(row.hash, row.enterprise)).toBe(true);
+    expect(bulk.hasConsent(consentRows[0]!.hash, benchId(KIND.enterprise, (Number.parseInt(consentRows[0]!.enterprise.slice(-12), 16) + 1) % 6))).toBe(false);
   }, 60_000);
 });

@@ -38,6 +38,7 @@ beforeAll(async () => {
   const extension = (await operator.get<{ items: { id: string }[] }>(`/ports/${world.portA.id}/extensions`)).items[0]!;
   const optOut = await asA.post<{ id: string }>("/opt-outs", { msisdn: "13800000099", enterpriseId: world.cloud.id });
   const dnd = await operator.post<{ id: string }>("/dnd", { msisdn: "13800000098", reason: "sweep" }).catch(() => ({ id: "" }));
+  const consent = await asA.post<{ id: string }>("/consents", { msisdn: "13800000096", enterpriseId: world.cloud.id, frequency: "每周1条", periodDays: 90, source: "web_form", evidenceRef: "sweep-1" });
   const importResponse = await fetch(`${api.url}/api/v1/imports/contracts`, {
     method: "POST",
     headers: { authorization: `Bearer ${spA.secret}`, "content-type": "text/csv" },
@@ -98,8 +99,9 @@ beforeAll(async () => {
     imports: imported.import?.id ?? "",
     tokens: spA.token.id,
     complaints: complaint.id,
+    consents: consent.id,
   };
-  spAIds = [world.spA.id, world.cloud.id, contract.id, world.portA.id, extension.id, world.accountA.id, ...Object.values(world.signatures).filter((s) => s !== world.signatures.bank).map((s) => s.id), optOut.id, ids.imports!, spA.token.id, review!.id, finding!.id, linkDomain.id, callbackNumber.id, template.id].filter(Boolean);
+  spAIds = [world.spA.id, world.cloud.id, contract.id, world.portA.id, extension.id, world.accountA.id, ...Object.values(world.signatures).filter((s) => s !== world.signatures.bank).map((s) => s.id), optOut.id, consent.id, ids.imports!, spA.token.id, review!.id, finding!.id].filter(Boolean);
 
   const document = (await api.request("GET", "/api/openapi.json", { token: null })).body;
   operations = [];

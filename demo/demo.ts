@@ -130,6 +130,11 @@ async function main() {
   await client.unbind().catch(() => {});
   await client.close();
 
+  await cmppAndJournal(api, world);
+}
+
+/** Story 7 (over CMPP, when the gateway runs its listener) and the journal's newest refusals. */
+async function cmppAndJournal(api: ApiClient, world: Awaited<ReturnType<typeof seedDemoWorld>>) {
   line("\n7. The same SP over CMPP 2.0: an accepted message with its status report, and a sublet refusal with its Result");
   if (cmppPort === undefined) {
     line("  (skipped: start the gateway with CMPP_PORT=7890 CMPP_GATEWAY_CODE=1 SECRETS_KEY=<64 hex digits>, and run the demo with CMPP_PORT=7890)");
@@ -144,7 +149,7 @@ async function main() {
   for (const r of refusals.items) line(`  ${r.reason.padEnd(26)} 【${r.signatureText ?? "?"}】 → ${r.recipientMask ?? ""}`);
 }
 
-/** Story 5: enforce `consent`, refuse, record consent, accept, "T" withdraws it, refuse; the rule's mode is put back after. */
+/** Story 6: enforce `consent`, refuse, record consent, accept, "T" withdraws it, refuse; the rule's mode is put back after. */
 async function consentStory(api: ApiClient, enterpriseId: string, send: (m: DemoMessage) => Promise<unknown>, delivered: { mo: boolean; text: string }[]) {
   const settings = await api.get<{ ruleModes: Record<string, string> }>("/settings/policy");
   await api.put("/settings/policy", { ...settings, ruleModes: { ...settings.ruleModes, consent: "enforce" }, reason: "demo: consent enforced" });

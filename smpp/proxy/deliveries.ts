@@ -222,8 +222,8 @@ export class DeliveryRelay {
       // Carrier-wide, whatever the port: effective here for the very next submission, persisted (and
       // so on every proxy) before we ack.
       const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);
-      if (preference.categories) snapshot.setPreference(recipientHash, preference.categories, null);
-      else snapshot.removePreference(recipientHash);
+      if (preference.categories) snapshot.shield.setPreference(recipientHash, preference.categories, null);
+      else snapshot.shield.removePreference(recipientHash);
       await this.options.recordPreference({ recipientHash, recipientMask: this.options.pii.mask(pdu.body.sourceAddr), categories: preference.categories });
     } else if (text.ok && isOptOutWord(text.text)) {
       const recipientHash = this.options.pii.hash(pdu.body.sourceAddr);

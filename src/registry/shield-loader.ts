@@ -21,14 +21,14 @@ export async function loadShield(db: Db, snapshot: RegistrySnapshot): Promise<vo
     if (rows.length < BATCH) break;
     after = rows[rows.length - 1]!.id;
   }
-  for (const row of await db.select({ recipientHash: honeypots.recipientHash }).from(honeypots)) snapshot.addHoneypot(row.recipientHash);
+  for (const row of await db.select({ recipientHash: honeypots.recipientHash }).from(honeypots)) snapshot.shield.addHoneypot(row.recipientHash);
 }
 
 function applyPreference(snapshot: RegistrySnapshot, row: typeof subscriberPreferences.$inferSelect): void {
   const start = row.bandStart === null ? undefined : parseClock(row.bandStart);
   const end = row.bandEnd === null ? undefined : parseClock(row.bandEnd);
   const band = start !== undefined && end !== undefined ? { start: start % 1440, end: end % 1440 } : null;
-  snapshot.setPreference(row.recipientHash, row.categories as Category[], band);
+  snapshot.shield.setPreference(row.recipientHash, row.categories as Category[], band);
 }
 
 /** One change to do_not_disturb, subscriber_preferences or honeypots; false when the change needs a full reload. */
@@ -45,7 +45,7 @@ export async function applyShieldChange(db: Db, snapshot: RegistrySnapshot, chan
   }
   if (change.table === "subscriber_preferences") {
     if (change.removed) {
-      snapshot.removePreference(change.removed.recipientHash);
+      snapshot.shield.removePreference(change.removed.recipientHash);
       return true;
     }
     if (!change.id) return false;
@@ -55,12 +55,12 @@ export async function applyShieldChange(db: Db, snapshot: RegistrySnapshot, chan
   }
   if (change.table === "honeypots") {
     if (change.removed) {
-      snapshot.removeHoneypot(change.removed.recipientHash);
+      snapshot.shield.removeHoneypot(change.removed.recipientHash);
       return true;
     }
     if (!change.id) return false;
     const [row] = await db.select({ recipientHash: honeypots.recipientHash }).from(honeypots).where(eq(honeypots.id, change.id));
-    if (row) snapshot.addHoneypot(row.recipientHash);
+    if (row) snapshot.shield.addHoneypot(row.recipientHash);
     return true;
   }
   return false;

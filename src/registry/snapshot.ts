@@ -11,6 +11,7 @@ import type {
 import { Key64Set, recipientKey } from "./key-set.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts";
 import { ContentRegistry } from "./content.ts";
+import { SubscriberShield } from "./subscriber-shield.ts";
 
 export interface AccountEntry {
   id: string;
@@ -33,7 +34,6 @@ export interface AccountEntry {
 }
 
 /** A category's bit in a subscriber preference (and the salt of its key); verification has none. */
-const PREFERENCE_BITS: Readonly<Record<Category, number>> = { verification: 0, marketing: 1, notification: 2 };
 
 interface ContractWindow {
   id: string;
@@ -71,12 +71,8 @@ export class RegistrySnapshot implements RegistryView {
   private readonly keyedSets = new Map<string, Key64Set>();
   readonly optOuts: Key64Set;
   readonly doNotDisturb: Key64Set;
-  /** Subscribers' all-day blocks: the recipient key salted 1 for marketing, 2 for notification. */
-  readonly preferenceBlocks = new Key64Set();
-  /** Subscribers' banded blocks (few): hash → the categories' bits (1 marketing, 2 notification) and the band. */
-  private readonly bandedPreferences = new Map<string, { bits: number; block: PreferenceBlock }>();
-  /** Honeypot numbers, keyed like do-not-disturb (never read by the policy; see Gatekeeper). */
-  readonly honeypots = new Key64Set();
+  /** Subscriber preferences and honeypot numbers (subscriber-shield.ts). */
+  readonly shield = new SubscriberShield();
   /** Current consents (recipient × enterprise), keyed exactly as opt-outs: 8 bytes a slot. Expiry is swept by the loader. */
   readonly consents: Key64Set;
   /** `${recipientHash}|${enterpriseId}` → when the last consent request was sent (epoch ms). */
@@ -194,22 +190,15 @@ export class RegistrySnapshot implements RegistryView {
   }
 
   preferenceBlock(recipientHash: string, category: Category): PreferenceBlock | undefined {
-    const bit = PREFERENCE_BITS[category];
-    if (bit === 0) return undefined; // verification: never blocked by a preference
-    const [hi, lo] = recipientKey(recipientHash, bit, this.key);
-    if (this.preferenceBlocks.has(hi, lo)) return "always";
-    if (this.bandedPreferences.size === 0) return undefined;
-    const banded = this.bandedPreferences.get(recipientHash);
-    return banded && (banded.bits & bit) !== 0 ? banded.block : undefined;
+    return this.shield.preferenceBlock(recipientHash, category);
   }
 
   isHoneypot(recipientHash: string): boolean {
-    const [hi, lo] = recipientKey(recipientHash, 0, this.key);
-    return this.honeypots.has(hi, lo);
+    return this.shield.isHoneypot(recipientHash);
   }
 
   get honeypotCount(): number {
-    return this.honeypots.size;
+    return this.shield.honeypotCount;
   }
 
   hasConsent(recipientHash: string, enterpriseId: string): boolean {
@@ -373,41 +362,6 @@ export class RegistrySnapshot implements RegistryView {
     this.doNotDisturb.delete(hi, lo);
   }
 
-  /** Replaces the subscriber's preference (categories blocked, all day or in a band of minutes). */
-  setPreference(recipientHash: string, categories: readonly Category[], band: { start: number; end: number } | null): void {
-    this.removePreference(recipientHash);
-    let bits = 0;
-    for (const category of categories) bits |= PREFERENCE_BITS[category];
-    if (bits === 0) return;
-    if (band) {
-      this.bandedPreferences.set(recipientHash, { bits, block: { start: band.start, end: band.end } });
-      return;
-    }
-    for (const bit of [1, 2]) {
-      if ((bits & bit) === 0) continue;
-      const [hi, lo] = recipientKey(recipientHash, bit, this.key);
-      this.preferenceBlocks.add(hi, lo);
-    }
-  }
-
-  removePreference(recipientHash: string): void {
-    this.bandedPreferences.delete(recipientHash);
-    for (const bit of [1, 2]) {
-      const [hi, lo] = recipientKey(recipientHash, bit, this.key);
-      this.preferenceBlocks.delete(hi, lo);
-    }
-  }
-
-  addHoneypot(recipientHash: string): void {
-    const [hi, lo] = recipientKey(recipientHash, 0, this.key);
-    this.honeypots.add(hi, lo);
-  }
-
-  removeHoneypot(recipientHash: string): void {
-    const [hi, lo] = recipientKey(recipientHash, 0, this.key);
-    this.honeypots.delete(hi, lo);
-  }
-
   /** The port (or extension) an MO was sent to: whose enterprise is behind it. */
   enterpriseForDestination(destinationAddr: string): { port: PortEntry; enterpriseId?: string } | undefined {
     const match = this.matchPort(destinationAddr);
@@ -424,8 +378,8 @@ export class RegistrySnapshot implements RegistryView {
       accounts: this.accountsById.size,
       optOuts: this.optOuts.size,
       doNotDisturb: this.doNotDisturb.size,
-      preferences: this.preferenceBlocks.size + this.bandedPreferences.size,
-      honeypots: this.honeypots.size,
+      preferences: this.shield.preferenceCount,
+      honeypots: this.shield.honeypotCount,
       optOutBytes: this.optOuts.bytes + this.doNotDisturb.bytes,
       ...Object.fromEntries([...this.keyedSets].filter(([name]) => name !== "optOuts" && name !== "doNotDisturb").map(([name, set]) => [name, set.size])),
       ...this.content.stats(),

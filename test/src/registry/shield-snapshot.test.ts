@@ -8,29 +8,29 @@ const OTHER = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 describe("the snapshot's preferences and honeypots", () => {
   it("answers a category's block, never for verification, replaces and removes it", () => {
     const snapshot = new RegistrySnapshot();
-    snapshot.setPreference(HASH, ["marketing"], null);
+    snapshot.shield.setPreference(HASH, ["marketing"], null);
     expect(snapshot.preferenceBlock(HASH, "marketing")).toBe("always");
     expect(snapshot.preferenceBlock(HASH, "notification")).toBeUndefined();
     expect(snapshot.preferenceBlock(HASH, "verification")).toBeUndefined();
     expect(snapshot.preferenceBlock(OTHER, "marketing")).toBeUndefined();
-    snapshot.setPreference(HASH, ["marketing", "notification"], { start: 1320, end: 480 });
+    snapshot.shield.setPreference(HASH, ["marketing", "notification"], { start: 1320, end: 480 });
     expect(snapshot.preferenceBlock(HASH, "marketing")).toEqual({ start: 1320, end: 480 });
     expect(snapshot.preferenceBlock(HASH, "notification")).toEqual({ start: 1320, end: 480 });
-    snapshot.setPreference(HASH, ["marketing", "notification", "verification"], null);
+    snapshot.shield.setPreference(HASH, ["marketing", "notification", "verification"], null);
     expect(snapshot.preferenceBlock(HASH, "notification")).toBe("always");
     expect(snapshot.preferenceBlock(HASH, "verification")).toBeUndefined();
-    snapshot.removePreference(HASH);
+    snapshot.shield.removePreference(HASH);
     expect(snapshot.preferenceBlock(HASH, "marketing")).toBeUndefined();
     expect(snapshot.stats().preferences).toBe(0);
   });
 
   it("keeps honeypots apart from do-not-disturb under the same key", () => {
     const snapshot = new RegistrySnapshot();
-    snapshot.addHoneypot(HASH);
+    snapshot.shield.addHoneypot(HASH);
     expect(snapshot.isHoneypot(HASH)).toBe(true);
     expect(snapshot.isDoNotDisturb(HASH)).toBe(false);
     expect(snapshot.honeypotCount).toBe(1);
-    snapshot.removeHoneypot(HASH);
+    snapshot.shield.removeHoneypot(HASH);
     expect(snapshot.isHoneypot(HASH)).toBe(false);
   });
 });

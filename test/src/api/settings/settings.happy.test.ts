@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_CONSENT_REQUEST_PERIOD_DAYS } from "../../../../src/policy/consent.ts";
 import { DEFAULT_SHORTENERS } from "../../../../src/policy/content/links.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../../../../src/settings/policy-settings.schemas.ts";
 import { startTestApi, type TestApi } from "../../../helpers/api.ts";
@@ -17,11 +18,12 @@ afterEach(async () => {
 
 const PATH = "/api/v1/settings/policy";
 
-/** Settings a PUT that leaves them out keeps at their defaults (velocity, honeypot suspension) or unchanged (shorteners). */
+/** Settings a PUT that leaves them out keeps at their defaults (velocity, honeypot suspension) or unchanged (shorteners, the consent-request period). */
 const LATER_DEFAULTS = {
   velocity: DEFAULT_POLICY_SETTINGS.velocity,
   honeypotSuspension: DEFAULT_POLICY_SETTINGS.honeypotSuspension,
   shorteners: [...DEFAULT_SHORTENERS],
+  consentRequestPeriodDays: DEFAULT_CONSENT_REQUEST_PERIOD_DAYS,
 };
 
 describe("policy settings API (happy)", () => {

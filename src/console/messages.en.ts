@@ -98,7 +98,7 @@ export const en = {
   "col.count": "Count",
   "dash.title": "Dashboard",
   "dash.traffic": "Traffic per day (accepted and refused, signed messages)",
-  "dash.refusals": "Refusals per day (all journaled refusals)",
+  "dash.refusals": "Refusals per day (enforced; monitor-mode would-be refusals are on the rule modes page)",
   "dash.topReasons": "Top refusal reasons",
   "dash.pending": "Signatures waiting for approval",
   "dash.totals": "In this range",

@@ -99,7 +99,7 @@ export const zh: Record<MessageKey, string> = {
   "col.count": "条数",
   "dash.title": "概览",
   "dash.traffic": "每日流量（放行与拦截，带签名的短信）",
-  "dash.refusals": "每日拦截（全部拦截记录）",
+  "dash.refusals": "每日拦截（已执行；监测模式的记录见规则模式页）",
   "dash.topReasons": "主要拦截原因",
   "dash.pending": "待审核签名",
   "dash.totals": "本期合计",

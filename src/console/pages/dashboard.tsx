@@ -25,7 +25,8 @@ export interface TrafficScope {
  */
 export async function loadCharts(ctx: ServiceContext, range: { from: string; to: string }, scope: TrafficScope = {}) {
   const trafficFilter: TrafficFilter = { from: range.from, to: range.to, groupBy: "sp", ...scope };
-  const rejectionFilter: RejectionsFilter = { from: chinaDayStartIso(range.from), to: chinaDayStartIso(nextDay(range.to)), ...scope };
+  // Enforced refusals only: a monitor-mode refusal let its message pass (the rule-modes page counts those).
+  const rejectionFilter: RejectionsFilter = { from: chinaDayStartIso(range.from), to: chinaDayStartIso(nextDay(range.to)), monitor: "false", ...scope };
   const [traffic, perDay, perReason] = await Promise.all([
     trafficByDay(ctx, trafficFilter),
     countRejections(ctx, rejectionFilter, "day"),

@@ -58,7 +58,7 @@ async function send(message: DemoMessage) {
 }
 
 async function journaledRefusals() {
-  return (await gateway.api.get<{ items: { reason: string; signatureText: string | null }[] }>("/rejections?limit=50")).items;
+  return (await gateway.api.get<{ items: { reason: string; signatureText: string | null; monitor: boolean }[] }>("/rejections?limit=50")).items;
 }
 
 describe.skipIf(!haveBrowser)("the console in Chromium, against the real reviews backend", () => {
@@ -91,12 +91,14 @@ describe.skipIf(!haveBrowser)("the console in Chromium, against the real reviews
     for (const message of demoTraffic) expect({ text: message.text, status: (await send(message)).status }).toEqual({ text: message.text, status: statusFor(message.expected) });
     expect(gateway.simulator!.received.count).toBe(2);
     // The journal writes in batches on a timer; the console reads what it has written.
-    await waitFor(async () => (await journaledRefusals()).length >= 2, 5000, "both refusals in the journal");
+    await waitFor(async () => (await journaledRefusals()).length >= 3, 5000, "both refusals and the monitored one in the journal");
     const refusals = await journaledRefusals();
-    expect(refusals.map((r) => [r.reason, r.signatureText]).sort()).toEqual([
+    expect(refusals.filter((r) => !r.monitor).map((r) => [r.reason, r.signatureText]).sort()).toEqual([
       ["scope_exceeded", "云端科技"],
       ["sublet_no_contract", "星河银行"],
     ]);
+    // The consent rule ships in monitor mode: the accepted marketing message is journaled as a would-be refusal.
+    expect(refusals.filter((r) => r.monitor).map((r) => [r.reason, r.signatureText])).toEqual([["consent_missing", "云端商城"]]);
   });
 
   it("signs in with the operator token (never in the address bar) and sees the demo's refusals and traffic", async () => {
@@ -112,9 +114,9 @@ describe.skipIf(!haveBrowser)("the console in Chromium, against the real reviews
     expect(session.sameSite).toBe("Strict");
     expect(session.value).not.toContain(gateway.bootstrapToken!);
 
-    // The refusals page: one row per refusal, the reason code in the cell's title, the signature as sent.
+    // The refusals page: one row per refusal (the monitored one too), the reason code in the cell's title, the signature as sent.
     const rows = page.locator("table tbody tr");
-    await expect(rows.count()).resolves.toBe(2);
+    await expect(rows.count()).resolves.toBe(3);
     const sublet = rows.filter({ has: page.locator('span[title="sublet_no_contract"]') });
     await expect(sublet.textContent()).resolves.toMatch(/星河银行[\s\S]*138\*{4}0003/);
     await expect(sublet.textContent()).resolves.toContain("10690001");

@@ -6,7 +6,7 @@ import { decide, type Category, type Recipient, type RecipientCounters, type Sub
 import { VelocityCounters } from "../velocity/velocity-counters.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
-import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import { submissionSender, type JudgeInput, type SessionIdentity, type SubmissionSender } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
 import { BoundedMap } from "./bounded-map.ts";
 import { DailyMarketingCounters } from "./recipient-counters.ts";
@@ -53,16 +53,9 @@ export interface GatekeeperOptions {
   honeypotHit?: (hit: HoneypotHit) => void;
 }
 
-export interface HoneypotHit {
+export interface HoneypotHit extends SubmissionSender {
   at: number;
   honeypotHash: string;
-  spId: string;
-  accountId: string;
-  portId: string | null;
-  sourceAddr: string;
-  signatureId: string | null;
-  signatureText: string | null;
-  enterpriseId: string | null;
   refused: boolean;
 }
 
@@ -133,13 +126,7 @@ export class Gatekeeper {
       sink({
         at,
         honeypotHash: recipient.hash,
-        spId: session.spId,
-        accountId: session.accountId,
-        portId: verdict.port?.id ?? null,
-        sourceAddr: input.sourceAddr,
-        signatureId: verdict.signature?.id ?? null,
-        signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
-        enterpriseId: verdict.enterpriseId ?? null,
+        ...submissionSender(session, input, verdict),
         refused: verdict.recipients[index]?.outcome === "reject",
       });
     });

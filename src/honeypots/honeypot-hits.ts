@@ -13,6 +13,7 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { ServiceContext } from "../context.ts";
+import type { HoneypotHit } from "../gateway/gatekeeper.ts";
 import { resultRows } from "../db/rows.ts";
 import { honeypotHits, honeypots, reviewFindings, signatures } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -22,18 +23,8 @@ import type { FindingDraft } from "../reviews/types.ts";
 import { readPolicySettings } from "../settings/policy-settings.schemas.ts";
 import { suspendSignature } from "../signatures/signatures.service.ts";
 
-export interface HoneypotHitRecord {
-  at: number;
-  honeypotHash: string;
-  spId: string;
-  accountId: string;
-  portId: string | null;
-  sourceAddr: string;
-  signatureId: string | null;
-  signatureText: string | null;
-  enterpriseId: string | null;
-  refused: boolean;
-}
+/** One judged marketing message to a honeypot number, as the gatekeeper reports it. */
+export type HoneypotHitRecord = HoneypotHit;
 
 export const HONEYPOT_ACTOR = { type: "system", id: "honeypots" } as const;
 

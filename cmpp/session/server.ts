@@ -127,27 +127,18 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
 
   private accept(socket: net.Socket): void {
     socket.on("error", () => {}); // until the connection attaches its own handler
-    const address = socket.remoteAddress ?? "";
+    const address = this.admission.admitSocket(socket, this.stopping, (from, reason) => this.emit("connectionRefused", from, reason));
+    if (address === undefined) return;
     const o = this.options;
-    const refusal = this.admission.refusal(address, this.stopping);
-    if (refusal !== undefined) {
-      this.emit("connectionRefused", address, refusal);
-      socket.destroy();
-      return;
-    }
     const { host: _h, port: _p, maxConnections: _m, maxConnectionsPerAddress: _a, maxTimestampSkewMs: _s, handlers: _x, ...connectionOptions } = o;
     const session: CmppSession<Context> = new CmppConnection<Context>(socket, {
       connect: (pdu) => this.authenticate(session, pdu),
       submit: (pdu, frame) => (o.handlers.submit ? o.handlers.submit(session, pdu, frame) : { result: SubmitResult.BAD_COMMAND }),
     }, { ...connectionOptions, now: this.now });
-    this.admission.admit(session, address);
+    this.admission.track(session, address, (reason) => this.emit("sessionClosed", session, reason));
     session.on("connected", () => this.emit("connected", session));
     session.on("protocolError", (problem) => this.emit("protocolError", session, problem));
     session.on("handlerError", (error) => this.emit("handlerError", session, error));
-    session.on("close", (reason) => {
-      this.admission.release(session, address);
-      this.emit("sessionClosed", session, reason);
-    });
     this.emit("session", session);
   }
 

@@ -162,14 +162,9 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
 
   private accept(socket: net.Socket): void {
     socket.on("error", () => {}); // until the connection attaches its own handler
-    const address = socket.remoteAddress ?? "";
+    const address = this.admission.admitSocket(socket, this.stopping, (from, reason) => this.emit("connectionRefused", from, reason));
+    if (address === undefined) return;
     const o = this.options;
-    const refusal = this.admission.refusal(address, this.stopping);
-    if (refusal) {
-      this.emit("connectionRefused", address, refusal);
-      socket.destroy();
-      return;
-    }
     const session = new SmppConnection<Context>(socket, {
       role: "server",
       bindTimeoutMs: o.bindTimeoutMs ?? 30_000,
@@ -184,15 +179,11 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
       ...(o.writeStallTimeoutMs !== undefined && { writeStallTimeoutMs: o.writeStallTimeoutMs }),
       ...(o.now !== undefined && { now: o.now }),
     });
-    this.admission.admit(session, address);
+    this.admission.track(session, address, (reason) => this.emit("sessionClosed", session, reason));
     session.handler = this.dispatch;
     session.on("bound", () => this.emit("bound", session));
     session.on("protocolError", (problem) => this.emit("protocolError", session, problem));
     session.on("handlerError", (error) => this.emit("handlerError", session, error));
-    session.on("close", (reason) => {
-      this.admission.release(session, address);
-      this.emit("sessionClosed", session, reason);
-    });
     this.emit("session", session);
   }
 

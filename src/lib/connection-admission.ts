@@ -1,7 +1,7 @@
 /**
  * Connection limits of a protocol listener (the SMPP and the CMPP servers): the live sessions and
  * how many come from each remote address, so a new connection is admitted or turned away (before a
- * byte is read) with the reason the server reports. Pure bookkeeping: no sockets, no clock.
+ * byte is read) with the reason the server reports. No clock; the only I/O is destroying a refused socket.
  */
 
 /** Why a listener turns a new connection away. */
@@ -14,7 +14,18 @@ export interface ConnectionLimits {
   maxConnectionsPerAddress?: number;
 }
 
-export class ConnectionAdmission<Session> {
+/** What admission needs of an accepted socket. */
+export interface IncomingSocket {
+  readonly remoteAddress?: string | undefined;
+  destroy(): void;
+}
+
+/** What tracking needs of a session: its close event, with the reason. */
+export interface ClosingSession {
+  on(name: "close", listener: (reason: string) => void): unknown;
+}
+
+export class ConnectionAdmission<Session extends ClosingSession> {
   readonly live = new Set<Session>();
   private readonly perAddress = new Map<string, number>();
 
@@ -28,16 +39,29 @@ export class ConnectionAdmission<Session> {
     return undefined;
   }
 
-  /** Counts an admitted session; `release` it when it closes. */
-  admit(session: Session, address: string): void {
-    this.live.add(session);
-    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+  /**
+   * The remote address of a socket that may come in, or undefined once a refused one is reported
+   * (`onRefused`) and destroyed.
+   */
+  admitSocket(socket: IncomingSocket, stopping: boolean, onRefused: (address: string, reason: ConnectionRefusal) => void): string | undefined {
+    const address = socket.remoteAddress ?? "";
+    const refusal = this.refusal(address, stopping);
+    if (refusal === undefined) return address;
+    onRefused(address, refusal);
+    socket.destroy();
+    return undefined;
   }
 
-  release(session: Session, address: string): void {
-    this.live.delete(session);
-    const left = (this.perAddress.get(address) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(address, left);
-    else this.perAddress.delete(address);
+  /** Counts an admitted session until it closes; `onClose` runs after it no longer counts. */
+  track(session: Session, address: string, onClose: (reason: string) => void): void {
+    this.live.add(session);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    session.on("close", (reason) => {
+      this.live.delete(session);
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+      onClose(reason);
+    });
   }
 }

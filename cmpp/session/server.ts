@@ -5,6 +5,7 @@
  * to a session within its window.
  */
 import net from "node:net";
+import { ConnectionAdmission, type ConnectionRefusal } from "../../src/lib/connection-admission.ts";
 import { ConnectStatus, SubmitResult, type CmppVersion } from "../wire/constants.ts";
 import { authenticatorIsmg, authenticatorSource, authenticatorsEqual, checkTimestamp } from "../wire/auth.ts";
 import { decodeFrame } from "../wire/decode.ts";
@@ -51,7 +52,7 @@ export type CmppServerEvents<Context> = {
   session: (session: CmppSession<Context>) => void;
   connected: (session: CmppSession<Context>) => void;
   sessionClosed: (session: CmppSession<Context>, reason: string) => void;
-  connectionRefused: (remoteAddress: string, reason: "max_connections" | "max_connections_per_address" | "stopping") => void;
+  connectionRefused: (remoteAddress: string, reason: ConnectionRefusal) => void;
   protocolError: (session: CmppSession<Context>, problem: ProtocolProblem) => void;
   handlerError: (session: CmppSession<Context>, error: unknown) => void;
   listenerError: (error: Error) => void;
@@ -60,13 +61,13 @@ export type CmppServerEvents<Context> = {
 export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Context>> {
   port = 0;
   private listener: net.Server | undefined;
-  private readonly live = new Set<CmppSession<Context>>();
-  private readonly perAddress = new Map<string, number>();
+  private readonly admission: ConnectionAdmission<CmppSession<Context>>;
   private stopping = false;
   private readonly now: () => number;
 
   constructor(private readonly options: CmppServerOptions<Context>) {
     super();
+    this.admission = new ConnectionAdmission(options);
     this.now = options.now ?? Date.now;
   }
 
@@ -79,17 +80,17 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
   }
 
   get connectionCount(): number {
-    return this.live.size;
+    return this.admission.live.size;
   }
 
   sessions(): IterableIterator<CmppSession<Context>> {
-    return this.live.values();
+    return this.admission.live.values();
   }
 
   /** Connected sessions of one SP (its Source_Addr), for MO and status reports. */
   sessionsFor(sourceAddr: string): CmppSession<Context>[] {
     const found: CmppSession<Context>[] = [];
-    for (const session of this.live) if (session.sourceAddr === sourceAddr && session.state === "connected") found.push(session);
+    for (const session of this.admission.live) if (session.sourceAddr === sourceAddr && session.state === "connected") found.push(session);
     return found;
   }
 
@@ -114,46 +115,30 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
     const closed = new Promise<void>((resolve) => (this.listener ? this.listener.close(() => resolve()) : resolve()));
     const deadline = Date.now() + timeoutMs;
     await Promise.race([
-      Promise.all([...this.live].map(async (session) => {
+      Promise.all([...this.admission.live].map(async (session) => {
         while (session.unanswered > 0 && Date.now() < deadline && session.state !== "closed") await sleep(10);
         await session.terminate();
       })),
       sleep(timeoutMs),
     ]);
-    for (const session of this.live) session.destroy("server stopped");
+    for (const session of this.admission.live) session.destroy("server stopped");
     await closed;
   }
 
   private accept(socket: net.Socket): void {
     socket.on("error", () => {}); // until the connection attaches its own handler
-    const address = socket.remoteAddress ?? "";
+    const address = this.admission.admitSocket(socket, this.stopping, (from, reason) => this.emit("connectionRefused", from, reason));
+    if (address === undefined) return;
     const o = this.options;
-    const refusal = this.stopping ? "stopping"
-      : this.live.size >= (o.maxConnections ?? 1000) ? "max_connections"
-      : (this.perAddress.get(address) ?? 0) >= (o.maxConnectionsPerAddress ?? 50) ? "max_connections_per_address"
-      : undefined;
-    if (refusal !== undefined) {
-      this.emit("connectionRefused", address, refusal);
-      socket.destroy();
-      return;
-    }
     const { host: _h, port: _p, maxConnections: _m, maxConnectionsPerAddress: _a, maxTimestampSkewMs: _s, handlers: _x, ...connectionOptions } = o;
     const session: CmppSession<Context> = new CmppConnection<Context>(socket, {
       connect: (pdu) => this.authenticate(session, pdu),
       submit: (pdu, frame) => (o.handlers.submit ? o.handlers.submit(session, pdu, frame) : { result: SubmitResult.BAD_COMMAND }),
     }, { ...connectionOptions, now: this.now });
-    this.live.add(session);
-    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    this.admission.track(session, address, (reason) => this.emit("sessionClosed", session, reason));
     session.on("connected", () => this.emit("connected", session));
     session.on("protocolError", (problem) => this.emit("protocolError", session, problem));
     session.on("handlerError", (error) => this.emit("handlerError", session, error));
-    session.on("close", (reason) => {
-      this.live.delete(session);
-      const left = (this.perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.perAddress.set(address, left);
-      else this.perAddress.delete(address);
-      this.emit("sessionClosed", session, reason);
-    });
     this.emit("session", session);
   }
 

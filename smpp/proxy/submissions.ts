@@ -62,7 +62,10 @@ const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(re
  */
 const NOT_SHOWN_PROTOCOL_IDS: ReadonlySet<number> = new Set([0x40, 0x7c, 0x7d, 0x7e, 0x7f]);
 
-function smuggling(body: { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number }): { reason: ReasonCode; detail: string } | undefined {
+/** The fields smuggling() reads. */
+type SmugglingFields = { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number };
+
+function smuggling(body: SmugglingFields): { reason: ReasonCode; detail: string } | undefined {
   if (body.protocolId !== undefined && NOT_SHOWN_PROTOCOL_IDS.has(body.protocolId)) {
     return { reason: "message_ambiguous", detail: `protocol_id 0x${body.protocolId.toString(16)} is not shown to the reader (silent, equipment or SIM message)` };
   }
@@ -149,6 +152,14 @@ export class SubmissionHandler {
    * One row per account per window at most (the first throttled submission, with its source and
    * destination); the rest are counted in gatekeeper_submissions_total{verdict="throttled"}.
    */
+  /** A PDU the gatekeeper would read one way and the SMSC another (see smuggling()) is journaled and refused; undefined when clean. */
+  private refuseSmuggling(identity: RefusalIdentity, base: Omit<JudgeInput, "text">, body: SmugglingFields, now: number): InboundAnswer | undefined {
+    const smuggled = smuggling(body);
+    if (!smuggled) return undefined;
+    this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
+    return answer(smuggled.reason);
+  }
+
   private journalThrottled(identity: RefusalIdentity, input: Omit<JudgeInput, "text">, count: number, now: number): void {
     this.options.metrics?.submissions.inc({ verdict: "throttled", reason: "throttled" }, count);
     if (this.coalescer.admit(`${identity.accountId}|${identity.spId ?? ""}|throttled`, now)) {
@@ -176,11 +187,8 @@ export class SubmissionHandler {
     const admitted = this.admit(context, base, now);
     if ("status" in admitted) return admitted;
     const identity = admitted.identity;
-    const smuggled = smuggling(body as { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number });
-    if (smuggled) {
-      this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
-      return answer(smuggled.reason);
-    }
+    const smuggled = this.refuseSmuggling(identity, base, body as SmugglingFields, now);
+    if (smuggled) return smuggled;
     const text = extractMessageText(messageFields(body));
     if (!VALID_DESTINATION.test(destination)) {
       this.options.gatekeeper.journalProtocolRefusal(identity, "invalid_destination", { ...base, destinations: [], text: text.ok ? text.text : undefined }, now);
@@ -332,11 +340,8 @@ export class SubmissionHandler {
       smes = smes.slice(0, granted);
       base.destinations = smes.map((d) => d.address);
     }
-    const smuggled = smuggling(body);
-    if (smuggled) {
-      this.options.gatekeeper.journalProtocolRefusal(identity, smuggled.reason, { ...base, text: `(${smuggled.detail})` }, now);
-      return answer(smuggled.reason);
-    }
+    const smuggled = this.refuseSmuggling(identity, base, body, now);
+    if (smuggled) return smuggled;
     const text = extractMessageText(messageFields(body));
     if (!text.ok || (text.concat && text.concat.total > 1)) {
       // Concatenated submit_multi is not reassembled: refuse it plainly rather than judge a fragment.

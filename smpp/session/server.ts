@@ -7,6 +7,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { monotonicClock, type MonotonicClock } from "../../src/lib/clock.ts";
+import { ConnectionAdmission, type ConnectionRefusal } from "../../src/lib/connection-admission.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeDeliverSm, type ShortMessageFields } from "../wire/encode.ts";
 import type { BindBody, BindMode, Pdu } from "../wire/pdu.ts";
@@ -75,7 +76,7 @@ export type SmppServerEvents<Context> = {
   session: (session: SmppSession<Context>) => void;
   bound: (session: SmppSession<Context>) => void;
   sessionClosed: (session: SmppSession<Context>, reason: string) => void;
-  connectionRefused: (remoteAddress: string, reason: "max_connections" | "max_connections_per_address" | "stopping") => void;
+  connectionRefused: (remoteAddress: string, reason: ConnectionRefusal) => void;
   protocolError: (session: SmppSession<Context>, problem: ProtocolProblem) => void;
   handlerError: (session: SmppSession<Context>, error: unknown) => void;
   listenerError: (error: Error) => void;
@@ -85,12 +86,12 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   port = 0;
   tlsPort: number | undefined;
   private readonly listeners: net.Server[] = [];
-  private readonly live = new Set<SmppSession<Context>>();
-  private readonly perAddress = new Map<string, number>();
+  private readonly admission: ConnectionAdmission<SmppSession<Context>>;
   private stopping = false;
 
   constructor(private readonly options: SmppServerOptions<Context>) {
     super();
+    this.admission = new ConnectionAdmission(options);
   }
 
   /** Listens on the plain port (and the TLS port when configured). */
@@ -111,17 +112,17 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   }
 
   get connectionCount(): number {
-    return this.live.size;
+    return this.admission.live.size;
   }
 
   sessions(): IterableIterator<SmppSession<Context>> {
-    return this.live.values();
+    return this.admission.live.values();
   }
 
   /** Bound receiver/transceiver sessions of `systemId`, for receipts and MO. */
   receiversFor(systemId: string): SmppSession<Context>[] {
     const found: SmppSession<Context>[] = [];
-    for (const session of this.live) if (session.systemId === systemId && canReceive(session.state)) found.push(session);
+    for (const session of this.admission.live) if (session.systemId === systemId && canReceive(session.state)) found.push(session);
     return found;
   }
 
@@ -141,12 +142,12 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
     this.stopping = true;
     const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     const deadline = monotonicClock() + timeoutMs;
-    const sessions = [...this.live];
+    const sessions = [...this.admission.live];
     await Promise.race([
       Promise.all(sessions.map((session) => this.drainAndUnbind(session, deadline))),
       new Promise((resolve) => setTimeout(resolve, timeoutMs).unref?.()),
     ]);
-    for (const session of this.live) session.destroy("server stopped");
+    for (const session of this.admission.live) session.destroy("server stopped");
     await closed;
   }
 
@@ -161,20 +162,9 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
 
   private accept(socket: net.Socket): void {
     socket.on("error", () => {}); // until the connection attaches its own handler
-    const address = socket.remoteAddress ?? "";
+    const address = this.admission.admitSocket(socket, this.stopping, (from, reason) => this.emit("connectionRefused", from, reason));
+    if (address === undefined) return;
     const o = this.options;
-    const refusal = this.stopping
-      ? "stopping"
-      : this.live.size >= (o.maxConnections ?? 1000)
-        ? "max_connections"
-        : (this.perAddress.get(address) ?? 0) >= (o.maxConnectionsPerAddress ?? 50)
-          ? "max_connections_per_address"
-          : undefined;
-    if (refusal) {
-      this.emit("connectionRefused", address, refusal);
-      socket.destroy();
-      return;
-    }
     const session = new SmppConnection<Context>(socket, {
       role: "server",
       bindTimeoutMs: o.bindTimeoutMs ?? 30_000,
@@ -189,19 +179,11 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
       ...(o.writeStallTimeoutMs !== undefined && { writeStallTimeoutMs: o.writeStallTimeoutMs }),
       ...(o.now !== undefined && { now: o.now }),
     });
-    this.live.add(session);
-    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    this.admission.track(session, address, (reason) => this.emit("sessionClosed", session, reason));
     session.handler = this.dispatch;
     session.on("bound", () => this.emit("bound", session));
     session.on("protocolError", (problem) => this.emit("protocolError", session, problem));
     session.on("handlerError", (error) => this.emit("handlerError", session, error));
-    session.on("close", (reason) => {
-      this.live.delete(session);
-      const left = (this.perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.perAddress.set(address, left);
-      else this.perAddress.delete(address);
-      this.emit("sessionClosed", session, reason);
-    });
     this.emit("session", session);
   }
 

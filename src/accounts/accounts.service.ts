@@ -10,6 +10,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { SMPP_PASSWORD_MAX } from "./accounts.schemas.ts";
 import type { CreateAccountInput, ListAccountsFilter, RotatePasswordInput, UpdateAccountInput } from "./accounts.schemas.ts";
+import { assertServiceProviderExists } from "../service-providers/service-providers.service.ts";
 
 type AccountRow = typeof bindAccounts.$inferSelect;
 /** What leaves the service: never the password hash, never the sealed CMPP secret. */
@@ -69,10 +70,7 @@ export async function createAccount(ctx: ServiceContext, input: CreateAccountInp
   if (kind === "gateway" && protocol === "cmpp") throw invalid("protocol", "a gateway account is an ISMG's SMPP bind; CMPP accounts are SPs' own");
   if (kind === "gateway" && !input.allowedIps?.length) throw invalid("allowedIps", "a gateway account needs the ISMG's addresses: it may send from every SP's ports");
   return withTransaction(ctx, async (tx) => {
-    if (input.spId) {
-      const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, input.spId));
-      if (!sp) throw invalid("spId", "no such service provider");
-    }
+    if (input.spId) await assertServiceProviderExists(tx.db, input.spId);
     await checkCarriedSps(tx.db, input.carriedSpIds);
     try {
       const [row] = await tx.db

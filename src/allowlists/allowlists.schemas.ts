@@ -3,15 +3,20 @@ import { allowlistStatuses, callbackKinds } from "../db/schema/index.ts";
 
 export const allowlistStatus = z.enum(allowlistStatuses);
 
-const common = {
-  id: z.uuid(),
-  enterpriseId: z.uuid(),
-  spId: z.uuid().nullable().openapi({ description: "The SP that filed it; null when an operator did" }),
+/** The review fields of every filed entry (allowlist entries, signature templates): status, why, when approved, timestamps. */
+export const filingFields = {
   status: allowlistStatus,
   statusReason: z.string().nullable(),
   approvedAt: z.date().or(z.string()).nullable(),
   createdAt: z.date().or(z.string()),
   updatedAt: z.date().or(z.string()),
+};
+
+const common = {
+  id: z.uuid(),
+  enterpriseId: z.uuid(),
+  spId: z.uuid().nullable().openapi({ description: "The SP that filed it; null when an operator did" }),
+  ...filingFields,
 };
 
 export const linkDomainSchema = z

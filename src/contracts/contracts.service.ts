@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { ServiceError, conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { findVisibleEnterprise } from "../enterprises/enterprises.service.ts";
 import type { CreateContractInput, DecideContractInput, ListContractsFilter, UpdateContractInput } from "./contracts.schemas.ts";
+import { assertServiceProviderExists } from "../service-providers/service-providers.service.ts";
 
 export type Contract = typeof contracts.$inferSelect;
 
@@ -65,10 +66,7 @@ export async function createContract(ctx: ServiceContext, input: CreateContractI
   const spId = scope ?? input.spId;
   if (!spId) throw invalid("spId", "is required");
   return withTransaction(ctx, async (tx) => {
-    if (!scope) {
-      const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
-      if (!sp) throw invalid("spId", "no such service provider");
-    }
+    if (!scope) await assertServiceProviderExists(tx.db, spId);
     const enterprise = await findVisibleEnterprise(tx, input.enterpriseId);
     if (!enterprise) throw invalid("enterpriseId", "no such enterprise");
     await lockEnterprise(tx, enterprise.id);

@@ -6,7 +6,7 @@ import { CONSENT_REQUEST_SERVICE_TYPE, decide, isConsentRequestMessage, type Cat
 import { VelocityCounters } from "../velocity/velocity-counters.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
-import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import { submissionSender, type JudgeInput, type SessionIdentity, type SubmissionSender } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
 import { BoundedMap } from "./bounded-map.ts";
 import { DailyMarketingCounters } from "./recipient-counters.ts";
@@ -56,16 +56,9 @@ export interface GatekeeperOptions {
   consentRequestSent?: (sent: { recipientHash: string; recipientMask: string; enterpriseId: string; signatureId?: string; at: number }) => void;
 }
 
-export interface HoneypotHit {
+export interface HoneypotHit extends SubmissionSender {
   at: number;
   honeypotHash: string;
-  spId: string;
-  accountId: string;
-  portId: string | null;
-  sourceAddr: string;
-  signatureId: string | null;
-  signatureText: string | null;
-  enterpriseId: string | null;
   refused: boolean;
 }
 
@@ -138,13 +131,7 @@ export class Gatekeeper {
       sink({
         at,
         honeypotHash: recipient.hash,
-        spId: session.spId,
-        accountId: session.accountId,
-        portId: verdict.port?.id ?? null,
-        sourceAddr: input.sourceAddr,
-        signatureId: verdict.signature?.id ?? null,
-        signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
-        enterpriseId: verdict.enterpriseId ?? null,
+        ...submissionSender(session, input, verdict),
         refused: verdict.recipients[index]?.outcome === "reject",
       });
     });

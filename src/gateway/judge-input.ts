@@ -1,5 +1,5 @@
 /** What the gatekeeper judges: the bound session a submission arrives on, and the message. */
-import type { Category, Submission } from "../policy/index.ts";
+import type { Category, Submission, Verdict } from "../policy/index.ts";
 
 /** The bound session a submission arrives on. */
 export interface SessionIdentity {
@@ -24,4 +24,28 @@ export interface JudgeInput {
   sourceAddr: string;
   destinations: readonly string[];
   text: string;
+}
+
+/** Who sent a judged submission, as the journal and the honeypot hits record it. */
+export interface SubmissionSender {
+  spId: string;
+  accountId: string;
+  portId: string | null;
+  sourceAddr: string;
+  signatureId: string | null;
+  signatureText: string | null;
+  enterpriseId: string | null;
+}
+
+/** The sender of a judged submission: the session's SP and account, and what the verdict resolved (port, signature, enterprise). */
+export function submissionSender(session: SessionIdentity, input: JudgeInput, verdict: Verdict): SubmissionSender {
+  return {
+    spId: session.spId,
+    accountId: session.accountId,
+    portId: verdict.port?.id ?? null,
+    sourceAddr: input.sourceAddr,
+    signatureId: verdict.signature?.id ?? null,
+    signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
+    enterpriseId: verdict.enterpriseId ?? null,
+  };
 }

@@ -12,7 +12,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Recipient, Verdict } from "../policy/index.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { BoundedMap } from "./bounded-map.ts";
-import type { JudgeInput, SessionIdentity } from "./judge-input.ts";
+import { submissionSender, type JudgeInput, type SessionIdentity } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
 import type { VelocityCounters } from "../../src/velocity/velocity-counters.ts";
@@ -82,13 +82,7 @@ export class VerdictRecorder {
       base ??= {
         at: new Date(at),
         command: input.command,
-        spId: session.spId,
-        accountId: session.accountId,
-        portId: verdict.port?.id ?? null,
-        sourceAddr: input.sourceAddr,
-        signatureId: verdict.signature?.id ?? null,
-        signatureText: verdict.signature?.text ?? verdict.offeredSignature ?? null,
-        enterpriseId: verdict.enterpriseId ?? null,
+        ...submissionSender(session, input, verdict),
         category: verdict.category ?? null,
         remoteAddress: session.remoteAddress,
         text: this.options.fullText ? input.text : redactText(input.text),

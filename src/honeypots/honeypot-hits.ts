@@ -13,27 +13,18 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { ServiceContext } from "../context.ts";
+import type { HoneypotHit } from "../gateway/gatekeeper.ts";
 import { resultRows } from "../db/rows.ts";
-import { honeypotHits, honeypots, reviewFindings, signatures } from "../db/schema/index.ts";
+import { honeypotHits, honeypots, signatures } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
-import { continuousReview, upsertFinding } from "../reviews/store.ts";
+import { continuousReview, markAutoSuspended, upsertFinding } from "../reviews/store.ts";
 import type { FindingDraft } from "../reviews/types.ts";
 import { readPolicySettings } from "../settings/policy-settings.schemas.ts";
 import { suspendSignature } from "../signatures/signatures.service.ts";
 
-export interface HoneypotHitRecord {
-  at: number;
-  honeypotHash: string;
-  spId: string;
-  accountId: string;
-  portId: string | null;
-  sourceAddr: string;
-  signatureId: string | null;
-  signatureText: string | null;
-  enterpriseId: string | null;
-  refused: boolean;
-}
+/** One judged marketing message to a honeypot number, as the gatekeeper reports it. */
+export type HoneypotHitRecord = HoneypotHit;
 
 export const HONEYPOT_ACTOR = { type: "system", id: "honeypots" } as const;
 
@@ -128,11 +119,7 @@ export async function evaluateSignature(ctx: ServiceContext, signatureId: string
     if (!crossed || signature.status !== "approved" || finding.status === "decided") return;
     const reason = `自动暂停：营销短信触发运营商监测，${suspension!.periodMinutes} 分钟内 ${inPeriod?.n} 次 (automatic suspension, system)`;
     await suspendSignature(tx, signatureId, reason);
-    const [decided] = await tx.db
-      .update(reviewFindings)
-      .set({ status: "decided", decision: "suspend", decisionReason: reason, decidedAt: tx.now, decidedBy: tx.actor.id, updatedAt: tx.now })
-      .where(eq(reviewFindings.id, finding.id))
-      .returning();
+    const decided = await markAutoSuspended(tx.db, finding.id, reason, tx.actor.id, tx.now);
     await recordAudit(tx, { action: "review_finding.decide", objectType: "review_finding", objectId: finding.id, before: finding, after: decided, reason });
   });
 }

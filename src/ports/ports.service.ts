@@ -1,13 +1,14 @@
 import { listPage } from "../db/list-page.ts";
 import { and, eq, like } from "drizzle-orm";
 import { escapeLike, isUniqueViolation } from "../db/errors.ts";
-import { portExtensions, ports, serviceProviders } from "../db/schema/index.ts";
+import { portExtensions, ports } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
 import { isOperator, spScope, type ServiceContext } from "../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
 import type { CreatePortInput, ListPortsFilter, UpdatePortInput } from "./ports.schemas.ts";
+import { assertServiceProviderExists } from "../service-providers/service-providers.service.ts";
 
 export type Port = typeof ports.$inferSelect;
 
@@ -22,16 +23,11 @@ export async function findVisiblePort(ctx: ServiceContext, id: string, forUpdate
   return row;
 }
 
-async function assertServiceProviderExists(ctx: ServiceContext, spId: string) {
-  const [sp] = await ctx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
-  if (!sp) throw invalid("spId", "no such service provider");
-}
-
 /** Ports are assigned by the operator only. */
 export async function createPort(ctx: ServiceContext, input: CreatePortInput): Promise<Port> {
   if (!isOperator(ctx.actor)) throw forbidden("only an operator assigns ports");
   return withTransaction(ctx, async (tx) => {
-    await assertServiceProviderExists(tx, input.spId);
+    await assertServiceProviderExists(tx.db, input.spId);
     try {
       const [row] = await tx.db
         .insert(ports)
@@ -82,7 +78,7 @@ export async function updatePort(ctx: ServiceContext, id: string, input: UpdateP
     const statusChanges = input.status !== undefined && input.status !== before.status;
     const ownerChanges = input.spId !== undefined && input.spId !== before.spId;
     if ((statusChanges || ownerChanges) && !input.reason) throw invalid("reason", "is required when the status or the owner changes");
-    if (ownerChanges) await assertServiceProviderExists(tx, input.spId!);
+    if (ownerChanges) await assertServiceProviderExists(tx.db, input.spId!);
     let released: (typeof portExtensions.$inferSelect)[] = [];
     if (ownerChanges) released = await tx.db.delete(portExtensions).where(eq(portExtensions.portId, id)).returning();
     const [after] = await tx.db

@@ -65,3 +65,13 @@ export async function upsertFinding(db: Executor, reviewId: string, draft: Findi
     .returning();
   return { finding: updated!, created: false };
 }
+
+/** Marks a finding decided by an automatic suspension (the system actor, now), with the reason the subject was suspended. */
+export async function markAutoSuspended(db: Executor, findingId: string, reason: string, actorId: string, now: Date): Promise<FindingRow> {
+  const [decided] = await db
+    .update(reviewFindings)
+    .set({ status: "decided", decision: "suspend", decisionReason: reason, decidedAt: now, decidedBy: actorId, updatedAt: now })
+    .where(eq(reviewFindings.id, findingId))
+    .returning();
+  return decided!;
+}

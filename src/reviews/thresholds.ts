@@ -6,14 +6,14 @@
  */
 import { and, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { ServiceContext } from "../context.ts";
-import { complaints, ports, reviewFindings, serviceProviders, signatures, trafficDaily } from "../db/schema/index.ts";
+import { complaints, ports, serviceProviders, signatures, trafficDaily } from "../db/schema/index.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { localDate } from "../lib/dates.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { updatePort } from "../ports/ports.service.ts";
 import { suspendSignature } from "../signatures/signatures.service.ts";
 import { getReviewSettings, type ReviewSettings } from "./settings.ts";
-import { continuousReview, upsertFinding, type FindingRow } from "./store.ts";
+import { continuousReview, markAutoSuspended, upsertFinding, type FindingRow } from "./store.ts";
 import type { FindingDraft, SubjectType } from "./types.ts";
 
 export const THRESHOLD_ACTOR = { type: "system", id: "reviews:thresholds" } as const;
@@ -162,13 +162,9 @@ export async function evaluateThresholds(ctx: ServiceContext): Promise<Threshold
       if (crossing.subjectType === "signature") await suspendSignature(tx, crossing.subjectId, reason);
       else await updatePort(tx, crossing.subjectId, { status: "suspended", reason });
       result.suspended.push({ subjectType: crossing.subjectType as "signature" | "port", subjectId: crossing.subjectId });
-      const [decided] = await tx.db
-        .update(reviewFindings)
-        .set({ status: "decided", decision: "suspend", decisionReason: reason, decidedAt: tx.now, decidedBy: tx.actor.id, updatedAt: tx.now })
-        .where(eq(reviewFindings.id, finding.id))
-        .returning();
+      const decided = await markAutoSuspended(tx.db, finding.id, reason, tx.actor.id, tx.now);
       await recordAudit(tx, { action: "review_finding.decide", objectType: "review_finding", objectId: finding.id, objectSpId: finding.spId, before: finding, after: decided, reason });
-      return decided!;
+      return decided;
     });
     result.findings.push(finding);
   }

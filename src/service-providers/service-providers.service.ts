@@ -5,9 +5,16 @@ import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
 import { spScope, type ServiceContext } from "../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { conflict, forbidden, notFound } from "../lib/errors.ts";
+import { conflict, forbidden, invalid, notFound } from "../lib/errors.ts";
+import type { Executor } from "../db/client.ts";
 import { escapeLike, isUniqueViolation } from "../db/errors.ts";
 import type { CreateServiceProviderInput, ListServiceProvidersFilter, UpdateServiceProviderInput } from "./service-providers.schemas.ts";
+
+/** A request names an SP by id (field `spId`): it must exist, or the request is invalid (400, not 404). */
+export async function assertServiceProviderExists(db: Executor, spId: string): Promise<void> {
+  const [sp] = await db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
+  if (!sp) throw invalid("spId", "no such service provider");
+}
 
 export type ServiceProvider = typeof serviceProviders.$inferSelect;
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
-import { enterprises, serviceProviders, signaturePorts, signatures } from "../db/schema/index.ts";
+import { enterprises, signaturePorts, signatures } from "../db/schema/index.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Executor } from "../db/client.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
@@ -14,6 +14,7 @@ import type { SignatureStatus } from "./signatures.lifecycle.ts";
 import { checkBindings, checkEvidenceDate, checkExpiry, checkRealName, type Binding } from "./signatures.rules.ts";
 import type { CreateSignatureInput } from "./signatures.schemas.ts";
 import { bindingsOfOne, toView, type Signature, type SignatureRow } from "./signatures.views.ts";
+import { assertServiceProviderExists } from "../service-providers/service-providers.service.ts";
 
 function duplicateConflict(text: string, sameEnterprise: boolean, status?: SignatureStatus) {
   if (status === "revoked" || status === "rejected") {
@@ -54,10 +55,7 @@ function filingSpId(ctx: ServiceContext, input: CreateSignatureInput): string {
 
 /** The filing SP exists, the enterprise is active under a contract with it, and the text passes the real-name rule. */
 async function checkFilingParties(tx: ServiceContext, spId: string, input: CreateSignatureInput, text: string): Promise<void> {
-  if (tx.actor.type !== "sp") {
-    const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId));
-    if (!sp) throw invalid("spId", "no such service provider");
-  }
+  if (tx.actor.type !== "sp") await assertServiceProviderExists(tx.db, spId);
   const [enterprise] = await tx.db.select({ status: enterprises.status, name: enterprises.name }).from(enterprises).where(eq(enterprises.id, input.enterpriseId));
   if (!enterprise || !(await hasActiveContract(tx.db, spId, input.enterpriseId, tx.now))) {
     throw invalid("enterpriseId", "the enterprise has no active contract with the filing SP");

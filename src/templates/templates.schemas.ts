@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { filingFields } from "../allowlists/allowlists.schemas.ts";
 import { allowlistStatuses, categories } from "../db/schema/index.ts";
 
 export const templateSchema = z
@@ -7,11 +8,7 @@ export const templateSchema = z
     signatureId: z.uuid(),
     spId: z.uuid(),
     text: z.string(),
-    status: z.enum(allowlistStatuses),
-    statusReason: z.string().nullable(),
-    approvedAt: z.date().or(z.string()).nullable(),
-    createdAt: z.date().or(z.string()),
-    updatedAt: z.date().or(z.string()),
+    ...filingFields,
   })
   .openapi("SignatureTemplate");
 

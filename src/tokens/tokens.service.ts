@@ -8,6 +8,7 @@ import { newId } from "../lib/ids.ts";
 import type { Actor, ServiceContext } from "../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { ServiceError, forbidden, invalid, notFound } from "../lib/errors.ts";
+import { assertServiceProviderExists } from "../service-providers/service-providers.service.ts";
 
 export type Role = (typeof apiTokens.$inferSelect)["role"];
 
@@ -44,10 +45,7 @@ export async function createToken(ctx: ServiceContext, input: CreateTokenInput, 
   if (input.role === "sp" && !input.spId) throw invalid("spId", "is required for role sp");
   if (input.role !== "sp" && input.spId) throw invalid("spId", "is only allowed for role sp");
   return withTransaction(ctx, async (tx) => {
-    if (input.spId) {
-      const [sp] = await tx.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, input.spId));
-      if (!sp) throw invalid("spId", "no such service provider");
-    }
+    if (input.spId) await assertServiceProviderExists(tx.db, input.spId);
     const [row] = await tx.db
       .insert(apiTokens)
       .values({ id: newId(), name: input.name, role: input.role, spId: input.spId ?? null, tokenHash: hashToken(secret), prefix: secret.slice(0, 8), createdAt: tx.now })

@@ -1,8 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange, operatorOnly } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { z } from "@hono/zod-openapi";
+import { bearerSecurity, canChange, createRoute, createRouter, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
 import {
   callbackNumberSchema,
   createCallbackNumberBody,
@@ -47,10 +44,7 @@ export const allowlistRoutes = createRouter()
       request: { query: pageQuery.extend(listAllowlistQuery.shape) },
       responses: { 200: { description: "A page (an SP sees its own filings)", content: json(pageSchema(linkDomainSchema)) }, ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      return c.json(toPage(await listLinkDomains(serviceContext(c), filter, { limit, after: decodeCursor(cursor) }), limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listLinkDomains(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({
@@ -91,10 +85,7 @@ export const allowlistRoutes = createRouter()
       request: { query: pageQuery.extend(listAllowlistQuery.shape) },
       responses: { 200: { description: "A page (an SP sees its own filings)", content: json(pageSchema(callbackNumberSchema)) }, ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      return c.json(toPage(await listCallbackNumbers(serviceContext(c), filter, { limit, after: decodeCursor(cursor) }), limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listCallbackNumbers(serviceContext(c), filter, page)), 200),
   )
   .openapi(decideRoute("callback-numbers", "approve", callbackNumberSchema), async (c) =>
     c.json(await decideAllowlist(serviceContext(c), "callback_number", c.req.valid("param").id, "approve", c.req.valid("json").reason), 200),

@@ -1,9 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { operatorOnly, requireRole } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
+import { z } from "@hono/zod-openapi";
+import { bearerSecurity, createRoute, createRouter, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, requireRole, serviceContext } from "../route-kit.ts";
 import { deleteBody } from "../../opt-outs/opt-outs.schemas.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import { createHoneypotBody, honeypotSchema } from "../../honeypots/honeypots.schemas.ts";
 import { createHoneypot, listHoneypots, removeHoneypot } from "../../honeypots/honeypots.service.ts";
 
@@ -40,11 +37,7 @@ export const honeypotRoutes = createRouter()
       request: { query: pageQuery },
       responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(honeypotSchema) } } }, ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const rows = await listHoneypots(serviceContext(c), { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (_filter, page) => listHoneypots(serviceContext(c), page)), 200),
   )
   .openapi(
     createRoute({

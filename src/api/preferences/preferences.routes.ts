@@ -1,9 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { operatorOnly, requireRole } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
+import { z } from "@hono/zod-openapi";
+import { bearerSecurity, createRoute, createRouter, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, requireRole, serviceContext } from "../route-kit.ts";
 import { deleteBody } from "../../opt-outs/opt-outs.schemas.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
 import { preferenceQuery, preferenceSchema, putPreferenceBody } from "../../preferences/preferences.schemas.ts";
 import { listPreferences, putPreference, removePreference } from "../../preferences/preferences.service.ts";
 
@@ -36,11 +33,7 @@ export const preferenceRoutes = createRouter()
       request: { query: pageQuery.extend(preferenceQuery.shape) },
       responses: { 200: { description: "A page", content: { "application/json": { schema: pageSchema(preferenceSchema) } } }, ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      const rows = await listPreferences(serviceContext(c), filter, { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listPreferences(serviceContext(c), filter, page)), 200),
   )
   .openapi(
     createRoute({

@@ -1,8 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { canChange, operatorOnly } from "../auth.ts";
-import { bearerSecurity, createRouter, serviceContext } from "../env.ts";
-import { problemResponses } from "../openapi.ts";
-import { decodeCursor, pageQuery, pageSchema, toPage } from "../../lib/pagination.ts";
+import { z } from "@hono/zod-openapi";
+import { bearerSecurity, canChange, createRoute, createRouter, operatorOnly, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
 import { decideAllowlistBody } from "../../allowlists/allowlists.schemas.ts";
 import { categories } from "../../db/schema/index.ts";
 import { createTemplateBody, listTemplatesQuery, portPurposeBody, templateRequiredBody, templateSchema } from "../../templates/templates.schemas.ts";
@@ -49,10 +46,7 @@ export const templateRoutes = createRouter()
       request: { query: pageQuery.extend(listTemplatesQuery.shape) },
       responses: { 200: { description: "A page (an SP sees its own)", content: json(pageSchema(templateSchema)) }, ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor, ...filter } = c.req.valid("query");
-      return c.json(toPage(await listTemplates(serviceContext(c), filter, { limit, after: decodeCursor(cursor) }), limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (filter, page) => listTemplates(serviceContext(c), filter, page)), 200),
   )
   .openapi(decide("approve"), async (c) => c.json(await decideTemplate(serviceContext(c), c.req.valid("param").id, "approve", c.req.valid("json").reason), 200))
   .openapi(decide("revoke"), async (c) => c.json(await decideTemplate(serviceContext(c), c.req.valid("param").id, "revoke", c.req.valid("json").reason), 200))

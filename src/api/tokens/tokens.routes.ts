@@ -1,4 +1,4 @@
-import { bearerSecurity, canChange, createRoute, createRouter, decodeCursor, jsonResponse, pageQuery, pageSchema, problemResponses, serviceContext, toPage } from "../route-kit.ts";
+import { bearerSecurity, canChange, createRoute, createRouter, jsonResponse, pageOf, pageQuery, pageSchema, problemResponses, serviceContext } from "../route-kit.ts";
 import { z } from "@hono/zod-openapi";
 import { createToken, listTokens, revokeToken } from "../../tokens/tokens.service.ts";
 
@@ -50,11 +50,7 @@ export const tokenRoutes = createRouter()
       request: { query: pageQuery },
       responses: { 200: jsonResponse("A page", pageSchema(tokenSchema)), ...problemResponses },
     }),
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const rows = await listTokens(serviceContext(c), { limit, after: decodeCursor(cursor) });
-      return c.json(toPage(rows, limit, (row) => row.id), 200);
-    },
+    async (c) => c.json(await pageOf(c.req.valid("query"), (_filter, page) => listTokens(serviceContext(c), page)), 200),
   )
   .openapi(
     createRoute({

@@ -12,6 +12,17 @@ import { categories, enterprises, serviceProviders, signatures } from "./registr
  */
 export const allowlistStatuses = ["pending", "approved", "revoked"] as const;
 
+/** The columns every filed entry carries: its review status (and why), when it was approved, and timestamps. */
+function filingColumns() {
+  return {
+    status: text("status", { enum: allowlistStatuses }).notNull().default("pending"),
+    statusReason: text("status_reason"),
+    approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  };
+}
+
 /** Domains an enterprise may link to: the registrable domain (eTLD+1, punycode), with its ICP filing. */
 export const linkDomains = pgTable(
   "link_domains",
@@ -23,11 +34,7 @@ export const linkDomains = pgTable(
     domain: text("domain").notNull(),
     /** ICP filing number (京ICP备12345678号-1), the evidence the operator checks. */
     icpNumber: text("icp_number").notNull(),
-    status: text("status", { enum: allowlistStatuses }).notNull().default("pending"),
-    statusReason: text("status_reason"),
-    approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...filingColumns(),
   },
   (t) => [
     // One live filing per enterprise and domain; a revoked one may be filed again.
@@ -48,11 +55,7 @@ export const callbackNumbers = pgTable(
     spId: uuid("sp_id").references(() => serviceProviders.id),
     number: text("number").notNull(),
     kind: text("kind", { enum: callbackKinds }).notNull(),
-    status: text("status", { enum: allowlistStatuses }).notNull().default("pending"),
-    statusReason: text("status_reason"),
-    approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...filingColumns(),
   },
   (t) => [
     uniqueIndex("callback_numbers_enterprise_number_live").on(t.enterpriseId, t.number).where(sql`${t.status} <> 'revoked'`),
@@ -85,11 +88,7 @@ export const signatureTemplates = pgTable(
     /** The signature's SP (denormalised for the SP's scope). */
     spId: uuid("sp_id").notNull().references(() => serviceProviders.id),
     text: text("text").notNull(),
-    status: text("status", { enum: allowlistStatuses }).notNull().default("pending"),
-    statusReason: text("status_reason"),
-    approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...filingColumns(),
   },
   (t) => [index("signature_templates_signature").on(t.signatureId), index("signature_templates_sp").on(t.spId), index("signature_templates_status").on(t.status)],
 );

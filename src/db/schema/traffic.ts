@@ -1,5 +1,18 @@
 import { bigint, bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
+/** Who sent a judged submission, as the proxy saw it (plain ids, no foreign keys). */
+function senderColumns() {
+  return {
+    spId: uuid("sp_id"),
+    accountId: uuid("account_id"),
+    portId: uuid("port_id"),
+    sourceAddr: text("source_addr"),
+    signatureId: uuid("signature_id"),
+    signatureText: text("signature_text"),
+    enterpriseId: uuid("enterprise_id"),
+  };
+}
+
 /**
  * The journal: every refusal (and every would-be refusal in monitor mode), with personal data minimised.
  * The table is range-partitioned by month on `at` (drizzle/0001_partition_rejections.sql; PGlite too), so
@@ -15,13 +28,7 @@ export const rejections = pgTable(
     reason: text("reason").notNull(),
     monitor: boolean("monitor").notNull().default(false),
     command: text("command").notNull(),
-    spId: uuid("sp_id"),
-    accountId: uuid("account_id"),
-    portId: uuid("port_id"),
-    sourceAddr: text("source_addr"),
-    signatureId: uuid("signature_id"),
-    signatureText: text("signature_text"),
-    enterpriseId: uuid("enterprise_id"),
+    ...senderColumns(),
     category: text("category"),
     recipientHash: text("recipient_hash"),
     recipientMask: text("recipient_mask"),
@@ -175,13 +182,7 @@ export const honeypotHits = pgTable(
     id: uuid("id").primaryKey(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
     honeypotHash: text("honeypot_hash").notNull(),
-    spId: uuid("sp_id"),
-    accountId: uuid("account_id"),
-    portId: uuid("port_id"),
-    sourceAddr: text("source_addr"),
-    signatureId: uuid("signature_id"),
-    signatureText: text("signature_text"),
-    enterpriseId: uuid("enterprise_id"),
+    ...senderColumns(),
     refused: boolean("refused").notNull(),
   },
   (t) => [index("honeypot_hits_signature_at").on(t.signatureId, t.at), index("honeypot_hits_at").on(t.at)],

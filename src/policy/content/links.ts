@@ -40,12 +40,28 @@ export const DEFAULT_SHORTENERS: readonly string[] = [
   "tiny.cc", "buff.ly", "rebrand.ly", "s.id", "t.ly", "dwz.mk", "u.nu", "6du.in", "985.so", "j.mp",
 ];
 
-/** True when `domain` (a host or registrable domain) is one of `list` or a subdomain of one. */
+/** Each shortener list seen, lower-cased into a set once (a list is replaced, never edited in place). */
+const SHORTENER_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function shortenerSet(list: readonly string[]): ReadonlySet<string> {
+  let set = SHORTENER_SETS.get(list);
+  if (set === undefined) {
+    set = new Set(list.map((entry) => entry.toLowerCase()));
+    SHORTENER_SETS.set(list, set);
+  }
+  return set;
+}
+
+/**
+ * True when `domain` (a host or registrable domain) is one of `list` or a subdomain of one: the
+ * domain itself or any suffix of it after a dot is in the list (one set lookup per label).
+ */
 export function isShortener(domain: string, list: readonly string[] = DEFAULT_SHORTENERS): boolean {
   const d = domain.toLowerCase().replace(/\.$/, "");
-  for (const entry of list) {
-    const e = entry.toLowerCase();
-    if (d === e || d.endsWith(`.${e}`)) return true;
+  const set = shortenerSet(list);
+  if (set.has(d)) return true;
+  for (let dot = d.indexOf("."); dot >= 0; dot = d.indexOf(".", dot + 1)) {
+    if (set.has(d.slice(dot + 1))) return true;
   }
   return false;
 }

@@ -17,13 +17,35 @@ export interface Mapped {
   readonly source: string;
 }
 
+/**
+ * The last text folded and its fold: the link and phone extractors read the same body one after
+ * the other, so the second one reuses the first one's fold. A Mapped is never modified (every
+ * rewrite builds a new one), so sharing it is safe; the result depends on `source` alone.
+ */
+let lastSource: string | undefined;
+let lastMapped: Mapped | undefined;
+
 export function foldMapped(source: string): Mapped {
+  if (source === lastSource) return lastMapped!;
+  const mapped = foldMappedNow(source);
+  lastSource = source;
+  lastMapped = mapped;
+  return mapped;
+}
+
+function foldMappedNow(source: string): Mapped {
   let text = "";
   const from: number[] = [];
   let i = 0;
   for (const ch of source) {
-    if (!INVISIBLE.test(ch)) {
-      const folded = ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : ch.normalize("NFKC").toLowerCase();
+    const code = ch.charCodeAt(0);
+    // ASCII (no invisible character there) and unified Han (NFKC and case leave them alone, none
+    // is invisible) fold to themselves: no regex, no normalize, for most of every message.
+    if (code < 0x80 || (code >= 0x4e00 && code <= 0x9fff)) {
+      from.push(i);
+      text += code >= 0x41 && code <= 0x5a ? String.fromCharCode(code | 0x20) : ch;
+    } else if (!INVISIBLE.test(ch)) {
+      const folded = ch.normalize("NFKC").toLowerCase();
       for (let k = 0; k < folded.length; k++) from.push(i);
       text += folded;
     }

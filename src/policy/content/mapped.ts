@@ -59,11 +59,14 @@ function foldMappedNow(source: string): Mapped {
  * replaced. `pattern` must have the g flag.
  */
 export function replaceMapped(m: Mapped, pattern: RegExp, replacement: (match: RegExpExecArray) => string): Mapped {
+  pattern.lastIndex = 0;
+  let match = pattern.exec(m.text);
+  // Nothing to replace (most rewrites on most texts): the same Mapped, nothing copied.
+  if (match === null) return m;
   let text = "";
   const from: number[] = [];
   let last = 0;
-  pattern.lastIndex = 0;
-  for (let match = pattern.exec(m.text); match !== null; match = pattern.exec(m.text)) {
+  for (; match !== null; match = pattern.exec(m.text)) {
     if (match[0].length === 0) {
       pattern.lastIndex++;
       continue;

@@ -33,7 +33,34 @@ export function foldMapped(source: string): Mapped {
   return mapped;
 }
 
+/**
+ * True when every unit is ASCII, unified Han, full-width ASCII or common Chinese punctuation that
+ * NFKC leaves alone (the set of foldKeepSpaces' fast path in src/policy/text.ts): none of them is
+ * invisible and each folds to exactly one unit, so the fold is a replace and lower case, and the
+ * index map is the identity. test/src/policy/content/mapped.test.ts checks every such character.
+ */
+export function foldsOneForOne(source: string): boolean {
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c < 0x80 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xff01 && c <= 0xff5e)) continue;
+    if ((c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301f)) continue;
+    if (c === 0xb7 || c === 0xd7 || c === 0xf7 || c === 0x2014 || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d) continue;
+    return false;
+  }
+  return true;
+}
+
+const FULL_WIDTH_ASCII = /[\uff01-\uff5e]/g;
+function fromFullWidth(ch: string): string {
+  return String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
+}
+
 function foldMappedNow(source: string): Mapped {
+  if (foldsOneForOne(source)) {
+    const from: number[] = new Array(source.length);
+    for (let i = 0; i < source.length; i++) from[i] = i;
+    return { text: source.replace(FULL_WIDTH_ASCII, fromFullWidth).toLowerCase(), from, source };
+  }
   let text = "";
   const from: number[] = [];
   let i = 0;

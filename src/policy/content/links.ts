@@ -185,6 +185,6 @@ function judge(candidate: string, hasScheme: boolean, versionLike: boolean, opti
     if (!hasScheme && parsed.isIcann !== true && parsed.isPrivate !== true) return null;
     registrableDomain = parsed.domain ?? host;
   }
-  const shortener = isShortener(host, options.shorteners) || isShortener(registrableDomain, options.shorteners);
+  const shortener = isShortener(host, options.shorteners) || (registrableDomain !== host && isShortener(registrableDomain, options.shorteners));
   return shortener ? { host, registrableDomain, shortener: true } : { host, registrableDomain };
 }

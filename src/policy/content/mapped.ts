@@ -83,29 +83,32 @@ function foldMappedNow(source: string): Mapped {
 
 /**
  * String.replace on a Mapped text: each replacement's characters map to the start of what they
- * replaced. `pattern` must have the g flag.
+ * replaced. `pattern` must have the g flag. A replacement equal to what it replaces keeps its
+ * mapping (each character maps to itself), so it changes nothing: when every replacement is such
+ * (a rewrite that found "https://" already written plainly), the same Mapped comes back, nothing
+ * copied.
  */
 export function replaceMapped(m: Mapped, pattern: RegExp, replacement: (match: RegExpExecArray) => string): Mapped {
-  pattern.lastIndex = 0;
-  let match = pattern.exec(m.text);
-  // Nothing to replace (most rewrites on most texts): the same Mapped, nothing copied.
-  if (match === null) return m;
   let text = "";
-  const from: number[] = [];
+  let from: number[] | undefined;
   let last = 0;
-  for (; match !== null; match = pattern.exec(m.text)) {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(m.text); match !== null; match = pattern.exec(m.text)) {
     if (match[0].length === 0) {
       pattern.lastIndex++;
       continue;
     }
+    const rep = replacement(match);
+    if (rep === match[0]) continue;
+    from ??= [];
     text += m.text.slice(last, match.index);
     for (let k = last; k < match.index; k++) from.push(m.from[k]!);
-    const rep = replacement(match);
     text += rep;
     const end = match.index + match[0].length - 1;
     for (let k = 0; k < rep.length; k++) from.push(m.from[k === rep.length - 1 ? end : Math.min(match.index + k, end)]!);
     last = match.index + match[0].length;
   }
+  if (from === undefined) return m;
   text += m.text.slice(last);
   for (let k = last; k < m.text.length; k++) from.push(m.from[k]!);
   return { text, from, source: m.source };

@@ -103,8 +103,7 @@ function cannotHoldPhone(text: string): boolean {
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
   if (cannotHoldPhone(text)) return [];
   const m = digitsAsWritten(foldMapped(text));
-  const groups: Group[] = [];
-  for (const g of m.text.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
+  const groups = digitGroups(m.text);
   const out: ExtractedPhone[] = [];
   for (let i = 0; i < groups.length; ) {
     const found = longestNumberFrom(m.text, groups, i);
@@ -199,7 +198,24 @@ function clauseBefore(text: string, start: number): string {
       break;
     }
   }
-  return text.slice(from, start).replace(/\+$/, "");
+  const before = text.slice(from, start);
+  return before.endsWith("+") ? before.slice(0, -1) : before;
+}
+
+/** The runs of ASCII digits (what /\d+/g finds), without a regex iterator. */
+function digitGroups(text: string): Group[] {
+  const groups: Group[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    const start = i;
+    while (i + 1 < text.length && isDigit(text.charCodeAt(i + 1))) i++;
+    groups.push({ start, end: i + 1 });
+  }
+  return groups;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 function clauseAfter(text: string, end: number): string {

@@ -43,12 +43,18 @@ export const DEFAULT_SHORTENERS: readonly string[] = [
 /** Each shortener list seen, lower-cased into a set once (a list is replaced, never edited in place). */
 const SHORTENER_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
 
+let lastList: readonly string[] | undefined;
+let lastSet: ReadonlySet<string> | undefined;
+
 function shortenerSet(list: readonly string[]): ReadonlySet<string> {
+  if (list === lastList) return lastSet!;
   let set = SHORTENER_SETS.get(list);
   if (set === undefined) {
     set = new Set(list.map((entry) => entry.toLowerCase()));
     SHORTENER_SETS.set(list, set);
   }
+  lastList = list;
+  lastSet = set;
   return set;
 }
 
@@ -57,7 +63,8 @@ function shortenerSet(list: readonly string[]): ReadonlySet<string> {
  * domain itself or any suffix of it after a dot is in the list (one set lookup per label).
  */
 export function isShortener(domain: string, list: readonly string[] = DEFAULT_SHORTENERS): boolean {
-  const d = domain.toLowerCase().replace(/\.$/, "");
+  const lower = domain.toLowerCase();
+  const d = lower.endsWith(".") ? lower.slice(0, -1) : lower;
   const set = shortenerSet(list);
   if (set.has(d)) return true;
   for (let dot = d.indexOf("."); dot >= 0; dot = d.indexOf(".", dot + 1)) {
@@ -77,8 +84,10 @@ const COMMON_TLD = "com|cn|net|org|cc|top|xyz|vip|me|io|co|info|site|online|club
 
 /**
  * The rewrites a reader does in their head, in order. Each keeps the source mapping. The third
- * element is a plain test that every match of the rewrite needs (a character it cannot match
- * without): when the text so far fails it, the Unicode-property scan is skipped.
+ * element is a plain test that every match of the rewrite that changes something needs (a
+ * character it cannot match without; for the last one, whitespace next to a dot: without it every
+ * match is a lone "." rewritten to itself): when the text so far fails it, the Unicode-property
+ * scan is skipped.
  */
 const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string, RegExp][] = [
   // h t t p s : / / , hxxps://, h**p://, h.t.t.p:// (gaps bounded: unbounded overlapping runs of * were
@@ -97,7 +106,7 @@ const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string, RegExp][] = [
   // a comma for a dot, right before a common TLD: "example,com"
   [new RegExp(String.raw`(?<=${LL})[,，](?=(?:${COMMON_TLD})(?!${LL}))`, "gu"), () => ".", /[,，]/],
   // spaces around a dot before a common TLD or after www: "example . com", "www. example"
-  [new RegExp(String.raw`(?<=${LL})\s*\.\s*(?=(?:${COMMON_TLD})(?!${LL}))|(?<=www)\s*\.\s*(?=${LL})|(?<=${LL})\s+\.\s*(?=${LL})`, "gu"), () => ".", /\./],
+  [new RegExp(String.raw`(?<=${LL})\s*\.\s*(?=(?:${COMMON_TLD})(?!${LL}))|(?<=www)\s*\.\s*(?=${LL})|(?<=${LL})\s+\.\s*(?=${LL})`, "gu"), () => ".", /\s\.|\.\s/],
 ];
 
 const HAN_LABEL = String.raw`\p{Script=Han}+`;

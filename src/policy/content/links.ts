@@ -40,12 +40,35 @@ export const DEFAULT_SHORTENERS: readonly string[] = [
   "tiny.cc", "buff.ly", "rebrand.ly", "s.id", "t.ly", "dwz.mk", "u.nu", "6du.in", "985.so", "j.mp",
 ];
 
-/** True when `domain` (a host or registrable domain) is one of `list` or a subdomain of one. */
+/** Each shortener list seen, lower-cased into a set once (a list is replaced, never edited in place). */
+const SHORTENER_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+let lastList: readonly string[] | undefined;
+let lastSet: ReadonlySet<string> | undefined;
+
+function shortenerSet(list: readonly string[]): ReadonlySet<string> {
+  if (list === lastList) return lastSet!;
+  let set = SHORTENER_SETS.get(list);
+  if (set === undefined) {
+    set = new Set(list.map((entry) => entry.toLowerCase()));
+    SHORTENER_SETS.set(list, set);
+  }
+  lastList = list;
+  lastSet = set;
+  return set;
+}
+
+/**
+ * True when `domain` (a host or registrable domain) is one of `list` or a subdomain of one: the
+ * domain itself or any suffix of it after a dot is in the list (one set lookup per label).
+ */
 export function isShortener(domain: string, list: readonly string[] = DEFAULT_SHORTENERS): boolean {
-  const d = domain.toLowerCase().replace(/\.$/, "");
-  for (const entry of list) {
-    const e = entry.toLowerCase();
-    if (d === e || d.endsWith(`.${e}`)) return true;
+  const lower = domain.toLowerCase();
+  const d = lower.endsWith(".") ? lower.slice(0, -1) : lower;
+  const set = shortenerSet(list);
+  if (set.has(d)) return true;
+  for (let dot = d.indexOf("."); dot >= 0; dot = d.indexOf(".", dot + 1)) {
+    if (set.has(d.slice(dot + 1))) return true;
   }
   return false;
 }
@@ -59,25 +82,31 @@ const L = `(?:${LL}|-)`;
 /** Top-level domains an obfuscator writes with spaces around the dot ("example . com"). */
 const COMMON_TLD = "com|cn|net|org|cc|top|xyz|vip|me|io|co|info|site|online|club|shop|wang|ltd|link|pw|biz|hk|tw|ink|work|live|icu|fun|tk|ml|ga|cf|gq|app|so|ly|gd|im";
 
-/** The rewrites a reader does in their head, in order. Each keeps the source mapping. */
-const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
+/**
+ * The rewrites a reader does in their head, in order. Each keeps the source mapping. The third
+ * element is a plain test that every match of the rewrite that changes something needs (a
+ * character it cannot match without; for the last one, whitespace next to a dot: without it every
+ * match is a lone "." rewritten to itself): when the text so far fails it, the Unicode-property
+ * scan is skipped.
+ */
+const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string, RegExp][] = [
   // h t t p s : / / , hxxps://, h**p://, h.t.t.p:// (gaps bounded: unbounded overlapping runs of * were
   // a ReDoS, 16 s on h followed by 3,000 asterisks)
-  [/h[\s*.]{0,3}[tx*][\s*.]{0,3}[tx*][\s*.]{0,3}p[\s*.]{0,3}(s?)[\s*.]{0,3}:[\s*]{0,3}\/[\s*]{0,3}\/\s*/g, (m) => `http${m[1]}://`],
+  [/h[\s*.]{0,3}[tx*][\s*.]{0,3}[tx*][\s*.]{0,3}p[\s*.]{0,3}(s?)[\s*.]{0,3}:[\s*]{0,3}\/[\s*]{0,3}\/\s*/g, (m) => `http${m[1]}://`, /h/],
   // single letters spaced out: "e x a m p l e", "c o m" (three or more)
-  [new RegExp(String.raw`(?<!${LL})${LL}(?:[ \t]{1,2}${LL}(?!${LL})){2,}`, "gu"), (m) => m[0].replace(/[ \t]/g, "")],
+  [new RegExp(String.raw`(?<!${LL})${LL}(?:[ \t]{1,2}${LL}(?!${LL})){2,}`, "gu"), (m) => m[0].replace(/[ \t]/g, ""), /[ \t]/],
   // bracketed or spelled dots: [.] (.) {.} 【.】 [dot] (dot) (点)
-  [new RegExp(String.raw`(?<=${LL})\s*[\[({【]\s*(?:\.|。|dot|点)\s*[\])}】]\s*(?=${LL})`, "gu"), () => "."],
+  [new RegExp(String.raw`(?<=${LL})\s*[\[({【]\s*(?:\.|。|dot|点)\s*[\])}】]\s*(?=${LL})`, "gu"), () => ".", /[\[({【]/],
   // ideographic full stop, middle dots, 点 between label characters
-  [new RegExp(String.raw`(?<=${LL})\s*[。·・点]\s*(?=${LL})`, "gu"), () => "."],
+  [new RegExp(String.raw`(?<=${LL})\s*[。·・点]\s*(?=${LL})`, "gu"), () => ".", /[。·・点]/],
   // " dot " spelled out
-  [new RegExp(String.raw`(?<=${LL})\s+dot\s+(?=${LL})`, "gu"), () => "."],
+  [new RegExp(String.raw`(?<=${LL})\s+dot\s+(?=${LL})`, "gu"), () => ".", /dot/],
   // two letters spaced out right after a dot: "example.c n"
-  [new RegExp(String.raw`(?<=\.\s*)${LL}(?:[ \t]{1,2}${LL}(?!${LL}))+`, "gu"), (m) => m[0].replace(/[ \t]/g, "")],
+  [new RegExp(String.raw`(?<=\.\s*)${LL}(?:[ \t]{1,2}${LL}(?!${LL}))+`, "gu"), (m) => m[0].replace(/[ \t]/g, ""), /[ \t]/],
   // a comma for a dot, right before a common TLD: "example,com"
-  [new RegExp(String.raw`(?<=${LL})[,，](?=(?:${COMMON_TLD})(?!${LL}))`, "gu"), () => "."],
+  [new RegExp(String.raw`(?<=${LL})[,，](?=(?:${COMMON_TLD})(?!${LL}))`, "gu"), () => ".", /[,，]/],
   // spaces around a dot before a common TLD or after www: "example . com", "www. example"
-  [new RegExp(String.raw`(?<=${LL})\s*\.\s*(?=(?:${COMMON_TLD})(?!${LL}))|(?<=www)\s*\.\s*(?=${LL})|(?<=${LL})\s+\.\s*(?=${LL})`, "gu"), () => "."],
+  [new RegExp(String.raw`(?<=${LL})\s*\.\s*(?=(?:${COMMON_TLD})(?!${LL}))|(?<=www)\s*\.\s*(?=${LL})|(?<=${LL})\s+\.\s*(?=${LL})`, "gu"), () => ".", /\s\.|\.\s/],
 ];
 
 const HAN_LABEL = String.raw`\p{Script=Han}+`;
@@ -97,7 +126,7 @@ const VERSION_BEFORE = /(版本|版|version|ver\.?|v)\s*$/;
 /** Folds the text and undoes the dot/scheme disguises, keeping the mapping to the original. */
 export function unmaskForLinks(text: string): Mapped {
   let m = foldMapped(text);
-  for (const [pattern, rep] of REWRITES) m = replaceMapped(m, pattern, rep);
+  for (const [pattern, rep, needs] of REWRITES) if (needs.test(m.text)) m = replaceMapped(m, pattern, rep);
   return m;
 }
 
@@ -169,6 +198,6 @@ function judge(candidate: string, hasScheme: boolean, versionLike: boolean, opti
     if (!hasScheme && parsed.isIcann !== true && parsed.isPrivate !== true) return null;
     registrableDomain = parsed.domain ?? host;
   }
-  const shortener = isShortener(host, options.shorteners) || isShortener(registrableDomain, options.shorteners);
+  const shortener = isShortener(host, options.shorteners) || (registrableDomain !== host && isShortener(registrableDomain, options.shorteners));
   return shortener ? { host, registrableDomain, shortener: true } : { host, registrableDomain };
 }

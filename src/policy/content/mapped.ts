@@ -17,13 +17,62 @@ export interface Mapped {
   readonly source: string;
 }
 
+/**
+ * The last text folded and its fold: the link and phone extractors read the same body one after
+ * the other, so the second one reuses the first one's fold. A Mapped is never modified (every
+ * rewrite builds a new one), so sharing it is safe; the result depends on `source` alone.
+ */
+let lastSource: string | undefined;
+let lastMapped: Mapped | undefined;
+
 export function foldMapped(source: string): Mapped {
+  if (source === lastSource) return lastMapped!;
+  const mapped = foldMappedNow(source);
+  lastSource = source;
+  lastMapped = mapped;
+  return mapped;
+}
+
+/**
+ * True when every unit is ASCII, unified Han, full-width ASCII or common Chinese punctuation that
+ * NFKC leaves alone (the set of foldKeepSpaces' fast path in src/policy/text.ts): none of them is
+ * invisible and each folds to exactly one unit, so the fold is a replace and lower case, and the
+ * index map is the identity. test/src/policy/content/mapped.test.ts checks every such character.
+ */
+export function foldsOneForOne(source: string): boolean {
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c < 0x80 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xff01 && c <= 0xff5e)) continue;
+    if ((c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301f)) continue;
+    if (c === 0xb7 || c === 0xd7 || c === 0xf7 || c === 0x2014 || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d) continue;
+    return false;
+  }
+  return true;
+}
+
+const FULL_WIDTH_ASCII = /[\uff01-\uff5e]/g;
+function fromFullWidth(ch: string): string {
+  return String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
+}
+
+function foldMappedNow(source: string): Mapped {
+  if (foldsOneForOne(source)) {
+    const from: number[] = new Array(source.length);
+    for (let i = 0; i < source.length; i++) from[i] = i;
+    return { text: source.replace(FULL_WIDTH_ASCII, fromFullWidth).toLowerCase(), from, source };
+  }
   let text = "";
   const from: number[] = [];
   let i = 0;
   for (const ch of source) {
-    if (!INVISIBLE.test(ch)) {
-      const folded = ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : ch.normalize("NFKC").toLowerCase();
+    const code = ch.charCodeAt(0);
+    // ASCII (no invisible character there) and unified Han (NFKC and case leave them alone, none
+    // is invisible) fold to themselves: no regex, no normalize, for most of every message.
+    if (code < 0x80 || (code >= 0x4e00 && code <= 0x9fff)) {
+      from.push(i);
+      text += code >= 0x41 && code <= 0x5a ? String.fromCharCode(code | 0x20) : ch;
+    } else if (!INVISIBLE.test(ch)) {
+      const folded = ch.normalize("NFKC").toLowerCase();
       for (let k = 0; k < folded.length; k++) from.push(i);
       text += folded;
     }
@@ -34,11 +83,14 @@ export function foldMapped(source: string): Mapped {
 
 /**
  * String.replace on a Mapped text: each replacement's characters map to the start of what they
- * replaced. `pattern` must have the g flag.
+ * replaced. `pattern` must have the g flag. A replacement equal to what it replaces keeps its
+ * mapping (each character maps to itself), so it changes nothing: when every replacement is such
+ * (a rewrite that found "https://" already written plainly), the same Mapped comes back, nothing
+ * copied.
  */
 export function replaceMapped(m: Mapped, pattern: RegExp, replacement: (match: RegExpExecArray) => string): Mapped {
   let text = "";
-  const from: number[] = [];
+  let from: number[] | undefined;
   let last = 0;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(m.text); match !== null; match = pattern.exec(m.text)) {
@@ -46,14 +98,17 @@ export function replaceMapped(m: Mapped, pattern: RegExp, replacement: (match: R
       pattern.lastIndex++;
       continue;
     }
+    const rep = replacement(match);
+    if (rep === match[0]) continue;
+    from ??= [];
     text += m.text.slice(last, match.index);
     for (let k = last; k < match.index; k++) from.push(m.from[k]!);
-    const rep = replacement(match);
     text += rep;
     const end = match.index + match[0].length - 1;
     for (let k = 0; k < rep.length; k++) from.push(m.from[k === rep.length - 1 ? end : Math.min(match.index + k, end)]!);
     last = match.index + match[0].length;
   }
+  if (from === undefined) return m;
   text += m.text.slice(last);
   for (let k = last; k < m.text.length; k++) from.push(m.from[k]!);
   return { text, from, source: m.source };

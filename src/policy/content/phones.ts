@@ -38,6 +38,10 @@ export interface ExtractedPhone {
 const STRONG: ReadonlySet<PhoneKind> = new Set(["mobile", "landline", "400", "800"]);
 const GAP = /^[\s\-–—.()/·]{1,3}$/;
 const CLAUSE_END = /[，。；！？,;!?\n]/;
+/** CLAUSE_END for one UTF-16 unit, without a regex call per character. */
+function isClauseEnd(c: number): boolean {
+  return c === 0xff0c || c === 0x3002 || c === 0xff1b || c === 0xff01 || c === 0xff1f || c === 0x2c || c === 0x3b || c === 0x21 || c === 0x3f || c === 0x0a;
+}
 const BEFORE_WINDOW = 12;
 const AFTER_WINDOW = 10;
 
@@ -54,6 +58,7 @@ const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座
 
 /** The kind of a string of digits by its shape alone, and the digits without country prefix. */
 export function classifyDigits(digits: string): { kind: PhoneKind; normalised: string } | null {
+  if (digits.length < 5) return null; // the shortest shape is 5 digits (95xxx, 10xxx)
   const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
   if (intl) return { kind: "mobile", normalised: intl[1]! };
   if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
@@ -98,8 +103,7 @@ function cannotHoldPhone(text: string): boolean {
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
   if (cannotHoldPhone(text)) return [];
   const m = digitsAsWritten(foldMapped(text));
-  const groups: Group[] = [];
-  for (const g of m.text.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
+  const groups = digitGroups(m.text);
   const out: ExtractedPhone[] = [];
   for (let i = 0; i < groups.length; ) {
     const found = longestNumberFrom(m.text, groups, i);
@@ -129,10 +133,14 @@ const CHINESE_RUN = /[〇零一壹幺二贰两三叁四肆五伍六陆七柒八�
  * read so only with at least 3 real digits and when the result has a strong shape.
  */
 const LETTER_DIGITS = /\d(?:[-\s.]?[\dol]){5,}[-\s.]?\d/g;
+const DIGIT_THEN_LETTER = /\d[-\s.]?[ol]/;
 
 /** Digits written as Chinese numerals or look-alike letters, turned into digits (mapping kept). */
 function digitsAsWritten(m: Mapped): Mapped {
   const chinese = replaceMapped(m, CHINESE_RUN, (x) => [...x[0]].map((c) => CHINESE_DIGIT[c]).join(""));
+  // A LETTER_DIGITS match that holds an o or l has one right after a digit (or after a digit and
+  // one separator); without that, every match is plain digits and is left as it is.
+  if (!DIGIT_THEN_LETTER.test(chinese.text)) return chinese;
   return replaceMapped(chinese, LETTER_DIGITS, (x) => {
     if ((x[0].match(/\d/g)?.length ?? 0) < 3) return x[0];
     const read = x[0].replace(/o/g, "0").replace(/l/g, "1");
@@ -185,12 +193,29 @@ function explainedAway(text: string, start: number, end: number, kind: PhoneKind
 function clauseBefore(text: string, start: number): string {
   let from = Math.max(0, start - BEFORE_WINDOW);
   for (let k = start - 1; k >= from; k--) {
-    if (CLAUSE_END.test(text[k]!)) {
+    if (isClauseEnd(text.charCodeAt(k))) {
       from = k + 1;
       break;
     }
   }
-  return text.slice(from, start).replace(/\+$/, "");
+  const before = text.slice(from, start);
+  return before.endsWith("+") ? before.slice(0, -1) : before;
+}
+
+/** The runs of ASCII digits (what /\d+/g finds), without a regex iterator. */
+function digitGroups(text: string): Group[] {
+  const groups: Group[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    const start = i;
+    while (i + 1 < text.length && isDigit(text.charCodeAt(i + 1))) i++;
+    groups.push({ start, end: i + 1 });
+  }
+  return groups;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 function clauseAfter(text: string, end: number): string {

@@ -1,12 +1,10 @@
-import { extractPhoneNumbers, type ExtractedPhone } from "../content/phones.ts";
+import type { ExtractedPhone } from "../content/phones.ts";
 import type { Facts } from "./facts.ts";
 import type { MessageRule } from "./rule.ts";
 
-const PHONES = {};
-
-/** Every phone number in the body (content/phones.ts tells codes, amounts and dates apart), once per decision. */
+/** Every phone number in the body (content/phones.ts tells codes, amounts and dates apart), once per decision: facts.phones. */
 export function phonesOf(facts: Facts): ExtractedPhone[] {
-  return facts.memo(PHONES, (f) => extractPhoneNumbers(f.body));
+  return facts.phones;
 }
 
 /** Service numbers are published; a mobile, landline or foreign number may be a person's: masked. */

@@ -1,5 +1,7 @@
 import { classifyFolded, judgeCategory, type Classification } from "../classifier.ts";
 import { extractSignature, normaliseSignatureText, type SignatureExtraction } from "../signature.ts";
+import { DEFAULT_SHORTENERS, extractLinks, type ExtractedLink } from "../content/links.ts";
+import { extractPhoneNumbers, type ExtractedPhone } from "../content/phones.ts";
 import { compactFolded, foldForClassification } from "../text.ts";
 import type { Category, PolicySettings, PortMatch, RecipientCounters, RegistryView, SignatureEntry, Submission } from "../types.ts";
 
@@ -21,6 +23,8 @@ export class Facts {
   private compactValue: string | undefined;
   private categoryValue: Category | undefined;
   private classificationValue: Classification | undefined;
+  private linksValue: ExtractedLink[] | undefined;
+  private phonesValue: ExtractedPhone[] | undefined;
   private memos: Map<object, unknown> | undefined;
 
   constructor(
@@ -95,6 +99,16 @@ export class Facts {
   /** What the body (without its signature) reads as, before the declared category is applied. */
   get classification(): Classification {
     return (this.classificationValue ??= classifyFolded(this.folded));
+  }
+
+  /** Every URL-like thing in the body (content/links.ts undoes the disguises), read once per decision. */
+  get links(): ExtractedLink[] {
+    return (this.linksValue ??= extractLinks(this.body, { shorteners: this.settings.shorteners ?? DEFAULT_SHORTENERS }));
+  }
+
+  /** Every phone number in the body (content/phones.ts tells codes, amounts and dates apart), read once per decision. */
+  get phones(): ExtractedPhone[] {
+    return (this.phonesValue ??= extractPhoneNumbers(this.body));
   }
 
   /**

@@ -1,12 +1,10 @@
-import { DEFAULT_SHORTENERS, extractLinks, type ExtractedLink } from "../content/links.ts";
+import type { ExtractedLink } from "../content/links.ts";
 import type { Facts } from "./facts.ts";
 import type { MessageRule } from "./rule.ts";
 
-const LINKS = {};
-
-/** Every URL-like thing in the body, read through the disguises content/links.ts undoes (once per decision). */
+/** Every URL-like thing in the body, read through the disguises content/links.ts undoes (once per decision: facts.links). */
 export function linksOf(facts: Facts): ExtractedLink[] {
-  return facts.memo(LINKS, (f) => extractLinks(f.body, { shorteners: f.settings.shorteners ?? DEFAULT_SHORTENERS }));
+  return facts.links;
 }
 
 /**

@@ -93,6 +93,6 @@ export async function cmppStory(port: number, line: (s?: string) => void): Promi
   const report = sp.delivered.find((d) => d.body.report?.msgId === accepted.msgId)?.body.report;
   line(report ? `    ⇐ status report for Msg_Id ${report.msgId}: Stat ${report.stat}, done ${report.doneTime}, to ${report.destTerminalId}` : "    (no status report yet)");
   const refused = await submit("【星河银行】您尾号8888的账户于今日入账500.00元。", "13800000012");
-  line(`    (Result ${refused.result} = 100 + (0x420 − 0x400): sublet_no_contract, the registry's vendor range; see the README's CMPP Result table)`);
+  line(`    (Result ${refused.result} = 64 + (0x420 − 0x400): sublet_no_contract, the registry's vendor range; see the README's CMPP Result table)`);
   sp.close();
 }

@@ -7,8 +7,10 @@
  *   the SP retries), a source port not the SP's → 10 (Src_Id 错误), invalid_destination → 13
  *   (Dest_terminal_Id 错误), message_too_long → 6 (超过最大信息长);
  * - the registry's and the protocol's own reasons, whose SMPP command_status is in the vendor range
- *   0x400–0x49B → 100 + (command_status − 0x400): port_suspended 0x401 → 101, sublet_no_contract
- *   0x420 → 132 … (one byte, so it fits CMPP 2.0's Result too; 2.0 reads any value ≥ 9 as 其他错误);
+ *   0x400–0x4BF → 64 + (command_status − 0x400): port_suspended 0x401 → 65, sublet_no_contract
+ *   0x420 → 96, port_category_not_allowed 0x4A0 → 224 … (one byte, so it fits CMPP 2.0's Result
+ *   too; 2.0 reads any value ≥ 9 as 其他错误). The base is 64, not 100: the reasons now reach 0x4A0,
+ *   and 100 + 0xA0 would not fit a byte (the results test caught it);
  * - anything else → 9 (其他错误 in 2.0).
  *
  * Adapter outcomes that are not reasons: Msg_src naming another SP → 11 (Msg_src 错误; journaled as
@@ -17,7 +19,7 @@
 import { reasons, type BindReasonCode, type ReasonCode } from "../../src/policy/reasons.ts";
 import { ConnectStatus, SubmitResult } from "../wire/constants.ts";
 
-export const VENDOR_RESULT_BASE = 100;
+export const VENDOR_RESULT_BASE = 64;
 /** The SMSC refused the message (its command_status is counted in gatekeeper_submissions_total{verdict="upstream_error"}). */
 export const UPSTREAM_REFUSED_RESULT = 99;
 export const MSG_SRC_MISMATCH_RESULT = SubmitResult.BAD_MSG_SRC_3_0;
@@ -49,5 +51,5 @@ export const CONNECT_STATUS: Record<BindReasonCode, number> = {
   bind_too_many_binds: 13,
 };
 
-/** A refused destination's status report Stat (7 characters): "GK:" and the Result in 4 digits, e.g. GK:0132. */
+/** A refused destination's status report Stat (7 characters): "GK:" and the Result in 4 digits, e.g. GK:0096. */
 export const refusalStat = (result: number) => `GK:${String(result).padStart(4, "0").slice(-4)}`;

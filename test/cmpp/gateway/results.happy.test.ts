@@ -30,9 +30,11 @@ it("keeps distinct SMPP statuses distinct: two reasons share a Result only when 
   for (const [result, statuses] of byResult) if (result !== 8) expect(statuses.size, `Result ${result}`).toBe(1);
 });
 
-it("puts the registry's reasons in the documented vendor range 100 + (status − 0x400)", () => {
+it("puts the registry's reasons in the documented vendor range 64 + (status − 0x400)", () => {
   expect(submitResultFor("sublet_no_contract")).toBe(VENDOR_RESULT_BASE + 0x20);
   expect(submitResultFor("signature_unregistered")).toBe(VENDOR_RESULT_BASE + 0x15);
+  expect(VENDOR_RESULT_BASE).toBe(64);
+  expect(submitResultFor("port_category_not_allowed")).toBe(64 + 0xa0);
   expect(submitResultFor("port_not_owned")).toBe(10);
   expect(submitResultFor("invalid_destination")).toBe(13);
 });

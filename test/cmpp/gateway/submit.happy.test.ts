@@ -78,7 +78,7 @@ it("judges DestUsr_tl > 1 per destination: a refused one gets a GK: status repor
   expect(answer.result).toBe(0);
   const reports = [await takeDeliver(client, 3, (d) => d.registeredDelivery === 1), await takeDeliver(client, 3, (d) => d.registeredDelivery === 1)];
   const byDest = new Map(reports.map((r) => [r.report!.destTerminalId, r.report!]));
-  expect(byDest.get("13800130006")).toMatchObject({ msgId: answer.msgId, stat: "GK:0165" }); // recipient_opted_out 0x441 → 165
+  expect(byDest.get("13800130006")).toMatchObject({ msgId: answer.msgId, stat: "GK:0129" }); // recipient_opted_out 0x441 → 64 + 0x41 = 129
   expect(byDest.get("13800130007")).toMatchObject({ msgId: answer.msgId, stat: "DELIVRD" });
   expect(w.gateway.simulator!.received.all().filter((m) => m.text.includes("新品上市")).map((m) => m.destinationAddr)).toEqual(["13800130007"]);
   client.close();

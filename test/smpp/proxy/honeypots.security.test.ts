@@ -85,7 +85,9 @@ describe("honeypots", () => {
     const signature = await asSp.get<{ statusReason: string }>(`/signatures/${world.signatures.cloudSelect.id}`);
     expect(signature.statusReason).not.toMatch(/1020|13800131020|honeypot|蜜罐/i);
     const rejections = await asSp.get<{ items: { recipientMask: string; reason: string; monitor: boolean }[] }>("/rejections");
-    const byMask = (mask: string) => rejections.items.filter((row) => row.recipientMask === mask).map(({ reason, monitor }) => ({ reason, monitor }));
+    // The same kinds of rows for the trap and the plain number (the trap was sent one message more:
+    // each accepted marketing message journals a monitor-mode consent_missing, so count kinds, not rows).
+    const byMask = (mask: string) => [...new Set(rejections.items.filter((row) => row.recipientMask === mask).map(({ reason, monitor }) => `${reason}/${monitor}`))].sort();
     expect(byMask("138****1020")).toEqual(byMask("138****1021"));
     for (const path of ["/honeypots", `/honeypots/${trap.id}`]) {
       const error = await asSp.call(path === "/honeypots" ? "GET" : "DELETE", path, path === "/honeypots" ? undefined : { reason: "x" }).catch((e: ApiError) => e);

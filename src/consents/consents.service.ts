@@ -344,7 +344,7 @@ export async function consentInForceAt(db: Executor, recipientHash: string, ente
         eq(consents.kind, "grant"),
         lte(consents.consentedAt, at),
         gt(consents.expiresAt, at),
-        sql`(${consents.withdrawnAt} is null or ${consents.withdrawnAt} > ${at})`,
+        sql`(${consents.withdrawnAt} is null or ${consents.withdrawnAt} > ${at.toISOString()}::timestamptz)`,
       ),
     )
     .orderBy(desc(consents.expiresAt))

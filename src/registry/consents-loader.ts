@@ -21,7 +21,7 @@ export const CONSENT_REQUEST_HORIZON_MS = 366 * 86_400_000;
 /** The number of current grants, to presize the set before the load. */
 export async function countCurrentConsents(db: Db, now: number): Promise<number> {
   const [row] = resultRows<{ n: number }>(
-    await db.execute(sql_`select count(*)::int as n from consents where kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now)}`),
+    await db.execute(sql_`select count(*)::int as n from consents where kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now).toISOString()}::timestamptz`),
   );
   return Number(row?.n ?? 0);
 }
@@ -43,7 +43,7 @@ export async function loadConsents(db: Db, snapshot: RegistrySnapshot, now: numb
         select count(*)::int as n, max(id::text) as last, bool_and(length(recipient_hash) >= 16) as regular,
           string_agg(left(recipient_hash, 16), '') as hashes, string_agg(enterprise_id::text, '') as enterprises
         from (select id, recipient_hash, enterprise_id from consents
-              where id > ${after}::uuid and kind = 'grant' and withdrawn_at is null and expires_at > ${at}
+              where id > ${after}::uuid and kind = 'grant' and withdrawn_at is null and expires_at > ${at.toISOString()}::timestamptz
               order by id limit ${PAGE}) page`),
     );
     if (!page || page.n === 0 || !page.last) return;
@@ -51,7 +51,7 @@ export async function loadConsents(db: Db, snapshot: RegistrySnapshot, now: numb
     else {
       const rows = resultRows<{ recipient_hash: string; enterprise_id: string }>(
         await db.execute(sql_`select recipient_hash, enterprise_id from consents where id > ${after}::uuid and id <= ${page.last}::uuid
-          and kind = 'grant' and withdrawn_at is null and expires_at > ${at}`),
+          and kind = 'grant' and withdrawn_at is null and expires_at > ${at.toISOString()}::timestamptz`),
       );
       for (const row of rows) snapshot.setConsent(row.recipient_hash, row.enterprise_id, true);
     }
@@ -73,7 +73,7 @@ export async function loadConsentRequests(db: Db, snapshot: RegistrySnapshot, no
 async function pairIsCurrent(db: Db, recipientHash: string, enterpriseId: string, now: number): Promise<boolean> {
   const [row] = resultRows<{ current: boolean }>(
     await db.execute(sql_`select exists (select 1 from consents where recipient_hash = ${recipientHash} and enterprise_id = ${enterpriseId}
-      and kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now)}) as current`),
+      and kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now).toISOString()}::timestamptz) as current`),
   );
   return Boolean(row?.current);
 }
@@ -98,7 +98,7 @@ export async function applyConsentFeed(db: Db, snapshot: RegistrySnapshot, chang
 export async function applyConsentRange(db: Db, snapshot: RegistrySnapshot, from: string, to: string, now: number): Promise<void> {
   const rows = resultRows<{ recipient_hash: string; enterprise_id: string }>(
     await db.execute(sql_`select recipient_hash, enterprise_id from consents where id >= ${from}::uuid and id <= ${to}::uuid
-      and kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now)}`),
+      and kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now).toISOString()}::timestamptz`),
   );
   for (const row of rows) snapshot.setConsent(row.recipient_hash, row.enterprise_id, true);
 }
@@ -120,9 +120,9 @@ export async function sweepExpiredConsents(db: Db, snapshot: RegistrySnapshot, f
   const rows = resultRows<{ recipient_hash: string; enterprise_id: string }>(
     await db.execute(sql_`
       select distinct c.recipient_hash, c.enterprise_id from consents c
-      where c.kind = 'grant' and c.withdrawn_at is null and c.expires_at > ${new Date(from)} and c.expires_at <= ${new Date(to)}
+      where c.kind = 'grant' and c.withdrawn_at is null and c.expires_at > ${new Date(from).toISOString()}::timestamptz and c.expires_at <= ${new Date(to).toISOString()}::timestamptz
         and not exists (select 1 from consents d where d.recipient_hash = c.recipient_hash and d.enterprise_id = c.enterprise_id
-          and d.kind = 'grant' and d.withdrawn_at is null and d.expires_at > ${new Date(to)})`),
+          and d.kind = 'grant' and d.withdrawn_at is null and d.expires_at > ${new Date(to).toISOString()}::timestamptz)`),
   );
   for (const row of rows) snapshot.setConsent(row.recipient_hash, row.enterprise_id, false);
   // Once an hour is enough to keep the request map bounded (a walk over it each second is not).

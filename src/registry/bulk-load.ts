@@ -70,15 +70,15 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
     return value;
   };
   const query = `select s.id, s.text, e.n, s.sp_id, s.status, array_to_string(s.scope, ','),
-      floor(extract(epoch from s.expires_at) * 1000)::bigint, b.bindings
+      floor(extract(epoch from s.expires_at) * 1000)::bigint, b.bindings, s.template_required
     from signatures s join ${ENTERPRISE_ORDINALS} e on e.id = s.enterprise_id
     left join (select signature_id, string_agg(port_id::text || ':' || extension, ',') as bindings from signature_ports group by signature_id) b on b.signature_id = s.id`;
-  const fields: [number, number][] = Array.from({ length: 8 }, () => [0, 0]);
+  const fields: [number, number][] = Array.from({ length: 9 }, () => [0, 0]);
   await reader.copyRows(query, (bytes) => {
     const row = bytes as Buffer;
     let start = 0;
-    for (let f = 0; f < 8; f++) {
-      const end = f === 7 ? row.length - 1 : row.indexOf(TAB, start);
+    for (let f = 0; f < 9; f++) {
+      const end = f === 8 ? row.length - 1 : row.indexOf(TAB, start);
       fields[f]![0] = start;
       fields[f]![1] = end;
       start = end + 1;
@@ -109,6 +109,8 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
       scope,
       expiresAt: isNull(6) ? null : Number(text(6)),
       bindings,
+      // COPY text writes a boolean as t / f.
+      templateRequired: row[fields[8]![0]] === 116 /* t */,
     };
     snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"));
   });

@@ -23,6 +23,8 @@ describe("full snapshot load (bulk path)", () => {
     await db.execute(sql`update enterprises set status = 'suspended' where id = ${benchId(KIND.enterprise, 3)}`);
     await db.execute(sql`update signatures set expires_at = '2027-03-04T05:06:07.891234Z' where id = ${benchId(KIND.signature, 7)}`);
     await db.execute(sql`update signatures set status = 'pending' where id = ${benchId(KIND.signature, 8)}`);
+    // A template-only signature (the content rules): the COPY path must carry the flag too.
+    await db.execute(sql`update signatures set template_required = true where id = ${benchId(KIND.signature, 6)}`);
     await db.execute(sql`delete from signature_ports where signature_id = ${benchId(KIND.signature, 9)}`);
     await db.execute(sql`insert into signature_ports (signature_id, port_id, extension) values (${benchId(KIND.signature, 10)}, ${benchId(KIND.port, 3)}, '07')`);
     await db.execute(sql`insert into opt_outs (id, recipient_hash, recipient_mask, enterprise_id, source)

@@ -322,7 +322,7 @@ export async function consentCountsByEnterprise(ctx: ServiceContext): Promise<{ 
       enterpriseId: consents.enterpriseId,
       name: enterprises.name,
       current: sql<number>`count(*)::int`,
-      expiringSoon: sql<number>`(count(*) filter (where ${consents.expiresAt} <= ${soon}))::int`,
+      expiringSoon: sql<number>`(count(*) filter (where ${consents.expiresAt} <= ${soon.toISOString()}::timestamptz))::int`,
     })
     .from(consents)
     .innerJoin(enterprises, eq(enterprises.id, consents.enterpriseId))

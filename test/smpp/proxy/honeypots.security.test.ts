@@ -84,6 +84,7 @@ describe("honeypots", () => {
     // What the SP can see: its signature's reason names no number; no trap in any answer.
     const signature = await asSp.get<{ statusReason: string }>(`/signatures/${world.signatures.cloudSelect.id}`);
     expect(signature.statusReason).not.toMatch(/1020|13800131020|honeypot|蜜罐/i);
+    await gateway.journal.flush(); // every refusal above is in the journal before the SP reads it
     const rejections = await asSp.get<{ items: { recipientMask: string; reason: string; monitor: boolean }[] }>("/rejections");
     // The same kinds of rows for the trap and the plain number (the trap was sent one message more:
     // each accepted marketing message journals a monitor-mode consent_missing, so count kinds, not rows).

@@ -3,8 +3,7 @@ import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import type { Pdu, UnsuccessSme } from "../wire/pdu.ts";
 
-/** A phone number: digits, optionally with a leading +. */
-export const VALID_DESTINATION = /^\+?\d{3,20}$/;
+import { VALID_DESTINATION } from "../../src/gateway/text-refusal.ts";
 
 /**
  * submit_multi's destinations worth judging. A number named twice (in any of its written forms)

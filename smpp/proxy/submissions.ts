@@ -1,17 +1,18 @@
 import { commandStatusFor, type ReasonCode } from "../../src/policy/reasons.ts";
 import type { Metrics } from "../../src/observability/metrics.ts";
 import type { InboundAnswer } from "../session/connection.ts";
-import { ConcatenationAssembler, extractMessageText, type MessageFields, type TextFailureReason } from "../../src/text/index.ts";
+import { ConcatenationAssembler, extractMessageText, type MessageFields } from "../../src/text/index.ts";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeSubmitSm } from "../wire/encode.ts";
 import type { DataSmBody, Pdu, ShortMessageBody, UnsuccessSme } from "../wire/pdu.ts";
 import { messagePayload, repeatedTlvTag, TlvTag, tlvUintValue, type Tlv } from "../wire/tlv.ts";
-import { multiDestinations, VALID_DESTINATION } from "./multi-destinations.ts";
+import { multiDestinations } from "./multi-destinations.ts";
 import type { SessionContext } from "./bind-auth.ts";
 import type { Gatekeeper, JudgeInput, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 import { attribute, linkIdentity, type RefusalIdentity } from "./gateway-identity.ts";
 import type { RegistrySnapshot } from "../../src/registry/snapshot.ts";
 import { RefusalCoalescer, type RefusalCoalescerOptions } from "../../src/gateway/refusal-coalescer.ts";
+import { NOT_SHOWN_PROTOCOL_IDS, textRefusal, VALID_DESTINATION } from "../../src/gateway/text-refusal.ts";
 import { SubmissionBuckets } from "./rate-limits.ts";
 
 /** What the proxy needs from the upstream pool. */
@@ -45,26 +46,15 @@ interface HeldPart {
   identity: SessionIdentity;
 }
 
-/** Text failures that are two readings of one PDU (smuggling), not text we cannot decode. */
-const AMBIGUOUS: ReadonlySet<TextFailureReason> = new Set(["both_short_message_and_payload", "conflicting_concatenation", "nul_in_text", "reversed_byte_order", "bidi_control", "sim_toolkit"]);
-const textRefusal = (reason: TextFailureReason): ReasonCode => (AMBIGUOUS.has(reason) ? "message_ambiguous" : "undecodable_text");
-
-/**
- * What the SMSC would read but the text layer does not judge: a repeated TLV (the SMSC may take
- * another copy than we judged) or a canned message (sm_default_msg_id ≠ 0 makes the SMSC send a
- * stored text instead of short_message). Undefined when the PDU has one reading.
- */
-/**
- * protocol_id values (3GPP TS 23.040 §9.2.3.9) whose message the handset does not show its user:
- * 0x40 Short Message Type 0 (acknowledged, then discarded: "silent SMS"), 0x7C ANSI-136 R-DATA,
- * 0x7D ME data download, 0x7E ME de-personalisation, 0x7F (U)SIM data download (the SIM runs it).
- * The text we judge is then not what the message does.
- */
-const NOT_SHOWN_PROTOCOL_IDS: ReadonlySet<number> = new Set([0x40, 0x7c, 0x7d, 0x7e, 0x7f]);
-
 /** The fields smuggling() reads. */
 type SmugglingFields = { tlvs: readonly Tlv[]; smDefaultMsgId?: number; scheduleDeliveryTime?: string; protocolId?: number };
 
+/**
+ * What the SMSC would read but the text layer does not judge: a message the handset does not show
+ * (NOT_SHOWN_PROTOCOL_IDS), a repeated TLV (the SMSC may take another copy than we judged) or a
+ * canned message (sm_default_msg_id ≠ 0 makes the SMSC send a stored text instead of
+ * short_message). Undefined when the PDU has one reading.
+ */
 function smuggling(body: SmugglingFields): { reason: ReasonCode; detail: string } | undefined {
   if (body.protocolId !== undefined && NOT_SHOWN_PROTOCOL_IDS.has(body.protocolId)) {
     return { reason: "message_ambiguous", detail: `protocol_id 0x${body.protocolId.toString(16)} is not shown to the reader (silent, equipment or SIM message)` };

@@ -44,6 +44,15 @@ export function foldSlowly(text: string): string {
   return text.replace(INVISIBLE, "").normalize("NFKC").replace(INVISIBLE, "").toLowerCase();
 }
 
+/**
+ * foldCompact of a text that is already folded (foldKeepSpaces or foldForClassification): when
+ * it is in the fast path's set the fold changes nothing but the whitespace, which `compact`
+ * (compactFolded of the same text) has already dropped.
+ */
+export function foldCompactOfFolded(folded: string, compact: string): string {
+  return NFKC_STABLE.test(folded) ? compact : foldCompact(folded);
+}
+
 /** As foldKeepSpaces, but every kind of whitespace is removed too: "回 T 退订" → "回t退订". */
 export function foldCompact(text: string): string {
   if (NFKC_STABLE.test(text)) return text.replace(FULL_WIDTH_ASCII, fromFullWidth).replace(SPACES, "").toLowerCase();
@@ -60,7 +69,12 @@ export function foldCompact(text: string): string {
  * Sentence punctuation stays, so words of two sentences are not run together ("有限，时间" is not 限时).
  */
 export function foldForClassification(text: string): string {
-  let folded = toSimplified(foldKeepSpaces(text));
+  return classificationFoldOfKept(foldKeepSpaces(text));
+}
+
+/** foldForClassification of a text already folded by foldKeepSpaces (a caller that needs both folds folds once). */
+export function classificationFoldOfKept(kept: string): string {
+  let folded = toSimplified(kept);
   // Each rewrite runs only when a cheap test (plain character classes, no Unicode properties)
   // says it could match: most messages need none of them.
   if (MAYBE_HAN_SEPARATOR.test(folded)) folded = folded.replace(HAN_SEPARATOR, "$1");

@@ -7,31 +7,56 @@
 /** The compact text, and for each of its characters whether whitespace stood right before it. */
 export interface Compact {
   readonly text: string;
-  readonly gaps: Uint8Array;
+  /**
+   * Absent when the text had no whitespace at all (most messages): nothing to put back. May be
+   * longer than `text` (entries past its end are 0; no view is cut, which costs more than it saves).
+   */
+  readonly gaps?: Uint8Array;
 }
 
-const SPACE = /[\s\u0085]/;
+/** What compactFolded removes (/[\s\u0085]/), one UTF-16 unit at a time: every such character is in the BMP. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
 
 /** compactFolded (text.ts) that remembers where the whitespace was. */
 export function compactWithGaps(spaced: string): Compact {
-  let text = "";
+  let first = 0;
+  while (first < spaced.length && !isSpace(spaced.charCodeAt(first))) first++;
+  if (first === spaced.length) return { text: spaced };
+  let text = spaced.slice(0, first);
   const gaps = new Uint8Array(spaced.length);
   let pending = 0;
-  for (const ch of spaced) {
-    if (SPACE.test(ch)) {
-      pending = 1;
+  let runStart = -1;
+  for (let i = first; i <= spaced.length; i++) {
+    if (i < spaced.length && !isSpace(spaced.charCodeAt(i))) {
+      if (runStart < 0) {
+        runStart = i;
+        gaps[text.length] = pending;
+      }
       continue;
     }
-    for (let k = 0; k < ch.length; k++) gaps[text.length + k] = k === 0 ? pending : 0;
-    text += ch;
-    pending = 0;
+    if (runStart >= 0) text += spaced.slice(runStart, i);
+    runStart = -1;
+    pending = 1;
   }
-  return { text, gaps: gaps.subarray(0, text.length) };
+  return { text, gaps };
 }
 
 /** text[start, end) as the reader sees it: with the whitespace that was inside it put back. */
 export function spacedSlice(compact: Compact, start: number, end: number): string {
+  const gaps = compact.gaps;
+  if (gaps === undefined) return compact.text.slice(start, end);
   let out = "";
-  for (let k = start; k < end; k++) out += (k > start && compact.gaps[k] === 1 ? " " : "") + compact.text[k];
-  return out;
+  let from = start;
+  for (let k = start + 1; k < end; k++) {
+    if (gaps[k] !== 1) continue;
+    out += `${compact.text.slice(from, k)} `;
+    from = k;
+  }
+  return out + compact.text.slice(from, end);
 }

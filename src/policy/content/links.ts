@@ -85,16 +85,16 @@ const COMMON_TLD = "com|cn|net|org|cc|top|xyz|vip|me|io|co|info|site|online|club
 /**
  * The rewrites a reader does in their head, in order. Each keeps the source mapping. The third
  * element is a plain test that every match of the rewrite that changes something needs (a
- * character it cannot match without; for the last one, whitespace next to a dot: without it every
- * match is a lone "." rewritten to itself): when the text so far fails it, the Unicode-property
- * scan is skipped.
+ * character or a shape it cannot match without: spaced-out letters need "x y z", with no Unicode
+ * properties; for the last one, whitespace next to a dot: without it every match is a lone "."
+ * rewritten to itself): when the text so far fails it, the Unicode-property scan is skipped.
  */
 const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string, RegExp][] = [
   // h t t p s : / / , hxxps://, h**p://, h.t.t.p:// (gaps bounded: unbounded overlapping runs of * were
   // a ReDoS, 16 s on h followed by 3,000 asterisks)
   [/h[\s*.]{0,3}[tx*][\s*.]{0,3}[tx*][\s*.]{0,3}p[\s*.]{0,3}(s?)[\s*.]{0,3}:[\s*]{0,3}\/[\s*]{0,3}\/\s*/g, (m) => `http${m[1]}://`, /h/],
   // single letters spaced out: "e x a m p l e", "c o m" (three or more)
-  [new RegExp(String.raw`(?<!${LL})${LL}(?:[ \t]{1,2}${LL}(?!${LL})){2,}`, "gu"), (m) => m[0].replace(/[ \t]/g, ""), /[ \t]/],
+  [new RegExp(String.raw`(?<!${LL})${LL}(?:[ \t]{1,2}${LL}(?!${LL})){2,}`, "gu"), (m) => m[0].replace(/[ \t]/g, ""), /\S[ \t]{1,2}\S[ \t]{1,2}\S/],
   // bracketed or spelled dots: [.] (.) {.} 【.】 [dot] (dot) (点)
   [new RegExp(String.raw`(?<=${LL})\s*[\[({【]\s*(?:\.|。|dot|点)\s*[\])}】]\s*(?=${LL})`, "gu"), () => ".", /[\[({【]/],
   // ideographic full stop, middle dots, 点 between label characters
@@ -102,7 +102,7 @@ const REWRITES: readonly [RegExp, (m: RegExpExecArray) => string, RegExp][] = [
   // " dot " spelled out
   [new RegExp(String.raw`(?<=${LL})\s+dot\s+(?=${LL})`, "gu"), () => ".", /dot/],
   // two letters spaced out right after a dot: "example.c n"
-  [new RegExp(String.raw`(?<=\.\s*)${LL}(?:[ \t]{1,2}${LL}(?!${LL}))+`, "gu"), (m) => m[0].replace(/[ \t]/g, ""), /[ \t]/],
+  [new RegExp(String.raw`(?<=\.\s*)${LL}(?:[ \t]{1,2}${LL}(?!${LL}))+`, "gu"), (m) => m[0].replace(/[ \t]/g, ""), /\.\s*\S[ \t]{1,2}\S/],
   // a comma for a dot, right before a common TLD: "example,com"
   [new RegExp(String.raw`(?<=${LL})[,，](?=(?:${COMMON_TLD})(?!${LL}))`, "gu"), () => ".", /[,，]/],
   // spaces around a dot before a common TLD or after www: "example . com", "www. example"
@@ -175,20 +175,45 @@ function hostAsWritten(candidate: string): string {
   return hostAndPort.slice(hostAndPort.lastIndexOf("@") + 1).replace(/:\d*$/, "");
 }
 
-function judge(candidate: string, hasScheme: boolean, versionLike: boolean, options: LinkOptions): Omit<ExtractedLink, "raw"> | null {
-  let host: string;
+/**
+ * A host the URL parser would hand back unchanged: lower-case ASCII labels, the last one starting
+ * with a letter (so no IPv4 form, dotted, decimal or 0x, can be read into it).
+ */
+const PLAIN_HOST = /^(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*$/;
+
+/** The host a browser resolves; the WHATWG URL parser unless the host is plainly written. */
+function browserHost(candidate: string, hasScheme: boolean): string {
+  // Userinfo, percent-escapes and backslashes are where parser and eye disagree: always parse those.
+  if (!/[@%\\]/.test(candidate)) {
+    const written = hostAsWritten(candidate);
+    if (PLAIN_HOST.test(written)) return written;
+  }
   try {
-    host = new URL(hasScheme ? candidate : `http://${candidate}`).hostname;
+    return new URL(hasScheme ? candidate : `http://${candidate}`).hostname;
   } catch {
     // A browser would refuse it, but a messaging app may still show it as a link: report the host
     // as written, which matches no approved domain.
-    host = hostAsWritten(candidate);
+    return hostAsWritten(candidate);
   }
-  host = host.replace(/^\[|\]$/g, "").replace(/\.$/, "");
+}
+
+/** tldts results of recent hosts: a pure function of the host, and a message's hosts repeat across messages. */
+const PARSED = new Map<string, ReturnType<typeof parse>>();
+function parseHost(host: string): ReturnType<typeof parse> {
+  let parsed = PARSED.get(host);
+  if (parsed === undefined) {
+    if (PARSED.size >= 4096) PARSED.clear();
+    // Private suffixes count (github.io, blogspot.com, vercel.app…): their subdomains have
+    // different owners, so approving one site there must not approve all of them.
+    PARSED.set(host, (parsed = parse(host, { allowPrivateDomains: true })));
+  }
+  return parsed;
+}
+
+function judge(candidate: string, hasScheme: boolean, versionLike: boolean, options: LinkOptions): Omit<ExtractedLink, "raw"> | null {
+  const host = browserHost(candidate, hasScheme).replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (host === "") return null;
-  // Private suffixes count (github.io, blogspot.com, vercel.app…): their subdomains have different
-  // owners, so approving one site there must not approve all of them.
-  const parsed = parse(host, { allowPrivateDomains: true });
+  const parsed = parseHost(host);
   let registrableDomain: string;
   if (parsed.isIp) {
     // Without a scheme only a written dotted quad counts: the URL parser reads 3.5 as 3.0.0.5.

@@ -11,11 +11,38 @@
  */
 import { foldCompact } from "../text.ts";
 
-const SEPARATORS = /[\p{P}\p{S}]/gu;
+/**
+ * The default fold: foldCompact, then punctuation and symbols removed. `folded: true` says the text
+ * has already been through foldCompact (so only the separators go).
+ */
+export function foldForPhrases(text: string, options?: { folded: true }): string {
+  return withoutSeparators(options?.folded ? text : foldCompact(text));
+}
 
-/** The default fold: foldCompact, then punctuation and symbols removed. */
-export function foldForPhrases(text: string): string {
-  return foldCompact(text).replace(SEPARATORS, "");
+const SEPARATOR = /^[\p{P}\p{S}]$/u;
+
+/** text.replace(/[\p{P}\p{S}]/gu, ""): ASCII and unified Han decided by code, anything else by the regex. */
+function withoutSeparators(text: string): string {
+  let out = "";
+  let kept = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let width = 1;
+    let separator: boolean;
+    if (c < 0x80) separator = (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+    else if (c >= 0x4e00 && c <= 0x9fff) separator = false;
+    else {
+      const point = text.codePointAt(i)!;
+      width = point > 0xffff ? 2 : 1;
+      separator = SEPARATOR.test(String.fromCodePoint(point));
+    }
+    if (separator) {
+      out += text.slice(kept, i);
+      kept = i + width;
+    }
+    i += width - 1;
+  }
+  return kept === 0 ? text : out + text.slice(kept);
 }
 
 export interface PhraseEntry {

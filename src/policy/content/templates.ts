@@ -22,7 +22,10 @@ import { extractPhoneNumbers } from "./phones.ts";
 export type VariableType = "code" | "amount" | "date" | "time" | "name" | "number" | "url" | "phone";
 
 interface TypeSpec {
+  /** The characters a value may hold (for the diagnosis). */
   readonly chars: RegExp;
+  /** `chars` for one UTF-16 unit, without a regex call (the matcher's inner loop). */
+  readonly accepts: (c: number) => boolean;
   readonly min: number;
   readonly max: number;
   /** Upper bound for an operator's {type:N}. */
@@ -30,15 +33,25 @@ interface TypeSpec {
   readonly shape?: RegExp;
 }
 
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
+const NAME_CHAR = /^[\p{L}\p{M}·•'\-]$/u;
+/** One unit of a name: ASCII by code, anything else by the regex (a lone surrogate half is no letter). */
+const isNameUnit = (c: number) => (c < 0x80 ? isLower(c) || (c >= 0x41 && c <= 0x5a) || c === 0x27 || c === 0x2d : NAME_CHAR.test(String.fromCharCode(c)));
+const oneOf = (chars: string) => {
+  const codes = new Set(Array.from(chars, (ch) => ch.charCodeAt(0)));
+  return (c: number) => isDigit(c) || codes.has(c);
+};
+
 const TYPES: Readonly<Record<VariableType, TypeSpec>> = {
-  code: { chars: /[0-9]/, min: 4, max: 8, cap: 8 },
-  amount: { chars: /[0-9,.]/, min: 1, max: 12, cap: 16, shape: /^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/ },
-  date: { chars: /[0-9年月日号\-/.]/, min: 3, max: 11, cap: 11, shape: /^(\d{4}[年\-/.])?\d{1,2}[月\-/.]\d{1,2}[日号]?$/ },
-  time: { chars: /[0-9:点分时秒]/, min: 3, max: 8, cap: 8, shape: /^\d{1,2}([:点时]\d{0,2}分?)([:]\d{2}|\d{1,2}秒)?$/ },
-  name: { chars: /[\p{L}\p{M}·•'\-]/u, min: 1, max: 10, cap: 20 },
-  number: { chars: /[0-9a-z\-]/, min: 1, max: 20, cap: 32 },
-  url: { chars: /[!-~]/, min: 4, max: 100, cap: 200 },
-  phone: { chars: /[0-9+\-()]/, min: 3, max: 20, cap: 20 },
+  code: { chars: /[0-9]/, accepts: isDigit, min: 4, max: 8, cap: 8 },
+  amount: { chars: /[0-9,.]/, accepts: oneOf(",."), min: 1, max: 12, cap: 16, shape: /^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/ },
+  date: { chars: /[0-9年月日号\-/.]/, accepts: oneOf("年月日号-/."), min: 3, max: 11, cap: 11, shape: /^(\d{4}[年\-/.])?\d{1,2}[月\-/.]\d{1,2}[日号]?$/ },
+  time: { chars: /[0-9:点分时秒]/, accepts: oneOf(":点分时秒"), min: 3, max: 8, cap: 8, shape: /^\d{1,2}([:点时]\d{0,2}分?)([:]\d{2}|\d{1,2}秒)?$/ },
+  name: { chars: /[\p{L}\p{M}·•'\-]/u, accepts: isNameUnit, min: 1, max: 10, cap: 20 },
+  number: { chars: /[0-9a-z\-]/, accepts: (c) => isDigit(c) || isLower(c) || c === 0x2d, min: 1, max: 20, cap: 32 },
+  url: { chars: /[!-~]/, accepts: (c) => c >= 0x21 && c <= 0x7e, min: 4, max: 100, cap: 200 },
+  phone: { chars: /[0-9+\-()]/, accepts: oneOf("+-()"), min: 3, max: 20, cap: 20 },
 };
 
 type Segment = { readonly literal: string } | { readonly variable: VariableType; readonly min: number; readonly max: number };
@@ -118,9 +131,14 @@ export type TemplateVerdict =
   | { readonly ok?: false; readonly reason: "template_not_matched" | "template_variable_invalid"; readonly detail: string };
 
 export function matchTemplate(index: TemplateIndex, signatureId: string, body: string, checks: TemplateChecks): TemplateVerdict {
+  return matchTemplateKept(index, signatureId, foldKeepSpaces(body), checks);
+}
+
+/** matchTemplate on a body already folded by foldKeepSpaces (decide() folds each body once). */
+export function matchTemplateKept(index: TemplateIndex, signatureId: string, kept: string, checks: TemplateChecks): TemplateVerdict {
   const ends = index.bySignature.get(signatureId);
   if (ends === undefined) return { reason: "template_not_matched", detail: `signature ${signatureId} has no approved template` };
-  const folded = compactWithGaps(foldKeepSpaces(body));
+  const folded = compactWithGaps(kept);
   const text = folded.text;
   let invalid: string | null = null;
   for (const t of ends.lookup(text)) {
@@ -147,61 +165,62 @@ interface Value {
   readonly start: number;
 }
 
-/** Positions reachable after each segment; then one path back through them. */
+/** Positions reachable after each segment (one layer of text.length + 1 flags per segment); then one path back through them. */
 function strictMatch(segments: readonly Segment[], text: string): Value[] | null {
   const n = text.length;
-  let reach = new Uint8Array(n + 1);
-  reach[0] = 1;
-  const layers: Uint8Array[] = [reach];
-  for (const s of segments) {
-    const next = new Uint8Array(n + 1);
+  const width = n + 1;
+  const layers = new Uint8Array(width * (segments.length + 1));
+  layers[0] = 1;
+  for (let k = 0; k < segments.length; k++) {
+    const s = segments[k]!;
+    const reach = k * width;
+    const next = reach + width;
     let any = false;
     for (let p = 0; p <= n; p++) {
-      if (reach[p] === 0) continue;
+      if (layers[reach + p] === 0) continue;
       if ("literal" in s) {
         if (text.startsWith(s.literal, p)) {
-          next[p + s.literal.length] = 1;
+          layers[next + p + s.literal.length] = 1;
           any = true;
         }
         continue;
       }
-      const { chars, shape } = TYPES[s.variable];
-      for (let l = 1; l <= s.max && p + l <= n && chars.test(text[p + l - 1]!); l++) {
+      const { accepts, shape } = TYPES[s.variable];
+      for (let l = 1; l <= s.max && p + l <= n && accepts(text.charCodeAt(p + l - 1)); l++) {
         if (l >= s.min && (shape === undefined || shape.test(text.slice(p, p + l)))) {
-          next[p + l] = 1;
+          layers[next + p + l] = 1;
           any = true;
         }
       }
     }
     if (!any) return null;
-    layers.push((reach = next));
   }
-  if (reach[n] === 0) return null;
-  return walkBack(segments, layers, text);
+  if (layers[segments.length * width + n] === 0) return null;
+  return walkBack(segments, layers, width, text);
 }
 
-function walkBack(segments: readonly Segment[], layers: readonly Uint8Array[], text: string): Value[] {
+function walkBack(segments: readonly Segment[], layers: Uint8Array, width: number, text: string): Value[] {
   const values: Value[] = [];
   let end = text.length;
   for (let k = segments.length - 1; k >= 0; k--) {
     const s = segments[k]!;
-    const before = layers[k]!;
+    const before = k * width;
     if ("literal" in s) {
       end -= s.literal.length;
       continue;
     }
-    const { chars, shape } = TYPES[s.variable];
+    const { accepts, shape } = TYPES[s.variable];
     let start = end;
-    for (let l = 1; l <= s.max && end - l >= 0 && chars.test(text[end - l]!); l++) {
-      if (l >= s.min && before[end - l] === 1 && (shape === undefined || shape.test(text.slice(end - l, end)))) {
+    for (let l = 1; l <= s.max && end - l >= 0 && accepts(text.charCodeAt(end - l)); l++) {
+      if (l >= s.min && layers[before + end - l] === 1 && (shape === undefined || shape.test(text.slice(end - l, end)))) {
         start = end - l;
         break;
       }
     }
-    values.unshift({ type: s.variable, value: text.slice(start, end), start });
+    values.push({ type: s.variable, value: text.slice(start, end), start });
     end = start;
   }
-  return values;
+  return values.reverse();
 }
 
 /** Leftmost glob match with every variable as "one or more of anything"; for the diagnosis only. */
@@ -251,25 +270,43 @@ function checkValues(values: readonly Value[], checks: TemplateChecks, compact: 
     // "sf1234 13800000001" would be one 15-digit run and "ok.com/ evil.cn" one link.
     const spaced = spacedSlice(compact, v.start, v.start + v.value.length);
     const shape = TYPES[type].shape;
-    const shown = JSON.stringify(value);
-    if (shape !== undefined && !shape.test(value)) return `{${type}} ${shown} is not a valid ${type}`;
+    const shown = () => JSON.stringify(value);
+    if (shape !== undefined && !shape.test(value)) return `{${type}} ${shown()} is not a valid ${type}`;
     const links = extractLinks(spaced);
     if (type === "url") {
-      if (links.length === 0) return `{url} ${shown} is not a link`;
-      if (spaced !== value) return `{url} ${shown} has spaces inside; a link is one unbroken piece`;
+      if (links.length === 0) return `{url} ${shown()} is not a link`;
+      if (spaced !== value) return `{url} ${shown()} has spaces inside; a link is one unbroken piece`;
       const bad = links.find((l) => !checks.isApprovedDomain(l.registrableDomain));
-      if (bad !== undefined) return `{url} ${shown} is on ${bad.registrableDomain}, not an approved domain`;
+      if (bad !== undefined) return `{url} ${shown()} is on ${bad.registrableDomain}, not an approved domain`;
       continue;
     }
-    if (links.length > 0) return `{${type}} ${shown} carries a link (${links[0]!.registrableDomain}); only {url} may`;
+    if (links.length > 0) return `{${type}} ${shown()} carries a link (${links[0]!.registrableDomain}); only {url} may`;
+    if (type !== "phone" && !mayHoldStrongNumber(spaced)) continue;
     const phones = extractPhoneNumbers(spaced);
     if (type === "phone") {
-      if (phones.length !== 1) return `{phone} ${shown} is not one phone number`;
-      if (!checks.isRegisteredCallback(phones[0]!.normalised)) return `{phone} ${shown} is not a registered call-back number`;
+      if (phones.length !== 1) return `{phone} ${shown()} is not one phone number`;
+      if (!checks.isRegisteredCallback(phones[0]!.normalised)) return `{phone} ${shown()} is not a registered call-back number`;
       continue;
     }
     const strong = phones.find((ph) => ph.kind === "mobile" || ph.kind === "landline" || ph.kind === "400" || ph.kind === "800");
-    if (strong !== undefined) return `{${type}} ${shown} carries a phone number; only {phone} may`;
+    if (strong !== undefined) return `{${type}} ${shown()} carries a phone number; only {phone} may`;
   }
   return null;
+}
+
+/**
+ * False when the value cannot hold a mobile, 400, 800 or landline number: those need ten digits
+ * or more (content/phones.ts), and an ASCII value with fewer than ten characters the phone reader
+ * takes as digits (0–9, and o and l, which it reads as 0 and 1) has no ten. Anything non-ASCII
+ * (Chinese numerals, circled digits) goes to the reader. Most values (a code, an amount, a date) stop here.
+ */
+function mayHoldStrongNumber(value: string): boolean {
+  let digitLike = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return true;
+    const lower = c | 0x20;
+    if ((c >= 0x30 && c <= 0x39) || lower === 0x6f || lower === 0x6c) digitLike++;
+  }
+  return digitLike >= 10;
 }

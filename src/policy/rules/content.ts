@@ -1,5 +1,6 @@
 import { foldForPhrases } from "../content/phrases.ts";
-import type { ContentRuleEntry } from "../types.ts";
+import { foldCompactOfFolded } from "../text.ts";
+import type { Category, ContentRuleEntry } from "../types.ts";
 import type { Facts } from "./facts.ts";
 import type { MessageRule, Refusal } from "./rule.ts";
 
@@ -22,6 +23,8 @@ export const contentRule: MessageRule = {
   check(facts) {
     const content = facts.registry.content;
     if (!content || content.rulesById.size === 0) return undefined;
+    // Most rules name marketing and notifications: a verification code is not even scanned.
+    if (!categoriesCovered(content.rulesById).has(facts.category)) return undefined;
     let monitored: Refusal | undefined;
     const consider = (rule: ContentRuleEntry | undefined, matched: string): Refusal | undefined => {
       if (!rule || rule.mode === "off" || !rule.appliesTo.has(facts.category)) return undefined;
@@ -31,7 +34,7 @@ export const contentRule: MessageRule = {
       return undefined;
     };
     if (content.phrases.phraseCount > 0) {
-      for (const hit of content.phrases.match(foldForPhrases(facts.folded))) {
+      for (const hit of content.phrases.match(phraseText(facts))) {
         const refusal = consider(content.rulesById.get(hit.ruleId), `phrase "${hit.phrase}"`);
         if (refusal) return refusal;
       }
@@ -46,7 +49,23 @@ export const contentRule: MessageRule = {
   },
 };
 
-/** What content rules read: the folded body as the phrase automaton sees it (for the dry run and tests). */
+/**
+ * What content rules read: the folded body as the phrase automaton sees it, foldForPhrases of the
+ * classifier's fold (also for the dry run and tests); the fold's compact form is shared with the
+ * opt-out hint rule.
+ */
 export function phraseText(facts: Facts): string {
-  return foldForPhrases(facts.folded);
+  return foldForPhrases(foldCompactOfFolded(facts.folded, facts.compact), { folded: true });
+}
+
+/** The message categories some active rule applies to, per rule set (a set is replaced, never edited). */
+const COVERED = new WeakMap<ReadonlyMap<string, ContentRuleEntry>, ReadonlySet<Category>>();
+function categoriesCovered(rules: ReadonlyMap<string, ContentRuleEntry>): ReadonlySet<Category> {
+  let covered = COVERED.get(rules);
+  if (covered === undefined) {
+    const categories = new Set<Category>();
+    for (const rule of rules.values()) if (rule.mode !== "off") for (const category of rule.appliesTo) categories.add(category);
+    COVERED.set(rules, (covered = categories));
+  }
+  return covered;
 }

@@ -2,7 +2,7 @@ import { classifyFolded, judgeCategory, type Classification } from "../classifie
 import { extractSignature, normaliseSignatureText, type SignatureExtraction } from "../signature.ts";
 import { DEFAULT_SHORTENERS, extractLinks, type ExtractedLink } from "../content/links.ts";
 import { extractPhoneNumbers, type ExtractedPhone } from "../content/phones.ts";
-import { compactFolded, foldForClassification } from "../text.ts";
+import { classificationFoldOfKept, compactFolded, foldKeepSpaces } from "../text.ts";
 import type { Category, PolicySettings, PortMatch, RecipientCounters, RegistryView, SignatureEntry, Submission } from "../types.ts";
 
 /**
@@ -19,6 +19,7 @@ export class Facts {
   private extractedValue: SignatureExtraction | undefined;
   private signatureLooked = false;
   private signatureValue: SignatureEntry | undefined;
+  private keptValue: string | undefined;
   private foldedValue: string | undefined;
   private compactValue: string | undefined;
   private categoryValue: Category | undefined;
@@ -70,13 +71,14 @@ export class Facts {
     return extracted.ok ? extracted.body : this.submission.text;
   }
 
+  /** The body folded by foldKeepSpaces (width, case, invisible characters; what templates match). */
+  get kept(): string {
+    return (this.keptValue ??= foldKeepSpaces(this.body));
+  }
+
   /** The body without its signature (the whole text when none was read), folded for classification. */
   get folded(): string {
-    if (this.foldedValue === undefined) {
-      const extracted = this.extracted;
-      this.foldedValue = foldForClassification(extracted.ok ? extracted.body : this.submission.text);
-    }
-    return this.foldedValue;
+    return (this.foldedValue ??= classificationFoldOfKept(this.kept));
   }
 
   /** `folded` without whitespace (what opt-out hints are matched on). */

@@ -1,4 +1,4 @@
-import { buildTemplateIndex, matchTemplate, type TemplateIndex } from "../content/templates.ts";
+import { buildTemplateIndex, matchTemplateKept, type TemplateIndex } from "../content/templates.ts";
 import type { MessageRule } from "./rule.ts";
 
 const NO_TEMPLATES: TemplateIndex = buildTemplateIndex([]);
@@ -20,7 +20,7 @@ export const templatesRule: MessageRule = {
     if (!signature?.templateRequired) return undefined;
     const content = facts.registry.content;
     const enterpriseId = signature.enterpriseId;
-    const verdict = matchTemplate(content?.templates ?? NO_TEMPLATES, signature.id, facts.body, {
+    const verdict = matchTemplateKept(content?.templates ?? NO_TEMPLATES, signature.id, facts.kept, {
       isApprovedDomain: (domain) => content?.isLinkDomainApproved(enterpriseId, domain) ?? false,
       isRegisteredCallback: (normalised) => content?.isCallbackApproved(enterpriseId, normalised) ?? false,
     });

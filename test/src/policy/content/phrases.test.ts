@@ -64,3 +64,15 @@ describe("phrase matcher: scale", () => {
     expect(m.match("违禁词号")).toEqual([]);
   });
 });
+
+describe("phrase fold: separators", () => {
+  it("removes exactly what /[\\p{P}\\p{S}]/u removes, for every code point", () => {
+    const all: string[] = [];
+    for (let point = 0; point <= 0x2ffff; point++) if (point < 0xd800 || point > 0xdfff) all.push(String.fromCodePoint(point));
+    // In runs, so a separator's neighbours and surrogate pairs are exercised too.
+    for (let start = 0; start < all.length; start += 64) {
+      const text = all.slice(start, start + 64).join("");
+      expect(foldForPhrases(text, { folded: true })).toBe(text.replace(/[\p{P}\p{S}]/gu, ""));
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { signatureEntry } from "./signature-entry.ts";
 /** Connections a bulk load reads over (the database has work for about this many cores). */
 const BULK_CONNECTIONS = 3;
 
-export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[]): Promise<void> {
+export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[], asOf: string): Promise<void> {
   await bulkRead(BULK_CONNECTIONS, async (readers) => {
     const first = readers[0]!;
     const ordinals = Promise.all(readers.map((reader) => reader.query(CREATE_ENTERPRISE_ORDINALS)));
@@ -28,7 +28,7 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
     });
     snapshot.setEnterpriseOrdinals(ids);
     await ordinals;
-    const { tasks, estimates } = await planRanges(first, sources);
+    const { tasks, estimates } = await planRanges(first, sources, asOf);
     for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
     const queue = [...tasks];
     const drain = async (reader: BulkReader) => {

@@ -8,57 +8,14 @@ import type { RegistryChange } from "../db/change-feed.ts";
 /**
  * The consent part of the snapshot. Current consents are a Key64Set keyed exactly like opt-outs
  * (8 bytes a slot, no per-entry object): a key is in the set while its recipient × enterprise has a
- * grant that is neither withdrawn nor expired. Expiry is not a change anyone announces, so the
- * registry sweeps it (sweepExpiredConsents, every health check, i.e. each second): the grants
+ * grant that is neither withdrawn nor expired. A full load reads them with the other keyed sets
+ * (keyed-sets.ts KEYED_SETS: over COPY in parallel on PostgreSQL); this file keeps them current.
+ * Expiry is not a change anyone announces, so the registry sweeps it (sweepExpiredConsents, every health check, i.e. each second): the grants
  * that expired since the last sweep leave the set unless another grant of the pair is still current.
  */
 
-const PAGE = 100_000;
-const NO_ID = "00000000-0000-0000-0000-000000000000";
 /** Requests older than this cannot refuse anything whatever the period (the settings allow at most 366 days). */
 export const CONSENT_REQUEST_HORIZON_MS = 366 * 86_400_000;
-
-/** The number of current grants, to presize the set before the load. */
-export async function countCurrentConsents(db: Db, now: number): Promise<number> {
-  const [row] = resultRows<{ n: number }>(
-    await db.execute(sql_`select count(*)::int as n from consents where kind = 'grant' and withdrawn_at is null and expires_at > ${new Date(now).toISOString()}::timestamptz`),
-  );
-  return Number(row?.n ?? 0);
-}
-
-interface ConsentPage {
-  n: number;
-  last: string | null;
-  hashes: string | null;
-  enterprises: string | null;
-  regular: boolean | null;
-}
-
-/** Current consents, in pages of 100,000 aggregated on the server into two strings (as opt-outs). */
-export async function loadConsents(db: Db, snapshot: RegistrySnapshot, now: number): Promise<void> {
-  const at = new Date(now);
-  for (let after = NO_ID; ; ) {
-    const [page] = resultRows<ConsentPage>(
-      await db.execute(sql_`
-        select count(*)::int as n, max(id::text) as last, bool_and(length(recipient_hash) >= 16) as regular,
-          string_agg(left(recipient_hash, 16), '') as hashes, string_agg(enterprise_id::text, '') as enterprises
-        from (select id, recipient_hash, enterprise_id from consents
-              where id > ${after}::uuid and kind = 'grant' and withdrawn_at is null and expires_at > ${at.toISOString()}::timestamptz
-              order by id limit ${PAGE}) page`),
-    );
-    if (!page || page.n === 0 || !page.last) return;
-    if (page.regular) snapshot.addConsentsPacked(page.hashes!, 16, page.enterprises!, 36, page.n);
-    else {
-      const rows = resultRows<{ recipient_hash: string; enterprise_id: string }>(
-        await db.execute(sql_`select recipient_hash, enterprise_id from consents where id > ${after}::uuid and id <= ${page.last}::uuid
-          and kind = 'grant' and withdrawn_at is null and expires_at > ${at.toISOString()}::timestamptz`),
-      );
-      for (const row of rows) snapshot.setConsent(row.recipient_hash, row.enterprise_id, true);
-    }
-    if (page.n < PAGE) return;
-    after = page.last;
-  }
-}
 
 /** Consent requests recent enough to matter. */
 export async function loadConsentRequests(db: Db, snapshot: RegistrySnapshot, now: number): Promise<void> {

@@ -30,13 +30,31 @@ export interface KeyedSetSource {
   perEnterprise: boolean;
   /** A timestamp column: rows expired at load are skipped, and the set keeps each key's expiry (epoch seconds, 0 = never). */
   expiresColumn?: string;
+  /**
+   * Which rows count, when not all do: a fixed SQL predicate over the table's columns as `alias`,
+   * with `asOf` (the load's clock, a timestamptz literal) for a filter by time. Never user input.
+   */
+  where?: (alias: string, asOf: string) => string;
 }
 
 /** Every keyed set the snapshot holds. */
 export const KEYED_SETS: readonly KeyedSetSource[] = [
   { name: "optOuts", table: "opt_outs", perEnterprise: true },
   { name: "doNotDisturb", table: "do_not_disturb", perEnterprise: false },
+  // Current consents: grants neither withdrawn nor expired at load (later expiries are swept by
+  // the loader, consents-loader.ts). A pruned row has an empty hash and is never current.
+  {
+    name: "consents",
+    table: "consents",
+    perEnterprise: true,
+    where: (t, asOf) => `${t}.kind = 'grant' and ${t}.withdrawn_at is null and ${t}.expires_at > ${asOf} and ${t}.recipient_hash <> ''`,
+  },
 ];
+
+/** The load's clock as a SQL literal (rows are judged current as of this instant on every connection). */
+export function asOfSql(now: number): string {
+  return `'${new Date(now).toISOString()}'::timestamptz`;
+}
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 function checked(source: KeyedSetSource): KeyedSetSource {
@@ -53,8 +71,10 @@ export const ENTERPRISE_ORDINALS = "enterprise_ordinals";
 export const CREATE_ENTERPRISE_ORDINALS = `create temporary table ${ENTERPRISE_ORDINALS} on commit drop as
   select id, row_number() over (order by id)::int as n from enterprises`;
 
-function notExpired(source: KeyedSetSource, alias: string): string {
-  return source.expiresColumn ? `(${alias}.${source.expiresColumn} is null or ${alias}.${source.expiresColumn} > now())` : "true";
+/** The rows of the set as of `asOf`: not expired, and the source's own filter. */
+function counted(source: KeyedSetSource, alias: string, asOf: string): string {
+  const expiry = source.expiresColumn ? `(${alias}.${source.expiresColumn} is null or ${alias}.${source.expiresColumn} > ${asOf})` : "true";
+  return source.where ? `${expiry} and ${source.where(alias, asOf)}` : expiry;
 }
 
 function expirySeconds(source: KeyedSetSource, alias: string): string {
@@ -68,13 +88,15 @@ const PAGES_PER_RANGE = 16_384;
 
 export interface RangeTask {
   source: KeyedSetSource;
+  /** The load's clock (asOfSql). */
+  asOf: string;
   /** First heap page, and the page after the last (undefined: to the end of the table). */
   from: number;
   to: number | undefined;
 }
 
 /** The ranges each set is read in, from the table's size inside the snapshot (so no row it sees lies beyond the last range). */
-export async function planRanges(reader: BulkReader, sources: readonly KeyedSetSource[]): Promise<{ tasks: RangeTask[]; estimates: Map<string, number> }> {
+export async function planRanges(reader: BulkReader, sources: readonly KeyedSetSource[], asOf: string): Promise<{ tasks: RangeTask[]; estimates: Map<string, number> }> {
   const tasks: RangeTask[] = [];
   const estimates = new Map<string, number>();
   for (const source of sources.map(checked)) {
@@ -86,7 +108,7 @@ export async function planRanges(reader: BulkReader, sources: readonly KeyedSetS
     estimates.set(source.name, Number(size?.estimate ?? 0));
     for (let from = 0; ; from += PAGES_PER_RANGE) {
       const last = from + PAGES_PER_RANGE >= pages;
-      tasks.push({ source, from, to: last ? undefined : from + PAGES_PER_RANGE });
+      tasks.push({ source, asOf, from, to: last ? undefined : from + PAGES_PER_RANGE });
       if (last) break;
     }
   }
@@ -95,7 +117,7 @@ export async function planRanges(reader: BulkReader, sources: readonly KeyedSetS
 
 function rangeWhere(task: RangeTask, alias: string): string {
   const upper = task.to === undefined ? "" : ` and ${alias}.ctid < '(${task.to},0)'::tid`;
-  return `${alias}.ctid >= '(${task.from},0)'::tid${upper} and ${notExpired(task.source, alias)}`;
+  return `${alias}.ctid >= '(${task.from},0)'::tid${upper} and ${counted(task.source, alias, task.asOf)}`;
 }
 
 function rangeFrom(task: RangeTask): string {
@@ -195,7 +217,7 @@ interface Page {
 }
 
 /** One keyed set, page by page (PGlite, or a database without bulkRead). */
-export async function loadKeyedSetPaged(db: Db, snapshot: RegistrySnapshot, source: KeyedSetSource): Promise<void> {
+export async function loadKeyedSetPaged(db: Db, snapshot: RegistrySnapshot, source: KeyedSetSource, asOf: string): Promise<void> {
   checked(source);
   const set = snapshot.keyedSet(source.name)!;
   const fetch = async (after: string) =>
@@ -206,7 +228,7 @@ export async function loadKeyedSetPaged(db: Db, snapshot: RegistrySnapshot, sour
           string_agg(left(recipient_hash, 16), '') as hashes,
           ${source.perEnterprise ? "string_agg(enterprise_id::text, '')" : "null"} as enterprises,
           ${source.expiresColumn ? `string_agg(${expirySeconds(source, "p")}::text, ',')` : "null"} as expiries
-        from (select * from ${source.table} p where id > '${after}'::uuid and ${notExpired(source, "p")} order by id limit ${PAGE}) p`),
+        from (select * from ${source.table} p where id > '${after}'::uuid and ${counted(source, "p", asOf)} order by id limit ${PAGE}) p`),
       ),
     )[0];
   const key: [number, number] = [0, 0];
@@ -228,7 +250,7 @@ export async function loadKeyedSetPaged(db: Db, snapshot: RegistrySnapshot, sour
         await db.execute(
           sql.raw(`select recipient_hash as hash, ${source.perEnterprise ? "enterprise_id::text" : "null"} as enterprise,
             ${source.expiresColumn ? expirySeconds(source, "p") : "null"} as expires
-          from ${source.table} p where id > '${after}'::uuid and id <= '${page.last}'::uuid and ${notExpired(source, "p")}`),
+          from ${source.table} p where id > '${after}'::uuid and id <= '${page.last}'::uuid and ${counted(source, "p", asOf)}`),
         ),
       );
       for (const row of rows) {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Database, Db, Executor } from "../db/client.ts";
 import { loadInBulk } from "./bulk-load.ts";
-import { KEYED_SETS, loadKeyedSetPaged, type KeyedSetSource } from "./keyed-sets.ts";
+import { asOfSql, KEYED_SETS, loadKeyedSetPaged } from "./keyed-sets.ts";
 import { resultRows } from "../db/rows.ts";
 import { chinaDayEndMs, chinaDayStartMs } from "../lib/dates.ts";
 import {
@@ -26,7 +26,7 @@ import { applyShieldChange, loadShield } from "./shield-loader.ts";
 import { applyContentChange, loadContent } from "./content-loader.ts";
 
 const categorySet = (values: readonly string[] | null): ReadonlySet<Category> | null => (values ? new Set(values as Category[]) : null);
-import { applyConsentFeed, countCurrentConsents, loadConsentRequests, loadConsents } from "./consents-loader.ts";
+import { applyConsentFeed, loadConsentRequests } from "./consents-loader.ts";
 
 const BATCH = 50_000;
 // Contract dates are calendar days in China time: valid from 00:00 of the first to the end of the last.
@@ -87,18 +87,16 @@ export interface LoaderHooks {
 export interface LoadOptions {
   /** Database.bulkRead when the database has it (PostgreSQL): the national-scale tables load over COPY, in parallel. */
   bulkRead?: Database["bulkRead"];
-  /** The keyed recipient sets to load (default KEYED_SETS; the bench adds a synthetic one). */
-  keyedSets?: readonly KeyedSetSource[];
 }
 
 /** Builds a complete snapshot: the large tables streamed (bulk-load.ts, keyed-sets.ts), so memory stays flat. */
 export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}, options: LoadOptions = {}): Promise<RegistrySnapshot> {
-  const sources = options.keyedSets ?? KEYED_SETS;
+  const sources = KEYED_SETS;
   const snapshot = new RegistrySnapshot();
   const now = (hooks.now ?? Date.now)();
-  // Current consents are read with their own filter (granted, not withdrawn, not expired), presized first.
-  snapshot.addKeyedSet("consents", await countCurrentConsents(db, now));
-  const bulk = options.bulkRead ? loadInBulk(options.bulkRead, snapshot, sources) : undefined;
+  // Every set is read as of one instant: consents current then, opt-outs and the like unexpired then.
+  const asOf = asOfSql(now);
+  const bulk = options.bulkRead ? loadInBulk(options.bulkRead, snapshot, sources, asOf) : undefined;
   // Meanwhile (or first, without bulkRead) the small tables, on the ordinary pool.
   const small = loadSmallTables(db, snapshot, hooks, { enterprises: !bulk });
   await Promise.all([bulk, small]);
@@ -108,10 +106,9 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}, options: Loa
       // Sized from the table up front: ten million keys would otherwise rehash the set ten times.
       const [size] = resultRows<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${source.table}`)));
       snapshot.addKeyedSet(source.name, Number(size?.n ?? 0), { values: Boolean(source.expiresColumn) });
-      await loadKeyedSetPaged(db, snapshot, source);
+      await loadKeyedSetPaged(db, snapshot, source, asOf);
     }
   }
-  await loadConsents(db, snapshot, now);
   await loadConsentRequests(db, snapshot, now);
   return snapshot;
 }

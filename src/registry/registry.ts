@@ -4,7 +4,6 @@ import { REGISTRY_CHANNEL } from "../db/transaction.ts";
 import { applyChange, loadSnapshot, type LoaderHooks } from "./loader.ts";
 import { sweepExpiredConsents } from "./consents-loader.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
-import type { KeyedSetSource } from "./keyed-sets.ts";
 
 export interface RegistryOptions {
   database: Database;
@@ -14,8 +13,6 @@ export interface RegistryOptions {
   healthIntervalMs?: number;
   /** A full reload now and then, as a safety net for any missed notification. */
   fullReloadIntervalMs?: number;
-  /** The keyed recipient sets to hold (default KEYED_SETS in keyed-sets.ts). */
-  keyedSets?: readonly KeyedSetSource[];
 }
 
 export interface RegistryHealth {
@@ -141,7 +138,7 @@ export class Registry {
     this.reloading ??= (async () => {
       const loadedAt = this.clock();
       const { database } = this.options;
-      const snapshot = await loadSnapshot(database.db, this.loaderHooks, { bulkRead: database.bulkRead?.bind(database), keyedSets: this.options.keyedSets });
+      const snapshot = await loadSnapshot(database.db, this.loaderHooks, { bulkRead: database.bulkRead?.bind(database) });
       this.current = snapshot;
       this.consentsSweptTo = loadedAt;
       this.reloads++;

@@ -320,13 +320,6 @@ export class RegistrySnapshot implements RegistryView {
     this.optOuts.add(hi, lo);
   }
 
-  /** Bulk load of current consents: `count` hashes of `hashLength` characters and as many enterprise ids of `idLength`, concatenated. */
-  addConsentsPacked(hashes: string, hashLength: number, enterpriseIds: string, idLength: number, count: number): void {
-    for (let i = 0; i < count; i++) {
-      this.addKeyed("consents", hashes.slice(i * hashLength, (i + 1) * hashLength), enterpriseIds.slice(i * idLength, (i + 1) * idLength));
-    }
-  }
-
   removeOptOut(recipientHash: string, enterpriseId: string): void {
     const index = this.enterpriseIndex.get(enterpriseId);
     if (index === undefined) return;

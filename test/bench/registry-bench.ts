@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createBenchDatabase } from "./databases.ts";
 import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
-import { consentsTable, seedRegistry, type Scale } from "./registry-seed.ts";
+import { seedRegistry, type Scale } from "./registry-seed.ts";
 
 export interface RegistryResult {
   scale: string;
@@ -35,10 +35,9 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
     // A reused world: undo what the last run's change trials did (they suspend seeded signatures; the seed approves all).
     if (seeded) await database.db.execute(sql`update signatures set status = 'approved' where status = 'suspended'`);
     const seedSeconds = seeded ? 0 : (performance.now() - started) / 1000;
-    const consents = await consentsTable(database);
     await database.close();
     log(`registry ${scale.name}: ${seeded ? "reusing the seeded database" : `seeded in ${seedSeconds.toFixed(1)} s`}; loading in a child process`);
-    const child = Bun.spawn([process.execPath, join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale, consents })], {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale })], {
       stdout: "pipe",
       stderr: "inherit",
     });
@@ -50,7 +49,6 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
       scale: scale.name,
       seed_s: Math.round(seedSeconds * 10) / 10,
       reused_seed: seeded,
-      consents_source: consents === "consents" ? "consents table" : `synthetic (${consents}, same shape)`,
       ...(JSON.parse(line) as object),
     };
   } finally {

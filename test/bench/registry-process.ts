@@ -16,12 +16,9 @@ import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
 import { join } from "node:path";
 import { messageMix, mixSchedule, optedOutMsisdn, randomMsisdn, benchSpId, benchAccountId } from "./mix.ts";
-import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, SYNTHETIC_CONSENTS, type Scale } from "./registry-seed.ts";
-import { KEYED_SETS } from "../../src/registry/keyed-sets.ts";
+import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, type Scale } from "./registry-seed.ts";
 
-const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir?: string; scale: Scale; decideRounds?: number; consents?: string };
-// Until the product holds consents itself, the bench loads its consent-shaped table through the same generic loader.
-const keyedSets = input.consents === SYNTHETIC_CONSENTS ? [...KEYED_SETS, { name: "consents", table: SYNTHETIC_CONSENTS, perEnterprise: true, expiresColumn: "expires_at" }] : undefined;
+const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir?: string; scale: Scale; decideRounds?: number };
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -40,7 +37,7 @@ const rssNow = () => {
 };
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssNow())), 50);
 
-const registry = new Registry({ database, healthIntervalMs: 1000, keyedSets });
+const registry = new Registry({ database, healthIntervalMs: 1000 });
 const loadStarted = performance.now();
 const cpuBefore = process.cpuUsage();
 await registry.start();

@@ -14,7 +14,6 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { USCC_ALPHABET } from "../../src/lib/uscc.ts";
-import { resultRows } from "../../src/db/rows.ts";
 
 export const BENCH_PASSWORD = "bench123"; // SMPP passwords are at most 8 octets
 export const BENCH_PII_KEY = "bench-pii-key-0123456789abcdef0123456789";
@@ -44,14 +43,6 @@ export function benchId(kind: number, index: number): string {
 }
 const idSql = (kind: number, expr: string) => `('${kind}0000000-0000-4000-8000-' || lpad(to_hex(${expr}), 12, '0'))::uuid`;
 export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8, consent: 9 } as const;
-
-/** Where the consent-shaped set lives: the product's `consents` table once it exists, else a bench table of the same shape. */
-export const SYNTHETIC_CONSENTS = "bench_consents";
-
-export async function consentsTable(database: Database): Promise<"consents" | typeof SYNTHETIC_CONSENTS> {
-  const [row] = resultRows<{ present: boolean }>(await database.db.execute(sql`select to_regclass('public.consents') is not null as present`));
-  return row?.present ? "consents" : SYNTHETIC_CONSENTS;
-}
 
 export const portNumber = (p: number) => `1069${String(p).padStart(6, "0")}`;
 export const signatureText = (enterprise: number, k: number) => `企业${enterprise}签${k}`;

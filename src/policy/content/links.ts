@@ -136,22 +136,21 @@ export interface LinkOptions {
 }
 
 /**
- * Characters that can be part of no link, whatever the disguise: Han characters, ASCII digits,
- * whitespace, ASCII punctuation, CJK and full-width punctuation (not full-width letters or digits,
- * which fold to ASCII). A link needs a top-level domain (at least two letters: t.cn) or a dotted
- * quad (digits joined by dot-likes), so a text made only of these, with at most one ASCII letter
- * (回T退订) and no dot-like between digits, holds no link: the fast path of most messages.
+ * Characters that can be part of no link, whatever the disguise: Han characters, ASCII letters and
+ * digits, whitespace, ASCII punctuation, CJK and full-width punctuation (not full-width letters or
+ * digits, nor invisible or look-alike characters: those take the full path). In a text made only of
+ * these, the only label characters are ASCII letters, digits and hyphens, and every link needs,
+ * whatever its disguise (REWRITES), one of MAY_HOLD_LINK: a scheme's colon and slash ("h t t p : /
+ * /" included), a dot-like between label characters (. 。｡． 点, spaces allowed: "example . com",
+ * "1。2。3。4"), "www" and a dot-like (www.例子.中国), a bracketed or spelled dot, or a comma between a
+ * label and a TLD. Without any, the text holds no link: the fast path of most messages ("快递单号
+ * SF1234567890。" has letters and a 。, but no 。 between label characters).
  */
 const NO_LINK_CHARS = /^[\p{Script=Han}0-9A-Za-z\s!-\/:-@\[-`{-~\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*$/u;
-const DOT_BETWEEN_DIGITS = /\d\s*(?:[.。｡．·点]|\[\.\]|\(\.\)|【\.】)\s*\d/;
+const MAY_HOLD_LINK = /[:：][\s*]{0,3}[\/／]|[a-z0-9-]\s*[.。｡．点]\s*[a-z0-9-]|www\s*[.。｡．点]|[a-z0-9]\s*[\[({【（]\s*(?:[.。｡．点]|dot)|dot|[a-z0-9][,，][a-z]/i;
 
 function cannotHoldLink(text: string): boolean {
-  let letters = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) | 0x20;
-    if (c >= 0x61 && c <= 0x7a && ++letters > 1) return false;
-  }
-  return NO_LINK_CHARS.test(text) && !DOT_BETWEEN_DIGITS.test(text);
+  return NO_LINK_CHARS.test(text) && !MAY_HOLD_LINK.test(text);
 }
 
 export function extractLinks(text: string, options: LinkOptions = {}): ExtractedLink[] {

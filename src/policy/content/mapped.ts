@@ -11,8 +11,11 @@ const INVISIBLE = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]$/u;
 export interface Mapped {
   /** The folded text. */
   readonly text: string;
-  /** For each UTF-16 unit of `text`, the index in the original of the code point it came from. */
-  readonly from: readonly number[];
+  /**
+   * For each UTF-16 unit of `text`, the index in the original of the code point it came from;
+   * absent when that is the unit's own index (the one-for-one fold of most messages: no array).
+   */
+  readonly from?: readonly number[];
   /** The original text (for slicing `raw`). */
   readonly source: string;
 }
@@ -56,11 +59,7 @@ function fromFullWidth(ch: string): string {
 }
 
 function foldMappedNow(source: string): Mapped {
-  if (foldsOneForOne(source)) {
-    const from: number[] = new Array(source.length);
-    for (let i = 0; i < source.length; i++) from[i] = i;
-    return { text: source.replace(FULL_WIDTH_ASCII, fromFullWidth).toLowerCase(), from, source };
-  }
+  if (foldsOneForOne(source)) return { text: source.replace(FULL_WIDTH_ASCII, fromFullWidth).toLowerCase(), source };
   let text = "";
   const from: number[] = [];
   let i = 0;
@@ -102,23 +101,28 @@ export function replaceMapped(m: Mapped, pattern: RegExp, replacement: (match: R
     if (rep === match[0]) continue;
     from ??= [];
     text += m.text.slice(last, match.index);
-    for (let k = last; k < match.index; k++) from.push(m.from[k]!);
+    for (let k = last; k < match.index; k++) from.push(sourceIndex(m, k));
     text += rep;
     const end = match.index + match[0].length - 1;
-    for (let k = 0; k < rep.length; k++) from.push(m.from[k === rep.length - 1 ? end : Math.min(match.index + k, end)]!);
+    for (let k = 0; k < rep.length; k++) from.push(sourceIndex(m, k === rep.length - 1 ? end : Math.min(match.index + k, end)));
     last = match.index + match[0].length;
   }
   if (from === undefined) return m;
   text += m.text.slice(last);
-  for (let k = last; k < m.text.length; k++) from.push(m.from[k]!);
+  for (let k = last; k < m.text.length; k++) from.push(sourceIndex(m, k));
   return { text, from, source: m.source };
+}
+
+/** Where folded unit k came from in the original. */
+function sourceIndex(m: Mapped, k: number): number {
+  return m.from === undefined ? k : m.from[k]!;
 }
 
 /** The original slice that produced folded[start, end). */
 export function rawSlice(m: Mapped, start: number, end: number): string {
   if (end <= start) return "";
-  const a = m.from[start]!;
-  const lastFrom = m.from[end - 1]!;
+  const a = sourceIndex(m, start);
+  const lastFrom = sourceIndex(m, end - 1);
   const cp = m.source.codePointAt(lastFrom)!;
   return m.source.slice(a, lastFrom + (cp > 0xffff ? 2 : 1));
 }

@@ -59,6 +59,9 @@ const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座
 /** The kind of a string of digits by its shape alone, and the digits without country prefix. */
 export function classifyDigits(digits: string): { kind: PhoneKind; normalised: string } | null {
   if (digits.length < 5) return null; // the shortest shape is 5 digits (95xxx, 10xxx)
+  // Five or six digits are only 95/96 or a short number (1[0-2]…): a one-time code such as 482913
+  // is told apart by its first digit, before any pattern runs.
+  if (digits.length <= 6 && digits[0] !== "9" && digits[0] !== "1") return null;
   const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
   if (intl) return { kind: "mobile", normalised: intl[1]! };
   if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
@@ -87,22 +90,34 @@ interface Group {
  * numerals in all holds no phone number: the fast path of most marketing and notification texts.
  */
 const OTHER_NUMBER = /[^\x00-\x7f]/;
-const CHINESE_NUMERALS = /[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两]/g;
+const CHINESE_NUMERAL_CODES: ReadonlySet<number> = new Set(Array.from("零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两", (ch) => ch.charCodeAt(0)));
 
-function cannotHoldPhone(text: string): boolean {
+/** Chinese numerals in the text (a run of seven is read as digits: fewer than seven in all, no run). */
+function chineseNumerals(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (CHINESE_NUMERAL_CODES.has(text.charCodeAt(i))) count++;
+  return count;
+}
+
+function cannotHoldPhone(text: string, numerals: number): boolean {
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39 && ++digits >= 5) return false;
   }
   if (digits >= 3 && /[ol]/i.test(text)) return false;
-  if (OTHER_NUMBER.test(text) && /[^\x00-\x7f\p{Script=Han}\p{P}\s]/u.test(text)) return false;
-  return (text.match(CHINESE_NUMERALS)?.length ?? 0) < 7;
+  // Beyond ASCII, only unified Han, punctuation and spaces are read as they stand: a Kangxi radical
+  // (⼀ ⼋) or compatibility ideograph is Han too, but folds into a numeral (⼀ → 一).
+  if (OTHER_NUMBER.test(text) && /[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\p{P}\s]/u.test(text)) return false;
+  return numerals < 7;
 }
 
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
-  if (cannotHoldPhone(text)) return [];
-  const m = digitsAsWritten(foldMapped(text));
+  const numerals = chineseNumerals(text);
+  if (cannotHoldPhone(text, numerals)) return [];
+  const folded = foldMapped(text);
+  // Numerals were counted as written; a text the fold changes (m.from present) may gain some.
+  const m = digitsAsWritten(folded, numerals >= 7 || folded.from !== undefined);
   const groups = digitGroups(m.text);
   const out: ExtractedPhone[] = [];
   for (let i = 0; i < groups.length; ) {
@@ -136,8 +151,8 @@ const LETTER_DIGITS = /\d(?:[-\s.]?[\dol]){5,}[-\s.]?\d/g;
 const DIGIT_THEN_LETTER = /\d[-\s.]?[ol]/;
 
 /** Digits written as Chinese numerals or look-alike letters, turned into digits (mapping kept). */
-function digitsAsWritten(m: Mapped): Mapped {
-  const chinese = replaceMapped(m, CHINESE_RUN, (x) => [...x[0]].map((c) => CHINESE_DIGIT[c]).join(""));
+function digitsAsWritten(m: Mapped, mayHaveChineseRun: boolean): Mapped {
+  const chinese = mayHaveChineseRun ? replaceMapped(m, CHINESE_RUN, (x) => [...x[0]].map((c) => CHINESE_DIGIT[c]).join("")) : m;
   // A LETTER_DIGITS match that holds an o or l has one right after a digit (or after a digit and
   // one separator); without that, every match is plain digits and is left as it is.
   if (!DIGIT_THEN_LETTER.test(chinese.text)) return chinese;

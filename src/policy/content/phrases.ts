@@ -61,6 +61,8 @@ export interface PhraseHit {
 export interface PhraseMatcher {
   /** Rules hit, each once, with its first matching phrase, in order of appearance. */
   match(text: string): PhraseHit[];
+  /** match() on a text already in the matcher's fold (decide() folds each body once). */
+  matchFolded(folded: string): PhraseHit[];
   readonly phraseCount: number;
   readonly stateCount: number;
 }
@@ -94,10 +96,16 @@ export function buildPhraseMatcher(entries: readonly PhraseEntry[], fold: (text:
     phraseCount++;
   }
   const fail = linkFailures(next, out);
+  // The code units that occur in some phrase: any other one sends the automaton back to its root
+  // (no phrase can span it), decided by one typed-array read instead of a walk of failure links.
+  const used = new Uint8Array(0x10000);
+  for (const map of next) for (const c of map.keys()) used[c] = 1;
+  const automaton: Automaton = { next, fail, out, used };
   return {
     phraseCount,
     stateCount: next.length,
-    match: (text) => scan(fold(text), next, fail, out),
+    match: (text) => scan(fold(text), automaton),
+    matchFolded: (folded) => scan(folded, automaton),
   };
 }
 
@@ -120,22 +128,36 @@ function linkFailures(next: Map<number, number>[], out: Output[][]): Int32Array 
   return fail;
 }
 
-function scan(text: string, next: Map<number, number>[], fail: Int32Array, out: Output[][]): PhraseHit[] {
-  const hits = new Map<string, PhraseHit>();
+interface Automaton {
+  readonly next: Map<number, number>[];
+  readonly fail: Int32Array;
+  readonly out: Output[][];
+  readonly used: Uint8Array;
+}
+
+function scan(text: string, { next, fail, out, used }: Automaton): PhraseHit[] {
+  let hits: Map<string, PhraseHit> | undefined;
   let state = 0;
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
+    if (used[c] === 0) {
+      state = 0;
+      continue;
+    }
     let to = next[state]!.get(c);
     while (to === undefined && state !== 0) {
       state = fail[state]!;
       to = next[state]!.get(c);
     }
     state = to ?? 0;
-    for (const o of out[state]!) {
+    const outputs = out[state]!;
+    if (outputs.length === 0) continue;
+    hits ??= new Map();
+    for (const o of outputs) {
       const at = k + 1 - o.length;
       const seen = hits.get(o.ruleId);
       if (seen === undefined || at < seen.at) hits.set(o.ruleId, { ruleId: o.ruleId, phrase: o.phrase, at });
     }
   }
-  return [...hits.values()].sort((a, b) => a.at - b.at);
+  return hits === undefined ? [] : [...hits.values()].sort((a, b) => a.at - b.at);
 }

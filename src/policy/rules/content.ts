@@ -34,7 +34,7 @@ export const contentRule: MessageRule = {
       return undefined;
     };
     if (content.phrases.phraseCount > 0) {
-      for (const hit of content.phrases.match(phraseText(facts))) {
+      for (const hit of content.phrases.matchFolded(phraseText(facts))) {
         const refusal = consider(content.rulesById.get(hit.ruleId), `phrase "${hit.phrase}"`);
         if (refusal) return refusal;
       }

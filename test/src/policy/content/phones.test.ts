@@ -28,7 +28,7 @@ describe("extractPhoneNumbers: codes, amounts, dates and orders are not phone nu
   it.each([
     "您的验证码是123456，5分钟内有效", "验证码：95588", "95588是您的验证码", "您的动态码 10086", "消费95588元", "余额95588.00元", "¥12345",
     "2026-12-01", "2026/12/01 13:00", "12月1日", "10:30", "尾号1234", "卡号尾号95588", "运单号SF1234567890", "订单号 2026120112345678",
-    "取件码 12345", "第12306期", "A95588", "编号87654321", "12345678", "1.2.3", "10.0.0.1",
+    "取件码 12345", "第12306期", "A95588", "编号87654321", "12345678", "1.2.3", "10.0.0.1", "您的验证码是482913，5分钟内有效，请勿泄露。", "快递单号SF1234567890，请注意查收。",
   ])("%j gives nothing", (text) => expect(extractPhoneNumbers(text)).toEqual([]));
 });
 
@@ -45,6 +45,12 @@ describe("extractPhoneNumbers: an SP hiding a number", () => {
     expect(numbers("壹叁捌零零零零零零零壹")).toEqual(["mobile:13800000001"]);
     expect(numbers("138OOOOOOO1")).toEqual(["mobile:13800000001"]);
     expect(numbers("138-oooo-ooo1")).toEqual(["mobile:13800000001"]);
+  });
+
+  it("reads numerals that only fold into Chinese numerals (Kangxi radicals, compatibility ideographs)", () => {
+    // ⼀ (U+2F00) and ⼋ (U+2F0B) are Han script but not the unified 一 and 八; NFKC makes them so.
+    expect(numbers("客服电话⼀三⼋⼋⼋⼋⼋⼋⼋⼋⼋")).toEqual(["mobile:13888888888"]);
+    expect(numbers("验证码 123456，客服⼀三⼋⼋⼋⼋⼋⼋⼋⼋⼋")).toEqual(["mobile:13888888888"]);
   });
 
   it("leaves Chinese numerals in running text and letters after short numbers alone", () => {

@@ -94,6 +94,30 @@ for (let r = 0; r < rounds; r++) {
   for (let i = 0; i < perRound; i++) if (decide(submissions[i % 1000]!, snapshot, counters).outcome === "accept") sink++;
   decideUs.push(((performance.now() - started) * 1000) / perRound);
 }
+// The consent rule's cost with the whole consent set loaded: the same mix with the group off (as
+// before the rule existed) and in its shipped mode, alternating rounds.
+const settingsAsLoaded = snapshot.settings;
+const consentUs = { off: [] as number[], on: [] as number[] };
+for (let r = 0; r < 2 * rounds; r++) {
+  const off = r % 2 === 0;
+  snapshot.settings = off ? { ...settingsAsLoaded, ruleModes: { ...settingsAsLoaded.ruleModes, consent: "off" } } : settingsAsLoaded;
+  const started = performance.now();
+  for (let i = 0; i < perRound; i++) if (decide(submissions[i % 1000]!, snapshot, counters).outcome === "accept") sink++;
+  (off ? consentUs.off : consentUs.on).push(((performance.now() - started) * 1000) / perRound);
+}
+// The content groups' cost with the scale's phrases, templates and link domains loaded: off (as
+// before they existed) against their shipped mode, alternating rounds.
+const CONTENT_GROUPS = ["links", "callbacks", "content", "templates", "port_purpose"];
+const contentOff = { ...settingsAsLoaded, ruleModes: { ...settingsAsLoaded.ruleModes, ...Object.fromEntries(CONTENT_GROUPS.map((group) => [group, "off" as const])) } };
+const contentUs = { off: [] as number[], on: [] as number[] };
+for (let r = 0; r < 2 * rounds; r++) {
+  const off = r % 2 === 0;
+  snapshot.settings = off ? contentOff : settingsAsLoaded;
+  const started = performance.now();
+  for (let i = 0; i < perRound; i++) if (decide(submissions[i % 1000]!, snapshot, counters).outcome === "accept") sink++;
+  (off ? contentUs.off : contentUs.on).push(((performance.now() - started) * 1000) / perRound);
+}
+snapshot.settings = settingsAsLoaded;
 // Raw lookups of the big structures, on keys that exist at every scale.
 const lookups = 1_000_000;
 const texts = Array.from({ length: 1000 }, (_, i) => signatureText(i % input.scale.enterprises, i % 5));
@@ -105,6 +129,9 @@ const signatureLookupNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
 lookupStarted = performance.now();
 for (let i = 0; i < lookups; i++) if (snapshot.isOptedOut(hashes[i % 1000]!, enterpriseIds[(i * 7) % 1000]!)) sink++;
 const optOutLookupNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
+lookupStarted = performance.now();
+for (let i = 0; i < lookups; i++) if (snapshot.hasConsent(hashes[i % 1000]!, enterpriseIds[(i * 7) % 1000]!)) sink++;
+const consentLookupNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
 lookupStarted = performance.now();
 for (let i = 0; i < lookups; i++) if (snapshot.matchPort(portNumber(i % input.scale.ports))) sink++;
 const portMatchNs = ((performance.now() - lookupStarted) * 1e6) / lookups;
@@ -158,6 +185,11 @@ console.log(
     opt_out_set_bytes_per_entry: Math.round((snapshot.optOuts.bytes / Math.max(1, snapshot.optOuts.size)) * 10) / 10,
     decide_us: Math.round(median(decideUs) * 1000) / 1000,
     decide_us_rounds: decideUs.map((v) => Math.round(v * 1000) / 1000),
+    decide_consent_off_us: Math.round(median(consentUs.off) * 1000) / 1000,
+    decide_consent_on_us: Math.round(median(consentUs.on) * 1000) / 1000,
+    consent_lookup_ns: Math.round(consentLookupNs),
+    decide_content_off_us: Math.round(median(contentUs.off) * 1000) / 1000,
+    decide_content_on_us: Math.round(median(contentUs.on) * 1000) / 1000,
     signature_lookup_ns: Math.round(signatureLookupNs),
     opt_out_lookup_ns: Math.round(optOutLookupNs),
     port_match_ns: Math.round(portMatchNs),

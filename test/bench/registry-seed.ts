@@ -29,20 +29,31 @@ export interface Scale {
   doNotDisturb: number;
   /** Current consents (md5-shaped hashes, enterprise i % enterprises): the snapshot's consent set at scale. */
   consents: number;
+  /** What a message may say (seedContent): operator content phrases (100 rules), approved templates and link domains. */
+  content?: { phrases: number; templates: number; linkDomains: number };
 }
 
 export const SCALES: Record<string, Scale> = {
-  small: { name: "small", serviceProviders: 10, ports: 100, enterprises: 200, optOuts: 10_000, doNotDisturb: 1_000, consents: 10_000 },
-  medium: { name: "medium", serviceProviders: 100, ports: 10_000, enterprises: 20_000, optOuts: 1_000_000, doNotDisturb: 10_000, consents: 1_000_000 },
-  full: { name: "full", serviceProviders: 1000, ports: 100_000, enterprises: 200_000, optOuts: 10_000_000, doNotDisturb: 100_000, consents: 10_000_000 },
+  small: { name: "small", serviceProviders: 10, ports: 100, enterprises: 200, optOuts: 10_000, doNotDisturb: 1_000, consents: 10_000, content: { phrases: 1_000, templates: 1_000, linkDomains: 1_000 } },
+  medium: {
+    name: "medium", serviceProviders: 100, ports: 10_000, enterprises: 20_000, optOuts: 1_000_000, doNotDisturb: 10_000, consents: 1_000_000,
+    content: { phrases: 10_000, templates: 100_000, linkDomains: 100_000 },
+  },
+  full: {
+    name: "full", serviceProviders: 1000, ports: 100_000, enterprises: 200_000, optOuts: 10_000_000, doNotDisturb: 100_000, consents: 10_000_000,
+    content: { phrases: 10_000, templates: 100_000, linkDomains: 100_000 },
+  },
 };
 
 /** Deterministic UUID per kind and index: `<kind>0000000-0000-4000-8000-<index as 12 hex digits>`. */
 export function benchId(kind: number, index: number): string {
-  return `${kind}0000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
+  return `${kind.toString(16)}0000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
 }
-const idSql = (kind: number, expr: string) => `('${kind}0000000-0000-4000-8000-' || lpad(to_hex(${expr}), 12, '0'))::uuid`;
-export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8, consent: 9 } as const;
+const idSql = (kind: number, expr: string) => `('${kind.toString(16)}0000000-0000-4000-8000-' || lpad(to_hex(${expr}), 12, '0'))::uuid`;
+export const KIND = { sp: 1, enterprise: 2, contract: 3, port: 4, account: 5, signature: 6, optOut: 7, dnd: 8, consent: 9, contentRule: 10, template: 11, linkDomain: 12 } as const;
+
+/** The verification text of the mix (mix.ts) fits this template; its signature (企业1签0) is template-only. */
+export const MIX_VERIFICATION_TEMPLATE = "您的验证码是{code}，5分钟内有效，请勿泄露。";
 
 export const portNumber = (p: number) => `1069${String(p).padStart(6, "0")}`;
 export const signatureText = (enterprise: number, k: number) => `企业${enterprise}签${k}`;
@@ -132,4 +143,37 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
     create index consents_sp on consents using btree (sp_id)`);
   await step("analyze", "analyze");
   return timings;
+}
+
+/**
+ * What a message may say, at the scale's size, on a seeded world (its own step, so a kept world
+ * gains it without a reseed): 100 operator content rules in monitor sharing the phrases, approved
+ * templates spread over the signatures (企业1签0, the mix's verification signature, template-only
+ * with a template its texts fit) and approved link domains spread over the enterprises.
+ */
+export async function seedContent(database: Database, scale: Scale, log: (line: string) => void = () => {}): Promise<void> {
+  const content = scale.content;
+  if (!content) return;
+  const { serviceProviders: S, enterprises: E } = scale;
+  const perRule = Math.ceil(content.phrases / 100);
+  const started = performance.now();
+  await exec(database, `insert into content_rules (id, name, category, phrases, applies_to, mode)
+    select ${idSql(KIND.contentRule, "r")}, '规则' || r, 'loan',
+      array(select (array['贷款','博彩','加微信','刷单','兼职','套现','网赌','代开发票'])[(p % 8) + 1] || substr(md5(r || '-' || p), 1, 5) from generate_series(0, ${perRule - 1}) p),
+      '{marketing,notification}', 'monitor'
+    from generate_series(0, 99) r;
+    insert into signature_templates (id, signature_id, sp_id, text, status, approved_at)
+    select ${idSql(KIND.template, "i")}, ${idSql(KIND.signature, `i % ${E * 5}`)}, ${idSql(KIND.sp, `((i % ${E * 5}) / 5) % ${S}`)},
+      '尊敬的客户，您的订单{number}已发货，运单号{number}，模板' || i, 'approved', now()
+    from generate_series(0, ${content.templates - 1}) i;
+    insert into signature_templates (id, signature_id, sp_id, text, status, approved_at)
+    values (${idSql(KIND.template, String(content.templates))}, '${benchId(KIND.signature, 5)}', '${benchId(KIND.sp, 1 % S)}', '${MIX_VERIFICATION_TEMPLATE}', 'approved', now());
+    update signatures set template_required = true where id = '${benchId(KIND.signature, 5)}';
+    insert into link_domains (id, enterprise_id, domain, icp_number, status, approved_at)
+    select ${idSql(KIND.linkDomain, "i")}, ${idSql(KIND.enterprise, `i % ${E}`)}, 'site' || i || '.com', '京ICP备' || lpad(i::text, 8, '0') || '号-1', 'approved', now()
+    from generate_series(0, ${content.linkDomains - 1}) i;
+    analyze content_rules;
+    analyze signature_templates;
+    analyze link_domains`);
+  log(`seed ${scale.name}: content (${content.phrases} phrases, ${content.templates} templates, ${content.linkDomains} link domains) ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

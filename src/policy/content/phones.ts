@@ -23,7 +23,8 @@
  *    yyyy-mm-dd shape), a version or IPv4 address (1.2.3, 10.0.0.1), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
  *    or when letters are glued to them (A95588 is a code).
  */
-import { foldMapped, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
+import { charTest } from "./char-test.ts";
+import { foldMapped, foldsOneForOne, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
 
 export type PhoneKind = "mobile" | "landline" | "400" | "800" | "95" | "96" | "short" | "other";
 
@@ -89,35 +90,59 @@ interface Group {
  * A text with fewer than 5 ASCII digits, no other number character and fewer than 7 Chinese
  * numerals in all holds no phone number: the fast path of most marketing and notification texts.
  */
-const OTHER_NUMBER = /[^\x00-\x7f]/;
-const CHINESE_NUMERAL_CODES: ReadonlySet<number> = new Set(Array.from("零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两", (ch) => ch.charCodeAt(0)));
+/** Beyond ASCII, what is read as it stands: unified Han, punctuation and spaces (anything else may fold into a digit or numeral). */
+const isPlainNonAscii = charTest(/^[\u3400-\u4dbf\u4e00-\u9fff\p{P}\s]$/u);
+const CHINESE_NUMERAL = charTest(/^[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两]$/);
 
-/** Chinese numerals in the text (a run of seven is read as digits: fewer than seven in all, no run). */
-function chineseNumerals(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) if (CHINESE_NUMERAL_CODES.has(text.charCodeAt(i))) count++;
-  return count;
+/**
+ * One pass over the text: its ASCII digits, Chinese numerals, whether an o or l (folded: O, L) is
+ * present, and whether any character is neither ASCII nor plain (isPlainNonAscii). A Kangxi radical
+ * (⼀ ⼋) or compatibility ideograph is Han script too, but folds into a numeral (⼀ → 一): not plain.
+ */
+interface PhoneScan {
+  digits: number;
+  numerals: number;
+  lettersOl: boolean;
+  unusual: boolean;
 }
 
-function cannotHoldPhone(text: string, numerals: number): boolean {
+function scanForPhones(text: string): PhoneScan {
   let digits = 0;
+  let numerals = 0;
+  let lettersOl = false;
+  let unusual = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39 && ++digits >= 5) return false;
+    if (c < 0x80) {
+      if (c >= 0x30 && c <= 0x39) digits++;
+      else if ((c | 0x20) === 0x6f || (c | 0x20) === 0x6c) lettersOl = true;
+    } else if (CHINESE_NUMERAL(c)) numerals++;
+    else if (!isPlainNonAscii(c)) unusual = true;
   }
-  if (digits >= 3 && /[ol]/i.test(text)) return false;
-  // Beyond ASCII, only unified Han, punctuation and spaces are read as they stand: a Kangxi radical
-  // (⼀ ⼋) or compatibility ideograph is Han too, but folds into a numeral (⼀ → 一).
-  if (OTHER_NUMBER.test(text) && /[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\p{P}\s]/u.test(text)) return false;
-  return numerals < 7;
+  return { digits, numerals, lettersOl, unusual };
+}
+
+/** No phone number can be read: fewer than 5 digits and nothing that folds or reads into more. */
+function cannotHoldPhone(scan: PhoneScan): boolean {
+  if (scan.digits >= 5 || scan.unusual || scan.numerals >= 7) return false;
+  return !(scan.digits >= 3 && scan.lettersOl);
 }
 
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
-  const numerals = chineseNumerals(text);
-  if (cannotHoldPhone(text, numerals)) return [];
+  const scan = scanForPhones(text);
+  if (cannotHoldPhone(scan)) return [];
+  if (!scan.unusual && !scan.lettersOl && scan.numerals < 7 && foldsOneForOne(text) && noShapeAsWritten(text)) return [];
+  return readPhoneNumbers(text, scan.numerals >= 7);
+}
+
+/**
+ * The reader itself, without the fast exits (exported so a test can hold the exits to it).
+ * `mayHaveChineseRun` false skips the numeral-run rewrite when the text as written has fewer than
+ * seven numerals; a text the fold changes gets it anyway (the fold may make numerals).
+ */
+export function readPhoneNumbers(text: string, mayHaveChineseRun = true): ExtractedPhone[] {
   const folded = foldMapped(text);
-  // Numerals were counted as written; a text the fold changes (m.from present) may gain some.
-  const m = digitsAsWritten(folded, numerals >= 7 || folded.from !== undefined);
+  const m = digitsAsWritten(folded, mayHaveChineseRun || folded.from !== undefined);
   const groups = digitGroups(m.text);
   const out: ExtractedPhone[] = [];
   for (let i = 0; i < groups.length; ) {
@@ -135,6 +160,40 @@ export function extractPhoneNumbers(text: string): ExtractedPhone[] {
     i = found.last + 1;
   }
   return out;
+}
+
+/** GAP's characters as written in a text that folds one for one (full-width forms fold into them). */
+const WRITTEN_GAP = charTest(/^[\s\-–—.()/·－．（）／]$/);
+
+/**
+ * The reader's answer without folding, for a text of plain characters that folds one for one, with
+ * no Chinese numeral run and no o or l to read as digits: its digit runs as written are the folded
+ * text's groups. Such a text holds no number when no two runs are joined by a gap and no run alone
+ * has a phone shape or is an international number after +. Most one-time codes ("验证码482913")
+ * and order numbers ("SF1234567890") end here.
+ */
+function noShapeAsWritten(text: string): boolean {
+  let previousEnd = -1;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xff10 && c <= 0xff19) return false; // a full-width digit: the fold makes it a digit
+    if (!isDigit(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    if (previousEnd >= 0 && start - previousEnd <= 3) {
+      let gap = true;
+      for (let k = previousEnd; k < start; k++) gap &&= WRITTEN_GAP(text.charCodeAt(k));
+      if (gap) return false;
+    }
+    if (classifyDigits(text.slice(start, i)) !== null) return false;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+    if (i - start >= 8 && (before === 0x2b || before === 0xff0b)) return false;
+    previousEnd = i;
+  }
+  return true;
 }
 
 const CHINESE_DIGIT: Readonly<Record<string, string>> = {

@@ -142,9 +142,6 @@ export function matchTemplateKept(index: TemplateIndex, signatureId: string, kep
   const text = folded.text;
   let invalid: string | null = null;
   for (const t of ends.lookup(text)) {
-    // The leftmost "any text" match is cheap (indexOf per fixed part) and rules out most templates.
-    const loose = looseMatch(t.segments, text);
-    if (loose === null) continue;
     const values = strictMatch(t.segments, text);
     if (values !== null) {
       const problem = checkValues(values, checks, folded);
@@ -152,7 +149,11 @@ export function matchTemplateKept(index: TemplateIndex, signatureId: string, kep
       invalid ??= `template ${t.id}: ${problem}`;
       continue;
     }
-    invalid ??= `template ${t.id}: ${explain(loose)}`;
+    // No valid values: does the fixed text fit with any values at all ("any text" per variable, a
+    // superset of the strict match)? Then the message is the template with a bad value.
+    if (invalid !== null) continue;
+    const loose = looseMatch(t.segments, text);
+    if (loose !== null) invalid = `template ${t.id}: ${explain(loose)}`;
   }
   if (invalid !== null) return { reason: "template_variable_invalid", detail: invalid };
   return { reason: "template_not_matched", detail: `the text fits none of the ${ends.size} templates of signature ${signatureId}` };
@@ -169,7 +170,7 @@ interface Value {
 function strictMatch(segments: readonly Segment[], text: string): Value[] | null {
   const n = text.length;
   const width = n + 1;
-  const layers = new Uint8Array(width * (segments.length + 1));
+  const layers = scratch(width * (segments.length + 1));
   layers[0] = 1;
   for (let k = 0; k < segments.length; k++) {
     const s = segments[k]!;
@@ -197,6 +198,18 @@ function strictMatch(segments: readonly Segment[], text: string): Value[] | null
   }
   if (layers[segments.length * width + n] === 0) return null;
   return walkBack(segments, layers, width, text);
+}
+
+/**
+ * A zeroed buffer of at least `size` flags, reused from one match to the next (matching is
+ * synchronous and never re-entered): a typed array allocated per template tried was a large share
+ * of a short message's match.
+ */
+let scratchBuffer = new Uint8Array(4096);
+function scratch(size: number): Uint8Array {
+  if (size > scratchBuffer.length) scratchBuffer = new Uint8Array(Math.max(size, scratchBuffer.length * 2));
+  else scratchBuffer.fill(0, 0, size);
+  return scratchBuffer;
 }
 
 function walkBack(segments: readonly Segment[], layers: Uint8Array, width: number, text: string): Value[] {
@@ -272,6 +285,9 @@ function checkValues(values: readonly Value[], checks: TemplateChecks, compact: 
     const shape = TYPES[type].shape;
     const shown = () => JSON.stringify(value);
     if (shape !== undefined && !shape.test(value)) return `{${type}} ${shown()} is not a valid ${type}`;
+    // Digits alone are no link (a host needs letters for its TLD, a dotted quad its dots) and, fewer
+    // than ten, no mobile, 400, 800 or landline number: every {code} stops here.
+    if (type !== "url" && type !== "phone" && spaced.length < 10 && ALL_DIGITS.test(spaced)) continue;
     const links = extractLinks(spaced);
     if (type === "url") {
       if (links.length === 0) return `{url} ${shown()} is not a link`;
@@ -293,6 +309,8 @@ function checkValues(values: readonly Value[], checks: TemplateChecks, compact: 
   }
   return null;
 }
+
+const ALL_DIGITS = /^[0-9]*$/;
 
 /**
  * False when the value cannot hold a mobile, 400, 800 or landline number: those need ten digits

@@ -49,6 +49,13 @@ export const configSchema = z.object({
   SMPP_BIND_LOCKOUT_MS: z.coerce.number().int().min(100).default(15 * 60_000),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, "must be at least 24 characters").optional()),
   PII_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /**
+   * argon2id cost of new bind-password hashes (memory in KiB, passes). Defaults are Bun's (64 MiB,
+   * 2 passes: about 150 ms on this machine). A hash keeps its own cost, so a change applies to
+   * passwords set afterwards; the test suite lowers it.
+   */
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
+  PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   UPSTREAM_SMSC_URL: optionalString.pipe(
     z.string().regex(/^smpps?:\/\/[^:@/]+:[^@/]*@[^:/]+:\d+/, "must look like smpp://system_id:password@host:port").optional(),

@@ -18,6 +18,13 @@ export interface ServiceContext {
   pii: PiiProtector;
   /** Seals CMPP shared secrets (absent when SECRETS_KEY is not configured). */
   secrets?: SecretBox;
+  /** argon2id cost for new bind-password hashes (PASSWORD_HASH_*); absent: Bun's defaults. */
+  passwordHashing?: PasswordHashing;
+}
+
+export interface PasswordHashing {
+  memoryCost: number;
+  timeCost: number;
 }
 
 /** Long-lived dependencies built once by the composition root and handed to the API and SMPP sides. */
@@ -25,6 +32,7 @@ export interface AppDependencies {
   database: Database;
   pii: PiiProtector;
   secrets?: SecretBox;
+  passwordHashing?: PasswordHashing;
   clock: () => Date;
   /** Extra readiness checks (registry snapshot freshness, journal backlog …). */
   readiness?: () => Promise<Record<string, { ok: boolean; detail?: string }>>;

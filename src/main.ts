@@ -150,7 +150,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const cmpp = await startCmpp(config, primary, sinks, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger });
   await held.start();
 
-  const deps: AppDependencies = { database, pii, secrets, clock: now, readiness: readinessCheck(registry, upstream, journal) };
+  const passwordHashing = { memoryCost: config.PASSWORD_HASH_MEMORY_KIB, timeCost: config.PASSWORD_HASH_PASSES };
+  const deps: AppDependencies = { database, pii, secrets, passwordHashing, clock: now, readiness: readinessCheck(registry, upstream, journal) };
   const bootstrapToken = primary ? await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN) : undefined;
   const maintenance = primary
     ? startMaintenance({ database, deliveries, context: () => systemContext("maintenance"), now, logger, retentionDays: config.JOURNAL_RETENTION_DAYS })

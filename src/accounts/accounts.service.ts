@@ -64,7 +64,7 @@ export async function createAccount(ctx: ServiceContext, input: CreateAccountInp
   const protocol = input.protocol ?? "smpp";
   const secretSealed = protocol === "cmpp" ? sealCmppSecret(ctx, input.password) : null;
   // Hash before the transaction: argon2 is deliberately slow and must not hold locks.
-  const passwordHash = await Bun.password.hash(input.password);
+  const passwordHash = await hashPassword(ctx, input.password);
   const kind = input.kind ?? "sp";
   checkKindFields(kind, input);
   if (kind === "gateway" && protocol === "cmpp") throw invalid("protocol", "a gateway account is an ISMG's SMPP bind; CMPP accounts are SPs' own");
@@ -158,7 +158,7 @@ export async function rotateAccountPassword(ctx: ServiceContext, id: string, inp
   if (!existing) throw notFound("bind account");
   if (existing.protocol !== "cmpp" && input.password.length > SMPP_PASSWORD_MAX) throw invalid("password", "must be at most 8 characters (the SMPP 3.4 password limit)");
   const secretSealed = existing.protocol === "cmpp" ? sealCmppSecret(ctx, input.password) : null;
-  const passwordHash = await Bun.password.hash(input.password);
+  const passwordHash = await hashPassword(ctx, input.password);
   return withTransaction(ctx, async (tx) => {
     const before = await findAccount(tx, id, true);
     if (!before) throw notFound("bind account");
@@ -175,4 +175,10 @@ export async function rotateAccountPassword(ctx: ServiceContext, id: string, inp
     await notifyRegistryChange(tx.db, { table: "bind_accounts", id: id });
     return view(after!);
   });
+}
+
+/** argon2id at the configured cost (Bun's defaults without one). */
+function hashPassword(ctx: ServiceContext, password: string): Promise<string> {
+  const cost = ctx.passwordHashing;
+  return cost ? Bun.password.hash(password, { algorithm: "argon2id", memoryCost: cost.memoryCost, timeCost: cost.timeCost }) : Bun.password.hash(password);
 }

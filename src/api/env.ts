@@ -26,7 +26,7 @@ export function createRouter() {
 /** Builds the service context for this request: database, actor and the time, once. */
 export function serviceContext(c: Context<ApiEnv>): ServiceContext {
   const deps = c.get("deps");
-  return { db: deps.database.db, actor: c.get("actor"), now: deps.clock(), pii: deps.pii, secrets: deps.secrets };
+  return { db: deps.database.db, actor: c.get("actor"), now: deps.clock(), pii: deps.pii, secrets: deps.secrets, passwordHashing: deps.passwordHashing };
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];

@@ -6,6 +6,13 @@ import { createPiiProtector } from "../../src/lib/pii.ts";
 import type { SecretBox } from "../../src/lib/secrets.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
+/**
+ * Bind passwords hashed at argon2id's lowest cost (1 MiB, one pass): the product's default costs
+ * ~150 ms a hash and as much for the first bind of each account, which summed to minutes over the
+ * suite. Tests of the hashing itself set their own cost.
+ */
+export const TEST_PASSWORD_HASHING = { memoryCost: 1024, timeCost: 1 } as const;
+
 /** The DOM lib is not loaded (bun-types only), so name the fetch body type from RequestInit. */
 
 export interface TestApi {
@@ -47,12 +54,13 @@ export async function startTestApi(options: StartApiOptions = {}): Promise<TestA
     pii: createPiiProtector("test-pii-key-0123456789abcdef0123456789"),
     clock: options.now ?? (() => new Date()),
     secrets: options.secrets,
+    passwordHashing: TEST_PASSWORD_HASHING,
   };
   const app = createApp(deps, options);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => app.fetch(req, srv) });
   const url = `http://127.0.0.1:${server.port}`;
   const system: Actor = { type: "system", id: "test" };
-  const serviceContext = (actor: Actor = system): ServiceContext => ({ db: database.db, actor, now: deps.clock(), pii: deps.pii, secrets: deps.secrets });
+  const serviceContext = (actor: Actor = system): ServiceContext => ({ db: database.db, actor, now: deps.clock(), pii: deps.pii, secrets: deps.secrets, passwordHashing: deps.passwordHashing });
   const operatorToken = (await ensureBootstrapToken(serviceContext()))!;
 
   async function request(method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: NonNullable<RequestInit["body"]> } = {}) {

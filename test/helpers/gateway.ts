@@ -6,6 +6,7 @@ import { parseConfig } from "../../src/config.ts";
 import { ApiClient } from "../../demo/api-client.ts";
 import { startGateway, type Gateway, type GatewayOptions } from "../../src/main.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { TEST_PASSWORD_HASHING } from "./api.ts";
 
 export interface TestGateway extends Gateway {
   api: ApiClient;
@@ -33,6 +34,9 @@ export async function startTestGateway(
     LOG_LEVEL: "silent",
     PII_KEY: "test-pii-key-0123456789abcdef0123456789",
     INSTANCE_ID: `test-${Math.random().toString(36).slice(2, 8)}`,
+    // Cheap bind-password hashes (test/helpers/api.ts TEST_PASSWORD_HASHING says why).
+    PASSWORD_HASH_MEMORY_KIB: String(TEST_PASSWORD_HASHING.memoryCost),
+    PASSWORD_HASH_PASSES: String(TEST_PASSWORD_HASHING.timeCost),
     ...options.env,
   });
   const gateway = await startGateway({ config, database: testDatabase, logger: pino({ level: "silent" }), simulator: options.simulator, clock: options.clock });

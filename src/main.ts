@@ -149,7 +149,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const cmpp = await startCmpp(config, primary, sinks, { registry, secrets, proxy, journal, upstream, deliveries, clock, metrics, logger });
   await held.start();
-
   const passwordHashing = { memoryCost: config.PASSWORD_HASH_MEMORY_KIB, timeCost: config.PASSWORD_HASH_PASSES };
   const deps: AppDependencies = { database, pii, secrets, passwordHashing, clock: now, readiness: readinessCheck(registry, upstream, journal) };
   const bootstrapToken = primary ? await ensureBootstrapToken(systemContext("bootstrap"), config.ADMIN_TOKEN) : undefined;

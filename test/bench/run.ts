@@ -68,7 +68,7 @@ if (wants("registry")) {
   const sizes = quick ? [SCALES.small!] : full ? [SCALES.small!, SCALES.full!] : usePostgres ? [SCALES.small!, SCALES.medium!] : [SCALES.small!];
   const registry = [];
   const keep = usePostgres && process.env.BENCH_REGISTRY_KEEP === "1";
-  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep }));
+  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep, decideRounds: quick ? 3 : undefined }));
   result.registry = registry;
 }
 

@@ -4,6 +4,8 @@
  * read as the reader sees them: "sf1234 13800000001" is an order number and a mobile, not one
  * 15-digit run. The compact text equals compactFolded(spaced) from src/policy/text.ts.
  */
+import { charTest } from "./char-test.ts";
+
 /** The compact text, and for each of its characters whether whitespace stood right before it. */
 export interface Compact {
   readonly text: string;
@@ -15,13 +17,7 @@ export interface Compact {
 }
 
 /** What compactFolded removes (/[\s\u0085]/), one UTF-16 unit at a time: every such character is in the BMP. */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
-  );
-}
+const isSpace = charTest(/^[\s\u0085]$/);
 
 /** compactFolded (text.ts) that remembers where the whitespace was. */
 export function compactWithGaps(spaced: string): Compact {

@@ -28,7 +28,7 @@ import { recordOptOut } from "./opt-outs/opt-outs.service.ts";
 import { HoneypotHitSink } from "./honeypots/honeypot-hits.ts";
 import { recordPreferenceByMo } from "./preferences/preferences.service.ts";
 import { createVelocityCounters } from "./velocity/velocity-sharing.ts";
-import { noteConsentRequest, recordConsentReply } from "./consents/consent-requests.service.ts";
+import { consentRequestWrites } from "./consents/consent-request-writes.ts";
 import { pruneConsents } from "./consents/consents.retention.ts";
 import { ensureBootstrapToken } from "./tokens/tokens.service.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
@@ -121,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const held = heldDeliveriesFeed(database, instanceId, () => proxy, logger);
   const velocity = createVelocityCounters(config, database.db, logger, clock);
   const honeypotHits = new HoneypotHitSink({ context: () => systemContext("honeypots"), logger });
+  const consentRequests = consentRequestWrites({ request: () => systemContext(`smpp@${instanceId}`), reply: () => systemContext(`smpp-mo@${instanceId}`) }, logger);
   proxy = await startProxy({
     sinks,
     ...proxySettings(config),
@@ -136,12 +137,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     recordPreference: (record) => recordPreferenceByMo(systemContext(`smpp-mo@${instanceId}`), record),
     velocity,
     honeypotHit: (hit) => honeypotHits.push(hit),
-    recordConsentReply: (record) => recordConsentReply(systemContext(`smpp-mo@${instanceId}`), record),
-    consentRequestSent: (sent) => {
-      noteConsentRequest(systemContext(`smpp@${instanceId}`), { ...sent, at: new Date(sent.at) }).catch((error) =>
-        logger.warn({ err: error }, "could not persist a consent request; other proxies learn of it only on their next reload"),
-      );
-    },
+    recordConsentReply: (record) => consentRequests.reply(record),
+    consentRequestSent: (sent) => consentRequests.sent(sent),
     metrics,
     logger,
     clock,

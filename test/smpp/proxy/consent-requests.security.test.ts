@@ -1,34 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startSimulator, type RunningSimulator } from "../../../smpp/simulator/index.ts";
+import { describe, expect, it } from "vitest";
 import { encodeText } from "../../../src/text/index.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
-import { connectEsme, type Esme } from "../../helpers/esme.ts";
-import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
+import { useSharedProxies } from "../../helpers/proxies.ts";
 import { seedAndSync, waitFor } from "../../helpers/world.ts";
 
 /**
  * A consent request cannot be repeated by going through another proxy (two gateways on one
  * database, each bound by the same SP), nor by sending it again after that proxy restarted.
  */
-let simulator: RunningSimulator | undefined;
-let database: TestDatabase | undefined;
-const gateways: TestGateway[] = [];
-const esmes: Esme[] = [];
-
-afterEach(async () => {
-  for (const esme of esmes.splice(0)) await esme.close().catch(() => {});
-  for (const gateway of gateways.splice(0)) await gateway.close().catch(() => {});
-  await simulator?.stop();
-  simulator = undefined;
-  await database?.destroy();
-  database = undefined;
-});
-
-async function gatewayOn(upstreamSystemId: string): Promise<TestGateway> {
-  const gateway = await startTestGateway({ env: { UPSTREAM_SMSC_URL: `smpp://${upstreamSystemId}:secret@127.0.0.1:${simulator!.port}`, UPSTREAM_BINDS: "1" }, database });
-  gateways.push(gateway);
-  return gateway;
-}
+const proxies = useSharedProxies();
 
 const request = (to: string) => ({
   source_addr: "1069000101",
@@ -40,17 +19,15 @@ const request = (to: string) => ({
 
 describe("consent requests across proxies", { timeout: 90_000 }, () => {
   it("a second request through another proxy is refused once the first one's change arrived (< 1 s), and after a restart", async () => {
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0 });
-    database = await createTestDatabase();
-    const first = await gatewayOn("gk1");
+    await proxies.start();
+    const first = await proxies.gateway("gk1");
     const world = await seedAndSync(first);
     const settings = await first.api.get("/settings/policy");
     await first.api.put("/settings/policy", { ...settings, ruleModes: { ...settings.ruleModes, consent: "enforce" }, reason: "consent enforced" });
-    const second = await gatewayOn("gk2");
+    const second = await proxies.gateway("gk2");
     await waitFor(() => second.registry.snapshot.signatureByText("云端商城")?.status === "approved" && second.registry.snapshot.settings.ruleModes.consent === "enforce", 5000, "second proxy ready");
-    const onFirst = await connectEsme(first.smppPort, world.accountA);
-    const onSecond = await connectEsme(second.smppPort, world.accountA);
-    esmes.push(onFirst, onSecond);
+    const onFirst = await proxies.bind(first, world.accountA);
+    const onSecond = await proxies.bind(second, world.accountA);
 
     const fan = "13800130501";
     expect((await onFirst.submit(request(fan))).status).toBe(0);
@@ -58,14 +35,10 @@ describe("consent requests across proxies", { timeout: 90_000 }, () => {
     expect(waited).toBeLessThan(1000);
     expect((await onSecond.submit(request(fan))).status).toBe(0x461);
 
-    await onSecond.close();
-    esmes.splice(esmes.indexOf(onSecond), 1);
-    await second.close();
-    gateways.splice(gateways.indexOf(second), 1);
-    const restarted = await gatewayOn("gk2");
+    await proxies.stop(second);
+    const restarted = await proxies.gateway("gk2");
     await waitFor(() => restarted.registry.snapshot.settings.ruleModes.consent === "enforce", 5000, "restarted proxy ready");
-    const again = await connectEsme(restarted.smppPort, world.accountA);
-    esmes.push(again);
+    const again = await proxies.bind(restarted, world.accountA);
     expect((await again.submit(request(fan))).status).toBe(0x461);
     // Another number is a first request.
     expect((await again.submit(request("13800130502"))).status).toBe(0);

@@ -1,41 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startSimulator, type RunningSimulator } from "../../../smpp/simulator/index.ts";
+import { describe, expect, it } from "vitest";
 import { encodeText } from "../../../src/text/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
-import { connectEsme, shortMessageText, type Esme } from "../../helpers/esme.ts";
-import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
+import { shortMessageText, type Esme } from "../../helpers/esme.ts";
+import type { TestGateway } from "../../helpers/gateway.ts";
+import { useSharedProxies } from "../../helpers/proxies.ts";
 import { seedAndSync, waitFor } from "../../helpers/world.ts";
 
 /**
  * A bare "T" to a port (no extension) opts the sender out of the enterprise that last wrote to
  * that number from that port, whatever the category, after a restart and on another proxy.
  */
-let simulator: RunningSimulator | undefined;
-let database: TestDatabase | undefined;
-const gateways: TestGateway[] = [];
-const esmes: Esme[] = [];
-
-afterEach(async () => {
-  for (const esme of esmes.splice(0)) await esme.close().catch(() => {});
-  for (const gateway of gateways.splice(0)) await gateway.close().catch(() => {});
-  await simulator?.stop();
-  simulator = undefined;
-  await database?.destroy();
-  database = undefined;
-});
-
-async function gatewayOn(upstreamSystemId = "gatekeeper"): Promise<TestGateway> {
-  const gateway = await startTestGateway({ env: { UPSTREAM_SMSC_URL: `smpp://${upstreamSystemId}:secret@127.0.0.1:${simulator!.port}`, UPSTREAM_BINDS: "1" }, database });
-  gateways.push(gateway);
-  return gateway;
-}
-
-async function bind(gateway: TestGateway, account: { systemId: string; password: string }): Promise<Esme> {
-  const esme = await connectEsme(gateway.smppPort, account);
-  esmes.push(esme);
-  return esme;
-}
+const proxies = useSharedProxies();
 
 /** 云端优选 and 云端科技 are both 云端科技有限公司's; the port's bare number has no extension. */
 const marketing = (to: string) => ({
@@ -56,7 +31,7 @@ const verification = (to: string) => ({
 const OPTED_OUT = commandStatusFor("recipient_opted_out");
 
 async function replyT(esme: Esme, from: string, systemId?: string): Promise<void> {
-  expect(await simulator!.injectMo({ from, to: "10690001", text: "T", ...(systemId && { systemId }) })).toBe(0);
+  expect(await proxies.simulator.injectMo({ from, to: "10690001", text: "T", ...(systemId && { systemId }) })).toBe(0);
   const mo = await esme.waitForDelivery((m) => m.source_addr === from && (m.esm_class & 0x04) === 0);
   expect(shortMessageText(mo)).toContain("T");
 }
@@ -68,19 +43,15 @@ async function unattributed(gateway: TestGateway): Promise<number> {
 
 describe("opt-out attribution", () => {
   it("a bare T after the proxy restarted opts out of the enterprise that sent the marketing before the restart", async () => {
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0 });
-    database = await createTestDatabase();
-    const first = await gatewayOn();
+    await proxies.start();
+    const first = await proxies.gateway();
     const world = await seedAndSync(first);
-    const before = await bind(first, world.accountA);
+    const before = await proxies.bind(first, world.accountA);
     expect((await before.submit(marketing("13800000081"))).status).toBe(0);
-    await before.close();
-    esmes.splice(0);
-    await first.close();
-    gateways.splice(0);
+    await proxies.stop(first);
 
-    const second = await gatewayOn();
-    const sp = await bind(second, world.accountA);
+    const second = await proxies.gateway();
+    const sp = await proxies.bind(second, world.accountA);
     await replyT(sp, "13800000081");
     expect(await unattributed(second)).toBe(0);
     expect((await sp.submit(marketing("13800000081"))).status).toBe(OPTED_OUT);
@@ -89,14 +60,13 @@ describe("opt-out attribution", () => {
   }, 30_000);
 
   it("a bare T reaching another proxy than the one that sent opts out (two proxies, one database)", async () => {
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0 });
-    database = await createTestDatabase();
-    const sender = await gatewayOn("gk1");
+    await proxies.start();
+    const sender = await proxies.gateway("gk1");
     const world = await seedAndSync(sender);
-    const other = await gatewayOn("gk2");
+    const other = await proxies.gateway("gk2");
     await waitFor(() => other.registry.snapshot.signatureByText("云端优选")?.status === "approved", 3000, "registry on the second proxy");
-    const onSender = await bind(sender, world.accountA);
-    const onOther = await bind(other, world.accountA);
+    const onSender = await proxies.bind(sender, world.accountA);
+    const onOther = await proxies.bind(other, world.accountA);
     expect((await onSender.submit(marketing("13800000082"))).status).toBe(0);
     // The last sender travels in the journal's next batch (200 ms window), not per message: let it land.
     await sender.journal.flush();
@@ -106,11 +76,10 @@ describe("opt-out attribution", () => {
   }, 30_000);
 
   it("a bare T after a verification message opts out of that enterprise's marketing", async () => {
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0 });
-    database = await createTestDatabase();
-    const gateway = await gatewayOn();
+    await proxies.start();
+    const gateway = await proxies.gateway();
     const world = await seedAndSync(gateway);
-    const sp = await bind(gateway, world.accountA);
+    const sp = await proxies.bind(gateway, world.accountA);
     expect((await sp.submit(verification("13800000083"))).status).toBe(0);
     await replyT(sp, "13800000083");
     expect(await unattributed(gateway)).toBe(0);

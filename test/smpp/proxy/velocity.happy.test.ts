@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { encodeText } from "../../../src/text/index.ts";
 import { rejections } from "../../../src/db/schema/index.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
-import { connectEsme, type Esme } from "../../helpers/esme.ts";
-import { startTestGateway, type TestGateway } from "../../helpers/gateway.ts";
+import type { TestGateway } from "../../helpers/gateway.ts";
+import { useSharedProxies } from "../../helpers/proxies.ts";
 import { seedAndSync, waitFor } from "../../helpers/world.ts";
 
 /**
@@ -13,16 +12,7 @@ import { seedAndSync, waitFor } from "../../helpers/world.ts";
  * journals the would-be refusal; enforce refuses with the permanent vendor status; two proxies on
  * one database (through PostgreSQL, and through Redis) count each other's codes.
  */
-let database: TestDatabase | undefined;
-const gateways: TestGateway[] = [];
-const esmes: Esme[] = [];
-
-afterEach(async () => {
-  for (const esme of esmes.splice(0)) await esme.close().catch(() => {});
-  for (const gateway of gateways.splice(0)) await gateway.close().catch(() => {});
-  await database?.destroy();
-  database = undefined;
-});
+const proxies = useSharedProxies();
 
 const EXCEEDED = commandStatusFor("recipient_velocity_exceeded");
 
@@ -34,17 +24,8 @@ const code = (to: string) => ({
   short_message: Buffer.from(encodeText("【云端科技】您的验证码是 161803。", 8)),
 });
 
-async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const started = await startTestGateway({ env, database });
-  gateways.push(started);
-  return started;
-}
-
-async function bind(on: TestGateway, account: { systemId: string; password: string }): Promise<Esme> {
-  const esme = await connectEsme(on.smppPort, account);
-  esmes.push(esme);
-  return esme;
-}
+/** A proxy on the shared database with its own built-in SMSC. */
+const gateway = (env: Record<string, string> = {}) => proxies.gateway(undefined, env);
 
 /** Sets the velocity limits and the group's mode through the API, and waits until every proxy has them. */
 async function configure(on: TestGateway, velocity: Record<string, number | null>, mode: "monitor" | "enforce", all: TestGateway[] = [on]): Promise<void> {
@@ -57,11 +38,11 @@ const LIMITS = { perTenMinutes: 3, perHour: null, perDay: null, enterprisesPerHo
 
 describe("velocity over SMPP", () => {
   it("monitor mode lets the fourth code through and journals the would-be refusal; enforce refuses it with 0x470", { timeout: 120_000 }, async () => {
-    database = await createTestDatabase();
+    await proxies.start(false);
     const proxy = await gateway();
     const world = await seedAndSync(proxy);
     await configure(proxy, LIMITS, "monitor");
-    const esme = await bind(proxy, world.accountA);
+    const esme = await proxies.bind(proxy, world.accountA);
     for (let i = 0; i < 4; i++) expect((await esme.submit(code("13800131001"))).status).toBe(0);
     await waitFor(async () => (await proxy.database.db.select().from(rejections).where(eq(rejections.reason, "recipient_velocity_exceeded"))).length === 1, 3000, "the monitored row");
     const [row] = await proxy.database.db.select().from(rejections).where(eq(rejections.reason, "recipient_velocity_exceeded"));
@@ -92,7 +73,7 @@ describe("velocity over SMPP", () => {
 
   for (const variant of ["postgres", "redis"] as const) {
     it(`two proxies share the counts (${variant}): codes through one count against the other`, { timeout: 120_000 }, async () => {
-      database = await createTestDatabase();
+      await proxies.start(false);
       const env: Record<string, string> =
         variant === "redis"
           ? { REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: `gk-test-${Math.random().toString(36).slice(2)}:`, VELOCITY_FLUSH_MS: "50" }
@@ -103,8 +84,8 @@ describe("velocity over SMPP", () => {
       await waitFor(() => second.registry.snapshot.signatureByText("云端科技")?.status === "approved", 3000, "second proxy's snapshot");
       expect(first.proxy.gatekeeper.velocity.shared).toBe(variant);
       await configure(first, LIMITS, "enforce", [first, second]);
-      const a = await bind(first, world.accountA);
-      const b = await bind(second, world.accountA);
+      const a = await proxies.bind(first, world.accountA);
+      const b = await proxies.bind(second, world.accountA);
       const number = "13800131003";
       const hash = first.deps.pii.hash(number);
 

@@ -122,6 +122,8 @@ export interface ContentView {
   readonly rulesById: ReadonlyMap<string, ContentRuleEntry>;
   /** The active rules that have a pattern. */
   readonly patternRules: readonly ContentRuleEntry[];
+  /** The message categories some active rule applies to (a message of another is not scanned). */
+  readonly coveredCategories: ReadonlySet<Category>;
   /** Approved templates, indexed per signature. */
   readonly templates: TemplateIndex;
 }

@@ -105,6 +105,7 @@ export class ContentRegistry implements ContentView {
   phrases: PhraseMatcher = buildPhraseMatcher([]);
   rulesById: ReadonlyMap<string, ContentRuleEntry> = new Map();
   patternRules: readonly ContentRuleEntry[] = [];
+  coveredCategories: ReadonlySet<Category> = new Set();
 
   isLinkDomainApproved(enterpriseId: string, registrableDomain: string): boolean {
     return this.linkDomains.has(enterpriseId, registrableDomain);
@@ -116,10 +117,11 @@ export class ContentRegistry implements ContentView {
 
   /** Replaces every content rule at once (rules in mode `off` are left out). */
   setContentRules(rules: readonly StoredContentRule[]): void {
-    const { rulesById, patternRules, phrases } = compileContentRules(rules);
+    const { rulesById, patternRules, phrases, coveredCategories } = compileContentRules(rules);
     this.rulesById = rulesById;
     this.patternRules = patternRules;
     this.phrases = phrases;
+    this.coveredCategories = coveredCategories;
   }
 
   stats() {
@@ -131,6 +133,7 @@ export class ContentRegistry implements ContentView {
 export function compileContentRules(rules: readonly StoredContentRule[]) {
   const rulesById = new Map<string, ContentRuleEntry>();
   const patternRules: ContentRuleEntry[] = [];
+  const coveredCategories = new Set<Category>();
   const entries: { phrase: string; ruleId: string }[] = [];
   for (const rule of rules) {
     if (rule.mode === "off") continue;
@@ -143,7 +146,8 @@ export function compileContentRules(rules: readonly StoredContentRule[]) {
       }
     }
     for (const phrase of rule.phrases) entries.push({ phrase, ruleId: rule.id });
+    for (const category of rule.appliesTo) coveredCategories.add(category);
     rulesById.set(rule.id, entry);
   }
-  return { rulesById, patternRules, phrases: buildPhraseMatcher(entries) };
+  return { rulesById, patternRules, phrases: buildPhraseMatcher(entries), coveredCategories };
 }

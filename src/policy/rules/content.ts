@@ -1,6 +1,6 @@
 import { foldForPhrases } from "../content/phrases.ts";
 import { foldCompactOfFolded } from "../text.ts";
-import type { Category, ContentRuleEntry } from "../types.ts";
+import type { ContentRuleEntry } from "../types.ts";
 import type { Facts } from "./facts.ts";
 import type { MessageRule, Refusal } from "./rule.ts";
 
@@ -24,7 +24,7 @@ export const contentRule: MessageRule = {
     const content = facts.registry.content;
     if (!content || content.rulesById.size === 0) return undefined;
     // Most rules name marketing and notifications: a verification code is not even scanned.
-    if (!categoriesCovered(content.rulesById).has(facts.category)) return undefined;
+    if (!content.coveredCategories.has(facts.category)) return undefined;
     let monitored: Refusal | undefined;
     const consider = (rule: ContentRuleEntry | undefined, matched: string): Refusal | undefined => {
       if (!rule || rule.mode === "off" || !rule.appliesTo.has(facts.category)) return undefined;
@@ -56,16 +56,4 @@ export const contentRule: MessageRule = {
  */
 export function phraseText(facts: Facts): string {
   return foldForPhrases(foldCompactOfFolded(facts.folded, facts.compact), { folded: true });
-}
-
-/** The message categories some active rule applies to, per rule set (a set is replaced, never edited). */
-const COVERED = new WeakMap<ReadonlyMap<string, ContentRuleEntry>, ReadonlySet<Category>>();
-function categoriesCovered(rules: ReadonlyMap<string, ContentRuleEntry>): ReadonlySet<Category> {
-  let covered = COVERED.get(rules);
-  if (covered === undefined) {
-    const categories = new Set<Category>();
-    for (const rule of rules.values()) if (rule.mode !== "off") for (const category of rule.appliesTo) categories.add(category);
-    COVERED.set(rules, (covered = categories));
-  }
-  return covered;
 }

@@ -3,45 +3,88 @@
  * text: every item whose start is a prefix of the text and whose end is a suffix of it. Used to
  * narrow a signature's templates to the few that can fit a message before any matching: with
  * 10,000 templates under one signature that all begin "您的验证码是", their different endings
- * still separate them. Lookup costs one map probe per distinct (start length, end length) pair.
+ * still separate them.
+ *
+ * Keys are grouped by length. A length with few distinct keys (most signatures have a handful of
+ * templates) is probed by comparing each key in place (startsWith / endsWith); a length with many
+ * keys takes a slice of the text and one map probe. A fresh slice must be hashed before the probe,
+ * which costs more than a few comparisons against keys whose hash is already known.
  */
-interface ByEnd<T> {
-  readonly byLast: Map<string, T[]>;
-  readonly lastLengths: number[];
+
+/** Up to this many distinct keys of one length are compared in place. */
+const COMPARE_IN_PLACE = 8;
+
+/** Values by key, with the distinct keys grouped by length. */
+class Keyed<V> {
+  private readonly map = new Map<string, V>();
+  private readonly lengths: number[] = [];
+  private readonly keysOfLength: string[][] = [];
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (!this.map.has(key)) {
+      let k = this.lengths.indexOf(key.length);
+      if (k < 0) {
+        k = this.lengths.push(key.length) - 1;
+        this.keysOfLength.push([]);
+      }
+      this.keysOfLength[k]!.push(key);
+    }
+    this.map.set(key, value);
+  }
+
+  /**
+   * The keys at most `maxLength` long that are a prefix (`atEnd` false) or a suffix (`atEnd` true)
+   * of `text`, pushed to `out` (at most one per length: keys of one length are distinct).
+   */
+  fitting(text: string, atEnd: boolean, maxLength: number, out: string[]): void {
+    for (let k = 0; k < this.lengths.length; k++) {
+      const length = this.lengths[k]!;
+      if (length > maxLength) continue;
+      const keys = this.keysOfLength[k]!;
+      if (keys.length <= COMPARE_IN_PLACE) {
+        for (const key of keys) {
+          if (atEnd ? text.endsWith(key) : text.startsWith(key)) {
+            out.push(key);
+            break;
+          }
+        }
+        continue;
+      }
+      const slice = atEnd ? text.slice(text.length - length) : text.slice(0, length);
+      if (this.map.has(slice)) out.push(slice);
+    }
+  }
 }
 
 export class EndsIndex<T> {
-  private readonly byFirst = new Map<string, ByEnd<T>>();
-  private readonly firstLengths: number[] = [];
+  private readonly byFirst = new Keyed<Keyed<T[]>>();
   size = 0;
 
   add(first: string, last: string, item: T): void {
-    let level = this.byFirst.get(first);
-    if (level === undefined) {
-      level = { byLast: new Map(), lastLengths: [] };
-      this.byFirst.set(first, level);
-      if (!this.firstLengths.includes(first.length)) this.firstLengths.push(first.length);
-    }
-    const bucket = level.byLast.get(last);
-    if (bucket === undefined) {
-      level.byLast.set(last, [item]);
-      if (!level.lastLengths.includes(last.length)) level.lastLengths.push(last.length);
-    } else bucket.push(item);
+    let byLast = this.byFirst.get(first);
+    if (byLast === undefined) this.byFirst.set(first, (byLast = new Keyed()));
+    const bucket = byLast.get(last);
+    if (bucket === undefined) byLast.set(last, [item]);
+    else bucket.push(item);
     this.size++;
   }
 
   /** Items that may fit `text`, each once (an item is stored under one key only). */
   lookup(text: string): T[] {
     const out: T[] = [];
-    for (const f of this.firstLengths) {
-      if (f > text.length) continue;
-      const level = this.byFirst.get(text.slice(0, f));
-      if (level === undefined) continue;
-      for (const l of level.lastLengths) {
-        if (f + l > text.length) continue;
-        const bucket = level.byLast.get(text.slice(text.length - l));
-        if (bucket !== undefined) for (const item of bucket) out.push(item);
-      }
+    const firsts: string[] = [];
+    const lasts: string[] = [];
+    this.byFirst.fitting(text, false, text.length, firsts);
+    for (const first of firsts) {
+      const byLast = this.byFirst.get(first)!;
+      // The start and the end may not overlap.
+      byLast.fitting(text, true, text.length - first.length, lasts);
+      for (const last of lasts) for (const item of byLast.get(last)!) out.push(item);
+      lasts.length = 0;
     }
     return out;
   }

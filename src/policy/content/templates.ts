@@ -54,7 +54,19 @@ const TYPES: Readonly<Record<VariableType, TypeSpec>> = {
   phone: { chars: /[0-9+\-()]/, accepts: oneOf("+-()"), min: 3, max: 20, cap: 20 },
 };
 
-type Segment = { readonly literal: string } | { readonly variable: VariableType; readonly min: number; readonly max: number };
+/**
+ * One piece of a template: fixed text (`literal`) or a variable (`variable` with its type's spec
+ * and the template's length bounds). One shape for both, so the matcher's loops see one object
+ * layout.
+ */
+interface Segment {
+  readonly literal: string | undefined;
+  readonly variable: VariableType | undefined;
+  readonly spec: TypeSpec | undefined;
+  readonly min: number;
+  readonly max: number;
+}
+const literalSegment = (literal: string): Segment => ({ literal, variable: undefined, spec: undefined, min: 0, max: 0 });
 
 export interface CompiledTemplate {
   readonly id: string;
@@ -64,6 +76,13 @@ export interface CompiledTemplate {
   readonly first: string;
   /** Fixed text the message must end with ("" when it ends with a variable). */
   readonly last: string;
+  /**
+   * True when every variable is the last segment or is followed by fixed text whose first
+   * character the variable cannot hold ({code}，, {amount}元): each value then ends exactly where
+   * the run of characters its type accepts ends, so one pass finds the only match (greedyMatch)
+   * without the dynamic programme. Most registered templates are of this kind.
+   */
+  readonly greedy: boolean;
 }
 
 export class TemplateSyntaxError extends Error {
@@ -83,7 +102,7 @@ export function compileTemplate(id: string, signatureId: string, text: string): 
     if (/[{}]/.test(raw)) throw new TemplateSyntaxError(id, `stray brace or malformed variable in "${raw}"`);
     const literal = foldCompact(raw);
     literalLength += literal.length;
-    if (literal !== "") segments.push({ literal });
+    if (literal !== "") segments.push(literalSegment(literal));
   };
   for (const m of text.matchAll(VAR)) {
     addLiteral(text.slice(last, m.index));
@@ -92,16 +111,21 @@ export function compileTemplate(id: string, signatureId: string, text: string): 
     if (spec === undefined || !Object.hasOwn(TYPES, type)) throw new TemplateSyntaxError(id, `unknown variable type {${m[1]}}`);
     const max = m[2] === undefined ? spec.max : Number(m[2]);
     if (max < spec.min || max > spec.cap) throw new TemplateSyntaxError(id, `{${type}:${max}}: length must be ${spec.min}..${spec.cap}`);
-    segments.push({ variable: type, min: spec.min, max });
+    segments.push({ literal: undefined, variable: type, spec, min: spec.min, max });
     last = m.index + m[0].length;
   }
   addLiteral(text.slice(last));
   if (literalLength < MIN_LITERAL) throw new TemplateSyntaxError(id, `a template needs at least ${MIN_LITERAL} characters of fixed text`);
   const head = segments[0]!;
   const tail = segments[segments.length - 1]!;
-  const first = "literal" in head ? head.literal : "";
-  const ending = "literal" in tail && segments.length > 1 ? tail.literal : "";
-  return { id, signatureId, segments, first, last: ending };
+  const first = head.literal ?? "";
+  const ending = tail.literal !== undefined && segments.length > 1 ? tail.literal : "";
+  const greedy = segments.every((segment, k) => {
+    if (segment.spec === undefined) return true;
+    const next = segments[k + 1];
+    return next === undefined || (next.literal !== undefined && !segment.spec.accepts(next.literal.charCodeAt(0)));
+  });
+  return { id, signatureId, segments, first, last: ending, greedy };
 }
 
 /** Templates per signature, each signature's narrowed by the fixed text they start and end with. */
@@ -142,7 +166,7 @@ export function matchTemplateKept(index: TemplateIndex, signatureId: string, kep
   const text = folded.text;
   let invalid: string | null = null;
   for (const t of ends.lookup(text)) {
-    const values = strictMatch(t.segments, text);
+    const values = t.greedy ? greedyMatch(t.segments, text) : strictMatch(t.segments, text);
     if (values !== null) {
       const problem = checkValues(values, checks, folded);
       if (problem === null) return { ok: true, templateId: t.id };
@@ -166,8 +190,39 @@ interface Value {
   readonly start: number;
 }
 
+/**
+ * The match of a greedy template (CompiledTemplate.greedy) in one pass: each value is the run of
+ * characters its type accepts, which must then be followed by the next fixed text (whose first
+ * character the type does not accept, so no shorter value could be). Gives what strictMatch gives
+ * for such a template (test/src/policy/content/templates.test.ts holds them to each other).
+ */
+export function greedyMatch(segments: readonly Segment[], text: string): Value[] | null {
+  const values: Value[] = [];
+  const n = text.length;
+  let p = 0;
+  for (const s of segments) {
+    const literal = s.literal;
+    if (literal !== undefined) {
+      if (!text.startsWith(literal, p)) return null;
+      p += literal.length;
+      continue;
+    }
+    const spec = s.spec!;
+    const limit = Math.min(n, p + s.max + 1);
+    let end = p;
+    while (end < limit && spec.accepts(text.charCodeAt(end))) end++;
+    const length = end - p;
+    if (length < s.min || length > s.max) return null;
+    const value = text.slice(p, end);
+    if (spec.shape !== undefined && !spec.shape.test(value)) return null;
+    values.push({ type: s.variable!, value, start: p });
+    p = end;
+  }
+  return p === n ? values : null;
+}
+
 /** Positions reachable after each segment (one layer of text.length + 1 flags per segment); then one path back through them. */
-function strictMatch(segments: readonly Segment[], text: string): Value[] | null {
+export function strictMatch(segments: readonly Segment[], text: string): Value[] | null {
   const n = text.length;
   const width = n + 1;
   const layers = scratch(width * (segments.length + 1));
@@ -179,14 +234,15 @@ function strictMatch(segments: readonly Segment[], text: string): Value[] | null
     let any = false;
     for (let p = 0; p <= n; p++) {
       if (layers[reach + p] === 0) continue;
-      if ("literal" in s) {
-        if (text.startsWith(s.literal, p)) {
-          layers[next + p + s.literal.length] = 1;
+      const literal = s.literal;
+      if (literal !== undefined) {
+        if (text.startsWith(literal, p)) {
+          layers[next + p + literal.length] = 1;
           any = true;
         }
         continue;
       }
-      const { accepts, shape } = TYPES[s.variable];
+      const { accepts, shape } = s.spec!;
       for (let l = 1; l <= s.max && p + l <= n && accepts(text.charCodeAt(p + l - 1)); l++) {
         if (l >= s.min && (shape === undefined || shape.test(text.slice(p, p + l)))) {
           layers[next + p + l] = 1;
@@ -218,11 +274,11 @@ function walkBack(segments: readonly Segment[], layers: Uint8Array, width: numbe
   for (let k = segments.length - 1; k >= 0; k--) {
     const s = segments[k]!;
     const before = k * width;
-    if ("literal" in s) {
+    if (s.literal !== undefined) {
       end -= s.literal.length;
       continue;
     }
-    const { accepts, shape } = TYPES[s.variable];
+    const { accepts, shape } = s.spec!;
     let start = end;
     for (let l = 1; l <= s.max && end - l >= 0 && accepts(text.charCodeAt(end - l)); l++) {
       if (l >= s.min && layers[before + end - l] === 1 && (shape === undefined || shape.test(text.slice(end - l, end)))) {
@@ -230,7 +286,7 @@ function walkBack(segments: readonly Segment[], layers: Uint8Array, width: numbe
         break;
       }
     }
-    values.push({ type: s.variable, value: text.slice(start, end), start });
+    values.push({ type: s.variable!, value: text.slice(start, end), start });
     end = start;
   }
   return values.reverse();
@@ -242,14 +298,14 @@ function looseMatch(segments: readonly Segment[], text: string): Value[] | null 
   let p = 0;
   let i = 0;
   const first = segments[0]!;
-  if ("literal" in first) {
+  if (first.literal !== undefined) {
     if (!text.startsWith(first.literal, 0)) return null;
     p = first.literal.length;
     i = 1;
   }
   while (i < segments.length) {
     const vars: VariableType[] = [];
-    for (let s = segments[i]; s !== undefined && "variable" in s; s = segments[++i]) vars.push(s.variable);
+    for (let s = segments[i]; s !== undefined && s.variable !== undefined; s = segments[++i]) vars.push(s.variable);
     const lit = segments[i] as { literal: string } | undefined;
     let q: number;
     if (lit === undefined) q = text.length;

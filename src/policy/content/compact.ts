@@ -22,14 +22,14 @@ const isSpace = charTest(/^[\s\u0085]$/);
 /** compactFolded (text.ts) that remembers where the whitespace was. */
 export function compactWithGaps(spaced: string): Compact {
   let first = 0;
-  while (first < spaced.length && !isSpace(spaced.charCodeAt(first))) first++;
+  while (first < spaced.length && !isSpace.has(spaced.charCodeAt(first))) first++;
   if (first === spaced.length) return { text: spaced };
   let text = spaced.slice(0, first);
   const gaps = new Uint8Array(spaced.length);
   let pending = 0;
   let runStart = -1;
   for (let i = first; i <= spaced.length; i++) {
-    if (i < spaced.length && !isSpace(spaced.charCodeAt(i))) {
+    if (i < spaced.length && !isSpace.has(spaced.charCodeAt(i))) {
       if (runStart < 0) {
         runStart = i;
         gaps[text.length] = pending;

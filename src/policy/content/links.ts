@@ -154,7 +154,7 @@ const MAY_HOLD_LINK = /[:：][\s*]{0,3}[\/／]|[a-z0-9-]\s*[.。｡．点]\s*[a-
 const isNoLinkChar = charTest(NO_LINK_CHAR);
 
 function cannotHoldLink(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (!isNoLinkChar(text.charCodeAt(i))) return false;
+  for (let i = 0; i < text.length; i++) if (!isNoLinkChar.has(text.charCodeAt(i))) return false;
   return !MAY_HOLD_LINK.test(text);
 }
 

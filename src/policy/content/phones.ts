@@ -63,6 +63,7 @@ export function classifyDigits(digits: string): { kind: PhoneKind; normalised: s
   // Five or six digits are only 95/96 or a short number (1[0-2]…): a one-time code such as 482913
   // is told apart by its first digit, before any pattern runs.
   if (digits.length <= 6 && digits[0] !== "9" && digits[0] !== "1") return null;
+  if (!lengthMayFit(digits.length, digits.charCodeAt(0))) return null;
   const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
   if (intl) return { kind: "mobile", normalised: intl[1]! };
   if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
@@ -77,6 +78,23 @@ export function classifyDigits(digits: string): { kind: PhoneKind; normalised: s
   if (/^1[0-2]\d{3,4}$/.test(digits)) return { kind: "short", normalised: digits };
   if (/^[2-8]\d{6,7}$/.test(digits)) return { kind: "other", normalised: digits };
   return null;
+}
+
+/**
+ * Whether some shape below has this length and first digit (the shapes' lengths: 95/96/short 5–6,
+ * other 7–8, 400/800 10, mobile 11, landline 10–12, 86 + mobile 13, 0086 + mobile 15, 86/0086 +
+ * landline without its 0 11–15). Order and tracking numbers (SF1234567890: ten digits from 1)
+ * stop here, before any pattern runs.
+ */
+function lengthMayFit(length: number, first: number): boolean {
+  const zero = first === 0x30;
+  const eight = first === 0x38;
+  if (length <= 8) return true;
+  if (length === 9 || length > 15) return false;
+  if (length === 10) return zero || first === 0x34 || eight;
+  if (length === 11) return zero || first === 0x31 || eight;
+  if (length === 12) return zero || eight;
+  return zero || eight;
 }
 
 interface Group {
@@ -116,8 +134,8 @@ function scanForPhones(text: string): PhoneScan {
     if (c < 0x80) {
       if (c >= 0x30 && c <= 0x39) digits++;
       else if ((c | 0x20) === 0x6f || (c | 0x20) === 0x6c) lettersOl = true;
-    } else if (CHINESE_NUMERAL(c)) numerals++;
-    else if (!isPlainNonAscii(c)) unusual = true;
+    } else if (CHINESE_NUMERAL.has(c)) numerals++;
+    else if (!isPlainNonAscii.has(c)) unusual = true;
   }
   return { digits, numerals, lettersOl, unusual };
 }
@@ -185,7 +203,7 @@ function noShapeAsWritten(text: string): boolean {
     while (i < text.length && isDigit(text.charCodeAt(i))) i++;
     if (previousEnd >= 0 && start - previousEnd <= 3) {
       let gap = true;
-      for (let k = previousEnd; k < start; k++) gap &&= WRITTEN_GAP(text.charCodeAt(k));
+      for (let k = previousEnd; k < start; k++) gap &&= WRITTEN_GAP.has(text.charCodeAt(k));
       if (gap) return false;
     }
     if (classifyDigits(text.slice(start, i)) !== null) return false;

@@ -8,7 +8,7 @@ import { ServiceError, forbidden, invalid, notFound } from "../lib/errors.ts";
 import { compilePattern } from "../policy/content/patterns.ts";
 import { foldForPhrases } from "../policy/content/phrases.ts";
 import { compileContentRules } from "../registry/content.ts";
-import { compactFolded, foldForClassification } from "../policy/text.ts";
+import { compactFolded, foldCompact, foldForClassification } from "../policy/text.ts";
 import type { Category } from "../policy/types.ts";
 import type { CreateContentRuleInput, DryRunInput, UpdateContentRuleInput } from "./content-rules.schemas.ts";
 
@@ -117,7 +117,7 @@ export async function dryRunContentRule(ctx: ServiceContext, input: DryRunInput)
   for (const row of rows.slice(0, DRY_RUN_MAX_ROWS)) {
     if (row.category && !rule.appliesTo.has(row.category as Category)) continue;
     const folded = foldForClassification(row.text!);
-    const hit = compiled.phrases.matchFolded(foldForPhrases(folded)).length > 0 || (rule.pattern?.test(compactFolded(folded)) ?? false);
+    const hit = compiled.phrases.matchCompact(foldCompact(folded)).length > 0 || (rule.pattern?.test(compactFolded(folded)) ?? false);
     if (!hit) continue;
     matched++;
     bySp.set(row.spId, (bySp.get(row.spId) ?? 0) + 1);

@@ -10,6 +10,7 @@
  * takes the classifier's fold when it has one, and must be the same function for build and match.
  */
 import { foldCompact } from "../text.ts";
+import { charTest } from "./char-test.ts";
 
 /**
  * The default fold: foldCompact, then punctuation and symbols removed. `folded: true` says the text
@@ -20,26 +21,32 @@ export function foldForPhrases(text: string, options?: { folded: true }): string
 }
 
 const SEPARATOR = /^[\p{P}\p{S}]$/u;
+/** SEPARATOR for one BMP unit outside ASCII and unified Han, remembered per unit. */
+const isSeparatorUnit = charTest(SEPARATOR);
+
+/** How many UTF-16 units at `i` are one separator (punctuation or symbol): 0 when none. */
+function separatorWidth(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e) ? 1 : 0;
+  if (c >= 0x4e00 && c <= 0x9fff) return 0;
+  if (c < 0xd800 || c > 0xdbff) return isSeparatorUnit.has(c) ? 1 : 0;
+  const point = text.codePointAt(i)!;
+  if (point <= 0xffff) return 0; // a lone high surrogate is no punctuation
+  return SEPARATOR.test(String.fromCodePoint(point)) ? 2 : 0;
+}
 
 /** text.replace(/[\p{P}\p{S}]/gu, ""): ASCII and unified Han decided by code, anything else by the regex. */
 function withoutSeparators(text: string): string {
   let out = "";
   let kept = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let width = 1;
-    let separator: boolean;
-    if (c < 0x80) separator = (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
-    else if (c >= 0x4e00 && c <= 0x9fff) separator = false;
-    else {
-      const point = text.codePointAt(i)!;
-      width = point > 0xffff ? 2 : 1;
-      separator = SEPARATOR.test(String.fromCodePoint(point));
+    const width = separatorWidth(text, i);
+    if (width === 0) {
+      // A high surrogate that is no separator: its low half is no separator either.
+      continue;
     }
-    if (separator) {
-      out += text.slice(kept, i);
-      kept = i + width;
-    }
+    out += text.slice(kept, i);
+    kept = i + width;
     i += width - 1;
   }
   return kept === 0 ? text : out + text.slice(kept);
@@ -61,8 +68,11 @@ export interface PhraseHit {
 export interface PhraseMatcher {
   /** Rules hit, each once, with its first matching phrase, in order of appearance. */
   match(text: string): PhraseHit[];
-  /** match() on a text already in the matcher's fold (decide() folds each body once). */
-  matchFolded(folded: string): PhraseHit[];
+  /**
+   * match() on a text already folded by foldCompact (decide() folds each body once), for the
+   * default fold: its punctuation and symbols are skipped as the automaton reads it, not cut out first.
+   */
+  matchCompact(compact: string): PhraseHit[];
   readonly phraseCount: number;
   readonly stateCount: number;
 }
@@ -100,12 +110,17 @@ export function buildPhraseMatcher(entries: readonly PhraseEntry[], fold: (text:
   // (no phrase can span it), decided by one typed-array read instead of a walk of failure links.
   const used = new Uint8Array(0x10000);
   for (const map of next) for (const c of map.keys()) used[c] = 1;
-  const automaton: Automaton = { next, fail, out, used };
+  // The root's transitions as a table: the automaton is at its root for most characters of a message.
+  const fromRoot = new Int32Array(0x10000);
+  for (const [c, to] of next[0]!) fromRoot[c] = to;
+  const automaton: Automaton = { next, fail, out, used, fromRoot };
+  const byDefault = fold === foldForPhrases;
   return {
     phraseCount,
     stateCount: next.length,
-    match: (text) => scan(fold(text), automaton),
-    matchFolded: (folded) => scan(folded, automaton),
+    // The default fold is foldCompact and then no separators: scan foldCompact's text, skipping them.
+    match: (text) => (byDefault ? scan(foldCompact(text), automaton, true) : scan(fold(text), automaton, false)),
+    matchCompact: (compact) => scan(compact, automaton, true),
   };
 }
 
@@ -133,28 +148,46 @@ interface Automaton {
   readonly fail: Int32Array;
   readonly out: Output[][];
   readonly used: Uint8Array;
+  /** next[0] as a table (0: no transition, stay at the root). */
+  readonly fromRoot: Int32Array;
 }
 
-function scan(text: string, { next, fail, out, used }: Automaton): PhraseHit[] {
+/**
+ * One pass of the automaton over `text`; with `skipSeparators`, punctuation and symbols are
+ * passed over as withoutSeparators would have cut them (offsets count only what is read).
+ */
+function scan(text: string, { next, fail, out, used, fromRoot }: Automaton, skipSeparators: boolean): PhraseHit[] {
   let hits: Map<string, PhraseHit> | undefined;
   let state = 0;
+  let read = 0;
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
+    if (skipSeparators) {
+      const width = separatorWidth(text, k);
+      if (width !== 0) {
+        k += width - 1;
+        continue;
+      }
+    }
+    read++;
     if (used[c] === 0) {
       state = 0;
       continue;
     }
-    let to = next[state]!.get(c);
-    while (to === undefined && state !== 0) {
-      state = fail[state]!;
-      to = next[state]!.get(c);
+    if (state === 0) state = fromRoot[c]!;
+    else {
+      let to = next[state]!.get(c);
+      while (to === undefined && state !== 0) {
+        state = fail[state]!;
+        to = state === 0 ? fromRoot[c]! : next[state]!.get(c);
+      }
+      state = to ?? 0;
     }
-    state = to ?? 0;
     const outputs = out[state]!;
     if (outputs.length === 0) continue;
     hits ??= new Map();
     for (const o of outputs) {
-      const at = k + 1 - o.length;
+      const at = read - o.length;
       const seen = hits.get(o.ruleId);
       if (seen === undefined || at < seen.at) hits.set(o.ruleId, { ruleId: o.ruleId, phrase: o.phrase, at });
     }

@@ -1,4 +1,3 @@
-import { foldForPhrases } from "../content/phrases.ts";
 import { foldCompactOfFolded } from "../text.ts";
 import type { ContentRuleEntry } from "../types.ts";
 import type { Facts } from "./facts.ts";
@@ -34,7 +33,7 @@ export const contentRule: MessageRule = {
       return undefined;
     };
     if (content.phrases.phraseCount > 0) {
-      for (const hit of content.phrases.matchFolded(phraseText(facts))) {
+      for (const hit of content.phrases.matchCompact(phraseText(facts))) {
         const refusal = consider(content.rulesById.get(hit.ruleId), `phrase "${hit.phrase}"`);
         if (refusal) return refusal;
       }
@@ -50,10 +49,10 @@ export const contentRule: MessageRule = {
 };
 
 /**
- * What content rules read: the folded body as the phrase automaton sees it, foldForPhrases of the
- * classifier's fold (also for the dry run and tests); the fold's compact form is shared with the
- * opt-out hint rule.
+ * What content rules read: the classifier's fold of the body without whitespace (foldCompact of
+ * it), which the phrase automaton reads passing over punctuation and symbols; the compact form
+ * is shared with the opt-out hint rule.
  */
 export function phraseText(facts: Facts): string {
-  return foldForPhrases(foldCompactOfFolded(facts.folded, facts.compact), { folded: true });
+  return foldCompactOfFolded(facts.folded, facts.compact);
 }

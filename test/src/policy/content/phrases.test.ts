@@ -55,6 +55,24 @@ describe("phrase matcher: an SP splitting or disguising a phrase", () => {
   });
 });
 
+describe("phrase matcher: the compact text decide() hands it", () => {
+  it("passes over punctuation, symbols and emoji as it reads, finding what cutting them out first finds", () => {
+    const m = buildPhraseMatcher([
+      { phrase: "贷款", ruleId: "loan" },
+      { phrase: "加微信", ruleId: "contact" },
+      { phrase: "𠀀号", ruleId: "astral" },
+    ]);
+    for (const text of ["贷😀款", "加🀄微➕信", "𠀀号", "𠀀😀号", "贷\ud83d款", "贷款，加微信", "a.b贷~款c", "无关"]) {
+      const compact = text.replace(/\s/g, "").toLowerCase();
+      expect(m.matchCompact(compact), text).toEqual(m.match(text));
+    }
+    expect(m.matchCompact("贷😀款").map((h) => h.ruleId)).toEqual(["loan"]);
+    expect(m.matchCompact("𠀀😀号").map((h) => h.ruleId)).toEqual(["astral"]);
+    // Offsets count what is read: the hit after the emoji is still the second rule found.
+    expect(m.matchCompact("贷😀款，加，微，信").map((h) => [h.ruleId, h.at])).toEqual([["loan", 0], ["contact", 2]]);
+  });
+});
+
 describe("phrase matcher: scale", () => {
   it("matches exactly the right phrases out of 10,000", () => {
     const entries = Array.from({ length: 10_000 }, (_, i) => ({ phrase: `违禁词${i}号`, ruleId: `r${i % 50}` }));

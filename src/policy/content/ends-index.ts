@@ -36,27 +36,25 @@ class Keyed<V> {
     this.map.set(key, value);
   }
 
+  /** How many distinct key lengths there are (fit() takes one of them by its number). */
+  get lengthCount(): number {
+    return this.lengths.length;
+  }
+
   /**
-   * The keys at most `maxLength` long that are a prefix (`atEnd` false) or a suffix (`atEnd` true)
-   * of `text`, pushed to `out` (at most one per length: keys of one length are distinct).
+   * The key of the `k`th length, if it is at most `maxLength` long, that is a prefix (`atEnd`
+   * false) or a suffix (`atEnd` true) of `text`: at most one, since keys of one length are distinct.
    */
-  fitting(text: string, atEnd: boolean, maxLength: number, out: string[]): void {
-    for (let k = 0; k < this.lengths.length; k++) {
-      const length = this.lengths[k]!;
-      if (length > maxLength) continue;
-      const keys = this.keysOfLength[k]!;
-      if (keys.length <= COMPARE_IN_PLACE) {
-        for (const key of keys) {
-          if (atEnd ? text.endsWith(key) : text.startsWith(key)) {
-            out.push(key);
-            break;
-          }
-        }
-        continue;
-      }
-      const slice = atEnd ? text.slice(text.length - length) : text.slice(0, length);
-      if (this.map.has(slice)) out.push(slice);
+  fit(text: string, atEnd: boolean, k: number, maxLength: number): string | undefined {
+    const length = this.lengths[k]!;
+    if (length > maxLength) return undefined;
+    const keys = this.keysOfLength[k]!;
+    if (keys.length <= COMPARE_IN_PLACE) {
+      for (const key of keys) if (atEnd ? text.endsWith(key) : text.startsWith(key)) return key;
+      return undefined;
     }
+    const slice = atEnd ? text.slice(text.length - length) : text.slice(0, length);
+    return this.map.has(slice) ? slice : undefined;
   }
 }
 
@@ -76,15 +74,17 @@ export class EndsIndex<T> {
   /** Items that may fit `text`, each once (an item is stored under one key only). */
   lookup(text: string): T[] {
     const out: T[] = [];
-    const firsts: string[] = [];
-    const lasts: string[] = [];
-    this.byFirst.fitting(text, false, text.length, firsts);
-    for (const first of firsts) {
-      const byLast = this.byFirst.get(first)!;
+    const byFirst = this.byFirst;
+    for (let i = 0; i < byFirst.lengthCount; i++) {
+      const first = byFirst.fit(text, false, i, text.length);
+      if (first === undefined) continue;
+      const byLast = byFirst.get(first)!;
       // The start and the end may not overlap.
-      byLast.fitting(text, true, text.length - first.length, lasts);
-      for (const last of lasts) for (const item of byLast.get(last)!) out.push(item);
-      lasts.length = 0;
+      const room = text.length - first.length;
+      for (let j = 0; j < byLast.lengthCount; j++) {
+        const last = byLast.fit(text, true, j, room);
+        if (last !== undefined) for (const item of byLast.get(last)!) out.push(item);
+      }
     }
     return out;
   }

@@ -43,14 +43,15 @@ export function foldMapped(source: string): Mapped {
  * index map is the identity. test/src/policy/content/mapped.test.ts checks every such character.
  */
 export function foldsOneForOne(source: string): boolean {
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    if (c < 0x80 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xff01 && c <= 0xff5e)) continue;
-    if ((c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301f)) continue;
-    if (c === 0xb7 || c === 0xd7 || c === 0xf7 || c === 0x2014 || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d) continue;
-    return false;
-  }
+  for (let i = 0; i < source.length; i++) if (!foldsOneForOneUnit(source.charCodeAt(i))) return false;
   return true;
+}
+
+/** foldsOneForOne for one UTF-16 unit (for callers that already walk the text). */
+export function foldsOneForOneUnit(c: number): boolean {
+  if (c < 0x80 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xff01 && c <= 0xff5e)) return true;
+  if ((c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301f)) return true;
+  return c === 0xb7 || c === 0xd7 || c === 0xf7 || c === 0x2014 || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d;
 }
 
 const FULL_WIDTH_ASCII = /[\uff01-\uff5e]/g;

@@ -24,7 +24,7 @@
  *    or when letters are glued to them (A95588 is a code).
  */
 import { charTest } from "./char-test.ts";
-import { foldMapped, foldsOneForOne, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
+import { foldMapped, foldsOneForOneUnit, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
 
 export type PhoneKind = "mobile" | "landline" | "400" | "800" | "95" | "96" | "short" | "other";
 
@@ -122,6 +122,8 @@ interface PhoneScan {
   numerals: number;
   lettersOl: boolean;
   unusual: boolean;
+  /** foldsOneForOne(text) (mapped.ts), from the same pass. */
+  oneForOne: boolean;
 }
 
 function scanForPhones(text: string): PhoneScan {
@@ -129,15 +131,19 @@ function scanForPhones(text: string): PhoneScan {
   let numerals = 0;
   let lettersOl = false;
   let unusual = false;
+  let oneForOne = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
       if (c >= 0x30 && c <= 0x39) digits++;
       else if ((c | 0x20) === 0x6f || (c | 0x20) === 0x6c) lettersOl = true;
-    } else if (CHINESE_NUMERAL.has(c)) numerals++;
+      continue;
+    }
+    oneForOne &&= foldsOneForOneUnit(c);
+    if (CHINESE_NUMERAL.has(c)) numerals++;
     else if (!isPlainNonAscii.has(c)) unusual = true;
   }
-  return { digits, numerals, lettersOl, unusual };
+  return { digits, numerals, lettersOl, unusual, oneForOne };
 }
 
 /** No phone number can be read: fewer than 5 digits and nothing that folds or reads into more. */
@@ -149,7 +155,7 @@ function cannotHoldPhone(scan: PhoneScan): boolean {
 export function extractPhoneNumbers(text: string): ExtractedPhone[] {
   const scan = scanForPhones(text);
   if (cannotHoldPhone(scan)) return [];
-  if (!scan.unusual && !scan.lettersOl && scan.numerals < 7 && foldsOneForOne(text) && noShapeAsWritten(text)) return [];
+  if (!scan.unusual && !scan.lettersOl && scan.numerals < 7 && scan.oneForOne && noShapeAsWritten(text)) return [];
   return readPhoneNumbers(text, scan.numerals >= 7);
 }
 

@@ -49,8 +49,14 @@ class Keyed<V> {
     const length = this.lengths[k]!;
     if (length > maxLength) return undefined;
     const keys = this.keysOfLength[k]!;
+    if (length === 0) return keys[0];
     if (keys.length <= COMPARE_IN_PLACE) {
-      for (const key of keys) if (atEnd ? text.endsWith(key) : text.startsWith(key)) return key;
+      // One character compared by code first: most keys differ there, without a call.
+      const edge = text.charCodeAt(atEnd ? text.length - 1 : 0);
+      for (const key of keys) {
+        if (key.charCodeAt(atEnd ? length - 1 : 0) !== edge) continue;
+        if (atEnd ? text.endsWith(key) : text.startsWith(key)) return key;
+      }
       return undefined;
     }
     const slice = atEnd ? text.slice(text.length - length) : text.slice(0, length);

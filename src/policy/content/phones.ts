@@ -59,11 +59,7 @@ const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座
 
 /** The kind of a string of digits by its shape alone, and the digits without country prefix. */
 export function classifyDigits(digits: string): { kind: PhoneKind; normalised: string } | null {
-  if (digits.length < 5) return null; // the shortest shape is 5 digits (95xxx, 10xxx)
-  // Five or six digits are only 95/96 or a short number (1[0-2]…): a one-time code such as 482913
-  // is told apart by its first digit, before any pattern runs.
-  if (digits.length <= 6 && digits[0] !== "9" && digits[0] !== "1") return null;
-  if (!lengthMayFit(digits.length, digits.charCodeAt(0))) return null;
+  if (!mayHaveShape(digits.length, digits.charCodeAt(0))) return null;
   const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
   if (intl) return { kind: "mobile", normalised: intl[1]! };
   if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
@@ -81,14 +77,19 @@ export function classifyDigits(digits: string): { kind: PhoneKind; normalised: s
 }
 
 /**
- * Whether some shape below has this length and first digit (the shapes' lengths: 95/96/short 5–6,
+ * Whether some shape below has this length and first digit, before any pattern runs (the shapes'
+ * lengths: none under 5 digits, 95/96/short 5–6,
  * other 7–8, 400/800 10, mobile 11, landline 10–12, 86 + mobile 13, 0086 + mobile 15, 86/0086 +
  * landline without its 0 11–15). Order and tracking numbers (SF1234567890: ten digits from 1)
  * stop here, before any pattern runs.
  */
-function lengthMayFit(length: number, first: number): boolean {
+function mayHaveShape(length: number, first: number): boolean {
   const zero = first === 0x30;
   const eight = first === 0x38;
+  if (length < 5) return false;
+  // Five or six digits are only 95/96 or a short number (1[0-2]…): a one-time code such as 482913
+  // is told apart by its first digit.
+  if (length <= 6) return first === 0x39 || first === 0x31;
   if (length <= 8) return true;
   if (length === 9 || length > 15) return false;
   if (length === 10) return zero || first === 0x34 || eight;
@@ -212,9 +213,10 @@ function noShapeAsWritten(text: string): boolean {
       for (let k = previousEnd; k < start; k++) gap &&= WRITTEN_GAP.has(text.charCodeAt(k));
       if (gap) return false;
     }
-    if (classifyDigits(text.slice(start, i)) !== null) return false;
+    const length = i - start;
+    if (mayHaveShape(length, text.charCodeAt(start)) && classifyDigits(text.slice(start, i)) !== null) return false;
     const before = start > 0 ? text.charCodeAt(start - 1) : 0;
-    if (i - start >= 8 && (before === 0x2b || before === 0xff0b)) return false;
+    if (length >= 8 && (before === 0x2b || before === 0xff0b)) return false;
     previousEnd = i;
   }
   return true;

@@ -335,6 +335,9 @@ function explain(values: readonly Value[]): string {
 function checkValues(values: readonly Value[], checks: TemplateChecks, compact: Compact): string | null {
   for (const v of values) {
     const { type, value } = v;
+    // A {code} is at most 8 digits (its cap; spaces inside it at most split them): no link, and
+    // too few digits for a mobile, 400, 800 or landline number. Nothing more to read.
+    if (type === "code") continue;
     // Links and numbers are read with the value's inner whitespace back in place: folded away,
     // "sf1234 13800000001" would be one 15-digit run and "ok.com/ evil.cn" one link.
     const spaced = spacedSlice(compact, v.start, v.start + v.value.length);

@@ -1,7 +1,24 @@
-import { buildTemplateIndex, matchTemplateKept, type TemplateIndex } from "../content/templates.ts";
+import { buildTemplateIndex, matchTemplateKept, type TemplateChecks, type TemplateIndex } from "../content/templates.ts";
+import type { ContentView } from "../types.ts";
 import type { MessageRule } from "./rule.ts";
 
 const NO_TEMPLATES: TemplateIndex = buildTemplateIndex([]);
+
+/** A template value's links and call-back numbers, checked against the enterprise's allowlists. */
+class EnterpriseChecks implements TemplateChecks {
+  constructor(
+    private readonly content: ContentView | undefined,
+    private readonly enterpriseId: string,
+  ) {}
+
+  isApprovedDomain(domain: string): boolean {
+    return this.content?.isLinkDomainApproved(this.enterpriseId, domain) ?? false;
+  }
+
+  isRegisteredCallback(normalised: string): boolean {
+    return this.content?.isCallbackApproved(this.enterpriseId, normalised) ?? false;
+  }
+}
 
 /**
  * Signature templates: a signature marked templateRequired (banks, government) may send only the
@@ -20,10 +37,7 @@ export const templatesRule: MessageRule = {
     if (!signature?.templateRequired) return undefined;
     const content = facts.registry.content;
     const enterpriseId = signature.enterpriseId;
-    const verdict = matchTemplateKept(content?.templates ?? NO_TEMPLATES, signature.id, facts.kept, {
-      isApprovedDomain: (domain) => content?.isLinkDomainApproved(enterpriseId, domain) ?? false,
-      isRegisteredCallback: (normalised) => content?.isCallbackApproved(enterpriseId, normalised) ?? false,
-    });
+    const verdict = matchTemplateKept(content?.templates ?? NO_TEMPLATES, signature.id, facts.kept, new EnterpriseChecks(content, enterpriseId));
     if (verdict.ok) return undefined;
     return { reason: verdict.reason, detail: verdict.detail };
   },

@@ -20,7 +20,7 @@
  * ("Apple. Com") reads as a link; the SP fixes that by writing 。 or no space.
  */
 import { parse } from "tldts";
-import { charTest } from "./char-test.ts";
+import { scanBody, type BodyScan } from "./body-scan.ts";
 import { foldMapped, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
 
 export interface ExtractedLink {
@@ -137,29 +137,27 @@ export interface LinkOptions {
 }
 
 /**
- * Characters that can be part of no link (NO_LINK_CHAR), whatever the disguise: Han characters, ASCII letters and
- * digits, whitespace, ASCII punctuation, CJK and full-width punctuation (not full-width letters or
- * digits, nor invisible or look-alike characters: those take the full path). In a text made only of
- * these, the only label characters are ASCII letters, digits and hyphens, and every link needs,
- * whatever its disguise (REWRITES), one of MAY_HOLD_LINK: a scheme's colon and slash ("h t t p : /
- * /" included), a dot-like between label characters (. 。｡． 点, spaces allowed: "example . com",
- * "1。2。3。4"), "www" and a dot-like (www.例子.中国), a bracketed or spelled dot, or a comma between a
- * label and a TLD. Without any, the text holds no link: the fast path of most messages ("快递单号
- * SF1234567890。" has letters and a 。, but no 。 between label characters).
+ * Characters that can be part of no link (NO_LINK_CHAR, body-scan.ts), whatever the disguise: Han
+ * characters, ASCII letters and digits, whitespace, ASCII punctuation, CJK and full-width
+ * punctuation (not full-width letters or digits, nor invisible or look-alike characters: those
+ * take the full path). In a text made only of these, the only label characters are ASCII letters,
+ * digits and hyphens, and every link needs, whatever its disguise (REWRITES), one of
+ * MAY_HOLD_LINK: a scheme's colon and slash ("h t t p : / /" included), a dot-like between label
+ * characters (. 。｡． 点, spaces allowed: "example . com", "1。2。3。4"), "www" and a dot-like
+ * (www.例子.中国), a bracketed or spelled dot, or a comma between a label and a TLD. Without any, the
+ * text holds no link: the fast path of most messages ("快递单号SF1234567890。" has letters and a 。,
+ * but no 。 between label characters). The body scan (body-scan.ts) rules most texts out before
+ * this pattern runs.
  */
-const NO_LINK_CHAR = /^[\p{Script=Han}0-9A-Za-z\s!-\/:-@\[-`{-~\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]$/u;
 const MAY_HOLD_LINK = /[:：][\s*]{0,3}[\/／]|[a-z0-9-]\s*[.。｡．点]\s*[a-z0-9-]|www\s*[.。｡．点]|[a-z0-9]\s*[\[({【（]\s*(?:[.。｡．点]|dot)|dot|[a-z0-9][,，][a-z]/i;
 
-/** NO_LINK_CHAR per code unit, remembered (a surrogate half counts as outside: astral text takes the full path). */
-const isNoLinkChar = charTest(NO_LINK_CHAR);
-
-function cannotHoldLink(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (!isNoLinkChar.has(text.charCodeAt(i))) return false;
-  return !MAY_HOLD_LINK.test(text);
+function cannotHoldLink(text: string, scan: BodyScan): boolean {
+  return scan.plainForLinks && (!scan.mayHoldLink || !MAY_HOLD_LINK.test(text));
 }
 
-export function extractLinks(text: string, options: LinkOptions = {}): ExtractedLink[] {
-  if (cannotHoldLink(text)) return [];
+/** `scan`: scanBody(text), when the caller has it already (decide() scans each body once). */
+export function extractLinks(text: string, options: LinkOptions = {}, scan: BodyScan = scanBody(text)): ExtractedLink[] {
+  if (cannotHoldLink(text, scan)) return [];
   const m = unmaskForLinks(text);
   const out: ExtractedLink[] = [];
   CANDIDATE.lastIndex = 0;

@@ -23,8 +23,9 @@
  *    yyyy-mm-dd shape), a version or IPv4 address (1.2.3, 10.0.0.1), a card tail (尾号, 卡号…) or an order/tracking number (订单号, 运单号, 快递…),
  *    or when letters are glued to them (A95588 is a code).
  */
+import { scanBody, type BodyScan } from "./body-scan.ts";
 import { charTest } from "./char-test.ts";
-import { foldMapped, foldsOneForOneUnit, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
+import { foldMapped, rawSlice, replaceMapped, type Mapped } from "./mapped.ts";
 
 export type PhoneKind = "mobile" | "landline" | "400" | "800" | "95" | "96" | "short" | "other";
 
@@ -108,53 +109,18 @@ interface Group {
  * digits (any non-ASCII \p{N}), seven Chinese numerals in a row, or o/l among at least 3 digits.
  * A text with fewer than 5 ASCII digits, no other number character and fewer than 7 Chinese
  * numerals in all holds no phone number: the fast path of most marketing and notification texts.
+ * The counts come from the body scan (body-scan.ts), one pass shared with the link reader. A
+ * Kangxi radical (⼀ ⼋) or compatibility ideograph is Han script too, but folds into a numeral
+ * (⼀ → 一): the scan counts it as unusual, not plain.
  */
-/** Beyond ASCII, what is read as it stands: unified Han, punctuation and spaces (anything else may fold into a digit or numeral). */
-const isPlainNonAscii = charTest(/^[\u3400-\u4dbf\u4e00-\u9fff\p{P}\s]$/u);
-const CHINESE_NUMERAL = charTest(/^[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两]$/);
-
-/**
- * One pass over the text: its ASCII digits, Chinese numerals, whether an o or l (folded: O, L) is
- * present, and whether any character is neither ASCII nor plain (isPlainNonAscii). A Kangxi radical
- * (⼀ ⼋) or compatibility ideograph is Han script too, but folds into a numeral (⼀ → 一): not plain.
- */
-interface PhoneScan {
-  digits: number;
-  numerals: number;
-  lettersOl: boolean;
-  unusual: boolean;
-  /** foldsOneForOne(text) (mapped.ts), from the same pass. */
-  oneForOne: boolean;
-}
-
-function scanForPhones(text: string): PhoneScan {
-  let digits = 0;
-  let numerals = 0;
-  let lettersOl = false;
-  let unusual = false;
-  let oneForOne = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      if (c >= 0x30 && c <= 0x39) digits++;
-      else if ((c | 0x20) === 0x6f || (c | 0x20) === 0x6c) lettersOl = true;
-      continue;
-    }
-    oneForOne &&= foldsOneForOneUnit(c);
-    if (CHINESE_NUMERAL.has(c)) numerals++;
-    else if (!isPlainNonAscii.has(c)) unusual = true;
-  }
-  return { digits, numerals, lettersOl, unusual, oneForOne };
-}
-
 /** No phone number can be read: fewer than 5 digits and nothing that folds or reads into more. */
-function cannotHoldPhone(scan: PhoneScan): boolean {
+function cannotHoldPhone(scan: BodyScan): boolean {
   if (scan.digits >= 5 || scan.unusual || scan.numerals >= 7) return false;
   return !(scan.digits >= 3 && scan.lettersOl);
 }
 
-export function extractPhoneNumbers(text: string): ExtractedPhone[] {
-  const scan = scanForPhones(text);
+/** `scan`: scanBody(text), when the caller has it already (decide() scans each body once). */
+export function extractPhoneNumbers(text: string, scan: BodyScan = scanBody(text)): ExtractedPhone[] {
   if (cannotHoldPhone(scan)) return [];
   if (!scan.unusual && !scan.lettersOl && scan.numerals < 7 && scan.oneForOne && noShapeAsWritten(text)) return [];
   return readPhoneNumbers(text, scan.numerals >= 7);

@@ -2,6 +2,7 @@ import { classifyFolded, judgeCategory, type Classification } from "../classifie
 import { extractSignature, normaliseSignatureText, type SignatureExtraction } from "../signature.ts";
 import { DEFAULT_SHORTENERS, extractLinks, type ExtractedLink } from "../content/links.ts";
 import { extractPhoneNumbers, type ExtractedPhone } from "../content/phones.ts";
+import { scanBody, type BodyScan } from "../content/body-scan.ts";
 import { classificationFoldOfKept, compactFolded, foldKeepSpaces } from "../text.ts";
 import type { Category, PolicySettings, PortMatch, RecipientCounters, RegistryView, SignatureEntry, Submission } from "../types.ts";
 
@@ -26,6 +27,7 @@ export class Facts {
   private classificationValue: Classification | undefined;
   private linksValue: ExtractedLink[] | undefined;
   private phonesValue: ExtractedPhone[] | undefined;
+  private bodyScanValue: BodyScan | undefined;
   private memos: Map<object, unknown> | undefined;
 
   constructor(
@@ -105,12 +107,17 @@ export class Facts {
 
   /** Every URL-like thing in the body (content/links.ts undoes the disguises), read once per decision. */
   get links(): ExtractedLink[] {
-    return (this.linksValue ??= extractLinks(this.body, { shorteners: this.settings.shorteners ?? DEFAULT_SHORTENERS }));
+    return (this.linksValue ??= extractLinks(this.body, { shorteners: this.settings.shorteners ?? DEFAULT_SHORTENERS }, this.bodyScan));
   }
 
   /** Every phone number in the body (content/phones.ts tells codes, amounts and dates apart), read once per decision. */
   get phones(): ExtractedPhone[] {
-    return (this.phonesValue ??= extractPhoneNumbers(this.body));
+    return (this.phonesValue ??= extractPhoneNumbers(this.body, this.bodyScan));
+  }
+
+  /** One pass over the body for both readers' fast exits (content/body-scan.ts). */
+  private get bodyScan(): BodyScan {
+    return (this.bodyScanValue ??= scanBody(this.body));
   }
 
   /**

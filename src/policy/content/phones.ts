@@ -60,7 +60,11 @@ const PHONE_WORD_BEFORE = /(电话|致电|拨打|联系|热线|客服|手机|座
 
 /** The kind of a string of digits by its shape alone, and the digits without country prefix. */
 export function classifyDigits(digits: string): { kind: PhoneKind; normalised: string } | null {
-  if (!mayHaveShape(digits.length, digits.charCodeAt(0))) return null;
+  return mayHaveShape(digits.length, digits.charCodeAt(0)) ? classifyByPatterns(digits) : null;
+}
+
+/** classifyDigits without its exit on length and first digit (exported so a test holds the two to each other). */
+export function classifyByPatterns(digits: string): { kind: PhoneKind; normalised: string } | null {
   const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
   if (intl) return { kind: "mobile", normalised: intl[1]! };
   if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };

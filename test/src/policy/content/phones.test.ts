@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyDigits, extractPhoneNumbers, readPhoneNumbers } from "../../../../src/policy/content/phones.ts";
+import { classifyByPatterns, classifyDigits, extractPhoneNumbers, readPhoneNumbers } from "../../../../src/policy/content/phones.ts";
 
 const numbers = (text: string) => extractPhoneNumbers(text).map((p) => `${p.kind}:${p.normalised}`);
 
@@ -108,23 +108,6 @@ describe("extractPhoneNumbers: the fast exits agree with the reader", () => {
 });
 
 describe("classifyDigits: the shapes by length and first digit", () => {
-  // The shapes as patterns alone (what classifyDigits did before its length-and-first-digit exit).
-  function reference(digits: string): { kind: string; normalised: string } | null {
-    const intl = /^(?:0086|86)(1[3-9]\d{9})$/.exec(digits);
-    if (intl) return { kind: "mobile", normalised: intl[1]! };
-    if (/^1[3-9]\d{9}$/.test(digits)) return { kind: "mobile", normalised: digits };
-    const intlLandline = /^(?:0086|86)([1-9]\d{8,10})$/.exec(digits);
-    if (intlLandline && reference(`0${intlLandline[1]}`)?.kind === "landline") return { kind: "landline", normalised: `0${intlLandline[1]}` };
-    if (/^400\d{7}$/.test(digits)) return { kind: "400", normalised: digits };
-    if (/^800\d{7}$/.test(digits)) return { kind: "800", normalised: digits };
-    if (/^0(?:10|2\d|[3-9]\d{2})\d{7,8}$/.test(digits) && digits.length <= 12) return { kind: "landline", normalised: digits };
-    if (/^95\d{3,4}$/.test(digits)) return { kind: "95", normalised: digits };
-    if (/^96\d{3,4}$/.test(digits)) return { kind: "96", normalised: digits };
-    if (/^1[0-2]\d{3,4}$/.test(digits)) return { kind: "short", normalised: digits };
-    if (/^[2-8]\d{6,7}$/.test(digits)) return { kind: "other", normalised: digits };
-    return null;
-  }
-
   it("gives what the patterns give, for every length up to 17 and every likely prefix", () => {
     let seed = 3;
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
@@ -135,7 +118,7 @@ describe("classifyDigits: the shapes by length and first digit", () => {
         for (let k = 0; k < 40; k++) {
           let digits = prefix.slice(0, length);
           while (digits.length < length) digits += String(random(10));
-          const expected = reference(digits);
+          const expected = classifyByPatterns(digits);
           expect(classifyDigits(digits), digits).toEqual(expected);
           if (expected !== null) found++;
         }

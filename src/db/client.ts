@@ -132,11 +132,24 @@ async function bulkRead<T>(client: postgres.Sql, connections: number, work: (rea
       query: async <R>(text: string) => (await connection.unsafe(text)) as unknown as R[],
       async copyRows(query, onRow) {
         const stream = await connection.unsafe(`copy (${query}) to stdout`).readable();
+        // A row handler's error must not reach postgres.js: thrown from inside its socket handler,
+        // it destroys the stream but leaves the socket paused when the stream was full, and the
+        // connection (and this load, and the rollback behind it) waits forever. So the rest of
+        // the COPY is read and dropped, and the error is raised once it has ended.
+        let failure: unknown;
         await new Promise<void>((resolve, reject) => {
-          stream.on("data", onRow);
+          stream.on("data", (row: Uint8Array) => {
+            if (failure !== undefined) return;
+            try {
+              onRow(row);
+            } catch (error) {
+              failure = error;
+            }
+          });
           stream.once("end", resolve);
           stream.once("error", reject);
         });
+        if (failure !== undefined) throw failure;
       },
     }));
     return await work(readers);

@@ -31,10 +31,13 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
     const { tasks, estimates } = await planRanges(first, sources, asOf);
     for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
     const queue = [...tasks];
+    let failed = false;
     const drain = async (reader: BulkReader) => {
-      for (let task = queue.shift(); task; task = queue.shift()) await loadRange(reader, snapshot, task);
+      // After a failure no reader starts another range: the load is given up, and every
+      // connection must be idle before bulkRead rolls them back.
+      for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot, task);
     };
-    await Promise.all([
+    const outcomes = await Promise.allSettled([
       (async () => {
         await loadSignaturesBulk(first, snapshot, ids);
         // A million rows' buffers and field strings are garbage now.
@@ -42,7 +45,9 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
         await drain(first);
       })(),
       ...readers.slice(1).map(drain),
-    ]);
+    ].map((work) => work.catch((error: unknown) => ((failed = true), Promise.reject(error)))));
+    const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (rejected) throw rejected.reason;
   });
 }
 

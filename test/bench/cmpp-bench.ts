@@ -10,7 +10,7 @@ import { createSecretBox, parseSecretsKey } from "../../src/lib/secrets.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { LineChild } from "./child.ts";
 import { CmppLoad } from "./cmpp-load.ts";
-import { createBenchDatabase } from "./databases.ts";
+import { createSeededBenchDatabase } from "./databases.ts";
 import { benchSpId, messageMix } from "./mix.ts";
 import { SCALES, seedRegistry } from "./registry-seed.ts";
 
@@ -32,10 +32,8 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 export async function runCmppBench(options: CmppBenchOptions) {
   const { log } = options;
   const scale = SCALES.small!;
-  const bench = await createBenchDatabase("cmpp");
+  const bench = await createSeededBenchDatabase("cmpp", `registry:${scale.name}`, (database) => seedRegistry(database, scale));
   const seeding = await bench.open();
-  await seeding.migrate();
-  await seedRegistry(seeding, scale);
   // SP 1's CMPP account (the SMPP bench uses its SMPP account sp1): same SP, ports and limits.
   await seeding.db.insert(bindAccounts).values({
     id: newId(), spId: benchSpId(), systemId: CODE, passwordHash: "unused", protocol: "cmpp",

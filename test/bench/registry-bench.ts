@@ -19,7 +19,7 @@ export interface RegistryResult {
  * later runs (a marker row says which scale it holds) and never drop it. Drop it by hand when the
  * schema or the seed changes.
  */
-export async function runRegistryBench(scale: Scale, log: (line: string) => void, options: { keep?: boolean; decideRounds?: number } = {}): Promise<RegistryResult> {
+export async function runRegistryBench(scale: Scale, log: (line: string) => void, options: { keep?: boolean; decideRounds?: number; decidePerRound?: number } = {}): Promise<RegistryResult> {
   const bench = await createBenchDatabase(`reg_${scale.name}`, { keep: options.keep });
   try {
     const database = await bench.open();
@@ -43,7 +43,7 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
     const seedSeconds = seeded ? 0 : (performance.now() - started) / 1000;
     await database.close();
     log(`registry ${scale.name}: ${seeded ? "reusing the seeded database" : `seeded in ${seedSeconds.toFixed(1)} s`}; loading in a child process`);
-    const child = Bun.spawn([process.execPath, join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale, decideRounds: options.decideRounds })], {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale, decideRounds: options.decideRounds, decidePerRound: options.decidePerRound })], {
       stdout: "pipe",
       stderr: "inherit",
     });

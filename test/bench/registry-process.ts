@@ -4,7 +4,7 @@
  * suspends a signature through the signatures service on another connection and times how long
  * until a decision honours it via the real NOTIFY feed. Prints one JSON line.
  *
- * argv[2]: JSON { url?: string, dataDir?: string, scale: Scale, decideRounds?: number }
+ * argv[2]: JSON { url?: string, dataDir?: string, scale: Scale, decideRounds?: number, decidePerRound?: number }
  */
 import { openDatabase } from "../../src/db/client.ts";
 import { suspendSignature } from "../../src/signatures/signatures.service.ts";
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { messageMix, mixSchedule, optedOutMsisdn, randomMsisdn, benchSpId, benchAccountId } from "./mix.ts";
 import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, type Scale } from "./registry-seed.ts";
 
-const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir?: string; scale: Scale; decideRounds?: number };
+const input = JSON.parse(process.argv[2]!) as { url?: string; dataDir?: string; scale: Scale; decideRounds?: number; decidePerRound?: number };
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -86,9 +86,11 @@ schedule.forEach((index, i) => {
   if (got !== mix[index]!.expect && !wrong.includes(mix[index]!.name)) wrong.push(`${mix[index]!.name}: ${got}`);
 });
 const rounds = input.decideRounds ?? 7;
-const perRound = 200_000;
+const perRound = input.decidePerRound ?? 200_000;
 const decideUs: number[] = [];
 let sink = 0;
+// Warm-up, not measured: short rounds (--quick) would otherwise time the JIT's first tiers.
+for (let i = 0; i < 100_000; i++) if (decide(submissions[i % 1000]!, snapshot, counters).outcome === "accept") sink++;
 for (let r = 0; r < rounds; r++) {
   const started = performance.now();
   for (let i = 0; i < perRound; i++) if (decide(submissions[i % 1000]!, snapshot, counters).outcome === "accept") sink++;
@@ -119,7 +121,7 @@ for (let r = 0; r < 2 * rounds; r++) {
 }
 snapshot.settings = settingsAsLoaded;
 // Raw lookups of the big structures, on keys that exist at every scale.
-const lookups = 1_000_000;
+const lookups = 5 * perRound; // 1,000,000; fewer in --quick
 const texts = Array.from({ length: 1000 }, (_, i) => signatureText(i % input.scale.enterprises, i % 5));
 const hashes = Array.from({ length: 1000 }, (_, i) => pii.hash(randomMsisdn(i)));
 const enterpriseIds = Array.from({ length: 1000 }, (_, i) => benchId(KIND.enterprise, i % input.scale.enterprises));

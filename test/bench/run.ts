@@ -4,7 +4,8 @@
  *   2. registry: snapshot load time, RSS, decide() cost and change latency at two sizes;
  *   3. journal: refusals per second written to the database with none lost;
  *   4. CMPP: the same mix through the gateway's CMPP listener (throughput, CPU per message).
- * Flags: --quick (under a minute), --full (national-scale registry: 100k ports, 1M signatures,
+ * Flags: --quick (under a minute: one repetition of 3 s of each SMPP and CMPP measure after 1 s of
+ * warm-up, the registry's decide() rounds of 25,000 instead of 200,000, 30,000 journal refusals), --full (national-scale registry: 100k ports, 1M signatures,
  * 10M opt-outs; takes minutes, needs BENCH_DATABASE_URL), --registry / --smpp / --journal / --cmpp (only
  * those parts). BENCH_DATABASE_URL=postgres://… uses PostgreSQL (a fresh bench_* database per
  * part, dropped afterwards); otherwise PGlite.
@@ -52,15 +53,15 @@ const result: Record<string, unknown> = {
 if (wants("smpp")) {
   result.smpp = await runSmppBench(
     quick
-      ? { reps: 2, seconds: 4, warmupSeconds: 2, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, workers, log }
+      ? { reps: 1, seconds: 3, warmupSeconds: 1, pacedRate: 5000, pacedSeconds: 3, binds: 4, window: 100, workers, log }
       : { reps: 3, seconds: 10, warmupSeconds: 3, pacedRate: 5000, pacedSeconds: 8, binds: 4, window: 100, workers, log },
   );
 }
 if (wants("cmpp")) {
-  result.cmpp = await runCmppBench(quick ? { reps: 2, seconds: 4, warmupSeconds: 2, connections: 4, window: 16, log } : { reps: 3, seconds: 10, warmupSeconds: 3, connections: 4, window: 16, log });
+  result.cmpp = await runCmppBench(quick ? { reps: 1, seconds: 3, warmupSeconds: 1, connections: 4, window: 16, log } : { reps: 3, seconds: 10, warmupSeconds: 3, connections: 4, window: 16, log });
 }
 if (wants("journal")) {
-  result.journal = await runJournalBench({ refusals: quick ? 50_000 : 200_000, reps: quick ? 1 : 3, log });
+  result.journal = await runJournalBench({ refusals: quick ? 30_000 : 200_000, reps: quick ? 1 : 3, log });
   result.journal_stall = await runJournalStallBench({ messages: 1000, rounds: quick ? 3 : 7, log });
 }
 if (wants("registry")) {
@@ -68,7 +69,7 @@ if (wants("registry")) {
   const sizes = quick ? [SCALES.small!] : full ? [SCALES.small!, SCALES.full!] : usePostgres ? [SCALES.small!, SCALES.medium!] : [SCALES.small!];
   const registry = [];
   const keep = usePostgres && process.env.BENCH_REGISTRY_KEEP === "1";
-  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep, decideRounds: quick ? 3 : undefined }));
+  for (const scale of sizes) registry.push(await runRegistryBench(scale, log, { keep, decideRounds: quick ? 3 : undefined, decidePerRound: quick ? 25_000 : undefined }));
   result.registry = registry;
 }
 

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { LineChild } from "./child.ts";
-import { createBenchDatabase } from "./databases.ts";
+import { createSeededBenchDatabase } from "./databases.ts";
 import { LoadGenerator, percentile } from "./load.ts";
 import { messageMix } from "./mix.ts";
 import { benchId, BENCH_PASSWORD, KIND, portNumber, SCALES, seedRegistry, signatureText } from "./registry-seed.ts";
@@ -60,11 +60,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   // The simulator starts while the database is seeded (it needs none): less waiting, nothing less measured.
   const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
   const simulatorUp = simulator.next<{ port: number }>();
-  const bench = await createBenchDatabase("smpp");
-  const seeding = await bench.open();
-  await seeding.migrate();
-  await seedRegistry(seeding, scale);
-  await seeding.close();
+  const bench = await createSeededBenchDatabase("smpp", `registry:${scale.name}`, (database) => seedRegistry(database, scale));
   log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
   const { port: simulatorPort } = await simulatorUp;
   const upstreamBinds = options.binds;

@@ -20,7 +20,8 @@ export interface StoredContentRule {
  */
 class MutableTemplateIndex implements TemplateIndex {
   readonly bySignature = new Map<string, EndsIndex<CompiledTemplate>>();
-  private readonly compiled = new Map<string, Map<string, CompiledTemplate>>();
+  /** Each signature's templates as a list (most have one or a few; a map each cost more than the templates). */
+  private readonly compiled = new Map<string, CompiledTemplate[]>();
   private readonly signatureOf = new Map<string, string>();
   size = 0;
 
@@ -33,8 +34,8 @@ class MutableTemplateIndex implements TemplateIndex {
       return; // filing refuses a bad template (422); a bad stored row simply matches nothing
     }
     let templates = this.compiled.get(signatureId);
-    if (!templates) this.compiled.set(signatureId, (templates = new Map()));
-    templates.set(id, compiled);
+    if (!templates) this.compiled.set(signatureId, (templates = []));
+    templates.push(compiled);
     this.signatureOf.set(id, signatureId);
     this.size++;
     let ends = this.bySignature.get(signatureId);
@@ -46,16 +47,16 @@ class MutableTemplateIndex implements TemplateIndex {
     const signatureId = this.signatureOf.get(id);
     if (signatureId === undefined) return;
     this.signatureOf.delete(id);
-    const templates = this.compiled.get(signatureId)!;
-    templates.delete(id);
+    const templates = this.compiled.get(signatureId)!.filter((t) => t.id !== id);
     this.size--;
-    if (templates.size === 0) {
+    if (templates.length === 0) {
       this.compiled.delete(signatureId);
       this.bySignature.delete(signatureId);
       return;
     }
+    this.compiled.set(signatureId, templates);
     const ends = new EndsIndex<CompiledTemplate>();
-    for (const t of templates.values()) ends.add(t.first, t.last, t);
+    for (const t of templates) ends.add(t.first, t.last, t);
     this.bySignature.set(signatureId, ends);
   }
 }

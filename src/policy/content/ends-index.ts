@@ -64,28 +64,63 @@ class Keyed<V> {
   }
 }
 
+/** Up to this many items an index keeps a plain list, checked item by item. */
+const LISTED = 8;
+
+interface Listed<T> {
+  readonly first: string;
+  readonly last: string;
+  readonly item: T;
+}
+
 export class EndsIndex<T> {
-  private readonly byFirst = new Keyed<Keyed<T[]>>();
+  /**
+   * Most signatures have one template or a few: a list costs a fraction of the two levels of keyed
+   * maps (100,000 template-bearing signatures in a national registry), and checking a few items
+   * in place is as fast. Past LISTED items the index moves them into the maps.
+   */
+  private listed: Listed<T>[] | undefined = [];
+  private byFirst: Keyed<Keyed<T[]>> | undefined;
   size = 0;
 
   add(first: string, last: string, item: T): void {
-    let byLast = this.byFirst.get(first);
-    if (byLast === undefined) this.byFirst.set(first, (byLast = new Keyed()));
+    this.size++;
+    if (this.listed !== undefined) {
+      if (this.listed.length < LISTED) {
+        this.listed.push({ first, last, item });
+        return;
+      }
+      const listed = this.listed;
+      this.listed = undefined;
+      this.byFirst = new Keyed();
+      for (const entry of listed) this.addKeyed(entry.first, entry.last, entry.item);
+    }
+    this.addKeyed(first, last, item);
+  }
+
+  private addKeyed(first: string, last: string, item: T): void {
+    let byLast = this.byFirst!.get(first);
+    if (byLast === undefined) this.byFirst!.set(first, (byLast = new Keyed()));
     const bucket = byLast.get(last);
     if (bucket === undefined) byLast.set(last, [item]);
     else bucket.push(item);
-    this.size++;
   }
 
   /** Items that may fit `text`, each once (an item is stored under one key only). */
   lookup(text: string): T[] {
     const out: T[] = [];
-    const byFirst = this.byFirst;
+    if (this.listed !== undefined) {
+      for (const { first, last, item } of this.listed) {
+        // The start and the end may not overlap.
+        if (first.length + last.length <= text.length && text.startsWith(first) && text.endsWith(last)) out.push(item);
+      }
+      return out;
+    }
+    const byFirst = this.byFirst!;
     for (let i = 0; i < byFirst.lengthCount; i++) {
       const first = byFirst.fit(text, false, i, text.length);
       if (first === undefined) continue;
       const byLast = byFirst.get(first)!;
-      // The start and the end may not overlap.
       const room = text.length - first.length;
       for (let j = 0; j < byLast.lengthCount; j++) {
         const last = byLast.fit(text, true, j, room);

@@ -12,8 +12,9 @@ describe("EndsIndex", () => {
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
     const alphabet = ["您", "的", "验", "码", "1", "，"];
     const word = (max: number) => Array.from({ length: random(max + 1) }, () => alphabet[random(alphabet.length)]).join("");
-    // Few keys per length (compared in place) and, with 3 characters of 6 letters, many (probed in the map).
-    for (const [count, max] of [[5, 3], [400, 3]] as const) {
+    // A short list (checked item by item), just past it (moved into the maps: few keys per length,
+    // compared in place) and, with 3 characters of 6 letters, many keys (probed in the map).
+    for (const [count, max] of [[5, 3], [9, 3], [400, 3]] as const) {
       const items = Array.from({ length: count }, (_, id) => ({ first: word(max), last: word(max), id }));
       const index = new EndsIndex<number>();
       for (const item of items) index.add(item.first, item.last, item.id);

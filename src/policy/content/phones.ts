@@ -184,7 +184,7 @@ function noShapeAsWritten(text: string): boolean {
       if (gap) return false;
     }
     const length = i - start;
-    if (mayHaveShape(length, text.charCodeAt(start)) && classifyDigits(text.slice(start, i)) !== null) return false;
+    if (mayHaveShape(length, text.charCodeAt(start)) && classifyByPatterns(text.slice(start, i)) !== null) return false;
     const before = start > 0 ? text.charCodeAt(start - 1) : 0;
     if (length >= 8 && (before === 0x2b || before === 0xff0b)) return false;
     previousEnd = i;

@@ -345,7 +345,7 @@ function checkValues(values: readonly Value[], checks: TemplateChecks, compact: 
     const shown = () => JSON.stringify(value);
     if (shape !== undefined && !shape.test(value)) return `{${type}} ${shown()} is not a valid ${type}`;
     // Digits alone are no link (a host needs letters for its TLD, a dotted quad its dots) and, fewer
-    // than ten, no mobile, 400, 800 or landline number: every {code} stops here.
+    // than ten, no mobile, 400, 800 or landline number: most {number} and {amount} values stop here.
     if (type !== "url" && type !== "phone" && spaced.length < 10 && ALL_DIGITS.test(spaced)) continue;
     const links = extractLinks(spaced);
     if (type === "url") {

@@ -27,14 +27,15 @@ function withDatabaseName(url: string, name: string): string {
 /**
  * `keep`: a database named after the label alone (`bench_<label>_kept`), created only when missing
  * and never dropped, so a slow seed (the national registry: minutes) is done once and reused.
+ * `from` (PGlite): the data directory to start as a copy of; default one migrated once per process.
  */
-export async function createBenchDatabase(label: string, options: { keep?: boolean } = {}): Promise<BenchDatabase> {
+export async function createBenchDatabase(label: string, options: { keep?: boolean; from?: string } = {}): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${label}-`));
   const server = process.env.BENCH_DATABASE_URL;
   if (!server) {
     // A copy of a data directory migrated once per process: opening and migrating a fresh PGlite
     // took seconds of each part of `--quick`; migrate() on the copy finds nothing to do.
-    cpSync(await migratedPglite(), dataDir, { recursive: true });
+    cpSync(options.from ?? (await migratedPglite()), dataDir, { recursive: true });
     return {
       kind: "pglite",
       dataDir,
@@ -78,32 +79,29 @@ function migratedPglite(): Promise<string> {
 
 /**
  * A bench database that starts as `seed` left it. On PGlite the seeded data directory is built once
- * per process and `key` and copied for each part that asks again; on PostgreSQL each part seeds its own fresh
- * database as before. The copy is closed: the caller opens it (or hands it to a child process).
+ * per process and `key` and copied for each part that asks again; on PostgreSQL each part seeds its
+ * own fresh database as before. The database is closed: the caller opens it (or hands it to a
+ * child process).
  */
 const seededTemplates = new Map<string, Promise<string>>();
 export async function createSeededBenchDatabase(label: string, key: string, seed: (database: Database) => Promise<unknown>): Promise<BenchDatabase> {
-  const bench = await createBenchDatabase(label);
-  if (bench.kind === "postgres") {
-    const database = await bench.open();
-    await database.migrate();
-    await seed(database);
-    await database.close();
-    return bench;
-  }
+  if (process.env.BENCH_DATABASE_URL) return seeded(await createBenchDatabase(label), seed);
   let template = seededTemplates.get(key);
   if (template === undefined) {
     template = (async () => {
-      const templateBench = await createBenchDatabase(`template-${label}`);
-      const database = await templateBench.open();
-      await database.migrate();
-      await seed(database);
-      await database.close();
-      process.once("exit", () => rmSync(templateBench.dataDir, { recursive: true, force: true }));
-      return templateBench.dataDir;
+      const { dataDir } = await seeded(await createBenchDatabase(`template-${label}`), seed);
+      process.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+      return dataDir;
     })();
     seededTemplates.set(key, template);
   }
-  cpSync(await template, bench.dataDir, { recursive: true });
+  return createBenchDatabase(label, { from: await template });
+}
+
+async function seeded(bench: BenchDatabase, seed: (database: Database) => Promise<unknown>): Promise<BenchDatabase> {
+  const database = await bench.open();
+  await database.migrate();
+  await seed(database);
+  await database.close();
   return bench;
 }

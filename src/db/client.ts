@@ -172,6 +172,14 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     client = new PGlite();
   }
   await client.waitReady;
+  return pgliteDatabase(client);
+}
+
+/**
+ * The Database over an open PGlite instance. close() closes the instance. (Tests lease pooled
+ * instances through a revocable view of the client: test/helpers/database.ts.)
+ */
+export function pgliteDatabase(client: PGlite): Database {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: "pglite",

@@ -2,7 +2,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Journal, TrafficKey } from "../journal/journal.ts";
 import { DAY_MS } from "../lib/dates.ts";
 import type { PiiProtector } from "../lib/pii.ts";
-import { CONSENT_REQUEST_SERVICE_TYPE, decide, isConsentRequestMessage, type Category, type Recipient, type RecipientCounters, type Submission, type Verdict } from "../policy/index.ts";
+import { CONSENT_REQUEST_SERVICE_TYPE, decide, type Category, type Recipient, type RecipientCounters, type Submission, type Verdict } from "../policy/index.ts";
 import { VelocityCounters } from "../velocity/velocity-counters.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
@@ -115,7 +115,7 @@ export class Gatekeeper {
     const traffic = this.recorder.record(session, input, recipients, verdict, at);
     // Marketing as judged, or as declared when a rule refused before the text was classified.
     if ((verdict.category ?? submission.declaredCategory) === "marketing" && snapshot.honeypotCount > 0) this.reportHoneypots(session, input, recipients, verdict, snapshot, at);
-    if (verdict.outcome === "accept" && verdict.enterpriseId && (submission.consentRequest || isConsentRequestMessage(input.text))) this.consentRequestsSent(verdict, recipients, at);
+    if (verdict.outcome === "accept" && verdict.enterpriseId && verdict.consentRequest) this.consentRequestsSent(verdict, recipients, at);
     return { verdict, recipients, traffic };
   }
 

@@ -27,9 +27,9 @@ export function isConsentRequestText(text: string): boolean {
 }
 
 /**
- * Is this whole message (signature and body) a consent request, read exactly as the rule reads it
- * (Facts.compact: the body without its signature, folded for classification)? The proxy uses it to
- * record the requests it let through, so what the rule judged a request is what gets counted.
+ * Is this whole message (signature and body) a consent request, read as the rule reads it (the body
+ * without its signature, folded for classification)? For a text without a decision; a decision
+ * reports its own reading (AcceptVerdict.consentRequest), which the proxy records.
  */
 export function isConsentRequestMessage(text: string): boolean {
   const extracted = extractSignature(text);

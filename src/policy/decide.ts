@@ -1,6 +1,6 @@
 import { modeOf } from "./groups.ts";
 import { reasons } from "./reasons.ts";
-import { Facts, RULES, type Known, type MessageRule, type RecipientRule, type Refusal, type Rule } from "./rules/index.ts";
+import { Facts, isConsentRequest, RULES, type Known, type MessageRule, type RecipientRule, type Refusal, type Rule } from "./rules/index.ts";
 import type { Category, RecipientCounters, RegistryView, Submission } from "./types.ts";
 import type { MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
 
@@ -55,7 +55,10 @@ export function decide(submission: Submission, registry: RegistryView, counters:
     const { reason, commandStatus, detail } = firstRefused;
     return { outcome: "reject", reason, commandStatus, detail, ...known, recipients, monitored };
   }
-  return { outcome: "accept", ...known, recipients, monitored };
+  // Whether it is a consent request: the consent rule's own reading when it ran (memoised), so the
+  // proxy's count of requests sent never reads the text another way.
+  const consentRequest = known.enterpriseId !== undefined && isConsentRequest(facts);
+  return { outcome: "accept", ...known, consentRequest, recipients, monitored };
 }
 
 const ACCEPTED: RecipientVerdict = Object.freeze({ outcome: "accept" });

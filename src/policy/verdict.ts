@@ -44,6 +44,11 @@ export interface AcceptVerdict {
   enterpriseId?: string;
   /** The body reads as a verification code (declared as anything): counted by the velocity counters. */
   readsAsVerification?: boolean;
+  /**
+   * A consent request (declared CRQ, or its body asks for 回复是/Y/同意), read as the consent rule
+   * reads it; set when the enterprise is known. The proxy records each request it let through.
+   */
+  consentRequest?: boolean;
   recipients: readonly RecipientVerdict[];
   monitored: readonly MonitoredRefusal[];
 }

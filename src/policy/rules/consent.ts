@@ -21,7 +21,7 @@ export const consentRule: RecipientRule = {
     const enterpriseId = facts.enterpriseId;
     if (enterpriseId === undefined) return undefined;
     const hash = facts.submission.recipients[recipient]!.hash;
-    if (facts.memo(consentRule, isConsentRequest)) {
+    if (isConsentRequest(facts)) {
       const last = facts.registry.consentRequestedAt(hash, enterpriseId);
       const periodMs = (facts.settings.consentRequestPeriodDays ?? DEFAULT_CONSENT_REQUEST_PERIOD_DAYS) * DAY_MS_POLICY;
       if (last === undefined || facts.submission.at - last >= periodMs) return undefined;
@@ -32,7 +32,12 @@ export const consentRule: RecipientRule = {
   },
 };
 
-function isConsentRequest(facts: Facts): boolean {
+/** Is the message a consent request? Read once per decision (the verdict reports it too: decide.ts). */
+export function isConsentRequest(facts: Facts): boolean {
+  return facts.memo(consentRule, readsAsConsentRequest);
+}
+
+function readsAsConsentRequest(facts: Facts): boolean {
   // The folded body (computed for the category anyway): width, case, spaces, invisible characters,
   // traditional characters and split words are undone before the wording is matched.
   return facts.submission.consentRequest === true || isConsentRequestCompact(facts.compact);

@@ -45,5 +45,6 @@ export const RULES: readonly Rule[] = [
   consentRule,
 ];
 
+export { isConsentRequest } from "./consent.ts";
 export { Facts, type Known } from "./facts.ts";
 export type { MessageRule, RecipientRule, Refusal, Rule } from "./rule.ts";

@@ -1,0 +1,53 @@
+/**
+ * What a proxy keeps in memory besides its snapshot, at the caps it keeps it to: the receipt routes
+ * (DeliveryRelay: 2,000,000 under their canonical message id) and the last sender per recipient and
+ * port (Gatekeeper: 1,000,000). Filled with entries of the shapes those classes store (a route as
+ * DeliveryRelay.remember builds it; a last-sender key as VerdictRecorder builds it: a 64-hex-digit
+ * recipient hash and a port UUID), then RSS is read from the kernel after a full collection.
+ *
+ *   bun test/bench/memory-maps.ts
+ */
+import { readFileSync } from "node:fs";
+import { BoundedMap } from "../../src/gateway/bounded-map.ts";
+import { canonicalMessageId } from "../../src/gateway/message-id.ts";
+
+const DAY_MS = 86_400_000;
+const ROUTES = 2_000_000;
+const LAST_SENDERS = 1_000_000;
+
+const rssMb = () => Math.round((Number(readFileSync("/proc/self/statm", "utf8").split(" ")[1]) * 4096) / 1048576);
+const settled = () => {
+  Bun.gc(true);
+  return rssMb();
+};
+
+const before = settled();
+const now = Date.now();
+const identity = { accountId: crypto.randomUUID(), spId: crypto.randomUUID(), systemId: "sp_a" };
+const routes = new BoundedMap<string, unknown[]>(ROUTES, 3 * DAY_MS);
+for (let i = 0; i < ROUTES; i++) {
+  const messageId = (1_000_000_000 + i).toString(16); // an SMSC's hex message id
+  routes.set(canonicalMessageId(messageId), [{ smscMessageId: messageId, accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId, spMessageId: null }], now);
+}
+const afterRoutes = settled();
+
+const ports = Array.from({ length: 100 }, () => crypto.randomUUID());
+const enterpriseId = crypto.randomUUID();
+const lastSender = new BoundedMap<string, { enterpriseId: string; at: number }>(LAST_SENDERS, 30 * DAY_MS);
+for (let i = 0; i < LAST_SENDERS; i++) {
+  const recipientHash = new Bun.CryptoHasher("sha256").update(`recipient ${i}`).digest("hex");
+  lastSender.set(`${recipientHash}|${ports[i % ports.length]}`, { enterpriseId, at: now }, now);
+}
+const afterSenders = settled();
+
+if (routes.size !== ROUTES || lastSender.size !== LAST_SENDERS) throw new Error("the maps did not keep every entry");
+const result = {
+  routes: ROUTES,
+  routes_mb: afterRoutes - before,
+  last_senders: LAST_SENDERS,
+  last_senders_mb: afterSenders - afterRoutes,
+  bytes_per_route: Math.round(((afterRoutes - before) * 1048576) / ROUTES),
+  bytes_per_last_sender: Math.round(((afterSenders - afterRoutes) * 1048576) / LAST_SENDERS),
+  bun: Bun.version,
+};
+console.log(JSON.stringify(result));

@@ -268,7 +268,7 @@ export class DeliveryRelay {
    * read is affordable; if the database is away, memory alone answers.
    */
   private async lastSender(recipientHash: string, portId: string, now: number): Promise<string | undefined> {
-    const local = this.options.gatekeeper.lastSender.get(`${recipientHash}|${portId}`, now);
+    const local = this.options.gatekeeper.lastSender.get(recipientHash, portId, now);
     let stored: { enterpriseId: string; at: Date } | undefined;
     try {
       stored = await this.options.store.findLastSender(recipientHash, portId, new Date(now));

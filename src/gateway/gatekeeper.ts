@@ -6,9 +6,9 @@ import { CONSENT_REQUEST_SERVICE_TYPE, decide, type Category, type Recipient, ty
 import { VelocityCounters } from "../velocity/velocity-counters.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { RegistrySnapshot } from "../registry/snapshot.ts";
+import { LastSenders } from "./last-senders.ts";
 import { submissionSender, type JudgeInput, type SessionIdentity, type SubmissionSender } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
-import { BoundedMap } from "./bounded-map.ts";
 import { DailyMarketingCounters } from "./recipient-counters.ts";
 import { VerdictRecorder } from "./verdict-recorder.ts";
 
@@ -75,10 +75,10 @@ export class Gatekeeper {
   /** What decide() reads: the daily marketing counts and the carrier-wide verification counts. */
   private readonly policyCounters: RecipientCounters;
   /**
-   * `${recipientHash}|${portId}` → enterprise that last sent (any category) from that port: the hot
-   * copy of the `last_senders` table, which survives restarts and is shared by every proxy.
+   * (recipient hash, port) → enterprise that last sent (any category) from that port: the hot copy
+   * of the `last_senders` table, which survives restarts and is shared by every proxy.
    */
-  readonly lastSender = new BoundedMap<string, { enterpriseId: string; at: number }>(1_000_000, 30 * DAY_MS);
+  readonly lastSender = new LastSenders(1_000_000, 30 * DAY_MS);
   private readonly recorder: VerdictRecorder;
 
   constructor(private readonly options: GatekeeperOptions) {

@@ -11,7 +11,7 @@ import { redactText, type PiiProtector } from "../lib/pii.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Recipient, Verdict } from "../policy/index.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
-import type { BoundedMap } from "./bounded-map.ts";
+import type { LastSenders } from "./last-senders.ts";
 import { submissionSender, type JudgeInput, type SessionIdentity } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
@@ -24,7 +24,7 @@ export interface VerdictRecorderOptions {
   fullText?: boolean;
   counters: DailyMarketingCounters;
   velocity: VelocityCounters;
-  lastSender: BoundedMap<string, { enterpriseId: string; at: number }>;
+  lastSender: LastSenders;
 }
 
 export class VerdictRecorder {
@@ -119,7 +119,7 @@ export class VerdictRecorder {
         else if (verdict.category === "verification" || verdict.readsAsVerification) this.options.velocity.record(recipient.hash, verdict.enterpriseId, at);
         // Every category: a "T" after a verification message opts out of that enterprise's marketing.
         // Kept here for this proxy, and persisted in the journal's batch for restarts and the other proxies.
-        this.options.lastSender.set(`${recipient.hash}|${verdict.port.id}`, { enterpriseId: verdict.enterpriseId, at }, at);
+        this.options.lastSender.set(recipient.hash, verdict.port.id, verdict.enterpriseId, at);
         journal.recordLastSender({ recipientHash: recipient.hash, portId: verdict.port.id, enterpriseId: verdict.enterpriseId, at });
       }
     }

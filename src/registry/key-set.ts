@@ -163,7 +163,8 @@ export class Key64Set {
   }
 }
 
-function slotOf(hi: number, lo: number, mask: number): number {
+/** The home slot of a 64-bit key in a table of mask + 1 slots (also LastSenders' index). */
+export function slotOf(hi: number, lo: number, mask: number): number {
   return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ hi) & mask;
 }
 
@@ -174,7 +175,8 @@ function nextPowerOfTwo(n: number): number {
 }
 
 /** murmur3 fmix32: spreads a salt (an enterprise index) over all bits. */
-function fmix32(h: number): number {
+/** Murmur3's finaliser: spreads 32 bits (a small ordinal, say) over all 32. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

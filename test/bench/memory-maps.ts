@@ -1,14 +1,16 @@
 /**
  * What a proxy keeps in memory besides its snapshot, at the caps it keeps it to: the receipt routes
- * (DeliveryRelay: 2,000,000 under their canonical message id) and the last sender per recipient and
- * port (Gatekeeper: 1,000,000). Filled with entries of the shapes those classes store (a route as
- * DeliveryRelay.remember builds it; a last-sender key as VerdictRecorder builds it: a 64-hex-digit
- * recipient hash and a port UUID), then RSS is read from the kernel after a full collection.
+ * (DeliveryRelay: 2,000,000 under their canonical message id, in a BoundedMap; filled with routes as
+ * DeliveryRelay.remember builds them) and the last sender per recipient and port (Gatekeeper's
+ * LastSenders, 1,000,000; 64-hex-digit recipient hashes and port UUIDs, as VerdictRecorder writes
+ * them). For comparison, the same last senders in a BoundedMap of `hash|port` strings, as they were
+ * kept before. RSS is read from the kernel after a full collection.
  *
  *   bun test/bench/memory-maps.ts
  */
 import { readFileSync } from "node:fs";
 import { BoundedMap } from "../../src/gateway/bounded-map.ts";
+import { LastSenders } from "../../src/gateway/last-senders.ts";
 import { canonicalMessageId } from "../../src/gateway/message-id.ts";
 
 const DAY_MS = 86_400_000;
@@ -33,21 +35,26 @@ const afterRoutes = settled();
 
 const ports = Array.from({ length: 100 }, () => crypto.randomUUID());
 const enterpriseId = crypto.randomUUID();
-const lastSender = new BoundedMap<string, { enterpriseId: string; at: number }>(LAST_SENDERS, 30 * DAY_MS);
-for (let i = 0; i < LAST_SENDERS; i++) {
-  const recipientHash = new Bun.CryptoHasher("sha256").update(`recipient ${i}`).digest("hex");
-  lastSender.set(`${recipientHash}|${ports[i % ports.length]}`, { enterpriseId, at: now }, now);
-}
+// Each message brings its own recipient hash string, as LazyRecipient computes it.
+const hashOf = (i: number) => new Bun.CryptoHasher("sha256").update(`recipient ${i}`).digest("hex");
+const beforeSenders = settled();
+const lastSenders = new LastSenders(LAST_SENDERS, 30 * DAY_MS);
+for (let i = 0; i < LAST_SENDERS; i++) lastSenders.set(hashOf(i), ports[i % ports.length]!, enterpriseId, now);
 const afterSenders = settled();
+const asStrings = new BoundedMap<string, { enterpriseId: string; at: number }>(LAST_SENDERS, 30 * DAY_MS);
+for (let i = 0; i < LAST_SENDERS; i++) asStrings.set(`${hashOf(i)}|${ports[i % ports.length]}`, { enterpriseId, at: now }, now);
+const afterStrings = settled();
 
-if (routes.size !== ROUTES || lastSender.size !== LAST_SENDERS) throw new Error("the maps did not keep every entry");
+if (routes.size !== ROUTES || lastSenders.size !== LAST_SENDERS || asStrings.size !== LAST_SENDERS) throw new Error("the maps did not keep every entry");
 const result = {
   routes: ROUTES,
   routes_mb: afterRoutes - before,
-  last_senders: LAST_SENDERS,
-  last_senders_mb: afterSenders - afterRoutes,
   bytes_per_route: Math.round(((afterRoutes - before) * 1048576) / ROUTES),
-  bytes_per_last_sender: Math.round(((afterSenders - afterRoutes) * 1048576) / LAST_SENDERS),
+  last_senders: LAST_SENDERS,
+  last_senders_mb: afterSenders - beforeSenders,
+  bytes_per_last_sender: Math.round(((afterSenders - beforeSenders) * 1048576) / LAST_SENDERS),
+  last_senders_as_strings_mb: afterStrings - afterSenders,
+  bytes_per_last_sender_as_strings: Math.round(((afterStrings - afterSenders) * 1048576) / LAST_SENDERS),
   bun: Bun.version,
 };
 console.log(JSON.stringify(result));

@@ -1,0 +1,164 @@
+import { fmix32, recipientKeyAt, saltKey, slotOf } from "../registry/key-set.ts";
+
+/**
+ * The enterprise that last wrote to each recipient from each port, as this proxy saw it. An MO
+ * ("T") is attributed to that enterprise (smpp/proxy/deliveries.ts). The shared `last_senders`
+ * table is read too, so this is what answers when the table cannot: during the journal's batch
+ * window before the row is written, and while the database is away.
+ *
+ * Every accepted message writes an entry, so a proxy at the cap (1,000,000 by default) holds a
+ * million of them. As a Map of `hash|port` strings to objects that was about 330 bytes an entry
+ * (`bun test/bench/memory-maps.ts`). Here an entry is 20 bytes in typed arrays plus a slot of the
+ * index:
+ * - the key is 64 bits: the recipient hash's first 16 hex digits (a keyed hash, uniform already)
+ *   mixed with the port's ordinal (a hash that is not hex is hashed as text);
+ * - the enterprise is an ordinal into the interned ids;
+ * - the time is epoch milliseconds.
+ * Ports and enterprises are interned for the life of the process (bounded by the registry).
+ *
+ * Entries sit in a ring in the order they were written; writing a key again appends it and retires
+ * its older entry. When the ring is full the oldest entry goes, live or retired, so after many
+ * rewrites slightly fewer than `capacity` keys are kept. An entry older than `ttlMs` is never
+ * returned. Keys are found through an open-addressing index (linear probing, at most half full).
+ */
+export class LastSenders {
+  private readonly capacity: number;
+  private readonly keyHi: Uint32Array;
+  private readonly keyLo: Uint32Array;
+  /** Enterprise ordinal + 1 per ring entry; 0 marks a retired entry. */
+  private readonly enterprise: Uint32Array;
+  private readonly at: Float64Array;
+  /** Ring position + 1 per index slot; 0 is an empty slot. */
+  private readonly index: Int32Array;
+  private readonly mask: number;
+  private head = 0;
+  private used = 0;
+  private live = 0;
+  private readonly ports = new Map<string, number>();
+  private readonly enterpriseOrdinals = new Map<string, number>();
+  private readonly enterpriseIds: string[] = [];
+  private readonly key: [number, number] = [0, 0];
+
+  constructor(
+    capacity = 1_000_000,
+    private readonly ttlMs = 30 * 86_400_000,
+  ) {
+    this.capacity = Math.max(1, Math.floor(capacity));
+    this.keyHi = new Uint32Array(this.capacity);
+    this.keyLo = new Uint32Array(this.capacity);
+    this.enterprise = new Uint32Array(this.capacity);
+    this.at = new Float64Array(this.capacity);
+    let slots = 16;
+    while (slots < this.capacity * 2) slots *= 2;
+    this.index = new Int32Array(slots);
+    this.mask = slots - 1;
+  }
+
+  /** Keys kept (live entries). */
+  get size(): number {
+    return this.live;
+  }
+
+  get bytes(): number {
+    return this.keyHi.byteLength + this.keyLo.byteLength + this.enterprise.byteLength + this.at.byteLength + this.index.byteLength;
+  }
+
+  set(recipientHash: string, portId: string, enterpriseId: string, at: number): void {
+    const [hi, lo] = this.keyOf(recipientHash, portId);
+    let ordinal = this.enterpriseOrdinals.get(enterpriseId);
+    if (ordinal === undefined) {
+      ordinal = this.enterpriseIds.push(enterpriseId) - 1;
+      this.enterpriseOrdinals.set(enterpriseId, ordinal);
+    }
+    if (this.used === this.capacity) this.evictOldest();
+    const position = (this.head + this.used) % this.capacity;
+    this.used++;
+    this.keyHi[position] = hi;
+    this.keyLo[position] = lo;
+    this.enterprise[position] = ordinal + 1;
+    this.at[position] = at;
+    const slot = this.find(hi, lo);
+    const previous = this.index[slot]!;
+    if (previous !== 0) this.enterprise[previous - 1] = 0; // the key's older entry retires
+    else this.live++;
+    this.index[slot] = position + 1;
+  }
+
+  get(recipientHash: string, portId: string, now: number): { enterpriseId: string; at: number } | undefined {
+    const [hi, lo] = this.keyOf(recipientHash, portId, false);
+    if (hi === -1) return undefined; // a port this proxy never wrote from
+    const entry = this.index[this.find(hi, lo)]!;
+    if (entry === 0) return undefined;
+    const at = this.at[entry - 1]!;
+    if (at + this.ttlMs <= now) return undefined;
+    return { enterpriseId: this.enterpriseIds[this.enterprise[entry - 1]! - 1]!, at };
+  }
+
+  /** The index slot holding the key, or the empty slot where it would go. */
+  private find(hi: number, lo: number): number {
+    const index = this.index;
+    for (let slot = slotOf(hi, lo, this.mask); ; slot = (slot + 1) & this.mask) {
+      const entry = index[slot]!;
+      if (entry === 0 || (this.keyHi[entry - 1] === hi && this.keyLo[entry - 1] === lo)) return slot;
+    }
+  }
+
+  private evictOldest(): void {
+    const position = this.head;
+    this.head = (this.head + 1) % this.capacity;
+    this.used--;
+    if (this.enterprise[position] === 0) return; // retired: nothing points at it
+    this.enterprise[position] = 0;
+    this.live--;
+    this.removeSlot(this.find(this.keyHi[position]!, this.keyLo[position]!));
+  }
+
+  /** Backward-shift deletion: no tombstones, so lookups stay as short as the load allows. */
+  private removeSlot(slot: number): void {
+    const index = this.index;
+    let hole = slot;
+    for (let next = (hole + 1) & this.mask; index[next] !== 0; next = (next + 1) & this.mask) {
+      const entry = index[next]! - 1;
+      const home = slotOf(this.keyHi[entry]!, this.keyLo[entry]!, this.mask);
+      // The entry may move into the hole unless its home lies cyclically in (hole, next].
+      const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+      if (stays) continue;
+      index[hole] = index[next]!;
+      hole = next;
+    }
+    index[hole] = 0;
+  }
+
+  /** The 64-bit key of (recipient, port); hi = -1 when reading a port never written from. */
+  private keyOf(recipientHash: string, portId: string, intern = true): [number, number] {
+    let port = this.ports.get(portId);
+    if (port === undefined) {
+      if (!intern) {
+        this.key[0] = -1;
+        return this.key;
+      }
+      port = this.ports.size + 1;
+      this.ports.set(portId, port);
+    }
+    const key = this.key;
+    // Salted by the port as the opt-out set's keys are by the enterprise (registry/key-set.ts).
+    if (!recipientKeyAt(recipientHash, 0, port, key)) {
+      textKey(recipientHash, key);
+      saltKey(port, key);
+    }
+    return key;
+  }
+}
+
+/** Any other text: two independent 32-bit FNV-1a hashes (the keys of real traffic are hex). */
+function textKey(text: string, out: [number, number]): void {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  out[0] = fmix32(a);
+  out[1] = fmix32(b);
+}

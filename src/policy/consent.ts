@@ -1,5 +1,4 @@
-import { extractSignature } from "./signature.ts";
-import { compactFolded, foldCompact, foldForClassification } from "./text.ts";
+import { foldCompact } from "./text.ts";
 
 /** The consent request period when the operator set none (policy settings consentRequestPeriodDays). */
 export const DEFAULT_CONSENT_REQUEST_PERIOD_DAYS = 90;
@@ -24,16 +23,6 @@ const CONSENT_REQUEST = new RegExp(
 
 export function isConsentRequestText(text: string): boolean {
   return CONSENT_REQUEST.test(foldCompact(text));
-}
-
-/**
- * Is this whole message (signature and body) a consent request, read as the rule reads it (the body
- * without its signature, folded for classification)? For a text without a decision; a decision
- * reports its own reading (AcceptVerdict.consentRequest), which the proxy records.
- */
-export function isConsentRequestMessage(text: string): boolean {
-  const extracted = extractSignature(text);
-  return isConsentRequestCompact(compactFolded(foldForClassification(extracted.ok ? extracted.body : text)));
 }
 
 /** For callers that already hold the compact fold (the rule: Facts.compact, the body without its signature). */

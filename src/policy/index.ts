@@ -20,4 +20,4 @@ export { isQuietTime, localMinuteOfDay, parseClock } from "./quiet-hours.ts";
 export { DEFAULT_MODES, POLICY_GROUPS, modeOf, type PolicyGroup } from "./groups.ts";
 export { RULES, type MessageRule, type RecipientRule, type Refusal, type Rule } from "./rules/index.ts";
 export * from "./types.ts";
-export { CONSENT_REQUEST_SERVICE_TYPE, DEFAULT_CONSENT_REQUEST_PERIOD_DAYS, isConsentRequestMessage, isConsentRequestText, isConsentWord } from "./consent.ts";
+export { CONSENT_REQUEST_SERVICE_TYPE, DEFAULT_CONSENT_REQUEST_PERIOD_DAYS, isConsentRequestText, isConsentWord } from "./consent.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../../../../src/policy/decide.ts";
-import { isConsentRequestMessage, isConsentRequestText, isConsentWord } from "../../../../src/policy/consent.ts";
+import { isConsentRequestText, isConsentWord } from "../../../../src/policy/consent.ts";
 import { counters, marketing, shanghai, submission, world } from "../fixtures.ts";
 
 const DAY = 86_400_000;
@@ -73,9 +73,12 @@ describe("consent wording", () => {
   });
 
   it("reads a whole message as the rule does: traditional characters, split words and the signature do not hide a request", () => {
-    expect(isConsentRequestMessage("【云端商城】會員優惠，同意請回覆「是」，回T退订")).toBe(true);
-    expect(isConsentRequestMessage("【云端商城】同 意 接 收 优惠请回复 Y，回T退订")).toBe(true);
-    expect(isConsentRequestMessage("【回复Y同意】会员日全场5折，回T退订")).toBe(false); // the words sit in the signature only
+    // The accept verdict reports the rule's reading; the proxy records the requests it let through from it.
+    const registry = world().signature("回复Y同意", { enterpriseId: "ent-yunduan", scope: ["marketing"], bindings: [{ portId: "port-huaxin", extension: "01" }] });
+    const read = (text: string) => decide(marketing({ text }), registry, counters());
+    expect(read("【云端商城】會員優惠，同意請回覆「是」，回T退订")).toMatchObject({ outcome: "accept", consentRequest: true });
+    expect(read("【云端商城】同 意 接 收 优惠请回复 Y，回T退订")).toMatchObject({ outcome: "accept", consentRequest: true });
+    expect(read("【回复Y同意】会员日全场5折，回T退订")).toMatchObject({ outcome: "accept", consentRequest: false }); // the words sit in the signature only
   });
 
   it("reads 是 / Y / 同意 replies however they are typed, and nothing longer", () => {

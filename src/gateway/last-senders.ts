@@ -1,4 +1,4 @@
-import { fmix32, recipientKeyAt, saltKey, slotOf } from "../registry/key-set.ts";
+import { fmix32, nextPowerOfTwo, recipientKeyAt, saltKey, slotOf } from "../registry/key-set.ts";
 
 /**
  * The enterprise that last wrote to each recipient from each port, as this proxy saw it. An MO
@@ -48,8 +48,7 @@ export class LastSenders {
     this.keyLo = new Uint32Array(this.capacity);
     this.enterprise = new Uint32Array(this.capacity);
     this.at = new Float64Array(this.capacity);
-    let slots = 16;
-    while (slots < this.capacity * 2) slots *= 2;
+    const slots = nextPowerOfTwo(Math.max(16, this.capacity * 2)); // at most half full
     this.index = new Int32Array(slots);
     this.mask = slots - 1;
   }

@@ -168,14 +168,13 @@ export function slotOf(hi: number, lo: number, mask: number): number {
   return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ hi) & mask;
 }
 
-function nextPowerOfTwo(n: number): number {
+export function nextPowerOfTwo(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
   return p;
 }
 
-/** murmur3 fmix32: spreads a salt (an enterprise index) over all bits. */
-/** Murmur3's finaliser: spreads 32 bits (a small ordinal, say) over all 32. */
+/** murmur3 fmix32: spreads a salt (an enterprise or port ordinal) over all bits. */
 export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -12,7 +12,7 @@ import { CommandStatus } from "../wire/commands.ts";
 import type { Pdu } from "../wire/pdu.ts";
 import { receiptedMessageId } from "../wire/tlv.ts";
 import type { SessionContext } from "./bind-auth.ts";
-import { BoundedMap } from "../../src/gateway/bounded-map.ts";
+import { RouteTable, type RouteEntry } from "../../src/gateway/route-table.ts";
 import { DeliveryQueue, type DeliveryOwner } from "./delivery-queue.ts";
 import type { Gatekeeper, SessionIdentity } from "../../src/gateway/gatekeeper.ts";
 import { canonicalMessageId, messageIdCandidates, resolveRoute } from "../../src/gateway/message-id.ts";
@@ -68,9 +68,6 @@ export interface DeliveryRelayOptions {
 /** Receipts waiting for a second look at once; beyond this, an unknown id is unroutable at once. */
 const MAX_SETTLING = 64;
 
-/** Where a message's receipt goes; `smscMessageId` exactly as the SMSC issued it. */
-type Route = { smscMessageId: string; accountId: string; spId: string; systemId: string; spMessageId?: string | null };
-
 const RECEIPT_ESM_TYPES = 0x3c; // SMSC delivery receipt, SME ack, intermediate notification
 const RECEIPT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
 
@@ -88,13 +85,13 @@ const RECEIPT_ID = /\bid:([0-9A-Za-z_-]{1,65})/;
  * so the SMSC retries.
  */
 export class DeliveryRelay {
-  /** Canonical id → the routes stored under it (usually one; more when an SMSC's ids differ only in case or zeros). */
-  private readonly routes: BoundedMap<string, Route[]>;
+  /** By canonical id, the routes stored under it (usually one; more when an SMSC's ids differ only in case or zeros). */
+  private readonly routes: RouteTable;
   private readonly queue: DeliveryQueue;
   private settling = 0;
 
   constructor(private readonly options: DeliveryRelayOptions) {
-    this.routes = new BoundedMap(2_000_000, options.routeTtlMs ?? 3 * DAY_MS);
+    this.routes = new RouteTable({ keyOf: canonicalMessageId, maxEntries: 2_000_000, ttlMs: options.routeTtlMs ?? 3 * DAY_MS });
     this.queue = new DeliveryQueue({
       server: options.server, store: options.store, metrics: options.metrics, logger: options.logger, clock: options.clock,
       holdTtlMs: options.holdTtlMs, maxWaitMs: options.maxWaitMs, onHeldWithoutReceiver: options.onHeldWithoutReceiver,
@@ -111,11 +108,7 @@ export class DeliveryRelay {
    * `spMessageId` is the id the SP was given when it is not `messageId` (submit_multi).
    */
   remember(messageId: string, identity: SessionIdentity, at: number, spMessageId?: string): string {
-    const key = canonicalMessageId(messageId);
-    const route: Route = { smscMessageId: messageId, accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId, spMessageId: spMessageId ?? null };
-    const existing = this.routes.get(key, at);
-    this.routes.set(key, existing ? [...existing.filter((r) => r.smscMessageId !== messageId), route] : [route], at);
-    return key;
+    return this.routes.add(messageId, identity, at, spMessageId);
   }
 
   /**
@@ -128,7 +121,7 @@ export class DeliveryRelay {
     const exactFirst = this.routes.get(canonicalMessageId(id), now)?.find((route) => route.smscMessageId === id);
     if (exactFirst) return { kind: "exact" as const, route: exactFirst };
     const candidates = messageIdCandidates(id);
-    const inMemory: Route[] = [];
+    const inMemory: RouteEntry[] = [];
     for (const candidate of candidates) for (const route of this.routes.get(candidate, now) ?? []) inMemory.push(route);
     const exact = inMemory.find((route) => route.smscMessageId === id);
     if (exact) return { kind: "exact" as const, route: exact };

@@ -1,6 +1,7 @@
 /**
  * A Map with a size cap and a time-to-live, evicting the oldest entries first (insertion order).
- * Used for receipt routes, the last enterprise that wrote to a recipient, and daily counters.
+ * Used for daily recipient counters and the refusal coalescer (receipt routes and last senders are in
+ * typed arrays: route-table.ts, last-senders.ts).
  */
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();

@@ -1,4 +1,4 @@
-import { fmix32, nextPowerOfTwo, recipientKeyAt, saltKey, slotOf } from "../registry/key-set.ts";
+import { nextPowerOfTwo, recipientKeyAt, removeIndexSlot, saltKey, slotOf, textKey } from "../registry/key-set.ts";
 
 /**
  * The enterprise that last wrote to each recipient from each port, as this proxy saw it. An MO
@@ -109,23 +109,7 @@ export class LastSenders {
     if (this.enterprise[position] === 0) return; // retired: nothing points at it
     this.enterprise[position] = 0;
     this.live--;
-    this.removeSlot(this.find(this.keyHi[position]!, this.keyLo[position]!));
-  }
-
-  /** Backward-shift deletion: no tombstones, so lookups stay as short as the load allows. */
-  private removeSlot(slot: number): void {
-    const index = this.index;
-    let hole = slot;
-    for (let next = (hole + 1) & this.mask; index[next] !== 0; next = (next + 1) & this.mask) {
-      const entry = index[next]! - 1;
-      const home = slotOf(this.keyHi[entry]!, this.keyLo[entry]!, this.mask);
-      // The entry may move into the hole unless its home lies cyclically in (hole, next].
-      const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
-      if (stays) continue;
-      index[hole] = index[next]!;
-      hole = next;
-    }
-    index[hole] = 0;
+    removeIndexSlot(this.index, this.mask, this.find(this.keyHi[position]!, this.keyLo[position]!), this.keyHi, this.keyLo);
   }
 
   /** The 64-bit key of (recipient, port); hi = -1 when reading a port never written from. */
@@ -147,17 +131,4 @@ export class LastSenders {
     }
     return key;
   }
-}
-
-/** Any other text: two independent 32-bit FNV-1a hashes (the keys of real traffic are hex). */
-function textKey(text: string, out: [number, number]): void {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  out[0] = fmix32(a);
-  out[1] = fmix32(b);
 }

@@ -168,6 +168,25 @@ export function slotOf(hi: number, lo: number, mask: number): number {
   return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ hi) & mask;
 }
 
+/**
+ * Empties `slot` of an open-addressing index (linear probing) whose slots hold ring position + 1
+ * and whose keys are `keyHi`/`keyLo` by ring position (LastSenders, RouteTable). Backward-shift
+ * deletion: no tombstones, so lookups stay as short as the load allows.
+ */
+export function removeIndexSlot(index: Int32Array, mask: number, slot: number, keyHi: Uint32Array, keyLo: Uint32Array): void {
+  let hole = slot;
+  for (let next = (hole + 1) & mask; index[next] !== 0; next = (next + 1) & mask) {
+    const entry = index[next]! - 1;
+    const home = slotOf(keyHi[entry]!, keyLo[entry]!, mask);
+    // The entry may move into the hole unless its home lies cyclically in (hole, next].
+    const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+    if (stays) continue;
+    index[hole] = index[next]!;
+    hole = next;
+  }
+  index[hole] = 0;
+}
+
 export function nextPowerOfTwo(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
@@ -252,4 +271,17 @@ export function recipientKeyAt(text: string, offset: number, salt: number, out: 
   out[0] = hi >>> 0;
   out[1] = lo >>> 0;
   return true;
+}
+
+/** A 64-bit key of any text: two independent 32-bit FNV-1a-style hashes, finished with fmix32 (LastSenders for non-hex hashes, RouteTable for message ids). */
+export function textKey(text: string, out: [number, number]): void {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  out[0] = fmix32(a);
+  out[1] = fmix32(b);
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
+import { afterEach, beforeEach } from "vitest";
 import { migrationsFolder, openDatabase, pgliteDatabase, type Database } from "../../src/db/client.ts";
 
 /**
@@ -90,6 +91,31 @@ async function ensureTemplate(admin: postgres.Sql): Promise<string> {
 export interface TestDatabase extends Database {
   /** Drops the database (PostgreSQL) or closes it (PGlite). */
   destroy(): Promise<void>;
+}
+
+/**
+ * For a file whose every test wants its own database: one is created before each test and destroyed
+ * after it (after the file's own afterEach hooks, which vitest runs first). The returned object
+ * stands for the running test's database.
+ */
+export function useTestDatabase(): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeEach(async () => {
+    current = await createTestDatabase();
+  });
+  afterEach(async () => {
+    const database = current;
+    current = undefined;
+    await database?.destroy();
+  });
+  return new Proxy({} as TestDatabase, {
+    get(_, property) {
+      if (!current) throw new Error("useTestDatabase(): the database exists only while a test runs");
+      const value: unknown = Reflect.get(current, property, current);
+      return typeof value === "function" ? value.bind(current) : value;
+    },
+    has: (_, property) => current !== undefined && property in current,
+  });
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {

@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { resultRows } from "../../../src/db/rows.ts";
-import { createTestDatabase, testBackend, type TestDatabase } from "../../helpers/database.ts";
+import { testBackend, useTestDatabase } from "../../helpers/database.ts";
 
 /**
  * Database.bulkRead (PostgreSQL only: PGlite has no second connection to share a snapshot with)
  * is how a proxy loads the national registry at start-up. A row handler that fails must fail the
  * load, loudly, and leave the connections usable: a silent hang here is a proxy that never starts.
  */
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 it("fails a COPY whose row handler throws, after reading it to its end, and the connections go on", async () => {
   if (testBackend() === "pglite") {

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { isBadInputError, isOutOfRangeError, isUniqueViolation } from "../../../src/db/errors.ts";
 import { serviceProviders } from "../../../src/db/schema/index.ts";
 import { newId } from "../../../src/lib/ids.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
 /**
  * The services turn database errors into the client's 409, 400 and 422 by their SQLSTATE
@@ -11,13 +11,7 @@ import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts
  * different shapes, so each class is provoked for real on both backends: this file runs in the
  * postgres project too, which therefore need not repeat every route's error tests.
  */
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
   try {

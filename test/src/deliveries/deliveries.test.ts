@@ -1,15 +1,9 @@
 /** The store behind held receipts and MO (src/deliveries/deliveries.service.ts), on a real database. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeliveryStore } from "../../../src/deliveries/deliveries.service.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 const now = new Date("2026-12-01T10:00:00Z");
 const pdu = (n: number) => Uint8Array.from([0, 0, 0, 16, 0, 0, 0, 5, 0, 0, 0, 0, n >> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);

@@ -1,22 +1,16 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { canonicalMessageId, messageIdCandidates } from "../../../src/gateway/message-id.ts";
 import { lastSenders, messageRoutes } from "../../../src/db/schema/index.ts";
 import { createDeliveryStore, LAST_SENDER_RETENTION_MS } from "../../../src/deliveries/deliveries.service.ts";
 import type { Database } from "../../../src/db/client.ts";
 import { Journal } from "../../../src/journal/journal.ts";
 import { enforceRetention } from "../../../src/journal/retention.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";

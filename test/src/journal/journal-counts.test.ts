@@ -4,7 +4,7 @@
  * stay right through replays, deletes and retention.
  */
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rejections } from "../../../src/db/schema/index.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { countJournal, splitPeriod, type CountKey } from "../../../src/journal/counts.ts";
@@ -13,15 +13,9 @@ import type { ServiceContext } from "../../../src/context.ts";
 import { createPiiProtector } from "../../../src/lib/pii.ts";
 import { enforceRetention } from "../../../src/journal/retention.ts";
 import { createDeliveryStore } from "../../../src/deliveries/deliveries.service.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number) {

@@ -2,19 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../../../src/db/client.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { Journal } from "../../../src/journal/journal.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 /** The same database, with a switch that makes every journal transaction fail as if it were down. */
 function flaky(real: Database) {

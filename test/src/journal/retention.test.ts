@@ -1,18 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { messageRoutes, pendingDeliveries, rejections } from "../../../src/db/schema/index.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { createDeliveryStore } from "../../../src/deliveries/deliveries.service.ts";
 import { enforceRetention } from "../../../src/journal/retention.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 it("drops journal rows past retention, expired routes and held deliveries, and keeps the rest", async () => {
   const now = new Date("2026-11-23T00:00:00Z");

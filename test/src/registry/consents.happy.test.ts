@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { enterprises } from "../../../src/db/schema/index.ts";
 import { newId } from "../../../src/lib/ids.ts";
 import { createPiiProtector } from "../../../src/lib/pii.ts";
 import { Registry } from "../../../src/registry/registry.ts";
 import { recordConsent, withdrawConsent } from "../../../src/consents/consents.service.ts";
 import type { ServiceContext } from "../../../src/context.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { waitFor } from "../../helpers/world.ts";
 
 /**
@@ -13,15 +13,11 @@ import { waitFor } from "../../helpers/world.ts";
  * registry through the change feed, a reload starts from the current ones only, and a consent whose
  * period ends leaves the snapshot at the next sweep (each health check) without anyone announcing it.
  */
-let database: TestDatabase;
+const database = useTestDatabase();
 let registry: Registry | undefined;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
 afterEach(async () => {
   await registry?.stop();
   registry = undefined;
-  await database.destroy();
 });
 
 const pii = createPiiProtector("test-pii-key-0123456789abcdef0123456789");

@@ -1,19 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyChange, loadSnapshot } from "../../../src/registry/loader.ts";
 import { RegistrySnapshot } from "../../../src/registry/snapshot.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { benchId, KIND, seedRegistry } from "../../bench/registry-seed.ts";
-import { createTestDatabase, testBackend, type TestDatabase } from "../../helpers/database.ts";
+import { testBackend, useTestDatabase } from "../../helpers/database.ts";
 
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 describe("full snapshot load (bulk path)", () => {
   it("builds the same snapshot as applying every row through the change feed's per-row path", async () => {

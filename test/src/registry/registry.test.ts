@@ -1,23 +1,19 @@
 import { Writable } from "node:stream";
 import { eq, sql } from "drizzle-orm";
 import pino from "pino";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { contracts, enterprises, optOuts, portExtensions, ports, serviceProviders, settings, signaturePorts, signatures } from "../../../src/db/schema/index.ts";
 import { REGISTRY_CHANNEL, notifyRegistryChange } from "../../../src/db/transaction.ts";
 import { newId } from "../../../src/lib/ids.ts";
 import { Registry } from "../../../src/registry/registry.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../../../src/settings/policy-settings.schemas.ts";
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let registry: Registry;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
 afterEach(async () => {
   await registry?.stop();
-  await database.destroy();
 });
 
 async function seed() {

@@ -1,17 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rejections } from "../../../src/db/schema/index.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { dropExpiredPartitions, ensurePartitions, listPartitions } from "../../../src/journal/partitions.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
-let database: TestDatabase;
-beforeEach(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  await database.destroy();
-});
+const database = useTestDatabase();
 
 let events = 0;
 const row = (at: string) => ({ eventId: `p:${++events}`, at: new Date(at), reason: "scope_exceeded", command: "submit_sm", recipientMask: "138****0001" });

@@ -1,6 +1,6 @@
 /**
  * The journal batch's SQL: one statement per table and chunk, the rows travelling as one JSON
- * parameter expanded by jsonb_to_recordset on the server (a 1,000-row multi-VALUES insert cost more
+ * parameter (an array of arrays) expanded by jsonb_array_elements on the server (a 1,000-row multi-VALUES insert cost more
  * CPU in the proxy, 17,000 bound parameters per chunk, than the database spent storing the rows).
  */
 import { sql } from "drizzle-orm";
@@ -42,82 +42,68 @@ export async function inChunks<T>(rows: T[], mayYield: () => boolean, write: (ch
   }
 }
 
+/**
+ * Rows travel as one JSON array of arrays. From a column spec `name type` per position (the type
+ * `epoch_ms` is a time sent as epoch milliseconds) come the insert's column list and the select
+ * list that reads the positions back, so a row's array must follow its spec's order. Arrays, not
+ * objects: in the gateway JSON.stringify took 17 µs per rejection row as an object with a Date,
+ * 2.5 µs as an array with epoch ms (`--quick --smpp` on PostgreSQL, 33,417 rows), and the
+ * parameter is a third smaller without the keys.
+ */
+function positional(columns: readonly string[]) {
+  const specs = columns.map((column) => column.split(" ") as [string, string]);
+  const select = specs.map(([, type], i) => (type === "epoch_ms" ? `to_timestamp((r->>${i})::float8 / 1000.0)` : `(r->>${i})::${type}`));
+  return { columns: sql.raw(`(${specs.map(([name]) => name).join(", ")})`), select: sql.raw(select.join(", ")) };
+}
+
+const REJECTION_ROW = positional([
+  "event_id text", "at epoch_ms", "reason text", "monitor boolean", "command text", "sp_id uuid", "account_id uuid", "port_id uuid", "source_addr text",
+  "signature_id uuid", "signature_text text", "enterprise_id uuid", "category text", "recipient_hash text", "recipient_mask text", "text text",
+  "remote_address text", "detail text",
+]);
+
 export function insertRejections(chunk: RejectionRow[]) {
-  const json = chunk.map((r) => ({
-    event_id: r.eventId,
-    at: r.at,
-    reason: r.reason,
-    monitor: r.monitor,
-    command: r.command,
-    sp_id: r.spId ?? null,
-    account_id: r.accountId ?? null,
-    port_id: r.portId ?? null,
-    source_addr: r.sourceAddr ?? null,
-    signature_id: r.signatureId ?? null,
-    signature_text: r.signatureText ?? null,
-    enterprise_id: r.enterpriseId ?? null,
-    category: r.category ?? null,
-    recipient_hash: r.recipientHash ?? null,
-    recipient_mask: r.recipientMask ?? null,
-    text: r.text ?? null,
-    remote_address: r.remoteAddress ?? null,
-    detail: r.detail ?? null,
-  }));
+  const json = chunk.map((r) => [
+    r.eventId, epochMs(r.at), r.reason, r.monitor, r.command, r.spId ?? null, r.accountId ?? null, r.portId ?? null, r.sourceAddr ?? null,
+    r.signatureId ?? null, r.signatureText ?? null, r.enterpriseId ?? null, r.category ?? null, r.recipientHash ?? null, r.recipientMask ?? null, r.text ?? null,
+    r.remoteAddress ?? null, r.detail ?? null,
+  ]);
   return sql`
-    insert into rejections (event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
-      signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address, detail)
-    select event_id, at, reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id,
-      signature_text, enterprise_id, category, recipient_hash, recipient_mask, text, remote_address, detail
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as r(event_id text, at timestamptz, reason text, monitor boolean,
-      command text, sp_id uuid, account_id uuid, port_id uuid, source_addr text, signature_id uuid, signature_text text,
-      enterprise_id uuid, category text, recipient_hash text, recipient_mask text, text text, remote_address text, detail text)
+    insert into rejections ${REJECTION_ROW.columns}
+    select ${REJECTION_ROW.select} from jsonb_array_elements(${JSON.stringify(json)}::jsonb) as r
     on conflict do nothing`;
 }
 
+const TRAFFIC_ROW = positional(["day date", "sp_id uuid", "port_id uuid", "signature_id uuid", "enterprise_id uuid", "category text", "accepted bigint", "refused bigint"]);
+
 export function upsertTraffic(chunk: TrafficRow[]) {
-  const json = chunk.map((t) => ({
-    day: t.day,
-    sp_id: t.spId,
-    port_id: t.portId,
-    signature_id: t.signatureId,
-    enterprise_id: t.enterpriseId,
-    category: t.category,
-    accepted: t.accepted,
-    refused: t.refused,
-  }));
+  const json = chunk.map((t) => [t.day, t.spId, t.portId, t.signatureId, t.enterpriseId, t.category, t.accepted, t.refused]);
   return sql`
-    insert into traffic_daily (day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused)
-    select day, sp_id, port_id, signature_id, enterprise_id, category, accepted, refused
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as t(day date, sp_id uuid, port_id uuid, signature_id uuid,
-      enterprise_id uuid, category text, accepted bigint, refused bigint)
+    insert into traffic_daily ${TRAFFIC_ROW.columns}
+    select ${TRAFFIC_ROW.select} from jsonb_array_elements(${JSON.stringify(json)}::jsonb) as r
     on conflict (day, sp_id, port_id, signature_id, category)
     do update set accepted = traffic_daily.accepted + excluded.accepted, refused = traffic_daily.refused + excluded.refused`;
 }
 
+const ROUTE_ROW = positional(["smsc_message_id text", "canonical_id text", "sp_message_id text", "account_id uuid", "sp_id uuid", "created_at epoch_ms"]);
+
 /** Times travel as epoch ms (no Date or ISO string per row); PostgreSQL converts them. */
 export function insertRoutes(chunk: RouteRow[]) {
-  const json = chunk.map((r) => ({
-    id: r.smscMessageId,
-    canonical_id: r.canonicalId ?? r.smscMessageId,
-    sp_message_id: r.spMessageId ?? null,
-    account_id: r.accountId,
-    sp_id: r.spId,
-    ms: epochMs(r.createdAt),
-  }));
+  const json = chunk.map((r) => [r.smscMessageId, r.canonicalId ?? r.smscMessageId, r.spMessageId ?? null, r.accountId, r.spId, epochMs(r.createdAt)]);
   return sql`
-    insert into message_routes (smsc_message_id, canonical_id, sp_message_id, account_id, sp_id, created_at)
-    select id, canonical_id, sp_message_id, account_id, sp_id, to_timestamp(ms / 1000.0)
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as r(id text, canonical_id text, sp_message_id text, account_id uuid, sp_id uuid, ms float8)
+    insert into message_routes ${ROUTE_ROW.columns}
+    select ${ROUTE_ROW.select} from jsonb_array_elements(${JSON.stringify(json)}::jsonb) as r
     on conflict do nothing`;
 }
 
+const LAST_SENDER_ROW = positional(["recipient_hash text", "port_id uuid", "enterprise_id uuid", "sent_at epoch_ms"]);
+
 /** The newest sender wins, whichever proxy's batch lands last. */
 export function upsertLastSenders(chunk: LastSenderRow[]) {
-  const json = chunk.map((r) => ({ recipient_hash: r.recipientHash, port_id: r.portId, enterprise_id: r.enterpriseId, ms: epochMs(r.at) }));
+  const json = chunk.map((r) => [r.recipientHash, r.portId, r.enterpriseId, epochMs(r.at)]);
   return sql`
-    insert into last_senders (recipient_hash, port_id, enterprise_id, sent_at)
-    select recipient_hash, port_id, enterprise_id, to_timestamp(ms / 1000.0)
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as r(recipient_hash text, port_id uuid, enterprise_id uuid, ms float8)
+    insert into last_senders ${LAST_SENDER_ROW.columns}
+    select ${LAST_SENDER_ROW.select} from jsonb_array_elements(${JSON.stringify(json)}::jsonb) as r
     on conflict (recipient_hash, port_id) do update set enterprise_id = excluded.enterprise_id, sent_at = excluded.sent_at
     where excluded.sent_at >= last_senders.sent_at`;
 }

@@ -44,6 +44,50 @@ describe("journal", () => {
     expect(traffic!.accepted).toBe(8);
   });
 
+  it("stores every field of every row as recorded, times to the millisecond (the rows travel as positional arrays)", async () => {
+    const journal = new Journal({ database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t-fields" });
+    const ids = Array.from({ length: 6 }, () => crypto.randomUUID());
+    const full = {
+      at: new Date(Date.UTC(2026, 10, 23, 2, 0, 0, 987)), reason: "content_rule", monitor: true, command: "data_sm", spId: ids[0], accountId: ids[1], portId: ids[2],
+      sourceAddr: "10690001", signatureId: ids[3], signatureText: "企业\"签\\名", enterpriseId: ids[4], category: "marketing", recipientHash: "ab".repeat(16),
+      recipientMask: "138****0000", text: "【企业】引号\" 反斜杠\\ 制表\t 换行\n 😀", remoteAddress: "192.0.2.7", detail: "phrase 领取 (marketing)",
+    };
+    journal.recordRejection(full);
+    journal.recordRejection({ at: new Date(Date.UTC(2026, 10, 23, 2, 0, 1, 1)), reason: "port_unknown", monitor: false, command: "submit_sm" });
+    const key = { day: "2026-11-23", spId: ids[0]!, portId: ids[2]!, signatureId: ids[3]!, enterpriseId: ids[4]!, category: "marketing" };
+    journal.count(key, "accepted");
+    journal.count(key, "refused");
+    journal.count(key, "refused");
+    journal.recordRoute({ smscMessageId: "00AB12", canonicalId: "ab12", spMessageId: "sp-7", accountId: ids[1]!, spId: ids[0]!, createdAt: Date.UTC(2026, 10, 23, 2, 0, 2, 345) });
+    journal.recordLastSender({ recipientHash: "cd".repeat(16), portId: ids[2]!, enterpriseId: ids[5]!, at: Date.UTC(2026, 10, 23, 2, 0, 3, 456) });
+    await journal.flush();
+
+    const rejections = resultRows<Record<string, unknown>>(
+      await database.db.execute(sql`select reason, monitor, command, sp_id, account_id, port_id, source_addr, signature_id, signature_text, enterprise_id, category,
+        recipient_hash, recipient_mask, text, remote_address, detail, (extract(epoch from at) * 1000)::bigint::text as at_ms from rejections order by at`),
+    );
+    expect(rejections).toEqual([
+      {
+        reason: full.reason, monitor: true, command: full.command, sp_id: ids[0], account_id: ids[1], port_id: ids[2], source_addr: full.sourceAddr, signature_id: ids[3],
+        signature_text: full.signatureText, enterprise_id: ids[4], category: full.category, recipient_hash: full.recipientHash, recipient_mask: full.recipientMask,
+        text: full.text, remote_address: full.remoteAddress, detail: full.detail, at_ms: String(full.at.getTime()),
+      },
+      {
+        reason: "port_unknown", monitor: false, command: "submit_sm", sp_id: null, account_id: null, port_id: null, source_addr: null, signature_id: null, signature_text: null,
+        enterprise_id: null, category: null, recipient_hash: null, recipient_mask: null, text: null, remote_address: null, detail: null, at_ms: String(Date.UTC(2026, 10, 23, 2, 0, 1, 1)),
+      },
+    ]);
+    expect(resultRows(await database.db.execute(sql`select day::text, sp_id, port_id, signature_id, enterprise_id, category, accepted::int, refused::int from traffic_daily`))).toEqual([
+      { day: "2026-11-23", sp_id: ids[0], port_id: ids[2], signature_id: ids[3], enterprise_id: ids[4], category: "marketing", accepted: 1, refused: 2 },
+    ]);
+    expect(resultRows(await database.db.execute(sql`select smsc_message_id, canonical_id, sp_message_id, account_id, sp_id, (extract(epoch from created_at) * 1000)::bigint::text as ms from message_routes`))).toEqual([
+      { smsc_message_id: "00AB12", canonical_id: "ab12", sp_message_id: "sp-7", account_id: ids[1], sp_id: ids[0], ms: String(Date.UTC(2026, 10, 23, 2, 0, 2, 345)) },
+    ]);
+    expect(resultRows(await database.db.execute(sql`select recipient_hash, port_id, enterprise_id, (extract(epoch from sent_at) * 1000)::bigint::text as ms from last_senders`))).toEqual([
+      { recipient_hash: "cd".repeat(16), port_id: ids[2], enterprise_id: ids[5], ms: String(Date.UTC(2026, 10, 23, 2, 0, 3, 456)) },
+    ]);
+  });
+
   it("stores a refusal whose text or addresses hold NUL octets instead of failing its batch forever", async () => {
     const spoolDir = mkdtempSync(join(tmpdir(), "spool-"));
     const journal = new Journal({ database, spoolDir, instanceId: "t-nul" });

@@ -24,7 +24,6 @@ export interface RouteTableOptions {
   maxIdBytes?: number;
 }
 
-const MIN_ENTRIES = 1024;
 const MIN_ID_BYTES = 16 * 1024;
 /** Longer ids (or ids with characters beyond Latin-1) are kept as strings beside the table. */
 const MAX_INLINE_ID = 255;
@@ -41,32 +40,32 @@ const MAX_INLINE_ID = 255;
  * The SP's own id (submit_multi only) and ids that do not fit the byte ring are kept in small maps
  * by ring position.
  *
- * The ring, the index and the byte ring start small and double as they fill, up to their caps; at a
- * cap the oldest route goes. Writing an id again replaces its route. A lookup checks the key of every
+ * The ring, the index and the byte ring are allocated at their caps: zeroed memory the kernel maps
+ * only as it is written, so an idle proxy holds little of it, and nothing is ever copied to grow
+ * (doubling a ring of a million routes stalled the event loop for 148 ms). At a cap the oldest
+ * route goes. Writing an id again replaces its route. A lookup checks the key of every
  * hash match against the stored id, so a hash collision never returns another message's route.
  * Keys are found through an open-addressing multimap (linear probing, at most half full).
  */
 export class RouteTable {
   private readonly keyOf: (id: string) => string;
-  private readonly maxEntries: number;
   private readonly ttlMs: number;
-  private readonly maxIdBytes: number;
-  private capacity: number;
-  private keyHi: Uint32Array;
-  private keyLo: Uint32Array;
+  private readonly capacity: number;
+  private readonly keyHi: Uint32Array;
+  private readonly keyLo: Uint32Array;
   /** Owner ordinal + 1 per ring entry; 0 marks a retired entry. */
-  private owner: Uint32Array;
-  private at: Float64Array;
-  private idStart: Uint32Array;
+  private readonly owner: Uint32Array;
+  private readonly at: Float64Array;
+  private readonly idStart: Uint32Array;
   /** Length of the id in the byte ring; 0 when it is in `outOfLine` (or empty). */
-  private idLength: Uint8Array;
+  private readonly idLength: Uint8Array;
   /** Ring position + 1 per index slot; 0 is an empty slot. */
-  private index: Int32Array;
-  private mask: number;
+  private readonly index: Int32Array;
+  private readonly mask: number;
   private head = 0;
   private used = 0;
   private live = 0;
-  private bytes: Buffer;
+  private readonly bytes: Buffer;
   private write = 0;
   private readonly outOfLine = new Map<number, string>();
   private readonly spMessageIds = new Map<number, string>();
@@ -77,10 +76,8 @@ export class RouteTable {
 
   constructor(options: RouteTableOptions) {
     this.keyOf = options.keyOf;
-    this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 2_000_000));
+    this.capacity = Math.max(1, Math.floor(options.maxEntries ?? 2_000_000));
     this.ttlMs = options.ttlMs ?? 3 * 86_400_000;
-    this.maxIdBytes = Math.max(MIN_ID_BYTES, Math.floor(options.maxIdBytes ?? this.maxEntries * 48));
-    this.capacity = Math.min(this.maxEntries, MIN_ENTRIES);
     this.keyHi = new Uint32Array(this.capacity);
     this.keyLo = new Uint32Array(this.capacity);
     this.owner = new Uint32Array(this.capacity);
@@ -90,7 +87,7 @@ export class RouteTable {
     const slots = nextPowerOfTwo(Math.max(16, this.capacity * 2));
     this.index = new Int32Array(slots);
     this.mask = slots - 1;
-    this.bytes = Buffer.alloc(Math.min(this.maxIdBytes, MIN_ID_BYTES));
+    this.bytes = Buffer.alloc(Math.max(MIN_ID_BYTES, Math.floor(options.maxIdBytes ?? this.capacity * 48)));
   }
 
   /** Routes kept (not replaced or evicted; expired ones count until they are evicted). */
@@ -98,7 +95,7 @@ export class RouteTable {
     return this.live;
   }
 
-  /** Bytes held by the typed arrays and the byte ring. */
+  /** Bytes allocated for the typed arrays and the byte ring (resident only as they are written). */
   get byteLength(): number {
     return (
       this.keyHi.byteLength + this.keyLo.byteLength + this.owner.byteLength + this.at.byteLength + this.idStart.byteLength + this.idLength.byteLength + this.index.byteLength + this.bytes.byteLength
@@ -111,10 +108,7 @@ export class RouteTable {
     const key = this.keyOf(id);
     const [hi, lo] = this.hashOf(key);
     this.retire(hi, lo, id);
-    if (this.used === this.capacity) {
-      if (this.capacity < this.maxEntries) this.growEntries();
-      else this.evictOldest();
-    }
+    if (this.used === this.capacity) this.evictOldest();
     const inline = id.length <= MAX_INLINE_ID && isLatin1(id) ? id.length : 0;
     const start = inline > 0 ? this.reserve(inline) : this.write;
     const position = (this.head + this.used) % this.capacity;
@@ -227,9 +221,8 @@ export class RouteTable {
 
   /**
    * Where `length` bytes go in the byte ring: at the write position, or at its start when the end
-   * is too short (the end's bytes are skipped). Routes are evicted, oldest first, until they fit,
-   * unless the ring can double first. One byte always stays free, so an empty ring and a full one
-   * are told apart.
+   * is too short (the end's bytes are skipped). Routes are evicted, oldest first, until they fit.
+   * One byte always stays free, so an empty ring and a full one are told apart.
    */
   private reserve(length: number): number {
     for (;;) {
@@ -247,65 +240,9 @@ export class RouteTable {
           if (tail - 1 >= length) return 0;
         }
       }
-      if (this.bytes.length < this.maxIdBytes) this.growBytes();
-      else if (this.used > 0) this.evictOldest();
+      if (this.used > 0) this.evictOldest();
       else throw new Error("a message id longer than the byte ring"); // unreachable: MAX_INLINE_ID < MIN_ID_BYTES
     }
-  }
-
-  /** Doubles the byte ring, laying the ids out again from its start in ring order. */
-  private growBytes(): void {
-    const grown = Buffer.alloc(Math.min(this.maxIdBytes, this.bytes.length * 2));
-    let write = 0;
-    for (let i = 0; i < this.used; i++) {
-      const position = (this.head + i) % this.capacity;
-      const length = this.idLength[position]!;
-      if (length > 0) this.bytes.copy(grown, write, this.idStart[position]!, this.idStart[position]! + length);
-      this.idStart[position] = write;
-      write += length;
-    }
-    this.bytes = grown;
-    this.write = write;
-  }
-
-  /** Doubles the ring and its index, laying the routes out again from position 0. */
-  private growEntries(): void {
-    const capacity = Math.min(this.maxEntries, this.capacity * 2);
-    const keyHi = new Uint32Array(capacity);
-    const keyLo = new Uint32Array(capacity);
-    const owner = new Uint32Array(capacity);
-    const at = new Float64Array(capacity);
-    const idStart = new Uint32Array(capacity);
-    const idLength = new Uint8Array(capacity);
-    const outOfLine = new Map(this.outOfLine);
-    const spMessageIds = new Map(this.spMessageIds);
-    this.outOfLine.clear();
-    this.spMessageIds.clear();
-    for (let i = 0; i < this.used; i++) {
-      const from = (this.head + i) % this.capacity;
-      keyHi[i] = this.keyHi[from]!;
-      keyLo[i] = this.keyLo[from]!;
-      owner[i] = this.owner[from]!;
-      at[i] = this.at[from]!;
-      idStart[i] = this.idStart[from]!;
-      idLength[i] = this.idLength[from]!;
-      const odd = outOfLine.get(from);
-      if (odd !== undefined) this.outOfLine.set(i, odd);
-      const sp = spMessageIds.get(from);
-      if (sp !== undefined) this.spMessageIds.set(i, sp);
-    }
-    this.keyHi = keyHi;
-    this.keyLo = keyLo;
-    this.owner = owner;
-    this.at = at;
-    this.idStart = idStart;
-    this.idLength = idLength;
-    this.capacity = capacity;
-    this.head = 0;
-    const slots = nextPowerOfTwo(Math.max(16, capacity * 2));
-    this.index = new Int32Array(slots);
-    this.mask = slots - 1;
-    for (let position = 0; position < this.used; position++) if (this.owner[position] !== 0) this.insert(position);
   }
 }
 

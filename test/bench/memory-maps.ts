@@ -4,7 +4,8 @@
  * 36 characters (UUIDs) as some SMSCs issue) and the last sender per recipient and port
  * (Gatekeeper's LastSenders, 1,000,000; 64-hex-digit recipient hashes and port UUIDs, as
  * VerdictRecorder writes them). For comparison, the same routes and last senders in BoundedMaps of
- * strings and objects, as they were kept before. RSS is read from the kernel after a full collection.
+ * strings and objects, as they were kept before. Each is filled in a process of its own; RSS is read
+ * from the kernel after a full collection, before and after.
  *
  *   bun test/bench/memory-maps.ts
  */
@@ -28,54 +29,62 @@ const now = Date.now();
 const identity = { accountId: crypto.randomUUID(), spId: crypto.randomUUID(), systemId: "sp_a" };
 const hexId = (i: number) => (1_000_000_000 + i).toString(16); // an SMSC's hex message id
 const uuidId = (i: number) => `${hexId(i)}-0000-4000-8000-000000000000`;
-
-const kept: RouteTable[] = []; // alive to the end, so the next measurement cannot reuse their memory
-function routeTable(idOf: (i: number) => string): number {
-  const before = settled();
-  const table = new RouteTable({ keyOf: canonicalMessageId, maxEntries: ROUTES, ttlMs: 3 * DAY_MS });
-  for (let i = 0; i < ROUTES; i++) table.add(idOf(i), identity, now);
-  const after = settled();
-  if (table.size !== ROUTES) throw new Error(`the route table kept ${table.size} routes`);
-  kept.push(table);
-  return after - before;
-}
-const routesMb = routeTable(hexId);
-const routesUuidMb = routeTable(uuidId);
-
-const before = settled();
-const routes = new BoundedMap<string, unknown[]>(ROUTES, 3 * DAY_MS);
-for (let i = 0; i < ROUTES; i++) {
-  const messageId = hexId(i);
-  routes.set(canonicalMessageId(messageId), [{ smscMessageId: messageId, accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId, spMessageId: null }], now);
-}
-const afterRoutes = settled();
-
 const ports = Array.from({ length: 100 }, () => crypto.randomUUID());
 const enterpriseId = crypto.randomUUID();
 // Each message brings its own recipient hash string, as LazyRecipient computes it.
 const hashOf = (i: number) => new Bun.CryptoHasher("sha256").update(`recipient ${i}`).digest("hex");
-const beforeSenders = settled();
-const lastSenders = new LastSenders(LAST_SENDERS, 30 * DAY_MS);
-for (let i = 0; i < LAST_SENDERS; i++) lastSenders.set(hashOf(i), ports[i % ports.length]!, enterpriseId, now);
-const afterSenders = settled();
-const asStrings = new BoundedMap<string, { enterpriseId: string; at: number }>(LAST_SENDERS, 30 * DAY_MS);
-for (let i = 0; i < LAST_SENDERS; i++) asStrings.set(`${hashOf(i)}|${ports[i % ports.length]}`, { enterpriseId, at: now }, now);
-const afterStrings = settled();
 
-if (routes.size !== ROUTES || lastSenders.size !== LAST_SENDERS || asStrings.size !== LAST_SENDERS) throw new Error("the maps did not keep every entry");
-const result = {
-  routes: ROUTES,
-  routes_mb: routesMb,
-  bytes_per_route: Math.round((routesMb * 1048576) / ROUTES),
-  routes_uuid_ids_mb: routesUuidMb,
-  bytes_per_route_uuid_ids: Math.round((routesUuidMb * 1048576) / ROUTES),
-  routes_as_map_mb: afterRoutes - before,
-  bytes_per_route_as_map: Math.round(((afterRoutes - before) * 1048576) / ROUTES),
-  last_senders: LAST_SENDERS,
-  last_senders_mb: afterSenders - beforeSenders,
-  bytes_per_last_sender: Math.round(((afterSenders - beforeSenders) * 1048576) / LAST_SENDERS),
-  last_senders_as_strings_mb: afterStrings - afterSenders,
-  bytes_per_last_sender_as_strings: Math.round(((afterStrings - afterSenders) * 1048576) / LAST_SENDERS),
-  bun: Bun.version,
+/** Each structure is filled in a process of its own, so no measurement inherits another's heap. */
+const parts: Record<string, () => { size: number; expected: number }> = {
+  routes: () => routeTable(hexId),
+  routes_uuid_ids: () => routeTable(uuidId),
+  routes_as_map: () => {
+    const routes = new BoundedMap<string, unknown[]>(ROUTES, 3 * DAY_MS);
+    for (let i = 0; i < ROUTES; i++) {
+      const messageId = hexId(i);
+      routes.set(canonicalMessageId(messageId), [{ smscMessageId: messageId, accountId: identity.accountId, spId: identity.spId, systemId: identity.systemId, spMessageId: null }], now);
+    }
+    return keep(routes, routes.size, ROUTES);
+  },
+  last_senders: () => {
+    const lastSenders = new LastSenders(LAST_SENDERS, 30 * DAY_MS);
+    for (let i = 0; i < LAST_SENDERS; i++) lastSenders.set(hashOf(i), ports[i % ports.length]!, enterpriseId, now);
+    return keep(lastSenders, lastSenders.size, LAST_SENDERS);
+  },
+  last_senders_as_strings: () => {
+    const asStrings = new BoundedMap<string, { enterpriseId: string; at: number }>(LAST_SENDERS, 30 * DAY_MS);
+    for (let i = 0; i < LAST_SENDERS; i++) asStrings.set(`${hashOf(i)}|${ports[i % ports.length]}`, { enterpriseId, at: now }, now);
+    return keep(asStrings, asStrings.size, LAST_SENDERS);
+  },
 };
-console.log(JSON.stringify(result));
+
+const kept: unknown[] = [];
+function keep(structure: unknown, size: number, expected: number) {
+  kept.push(structure); // alive until measured
+  return { size, expected };
+}
+function routeTable(idOf: (i: number) => string) {
+  const table = new RouteTable({ keyOf: canonicalMessageId, maxEntries: ROUTES, ttlMs: 3 * DAY_MS });
+  for (let i = 0; i < ROUTES; i++) table.add(idOf(i), identity, now);
+  return keep(table, table.size, ROUTES);
+}
+
+const part = process.argv[2];
+if (part) {
+  const before = settled();
+  const { size, expected } = parts[part]!();
+  const mb = settled() - before;
+  if (size !== expected) throw new Error(`${part} kept ${size} entries of ${expected}`);
+  console.log(JSON.stringify({ mb, bytes_each: Math.round((mb * 1048576) / expected) }));
+} else {
+  const result: Record<string, number | string> = { routes: ROUTES, last_senders: LAST_SENDERS };
+  for (const name of Object.keys(parts)) {
+    const child = Bun.spawnSync([process.execPath, import.meta.path, name], { stderr: "inherit" });
+    if (child.exitCode !== 0) throw new Error(`${name} failed`);
+    const { mb, bytes_each } = JSON.parse(child.stdout.toString()) as { mb: number; bytes_each: number };
+    result[`${name}_mb`] = mb;
+    result[`bytes_per_${name.startsWith("routes") ? "route" : "last_sender"}${name.replace(/^(routes|last_senders)/, "")}`] = bytes_each;
+  }
+  result.bun = Bun.version;
+  console.log(JSON.stringify(result));
+}

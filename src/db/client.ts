@@ -149,6 +149,12 @@ async function bulkRead<T>(client: postgres.Sql, connections: number, work: (rea
           stream.once("end", resolve);
           stream.once("error", reject);
         });
+        // postgres.js pauses the socket when a row overfills the stream and resumes it only from
+        // the stream's read hook, which an ended stream never calls again. When the last row
+        // filled the stream and the CommandComplete after CopyDone came in a later socket read,
+        // the connection (the next range's COPY on it, and the proxy's start) waited forever.
+        // The hook resumes the socket (test/src/db/bulk-read.test.ts splits the reads to prove it).
+        (stream as unknown as { _read(size: number): void })._read(0);
         if (failure !== undefined) throw failure;
       },
     }));

@@ -22,10 +22,10 @@ import { Emitter } from "./events.ts";
 import { CmppRequestError, PendingRequests } from "./pending.ts";
 import { canDeliver, inboundAction, nextState, type SessionEvent, type SessionState } from "./state.ts";
 import { KeepAlive } from "./keepalive.ts";
-import { ReadGate } from "./read-gate.ts";
 import { callHandler, type CmppHandlers, type ConnectAnswer, type ConnectionEvents, type ProtocolProblem } from "./types.ts";
 import { refusalFrame } from "./refusals.ts";
 import { resolveOptions, tickInterval, type CmppConnectionOptions, type ResolvedOptions } from "./options.ts";
+import { FrameWriter } from "../../src/lib/frame-writer.ts";
 
 export { CmppRequestError };
 export type { ConnectAnswer, ProtocolProblem };
@@ -47,7 +47,12 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
 
   private readonly o: ResolvedOptions;
   private readonly framer: CmppFramer;
-  private readonly gate: ReadGate;
+  /**
+   * One socket write per event-loop turn, with back-pressure: while more than maxOutputBufferBytes
+   * of our output waits (queued for this turn's write or in the socket), no more frames are
+   * processed and the socket is not read; both resume once it drains.
+   */
+  private readonly writer: FrameWriter;
   private readonly pending: PendingRequests;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly openedAt: number;
@@ -67,10 +72,11 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     this.keepAlive = new KeepAlive({ intervalMs: this.o.activeTestIntervalMs, timeoutMs: this.o.activeTestTimeoutMs, maxMissed: this.o.activeTestMaxMissed }, this.openedAt);
     this.remoteAddress = socket.remoteAddress ?? "";
     this.framer = new CmppFramer(this.o.maxFrameLength);
-    this.gate = new ReadGate(socket, this.o.maxOutputBufferBytes);
+    this.writer = new FrameWriter(socket, this.o.maxOutputBufferBytes, () => performance.now(), () => this.backPressureChanged(), () => this.state !== "closed");
     this.pending = new PendingRequests(this.o.windowSize, this.o.requestTimeoutMs);
     socket.setNoDelay?.(true);
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
+    socket.on("drain", () => this.writer.checkBacklog());
     socket.on("error", (error: Error) => this.emit("socketError", error));
     socket.on("end", () => this.close("peer closed the connection"));
     socket.on("close", () => this.finish("socket closed"));
@@ -116,6 +122,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   /** Ends the socket after what was written. Idempotent. */
   close(reason: string): void {
     if (this.state === "closed") return;
+    this.writer.flush(); // what was answered goes out before the end
     this.closeReason ||= reason;
     this.state = "closed";
     this.socket.end();
@@ -140,8 +147,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   }
 
   private write(frame: Uint8Array): void {
-    if (this.state === "closed" || this.socket.destroyed) return;
-    this.socket.write(frame);
+    this.writer.write(frame);
   }
 
   private transition(event: SessionEvent): void {
@@ -187,19 +193,29 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
       return this.closeAfterAnswers(`framing error: ${error.message}`);
     }
     // Whole frames held back for a full output are not a half-sent frame.
-    this.partialSince = this.framer.buffered > 0 && !this.gate.full ? this.partialSince || now : 0;
-    // A peer that sends without reading its answers must not grow our output without bound.
-    if (this.state !== "closed") this.gate.holdIfFull(() => this.processFrames(), () => this.draining !== undefined || this.state === "closed");
+    this.partialSince = this.framer.buffered > 0 && !this.outputFull ? this.partialSince || now : 0;
   }
 
   private nextFrame(): Uint8Array | undefined {
-    if (this.state === "closed" || this.draining !== undefined || this.gate.full) return undefined;
+    if (this.state === "closed" || this.draining !== undefined || this.outputFull) return undefined;
     return this.framer.next();
   }
 
-  /** Bytes written to the socket and not yet handed to the kernel. */
+  private get outputFull(): boolean {
+    return this.writer.backedUpSince !== undefined;
+  }
+
+  /** A peer that sends without reading its answers must not grow our output without bound. */
+  private backPressureChanged(): void {
+    if (this.outputFull) return void this.socket.pause();
+    if (this.state === "closed" || this.draining !== undefined) return;
+    this.socket.resume();
+    this.processFrames();
+  }
+
+  /** Bytes written and not yet handed to the kernel: queued for this turn's write, and in the socket. */
   get outputBuffered(): number {
-    return this.socket.writableLength;
+    return this.writer.backlogBytes;
   }
 
   private onFrame(frame: Uint8Array): void {

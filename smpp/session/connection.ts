@@ -1,7 +1,7 @@
 /**
  * One SMPP connection, either side: the dispatcher of inbound PDUs and responses, holding the
  * framer, the session state machine, pending requests (pending.ts), the output writer with
- * back-pressure (writer.ts), the timers (keep-alive.ts) and response encoding (responses.ts).
+ * back-pressure (src/lib/frame-writer.ts), the timers (keep-alive.ts) and response encoding (responses.ts).
  *
  * Guarantees: a bad byte never stalls or crashes the session (framing errors answer generic_nack
  * and close; body errors answer the command's error response and go on); socket errors are always
@@ -22,7 +22,7 @@ import { TypedEmitter } from "./events.ts";
 import { KeepAlive } from "./keep-alive.ts";
 import { PendingRequests, SmppBindError, SmppRequestError } from "./pending.ts";
 import { encodeAnswer, type InboundAnswer } from "./responses.ts";
-import { FrameWriter } from "./writer.ts";
+import { FrameWriter } from "../../src/lib/frame-writer.ts";
 import {
   bindModeOf, boundStateFor, inboundRefusal, isBound, outboundAllowed, type ConnectionRole, type SessionState,
 } from "./state.ts";

@@ -1,12 +1,12 @@
 /**
- * The connection's output: frames are queued and written together once per event-loop turn (a
- * chunk of 100 submits, or 100 upstream responses, becomes one socket write instead of 100; order
- * is kept), with back-pressure: a peer that sends but never reads would make us buffer its answers
+ * A connection's output (SMPP and CMPP sessions): frames are queued and written together once per
+ * event-loop turn (a chunk of 100 submits, or 100 upstream responses, becomes one socket write
+ * instead of 100; order is kept), with back-pressure: a peer that sends but never reads would make us buffer its answers
  * without bound, so past `maxBacklogBytes` the writer reports itself backed up (the connection
  * stops reading from that peer) until the socket drains.
  */
 import type { Socket } from "node:net";
-import type { MonotonicClock } from "../../src/lib/clock.ts";
+import type { MonotonicClock } from "./clock.ts";
 
 export class FrameWriter {
   private outbox: Uint8Array[] = [];

@@ -75,3 +75,9 @@ export class LineChild {
     clearTimeout(timer);
   }
 }
+
+/** Bun's CPU profiler flags for a measured child process when BENCH_PROFILE_DIR is set (the gateway, the registry's load). */
+export function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${dir}`] : [];
+}

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { bindAccounts } from "../../src/db/schema/index.ts";
 import { createSecretBox, parseSecretsKey } from "../../src/lib/secrets.ts";
 import { newId } from "../../src/lib/ids.ts";
-import { LineChild } from "./child.ts";
+import { LineChild, profileFlags } from "./child.ts";
 import { CmppLoad } from "./cmpp-load.ts";
 import { createSeededBenchDatabase } from "./databases.ts";
 import { benchSpId, messageMix } from "./mix.ts";
@@ -46,7 +46,7 @@ export async function runCmppBench(options: CmppBenchOptions) {
   const { port: simulatorPort } = await simulator.next<{ port: number }>();
   const proxy = LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
     JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: "bench-admin-token-0123456789abcdef", upstreamBinds: 4, upstreamWindow: 100, cmpp: { gatewayCode: 1, secretsKey: SECRETS_KEY } }),
-  ]);
+  ], profileFlags());
   const { cmppPort } = await proxy.next<{ cmppPort: number }>();
   const receiptShare = Number(process.env.BENCH_RECEIPT_SHARE ?? 0.8);
   const load = await CmppLoad.connect({ port: cmppPort, code: CODE, secret: SECRET, connections: options.connections, window: options.window, mix: messageMix(scale), receiptShare });

@@ -2,6 +2,7 @@
  * Registry at national scale: seed a world of the given scale, then let registry-process.ts load
  * it, time decisions and a change through the feed, in its own process.
  */
+import { profileFlags } from "./child.ts";
 import { join } from "node:path";
 import { createBenchDatabase } from "./databases.ts";
 import { sql } from "drizzle-orm";
@@ -43,8 +44,7 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
     const seedSeconds = seeded ? 0 : (performance.now() - started) / 1000;
     await database.close();
     log(`registry ${scale.name}: ${seeded ? "reusing the seeded database" : `seeded in ${seedSeconds.toFixed(1)} s`}; loading in a child process`);
-    const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const child = Bun.spawn([process.execPath, ...profile, join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale, decideRounds: options.decideRounds, decidePerRound: options.decidePerRound })], {
+    const child = Bun.spawn([process.execPath, ...profileFlags(), join(import.meta.dir, "registry-process.ts"), JSON.stringify({ url: bench.url, dataDir: bench.dataDir, scale, decideRounds: options.decideRounds, decidePerRound: options.decidePerRound })], {
       stdout: "pipe",
       stderr: "inherit",
     });

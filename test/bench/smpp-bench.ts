@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
-import { LineChild } from "./child.ts";
+import { LineChild, profileFlags } from "./child.ts";
 import { createSeededBenchDatabase } from "./databases.ts";
 import { LoadGenerator, percentile } from "./load.ts";
 import { messageMix } from "./mix.ts";
@@ -67,7 +67,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const proxy = await startProxies(options.workers ?? 1, (workers) =>
     LineChild.spawn(join(import.meta.dir, "proxy-process.ts"), [
       JSON.stringify({ url: bench.url, dataDir: bench.dataDir, simulatorPort, adminToken: ADMIN_TOKEN, upstreamBinds, upstreamWindow: options.window, workers }),
-    ], process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+    ], profileFlags()),
   );
   const { smppPort, httpUrl } = proxy;
   log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pids ${proxy.pids.join(", ")}, ${proxy.count} worker(s))`);

@@ -1,4 +1,5 @@
-import { nextPowerOfTwo, recipientKeyAt, removeIndexSlot, saltKey, slotOf, textKey } from "../registry/key-set.ts";
+import { recipientKeyAt, saltKey, slotOf, textKey } from "../registry/key-set.ts";
+import { KeyedRing } from "./keyed-ring.ts";
 
 /**
  * The enterprise that last wrote to each recipient from each port, as this proxy saw it. An MO
@@ -19,21 +20,9 @@ import { nextPowerOfTwo, recipientKeyAt, removeIndexSlot, saltKey, slotOf, textK
  * Entries sit in a ring in the order they were written; writing a key again appends it and retires
  * its older entry. When the ring is full the oldest entry goes, live or retired, so after many
  * rewrites slightly fewer than `capacity` keys are kept. An entry older than `ttlMs` is never
- * returned. Keys are found through an open-addressing index (linear probing, at most half full).
+ * returned. The ring and its index are KeyedRing's (keyed-ring.ts), the entry's tag its enterprise.
  */
-export class LastSenders {
-  private readonly capacity: number;
-  private readonly keyHi: Uint32Array;
-  private readonly keyLo: Uint32Array;
-  /** Enterprise ordinal + 1 per ring entry; 0 marks a retired entry. */
-  private readonly enterprise: Uint32Array;
-  private readonly at: Float64Array;
-  /** Ring position + 1 per index slot; 0 is an empty slot. */
-  private readonly index: Int32Array;
-  private readonly mask: number;
-  private head = 0;
-  private used = 0;
-  private live = 0;
+export class LastSenders extends KeyedRing {
   private readonly ports = new Map<string, number>();
   private readonly enterpriseOrdinals = new Map<string, number>();
   private readonly enterpriseIds: string[] = [];
@@ -43,23 +32,11 @@ export class LastSenders {
     capacity = 1_000_000,
     private readonly ttlMs = 30 * 86_400_000,
   ) {
-    this.capacity = Math.max(1, Math.floor(capacity));
-    this.keyHi = new Uint32Array(this.capacity);
-    this.keyLo = new Uint32Array(this.capacity);
-    this.enterprise = new Uint32Array(this.capacity);
-    this.at = new Float64Array(this.capacity);
-    const slots = nextPowerOfTwo(Math.max(16, this.capacity * 2)); // at most half full
-    this.index = new Int32Array(slots);
-    this.mask = slots - 1;
-  }
-
-  /** Keys kept (live entries). */
-  get size(): number {
-    return this.live;
+    super(capacity);
   }
 
   get bytes(): number {
-    return this.keyHi.byteLength + this.keyLo.byteLength + this.enterprise.byteLength + this.at.byteLength + this.index.byteLength;
+    return this.ringBytes;
   }
 
   set(recipientHash: string, portId: string, enterpriseId: string, at: number): void {
@@ -69,16 +46,10 @@ export class LastSenders {
       ordinal = this.enterpriseIds.push(enterpriseId) - 1;
       this.enterpriseOrdinals.set(enterpriseId, ordinal);
     }
-    if (this.used === this.capacity) this.evictOldest();
-    const position = (this.head + this.used) % this.capacity;
-    this.used++;
-    this.keyHi[position] = hi;
-    this.keyLo[position] = lo;
-    this.enterprise[position] = ordinal + 1;
-    this.at[position] = at;
+    const position = this.append(hi, lo, ordinal + 1, at);
     const slot = this.find(hi, lo);
     const previous = this.index[slot]!;
-    if (previous !== 0) this.enterprise[previous - 1] = 0; // the key's older entry retires
+    if (previous !== 0) this.tag[previous - 1] = 0; // the key's older entry retires; the slot now points at the new one
     else this.live++;
     this.index[slot] = position + 1;
   }
@@ -90,7 +61,7 @@ export class LastSenders {
     if (entry === 0) return undefined;
     const at = this.at[entry - 1]!;
     if (at + this.ttlMs <= now) return undefined;
-    return { enterpriseId: this.enterpriseIds[this.enterprise[entry - 1]! - 1]!, at };
+    return { enterpriseId: this.enterpriseIds[this.tag[entry - 1]! - 1]!, at };
   }
 
   /** The index slot holding the key, or the empty slot where it would go. */
@@ -100,16 +71,6 @@ export class LastSenders {
       const entry = index[slot]!;
       if (entry === 0 || (this.keyHi[entry - 1] === hi && this.keyLo[entry - 1] === lo)) return slot;
     }
-  }
-
-  private evictOldest(): void {
-    const position = this.head;
-    this.head = (this.head + 1) % this.capacity;
-    this.used--;
-    if (this.enterprise[position] === 0) return; // retired: nothing points at it
-    this.enterprise[position] = 0;
-    this.live--;
-    removeIndexSlot(this.index, this.mask, this.find(this.keyHi[position]!, this.keyLo[position]!), this.keyHi, this.keyLo);
   }
 
   /** The 64-bit key of (recipient, port); hi = -1 when reading a port never written from. */

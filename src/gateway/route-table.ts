@@ -1,4 +1,5 @@
-import { nextPowerOfTwo, removeIndexSlot, slotOf, textKey } from "../registry/key-set.ts";
+import { slotOf, textKey } from "../registry/key-set.ts";
+import { KeyedRing } from "./keyed-ring.ts";
 
 /** Who a message's receipt goes to. */
 export interface RouteOwner {
@@ -40,31 +41,18 @@ const MAX_INLINE_ID = 255;
  * The SP's own id (submit_multi only) and ids that do not fit the byte ring are kept in small maps
  * by ring position.
  *
- * The ring, the index and the byte ring are allocated at their caps: zeroed memory the kernel maps
- * only as it is written, so an idle proxy holds little of it, and nothing is ever copied to grow
- * (doubling a ring of a million routes stalled the event loop for 148 ms). At a cap the oldest
- * route goes. Writing an id again replaces its route. A lookup checks the key of every
- * hash match against the stored id, so a hash collision never returns another message's route.
- * Keys are found through an open-addressing multimap (linear probing, at most half full).
+ * The ring and its index are KeyedRing's (keyed-ring.ts; the entry's tag is its owner), used as a
+ * multimap; the byte ring is allocated at its cap too (doubling a ring of a million routes stalled
+ * the event loop for 148 ms). At a cap the oldest route goes. Writing an id again replaces its
+ * route. A lookup checks the key of every hash match against the stored id, so a hash collision
+ * never returns another message's route.
  */
-export class RouteTable {
+export class RouteTable extends KeyedRing {
   private readonly keyOf: (id: string) => string;
   private readonly ttlMs: number;
-  private readonly capacity: number;
-  private readonly keyHi: Uint32Array;
-  private readonly keyLo: Uint32Array;
-  /** Owner ordinal + 1 per ring entry; 0 marks a retired entry. */
-  private readonly owner: Uint32Array;
-  private readonly at: Float64Array;
   private readonly idStart: Uint32Array;
   /** Length of the id in the byte ring; 0 when it is in `outOfLine` (or empty). */
   private readonly idLength: Uint8Array;
-  /** Ring position + 1 per index slot; 0 is an empty slot. */
-  private readonly index: Int32Array;
-  private readonly mask: number;
-  private head = 0;
-  private used = 0;
-  private live = 0;
   private readonly bytes: Buffer;
   private write = 0;
   private readonly outOfLine = new Map<number, string>();
@@ -75,31 +63,18 @@ export class RouteTable {
   private readonly key: [number, number] = [0, 0];
 
   constructor(options: RouteTableOptions) {
+    const capacity = Math.max(1, Math.floor(options.maxEntries ?? 2_000_000));
+    super(capacity);
     this.keyOf = options.keyOf;
-    this.capacity = Math.max(1, Math.floor(options.maxEntries ?? 2_000_000));
     this.ttlMs = options.ttlMs ?? 3 * 86_400_000;
-    this.keyHi = new Uint32Array(this.capacity);
-    this.keyLo = new Uint32Array(this.capacity);
-    this.owner = new Uint32Array(this.capacity);
-    this.at = new Float64Array(this.capacity);
     this.idStart = new Uint32Array(this.capacity);
     this.idLength = new Uint8Array(this.capacity);
-    const slots = nextPowerOfTwo(Math.max(16, this.capacity * 2));
-    this.index = new Int32Array(slots);
-    this.mask = slots - 1;
-    this.bytes = Buffer.alloc(Math.max(MIN_ID_BYTES, Math.floor(options.maxIdBytes ?? this.capacity * 48)));
-  }
-
-  /** Routes kept (not replaced or evicted; expired ones count until they are evicted). */
-  get size(): number {
-    return this.live;
+    this.bytes = Buffer.alloc(Math.max(MIN_ID_BYTES, Math.floor(options.maxIdBytes ?? capacity * 48)));
   }
 
   /** Bytes allocated for the typed arrays and the byte ring (resident only as they are written). */
   get byteLength(): number {
-    return (
-      this.keyHi.byteLength + this.keyLo.byteLength + this.owner.byteLength + this.at.byteLength + this.idStart.byteLength + this.idLength.byteLength + this.index.byteLength + this.bytes.byteLength
-    );
+    return this.ringBytes + this.idStart.byteLength + this.idLength.byteLength + this.bytes.byteLength;
   }
 
   /** Keeps the route of `id`, replacing an earlier route of the same id; returns the id's key. */
@@ -108,16 +83,9 @@ export class RouteTable {
     const key = this.keyOf(id);
     const [hi, lo] = this.hashOf(key);
     this.retire(hi, lo, id);
-    if (this.used === this.capacity) this.evictOldest();
     const inline = id.length <= MAX_INLINE_ID && isLatin1(id) ? id.length : 0;
     const start = inline > 0 ? this.reserve(inline) : this.write;
-    const position = (this.head + this.used) % this.capacity;
-    this.used++;
-    this.live++;
-    this.keyHi[position] = hi;
-    this.keyLo[position] = lo;
-    this.owner[position] = ordinal + 1;
-    this.at[position] = at;
+    const position = this.append(hi, lo, ordinal + 1, at);
     this.idStart[position] = start;
     this.idLength[position] = inline;
     if (inline > 0) {
@@ -147,7 +115,7 @@ export class RouteTable {
     for (const position of positions) {
       const id = this.idAt(position);
       if (this.keyOf(id) !== key) continue; // a 64-bit hash collision: another message's route
-      const owner = this.owners[this.owner[position]! - 1]!;
+      const owner = this.owners[this.tag[position]! - 1]!;
       found.push({ smscMessageId: id, accountId: owner.accountId, spId: owner.spId, systemId: owner.systemId, spMessageId: this.spMessageIds.get(position) ?? null });
     }
     return found.length > 0 ? found : undefined;
@@ -189,34 +157,15 @@ export class RouteTable {
     for (let slot = slotOf(hi, lo, this.mask); index[slot] !== 0; slot = (slot + 1) & this.mask) {
       const position = index[slot]! - 1;
       if (this.keyHi[position] !== hi || this.keyLo[position] !== lo || this.idAt(position) !== id) continue;
-      removeIndexSlot(index, this.mask, slot, this.keyHi, this.keyLo);
-      this.owner[position] = 0;
-      this.live--;
-      this.spMessageIds.delete(position);
+      this.spMessageIds.delete(this.retireSlot(slot));
       return;
     }
   }
 
-  private insert(position: number): void {
-    let slot = slotOf(this.keyHi[position]!, this.keyLo[position]!, this.mask);
-    while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.index[slot] = position + 1;
-  }
-
-  private evictOldest(): void {
-    const position = this.head;
-    this.head = (this.head + 1) % this.capacity;
-    this.used--;
+  protected override evicted(position: number): void {
     if (this.used === 0) this.write = 0;
     this.outOfLine.delete(position);
     this.spMessageIds.delete(position);
-    if (this.owner[position] === 0) return; // retired: nothing points at it
-    this.owner[position] = 0;
-    this.live--;
-    const entry = position + 1;
-    let slot = slotOf(this.keyHi[position]!, this.keyLo[position]!, this.mask);
-    while (this.index[slot] !== entry) slot = (slot + 1) & this.mask;
-    removeIndexSlot(this.index, this.mask, slot, this.keyHi, this.keyLo);
   }
 
   /**

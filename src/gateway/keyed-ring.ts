@@ -1,0 +1,91 @@
+import { nextPowerOfTwo, removeIndexSlot, slotOf } from "../registry/key-set.ts";
+
+/**
+ * The storage LastSenders (one entry per key) and RouteTable (several entries per key) share: a
+ * ring of entries in typed arrays, in the order they were written, and an open-addressing index
+ * over the live ones (linear probing, at most half full, backward-shift deletion).
+ *
+ * An entry is a 64-bit key (`keyHi`, `keyLo`), a tag (its payload's ordinal + 1; 0 marks an entry
+ * retired, which no index slot points at) and a time. When the ring is full the oldest entry
+ * goes, live or retired. Everything is allocated at the ring's capacity: zeroed pages the kernel
+ * maps only as they are written, and nothing is ever copied to grow.
+ */
+export abstract class KeyedRing {
+  protected readonly capacity: number;
+  protected readonly keyHi: Uint32Array;
+  protected readonly keyLo: Uint32Array;
+  /** Payload ordinal + 1 per entry; 0 marks a retired entry. */
+  protected readonly tag: Uint32Array;
+  /** When each entry was written (epoch ms). */
+  protected readonly at: Float64Array;
+  /** Ring position + 1 per index slot; 0 is an empty slot. */
+  protected readonly index: Int32Array;
+  protected readonly mask: number;
+  protected head = 0;
+  protected used = 0;
+  protected live = 0;
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(1, Math.floor(capacity));
+    this.keyHi = new Uint32Array(this.capacity);
+    this.keyLo = new Uint32Array(this.capacity);
+    this.tag = new Uint32Array(this.capacity);
+    this.at = new Float64Array(this.capacity);
+    const slots = nextPowerOfTwo(Math.max(16, this.capacity * 2));
+    this.index = new Int32Array(slots);
+    this.mask = slots - 1;
+  }
+
+  /** Live entries. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Bytes of the ring's own arrays and the index. */
+  protected get ringBytes(): number {
+    return this.keyHi.byteLength + this.keyLo.byteLength + this.tag.byteLength + this.at.byteLength + this.index.byteLength;
+  }
+
+  /** Writes an entry at the ring's end (the oldest goes first when it is full); the caller indexes it. */
+  protected append(hi: number, lo: number, tag: number, at: number): number {
+    if (this.used === this.capacity) this.evictOldest();
+    const position = (this.head + this.used) % this.capacity;
+    this.used++;
+    this.keyHi[position] = hi;
+    this.keyLo[position] = lo;
+    this.tag[position] = tag;
+    this.at[position] = at;
+    return position;
+  }
+
+  /** Indexes an appended entry in the first empty slot of its key's run. */
+  protected insert(position: number): void {
+    let slot = slotOf(this.keyHi[position]!, this.keyLo[position]!, this.mask);
+    while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.index[slot] = position + 1;
+    this.live++;
+  }
+
+  /** Retires the entry an index slot points at and empties the slot; returns the entry's position. */
+  protected retireSlot(slot: number): number {
+    const position = this.index[slot]! - 1;
+    removeIndexSlot(this.index, this.mask, slot, this.keyHi, this.keyLo);
+    this.tag[position] = 0;
+    this.live--;
+    return position;
+  }
+
+  protected evictOldest(): void {
+    const position = this.head;
+    this.head = (this.head + 1) % this.capacity;
+    this.used--;
+    this.evicted(position);
+    if (this.tag[position] === 0) return; // retired: nothing points at it
+    let slot = slotOf(this.keyHi[position]!, this.keyLo[position]!, this.mask);
+    while (this.index[slot] !== position + 1) slot = (slot + 1) & this.mask;
+    this.retireSlot(slot);
+  }
+
+  /** Called as the oldest entry leaves the ring, before its index slot is emptied. */
+  protected evicted(_position: number): void {}
+}

@@ -26,6 +26,7 @@ import { callHandler, type CmppHandlers, type ConnectAnswer, type ConnectionEven
 import { refusalFrame } from "./refusals.ts";
 import { resolveOptions, tickInterval, type CmppConnectionOptions, type ResolvedOptions } from "./options.ts";
 import { FrameWriter } from "../../src/lib/frame-writer.ts";
+import { monotonicClock } from "../../src/lib/clock.ts";
 
 export { CmppRequestError };
 export type { ConnectAnswer, ProtocolProblem };
@@ -72,7 +73,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
     this.keepAlive = new KeepAlive({ intervalMs: this.o.activeTestIntervalMs, timeoutMs: this.o.activeTestTimeoutMs, maxMissed: this.o.activeTestMaxMissed }, this.openedAt);
     this.remoteAddress = socket.remoteAddress ?? "";
     this.framer = new CmppFramer(this.o.maxFrameLength);
-    this.writer = new FrameWriter(socket, this.o.maxOutputBufferBytes, () => performance.now(), () => this.backPressureChanged(), () => this.state !== "closed");
+    this.writer = new FrameWriter(socket, this.o.maxOutputBufferBytes, monotonicClock, () => this.backPressureChanged(), () => this.state !== "closed");
     this.pending = new PendingRequests(this.o.windowSize, this.o.requestTimeoutMs);
     socket.setNoDelay?.(true);
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk));

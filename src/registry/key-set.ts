@@ -163,14 +163,14 @@ export class Key64Set {
   }
 }
 
-/** The home slot of a 64-bit key in a table of mask + 1 slots (also LastSenders' index). */
+/** The home slot of a 64-bit key in a table of mask + 1 slots (also KeyedRing's index). */
 export function slotOf(hi: number, lo: number, mask: number): number {
   return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ hi) & mask;
 }
 
 /**
  * Empties `slot` of an open-addressing index (linear probing) whose slots hold ring position + 1
- * and whose keys are `keyHi`/`keyLo` by ring position (LastSenders, RouteTable). Backward-shift
+ * and whose keys are `keyHi`/`keyLo` by ring position (KeyedRing, gateway/keyed-ring.ts). Backward-shift
  * deletion: no tombstones, so lookups stay as short as the load allows.
  */
 export function removeIndexSlot(index: Int32Array, mask: number, slot: number, keyHi: Uint32Array, keyLo: Uint32Array): void {
@@ -194,7 +194,7 @@ export function nextPowerOfTwo(n: number): number {
 }
 
 /** murmur3 fmix32: spreads a salt (an enterprise or port ordinal) over all bits. */
-export function fmix32(h: number): number {
+function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

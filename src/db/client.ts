@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import { openPgliteThread, type PgliteClient } from "./pglite-thread.ts";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -167,26 +168,25 @@ async function bulkRead<T>(client: postgres.Sql, connections: number, work: (rea
   }
 }
 
+/**
+ * PGlite on its own thread (./pglite-thread.ts): its queries run synchronously, and on the
+ * gateway's thread they held every session's event loop for as long as a journal batch took.
+ */
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  let client: PGlite;
-  if (options.pgliteDump) {
-    client = new PGlite({ loadDataDir: options.pgliteDump });
-  } else if (options.dataDir) {
+  let dataDir: string | undefined;
+  if (!options.pgliteDump && options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
-    client = new PGlite(join(options.dataDir, "pglite"));
-  } else {
-    client = new PGlite();
+    dataDir = join(options.dataDir, "pglite");
   }
-  await client.waitReady;
-  return pgliteDatabase(client);
+  return pgliteDatabase(await openPgliteThread({ dataDir, loadDataDir: options.pgliteDump }));
 }
 
 /**
  * The Database over an open PGlite instance. close() closes the instance. (Tests lease pooled
  * instances through a revocable view of the client: test/helpers/database.ts.)
  */
-export function pgliteDatabase(client: PGlite): Database {
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+export function pgliteDatabase(client: PgliteClient): Database {
+  const db = drizzlePglite(client as PGlite, { schema }) as unknown as Db;
   return {
     kind: "pglite",
     db,
@@ -208,7 +208,7 @@ export function pgliteDatabase(client: PGlite): Database {
       }
     },
     async migrate() {
-      await migratePglite(drizzlePglite(client), { migrationsFolder });
+      await migratePglite(drizzlePglite(client as PGlite), { migrationsFolder });
     },
     async close() {
       if (!client.closed) await client.close();

@@ -33,7 +33,7 @@ function migrationsFingerprint(extra = ""): string {
   return hash.digest("hex").slice(0, 12);
 }
 
-async function migratedPgliteDump(): Promise<Blob> {
+export async function migratedPgliteDump(): Promise<Blob> {
   pgliteDump ??= (async () => {
     const pgliteVersion = (createRequire(import.meta.url)("@electric-sql/pglite/package.json") as { version: string }).version;
     const cached = join(tmpdir(), `gk-test-pglite-${migrationsFingerprint(pgliteVersion)}.tar`);

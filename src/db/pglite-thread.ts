@@ -1,0 +1,207 @@
+/**
+ * PGlite on a thread of its own. PGlite is Postgres compiled to WebAssembly and runs each query
+ * synchronously on the thread that calls it: in the gateway's process, a journal batch or a
+ * registry reload held the event loop (and every SMPP session on it) for tens of milliseconds,
+ * which was most of the proxy's added p99 on PGlite. `openPgliteThread` starts a worker thread
+ * that owns the instance (pglite-thread.worker.ts) and returns a client with the part of PGlite's
+ * interface the product uses — query, exec, transaction, listen, dumpDataDir, close — each call a
+ * message to that thread.
+ *
+ * Semantics are PGlite's own: one session, so a transaction holds off every other query until it
+ * ends; errors keep PostgreSQL's fields (code, constraint, detail…); NOTIFY reaches listeners at
+ * commit. Parsers cannot cross threads: the types a caller gives parsers for come back as text and
+ * its parser runs here (drizzle keeps timestamps as text this way).
+ */
+import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/pglite";
+
+export type ThreadRequest = { id: number } & (
+  | { op: "open"; dataDir?: string; loadDataDir?: Blob }
+  | { op: "query"; tx?: number; sql: string; params?: unknown[]; rowMode?: "array" | "object"; rawTypes?: number[] }
+  | { op: "exec"; tx?: number; sql: string }
+  | { op: "begin" }
+  | { op: "end"; tx: number; commit: boolean }
+  | { op: "listen"; channel: string }
+  | { op: "unlisten"; channel: string }
+  | { op: "dump" }
+  | { op: "close" }
+);
+
+type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+export type ThreadReply = { id: number; result: unknown; error?: undefined } | { id: number; error: Record<string, string | number>; result?: undefined } | { notify: string; payload: string; id?: undefined };
+
+/** The part of PGlite the product calls (src/db/client.ts, drizzle-orm/pglite), answered by a thread. */
+export type PgliteClient = Pick<PGlite, "query" | "exec" | "transaction" | "listen" | "dumpDataDir" | "close" | "closed">;
+
+export interface PgliteThreadOptions {
+  /** A directory for the data (NODEFS); in memory when neither this nor loadDataDir is given. */
+  dataDir?: string;
+  /** A data-dir dump to start from. */
+  loadDataDir?: Blob;
+}
+
+/** An Error carrying the fields the thread sent (code, constraint…), as src/db/errors.ts reads them. */
+function threadError(fields: Record<string, string | number>): Error {
+  const error = new Error(String(fields.message));
+  Object.assign(error, fields);
+  return error;
+}
+
+export async function openPgliteThread(options: PgliteThreadOptions = {}): Promise<PgliteClient> {
+  const thread = new PgliteThread(new Worker(new URL("./pglite-thread.worker.ts", import.meta.url).href));
+  try {
+    await thread.call({ op: "open", dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  } catch (error) {
+    thread.terminate();
+    throw error;
+  }
+  return thread as unknown as PgliteClient;
+}
+
+/** The gateway's side of the thread: each call a message, answered by id; NOTIFY fanned out to listeners. */
+class PgliteThread {
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly listeners = new Map<string, Set<(payload: string) => void>>();
+  private nextId = 1;
+  private isClosed = false;
+  private stopped: Error | undefined;
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (event: MessageEvent<ThreadReply>) => this.onReply(event.data);
+    worker.onerror = (event) => {
+      this.fail(new Error(`the PGlite thread failed: ${event.message}`));
+      worker.terminate();
+    };
+    worker.addEventListener("close", () => this.fail(new Error("the PGlite thread has stopped")));
+    // Like PGlite in-process, an idle thread does not keep the process alive; a call waiting for
+    // its answer does.
+    worker.unref();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  call<T>(body: RequestBody): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...body, id });
+    });
+  }
+
+  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.queryIn<T>(undefined, sql, params, options);
+  }
+
+  exec(sql: string): Promise<Results[]> {
+    return this.call<Results[]>({ op: "exec", sql });
+  }
+
+  /** PGlite's transaction: begun on the thread, each query sent with its id, committed when `work` resolves. */
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const txId = await this.call<number>({ op: "begin" });
+    let open = true;
+    const tx = {
+      get closed() {
+        return !open;
+      },
+      query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => this.queryIn<R>(txId, sql, params, options),
+      exec: (sql: string) => this.call<Results[]>({ op: "exec", tx: txId, sql }),
+      sql: () => Promise.reject(new Error("tx.sql is not available across the PGlite thread; use tx.query")),
+      listen: () => Promise.reject(new Error("listen inside a transaction is not available across the PGlite thread")),
+      rollback: () => Promise.reject(new Error("rolled back")),
+    } as unknown as Transaction;
+    let result: T;
+    try {
+      result = await work(tx);
+    } catch (error) {
+      open = false;
+      await this.call({ op: "end", tx: txId, commit: false }).catch(() => {});
+      throw error;
+    }
+    open = false;
+    await this.call({ op: "end", tx: txId, commit: true });
+    return result;
+  }
+
+  async listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>> {
+    let set = this.listeners.get(channel);
+    if (!set) {
+      this.listeners.set(channel, (set = new Set()));
+      await this.call({ op: "listen", channel });
+    }
+    set.add(callback);
+    const listening = set;
+    return async () => {
+      listening.delete(callback);
+      if (listening.size === 0 && this.listeners.get(channel) === listening) {
+        this.listeners.delete(channel);
+        await this.call({ op: "unlisten", channel });
+      }
+    };
+  }
+
+  dumpDataDir(): Promise<Blob> {
+    return this.call<Blob>({ op: "dump" });
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    try {
+      if (!this.stopped) await this.call({ op: "close" });
+    } finally {
+      this.terminate();
+    }
+  }
+
+  terminate(): void {
+    this.fail(new Error("PGlite is closed"));
+    this.worker.terminate();
+  }
+
+  private async queryIn<T>(tx: number | undefined, sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    const parsers = options?.parsers;
+    const rawTypes = parsers ? Object.keys(parsers).map(Number) : undefined;
+    const result = await this.call<Results<T>>({ op: "query", tx, sql, params, rowMode: options?.rowMode, rawTypes });
+    if (parsers && rawTypes!.length) applyParsers(result, parsers, options?.rowMode ?? "object");
+    return result;
+  }
+
+  private onReply(reply: ThreadReply): void {
+    if (reply.id === undefined) {
+      for (const listener of this.listeners.get(reply.notify) ?? []) queueMicrotask(() => listener(reply.payload));
+      return;
+    }
+    const call = this.pending.get(reply.id);
+    if (!call) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.error) call.reject(threadError(reply.error));
+    else call.resolve(reply.result);
+  }
+
+  private fail(error: Error): void {
+    this.stopped ??= error;
+    for (const call of this.pending.values()) call.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** Runs the caller's parsers on the fields the thread left as text. */
+function applyParsers(result: Results<unknown>, parsers: NonNullable<QueryOptions["parsers"]>, rowMode: "array" | "object"): void {
+  const fields = result.fields;
+  for (let column = 0; column < fields.length; column++) {
+    const parse = parsers[fields[column]!.dataTypeID];
+    if (!parse) continue;
+    const typeId = fields[column]!.dataTypeID;
+    const key = rowMode === "array" ? column : fields[column]!.name;
+    for (const row of result.rows as Record<string | number, unknown>[]) {
+      const value = row[key];
+      if (typeof value === "string") row[key] = (parse as (text: string, type: number) => unknown)(value, typeId);
+    }
+  }
+}

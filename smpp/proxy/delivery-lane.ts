@@ -102,7 +102,7 @@ export function deliveredCounter(metrics: Metrics | undefined): (kind: DeliveryO
     if (!metrics) return;
     const key = `${kind}|${outcome}`;
     let child = children.get(key);
-    if (!child) children.set(key, (child = metrics.deliveries.labels({ kind, outcome })));
+    if (!child) children.set(key, (child = metrics.deliveries.batched({ kind, outcome })));
     child.inc();
   };
 }

@@ -69,7 +69,7 @@ export class VerdictRecorder {
     if (!metrics) return;
     const key = `${verdict}|${reason}`;
     let child = this.counterChildren.get(key);
-    if (!child) this.counterChildren.set(key, (child = metrics.submissions.labels({ verdict, reason })));
+    if (!child) this.counterChildren.set(key, (child = metrics.submissions.batched({ verdict, reason })));
     child.inc();
   }
 

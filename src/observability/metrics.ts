@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
+import { batchedCounter, HotHistogram } from "./hot-metrics.ts";
 
 /**
  * Prometheus metrics, one set per process, built by the composition root (no module-level
@@ -15,27 +16,28 @@ export function createMetrics() {
     labelNames: ["reason"],
     registers: [registry],
   });
-  const submissions = new Counter({
+  // Touched per message: counted in place, handed to prom-client when read (./hot-metrics.ts).
+  const submissions = batchedCounter({
     name: "gatekeeper_submissions_total",
     help: "Submissions by verdict (accepted, refused, monitored, upstream_error) and reason",
     labelNames: ["verdict", "reason"],
     registers: [registry],
   });
-  const decisionSeconds = new Histogram({
-    name: "gatekeeper_decision_seconds",
-    help: "Time to judge one submission (policy only)",
-    buckets: [0.000002, 0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.0005, 0.001],
-    registers: [registry],
-  });
-  const submitSeconds = new Histogram({
-    name: "gatekeeper_submit_seconds",
-    help: "Time from an SP's submit to its response (includes the SMSC for accepted messages)",
-    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const decisionSeconds = new HotHistogram(
+    "gatekeeper_decision_seconds",
+    "Time to judge one submission (policy only)",
+    [0.000002, 0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.0005, 0.001],
+    registry,
+  );
+  const submitSeconds = new HotHistogram(
+    "gatekeeper_submit_seconds",
+    "Time from an SP's submit to its response (includes the SMSC for accepted messages)",
+    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registry,
+  );
   const upstreamBinds = new Gauge({ name: "gatekeeper_upstream_binds_up", help: "Upstream SMSC binds that are bound", registers: [registry] });
   const upstreamInFlight = new Gauge({ name: "gatekeeper_upstream_in_flight", help: "Submissions waiting for the SMSC", registers: [registry] });
-  const deliveries = new Counter({ name: "gatekeeper_deliveries_total", help: "Receipts and MO relayed to SPs, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] });
+  const deliveries = batchedCounter({ name: "gatekeeper_deliveries_total", help: "Receipts and MO relayed to SPs, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] });
   const deliveriesQueued = new Gauge({ name: "gatekeeper_deliveries_queued", help: "Receipts and MO in memory waiting for (or in flight to) an SP's receiver binds", registers: [registry] });
   const optOutsByMo = new Counter({ name: "gatekeeper_mo_opt_outs_total", help: "Opt-outs recorded from MO replies", registers: [registry] });
   const snapshotAge = new Gauge({ name: "gatekeeper_registry_snapshot_age_seconds", help: "Seconds since the registry snapshot was known to be current", registers: [registry] });

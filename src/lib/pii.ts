@@ -35,13 +35,24 @@ export interface PiiProtector {
   mask(msisdn: string): string;
 }
 
+interface KeyedHasher {
+  copy(): KeyedHasher;
+  update(data: string): KeyedHasher;
+  digest(encoding: "hex"): string;
+}
+
 /**
  * HMAC-SHA256 under `key`, hex. Under Bun its native keyed hasher (about half the CPU of
- * node:crypto's createHmac, which the proxy paid for every accepted message); the same bytes.
+ * node:crypto's createHmac, which the proxy paid for every accepted message), keyed once and
+ * copied per number: the key's two padded blocks are not hashed again (0.58 against 1.14 µs a
+ * number here). The same bytes as createHmac (test/src/lib/pii.test.ts).
  */
 function hmacHex(key: string): (data: string) => string {
-  const Hasher = (globalThis as { Bun?: { CryptoHasher: new (algorithm: string, key: string) => { update(data: string): { digest(encoding: "hex"): string } } } }).Bun?.CryptoHasher;
-  if (Hasher) return (data) => new Hasher("sha256", key).update(data).digest("hex");
+  const Hasher = (globalThis as { Bun?: { CryptoHasher: new (algorithm: string, key: string) => KeyedHasher } }).Bun?.CryptoHasher;
+  if (Hasher) {
+    const keyed = new Hasher("sha256", key);
+    return (data) => keyed.copy().update(data).digest("hex");
+  }
   return (data) => createHmac("sha256", key).update(data).digest("hex");
 }
 

@@ -2,7 +2,7 @@ import { modeOf } from "./groups.ts";
 import { reasons } from "./reasons.ts";
 import { Facts, isConsentRequest, RULES, type Known, type MessageRule, type RecipientRule, type Refusal, type Rule } from "./rules/index.ts";
 import type { Category, RecipientCounters, RegistryView, Submission } from "./types.ts";
-import type { MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
+import type { AcceptVerdict, MonitoredRefusal, RecipientVerdict, RejectVerdict, Verdict } from "./verdict.ts";
 
 const MESSAGE_RULES: readonly MessageRule[] = RULES.filter((rule): rule is MessageRule => rule.judges === "message");
 const RECIPIENT_RULES: readonly RecipientRule[] = RULES.filter((rule): rule is RecipientRule => rule.judges === "recipient");
@@ -58,7 +58,13 @@ export function decide(submission: Submission, registry: RegistryView, counters:
   // Whether it is a consent request: the consent rule's own reading when it ran (memoised), so the
   // proxy's count of requests sent never reads the text another way.
   const consentRequest = known.enterpriseId !== undefined && isConsentRequest(facts);
-  return { outcome: "accept", ...known, consentRequest, recipients, monitored };
+  // `known` is a fresh object (Facts.known): completed in place rather than copied, once per message.
+  const verdict = known as unknown as AcceptVerdict;
+  verdict.outcome = "accept";
+  verdict.consentRequest = consentRequest;
+  verdict.recipients = recipients;
+  verdict.monitored = monitored;
+  return verdict;
 }
 
 const ACCEPTED: RecipientVerdict = Object.freeze({ outcome: "accept" });

@@ -135,6 +135,9 @@ export function decodeShortMessage(
   }
   const decoded = decodeAlphabet(alphabet, body);
   if (!decoded.ok) return { ok: false, reason: "invalid_encoding", detail: decoded.detail, ...withUdh };
-  const messageClass = coding.messageClass === undefined ? {} : { messageClass: coding.messageClass };
-  return { ok: true, text: decoded.text, alphabet, ...messageClass, ...withUdh };
+  // Optional fields set in place, not spread: this runs for every message part.
+  const result: DecodeResult = { ok: true, text: decoded.text, alphabet };
+  if (coding.messageClass !== undefined) result.messageClass = coding.messageClass;
+  if (udh) result.udh = udh;
+  return result;
 }

@@ -108,6 +108,8 @@ export function extractMessageText(fields: MessageFields, options?: DecodeOption
     return { ok: false, reason: "reversed_byte_order", detail: "the UCS2 text holds U+FFFE" };
   }
 
-  const messageClass = decoded.messageClass === undefined ? {} : { messageClass: decoded.messageClass };
-  return { ok: true, text: decoded.text, alphabet: decoded.alphabet, ...messageClass, source, ...(concat ? { concat } : {}) };
+  const result: MessageTextResult = { ok: true, text: decoded.text, alphabet: decoded.alphabet, source };
+  if (decoded.messageClass !== undefined) result.messageClass = decoded.messageClass;
+  if (concat) result.concat = concat;
+  return result;
 }

@@ -33,7 +33,7 @@ export async function runCmppBench(options: CmppBenchOptions) {
   const { log } = options;
   const scale = SCALES.small!;
   const bench = await createSeededBenchDatabase("cmpp", `registry:${scale.name}`, (database) => seedRegistry(database, scale));
-  const seeding = await bench.open();
+  const seeding = await bench.openForSetup();
   // SP 1's CMPP account (the SMPP bench uses its SMPP account sp1): same SP, ports and limits.
   await seeding.db.insert(bindAccounts).values({
     id: newId(), spId: benchSpId(), systemId: CODE, passwordHash: "unused", protocol: "cmpp",

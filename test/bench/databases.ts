@@ -5,8 +5,9 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { openDatabase, type Database } from "../../src/db/client.ts";
+import { openDatabase, pgliteDatabase, type Database } from "../../src/db/client.ts";
 
 export interface BenchDatabase {
   kind: "postgres" | "pglite";
@@ -15,6 +16,12 @@ export interface BenchDatabase {
   dataDir: string;
   /** Opens a connection (PGlite: the only one; close it before a child opens the directory). */
   open(poolSize?: number): Promise<Database>;
+  /**
+   * For the bench's own setup (migrations, seeding): PGlite in this thread, whose queries one after
+   * another cost less than through the product's PGlite thread (seeding the small registry 1.3 s
+   * against 2.6 s). What is measured opens with `open`, as the product does.
+   */
+  openForSetup(): Promise<Database>;
   drop(): Promise<void>;
 }
 
@@ -40,6 +47,7 @@ export async function createBenchDatabase(label: string, options: { keep?: boole
       kind: "pglite",
       dataDir,
       open: () => openDatabase({ dataDir }),
+      openForSetup: () => openPgliteHere(dataDir),
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -54,6 +62,7 @@ export async function createBenchDatabase(label: string, options: { keep?: boole
     url,
     dataDir,
     open: (poolSize = 4) => openDatabase({ url, poolSize }),
+    openForSetup: () => openDatabase({ url, poolSize: 4 }),
     async drop() {
       rmSync(dataDir, { recursive: true, force: true });
       if (options.keep) return;
@@ -69,7 +78,7 @@ function migratedPglite(): Promise<string> {
   migratedTemplate ??= (async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "bench-migrated-"));
     process.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
-    const database = await openDatabase({ dataDir });
+    const database = await openPgliteHere(dataDir);
     await database.migrate();
     await database.close();
     return dataDir;
@@ -98,8 +107,15 @@ export async function createSeededBenchDatabase(label: string, key: string, seed
   return createBenchDatabase(label, { from: await template });
 }
 
+/** PGlite on this thread, in the directory layout openDatabase({ dataDir }) uses. */
+async function openPgliteHere(dataDir: string): Promise<Database> {
+  const client = new PGlite(join(dataDir, "pglite"));
+  await client.waitReady;
+  return pgliteDatabase(client);
+}
+
 async function seeded(bench: BenchDatabase, seed: (database: Database) => Promise<unknown>): Promise<BenchDatabase> {
-  const database = await bench.open();
+  const database = await bench.openForSetup();
   await database.migrate();
   await seed(database);
   await database.close();

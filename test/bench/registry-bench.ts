@@ -23,7 +23,7 @@ export interface RegistryResult {
 export async function runRegistryBench(scale: Scale, log: (line: string) => void, options: { keep?: boolean; decideRounds?: number; decidePerRound?: number } = {}): Promise<RegistryResult> {
   const bench = await createBenchDatabase(`reg_${scale.name}`, { keep: options.keep });
   try {
-    const database = await bench.open();
+    const database = await bench.openForSetup();
     await database.migrate();
     const marker = JSON.stringify({ ...scale, content: undefined }); // the world without content (seeded apart, below)
     await database.db.execute(sql`create table if not exists bench_seeded (scale text not null)`);

@@ -191,10 +191,16 @@ export function pgliteDatabase(client: PgliteClient): Database {
     kind: "pglite",
     db,
     async listen(channel, onPayload, onListen) {
-      // In-process: the subscription cannot be lost, so it is established exactly once.
+      // In-process the subscription cannot be lost. PGlite's thread (./pglite-thread.ts) can stop
+      // and be started again: it listens again itself, and `onListen` runs again then, as after
+      // postgres.js reconnects.
       const unlisten = await client.listen(channel, onPayload);
       onListen?.();
-      return unlisten;
+      const restarted = onListen && "onRestart" in client ? (client as { onRestart(hook: () => void): () => void }).onRestart(onListen) : undefined;
+      return async () => {
+        restarted?.();
+        await unlisten();
+      };
     },
     async notify(channel, payload) {
       await client.query("select pg_notify($1, $2)", [channel, payload]);

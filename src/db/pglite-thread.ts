@@ -48,9 +48,9 @@ function threadError(fields: Record<string, string | number>): Error {
 }
 
 export async function openPgliteThread(options: PgliteThreadOptions = {}): Promise<PgliteClient> {
-  const thread = new PgliteThread(new Worker(new URL("./pglite-thread.worker.ts", import.meta.url).href));
+  const thread = new PgliteThread(options);
   try {
-    await thread.call({ op: "open", dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+    await thread.start();
   } catch (error) {
     thread.terminate();
     throw error;
@@ -58,24 +58,74 @@ export async function openPgliteThread(options: PgliteThreadOptions = {}): Promi
   return thread as unknown as PgliteClient;
 }
 
-/** The gateway's side of the thread: each call a message, answered by id; NOTIFY fanned out to listeners. */
+/** How long after an unexpected stop the thread is started again (data directory only). */
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * The gateway's side of the thread: each call a message, answered by id; NOTIFY fanned out to
+ * listeners. A thread that stops without being closed (PGlite's WebAssembly aborting, say) fails
+ * every call in flight and every call after, as a database that went away; with a data directory
+ * it is started again on that directory after a second, listens again, and tells `onRestart`
+ * subscribers, who reload what they mirror (notifications sent meanwhile are gone). In memory
+ * there is nothing to reopen: the calls keep failing.
+ */
 class PgliteThread {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
+  private readonly restartHooks = new Set<() => void>();
+  private worker!: Worker;
   private nextId = 1;
   private isClosed = false;
   private stopped: Error | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly worker: Worker) {
+  constructor(private readonly options: PgliteThreadOptions) {}
+
+  /** A new worker thread, and PGlite opened in it. */
+  async start(): Promise<void> {
+    const worker = new Worker(new URL("./pglite-thread.worker.ts", import.meta.url).href);
+    this.worker = worker;
     worker.onmessage = (event: MessageEvent<ThreadReply>) => this.onReply(event.data);
     worker.onerror = (event) => {
-      this.fail(new Error(`the PGlite thread failed: ${event.message}`));
+      if (worker !== this.worker) return;
+      this.stoppedUnexpectedly(new Error(`the PGlite thread failed: ${event.message}`));
       worker.terminate();
     };
-    worker.addEventListener("close", () => this.fail(new Error("the PGlite thread has stopped")));
+    worker.addEventListener("close", () => {
+      if (worker === this.worker) this.stoppedUnexpectedly(new Error("the PGlite thread has stopped"));
+    });
     // Like PGlite in-process, an idle thread does not keep the process alive; a call waiting for
     // its answer does.
     worker.unref();
+    this.stopped = undefined;
+    await this.call({ op: "open", dataDir: this.options.dataDir, loadDataDir: this.options.loadDataDir });
+  }
+
+  /** `hook` runs each time the thread has been started again after an unexpected stop; returns its removal. */
+  onRestart(hook: () => void): () => void {
+    this.restartHooks.add(hook);
+    return () => this.restartHooks.delete(hook);
+  }
+
+  private stoppedUnexpectedly(error: Error): void {
+    this.fail(error);
+    if (this.isClosed || !this.options.dataDir || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => void this.restart(), RESTART_DELAY_MS);
+    this.restartTimer.unref?.();
+  }
+
+  private async restart(): Promise<void> {
+    this.restartTimer = undefined;
+    if (this.isClosed) return;
+    try {
+      await this.start();
+      for (const channel of this.listeners.keys()) await this.call({ op: "listen", channel });
+    } catch (error) {
+      this.worker.terminate();
+      this.stoppedUnexpectedly(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    for (const hook of this.restartHooks) hook();
   }
 
   get closed(): boolean {
@@ -151,6 +201,7 @@ class PgliteThread {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    clearTimeout(this.restartTimer);
     try {
       if (!this.stopped) await this.call({ op: "close" });
     } finally {
@@ -159,6 +210,7 @@ class PgliteThread {
   }
 
   terminate(): void {
+    this.isClosed = true;
     this.fail(new Error("PGlite is closed"));
     this.worker.terminate();
   }

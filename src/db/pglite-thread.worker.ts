@@ -12,6 +12,8 @@ import type { ThreadReply, ThreadRequest } from "./pglite-thread.ts";
 declare const self: Worker;
 
 let pg: PGlite | undefined;
+/** Settles when `open` has: requests that come meanwhile wait for it. */
+let opened: Promise<void> | undefined;
 /** Open transactions by id: each waits for its `end` message. */
 const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void; settled: Promise<unknown> }>();
 /** What ends a transaction the caller rolled back (it never leaves this thread). */
@@ -53,10 +55,14 @@ function executor(txId: number | undefined): Pick<Transaction, "query" | "exec">
 }
 
 async function handle(request: ThreadRequest): Promise<unknown> {
+  if (request.op !== "open") await opened;
   switch (request.op) {
     case "open": {
-      pg = request.loadDataDir ? new PGlite({ loadDataDir: request.loadDataDir }) : new PGlite(request.dataDir);
-      await pg.waitReady;
+      const instance = request.loadDataDir ? new PGlite({ loadDataDir: request.loadDataDir }) : new PGlite(request.dataDir);
+      opened = instance.waitReady.then(() => {
+        pg = instance;
+      });
+      await opened;
       return null;
     }
     case "query": {

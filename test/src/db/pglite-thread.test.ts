@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openDatabase, type Database } from "../../../src/db/client.ts";
+import { openDatabase, pgliteDatabase, type Database } from "../../../src/db/client.ts";
+import { openPgliteThread } from "../../../src/db/pglite-thread.ts";
 import { isUniqueViolation } from "../../../src/db/errors.ts";
 import { resultRows } from "../../../src/db/rows.ts";
 import { serviceProviders } from "../../../src/db/schema/index.ts";
@@ -113,4 +117,33 @@ it("answers every call after close with an error, and ping says the database is 
   await other.close();
   expect(await other.ping()).toBe(false);
   await expect(other.db.execute(sql`select 1`)).rejects.toThrow();
+}, 60_000);
+
+it("with a data directory, starts a stopped thread again: calls fail meanwhile, then the data, LISTEN and onListen are back", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pglite-thread-"));
+  const client = await openPgliteThread({ dataDir });
+  const restarted = pgliteDatabase(client);
+  try {
+    await restarted.db.execute(sql`create table kept (n int)`);
+    await restarted.db.execute(sql`insert into kept values (7)`);
+    const payloads: string[] = [];
+    let listens = 0;
+    await restarted.listen("thread_restart", (payload) => payloads.push(payload), () => listens++);
+    expect(listens).toBe(1);
+    // An abrupt stop, as when PGlite's WebAssembly aborts: the worker goes away under the client.
+    (client as unknown as { worker: Worker }).worker.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await restarted.ping()).toBe(false);
+    await expect(restarted.db.execute(sql`select 1`)).rejects.toThrow();
+    const deadline = Date.now() + 30_000;
+    while (!(await restarted.ping()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(resultRows<{ n: number }>(await restarted.db.execute(sql`select n from kept`))).toEqual([{ n: 7 }]);
+    expect(listens).toBe(2);
+    await restarted.notify("thread_restart", "after the restart");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(payloads).toEqual(["after the restart"]);
+  } finally {
+    await restarted.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }, 60_000);

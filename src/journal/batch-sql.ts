@@ -25,9 +25,10 @@ const epochMs = (at: Date | number) => (typeof at === "number" ? at : at.getTime
 
 /**
  * Runs `write` on successive chunks of `rows`, giving the event loop a turn once a slice of
- * SLICE_MS has been spent, while `mayYield()` says the journal is keeping up. With PGlite the
- * database runs on the gateway's own thread, and one statement of 5,000 rows held every socket for
- * its whole run (the added p99 at a paced 5,000 msg/s was that pause). A journal that is behind
+ * SLICE_MS has been spent, while `mayYield()` says the journal is keeping up. It was written when
+ * PGlite ran on the gateway's own thread and one statement of 5,000 rows held every socket for its
+ * whole run; PGlite now has a thread of its own (src/db/pglite-thread.ts), and the slices still
+ * bound what building and sending the chunks costs the gateway's thread. A journal that is behind
  * does not yield: yielding let a producer faster than the database outrun the writer (batches grew
  * past the write timeout and were spooled); not yielding is the back-pressure it had before.
  */

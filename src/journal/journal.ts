@@ -77,7 +77,7 @@ export class Journal {
 
   recordRejection(event: RejectionEvent): void {
     this.pendingRejections.push({ ...storable(event), eventId: `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}` });
-    if (this.pendingRejections.length >= (this.options.maxBatchRows ?? 5000)) this.flushSoon();
+    if (this.pendingRejections.length >= this.maxBatchRows) this.flushSoon();
   }
 
   count(key: TrafficKey, outcome: "accepted" | "refused"): void {
@@ -111,10 +111,23 @@ export class Journal {
    */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing.then(() => this.flush());
-    this.flushing = this.flushOnce().finally(() => {
+    // Batches are capped (takeBatch), so everything recorded before this call may take several;
+    // what is recorded meanwhile waits for the next flush (a producer that never stops cannot
+    // keep this one going).
+    let batches = Math.ceil(this.backlog().inMemory / this.maxBatchRows) + 1;
+    this.flushing = (async () => {
+      do await this.flushOnce();
+      while (--batches > 0 && this.backlog().inMemory > 0);
+    })().finally(() => {
       this.flushing = undefined;
+      // Behind: the next batch goes at once rather than at the next tick.
+      if (this.backlog().inMemory >= this.maxBatchRows && this.timer) this.flushSoon();
     });
     return this.flushing;
+  }
+
+  private get maxBatchRows(): number {
+    return this.options.maxBatchRows ?? 5000;
   }
 
   /** Timer and batch-size triggers: start a flush unless one is running (it will be followed by the next tick). */
@@ -122,19 +135,28 @@ export class Journal {
     if (!this.flushing) void this.flush();
   }
 
+  /**
+   * The next batch: at most `maxBatchRows` rejections, routes and last senders each (traffic is
+   * aggregated, so small), oldest first. Uncapped, a producer faster than the database made each
+   * batch bigger than the last until one outlasted the write timeout and was spooled: PGlite on
+   * the gateway's thread used to stop the producer while it wrote, and on its own thread it no
+   * longer does (nor does PostgreSQL).
+   */
   private takeBatch(): Batch | undefined {
     if (!this.pendingRejections.length && !this.pendingTraffic.size && !this.pendingRoutes.length && !this.pendingLastSenders.size) return undefined;
+    const cap = this.maxBatchRows;
+    const [rejections, laterRejections] = splitHead(this.pendingRejections, cap);
+    const [routes, laterRoutes] = splitHead(this.pendingRoutes, cap);
     const batch: Batch = {
       batchId: `${this.options.instanceId}:${this.nonce}:${++this.batchSeq}`,
-      rejections: this.pendingRejections,
+      rejections,
       traffic: [...this.pendingTraffic.values()],
-      routes: this.pendingRoutes,
-      lastSenders: [...this.pendingLastSenders.values()],
+      routes,
+      lastSenders: takeLastSenders(this.pendingLastSenders, cap),
     };
-    this.pendingRejections = [];
+    this.pendingRejections = laterRejections;
+    this.pendingRoutes = laterRoutes;
     this.pendingTraffic = new Map();
-    this.pendingRoutes = [];
-    this.pendingLastSenders = new Map();
     return batch;
   }
 
@@ -211,7 +233,7 @@ export class Journal {
       timer = setTimeout(() => reject(new Error(`journal batch write took more than ${timeoutMs} ms`)), timeoutMs);
     });
     // Keeping up: what arrived since this batch was taken still fits in one batch.
-    const writing = writeBatch(this.options.database.db, batch, () => this.backlog().inMemory < (this.options.maxBatchRows ?? 5000));
+    const writing = writeBatch(this.options.database.db, batch, () => this.backlog().inMemory < this.maxBatchRows);
     writing.catch(() => {}); // a write that loses the race may still fail later; nobody waits for it
     try {
       await Promise.race([writing, timeout]);
@@ -223,3 +245,19 @@ export class Journal {
   }
 }
 
+
+/** The first `cap` entries, and the rest (no copy when all fit). */
+function splitHead<T>(list: T[], cap: number): [T[], T[]] {
+  return list.length <= cap ? [list, []] : [list.slice(0, cap), list.slice(cap)];
+}
+
+/** The `cap` oldest coalesced last senders, removed from the map. */
+function takeLastSenders(pending: Map<string, LastSender>, cap: number): LastSender[] {
+  const taken: LastSender[] = [];
+  for (const [key, sender] of pending) {
+    if (taken.length === cap) break;
+    taken.push(sender);
+    pending.delete(key);
+  }
+  return taken;
+}

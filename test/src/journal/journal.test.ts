@@ -44,6 +44,28 @@ describe("journal", () => {
     expect(traffic!.accepted).toBe(8);
   });
 
+  it("writes a backlog in batches of at most maxBatchRows, so a producer faster than the database never makes one outlast the write timeout", async () => {
+    // PGlite on its own thread and PostgreSQL both let the proxy go on recording while a batch is
+    // written. Uncapped, the next batch took everything recorded meanwhile, each bigger than the
+    // last, until one took longer than writeTimeoutMs and was spooled (the default bench did).
+    const journal = new Journal({ database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t-capped", maxBatchRows: 100, flushIntervalMs: 60_000 });
+    journal.start();
+    for (let i = 0; i < 1050; i++) journal.recordRejection(rejection(i));
+    const routes = Array.from({ length: 250 }, (_, i) => ({ smscMessageId: `m${i}`, canonicalId: `m${i}`, accountId: crypto.randomUUID(), spId: crypto.randomUUID(), createdAt: Date.UTC(2026, 10, 23) }));
+    for (const route of routes) journal.recordRoute(route);
+    // A backlog of at least one batch is written at once, batch after batch, not one per tick of
+    // the (here one-minute) timer.
+    const deadline = Date.now() + 10_000;
+    while ((await countRejections(database.db)) < 1000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await countRejections(database.db)).toBeGreaterThanOrEqual(1000);
+    await journal.stop();
+    expect(await countRejections(database.db)).toBe(1050);
+    const batches = resultRows<{ rows: number }>(await database.db.execute(sql`select rows from journal_batches where batch_id like 't-capped:%'`));
+    expect(batches.length).toBeGreaterThanOrEqual(11);
+    for (const batch of batches) expect(batch.rows).toBeLessThanOrEqual(200); // 100 rejections and 100 routes at most
+    expect(journal.stats().spooledBatches).toBe(0);
+  });
+
   it("stores every field of every row as recorded, times to the millisecond (the rows travel as positional arrays)", async () => {
     const journal = new Journal({ database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t-fields" });
     const ids = Array.from({ length: 6 }, () => crypto.randomUUID());

@@ -18,6 +18,12 @@ export interface JournalOptions {
   maxBatchRows?: number;
   /** A batch write that takes longer counts as failed and is spooled (its batch id keeps a late commit harmless). */
   writeTimeoutMs?: number;
+  /**
+   * Rows held in memory past which, while a write is under way, whole batches go to the spool
+   * instead (the database is slower than the proxy): memory stays bounded and nothing is lost.
+   * Default 50 batches' worth.
+   */
+  maxInMemoryRows?: number;
 }
 
 /**
@@ -130,9 +136,29 @@ export class Journal {
     return this.options.maxBatchRows ?? 5000;
   }
 
-  /** Timer and batch-size triggers: start a flush unless one is running (it will be followed by the next tick). */
+  /**
+   * Timer and batch-size triggers: start a flush unless one is running (it will be followed by the
+   * next tick). While one is running and the backlog is past maxInMemoryRows, batches are spooled.
+   */
   private flushSoon(): void {
     if (!this.flushing) void this.flush();
+    else this.spillIfOver();
+  }
+
+  /**
+   * The database is slower than the proxy: batches beyond the in-memory bound go to the spool,
+   * which is replayed in order once the writer catches up (the rows carry batch ids, traffic adds
+   * up and last senders only move forward, so a spooled batch may land after a newer one).
+   */
+  private spillIfOver(): void {
+    const limit = this.options.maxInMemoryRows ?? 50 * this.maxBatchRows;
+    if (this.backlog().inMemory <= limit) return;
+    let spilled = 0;
+    for (let batch = this.takeBatch(); batch; batch = this.backlog().inMemory > limit - this.maxBatchRows ? this.takeBatch() : undefined) {
+      this.spool(batch);
+      spilled++;
+    }
+    this.options.logger?.warn({ batches: spilled, spooledBatches: this.spooledBatches }, "journal behind the proxy: batches spooled to disk");
   }
 
   /**

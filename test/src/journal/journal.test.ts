@@ -66,6 +66,39 @@ describe("journal", () => {
     expect(journal.stats().spooledBatches).toBe(0);
   });
 
+  it("keeps its memory bounded when the database is slower than the proxy: the excess goes to the spool, and every row lands once", async () => {
+    const slow = { delayMs: 150 };
+    const db = new Proxy(database.db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== "transaction") return value;
+        return async (...args: unknown[]) => {
+          await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+    const journal = new Journal({ database: { ...database, db } as Database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t-bounded", maxBatchRows: 50, maxInMemoryRows: 200, flushIntervalMs: 20 });
+    journal.start();
+    let peak = 0;
+    let spooledSeen = 0;
+    for (let i = 0; i < 3000; i++) {
+      journal.recordRejection(rejection(i));
+      if (i % 100 === 99) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        peak = Math.max(peak, journal.backlog().inMemory);
+        spooledSeen = Math.max(spooledSeen, journal.backlog().spooledBatches);
+      }
+    }
+    // Without the bound the backlog grew with everything the writer had not reached (thousands).
+    expect(peak).toBeLessThanOrEqual(200 + 100);
+    expect(spooledSeen).toBeGreaterThan(0);
+    slow.delayMs = 0;
+    await journal.stop();
+    expect(journal.stats().spooledBatches).toBe(0);
+    expect(await countRejections(database.db)).toBe(3000);
+  });
+
   it("stores every field of every row as recorded, times to the millisecond (the rows travel as positional arrays)", async () => {
     const journal = new Journal({ database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t-fields" });
     const ids = Array.from({ length: 6 }, () => crypto.randomUUID());

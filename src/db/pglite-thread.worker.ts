@@ -3,7 +3,7 @@
  * side). PGlite is Postgres compiled to WebAssembly: every query runs synchronously on the thread
  * that calls it. Here, that thread is this one, not the gateway's event loop.
  *
- * Messages in: { id, op, … } (see Request in pglite-thread.ts). Messages out: { id, result } or
+ * Messages in: { id, op, … } (ThreadRequest in pglite-thread.ts). Messages out: { id, result } or
  * { id, error }, and { notify: channel, payload } for each NOTIFY on a channel listened to.
  */
 import { PGlite, type Transaction } from "@electric-sql/pglite";

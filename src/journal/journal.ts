@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.ts";
 import { writeBatch } from "./journal.batch-write.ts";
+import { appendFileTo, countLines, readLines } from "./spool-file.ts";
 
 import type { Batch, LastSender, MessageRoute, RejectionEvent, TrafficKey } from "./journal.types.ts";
 
@@ -68,7 +69,8 @@ export class Journal {
   constructor(private readonly options: JournalOptions) {
     mkdirSync(options.spoolDir, { recursive: true });
     this.spoolFile = join(options.spoolDir, `journal-${options.instanceId}.jsonl`);
-    if (existsSync(this.spoolFile)) this.spooledBatches = readFileSync(this.spoolFile, "utf8").split("\n").filter(Boolean).length;
+    // Batches spooled, and those of a replay a previous process did not finish.
+    for (const file of [this.spoolFile, `${this.spoolFile}.replaying`]) if (existsSync(file)) this.spooledBatches += countLines(file);
   }
 
   start(): void {
@@ -209,36 +211,58 @@ export class Journal {
     this.spooledBatches++;
   }
 
+  /**
+   * Writes the spooled batches in order, reading the file a line at a time (./spool-file.ts): a
+   * spool can hold more than memory should. What a failed write leaves is kept, in order, ahead of
+   * anything spooled meanwhile.
+   */
   private async replaySpool(): Promise<void> {
-    if (!existsSync(this.spoolFile)) {
+    // Move the file aside so batches spooled during the replay land in a fresh file after it. A
+    // file already aside is a replay a previous process did not finish: it goes first.
+    const replaying = `${this.spoolFile}.replaying`;
+    if (!existsSync(this.spoolFile) && !existsSync(replaying)) {
       this.spooledBatches = 0;
       return;
     }
-    // Move the file aside so batches spooled during the replay land in a fresh file after it.
-    const replaying = `${this.spoolFile}.replaying`;
     if (!existsSync(replaying)) renameSync(this.spoolFile, replaying);
     else if (existsSync(this.spoolFile)) {
-      appendFileSync(replaying, readFileSync(this.spoolFile));
+      appendFileTo(this.spoolFile, replaying);
       rmSync(this.spoolFile);
     }
-    const lines = readFileSync(replaying, "utf8").split("\n").filter(Boolean);
+    const lines = readLines(replaying);
     let done = 0;
+    let current: string | undefined;
     try {
-      for (const line of lines) {
-        const batch = JSON.parse(line, (key, value) => (key === "at" || key === "createdAt" ? new Date(value) : value)) as Batch;
-        await this.write(batch);
+      // Not for-await: leaving that loop by an exception would close the generator, and the catch
+      // below reads the rest of the file from it.
+      for (let next = await lines.next(); !next.done; next = await lines.next()) {
+        const line = next.value;
+        current = line;
+        await this.write(JSON.parse(line, (key, value) => (key === "at" || key === "createdAt" ? new Date(value) : value)) as Batch);
+        current = undefined;
         done++;
       }
       rmSync(replaying);
-      this.spooledBatches = existsSync(this.spoolFile) ? readFileSync(this.spoolFile, "utf8").split("\n").filter(Boolean).length : 0;
+      this.spooledBatches = existsSync(this.spoolFile) ? countLines(this.spoolFile) : 0;
       this.options.logger?.info({ batches: done }, "journal spool replayed");
     } catch (error) {
-      // Keep the unwritten remainder, in order, ahead of anything spooled meanwhile.
-      const remainder = lines.slice(done).join("\n") + "\n";
-      const newer = existsSync(this.spoolFile) ? readFileSync(this.spoolFile, "utf8") : "";
-      await Bun.write(this.spoolFile, remainder + newer);
+      // Built aside and renamed over the spool: a crash meanwhile leaves the replaying file whole.
+      const remainder = `${this.spoolFile}.remainder`;
+      rmSync(remainder, { force: true });
+      let kept = 0;
+      const keep = (line: string) => {
+        appendFileSync(remainder, `${line}\n`);
+        kept++;
+      };
+      if (current !== undefined) keep(current);
+      for await (const line of lines) keep(line);
+      if (existsSync(this.spoolFile)) {
+        kept += countLines(this.spoolFile);
+        appendFileTo(this.spoolFile, remainder);
+      }
+      renameSync(remainder, this.spoolFile);
       rmSync(replaying);
-      this.spooledBatches = (remainder + newer).split("\n").filter(Boolean).length;
+      this.spooledBatches = kept;
       this.lastError = error instanceof Error ? error.message : String(error);
     }
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -190,6 +190,42 @@ describe("journal", () => {
     await second.flush();
     await second.flush();
     expect(await countRejections(database.db)).toBe(10);
+  });
+  it("finishes a replay a previous process stopped in the middle of, and keeps a failed replay's remainder in order", async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), "spool-"));
+    const { database: wrapped, state } = flaky(database);
+    const first = new Journal({ database: wrapped, spoolDir, instanceId: "t5", maxBatchRows: 10 });
+    state.down = true;
+    for (let i = 0; i < 30; i++) first.recordRejection(rejection(i));
+    await first.flush(); // three batches spooled
+    expect(first.backlog().spooledBatches).toBe(3);
+    // A replay that fails halfway keeps what it did not write, in order, with what came after.
+    state.down = false;
+    let writes = 0;
+    const failing = new Proxy(database.db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== "transaction") return value;
+        return async (...args: unknown[]) => {
+          if (++writes === 2) throw new Error("connection reset");
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+    const second = new Journal({ database: { ...database, db: failing } as Database, spoolDir, instanceId: "t5", maxBatchRows: 10 });
+    expect(second.backlog().spooledBatches).toBe(3);
+    for (let i = 30; i < 35; i++) second.recordRejection(rejection(i));
+    await second.flush(); // spools the new batch behind the three, replays: first written, second fails
+    expect(await countRejections(database.db)).toBe(10);
+    expect(second.backlog().spooledBatches).toBe(3);
+    // The process stops while a replay is under way: the file set aside is all that is left.
+    renameSync(join(spoolDir, "journal-t5.jsonl"), join(spoolDir, "journal-t5.jsonl.replaying"));
+    const third = new Journal({ database, spoolDir, instanceId: "t5" });
+    expect(third.backlog().spooledBatches).toBe(3);
+    await third.flush();
+    expect(await countRejections(database.db)).toBe(35);
+    expect(third.backlog().spooledBatches).toBe(0);
+    expect(readdirSync(spoolDir)).toEqual([]);
   });
   it("stop() writes the events recorded while a batch was being written", async () => {
     const journal = new Journal({ database, spoolDir: mkdtempSync(join(tmpdir(), "spool-")), instanceId: "t4", maxBatchRows: 1000 });

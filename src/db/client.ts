@@ -196,7 +196,7 @@ export function pgliteDatabase(client: PgliteClient): Database {
       // postgres.js reconnects.
       const unlisten = await client.listen(channel, onPayload);
       onListen?.();
-      const restarted = onListen && "onRestart" in client ? (client as { onRestart(hook: () => void): () => void }).onRestart(onListen) : undefined;
+      const restarted = onListen && client.onRestart?.(onListen);
       return async () => {
         restarted?.();
         await unlisten();

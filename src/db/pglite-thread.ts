@@ -30,8 +30,14 @@ type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? O
 
 export type ThreadReply = { id: number; result: unknown; error?: undefined } | { id: number; error: Record<string, string | number>; result?: undefined } | { notify: string; payload: string; id?: undefined };
 
-/** The part of PGlite the product calls (src/db/client.ts, drizzle-orm/pglite), answered by a thread. */
-export type PgliteClient = Pick<PGlite, "query" | "exec" | "transaction" | "listen" | "dumpDataDir" | "close" | "closed">;
+/**
+ * The part of PGlite the product calls (src/db/client.ts, drizzle-orm/pglite). PGlite in-process
+ * is one; the thread's client is another and adds `onRestart` (a hook run each time the thread has
+ * been started again after an unexpected stop; returns its removal).
+ */
+export type PgliteClient = Pick<PGlite, "query" | "exec" | "transaction" | "listen" | "dumpDataDir" | "close" | "closed"> & {
+  onRestart?(hook: () => void): () => void;
+};
 
 export interface PgliteThreadOptions {
   /** A directory for the data (NODEFS); in memory when neither this nor loadDataDir is given. */
@@ -101,7 +107,7 @@ class PgliteThread {
     await this.call({ op: "open", dataDir: this.options.dataDir, loadDataDir: this.options.loadDataDir });
   }
 
-  /** `hook` runs each time the thread has been started again after an unexpected stop; returns its removal. */
+  /** See PgliteClient.onRestart. */
   onRestart(hook: () => void): () => void {
     this.restartHooks.add(hook);
     return () => this.restartHooks.delete(hook);
@@ -147,7 +153,7 @@ class PgliteThread {
   }
 
   exec(sql: string): Promise<Results[]> {
-    return this.call<Results[]>({ op: "exec", sql });
+    return this.execIn(undefined, sql);
   }
 
   /** PGlite's transaction: begun on the thread, each query sent with its id, committed when `work` resolves. */
@@ -159,7 +165,7 @@ class PgliteThread {
         return !open;
       },
       query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => this.queryIn<R>(txId, sql, params, options),
-      exec: (sql: string) => this.call<Results[]>({ op: "exec", tx: txId, sql }),
+      exec: (sql: string) => this.execIn(txId, sql),
       sql: () => Promise.reject(new Error("tx.sql is not available across the PGlite thread; use tx.query")),
       listen: () => Promise.reject(new Error("listen inside a transaction is not available across the PGlite thread")),
       rollback: () => Promise.reject(new Error("rolled back")),
@@ -213,6 +219,10 @@ class PgliteThread {
     this.isClosed = true;
     this.fail(new Error("PGlite is closed"));
     this.worker.terminate();
+  }
+
+  private execIn(tx: number | undefined, sql: string): Promise<Results[]> {
+    return this.call<Results[]>({ op: "exec", tx, sql });
   }
 
   private async queryIn<T>(tx: number | undefined, sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {

@@ -6,7 +6,7 @@
  * Messages in: { id, op, … } (ThreadRequest in pglite-thread.ts). Messages out: { id, result } or
  * { id, error }, and { notify: channel, payload } for each NOTIFY on a channel listened to.
  */
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PGlite, type Results, type Transaction } from "@electric-sql/pglite";
 import type { ThreadReply, ThreadRequest } from "./pglite-thread.ts";
 
 declare const self: Worker;
@@ -42,6 +42,11 @@ function rawParsers(rawTypes: number[] | undefined): Record<number, (value: stri
   return parsers;
 }
 
+/** What of a result crosses the thread (the fields structured clone can copy and the caller reads). */
+function plainResult(result: Results): Pick<Results, "rows" | "fields" | "affectedRows"> {
+  return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+}
+
 function database(): PGlite {
   if (!pg) throw new Error("PGlite is not open");
   return pg;
@@ -65,14 +70,10 @@ async function handle(request: ThreadRequest): Promise<unknown> {
       await opened;
       return null;
     }
-    case "query": {
-      const result = await executor(request.tx).query(request.sql, request.params, { rowMode: request.rowMode, parsers: rawParsers(request.rawTypes) });
-      return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
-    }
-    case "exec": {
-      const results = await executor(request.tx).exec(request.sql);
-      return results.map((result) => ({ rows: result.rows, fields: result.fields, affectedRows: result.affectedRows }));
-    }
+    case "query":
+      return plainResult(await executor(request.tx).query(request.sql, request.params, { rowMode: request.rowMode, parsers: rawParsers(request.rawTypes) }));
+    case "exec":
+      return (await executor(request.tx).exec(request.sql)).map(plainResult);
     case "begin": {
       const id = nextTx++;
       // Resolves once PGlite has begun the transaction (it waits for any other to end first); the

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PGlite } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
 import { openPgliteThread, type PgliteClient } from "./pglite-thread.ts";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -62,6 +62,12 @@ export interface DatabaseOptions {
   pgliteDump?: Blob;
   /** Maximum pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * PGlite on the caller's thread instead of its own: for bulk setup work (the bench's seeding),
+   * whose thousands of statements one after another each pay the thread's round trip. Never for
+   * the product: its queries would hold the caller's event loop.
+   */
+  pgliteOnThisThread?: boolean;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -178,7 +184,10 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     mkdirSync(options.dataDir, { recursive: true });
     dataDir = join(options.dataDir, "pglite");
   }
-  return pgliteDatabase(await openPgliteThread({ dataDir, loadDataDir: options.pgliteDump }));
+  if (!options.pgliteOnThisThread) return pgliteDatabase(await openPgliteThread({ dataDir, loadDataDir: options.pgliteDump }));
+  const client = options.pgliteDump ? new PGlite({ loadDataDir: options.pgliteDump }) : new PGlite(dataDir);
+  await client.waitReady;
+  return pgliteDatabase(client);
 }
 
 /**

@@ -63,13 +63,12 @@ export class RouteTable extends KeyedRing {
   private readonly key: [number, number] = [0, 0];
 
   constructor(options: RouteTableOptions) {
-    const capacity = Math.max(1, Math.floor(options.maxEntries ?? 2_000_000));
-    super(capacity);
+    super(options.maxEntries ?? 2_000_000);
     this.keyOf = options.keyOf;
     this.ttlMs = options.ttlMs ?? 3 * 86_400_000;
     this.idStart = new Uint32Array(this.capacity);
     this.idLength = new Uint8Array(this.capacity);
-    this.bytes = Buffer.alloc(Math.max(MIN_ID_BYTES, Math.floor(options.maxIdBytes ?? capacity * 48)));
+    this.bytes = Buffer.alloc(Math.max(MIN_ID_BYTES, Math.floor(options.maxIdBytes ?? this.capacity * 48)));
   }
 
   /** Bytes allocated for the typed arrays and the byte ring (resident only as they are written). */

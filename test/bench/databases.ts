@@ -5,9 +5,8 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { openDatabase, pgliteDatabase, type Database } from "../../src/db/client.ts";
+import { openDatabase, type Database } from "../../src/db/client.ts";
 
 export interface BenchDatabase {
   kind: "postgres" | "pglite";
@@ -47,7 +46,7 @@ export async function createBenchDatabase(label: string, options: { keep?: boole
       kind: "pglite",
       dataDir,
       open: () => openDatabase({ dataDir }),
-      openForSetup: () => openPgliteHere(dataDir),
+      openForSetup: () => openDatabase({ dataDir, pgliteOnThisThread: true }),
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -78,7 +77,7 @@ function migratedPglite(): Promise<string> {
   migratedTemplate ??= (async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "bench-migrated-"));
     process.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
-    const database = await openPgliteHere(dataDir);
+    const database = await openDatabase({ dataDir, pgliteOnThisThread: true });
     await database.migrate();
     await database.close();
     return dataDir;
@@ -105,13 +104,6 @@ export async function createSeededBenchDatabase(label: string, key: string, seed
     seededTemplates.set(key, template);
   }
   return createBenchDatabase(label, { from: await template });
-}
-
-/** PGlite on this thread, in the directory layout openDatabase({ dataDir }) uses. */
-async function openPgliteHere(dataDir: string): Promise<Database> {
-  const client = new PGlite(join(dataDir, "pglite"));
-  await client.waitReady;
-  return pgliteDatabase(client);
 }
 
 async function seeded(bench: BenchDatabase, seed: (database: Database) => Promise<unknown>): Promise<BenchDatabase> {

@@ -1,7 +1,8 @@
 /**
  * A Map with a size cap and a time-to-live, evicting the oldest entries first (insertion order).
- * Used for daily recipient counters and the refusal coalescer (receipt routes and last senders are in
- * typed arrays: route-table.ts, last-senders.ts).
+ * Used for the refusal coalescer, whose keys a peer's repeated refusals make. What every message
+ * writes (receipt routes, last senders, daily marketing counts, velocity counts) is in typed arrays
+ * instead (registry/keyed-ring.ts): objects the collector need not trace.
  */
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();

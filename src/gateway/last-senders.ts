@@ -1,5 +1,6 @@
-import { recipientKeyAt, saltKey, slotOf, textKey } from "../registry/key-set.ts";
-import { KeyedRing } from "./keyed-ring.ts";
+import { saltedRecipientKey } from "../registry/key-set.ts";
+import { KeyedRing } from "../registry/keyed-ring.ts";
+import { Interned } from "../lib/interned.ts";
 
 /**
  * The enterprise that last wrote to each recipient from each port, as this proxy saw it. An MO
@@ -20,12 +21,11 @@ import { KeyedRing } from "./keyed-ring.ts";
  * Entries sit in a ring in the order they were written; writing a key again appends it and retires
  * its older entry. When the ring is full the oldest entry goes, live or retired, so after many
  * rewrites slightly fewer than `capacity` keys are kept. An entry older than `ttlMs` is never
- * returned. The ring and its index are KeyedRing's (keyed-ring.ts), the entry's tag its enterprise.
+ * returned. The ring and its index are KeyedRing's (registry/keyed-ring.ts), the entry's tag its enterprise.
  */
 export class LastSenders extends KeyedRing {
-  private readonly ports = new Map<string, number>();
-  private readonly enterpriseOrdinals = new Map<string, number>();
-  private readonly enterpriseIds: string[] = [];
+  private readonly ports = new Interned();
+  private readonly enterprises = new Interned();
   private readonly key: [number, number] = [0, 0];
 
   constructor(
@@ -41,17 +41,7 @@ export class LastSenders extends KeyedRing {
 
   set(recipientHash: string, portId: string, enterpriseId: string, at: number): void {
     const [hi, lo] = this.keyOf(recipientHash, portId);
-    let ordinal = this.enterpriseOrdinals.get(enterpriseId);
-    if (ordinal === undefined) {
-      ordinal = this.enterpriseIds.push(enterpriseId) - 1;
-      this.enterpriseOrdinals.set(enterpriseId, ordinal);
-    }
-    const position = this.append(hi, lo, ordinal + 1, at);
-    const slot = this.find(hi, lo);
-    const previous = this.index[slot]!;
-    if (previous !== 0) this.tag[previous - 1] = 0; // the key's older entry retires; the slot now points at the new one
-    else this.live++;
-    this.index[slot] = position + 1;
+    this.rewrite(hi, lo, this.enterprises.ordinal(enterpriseId) + 1, at);
   }
 
   get(recipientHash: string, portId: string, now: number): { enterpriseId: string; at: number } | undefined {
@@ -61,35 +51,17 @@ export class LastSenders extends KeyedRing {
     if (entry === 0) return undefined;
     const at = this.at[entry - 1]!;
     if (at + this.ttlMs <= now) return undefined;
-    return { enterpriseId: this.enterpriseIds[this.tag[entry - 1]! - 1]!, at };
-  }
-
-  /** The index slot holding the key, or the empty slot where it would go. */
-  private find(hi: number, lo: number): number {
-    const index = this.index;
-    for (let slot = slotOf(hi, lo, this.mask); ; slot = (slot + 1) & this.mask) {
-      const entry = index[slot]!;
-      if (entry === 0 || (this.keyHi[entry - 1] === hi && this.keyLo[entry - 1] === lo)) return slot;
-    }
+    return { enterpriseId: this.enterprises.id(this.tag[entry - 1]! - 1), at };
   }
 
   /** The 64-bit key of (recipient, port); hi = -1 when reading a port never written from. */
   private keyOf(recipientHash: string, portId: string, intern = true): [number, number] {
-    let port = this.ports.get(portId);
-    if (port === undefined) {
-      if (!intern) {
-        this.key[0] = -1;
-        return this.key;
-      }
-      port = this.ports.size + 1;
-      this.ports.set(portId, port);
+    const known = intern ? this.ports.ordinal(portId) : this.ports.known(portId);
+    if (known === undefined) {
+      this.key[0] = -1;
+      return this.key;
     }
-    const key = this.key;
     // Salted by the port as the opt-out set's keys are by the enterprise (registry/key-set.ts).
-    if (!recipientKeyAt(recipientHash, 0, port, key)) {
-      textKey(recipientHash, key);
-      saltKey(port, key);
-    }
-    return key;
+    return saltedRecipientKey(recipientHash, known + 1, this.key);
   }
 }

@@ -1,5 +1,5 @@
 import { slotOf, textKey } from "../registry/key-set.ts";
-import { KeyedRing } from "./keyed-ring.ts";
+import { KeyedRing } from "../registry/keyed-ring.ts";
 
 /** Who a message's receipt goes to. */
 export interface RouteOwner {
@@ -41,7 +41,7 @@ const MAX_INLINE_ID = 255;
  * The SP's own id (submit_multi only) and ids that do not fit the byte ring are kept in small maps
  * by ring position.
  *
- * The ring and its index are KeyedRing's (keyed-ring.ts; the entry's tag is its owner), used as a
+ * The ring and its index are KeyedRing's (registry/keyed-ring.ts; the entry's tag is its owner), used as a
  * multimap; the byte ring is allocated at its cap too (doubling a ring of a million routes stalled
  * the event loop for 148 ms). At a cap the oldest route goes. Writing an id again replaces its
  * route. A lookup checks the key of every hash match against the stored id, so a hash collision

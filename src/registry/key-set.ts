@@ -170,7 +170,7 @@ export function slotOf(hi: number, lo: number, mask: number): number {
 
 /**
  * Empties `slot` of an open-addressing index (linear probing) whose slots hold ring position + 1
- * and whose keys are `keyHi`/`keyLo` by ring position (KeyedRing, gateway/keyed-ring.ts). Backward-shift
+ * and whose keys are `keyHi`/`keyLo` by ring position (KeyedRing, keyed-ring.ts). Backward-shift
  * deletion: no tombstones, so lookups stay as short as the load allows.
  */
 export function removeIndexSlot(index: Int32Array, mask: number, slot: number, keyHi: Uint32Array, keyLo: Uint32Array): void {
@@ -271,6 +271,19 @@ export function recipientKeyAt(text: string, offset: number, salt: number, out: 
   out[0] = hi >>> 0;
   out[1] = lo >>> 0;
   return true;
+}
+
+/**
+ * The 64-bit key of a recipient hash mixed with a salt (a port's or an enterprise's ordinal; 0 for
+ * none), written into `out`: its first 16 hex digits, or, for a hash that is not hex (tests, other
+ * protectors), the text hashed whole.
+ */
+export function saltedRecipientKey(recipientHash: string, salt: number, out: [number, number]): [number, number] {
+  if (!recipientKeyAt(recipientHash, 0, salt, out)) {
+    textKey(recipientHash, out);
+    saltKey(salt, out);
+  }
+  return out;
 }
 
 /** A 64-bit key of any text: two independent 32-bit FNV-1a-style hashes, finished with fmix32 (LastSenders for non-hex hashes, RouteTable for message ids). */

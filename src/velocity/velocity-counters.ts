@@ -1,66 +1,16 @@
 import type { VerificationVelocity } from "../policy/types.ts";
 import type { VelocityDelta, VelocityStore, VelocityTotals } from "./store.ts";
 import { bucketsAt, type Buckets } from "./windows.ts";
+import { DAY, HOUR, IN_FLIGHT, IN_PENDING, IN_SHARED, RecipientWindows, TEN } from "./recipient-windows.ts";
 
-/**
- * One window's count for one recipient as this proxy knows it: `shared` is the total every proxy
- * had reached at the last exchange, `inflight` what this proxy is sending right now, `pending` what
- * it counted since. The count it judges by is their sum: its own messages count at once, the other
- * proxies' within one flush interval.
- */
-class WindowCount {
-  bucket = -1;
-  shared = 0;
-  inflight = 0;
-  pending = 0;
-
-  at(bucket: number): number {
-    if (bucket !== this.bucket) return 0;
-    return this.shared + this.inflight + this.pending;
-  }
-
-  roll(bucket: number): void {
-    if (bucket === this.bucket) return;
-    this.bucket = bucket;
-    this.shared = this.inflight = this.pending = 0;
-  }
-}
-
-/** One recipient's windows; the enterprise lists are allocated only once a code was counted (most recipients get one code). */
-class RecipientState {
-  readonly ten = new WindowCount();
-  readonly hour = new WindowCount();
-  readonly day = new WindowCount();
-  enterpriseBucket = -1;
-  sharedEnterprises: ReadonlySet<string> | undefined;
-  inflightEnterprises: string[] | undefined;
-  pendingEnterprises: string[] | undefined;
-
-  rollEnterprises(bucket: number): void {
-    if (bucket === this.enterpriseBucket) return;
-    this.enterpriseBucket = bucket;
-    this.sharedEnterprises = this.inflightEnterprises = this.pendingEnterprises = undefined;
-  }
-
-  hasEnterprise(enterpriseId: string): boolean {
-    return (this.sharedEnterprises?.has(enterpriseId) ?? false) || (this.inflightEnterprises?.includes(enterpriseId) ?? false) || (this.pendingEnterprises?.includes(enterpriseId) ?? false);
-  }
-
-  enterpriseCount(): number {
-    const shared = this.sharedEnterprises;
-    let count = shared?.size ?? 0;
-    for (const id of this.inflightEnterprises ?? []) if (!shared?.has(id)) count++;
-    for (const id of this.pendingEnterprises ?? []) if (!shared?.has(id) && !this.inflightEnterprises?.includes(id)) count++;
-    return count;
-  }
-}
+const WINDOWS = [TEN, HOUR, DAY] as const;
 
 export interface VelocityCountersOptions {
   /** Where the proxies share their counts; none = this proxy alone (exact for one proxy). */
   store?: VelocityStore;
   /** How often local counts are sent and the other proxies' fetched (default 100 ms). */
   flushMs?: number;
-  /** Recipients kept in memory, oldest dropped first (default 250,000: about 350 bytes each, ~90 MB). */
+  /** Recipients kept in memory, the least recently counted dropped first (default 1,000,000: about 90 bytes each, ~90 MB, resident as they are written). */
   maxRecipients?: number;
   onError?: (error: unknown) => void;
   clock?: () => number;
@@ -75,17 +25,16 @@ export interface VelocityCountersOptions {
  * recipient this proxy has never seen starts at its own count until its first exchange.
  */
 export class VelocityCounters {
-  private readonly recipients = new Map<string, RecipientState>();
+  private readonly recipients: RecipientWindows;
   private readonly touched = new Set<string>();
   private readonly buckets: Buckets = { ten: 0, hour: 0, day: 0 };
-  private readonly maxRecipients: number;
   private timer: ReturnType<typeof setInterval> | undefined;
   private flushing: Promise<void> | undefined;
   /** Flushes that failed (the store away); their counts were kept for the next one. */
   failedFlushes = 0;
 
   constructor(private readonly options: VelocityCountersOptions = {}) {
-    this.maxRecipients = options.maxRecipients ?? 250_000;
+    this.recipients = new RecipientWindows(options.maxRecipients ?? 1_000_000);
     if (options.store) {
       this.timer = setInterval(() => void this.flush(), options.flushMs ?? 100);
       this.timer.unref?.();
@@ -96,51 +45,49 @@ export class VelocityCounters {
     return this.options.store?.kind ?? "memory";
   }
 
-  private state(recipientHash: string, create: boolean): RecipientState | undefined {
-    let state = this.recipients.get(recipientHash);
-    if (state && create) {
-      // Counted again: it moves to the young end, so a number under attack is never the one dropped.
-      this.recipients.delete(recipientHash);
-      this.recipients.set(recipientHash, state);
-    } else if (!state && create) {
-      if (this.recipients.size >= this.maxRecipients) {
-        const oldest = this.recipients.keys().next().value;
-        if (oldest !== undefined) this.recipients.delete(oldest);
-      }
-      this.recipients.set(recipientHash, (state = new RecipientState()));
-    }
-    if (state && this.options.store) this.touched.add(recipientHash);
-    return state;
+  /**
+   * The recipient's row position, or -1. `create`: the row is made if need be and moved to the young
+   * end (counted again, so a number under attack is never the one dropped).
+   */
+  private state(recipientHash: string, create: boolean, at: number): number {
+    const position = create ? this.recipients.touch(recipientHash, at) : this.recipients.positionOf(recipientHash);
+    if (position >= 0 && this.options.store) this.touched.add(recipientHash);
+    return position;
   }
 
   /** What the rule reads (the policy's RecipientCounters.verificationVelocity). */
   read(recipientHash: string, at: number): VerificationVelocity {
     const b = bucketsAt(at, this.buckets);
     // A recipient not seen yet is fetched at the next flush, so that another proxy's counts arrive.
-    const state = this.state(recipientHash, this.options.store !== undefined);
-    if (!state) return EMPTY;
-    const enterprises = state.enterpriseBucket === b.hour ? state : undefined;
+    const position = this.state(recipientHash, this.options.store !== undefined, at);
+    if (position < 0) return EMPTY;
+    const rows = this.recipients;
+    const hour = b.hour;
+    const enterprises = rows.enterpriseHour(position) === hour;
     return {
-      tenMinutes: state.ten.at(b.ten),
-      hour: state.hour.at(b.hour),
-      day: state.day.at(b.day),
-      enterprisesThisHour: enterprises ? enterprises.enterpriseCount() : 0,
-      hasEnterprise: (id) => enterprises?.hasEnterprise(id) ?? false,
+      tenMinutes: rows.count(position, TEN, b.ten),
+      hour: rows.count(position, HOUR, hour),
+      day: rows.count(position, DAY, b.day),
+      enterprisesThisHour: enterprises ? rows.enterpriseCount(position) : 0,
+      // Looked up again when asked: a position is good only until the recipient is written again.
+      hasEnterprise: (id) => {
+        const now = rows.positionOf(recipientHash);
+        return now >= 0 && rows.enterpriseHour(now) === hour && rows.hasEnterprise(now, id);
+      },
     };
   }
 
   /** A verification message to this recipient was accepted (by this proxy). */
   record(recipientHash: string, enterpriseId: string | undefined, at: number): void {
     const b = bucketsAt(at, this.buckets);
-    const state = this.state(recipientHash, true)!;
-    state.ten.roll(b.ten);
-    state.hour.roll(b.hour);
-    state.day.roll(b.day);
-    state.ten.pending++;
-    state.hour.pending++;
-    state.day.pending++;
-    state.rollEnterprises(b.hour);
-    if (enterpriseId !== undefined && !state.hasEnterprise(enterpriseId)) (state.pendingEnterprises ??= []).push(enterpriseId);
+    const position = this.state(recipientHash, true, at);
+    const rows = this.recipients;
+    rows.roll(position, TEN, b.ten);
+    rows.roll(position, HOUR, b.hour);
+    rows.roll(position, DAY, b.day);
+    for (const window of WINDOWS) rows.countPending(position, window);
+    rows.rollEnterprises(position, b.hour);
+    if (enterpriseId !== undefined && !rows.hasEnterprise(position, enterpriseId)) rows.addEnterprise(position, enterpriseId, IN_PENDING);
   }
 
   /** Sends what was counted since the last flush and reads every proxy's totals back (one at a time). */
@@ -155,63 +102,59 @@ export class VelocityCounters {
     const store = this.options.store!;
     const at = (this.options.clock ?? Date.now)();
     const b = bucketsAt(at, { ten: 0, hour: 0, day: 0 });
+    const rows = this.recipients;
     const hashes = [...this.touched];
     this.touched.clear();
-    const sent: { state: RecipientState; delta: VelocityDelta }[] = [];
+    const deltas: VelocityDelta[] = [];
     for (const recipientHash of hashes) {
-      const state = this.recipients.get(recipientHash);
-      if (!state) continue;
-      state.ten.roll(b.ten);
-      state.hour.roll(b.hour);
-      state.day.roll(b.day);
-      state.rollEnterprises(b.hour);
-      for (const window of [state.ten, state.hour, state.day]) {
-        window.inflight = window.pending;
-        window.pending = 0;
-      }
-      state.inflightEnterprises = state.pendingEnterprises;
-      state.pendingEnterprises = undefined;
-      const delta: VelocityDelta = { recipientHash, tenBucket: b.ten, ten: state.ten.inflight, hourBucket: b.hour, hour: state.hour.inflight, dayBucket: b.day, day: state.day.inflight, enterprises: state.inflightEnterprises ?? [] };
-      sent.push({ state, delta });
+      const position = rows.positionOf(recipientHash);
+      if (position < 0) continue;
+      rows.roll(position, TEN, b.ten);
+      rows.roll(position, HOUR, b.hour);
+      rows.roll(position, DAY, b.day);
+      rows.rollEnterprises(position, b.hour);
+      const ten = rows.sendPending(position, TEN);
+      const hour = rows.sendPending(position, HOUR);
+      const day = rows.sendPending(position, DAY);
+      // In flight now: what was pending (nothing else is: one exchange at a time).
+      rows.changeFlags(position, (flags) => (flags & IN_SHARED) | (flags & IN_PENDING ? IN_FLIGHT : 0));
+      deltas.push({ recipientHash, tenBucket: b.ten, ten, hourBucket: b.hour, hour, dayBucket: b.day, day, enterprises: rows.enterprisesWith(position, IN_FLIGHT) });
     }
     let totals: VelocityTotals[];
     try {
-      totals = await store.exchange(sent.map((s) => s.delta), at);
+      totals = await store.exchange(deltas, at);
     } catch (error) {
       this.failedFlushes++;
-      for (const { state, delta } of sent) this.restore(state, delta);
+      for (const delta of deltas) this.restore(delta);
       this.options.onError?.(error);
       return;
     }
-    sent.forEach(({ state, delta }, i) => this.apply(state, delta, totals[i]!));
+    deltas.forEach((delta, i) => this.apply(delta, totals[i]!));
   }
 
   /** The exchange failed: what was in flight is pending again (and sent with the next flush). */
-  private restore(state: RecipientState, delta: VelocityDelta): void {
-    const windows: [WindowCount, number][] = [[state.ten, delta.tenBucket], [state.hour, delta.hourBucket], [state.day, delta.dayBucket]];
-    for (const [window, bucket] of windows) {
-      if (window.bucket !== bucket) continue;
-      window.pending += window.inflight;
-      window.inflight = 0;
-    }
-    if (state.enterpriseBucket === delta.hourBucket && state.inflightEnterprises) {
-      const pending = (state.pendingEnterprises ??= []);
-      for (const id of state.inflightEnterprises) if (!pending.includes(id)) pending.push(id);
-      state.inflightEnterprises = undefined;
-    }
+  private restore(delta: VelocityDelta): void {
+    const rows = this.recipients;
+    const position = rows.positionOf(delta.recipientHash); // found again: it may have moved meanwhile
+    if (position < 0) return;
+    rows.unsend(position, TEN, delta.tenBucket);
+    rows.unsend(position, HOUR, delta.hourBucket);
+    rows.unsend(position, DAY, delta.dayBucket);
+    if (rows.enterpriseHour(position) === delta.hourBucket) rows.changeFlags(position, (flags) => (flags & IN_FLIGHT ? (flags & ~IN_FLIGHT) | IN_PENDING : flags));
     this.touched.add(delta.recipientHash);
   }
 
-  private apply(state: RecipientState, delta: VelocityDelta, total: VelocityTotals): void {
-    const windows: [WindowCount, number, number][] = [[state.ten, delta.tenBucket, total.ten], [state.hour, delta.hourBucket, total.hour], [state.day, delta.dayBucket, total.day]];
-    for (const [window, bucket, value] of windows) {
-      if (window.bucket !== bucket) continue; // the window moved on while the exchange ran
-      window.shared = value;
-      window.inflight = 0;
-    }
-    if (state.enterpriseBucket === delta.hourBucket) {
-      state.sharedEnterprises = total.enterprises.length ? new Set(total.enterprises) : undefined;
-      state.inflightEnterprises = undefined;
+  private apply(delta: VelocityDelta, total: VelocityTotals): void {
+    const rows = this.recipients;
+    const position = rows.positionOf(delta.recipientHash);
+    if (position < 0) return;
+    rows.settle(position, TEN, delta.tenBucket, total.ten);
+    rows.settle(position, HOUR, delta.hourBucket, total.hour);
+    rows.settle(position, DAY, delta.dayBucket, total.day);
+    if (rows.enterpriseHour(position) === delta.hourBucket) {
+      // The store's set replaces what was shared and in flight; what is pending stays.
+      rows.changeFlags(position, (flags) => flags & IN_PENDING);
+      for (const id of total.enterprises) rows.addEnterprise(position, id, IN_SHARED);
     }
   }
 

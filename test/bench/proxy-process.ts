@@ -12,6 +12,8 @@ import pino from "pino";
 import { parseConfig } from "../../src/config.ts";
 import { startGateway } from "../../src/main.ts";
 import { BENCH_PII_KEY } from "./registry-seed.ts";
+import { threadCpuUs } from "./thread-cpu.ts";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const input = JSON.parse(process.argv[2]!) as {
   url?: string;
@@ -43,6 +45,11 @@ const gateway = await startGateway({ config, logger: pino({ level: "silent" }) }
 await gateway.upstream.waitForBinds(input.upstreamBinds, 10_000);
 console.log(JSON.stringify({ smppPort: gateway.smppPort, httpUrl: gateway.httpUrl, cmppPort: gateway.cmppPort }));
 
+// How late the gateway's event loop ran timers since the last "stats" (reset at each): the part of
+// a latency tail that is this process's own work rather than the machine's.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
 let buffered = "";
 for await (const chunk of Bun.stdin.stream()) {
   buffered += new TextDecoder().decode(chunk);
@@ -52,7 +59,17 @@ for await (const chunk of Bun.stdin.stream()) {
     buffered = buffered.slice(newline + 1);
     if (command === "stats") {
       const cpu = process.cpuUsage();
-      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, rss: process.memoryUsage().rss, journal: gateway.journal.stats(), upstream: gateway.upstream.state(), registry: gateway.registry.health() }));
+      const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, threads: threadCpuUs(), loop, rss: process.memoryUsage().rss, journal: gateway.journal.stats(), upstream: gateway.upstream.state(), registry: gateway.registry.health() }));
+    } else if (command === "heap") {
+      // What the collector has to walk: object counts by type (JavaScriptCore's own figures).
+      const { heapStats } = await import("bun:jsc");
+      const before = heapStats().objectCount;
+      Bun.gc(true);
+      const stats = heapStats();
+      const top = Object.entries(stats.objectTypeCounts).sort((a, b) => b[1] - a[1]).slice(0, 25);
+      console.log(JSON.stringify({ objectsBeforeFullCollection: before, heapSize: stats.heapSize, heapCapacity: stats.heapCapacity, objectCount: stats.objectCount, top }));
     } else if (command === "flush") {
       await gateway.journal.flush();
       console.log(JSON.stringify({ flushed: true, journal: gateway.journal.stats() }));

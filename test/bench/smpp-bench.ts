@@ -15,6 +15,7 @@ import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
 import { addInto, bucketsObject, formatHistograms, histogram } from "./histogram.ts";
 import { measureJournalUnderLoad } from "./journal-under-load.ts";
 import { loadavg } from "node:os";
+import { threadCpuPerMessage } from "./thread-cpu.ts";
 
 export interface SmppBenchOptions {
   reps: number;
@@ -31,15 +32,23 @@ export interface SmppBenchOptions {
 
 interface ProxyStats {
   cpuUs: number;
+  threads: Record<string, number>;
+  /** Event-loop delay since the previous stats call (the largest over the workers). */
+  loop: { p99Ms: number; maxMs: number };
   rss: number;
   journal: { batches: number; rejections: number; spooledBatches: number; inMemory: number };
 }
 interface SimulatorStatsLine {
   cpuUs: number;
+  threads: Record<string, number>;
   rss: number;
   stats: { accepted: number; receiptsSent: number; receiptsAcked: number; receiptsRetried: number };
 }
 
+/** into[name] += from[name], for every thread name. */
+function addThreads(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [name, us] of Object.entries(from)) into[name] = (into[name] ?? 0) + us;
+}
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
@@ -72,6 +81,8 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const { smppPort, httpUrl } = proxy;
   log(`smpp: simulator :${simulatorPort} (pid ${simulator.pid}), gateway :${smppPort} ${httpUrl} (pids ${proxy.pids.join(", ")}, ${proxy.count} worker(s))`);
 
+  if (process.env.BENCH_HEAP) log(`smpp: gateway heap at start: ${JSON.stringify(await proxy.heap())}`);
+
   // Real traffic asks for a receipt on nearly every message; BENCH_RECEIPT_SHARE=0 measures without.
   const receiptShare = Number(process.env.BENCH_RECEIPT_SHARE ?? 0.8);
   const connect = (port: number, systemId: string, password: string) =>
@@ -90,6 +101,11 @@ export async function runSmppBench(options: SmppBenchOptions) {
   const runs = { direct: [] as number[], proxy: [] as number[], proxyCpuUs: [] as number[], proxySimulatorCpuUs: [] as number[], directSimulatorCpuUs: [] as number[], proxyReceiptsPerS: [] as number[] };
   const statuses: Record<string, number> = {};
   let proxyAnswered = 0;
+  // CPU per message by thread kind over all closed-loop proxy runs: the gateway's JavaScript
+  // thread ("main"), JavaScriptCore's compiler ("JITWorker") and collector ("HeapHelper"), …
+  const threadsBefore = { proxy: {} as Record<string, number>, simulator: {} as Record<string, number> };
+  const threadsAfter = { proxy: {} as Record<string, number>, simulator: {} as Record<string, number> };
+  let simulatorAccepted = 0;
   for (let rep = 0; rep < options.reps; rep++) {
     let sim0 = await simulatorStats();
     const d = await direct.saturate(options.seconds);
@@ -108,9 +124,17 @@ export async function runSmppBench(options: SmppBenchOptions) {
     runs.proxyCpuUs.push((p1.cpuUs - p0.cpuUs) / p.answered);
     runs.proxySimulatorCpuUs.push((sim1.cpuUs - sim0.cpuUs) / Math.max(1, sim1.stats.accepted - sim0.stats.accepted));
     proxyAnswered += p.answered;
+    simulatorAccepted += sim1.stats.accepted - sim0.stats.accepted;
+    addThreads(threadsBefore.proxy, p0.threads);
+    addThreads(threadsAfter.proxy, p1.threads);
+    addThreads(threadsBefore.simulator, sim0.threads);
+    addThreads(threadsAfter.simulator, sim1.threads);
+    log(`smpp: rep ${rep + 1}: CPU µs/msg by thread, proxy ${JSON.stringify(threadCpuPerMessage(p0.threads, p1.threads, p.answered))}, simulator ${JSON.stringify(threadCpuPerMessage(sim0.threads, sim1.threads, sim1.stats.accepted - sim0.stats.accepted))}`);
     for (const [status, count] of Object.entries(p.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
     log(`smpp: rep ${rep + 1}: direct ${Math.round(d.perSecond)}/s, proxy ${Math.round(p.perSecond)}/s (${round(runs.proxyCpuUs.at(-1)!)} µs CPU/msg in the proxy, ${round(runs.proxySimulatorCpuUs.at(-1)!)} in the simulator), ${Math.round(runs.proxyReceiptsPerS.at(-1)!)} receipts/s relayed (load ${loadavg()[0]!.toFixed(1)})`);
   }
+
+  if (process.env.BENCH_HEAP) log(`smpp: gateway heap after the closed-loop runs: ${JSON.stringify(await proxy.heap())}`);
 
   // Latency at a fixed offered rate: proxy path minus direct path.
   const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, directHistogram: [] as number[], proxyHistogram: [] as number[] };
@@ -127,7 +151,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
     paced.late += d.late + p.late;
     addInto(paced.directHistogram, histogram(d.latenciesMs));
     addInto(paced.proxyHistogram, histogram(p.latenciesMs));
-    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms (load ${loadavg()[0]!.toFixed(1)})`);
+    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms; the gateway's event loop late by p99 ${round(p1.loop.p99Ms, 2)} max ${round(p1.loop.maxMs, 1)} ms, journal backlog ${p0.journal.inMemory} → ${p1.journal.inMemory} (load ${loadavg()[0]!.toFixed(1)})`);
   }
   log(`smpp: latency at a paced ${options.pacedRate}/s, all reps (response time per message, ms):`);
   for (const line of formatHistograms(paced.directHistogram, paced.proxyHistogram)) log(`  ${line}`);
@@ -205,6 +229,8 @@ export async function runSmppBench(options: SmppBenchOptions) {
     simulator_cpu_us_per_msg_direct: round(median(runs.directSimulatorCpuUs)),
     simulator_cpu_us_per_msg_proxy: round(simulatorCpuUs),
     simulator_cpu_us_per_msg: round(simulatorCpuUs),
+    proxy_cpu_us_by_thread: threadCpuPerMessage(threadsBefore.proxy, threadsAfter.proxy, proxyAnswered),
+    simulator_cpu_us_by_thread: threadCpuPerMessage(threadsBefore.simulator, threadsAfter.simulator, simulatorAccepted),
     // A proxy handles every message (and receipt) twice on the wire, the simulator once: ~2 is the floor.
     cpu_ratio: round(median(runs.proxyCpuUs) / simulatorCpuUs),
     receipt_share: receiptShare,
@@ -257,10 +283,13 @@ async function startProxies(count: number, spawn: (workers: { count: number; ind
       const journal = (key: keyof ProxyStats["journal"]) => sum(all, (one) => one.journal[key]);
       return {
         cpuUs: sum(all, (one) => one.cpuUs),
+        threads: all.reduce((into, one) => (addThreads(into, one.threads), into), {} as Record<string, number>),
+        loop: { p99Ms: Math.max(...all.map((one) => one.loop.p99Ms)), maxMs: Math.max(...all.map((one) => one.loop.maxMs)) },
         rss: sum(all, (one) => one.rss),
         journal: { batches: journal("batches"), rejections: journal("rejections"), spooledBatches: journal("spooledBatches"), inMemory: journal("inMemory") },
       };
     },
+    heap: () => children[0]!.ask<unknown>("heap"),
     async flush(): Promise<{ journal: ProxyStats["journal"] }> {
       const all = await Promise.all(children.map((child) => child.ask<{ journal: ProxyStats["journal"] }>("flush")));
       return { journal: { ...all[0]!.journal, spooledBatches: sum(all, (one) => one.journal.spooledBatches) } };

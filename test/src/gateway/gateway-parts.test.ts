@@ -79,5 +79,21 @@ describe("bounded map and daily counters", () => {
     expect(counters.marketingSentToday("h1", "e1", evening)).toBe(2);
     expect(counters.marketingSentToday("h1", "e2", evening)).toBe(0);
     expect(counters.marketingSentToday("h1", "e1", nextMorning)).toBe(0);
+    counters.recordMarketing("h1", "e1", nextMorning);
+    expect(counters.marketingSentToday("h1", "e1", nextMorning)).toBe(1); // a new day starts at 1
+  });
+
+  it("keeps the daily counts written last when full, as many as the cap, in typed arrays", () => {
+    const at = Date.parse("2026-11-23T12:00:00+08:00");
+    const hash = (i: number) => (i * 2654435761 + 7).toString(16).padStart(16, "0").repeat(4);
+    const counters = new DailyMarketingCounters(480, 1000);
+    for (let i = 0; i < 1000; i++) counters.recordMarketing(hash(i), "e1", at);
+    counters.recordMarketing(hash(0), "e1", at); // written again: the young end, so hash(1) is the oldest now
+    counters.recordMarketing(hash(1000), "e1", at);
+    expect(counters.marketingSentToday(hash(0), "e1", at)).toBe(2);
+    expect(counters.marketingSentToday(hash(1), "e1", at)).toBe(0);
+    expect(counters.marketingSentToday(hash(2), "e1", at)).toBe(1);
+    expect(counters.marketingSentToday(hash(1000), "e1", at)).toBe(1);
+    expect(counters.size).toBe(1000);
   });
 });

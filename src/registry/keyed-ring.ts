@@ -1,4 +1,4 @@
-import { nextPowerOfTwo, removeIndexSlot, slotOf } from "../registry/key-set.ts";
+import { nextPowerOfTwo, removeIndexSlot, slotOf } from "./key-set.ts";
 
 /**
  * The storage LastSenders (one entry per key) and RouteTable (several entries per key) share: a
@@ -64,6 +64,30 @@ export abstract class KeyedRing {
     while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
     this.index[slot] = position + 1;
     this.live++;
+  }
+
+  /** The index slot holding the key (one entry per key), or the empty slot where it would go. */
+  protected find(hi: number, lo: number): number {
+    const index = this.index;
+    for (let slot = slotOf(hi, lo, this.mask); ; slot = (slot + 1) & this.mask) {
+      const entry = index[slot]!;
+      if (entry === 0 || (this.keyHi[entry - 1] === hi && this.keyLo[entry - 1] === lo)) return slot;
+    }
+  }
+
+  /**
+   * Writes the key's entry anew at the ring's young end and retires its older one (one entry per
+   * key); returns the new entry's position. What the older entry carried must be read before: when
+   * the ring is full the older entry may be the oldest, evicted by this very write.
+   */
+  protected rewrite(hi: number, lo: number, tag: number, at: number): number {
+    const position = this.append(hi, lo, tag, at);
+    const slot = this.find(hi, lo);
+    const previous = this.index[slot]!;
+    if (previous !== 0) this.tag[previous - 1] = 0; // the slot now points at the new entry
+    else this.live++;
+    this.index[slot] = position + 1;
+    return position;
   }
 
   /** Retires the entry an index slot points at and empties the slot; returns the entry's position. */

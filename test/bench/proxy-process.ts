@@ -70,6 +70,11 @@ for await (const chunk of Bun.stdin.stream()) {
       const stats = heapStats();
       const top = Object.entries(stats.objectTypeCounts).sort((a, b) => b[1] - a[1]).slice(0, 25);
       console.log(JSON.stringify({ objectsBeforeFullCollection: before, heapSize: stats.heapSize, heapCapacity: stats.heapCapacity, objectCount: stats.objectCount, top }));
+    } else if (command.startsWith("snapshot ")) {
+      const { generateHeapSnapshot } = await import("bun");
+      Bun.gc(true);
+      await Bun.write(command.slice("snapshot ".length), JSON.stringify(generateHeapSnapshot()));
+      console.log(JSON.stringify({ written: true }));
     } else if (command === "flush") {
       await gateway.journal.flush();
       console.log(JSON.stringify({ flushed: true, journal: gateway.journal.stats() }));

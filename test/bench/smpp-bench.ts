@@ -135,6 +135,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
   }
 
   if (process.env.BENCH_HEAP) log(`smpp: gateway heap after the closed-loop runs: ${JSON.stringify(await proxy.heap())}`);
+  if (process.env.BENCH_HEAP_SNAPSHOT) await proxy.snapshot(process.env.BENCH_HEAP_SNAPSHOT);
 
   // Latency at a fixed offered rate: proxy path minus direct path.
   const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, directHistogram: [] as number[], proxyHistogram: [] as number[] };
@@ -290,6 +291,7 @@ async function startProxies(count: number, spawn: (workers: { count: number; ind
       };
     },
     heap: () => children[0]!.ask<unknown>("heap"),
+    snapshot: (file: string) => children[0]!.ask<unknown>(`snapshot ${file}`, 600_000),
     async flush(): Promise<{ journal: ProxyStats["journal"] }> {
       const all = await Promise.all(children.map((child) => child.ask<{ journal: ProxyStats["journal"] }>("flush")));
       return { journal: { ...all[0]!.journal, spooledBatches: sum(all, (one) => one.journal.spooledBatches) } };

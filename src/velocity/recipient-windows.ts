@@ -6,7 +6,12 @@ import { KeyedRing } from "../registry/keyed-ring.ts";
 export const TEN = 0;
 export const HOUR = 4;
 export const DAY = 8;
-/** Within a window: its bucket, and the three parts of its count (see VelocityCounters). */
+/**
+ * Within a window: its bucket, and the three parts of its count as this proxy knows it: `SHARED`
+ * is the total every proxy had reached at the last exchange, `INFLIGHT` what this proxy is sending
+ * right now, `PENDING` what it counted since. The count it judges by is their sum: its own messages
+ * count at once, the other proxies' within one flush interval.
+ */
 const BUCKET = 0;
 const SHARED = 1;
 const INFLIGHT = 2;
@@ -32,10 +37,11 @@ export const IN_PENDING = 4;
  * a Map of hashes to a recipient object with three window objects and its enterprise lists, that
  * was five or six objects a recipient for the collector to trace: with two hundred thousand
  * recipients, full collections stopped the gateway for tens of milliseconds and its added p99 at
- * a paced 5,000 msg/s was 35–107 ms (README, Benchmarks). Here a recipient is an entry of a
+ * a paced 5,000 msg/s was 50–84 ms (README, Benchmarks). Here a recipient is an entry of a
  * KeyedRing (its key the hash's first 64 bits, ../registry/keyed-ring.ts) and a row of 15 numbers
- * in one Int32Array: about 90 bytes, no object. The first enterprise of the hour is in the row;
- * only a recipient with codes from two or more enterprises in one hour has a list beside it.
+ * in one Int32Array: 106 bytes with its share of the index (`bun test/bench/memory-maps.ts`), no
+ * object. The first enterprise of the hour is in the row; only a recipient with codes from two or
+ * more enterprises in one hour has a list beside it.
  *
  * Rows are addressed by ring position, which changes when a recipient is written again (it moves to
  * the young end, so the recipients dropped at the cap are those counted longest ago): a position is

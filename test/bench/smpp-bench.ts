@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
 import { LineChild, profileFlags } from "./child.ts";
-import { createSeededBenchDatabase } from "./databases.ts";
+import { createBenchDatabase, createSeededBenchDatabase } from "./databases.ts";
 import { LoadGenerator, percentile } from "./load.ts";
 import { messageMix } from "./mix.ts";
 import { benchId, BENCH_PASSWORD, KIND, portNumber, SCALES, seedRegistry, signatureText } from "./registry-seed.ts";
@@ -64,12 +64,13 @@ function ucs2(text: string): Uint8Array {
 
 export async function runSmppBench(options: SmppBenchOptions) {
   const { log } = options;
-  const scale = SCALES.small!;
+  // BENCH_SMPP_SCALE=full: the gateway in front of the national world (PostgreSQL, kept by the registry bench).
+  const scale = SCALES[process.env.BENCH_SMPP_SCALE ?? "small"]!;
   const mix = messageMix(scale);
   // The simulator starts while the database is seeded (it needs none): less waiting, nothing less measured.
   const simulator = LineChild.spawn(join(import.meta.dir, "simulator-process.ts"));
   const simulatorUp = simulator.next<{ port: number }>();
-  const bench = await createSeededBenchDatabase("smpp", `registry:${scale.name}`, (database) => seedRegistry(database, scale));
+  const bench = scale.name === "small" ? await createSeededBenchDatabase("smpp", `registry:${scale.name}`, (database) => seedRegistry(database, scale)) : await keptWorld(scale.name);
   log(`smpp: ${bench.kind} database seeded (${scale.name} registry)`);
   const { port: simulatorPort } = await simulatorUp;
   const upstreamBinds = options.binds;
@@ -262,6 +263,22 @@ export async function runSmppBench(options: SmppBenchOptions) {
     journal_nothing_lost: (row?.n ?? 0) === refusedAnswers,
     journal_spooled_batches: beforeStop.journal.spooledBatches,
   };
+}
+
+/**
+ * The world `BENCH_REGISTRY_KEEP=1 … --registry --<scale>` seeded and kept (PostgreSQL), with the
+ * tables the gateway writes emptied, so the closing count of refusals is this run's alone.
+ */
+async function keptWorld(scaleName: string) {
+  if (!process.env.BENCH_DATABASE_URL) throw new Error("BENCH_SMPP_SCALE needs BENCH_DATABASE_URL and a world kept by BENCH_REGISTRY_KEEP=1 … --registry");
+  const bench = await createBenchDatabase(`reg_${scaleName}`, { keep: true });
+  const database = await bench.openForSetup();
+  const markers = resultRows<{ scale: string }>(await database.db.execute(sql`select scale from bench_seeded`));
+  if (!markers.some((row) => row.scale.includes(`"name":"${scaleName}"`))) throw new Error(`bench_reg_${scaleName}_kept holds no seeded world: run the registry bench with BENCH_REGISTRY_KEEP=1 first`);
+  await database.db.execute(sql`truncate rejections, rejection_counts, traffic_daily, message_routes, ambiguous_receipts, last_senders, pending_deliveries, journal_batches`);
+  await database.db.execute(sql`update signatures set status = 'approved' where status = 'suspended'`);
+  await database.close();
+  return bench;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { BulkReader, Database } from "../db/client.ts";
 import type { Category, SignatureEntry } from "../policy/types.ts";
-import { CREATE_ENTERPRISE_ORDINALS, ENTERPRISE_ORDINALS, loadRange, planRanges, type KeyedSetSource } from "./keyed-sets.ts";
+import { loadRange, planRanges, UuidOrdinals, type KeyedSetSource } from "./keyed-sets.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 import { signatureEntry } from "./signature-entry.ts";
 
@@ -17,7 +17,6 @@ const BULK_CONNECTIONS = 3;
 export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[], asOf: string): Promise<void> {
   await bulkRead(BULK_CONNECTIONS, async (readers) => {
     const first = readers[0]!;
-    const ordinals = Promise.all(readers.map((reader) => reader.query(CREATE_ENTERPRISE_ORDINALS)));
     const ids: string[] = [];
     await first.copyRows("select id, status from enterprises order by id", (bytes) => {
       const row = bytes as Buffer;
@@ -27,7 +26,7 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
       snapshot.enterpriseStatus.set(id, row[tab + 1] === 115 /* s */ ? "suspended" : "active");
     });
     snapshot.setEnterpriseOrdinals(ids);
-    await ordinals;
+    const enterprises = new UuidOrdinals(ids);
     const { tasks, estimates } = await planRanges(first, sources, asOf);
     for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
     const queue = [...tasks];
@@ -35,11 +34,11 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
     const drain = async (reader: BulkReader) => {
       // After a failure no reader starts another range: the load is given up, and every
       // connection must be idle before bulkRead rolls them back.
-      for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot, task);
+      for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot, task, enterprises);
     };
     const outcomes = await Promise.allSettled([
       (async () => {
-        await loadSignaturesBulk(first, snapshot, ids);
+        await loadSignaturesBulk(first, snapshot, ids, enterprises);
         // A million rows' buffers and field strings are garbage now.
         (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
         await drain(first);
@@ -61,10 +60,11 @@ function unescapeCopy(value: string): string {
 
 /**
  * All signatures, one COPY row each, with their port bindings aggregated on the server (a hash
- * join, not a subquery per signature) and the enterprise as its ordinal. Scope sets, bindings
+ * join, not a subquery per signature) and the enterprise as its UUID's bytes, mapped to its ordinal
+ * without a string (UuidOrdinals). Scope sets, bindings
  * lists and SP and port ids repeat across a million signatures and are shared.
  */
-async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot, enterpriseIds: readonly string[]): Promise<void> {
+async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot, enterpriseIds: readonly string[], ordinals: UuidOrdinals): Promise<void> {
   const scopes = new Map<string, ReadonlySet<Category>>();
   const bindingLists = new Map<string, SignatureEntry["bindings"]>();
   const interned = new Map<string, string>();
@@ -74,9 +74,9 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
     interned.set(value, value);
     return value;
   };
-  const query = `select s.id, s.text, e.n, s.sp_id, s.status, array_to_string(s.scope, ','),
+  const query = `select s.id, s.text, ${ordinals.bytesSql("s.enterprise_id")}, s.sp_id, s.status, array_to_string(s.scope, ','),
       floor(extract(epoch from s.expires_at) * 1000)::bigint, b.bindings, s.template_required
-    from signatures s join ${ENTERPRISE_ORDINALS} e on e.id = s.enterprise_id
+    from signatures s
     left join (select signature_id, string_agg(port_id::text || ':' || extension, ',') as bindings from signature_ports group by signature_id) b on b.signature_id = s.id`;
   const fields: [number, number][] = Array.from({ length: 9 }, () => [0, 0]);
   await reader.copyRows(query, (bytes) => {
@@ -104,7 +104,10 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
       }
       bindingLists.set(bindingsText, (bindings = list));
     }
-    const enterpriseId = enterpriseIds[Number(text(2)) - 1]!;
+    // The bytea in COPY text: "\\x" (the backslash escaped), then its hex digits.
+    const ordinal = ordinals.ordinalAt(row, fields[2]![0] + 3);
+    if (ordinal === 0) throw new Error(`signature ${text(0)}: enterprise not among those loaded`);
+    const enterpriseId = enterpriseIds[ordinal - 1]!;
     const entry = {
       id: text(0),
       text: rawText.includes("\\") ? unescapeCopy(rawText) : rawText,

@@ -135,8 +135,8 @@ export class RegistrySnapshot implements RegistryView {
   }
 
   /**
-   * A full load numbers the enterprises 1…n in id order (ENTERPRISE_ORDINALS in keyed-sets.ts):
-   * the salts the bulk queries send instead of UUIDs. Only on a fresh snapshot; enterprises first
+   * A full load numbers the enterprises 1…n in id order: the salts the bulk load maps each row's
+   * enterprise UUID to (UuidOrdinals in keyed-sets.ts). Only on a fresh snapshot; enterprises first
    * seen later get n+1, n+2….
    */
   setEnterpriseOrdinals(idsInOrder: readonly string[]): void {

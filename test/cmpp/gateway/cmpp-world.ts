@@ -23,12 +23,12 @@ export interface CmppWorld {
   close(): Promise<void>;
 }
 
-export async function startCmppWorld(env: Record<string, string> = {}, limits: { maxBinds?: number } = {}): Promise<CmppWorld> {
+export async function startCmppWorld(env: Record<string, string> = {}, limits: { maxBinds?: number; maxSubmitsPerSecond?: number } = {}): Promise<CmppWorld> {
   const gateway = await startTestGateway({
     env: { CMPP_PORT: "0", CMPP_HOST: "127.0.0.1", CMPP_GATEWAY_CODE: String(GATEWAY_CODE), SECRETS_KEY: TEST_SECRETS_KEY, ...env },
   });
   const world = await seedAndSync(gateway);
-  const account = await gateway.api.post<{ id: string }>("/accounts", { spId: world.spA.id, systemId: SP_CODE, protocol: "cmpp", password: SP_SECRET, maxBinds: limits.maxBinds ?? 4, maxSubmitsPerSecond: 5000 });
+  const account = await gateway.api.post<{ id: string }>("/accounts", { spId: world.spA.id, systemId: SP_CODE, protocol: "cmpp", password: SP_SECRET, maxBinds: limits.maxBinds ?? 4, maxSubmitsPerSecond: limits.maxSubmitsPerSecond ?? 5000 });
   await waitFor(() => gateway.registry.snapshot.accountsBySystemId.get(SP_CODE)?.protocol === "cmpp", 3000, "CMPP account in the snapshot");
   return { gateway, world, accountId: account.id, port: gateway.cmppPort!, close: () => gateway.close() };
 }

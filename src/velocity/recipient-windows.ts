@@ -1,11 +1,13 @@
 import { Interned } from "../lib/interned.ts";
 import { saltedRecipientKey } from "../registry/key-set.ts";
 import { KeyedRing } from "../registry/keyed-ring.ts";
+import type { Buckets } from "./windows.ts";
 
 /** The three windows a recipient is counted in, as offsets into its row. */
 export const TEN = 0;
 export const HOUR = 4;
 export const DAY = 8;
+export const WINDOWS = [TEN, HOUR, DAY] as const;
 /**
  * Within a window: its bucket, and the three parts of its count as this proxy knows it: `SHARED`
  * is the total every proxy had reached at the last exchange, `INFLIGHT` what this proxy is sending
@@ -80,7 +82,7 @@ export class RecipientWindows extends KeyedRing {
     if (previous >= 0) this.rows.set(this.saved, position * STRIDE);
     else {
       this.rows.fill(0, position * STRIDE, position * STRIDE + STRIDE);
-      for (const window of [TEN, HOUR, DAY]) this.rows[position * STRIDE + window + BUCKET] = -1;
+      for (const window of WINDOWS) this.rows[position * STRIDE + window + BUCKET] = -1;
       this.rows[position * STRIDE + ENTERPRISE_BUCKET] = -1;
     }
     if (more) this.more.set(position, more);
@@ -98,8 +100,16 @@ export class RecipientWindows extends KeyedRing {
     return rows[at + BUCKET] === bucket ? rows[at + SHARED]! + rows[at + INFLIGHT]! + rows[at + PENDING]! : 0;
   }
 
+  /** Moves the three windows and the enterprise part to the buckets of `b` (each afresh when it held another). */
+  rollTo(position: number, b: Buckets): void {
+    this.roll(position, TEN, b.ten);
+    this.roll(position, HOUR, b.hour);
+    this.roll(position, DAY, b.day);
+    this.rollEnterprises(position, b.hour);
+  }
+
   /** Starts the window afresh when it holds another bucket. */
-  roll(position: number, window: number, bucket: number): void {
+  private roll(position: number, window: number, bucket: number): void {
     const at = position * STRIDE + window;
     if (this.rows[at + BUCKET] === bucket) return;
     this.rows[at + BUCKET] = bucket;
@@ -141,7 +151,7 @@ export class RecipientWindows extends KeyedRing {
   }
 
   /** Forgets the enterprises when the part is for another hour. */
-  rollEnterprises(position: number, hour: number): void {
+  private rollEnterprises(position: number, hour: number): void {
     const at = position * STRIDE;
     if (this.rows[at + ENTERPRISE_BUCKET] === hour) return;
     this.rows[at + ENTERPRISE_BUCKET] = hour;

@@ -1,9 +1,7 @@
 import type { VerificationVelocity } from "../policy/types.ts";
 import type { VelocityDelta, VelocityStore, VelocityTotals } from "./store.ts";
 import { bucketsAt, type Buckets } from "./windows.ts";
-import { DAY, HOUR, IN_FLIGHT, IN_PENDING, IN_SHARED, RecipientWindows, TEN } from "./recipient-windows.ts";
-
-const WINDOWS = [TEN, HOUR, DAY] as const;
+import { DAY, HOUR, IN_FLIGHT, IN_PENDING, IN_SHARED, RecipientWindows, TEN, WINDOWS } from "./recipient-windows.ts";
 
 export interface VelocityCountersOptions {
   /** Where the proxies share their counts; none = this proxy alone (exact for one proxy). */
@@ -82,11 +80,8 @@ export class VelocityCounters {
     const b = bucketsAt(at, this.buckets);
     const position = this.state(recipientHash, true, at);
     const rows = this.recipients;
-    rows.roll(position, TEN, b.ten);
-    rows.roll(position, HOUR, b.hour);
-    rows.roll(position, DAY, b.day);
+    rows.rollTo(position, b);
     for (const window of WINDOWS) rows.countPending(position, window);
-    rows.rollEnterprises(position, b.hour);
     if (enterpriseId !== undefined && !rows.hasEnterprise(position, enterpriseId)) rows.addEnterprise(position, enterpriseId, IN_PENDING);
   }
 
@@ -109,10 +104,7 @@ export class VelocityCounters {
     for (const recipientHash of hashes) {
       const position = rows.positionOf(recipientHash);
       if (position < 0) continue;
-      rows.roll(position, TEN, b.ten);
-      rows.roll(position, HOUR, b.hour);
-      rows.roll(position, DAY, b.day);
-      rows.rollEnterprises(position, b.hour);
+      rows.rollTo(position, b);
       const ten = rows.sendPending(position, TEN);
       const hour = rows.sendPending(position, HOUR);
       const day = rows.sendPending(position, DAY);

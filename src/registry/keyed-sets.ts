@@ -23,7 +23,7 @@
 import { sql } from "drizzle-orm";
 import type { BulkReader, Db } from "../db/client.ts";
 import { resultRows } from "../db/rows.ts";
-import { hexKeyAtBytes, recipientKey, recipientKeyAt, type Key64Set } from "./key-set.ts";
+import { hexKeyAtBytes, recipientKey, recipientKeyAt, slotOf, type Key64Set } from "./key-set.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 
 export interface KeyedSetSource {
@@ -144,25 +144,18 @@ export class UuidOrdinals {
   }
 
   private slotOf(w: Uint32Array): number {
-    const last = this.width - 1;
-    return (Math.imul(w[last]! ^ w[last - 1]!, 0x9e3779b1) ^ w[0]! ^ Math.imul(w[1]!, 0x85ebca6b)) & this.mask;
+    return this.width === 2 ? slotOf(w[0]!, w[1]!, this.mask) : slotOf(w[0]! ^ w[2]!, w[1]! ^ w[3]!, this.mask);
   }
 }
 
-const HEX = new Int8Array(256).fill(-1);
-for (let c = 0; c < 10; c++) HEX[48 + c] = c;
-for (let c = 0; c < 6; c++) HEX[97 + c] = HEX[65 + c] = 10 + c;
+const pair: [number, number] = [0, 0];
 
-/** 8 × `count` hex digits at `offset` as `count` big-endian 32-bit words; false when one is not a hex digit. */
+/** `count` (2 or 4) big-endian 32-bit words from 8 × `count` hex digits at `offset`, 16 digits at a time; false when one is not a hex digit. */
 function hexWordsAt(bytes: Uint8Array, offset: number, count: number, out: Uint32Array): boolean {
-  for (let w = 0; w < count; w++) {
-    let word = 0;
-    for (let i = offset + w * 8, end = i + 8; i < end; i++) {
-      const v = HEX[bytes[i]!]!;
-      if (v < 0) return false;
-      word = word * 16 + v;
-    }
-    out[w] = word;
+  for (let w = 0; w < count; w += 2) {
+    if (!hexKeyAtBytes(bytes, offset + w * 8, 0, pair)) return false;
+    out[w] = pair[0];
+    out[w + 1] = pair[1];
   }
   return true;
 }

@@ -1,12 +1,14 @@
 import { nextPowerOfTwo, removeIndexSlot, slotOf } from "./key-set.ts";
 
 /**
- * The storage LastSenders (one entry per key) and RouteTable (several entries per key) share: a
- * ring of entries in typed arrays, in the order they were written, and an open-addressing index
- * over the live ones (linear probing, at most half full, backward-shift deletion).
+ * The storage the proxy's per-message tables share: RouteTable (several entries per key) and, one
+ * entry per key (`find`, `rewrite`), LastSenders, DailyMarketingCounters and the velocity counts'
+ * RecipientWindows. A ring of entries in typed arrays, in the order they were written, and an
+ * open-addressing index over the live ones (linear probing, at most half full, backward-shift
+ * deletion).
  *
- * An entry is a 64-bit key (`keyHi`, `keyLo`), a tag (its payload's ordinal + 1; 0 marks an entry
- * retired, which no index slot points at) and a time. When the ring is full the oldest entry
+ * An entry is a 64-bit key (`keyHi`, `keyLo`), a tag (never 0 while live: a payload's ordinal + 1,
+ * or a count; 0 marks an entry retired, which no index slot points at) and a time. When the ring is full the oldest entry
  * goes, live or retired. Everything is allocated at the ring's capacity: zeroed pages the kernel
  * maps only as they are written, and nothing is ever copied to grow.
  */
@@ -14,7 +16,7 @@ export abstract class KeyedRing {
   protected readonly capacity: number;
   protected readonly keyHi: Uint32Array;
   protected readonly keyLo: Uint32Array;
-  /** Payload ordinal + 1 per entry; 0 marks a retired entry. */
+  /** Per entry: its payload's ordinal + 1 or a count, never 0 while live; 0 marks a retired entry. */
   protected readonly tag: Uint32Array;
   /** When each entry was written (epoch ms). */
   protected readonly at: Float64Array;

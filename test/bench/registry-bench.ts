@@ -4,6 +4,7 @@
  */
 import { profileFlags } from "./child.ts";
 import { join } from "node:path";
+import type { Database } from "../../src/db/client.ts";
 import { createBenchDatabase } from "./databases.ts";
 import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
@@ -13,6 +14,16 @@ export interface RegistryResult {
   scale: string;
   seed_s: number;
   [key: string]: unknown;
+}
+
+/** The row `bench_seeded` holds once the world of `scale` is seeded (the world without content, seeded apart). */
+export function seededMarker(scale: Scale): string {
+  return JSON.stringify({ ...scale, content: undefined });
+}
+
+/** A reused world: undo what a last run's change trials did (they suspend seeded signatures; the seed approves all). */
+export async function undoChangeTrials(database: Database): Promise<void> {
+  await database.db.execute(sql`update signatures set status = 'approved' where status = 'suspended'`);
 }
 
 /**
@@ -25,7 +36,7 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
   try {
     const database = await bench.openForSetup();
     await database.migrate();
-    const marker = JSON.stringify({ ...scale, content: undefined }); // the world without content (seeded apart, below)
+    const marker = seededMarker(scale);
     await database.db.execute(sql`create table if not exists bench_seeded (scale text not null)`);
     const seeded = resultRows<{ scale: string }>(await database.db.execute(sql`select scale from bench_seeded`)).some((row) => row.scale === marker);
     const started = performance.now();
@@ -39,8 +50,7 @@ export async function runRegistryBench(scale: Scale, log: (line: string) => void
       await seedContent(database, scale, log);
       await database.db.execute(sql`insert into bench_seeded (scale) values (${contentMarker})`);
     }
-    // A reused world: undo what the last run's change trials did (they suspend seeded signatures; the seed approves all).
-    if (seeded) await database.db.execute(sql`update signatures set status = 'approved' where status = 'suspended'`);
+    if (seeded) await undoChangeTrials(database);
     const seedSeconds = seeded ? 0 : (performance.now() - started) / 1000;
     await database.close();
     log(`registry ${scale.name}: ${seeded ? "reusing the seeded database" : `seeded in ${seedSeconds.toFixed(1)} s`}; loading in a child process`);

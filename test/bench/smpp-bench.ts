@@ -14,6 +14,7 @@ import { benchId, BENCH_PASSWORD, KIND, portNumber, SCALES, seedRegistry, signat
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
 import { addInto, bucketsObject, formatHistograms, histogram } from "./histogram.ts";
 import { measureJournalUnderLoad } from "./journal-under-load.ts";
+import { seededMarker, undoChangeTrials } from "./registry-bench.ts";
 import { loadavg } from "node:os";
 import { threadCpuPerMessage } from "./thread-cpu.ts";
 
@@ -274,9 +275,9 @@ async function keptWorld(scaleName: string) {
   const bench = await createBenchDatabase(`reg_${scaleName}`, { keep: true });
   const database = await bench.openForSetup();
   const markers = resultRows<{ scale: string }>(await database.db.execute(sql`select scale from bench_seeded`));
-  if (!markers.some((row) => row.scale.includes(`"name":"${scaleName}"`))) throw new Error(`bench_reg_${scaleName}_kept holds no seeded world: run the registry bench with BENCH_REGISTRY_KEEP=1 first`);
+  if (!markers.some((row) => row.scale === seededMarker(SCALES[scaleName]!))) throw new Error(`bench_reg_${scaleName}_kept holds no seeded world: run the registry bench with BENCH_REGISTRY_KEEP=1 first`);
   await database.db.execute(sql`truncate rejections, rejection_counts, traffic_daily, message_routes, ambiguous_receipts, last_senders, pending_deliveries, journal_batches`);
-  await database.db.execute(sql`update signatures set status = 'approved' where status = 'suspended'`);
+  await undoChangeTrials(database);
   await database.close();
   return bench;
 }

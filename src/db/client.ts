@@ -12,6 +12,9 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import * as schema from "./schema/index.ts";
 import { resultRows } from "./rows.ts";
+import { adoptSnapshot, snapshotReader, type BulkReader, type SharedSnapshot } from "./snapshot-reader.ts";
+
+export type { BulkReader, SharedSnapshot };
 
 export type Schema = typeof schema;
 /** The Drizzle database, whichever driver is behind it. */
@@ -43,17 +46,11 @@ export interface Database {
    * database (REPEATABLE READ, the first exports its snapshot, the others adopt it, as pg_dump
    * does), so queries split across them see the same rows. Each transaction is rolled back and
    * the connection released when `work` settles: use them to read (and for temporary tables).
+   * `shared` lets other threads read the same snapshot meanwhile (snapshot-reader.ts, joinSnapshot).
    */
-  bulkRead?<T>(connections: number, work: (readers: BulkReader[]) => Promise<T>): Promise<T>;
+  bulkRead?<T>(connections: number, work: (readers: BulkReader[], shared: SharedSnapshot) => Promise<T>): Promise<T>;
 }
 
-/** One connection of Database.bulkRead. */
-export interface BulkReader {
-  /** A small query's rows as objects. */
-  query<T>(text: string): Promise<T[]>;
-  /** `COPY (query) TO STDOUT` in text format: `onRow` gets each row's bytes (tab-separated fields, a final newline). */
-  copyRows(query: string, onRow: (row: Uint8Array) => void): Promise<void>;
-}
 
 export interface DatabaseOptions {
   url?: string;
@@ -120,52 +117,19 @@ function openPostgres(url: string, poolSize: number): Database {
     async close() {
       await client.end({ timeout: 5 });
     },
-    bulkRead: (connections, work) => bulkRead(client, connections, work),
+    bulkRead: (connections, work) => bulkRead(client, url, connections, work),
   };
 }
 
-async function bulkRead<T>(client: postgres.Sql, connections: number, work: (readers: BulkReader[]) => Promise<T>): Promise<T> {
+async function bulkRead<T>(client: postgres.Sql, url: string, connections: number, work: (readers: BulkReader[], shared: SharedSnapshot) => Promise<T>): Promise<T> {
   const reserved: postgres.ReservedSql[] = [];
   try {
     for (let i = 0; i < connections; i++) reserved.push(await client.reserve());
     // Not READ ONLY: a reader may build temporary tables (dropped with the transaction).
     await reserved[0]!.unsafe("begin isolation level repeatable read");
     const [exported] = await reserved[0]!.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
-    for (const connection of reserved.slice(1)) {
-      await connection.unsafe("begin isolation level repeatable read");
-      await connection.unsafe(`set transaction snapshot '${exported!.id}'`);
-    }
-    const readers: BulkReader[] = reserved.map((connection) => ({
-      query: async <R>(text: string) => (await connection.unsafe(text)) as unknown as R[],
-      async copyRows(query, onRow) {
-        const stream = await connection.unsafe(`copy (${query}) to stdout`).readable();
-        // A row handler's error must not reach postgres.js: thrown from inside its socket handler,
-        // it destroys the stream but leaves the socket paused when the stream was full, and the
-        // connection (and this load, and the rollback behind it) waits forever. So the rest of
-        // the COPY is read and dropped, and the error is raised once it has ended.
-        let failure: unknown;
-        await new Promise<void>((resolve, reject) => {
-          stream.on("data", (row: Uint8Array) => {
-            if (failure !== undefined) return;
-            try {
-              onRow(row);
-            } catch (error) {
-              failure = error;
-            }
-          });
-          stream.once("end", resolve);
-          stream.once("error", reject);
-        });
-        // postgres.js pauses the socket when a row overfills the stream and resumes it only from
-        // the stream's read hook, which an ended stream never calls again. When the last row
-        // filled the stream and the CommandComplete after CopyDone came in a later socket read,
-        // the connection (the next range's COPY on it, and the proxy's start) waited forever.
-        // The hook resumes the socket (test/src/db/bulk-read.test.ts splits the reads to prove it).
-        (stream as unknown as { _read(size: number): void })._read(0);
-        if (failure !== undefined) throw failure;
-      },
-    }));
-    return await work(readers);
+    for (const connection of reserved.slice(1)) await adoptSnapshot(connection, exported!.id);
+    return await work(reserved.map(snapshotReader), { url, id: exported!.id });
   } finally {
     for (const connection of reserved) {
       await connection.unsafe("rollback").catch(() => {});

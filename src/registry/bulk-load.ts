@@ -1,21 +1,39 @@
 /**
  * The national-scale part of a full load on PostgreSQL: enterprises, signatures and the keyed
- * recipient sets, read over several connections that share one database snapshot
- * (Database.bulkRead), streamed with COPY and built straight into the snapshot's structures.
- * The sets' page ranges are shared out over all connections while one of them streams the
- * signatures, so everything loads in parallel. PGlite takes the paged path in loader.ts.
+ * recipient sets, read over connections that share one database snapshot (Database.bulkRead),
+ * streamed with COPY and built straight into the snapshot's structures.
+ * - Large sets (KEYED_SET_THREADS_FROM rows and more): each set is built on a worker thread that
+ *   joins the snapshot on its own connection (keyed-set-threads.ts), while this thread loads the
+ *   signatures; the sets are then moved in.
+ * - Smaller ones: their page ranges are shared out over this thread's connections while one of
+ *   them streams the signatures.
+ * PGlite takes the paged path in loader.ts.
  */
 import type { BulkReader, Database } from "../db/client.ts";
 import type { Category, SignatureEntry } from "../policy/types.ts";
-import { loadRange, planRanges, UuidOrdinals, type KeyedSetSource } from "./keyed-sets.ts";
+import { loadRange, planRanges, UuidOrdinals, type KeyedSetSource, type RangeTask } from "./keyed-sets.ts";
+import { buildOnThreads, keyedSetThreadCount, spreadSets } from "./keyed-set-threads.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 import { signatureEntry } from "./signature-entry.ts";
 
-/** Connections a bulk load reads over (the database has work for about this many cores). */
+/** Connections a bulk load reads over on its own thread (the database has work for about this many cores). */
 const BULK_CONNECTIONS = 3;
+/**
+ * From this many rows in the keyed sets (the tables' estimates) they are built on threads: below
+ * it, a thread's start and connection cost more than the parsing they take off this thread.
+ */
+export const KEYED_SET_THREADS_FROM = 1_000_000;
 
-export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[], asOf: string): Promise<void> {
-  await bulkRead(BULK_CONNECTIONS, async (readers) => {
+export interface BulkLoadOptions {
+  /** The tables' estimated rows (the sets' sizes), which choose between threads and this thread. */
+  estimatedRows: number;
+  /** Threads for the keyed sets; 0 builds them on this thread. Default: by estimatedRows and the cores. */
+  threads?: number;
+}
+
+export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, snapshot: RegistrySnapshot, sources: readonly KeyedSetSource[], asOf: string, options: BulkLoadOptions): Promise<void> {
+  const threads = options.threads ?? (options.estimatedRows >= KEYED_SET_THREADS_FROM ? keyedSetThreadCount(sources.length) : 0);
+  await bulkRead(threads > 0 ? 1 : BULK_CONNECTIONS, async (readers, shared) => {
     const first = readers[0]!;
     const ids: string[] = [];
     await first.copyRows("select id, status from enterprises order by id", (bytes) => {
@@ -28,26 +46,49 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
     snapshot.setEnterpriseOrdinals(ids);
     const enterprises = new UuidOrdinals(ids);
     const { tasks, estimates } = await planRanges(first, sources, asOf);
+    if (threads > 0) {
+      const built = buildOnThreads(shared, enterprises.allWords, asOf, spreadSets(tasks, estimates, threads));
+      // Both settle before bulkRead ends the snapshot's transaction: the threads read it.
+      const signaturesLoaded = loadSignaturesBulk(first, snapshot, ids, enterprises).then(collectGarbage);
+      const [signatures, sets] = await Promise.allSettled([signaturesLoaded, built]);
+      if (signatures.status === "rejected") throw signatures.reason;
+      if (sets.status === "rejected") throw sets.reason;
+      for (const [name, set] of sets.value) snapshot.putKeyedSet(name, set);
+      return;
+    }
     for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
-    const queue = [...tasks];
-    let failed = false;
-    const drain = async (reader: BulkReader) => {
-      // After a failure no reader starts another range: the load is given up, and every
-      // connection must be idle before bulkRead rolls them back.
-      for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot, task, enterprises);
-    };
-    const outcomes = await Promise.allSettled([
+    await loadOnThisThread(readers, snapshot, tasks, ids, enterprises);
+  });
+}
+
+/** A million signature rows' buffers and field strings are garbage once they are loaded: a full collection then keeps them out of the load's peak. */
+function collectGarbage(): void {
+  (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
+}
+
+/** The signatures on the first reader, then the sets' ranges shared out over every reader. */
+async function loadOnThisThread(readers: BulkReader[], snapshot: RegistrySnapshot, tasks: readonly RangeTask[], ids: readonly string[], enterprises: UuidOrdinals): Promise<void> {
+  const first = readers[0]!;
+  const queue = [...tasks];
+  let failed = false;
+  const ordinalOf = (id: string) => snapshot.enterpriseOrdinal(id);
+  const drain = async (reader: BulkReader) => {
+    // After a failure no reader starts another range: the load is given up, and every
+    // connection must be idle before bulkRead rolls them back.
+    for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot.keyedSet(task.source.name)!, task, enterprises, ordinalOf);
+  };
+  const outcomes = await Promise.allSettled(
+    [
       (async () => {
         await loadSignaturesBulk(first, snapshot, ids, enterprises);
-        // A million rows' buffers and field strings are garbage now.
-        (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
+        collectGarbage();
         await drain(first);
       })(),
       ...readers.slice(1).map(drain),
-    ].map((work) => work.catch((error: unknown) => ((failed = true), Promise.reject(error)))));
-    const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
-    if (rejected) throw rejected.reason;
-  });
+    ].map((work) => work.catch((error: unknown) => ((failed = true), Promise.reject(error)))),
+  );
+  const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (rejected) throw rejected.reason;
 }
 
 const TAB = 9;
@@ -120,6 +161,6 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
       // COPY text writes a boolean as t / f.
       templateRequired: row[fields[8]![0]] === 116 /* t */,
     };
-    snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"));
+    snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"), { fresh: true });
   });
 }

@@ -5,6 +5,16 @@
  * lookup. Keys come from keyed hashes and are uniform already. The pair (0,0) marks an empty slot
  * and (0,1) a deleted one; a real key equal to either is remapped.
  */
+/** A Key64Set's state (Key64Set.parts). */
+export interface Key64SetParts {
+  slots: Uint32Array;
+  values: Uint32Array | undefined;
+  used: number;
+  live: number;
+  special: boolean[];
+  specialValues: number[];
+}
+
 export class Key64Set {
   private slots: Uint32Array;
   /** One uint32 per slot when the set carries a value per key (e.g. an expiry in epoch seconds). */
@@ -20,6 +30,26 @@ export class Key64Set {
     this.slots = new Uint32Array(capacity * 2);
     if (options.values) this.values = new Uint32Array(capacity);
     this.mask = capacity - 1;
+  }
+
+  /** The set's state as plain data (its arrays transferable): how a worker thread hands a set it built to the snapshot's thread. */
+  parts(): Key64SetParts {
+    return { slots: this.slots, values: this.values, used: this.used, live: this.live, special: [...this.special], specialValues: [...this.specialValues] };
+  }
+
+  /** The set whose state `parts()` returned (in another thread, its arrays moved rather than copied). */
+  static fromParts(parts: Key64SetParts): Key64Set {
+    const set = new Key64Set(16, { values: Boolean(parts.values) });
+    set.slots = parts.slots;
+    set.values = parts.values;
+    set.mask = parts.slots.length / 2 - 1;
+    set.used = parts.used;
+    set.live = parts.live;
+    for (const i of [0, 1]) {
+      set.special[i] = parts.special[i]!;
+      set.specialValues[i] = parts.specialValues[i]!;
+    }
+    return set;
   }
 
   get size(): number {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Database, Db, Executor } from "../db/client.ts";
 import { loadInBulk } from "./bulk-load.ts";
-import { asOfSql, KEYED_SETS, loadKeyedSetPaged } from "./keyed-sets.ts";
+import { asOfSql, estimatedRows, KEYED_SETS, loadKeyedSetPaged } from "./keyed-sets.ts";
 import { resultRows } from "../db/rows.ts";
 import { chinaDayEndMs, chinaDayStartMs } from "../lib/dates.ts";
 import {
@@ -87,6 +87,8 @@ export interface LoaderHooks {
 export interface LoadOptions {
   /** Database.bulkRead when the database has it (PostgreSQL): the national-scale tables load over COPY, in parallel. */
   bulkRead?: Database["bulkRead"];
+  /** Worker threads for the keyed sets of a bulk load (0: none); by default chosen from their size (bulk-load.ts). */
+  keyedSetThreads?: number;
 }
 
 /** Builds a complete snapshot: the large tables streamed (bulk-load.ts, keyed-sets.ts), so memory stays flat. */
@@ -96,7 +98,9 @@ export async function loadSnapshot(db: Db, hooks: LoaderHooks = {}, options: Loa
   const now = (hooks.now ?? Date.now)();
   // Every set is read as of one instant: consents current then, opt-outs and the like unexpired then.
   const asOf = asOfSql(now);
-  const bulk = options.bulkRead ? loadInBulk(options.bulkRead, snapshot, sources, asOf) : undefined;
+  const bulk = options.bulkRead
+    ? estimatedRows(db, sources).then((rows) => loadInBulk(options.bulkRead!, snapshot, sources, asOf, { estimatedRows: rows, threads: options.keyedSetThreads }))
+    : undefined;
   // Meanwhile (or first, without bulkRead) the small tables, on the ordinary pool.
   const small = loadSmallTables(db, snapshot, hooks, { enterprises: !bulk });
   await Promise.all([bulk, small]);

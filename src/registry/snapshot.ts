@@ -95,7 +95,11 @@ export class RegistrySnapshot implements RegistryView {
   addKeyedSet(name: string, expected: number, options: { values?: boolean } = {}): Key64Set {
     const existing = this.keyedSets.get(name);
     if (existing && existing.size > 0) return existing;
-    const set = new Key64Set(Math.max(1024, expected), options);
+    return this.putKeyedSet(name, new Key64Set(Math.max(1024, expected), options));
+  }
+
+  /** Makes `set` the keyed set `name` (one built elsewhere: a load's worker thread). */
+  putKeyedSet(name: string, set: Key64Set): Key64Set {
     this.keyedSets.set(name, set);
     if (name === "optOuts") (this as { optOuts: Key64Set }).optOuts = set;
     if (name === "doNotDisturb") (this as { doNotDisturb: Key64Set }).doNotDisturb = set;
@@ -242,8 +246,9 @@ export class RegistrySnapshot implements RegistryView {
     this.extensionsByPort.get(previous.portId)?.delete(previous.entry.extension);
   }
 
-  putSignature(signature: SignatureEntry): void {
-    this.removeSignature(signature.id);
+  /** `fresh`: a full load into this new snapshot, whose ids do not repeat (nothing to remove first). */
+  putSignature(signature: SignatureEntry, options: { fresh?: boolean } = {}): void {
+    if (!options.fresh) this.removeSignature(signature.id);
     this.signaturesById.set(signature.id, signature);
     // A text reclaimed by an operator has two rows: the revoked (released) one never hides the new one.
     const holder = this.signaturesByText.get(signature.text);

@@ -11,10 +11,11 @@ import { suspendSignature } from "../../src/signatures/signatures.service.ts";
 import { createPiiProtector } from "../../src/lib/pii.ts";
 import { decide, type Submission } from "../../src/policy/index.ts";
 import { Registry } from "../../src/registry/registry.ts";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
 import { join } from "node:path";
+import { ThreadCpuTracker } from "./thread-cpu.ts";
 import { messageMix, mixSchedule, optedOutMsisdn, randomMsisdn, benchSpId, benchAccountId } from "./mix.ts";
 import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, type Scale } from "./registry-seed.ts";
 
@@ -35,18 +36,31 @@ const rssNow = () => {
     return process.memoryUsage().rss;
   }
 };
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssNow())), 50);
+const threads = new ThreadCpuTracker();
+const loadStarted = performance.now();
+// BENCH_RSS_TRACE=1: the RSS and threads' CPU every half second of the load, on stderr.
+const trace = process.env.BENCH_RSS_TRACE === "1";
+let traced = performance.now();
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, rssNow());
+  threads.sample();
+  if (!trace || performance.now() - traced < 500) return;
+  traced = performance.now();
+  console.error(`[load ${((traced - loadStarted) / 1000).toFixed(1)} s] rss ${mb(rssNow())} MB, peak ${mb(peakRss)} MB, cpu ${JSON.stringify(threads.secondsByName())}`);
+}, 50);
 
 const registry = new Registry({ database, healthIntervalMs: 1000 });
-const loadStarted = performance.now();
 const cpuBefore = process.cpuUsage();
+const databaseCpuBefore = input.url ? postgresCpuSeconds() : undefined;
 await registry.start();
 const loadSeconds = (performance.now() - loadStarted) / 1000;
 const cpuUsed = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
-// On a shared machine the wall time says little; CPU does. The database's share: the CPU time of
-// this process's backends (PostgreSQL on this host; they were opened for this load).
-const databaseCpuSeconds = input.url ? await backendCpuSeconds(input.url) : undefined;
+const loadCpuByThread = threads.secondsByName();
+// On a shared machine the wall time says little; CPU does. The database's share: the CPU time the
+// PostgreSQL server on this host used meanwhile (postgresCpuSeconds).
+const databaseCpuAfter = input.url ? postgresCpuSeconds() : undefined;
+const databaseCpuSeconds = databaseCpuAfter === undefined || databaseCpuBefore === undefined ? undefined : databaseCpuAfter - databaseCpuBefore;
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 Bun.gc(true);
 const rssAfter = process.memoryUsage().rss;
@@ -175,6 +189,7 @@ console.log(
     counts: stats,
     load_s: Math.round(loadSeconds * 100) / 100,
     load_cpu_s: Math.round(((cpuUsed.user + cpuUsed.system) / 1e6) * 100) / 100,
+    load_cpu_s_by_thread: loadCpuByThread,
     load_database_cpu_s: databaseCpuSeconds === undefined ? null : Math.round(databaseCpuSeconds * 100) / 100,
     load_machine: { cpus: (await import("node:os")).cpus().length, load_average: (await import("node:os")).loadavg().map((v) => Math.round(v * 10) / 10) },
     rss_before_mb: mb(rssBefore),
@@ -204,18 +219,31 @@ console.log(
 process.exit(0);
 void join;
 
-/** utime + stime of every backend connected to this database, from /proc (null when not readable: another host). */
-async function backendCpuSeconds(url: string): Promise<number | undefined> {
-  const name = new URL(url).pathname.slice(1);
-  const rows = resultRows<{ pid: number }>(await database.db.execute(sql`select pid from pg_stat_activity where datname = ${name}`));
+/**
+ * CPU seconds the PostgreSQL server on this host has used so far: every live postgres process's
+ * utime + stime, plus the postmaster's cutime + cstime (the backends it has reaped: the load's
+ * worker threads close their connections before it ends). Undefined when /proc shows no server
+ * (another host). The whole server's: run the bench on a quiet one.
+ */
+function postgresCpuSeconds(): number | undefined {
   let ticks = 0;
-  for (const { pid } of rows) {
+  let found = false;
+  const stats = new Map<number, string[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      stats.set(Number(entry), stat.split(") ")[1]!.split(" "));
     } catch {
-      return undefined;
+      // gone meanwhile
     }
   }
-  return ticks / 100;
+  for (const fields of stats.values()) {
+    found = true;
+    ticks += Number(fields[11]) + Number(fields[12]);
+    // The postmaster: its parent is not a postgres process.
+    if (!stats.has(Number(fields[1]))) ticks += Number(fields[13]) + Number(fields[14]);
+  }
+  return found ? ticks / 100 : undefined;
 }

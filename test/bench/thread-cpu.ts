@@ -9,11 +9,18 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Microseconds of CPU (user + system) per thread name, threads of one name summed. */
 export function threadCpuUs(): Record<string, number> {
   const byName: Record<string, number> = {};
+  for (const thread of threadsNow().values()) byName[thread.name] = (byName[thread.name] ?? 0) + thread.us;
+  return byName;
+}
+
+/** Each live thread's name and CPU microseconds, by thread id. */
+function threadsNow(): Map<string, { name: string; us: number }> {
+  const threads = new Map<string, { name: string; us: number }>();
   let tasks: string[];
   try {
     tasks = readdirSync("/proc/self/task");
   } catch {
-    return byName;
+    return threads;
   }
   const tickUs = 1e6 / 100; // USER_HZ is 100 on Linux
   for (const task of tasks) {
@@ -22,12 +29,34 @@ export function threadCpuUs(): Record<string, number> {
       const close = stat.lastIndexOf(")");
       const name = task === String(process.pid) ? "main" : stat.slice(stat.indexOf("(") + 1, close);
       const fields = stat.slice(close + 2).split(" ");
-      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * tickUs;
+      threads.set(task, { name, us: (Number(fields[11]) + Number(fields[12])) * tickUs });
     } catch {
       // the thread ended between the listing and the read
     }
   }
-  return byName;
+  return threads;
+}
+
+/**
+ * CPU by thread name over a span in which threads start and end (a load's worker threads): each
+ * sample() remembers every thread's last reading, so an ended thread keeps what it had used by
+ * the last sample before it ended.
+ */
+export class ThreadCpuTracker {
+  private readonly start = threadsNow();
+  private readonly last = new Map<string, { name: string; us: number }>();
+
+  sample(): void {
+    for (const [tid, thread] of threadsNow()) this.last.set(tid, thread);
+  }
+
+  /** Seconds per thread name since the tracker was made, rounded to 0.01 s; names under 0.05 s left out. */
+  secondsByName(): Record<string, number> {
+    this.sample();
+    const byName: Record<string, number> = {};
+    for (const [tid, thread] of this.last) byName[thread.name] = (byName[thread.name] ?? 0) + thread.us - (this.start.get(tid)?.us ?? 0);
+    return Object.fromEntries(Object.entries(byName).filter(([, us]) => us >= 5e4).map(([name, us]) => [name, Math.round(us / 1e4) / 100]));
+  }
 }
 
 /** after − before per thread name, per message, rounded; names under 0.5 µs left out. */

@@ -1,5 +1,8 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { UuidOrdinals } from "../../../src/registry/keyed-sets.ts";
+import { Key64Set, recipientKey } from "../../../src/registry/key-set.ts";
+import { asOfSql, loadRange, planRanges, UuidOrdinals, type KeyedSetSource } from "../../../src/registry/keyed-sets.ts";
+import { testBackend, useTestDatabase } from "../../helpers/database.ts";
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const hexOf = (uuid: string) => uuid.replaceAll("-", "");
@@ -27,7 +30,67 @@ describe("enterprise ordinals by UUID bytes (the bulk load's COPY rows)", () => 
     expect(ordinals.ordinalAt(ascii(hexOf("01900000-0000-7000-8000-00000000000c")), 0)).toBe(0);
   });
 
+  it("finds an enterprise by its raw UUID bytes (binary COPY) and by its id, whole UUIDs compared", () => {
+    const bytesOf = (uuid: string) => Uint8Array.from(hexOf(uuid).match(/../g)!.map((pair) => Number.parseInt(pair, 16)));
+    const ordinals = new UuidOrdinals(ids);
+    const row = new Uint8Array([7, ...ids.flatMap((id) => [...bytesOf(id).subarray(8)])]);
+    expect([0, 1, 2].map((i) => ordinals.ordinalAtBytes(row, 1 + i * 8))).toEqual([1, 2, 3]);
+    expect(ids.map((id) => ordinals.ordinalOfId(id.toUpperCase()))).toEqual([1, 2, 3]);
+    // The same last 8 bytes as the first, another first half: not that enterprise.
+    expect(ordinals.ordinalOfId("01ffffff-ffff-7fff-8000-00000000000a")).toBe(0);
+    expect(ordinals.ordinalOfId("not-a-uuid")).toBe(0);
+    // Built again from its words (as a load's worker thread does): the same ordinals.
+    const copy = new UuidOrdinals(ordinals.allWords.slice());
+    expect(ids.map((id) => copy.ordinalOfId(id))).toEqual([1, 2, 3]);
+    const twins = new UuidOrdinals([...ids, "01ffffff-ffff-7fff-8000-00000000000a"]);
+    expect([...ids, "01ffffff-ffff-7fff-8000-00000000000a"].map((id) => twins.ordinalAtBytes(bytesOf(id), 0))).toEqual([1, 2, 3, 4]);
+  });
+
   it("refuses an id that is not a UUID", () => {
     expect(() => new UuidOrdinals(["not-a-uuid"])).toThrow(/not a UUID/);
+  });
+});
+
+describe("a keyed set with expiries, read range by range over binary COPY (PostgreSQL)", () => {
+  const database = useTestDatabase();
+  const enterprise = "01938a6e-1f2c-7d11-9a3b-5c4d3e2f1a0b";
+  const source: KeyedSetSource = { name: "expiring", table: "expiring_keys", perEnterprise: true, expiresColumn: "expires_at" };
+  const rows = [
+    { hash: "0123456789abcdef0123456789abcdef", expires: "2031-05-06T07:08:09.999Z" },
+    { hash: "fedcba9876543210fedcba9876543210", expires: null },
+    { hash: "00000000ffffffff00000000ffffffff", expires: "2020-01-01T00:00:00Z" }, // expired at load: left out
+  ];
+
+  async function load(): Promise<Key64Set> {
+    const set = new Key64Set(16, { values: true });
+    const ordinals = new UuidOrdinals([enterprise]);
+    await database.bulkRead!(1, async ([reader]) => {
+      const { tasks } = await planRanges(reader!, [source], asOfSql(Date.parse("2026-12-02T00:00:00Z")));
+      for (const task of tasks) await loadRange(reader!, set, task, ordinals, (id) => ordinals.ordinalOfId(id));
+    });
+    return set;
+  }
+
+  const valueOf = (set: Key64Set, hash: string) => {
+    const key = recipientKey(hash, 1, [0, 0]);
+    return set.valueOf(key[0], key[1]);
+  };
+
+  it("keeps each key's expiry in epoch seconds, 0 for none, and leaves out the expired; the row-by-row fallback agrees", async () => {
+    if (testBackend() === "pglite") {
+      expect(database.bulkRead).toBeUndefined(); // no COPY stream on PGlite: its paged path is the loader test's
+      return;
+    }
+    await database.db.execute(sql`create table expiring_keys (recipient_hash text not null, enterprise_id uuid not null, expires_at timestamptz)`);
+    for (const row of rows) await database.db.execute(sql`insert into expiring_keys values (${row.hash}, ${enterprise}, ${row.expires})`);
+    const expected = [Math.floor(Date.parse(rows[0]!.expires!) / 1000), 0, undefined];
+    const binary = await load();
+    expect(rows.map((row) => valueOf(binary, row.hash))).toEqual(expected);
+    expect(binary.size).toBe(2);
+    // A short hash makes the range irregular: read row by row, with the same values.
+    await database.db.execute(sql`insert into expiring_keys values ('short', ${enterprise}, null)`);
+    const rowByRow = await load();
+    expect(rows.map((row) => valueOf(rowByRow, row.hash))).toEqual(expected);
+    expect(rowByRow.size).toBe(3);
   });
 });

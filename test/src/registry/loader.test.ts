@@ -10,7 +10,9 @@ import { testBackend, useTestDatabase } from "../../helpers/database.ts";
 const database = useTestDatabase();
 
 describe("full snapshot load (bulk path)", () => {
-  it("builds the same snapshot as applying every row through the change feed's per-row path", async () => {
+  // PostgreSQL: the keyed sets on this thread, and on two worker threads (as at national scale).
+  const threadCounts = testBackend() === "postgres" ? [0, 2] : [0];
+  it.each(threadCounts)("builds the same snapshot as applying every row through the change feed's per-row path (keyed-set threads: %i)", async (threads) => {
     await seedRegistry(database, { name: "tiny", serviceProviders: 2, ports: 4, enterprises: 6, optOuts: 300, doNotDisturb: 20, consents: 120 });
     const db = database.db;
     // The odd rows a bulk path could get wrong.
@@ -29,7 +31,7 @@ describe("full snapshot load (bulk path)", () => {
     await db.execute(sql`update signatures set text = ${"企业1签\\0\t"} where id = ${benchId(KIND.signature, 5)}`);
 
     // PostgreSQL: the COPY path over bulkRead; PGlite: the paged path.
-    const bulk = await loadSnapshot(db, {}, { bulkRead: database.bulkRead?.bind(database) });
+    const bulk = await loadSnapshot(db, {}, { bulkRead: database.bulkRead?.bind(database), keyedSetThreads: threads });
     expect(Boolean(database.bulkRead)).toBe(testBackend() === "postgres");
 
     const rowByRow = new RegistrySnapshot();

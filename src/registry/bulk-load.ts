@@ -130,9 +130,11 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
       start = end + 1;
     }
     const text = (f: number) => row.toString("utf8", fields[f]![0], fields[f]![1]);
+    // Ids, statuses, categories and numbers are ASCII: latin1 makes their strings without UTF-8 decoding.
+    const ascii = (f: number) => row.toString("latin1", fields[f]![0], fields[f]![1]);
     const isNull = (f: number) => row[fields[f]![0]] === BACKSLASH && row[fields[f]![0] + 1] === 78; /* \N */
     const rawText = text(1);
-    const scopeText = text(5);
+    const scopeText = ascii(5);
     let scope = scopes.get(scopeText);
     if (!scope) scopes.set(scopeText, (scope = new Set((scopeText === "" ? [] : scopeText.split(",")) as Category[])));
     const bindingsText = isNull(7) ? "" : text(7);
@@ -147,16 +149,16 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
     }
     // The bytea in COPY text: "\\x" (the backslash escaped), then its hex digits.
     const ordinal = ordinals.ordinalAt(row, fields[2]![0] + 3);
-    if (ordinal === 0) throw new Error(`signature ${text(0)}: enterprise not among those loaded`);
+    if (ordinal === 0) throw new Error(`signature ${ascii(0)}: enterprise not among those loaded`);
     const enterpriseId = enterpriseIds[ordinal - 1]!;
     const entry = {
-      id: text(0),
+      id: ascii(0),
       text: rawText.includes("\\") ? unescapeCopy(rawText) : rawText,
       enterpriseId,
-      spId: intern(text(3)),
-      status: text(4) as SignatureEntry["status"],
+      spId: intern(ascii(3)),
+      status: intern(ascii(4)) as SignatureEntry["status"],
       scope,
-      expiresAt: isNull(6) ? null : Number(text(6)),
+      expiresAt: isNull(6) ? null : Number(ascii(6)),
       bindings,
       // COPY text writes a boolean as t / f.
       templateRequired: row[fields[8]![0]] === 116 /* t */,

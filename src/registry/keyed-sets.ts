@@ -7,15 +7,16 @@
  *
  * Two paths, same result:
  * - PostgreSQL (`Database.bulkRead`): the table is cut into ranges of heap pages (TID range scans,
- *   no index, no sort); each range comes back as ONE row of `COPY … TO STDOUT` holding the range's
- *   hashes (their first 16 hex digits, all the key uses, concatenated), the enterprises' UUIDs as
- *   bytes (one bytea, hex in the COPY text) and the expiries, parsed straight from the bytes into
- *   the Key64Set: no row objects, no strings. The loader turns each UUID into the enterprise's
- *   ordinal (its position in id order) through a typed table of the enterprises it loaded first
- *   (UuidOrdinals). Joining a table of ordinals on the server instead cost 0.9–1.3 s of the
- *   database's time per range of a million rows, the UUID bytes 0.5 s (hashes alone 0.3 s). Ranges
- *   of all sets are shared out over several connections reading one snapshot, so the sets load in
- *   parallel.
+ *   no index, no sort); each range comes back as ONE row of `COPY … TO STDOUT (FORMAT binary)`
+ *   holding the range's hashes (their first 16 hex digits, all the key uses, comma-separated), the
+ *   enterprises' UUIDs as raw bytes (one bytea) and the expiries (8-byte integers), parsed straight
+ *   from the bytes into a Key64Set: no row objects, no strings. The loader turns each UUID into
+ *   the enterprise's ordinal (its position in id order) through a typed table of the enterprises
+ *   it loaded first (UuidOrdinals). Joining a table of ordinals on the server instead cost 0.9–1.3 s
+ *   of the database's time per range of a million rows, the UUID bytes 0.5 s (hashes alone 0.3 s).
+ *   Text COPY cost a third more than binary (hex-encoding the UUIDs, scanning for bytes to escape).
+ *   All connections read one snapshot: a large set is built on a worker thread of its own
+ *   (keyed-set-threads.ts), smaller ones share the load's connections.
  * - PGlite (no COPY stream to a client): keyset pages of 100,000 rows aggregated with string_agg,
  *   the next page requested while the last one is parsed.
  * A range or page holding a hash that is not 16 hex digits is read row by row instead.
@@ -225,8 +226,12 @@ export async function estimatedRows(db: Db, sources: readonly KeyedSetSource[]):
 
 // ---- PostgreSQL: page ranges over COPY ----------------------------------------------------------
 
-/** Heap pages per range: about a million opt-out rows, some 25 MB of COPY output per range. */
-const PAGES_PER_RANGE = 16_384;
+/**
+ * Heap pages per range: about half a million opt-out rows, some 13 MB of COPY output. Each range's
+ * message, its copy and its key arrays are a thread's transient memory while it is parsed; twice
+ * this many pages took the national load's peak over 1.5 GB with two threads parsing at once.
+ */
+const PAGES_PER_RANGE = 8_192;
 /** A full collection after the range that starts at a multiple of this many pages. */
 const FULL_COLLECTION_PAGES = 65_536;
 
@@ -272,8 +277,7 @@ export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTa
   const { source } = task;
   // Binary COPY: the hashes and UUIDs travel as they are, where text COPY spent about a third of
   // the database's time on a range hex-encoding the UUIDs and scanning 25 MB for bytes to escape.
-  const query = `select count(*)::int4, coalesce(bool_and(${SIXTEEN_BYTES("t")}), true),
-      string_agg(left(t.recipient_hash, 16), ''), ${source.perEnterprise ? `string_agg(${enterprises.bytesSql("t.enterprise_id")}, ''::bytea)` : "null::bytea"},
+  const query = `select count(*)::int4, string_agg(left(t.recipient_hash, 16), ','), ${source.perEnterprise ? `string_agg(${enterprises.bytesSql("t.enterprise_id")}, ''::bytea)` : "null::bytea"},
       ${source.expiresColumn ? `string_agg(int8send(${expirySeconds(source, "t")}), ''::bytea)` : "null::bytea"}
     from ${source.table} t where ${rangeWhere(task, "t")}`;
   let regular = true;
@@ -305,12 +309,7 @@ export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTa
   }
 }
 
-/**
- * The range's hashes can be read 16 bytes each: every first-16-characters is 16 bytes (no short or
- * multibyte hash). Hex digits are checked in JS (cheap there; a per-row translate() here tripled
- * the database's time per range).
- */
-const SIXTEEN_BYTES = (alias: string) => `octet_length(left(${alias}.recipient_hash, 16)) = 16`;
+const COMMA = 44;
 
 /** The 11 bytes that open a binary COPY stream (then a flags word and the header extension's length). */
 const BINARY_SIGNATURE = [80, 71, 67, 79, 80, 89, 10, 255, 13, 10, 0]; // "PGCOPY\n\xff\r\n\0"
@@ -345,32 +344,34 @@ function readInt16(bytes: Uint8Array, at: number): number {
 
 /**
  * Parses one range's tuple (binary COPY, at `at`: a field count, then each field as a 32-bit length,
- * -1 for null, and its bytes): count, regular, hashes (16 bytes each), enterprise UUID bytes (or
- * null), expiries (8-byte integers, or null). Returns false when the range is irregular (nothing
- * added then).
+ * -1 for null, and its bytes): count, hashes (the first 16 characters of each, comma-separated),
+ * enterprise UUID bytes (or null), expiries (8-byte integers, or null). Returns false when the
+ * range is irregular, and nothing is added then: a hash whose first 16 characters are not 16 hex
+ * digits. The check needs no work from the database (a per-row length test cost it a sixth of a
+ * range's time): when every 17th byte is a comma and every other one a hex digit, the commas are
+ * exactly the separators, so each piece is one hash's 16 hex digits.
  */
 function parseRange(tuple: Uint8Array, at: number, set: Key64Set, enterprises: UuidOrdinals): boolean {
-  const starts = [0, 0, 0, 0, 0];
-  const lengths = [0, 0, 0, 0, 0];
-  if (readInt16(tuple, at) !== 5) throw new Error("binary COPY: a range row has 5 fields");
+  const starts = [0, 0, 0, 0];
+  const lengths = [0, 0, 0, 0];
+  if (readInt16(tuple, at) !== 4) throw new Error("binary COPY: a range row has 4 fields");
   at += 2;
-  for (let f = 0; f < 5; f++) {
+  for (let f = 0; f < 4; f++) {
     lengths[f] = readInt32(tuple, at);
     starts[f] = at + 4;
     at += 4 + Math.max(0, lengths[f]!);
   }
   const count = readInt32(tuple, starts[0]!);
-  if (tuple[starts[1]!] !== 1) return false; // a hash that is short or not one byte a character
   if (count === 0) return true;
-  const hashes = starts[2]!;
-  if (lengths[2] !== count * 16) return false;
-  let uuidAt = lengths[3]! >= 0 ? starts[3]! : -1;
+  const hashes = starts[1]!;
+  if (lengths[1] !== count * 17 - 1) return false;
+  let uuidAt = lengths[2]! >= 0 ? starts[2]! : -1;
   const uuidBytes = enterprises.hexDigits / 2;
-  if (uuidAt >= 0 && lengths[3] !== count * uuidBytes) return false;
+  if (uuidAt >= 0 && lengths[2] !== count * uuidBytes) return false;
   // Each expiry is an 8-byte integer; its low 32 bits are what the set keeps (as a Uint32Array
   // keeps any number), so the loader's paths agree.
-  let expiryAt = lengths[4]! >= 0 ? starts[4]! + 4 : -1;
-  if (expiryAt >= 0 && lengths[4] !== count * 8) return false;
+  let expiryAt = lengths[3]! >= 0 ? starts[3]! + 4 : -1;
+  if (expiryAt >= 0 && lengths[3] !== count * 8) return false;
   const key: [number, number] = [0, 0];
   const his = new Uint32Array(count);
   const los = new Uint32Array(count);
@@ -387,11 +388,11 @@ function parseRange(tuple: Uint8Array, at: number, set: Key64Set, enterprises: U
       expiry = readInt32(tuple, expiryAt) >>> 0;
       expiryAt += 8;
     }
+    const hash = hashes + i * 17;
+    if (!hexKeyAtBytes(tuple, hash, ordinal, key) || (i < count - 1 && tuple[hash + 16] !== COMMA)) return false;
     // An enterprise the load did not see (the snapshot reads them first, in the same transaction,
     // so none): the row is left out, as a join would have.
     if (uuidAt >= 0 && ordinal === 0) continue;
-    // Not hex (a hand-written row): the same key the change feed's per-row path computes.
-    if (!hexKeyAtBytes(tuple, hashes + i * 16, ordinal, key)) recipientKey(Buffer.from(tuple.subarray(hashes + i * 16, hashes + i * 16 + 16)).toString("latin1"), ordinal, key);
     his[kept] = key[0];
     los[kept] = key[1];
     if (values) values[kept] = expiry;
@@ -402,6 +403,13 @@ function parseRange(tuple: Uint8Array, at: number, set: Key64Set, enterprises: U
 }
 
 // ---- PGlite: keyset pages ----------------------------------------------------------------------
+
+/**
+ * A page's hashes can be read 16 characters each when every first-16-characters is 16 bytes (no
+ * short or multibyte hash). Hex digits are checked in JS (cheap there; a per-row translate() here
+ * tripled the database's time per page).
+ */
+const SIXTEEN_BYTES = (alias: string) => `octet_length(left(${alias}.recipient_hash, 16)) = 16`;
 
 const PAGE = 100_000;
 const NO_ID = "00000000-0000-0000-0000-000000000000";

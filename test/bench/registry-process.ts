@@ -65,6 +65,13 @@ peakRss = Math.max(peakRss, process.memoryUsage().rss);
 Bun.gc(true);
 const rssAfter = process.memoryUsage().rss;
 const heap = process.memoryUsage();
+// BENCH_HEAP=1: what the loaded snapshot's heap is made of (JavaScriptCore's object counts by type), on stderr.
+if (process.env.BENCH_HEAP) {
+  const { heapStats } = await import("bun:jsc");
+  const stats = heapStats();
+  const top = Object.entries(stats.objectTypeCounts).sort((a, b) => b[1] - a[1]).slice(0, 20);
+  console.error(`registry heap after load: ${JSON.stringify({ heapSize: stats.heapSize, extraMemorySize: stats.extraMemorySize, objectCount: stats.objectCount, top })}`);
+}
 const snapshot = registry.snapshot;
 const stats = snapshot.stats();
 

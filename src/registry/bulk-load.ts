@@ -11,7 +11,8 @@
  */
 import type { BulkReader, Database } from "../db/client.ts";
 import type { Category, SignatureEntry } from "../policy/types.ts";
-import { loadRange, planRanges, UuidOrdinals, type KeyedSetSource, type RangeTask } from "./keyed-sets.ts";
+import { loadRange, planRanges, type KeyedSetSource, type RangeTask } from "./keyed-sets.ts";
+import { UuidOrdinals } from "./uuid-ordinals.ts";
 import { buildOnThreads, keyedSetThreadCount, spreadSets } from "./keyed-set-threads.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 import { signatureEntry } from "./signature-entry.ts";

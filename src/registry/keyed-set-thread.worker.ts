@@ -4,7 +4,8 @@
  */
 import { joinSnapshot } from "../db/snapshot-reader.ts";
 import { Key64Set } from "./key-set.ts";
-import { KEYED_SETS, loadRange, UuidOrdinals } from "./keyed-sets.ts";
+import { KEYED_SETS, loadRange } from "./keyed-sets.ts";
+import { UuidOrdinals } from "./uuid-ordinals.ts";
 import type { KeyedSetJob, KeyedSetReply } from "./keyed-set-threads.ts";
 
 declare const self: Worker;

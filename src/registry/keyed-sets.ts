@@ -78,10 +78,16 @@ function expirySeconds(source: KeyedSetSource, alias: string): string {
   return `coalesce(floor(extract(epoch from ${alias}.${source.expiresColumn}))::bigint, 0)`;
 }
 
-/** The sets' rows as the planner estimates them (pg_class.reltuples; PostgreSQL): a cheap size before a load. */
+/**
+ * A table's rows as the planner estimates them (pg_class.reltuples), or, for a table never
+ * analyzed (reltuples -1: restored from a dump, filled in bulk), its size at 128 bytes a row.
+ */
+const ROWS_ESTIMATE = `(case when c.reltuples >= 0 then c.reltuples else pg_relation_size(c.oid) / 128 end)`;
+
+/** The sets' estimated rows (PostgreSQL): a cheap size before a load. */
 export async function estimatedRows(db: Db, sources: readonly KeyedSetSource[]): Promise<number> {
   const tables = sources.map((source) => `'${checked(source).table}'::regclass`).join(", ");
-  const [row] = resultRows<{ n: string | number }>(await db.execute(sql.raw(`select coalesce(sum(greatest(reltuples, 0)), 0)::bigint as n from pg_class where oid in (${tables})`)));
+  const [row] = resultRows<{ n: string | number }>(await db.execute(sql.raw(`select coalesce(sum(${ROWS_ESTIMATE}), 0)::bigint as n from pg_class c where c.oid in (${tables})`)));
   return Number(row?.n ?? 0);
 }
 
@@ -112,7 +118,7 @@ export async function planRanges(reader: BulkReader, sources: readonly KeyedSetS
   for (const source of sources.map(checked)) {
     const [size] = await reader.query<{ pages: string; estimate: string }>(
       `select (pg_relation_size('${source.table}') / current_setting('block_size')::int)::bigint as pages,
-         greatest(reltuples, 0)::bigint as estimate from pg_class where oid = '${source.table}'::regclass`,
+         ${ROWS_ESTIMATE}::bigint as estimate from pg_class c where c.oid = '${source.table}'::regclass`,
     );
     const pages = Number(size?.pages ?? 0);
     estimates.set(source.name, Number(size?.estimate ?? 0));

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { Key64Set, recipientKey } from "../../../src/registry/key-set.ts";
-import { asOfSql, loadRange, planRanges, type KeyedSetSource } from "../../../src/registry/keyed-sets.ts";
+import { asOfSql, estimatedRows, loadRange, planRanges, type KeyedSetSource } from "../../../src/registry/keyed-sets.ts";
 import { UuidOrdinals } from "../../../src/registry/uuid-ordinals.ts";
 import { testBackend, useTestDatabase } from "../../helpers/database.ts";
 
@@ -50,5 +50,27 @@ describe("a keyed set with expiries, read range by range over binary COPY (Postg
       expect(valueOf(rowByRow, odd)).toBe(0);
       expect(rowByRow.size).toBe(size);
     }
+  });
+});
+
+describe("a keyed set's size before the load (PostgreSQL)", () => {
+  const database = useTestDatabase();
+
+  it("comes from the planner's estimate, or from the table's size when it was never analyzed", async () => {
+    if (testBackend() === "pglite") {
+      expect(database.bulkRead).toBeUndefined(); // sizes matter only to the bulk load
+      return;
+    }
+    const source: KeyedSetSource = { name: "sized", table: "sized_keys", perEnterprise: false };
+    await database.db.execute(sql`create table sized_keys (recipient_hash text not null)`);
+    await database.db.execute(sql`insert into sized_keys select md5(i::text) from generate_series(1, 20000) i`);
+    // Never analyzed (reltuples -1): sized at 128 bytes a row, not taken for empty.
+    const unanalyzed = await estimatedRows(database.db, [source]);
+    expect(unanalyzed).toBeGreaterThan(5_000);
+    expect(unanalyzed).toBeLessThan(80_000);
+    await database.db.execute(sql`analyze sized_keys`);
+    expect(await estimatedRows(database.db, [source])).toBe(20_000);
+    const planned = await database.bulkRead!(1, async ([reader]) => planRanges(reader!, [source], asOfSql(Date.now())));
+    expect(planned.estimates.get("sized")).toBe(20_000);
   });
 });

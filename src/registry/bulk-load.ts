@@ -48,11 +48,21 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
     const enterprises = new UuidOrdinals(ids);
     const { tasks, estimates } = await planRanges(first, sources, asOf);
     if (threads > 0) {
-      const built = buildOnThreads(shared, enterprises.allWords, asOf, spreadSets(tasks, estimates, threads));
-      // Both settle before bulkRead ends the snapshot's transaction: the threads read it.
-      const signaturesLoaded = loadSignaturesBulk(first, snapshot, ids, enterprises).then(collectGarbage);
-      const [signatures, sets] = await Promise.allSettled([signaturesLoaded, built]);
-      if (signatures.status === "rejected") throw signatures.reason;
+      // Whichever fails first stops the other: the threads at once, the signatures at their next
+      // row (the rest of their COPY is read and dropped). Both settle before bulkRead ends the
+      // snapshot's transaction: the threads read it.
+      const failed = new AbortController();
+      let firstFailure: { error: unknown } | undefined;
+      const stopOnFailure = (error: unknown): never => {
+        firstFailure ??= { error };
+        failed.abort();
+        throw error;
+      };
+      const built = buildOnThreads(shared, enterprises.allWords, asOf, spreadSets(tasks, estimates, threads), failed.signal).catch(stopOnFailure);
+      const signaturesLoaded = loadSignaturesBulk(first, snapshot, ids, enterprises, failed.signal).then(collectGarbage, stopOnFailure);
+      const [, sets] = await Promise.allSettled([signaturesLoaded, built]);
+      // The failure that stopped the load, not the stop it caused in the other.
+      if (firstFailure) throw firstFailure.error;
       if (sets.status === "rejected") throw sets.reason;
       for (const [name, set] of sets.value) snapshot.putKeyedSet(name, set);
       return;
@@ -106,7 +116,7 @@ function unescapeCopy(value: string): string {
  * without a string (UuidOrdinals). Scope sets, bindings
  * lists and SP and port ids repeat across a million signatures and are shared.
  */
-async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot, enterpriseIds: readonly string[], ordinals: UuidOrdinals): Promise<void> {
+async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot, enterpriseIds: readonly string[], ordinals: UuidOrdinals, stop?: AbortSignal): Promise<void> {
   const scopes = new Map<string, ReadonlySet<Category>>();
   const bindingLists = new Map<string, SignatureEntry["bindings"]>();
   const interned = new Map<string, string>();
@@ -122,6 +132,7 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
     left join (select signature_id, string_agg(port_id::text || ':' || extension, ',') as bindings from signature_ports group by signature_id) b on b.signature_id = s.id`;
   const fields: [number, number][] = Array.from({ length: 9 }, () => [0, 0]);
   await reader.copyRows(query, (bytes) => {
+    stop?.throwIfAborted();
     const row = bytes as Buffer;
     let start = 0;
     for (let f = 0; f < 9; f++) {

@@ -72,13 +72,19 @@ function runJob(job: KeyedSetJob): { done: Promise<Map<string, Key64Set>>; stop(
 /**
  * Builds the sets on threads (jobs from spreadSets) and returns them by name. Every thread is
  * stopped when this settles, so none outlives the snapshot it reads; on the first failure the
- * others are stopped too and that failure is thrown.
+ * others are stopped too and that failure is thrown. `signal` stops them all at once (the rest of
+ * the load failed: its threads need not finish).
  */
-export async function buildOnThreads(shared: SharedSnapshot, enterpriseWords: Uint32Array, asOf: string, jobs: KeyedSetJob["sets"][]): Promise<Map<string, Key64Set>> {
+export async function buildOnThreads(shared: SharedSnapshot, enterpriseWords: Uint32Array, asOf: string, jobs: KeyedSetJob["sets"][], signal?: AbortSignal): Promise<Map<string, Key64Set>> {
   const running = jobs.map((sets) => runJob({ shared, enterpriseWords, asOf, sets }));
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = () => reject(new Error("keyed-set threads stopped: the load failed elsewhere"));
+    if (signal?.aborted) stop();
+    else signal?.addEventListener("abort", stop, { once: true });
+  });
   try {
     const built = new Map<string, Key64Set>();
-    for (const sets of await Promise.all(running.map((job) => job.done))) for (const [name, set] of sets) built.set(name, set);
+    for (const sets of await Promise.race([Promise.all(running.map((job) => job.done)), stopped])) for (const [name, set] of sets) built.set(name, set);
     return built;
   } finally {
     for (const job of running) job.stop();

@@ -176,8 +176,9 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
       templateRequired: row[fields[8]![0]] === 116 /* t */,
     };
     snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"), { fresh: true });
-    // A quick collection every 100,000 rows: the rows' buffers and strings are young garbage, and
-    // left to the collector's own pace they set the load's peak (1.43–1.50 GB, now 1.36–1.46).
-    if (snapshot.signaturesById.size % 100_000 === 0) (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(false);
+    // A quick collection every 100,000 rows and a full one every 400,000: the rows' buffers and
+    // strings are garbage at once, and left to the collector's own pace they set the load's peak
+    // (1.43–1.50 GB; 1.36–1.47 with the quick ones alone; 1.37–1.42 with both, no slower).
+    if (snapshot.signaturesById.size % 100_000 === 0) (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(snapshot.signaturesById.size % 400_000 === 0);
   });
 }

@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import type { AppDependencies } from "../context.ts";
 import { migrationsApplied } from "../db/client.ts";
-import { isBadInputError, isOutOfRangeError } from "../db/errors.ts";
+import { isBadInputError, isOutOfRangeError, isUnavailableError } from "../db/errors.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
@@ -146,6 +146,10 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
     if (error instanceof SyntaxError) return problem("BAD_REQUEST", "the body is not valid JSON");
     if (isBadInputError(error)) return problem("BAD_REQUEST", "a value cannot be stored as given (e.g. it contains a NUL character)");
     if (isOutOfRangeError(error)) return problem("VALIDATION_FAILED", "a date or number is out of the range that can be stored");
+    if (isUnavailableError(error)) {
+      options.logger?.warn({ error: describeError(error), path: c.req.path, method: c.req.method }, "API request while the database is unreachable");
+      return problem("UNAVAILABLE", "the database cannot be reached right now; try again shortly");
+    }
     // Never the error's message: a failed query's carries its parameters (the request's filter
     // values, ids, numbers), and PostgreSQL's often quotes the offending value. Kind, code and stack only.
     options.logger?.error({ error: describeError(error), path: c.req.path, method: c.req.method }, "unhandled API error");

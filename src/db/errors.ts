@@ -25,6 +25,26 @@ export const isBadInputError = (error: unknown) => ["22021", "22P05", "22P02", "
 export const isOutOfRangeError = (error: unknown) =>
   ["22008", "22007", "22009", "22003"].includes(pgCode(error) ?? "") || (error instanceof RangeError && /invalid time value/i.test(error.message));
 
+/** postgres.js's own codes for a connection it lost or could not make, and the socket's. */
+const CONNECTION_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"]);
+
+/**
+ * The database cannot be reached right now: a connection refused, lost or timed out, the server
+ * shutting down or starting (57P01–57P03), a connection exception (class 08), no connection slot
+ * left (53300), or the PGlite thread stopped. Not the request's fault and not a bug: the API
+ * answers 503, and the client may try again.
+ */
+export function isUnavailableError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  const sqlState = pgCode(error) ?? "";
+  return sqlState.startsWith("08") || ["57P01", "57P02", "57P03", "53300"].includes(sqlState);
+}
+
 /** Escapes LIKE wildcards so a filter value matches literally. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);

@@ -64,6 +64,11 @@ export async function openPgliteThread(options: PgliteThreadOptions = {}): Promi
   return thread as unknown as PgliteClient;
 }
 
+/** An error for a call the thread cannot answer: coded as a lost connection (src/db/errors.ts, isUnavailableError). */
+function unavailable(message: string): Error {
+  return Object.assign(new Error(message), { code: "CONNECTION_CLOSED" });
+}
+
 /** How long after an unexpected stop the thread is started again (data directory only). */
 const RESTART_DELAY_MS = 1000;
 
@@ -94,11 +99,11 @@ class PgliteThread {
     worker.onmessage = (event: MessageEvent<ThreadReply>) => this.onReply(event.data);
     worker.onerror = (event) => {
       if (worker !== this.worker) return;
-      this.stoppedUnexpectedly(new Error(`the PGlite thread failed: ${event.message}`));
+      this.stoppedUnexpectedly(unavailable(`the PGlite thread failed: ${event.message}`));
       worker.terminate();
     };
     worker.addEventListener("close", () => {
-      if (worker === this.worker) this.stoppedUnexpectedly(new Error("the PGlite thread has stopped"));
+      if (worker === this.worker) this.stoppedUnexpectedly(unavailable("the PGlite thread has stopped"));
     });
     // Like PGlite in-process, an idle thread does not keep the process alive; a call waiting for
     // its answer does.
@@ -217,7 +222,7 @@ class PgliteThread {
 
   terminate(): void {
     this.isClosed = true;
-    this.fail(new Error("PGlite is closed"));
+    this.fail(unavailable("PGlite is closed"));
     this.worker.terminate();
   }
 

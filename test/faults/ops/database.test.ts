@@ -5,7 +5,7 @@ import pino from "pino";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config.ts";
-import { ApiClient } from "../../../demo/api-client.ts";
+import { ApiClient, type ApiError } from "../../../demo/api-client.ts";
 import { seedDemoWorld, type DemoWorld } from "../../../demo/seed.ts";
 import { startGateway, type Gateway } from "../../../src/main.ts";
 import { commandStatusFor } from "../../../src/policy/reasons.ts";
@@ -85,6 +85,8 @@ describe("database faults", () => {
     await waitFor(() => spoolLines(dataDir) > 0, 5000, "journal spooled to disk");
     const readyDown = await httpGet("/readyz");
     const readyBody = JSON.parse(readyDown.text);
+    // The admin API while the database is gone: a 503 problem the client may retry, not a 500.
+    const apiDown = await api.get("/enterprises").then(() => undefined, (error: unknown) => error as ApiError);
     const metricsDown = (await httpGet("/metrics")).text;
     const spooledDuringOutage = spoolLines(dataDir);
     // Stay down long enough for postgres.js's default reconnect backoff to grow past 20 s.
@@ -149,6 +151,8 @@ describe("database faults", () => {
     expect(during.sent).toBe(600);
     expect(during.refused).toBe(400);
     expect(readyDown.status).toBe(503);
+    expect(apiDown?.status).toBe(503);
+    expect(apiDown?.problem?.code).toBe("UNAVAILABLE");
     expect(readyBody.status).toBe("not ready");
     expect(readyBody.checks.registry.ok).toBe(false);
     expect(readyBody.checks.database.ok).toBe(false);

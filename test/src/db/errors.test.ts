@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { isBadInputError, isOutOfRangeError, isUniqueViolation } from "../../../src/db/errors.ts";
+import { isBadInputError, isOutOfRangeError, isUnavailableError, isUniqueViolation } from "../../../src/db/errors.ts";
 import { serviceProviders } from "../../../src/db/schema/index.ts";
 import { newId } from "../../../src/lib/ids.ts";
 import { useTestDatabase } from "../../helpers/database.ts";
@@ -39,4 +39,28 @@ it("classifies input PostgreSQL cannot take (→ 400) and values it cannot repre
   const farFuture = await errorOf(() => database.db.execute(sql`select ${"294277-01-01T00:00:00Z"}::timestamptz`));
   expect(isOutOfRangeError(farFuture)).toBe(true);
   expect(isUniqueViolation(farFuture)).toBe(false);
+});
+
+it("tells a database that cannot be reached (→ 503) from a request's fault and from a bug", async () => {
+  // A real refusal: postgres.js against a port nothing listens on any more.
+  const { createServer } = await import("node:net");
+  const postgres = (await import("postgres")).default;
+  const server = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  const client = postgres(`postgres://nobody@127.0.0.1:${port}/none`, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  const refused = await errorOf(() => client`select 1`);
+  await client.end({ timeout: 1 });
+  expect(isUnavailableError(refused)).toBe(true);
+  // The server going away or not ready yet, by SQLSTATE.
+  for (const code of ["57P01", "57P03", "08006", "53300"]) expect(isUnavailableError(Object.assign(new Error("x"), { code }))).toBe(true);
+  // The request's own faults and bugs are not.
+  const duplicate = await errorOf(async () => {
+    const row = { name: "另一个服务商", licenceNumber: "B2-2019-0002" };
+    await database.db.insert(serviceProviders).values({ id: newId(), ...row });
+    await database.db.insert(serviceProviders).values({ id: newId(), ...row });
+  });
+  expect(isUnavailableError(duplicate)).toBe(false);
+  expect(isUnavailableError(new TypeError("cannot read properties of undefined"))).toBe(false);
 });

@@ -136,26 +136,29 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   options.mount?.(app);
 
   app.notFound(() => problem("NOT_FOUND", "no such route"));
-  app.onError((error, c) => {
-    if (error instanceof ServiceError) return problem(error.code, error.message, error.errors);
-    if (error instanceof HTTPException) {
-      const status = error.status;
-      const code: ErrorCode = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 401 ? "UNAUTHENTICATED" : status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
-      return problem(code, error.message || undefined);
-    }
-    if (error instanceof SyntaxError) return problem("BAD_REQUEST", "the body is not valid JSON");
-    if (isBadInputError(error)) return problem("BAD_REQUEST", "a value cannot be stored as given (e.g. it contains a NUL character)");
-    if (isOutOfRangeError(error)) return problem("VALIDATION_FAILED", "a date or number is out of the range that can be stored");
-    if (isUnavailableError(error)) {
-      options.logger?.warn({ error: describeError(error), path: c.req.path, method: c.req.method }, "API request while the database is unreachable");
-      return problem("UNAVAILABLE", "the database cannot be reached right now; try again shortly");
-    }
-    // Never the error's message: a failed query's carries its parameters (the request's filter
-    // values, ids, numbers), and PostgreSQL's often quotes the offending value. Kind, code and stack only.
-    options.logger?.error({ error: describeError(error), path: c.req.path, method: c.req.method }, "unhandled API error");
-    return problem("INTERNAL", "an internal error occurred; it has been logged");
-  });
+  app.onError((error, c) => errorResponse(error, c.req, options.logger));
   return app;
+}
+
+/** The problem answer for an error a route threw: the client's fault, the database away, or a bug (logged without its message). */
+function errorResponse(error: unknown, req: { path: string; method: string }, logger: AppOptions["logger"]) {
+  if (error instanceof ServiceError) return problem(error.code, error.message, error.errors);
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code: ErrorCode = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 401 ? "UNAUTHENTICATED" : status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
+    return problem(code, error.message || undefined);
+  }
+  if (error instanceof SyntaxError) return problem("BAD_REQUEST", "the body is not valid JSON");
+  if (isBadInputError(error)) return problem("BAD_REQUEST", "a value cannot be stored as given (e.g. it contains a NUL character)");
+  if (isOutOfRangeError(error)) return problem("VALIDATION_FAILED", "a date or number is out of the range that can be stored");
+  if (isUnavailableError(error)) {
+    logger?.warn({ error: describeError(error), path: req.path, method: req.method }, "API request while the database is unreachable");
+    return problem("UNAVAILABLE", "the database cannot be reached right now; try again shortly");
+  }
+  // Never the error's message: a failed query's carries its parameters (the request's filter
+  // values, ids, numbers), and PostgreSQL's often quotes the offending value. Kind, code and stack only.
+  logger?.error({ error: describeError(error), path: req.path, method: req.method }, "unhandled API error");
+  return problem("INTERNAL", "an internal error occurred; it has been logged");
 }
 
 /** What may be logged of an unexpected error: its class, PostgreSQL code and call stack, never its message. */

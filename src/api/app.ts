@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import type { AppDependencies } from "../context.ts";
 import { migrationsApplied } from "../db/client.ts";
-import { isBadInputError, isOutOfRangeError, isUnavailableError } from "../db/errors.ts";
+import { codesOf, isBadInputError, isOutOfRangeError, isUnavailableError } from "../db/errors.ts";
 import { AuthFailureLimiter, authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
@@ -163,11 +163,7 @@ function errorResponse(error: unknown, req: { path: string; method: string }, lo
 
 /** What may be logged of an unexpected error: its class, PostgreSQL code and call stack, never its message. */
 function describeError(error: unknown) {
-  let code: string | undefined;
-  for (let current: unknown = error, depth = 0; depth < 4 && current && !code; depth++, current = (current as { cause?: unknown }).cause) {
-    const candidate = (current as { code?: unknown }).code;
-    if (typeof candidate === "string") code = candidate;
-  }
+  const code = codesOf(error)[0];
   const stack = error instanceof Error && error.stack ? error.stack.split("\n").filter((line) => /^\s+at /.test(line)).slice(0, 12).join("\n") : undefined;
   return { type: error instanceof Error ? error.name : typeof error, code, stack };
 }

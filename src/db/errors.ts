@@ -1,12 +1,18 @@
 /** PostgreSQL error helpers that work for both postgres.js and PGlite errors (both carry `code`). */
-function pgCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
+
+/** The string `code`s along an error and its causes (at most four deep), outermost first. */
+export function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let current: unknown = error, depth = 0; depth < 4 && current; depth++, current = (current as { cause?: unknown }).cause) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
+    if (typeof code === "string") codes.push(code);
   }
-  return undefined;
+  return codes;
+}
+
+/** The first SQLSTATE along the chain. */
+function pgCode(error: unknown): string | undefined {
+  return codesOf(error).find((code) => /^[0-9A-Z]{5}$/.test(code));
 }
 
 export const isUniqueViolation = (error: unknown) => pgCode(error) === "23505";
@@ -35,12 +41,7 @@ const CONNECTION_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONN
  * answers 503, and the client may try again.
  */
 export function isUnavailableError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
+  if (codesOf(error).some((code) => CONNECTION_CODES.has(code))) return true;
   const sqlState = pgCode(error) ?? "";
   return sqlState.startsWith("08") || ["57P01", "57P02", "57P03", "53300"].includes(sqlState);
 }

@@ -11,7 +11,7 @@
  */
 import type { BulkReader, Database } from "../db/client.ts";
 import type { Category, SignatureEntry } from "../policy/types.ts";
-import { loadRange, planRanges, type KeyedSetSource, type RangeTask } from "./keyed-sets.ts";
+import { collectGarbage, loadRange, planRanges, presizedKeyedSet, type KeyedSetSource, type RangeTask } from "./keyed-sets.ts";
 import { UuidOrdinals } from "./uuid-ordinals.ts";
 import { buildOnThreads, keyedSetThreadCount, spreadSets } from "./keyed-set-threads.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
@@ -59,7 +59,9 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
         throw error;
       };
       const built = buildOnThreads(shared, enterprises.allWords, asOf, spreadSets(tasks, estimates, threads), failed.signal).catch(stopOnFailure);
-      const signaturesLoaded = loadSignaturesBulk(first, snapshot, ids, enterprises, failed.signal).then(collectGarbage, stopOnFailure);
+      // A million signature rows' buffers and field strings are garbage once they are loaded: a
+      // full collection keeps them out of the load's peak.
+      const signaturesLoaded = loadSignaturesBulk(first, snapshot, ids, enterprises, failed.signal).then(() => collectGarbage(true), stopOnFailure);
       const [, sets] = await Promise.allSettled([signaturesLoaded, built]);
       // The failure that stopped the load, not the stop it caused in the other.
       if (firstFailure) throw firstFailure.error;
@@ -67,14 +69,9 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
       for (const [name, set] of sets.value) snapshot.putKeyedSet(name, set);
       return;
     }
-    for (const source of sources) snapshot.addKeyedSet(source.name, Math.ceil((estimates.get(source.name) ?? 0) * 1.05), { values: Boolean(source.expiresColumn) });
+    for (const source of sources) snapshot.putKeyedSet(source.name, presizedKeyedSet(source, estimates.get(source.name) ?? 0));
     await loadOnThisThread(readers, snapshot, tasks, ids, enterprises);
   });
-}
-
-/** A million signature rows' buffers and field strings are garbage once they are loaded: a full collection then keeps them out of the load's peak. */
-function collectGarbage(): void {
-  (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
 }
 
 /** The signatures on the first reader, then the sets' ranges shared out over every reader. */
@@ -92,7 +89,7 @@ async function loadOnThisThread(readers: BulkReader[], snapshot: RegistrySnapsho
     [
       (async () => {
         await loadSignaturesBulk(first, snapshot, ids, enterprises);
-        collectGarbage();
+        collectGarbage(true);
         await drain(first);
       })(),
       ...readers.slice(1).map(drain),
@@ -179,6 +176,6 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
     // A quick collection every 100,000 rows and a full one every 400,000: the rows' buffers and
     // strings are garbage at once, and left to the collector's own pace they set the load's peak
     // (1.43–1.50 GB; 1.36–1.47 with the quick ones alone; 1.37–1.42 with both, no slower).
-    if (snapshot.signaturesById.size % 100_000 === 0) (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(snapshot.signaturesById.size % 400_000 === 0);
+    if (snapshot.signaturesById.size % 100_000 === 0) collectGarbage(snapshot.signaturesById.size % 400_000 === 0);
   });
 }

@@ -255,6 +255,11 @@ export function saltKey(salt: number, out: [number, number]): void {
   out[1] = (out[1] ^ fmix32(salt ^ 0x5bd1e995)) >>> 0;
 }
 
+/** The big-endian 32-bit integer at `at` (signed: a binary COPY length of -1 reads as -1; `>>> 0` for unsigned). */
+export function int32At(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+}
+
 /** recipientKeyAt for 16 ASCII hex digits in a byte buffer (the bulk loader's COPY output); false when one is not a hex digit. */
 export function hexKeyAtBytes(bytes: Uint8Array, offset: number, salt: number, out: [number, number]): boolean {
   let hi = 0;

@@ -3,8 +3,7 @@
  * message out, the sets it built (their arrays transferred) or the error that stopped it.
  */
 import { joinSnapshot } from "../db/snapshot-reader.ts";
-import { Key64Set } from "./key-set.ts";
-import { KEYED_SETS, loadRange } from "./keyed-sets.ts";
+import { KEYED_SETS, loadRange, presizedKeyedSet } from "./keyed-sets.ts";
 import { UuidOrdinals } from "./uuid-ordinals.ts";
 import type { KeyedSetJob, KeyedSetReply } from "./keyed-set-threads.ts";
 
@@ -19,7 +18,7 @@ async function build(job: KeyedSetJob): Promise<Extract<KeyedSetReply, { built: 
     for (const wanted of job.sets) {
       const source = KEYED_SETS.find((each) => each.name === wanted.name);
       if (!source) throw new Error(`no keyed set named ${wanted.name}`);
-      const set = new Key64Set(Math.max(1024, Math.ceil(wanted.expected * 1.05)), { values: Boolean(source.expiresColumn) });
+      const set = presizedKeyedSet(source, wanted.expected);
       for (const range of wanted.ranges) await loadRange(reader, set, { source, asOf: job.asOf, ...range }, enterprises, ordinalOf);
       built.push({ name: wanted.name, parts: set.parts() });
     }

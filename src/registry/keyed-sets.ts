@@ -24,7 +24,7 @@
 import { sql } from "drizzle-orm";
 import type { BulkReader, Db } from "../db/client.ts";
 import { resultRows } from "../db/rows.ts";
-import { hexKeyAtBytes, recipientKey, recipientKeyAt, type Key64Set } from "./key-set.ts";
+import { hexKeyAtBytes, int32At, Key64Set, recipientKey, recipientKeyAt } from "./key-set.ts";
 import type { UuidOrdinals } from "./uuid-ordinals.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 
@@ -89,6 +89,16 @@ export async function estimatedRows(db: Db, sources: readonly KeyedSetSource[]):
   const tables = sources.map((source) => `'${checked(source).table}'::regclass`).join(", ");
   const [row] = resultRows<{ n: string | number }>(await db.execute(sql.raw(`select coalesce(sum(${ROWS_ESTIMATE}), 0)::bigint as n from pg_class c where c.oid in (${tables})`)));
   return Number(row?.n ?? 0);
+}
+
+/** A collection now, where the runtime has one (Bun): full, or a quick one of the young objects. The bulk load's parts call it where they know a burst of garbage has just ended. */
+export function collectGarbage(full: boolean): void {
+  (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(full);
+}
+
+/** An empty set for `source` sized for `expected` rows and 5 % more (estimates are estimates), never below 1,024. */
+export function presizedKeyedSet(source: KeyedSetSource, expected: number): Key64Set {
+  return new Key64Set(Math.max(1024, Math.ceil(expected * 1.05)), { values: Boolean(source.expiresColumn) });
 }
 
 // ---- PostgreSQL: page ranges over COPY ----------------------------------------------------------
@@ -160,7 +170,7 @@ export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTa
   // Each range leaves tens of MB of socket buffers behind: collect now rather than when the heap
   // has grown by several ranges (it sets the load's peak RSS). A full collection every
   // FULL_COLLECTION_PAGES of a table; a quick one otherwise.
-  (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(task.from % FULL_COLLECTION_PAGES === 0);
+  collectGarbage(task.from % FULL_COLLECTION_PAGES === 0);
   if (regular) return;
   const rows = await reader.query<{ hash: string; enterprise: string | null; expires: string | null }>(
     `select t.recipient_hash as hash, ${source.perEnterprise ? "t.enterprise_id::text as enterprise" : "null as enterprise"}, ${source.expiresColumn ? expirySeconds(source, "t") : "null"} as expires
@@ -194,15 +204,11 @@ export class BinaryCopy {
     if (!this.headerSeen) {
       if (message.length < 19 || BINARY_SIGNATURE.some((byte, i) => message[i] !== byte)) throw new Error("binary COPY: no header");
       this.headerSeen = true;
-      at = 19 + readInt32(message, 15); // signature, flags, extension length, extension
+      at = 19 + int32At(message, 15); // signature, flags, extension length, extension
       if (at >= message.length) return -1;
     }
     return readInt16(message, at) === -1 ? -1 : at;
   }
-}
-
-function readInt32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
 function readInt16(bytes: Uint8Array, at: number): number {
@@ -224,11 +230,11 @@ function parseRange(tuple: Uint8Array, at: number, set: Key64Set, enterprises: U
   if (readInt16(tuple, at) !== 4) throw new Error("binary COPY: a range row has 4 fields");
   at += 2;
   for (let f = 0; f < 4; f++) {
-    lengths[f] = readInt32(tuple, at);
+    lengths[f] = int32At(tuple, at);
     starts[f] = at + 4;
     at += 4 + Math.max(0, lengths[f]!);
   }
-  const count = readInt32(tuple, starts[0]!);
+  const count = int32At(tuple, starts[0]!);
   if (count === 0) return true;
   const hashes = starts[1]!;
   if (lengths[1] !== count * 17 - 1) return false;
@@ -252,7 +258,7 @@ function parseRange(tuple: Uint8Array, at: number, set: Key64Set, enterprises: U
     }
     let expiry = 0;
     if (values) {
-      expiry = readInt32(tuple, expiryAt) >>> 0;
+      expiry = int32At(tuple, expiryAt) >>> 0;
       expiryAt += 8;
     }
     const hash = hashes + i * 17;

@@ -1,4 +1,4 @@
-import { hexKeyAtBytes, recipientKeyAt, slotOf } from "./key-set.ts";
+import { hexKeyAtBytes, int32At, recipientKeyAt, slotOf } from "./key-set.ts";
 
 /**
  * Enterprise ordinals (1-based position in id order, as RegistrySnapshot.setEnterpriseOrdinals
@@ -53,22 +53,16 @@ export class UuidOrdinals {
   ordinalOfId(id: string): number {
     if (!this.idWords(id)) return 0;
     const probe = this.probe;
-    const key = this.width === 2 ? probe.subarray(2) : probe;
-    for (let slot = this.slotOf(key); ; slot = (slot + 1) & this.mask) {
-      const ordinal = this.index[slot]!;
-      if (ordinal === 0) return 0;
-      const at = (ordinal - 1) * 4;
-      if (this.allWords[at] === probe[0] && this.allWords[at + 1] === probe[1] && this.allWords[at + 2] === probe[2] && this.allWords[at + 3] === probe[3]) return ordinal;
-    }
+    // The words kept tell the loaded enterprises apart, so the one found is the only candidate.
+    const ordinal = this.find(this.width === 2 ? probe.subarray(2) : probe);
+    const at = (ordinal - 1) * 4;
+    return ordinal !== 0 && [0, 1, 2, 3].every((w) => this.allWords[at + w] === probe[w]) ? ordinal : 0;
   }
 
   /** The ordinal of the UUID bytes (`hexDigits / 2` of them) at `offset`; 0 when unknown. */
   ordinalAtBytes(bytes: Uint8Array, offset: number): number {
     const probe = this.probe;
-    for (let w = 0; w < this.width; w++) {
-      const at = offset + w * 4;
-      probe[w] = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
-    }
+    for (let w = 0; w < this.width; w++) probe[w] = int32At(bytes, offset + w * 4) >>> 0;
     return this.find(probe);
   }
 

@@ -4,6 +4,8 @@ import { isBadInputError, isOutOfRangeError, isUnavailableError, isUniqueViolati
 import { serviceProviders } from "../../../src/db/schema/index.ts";
 import { newId } from "../../../src/lib/ids.ts";
 import { useTestDatabase } from "../../helpers/database.ts";
+import { freePort } from "../../helpers/private-postgres.ts";
+import postgres from "postgres";
 
 /**
  * The services turn database errors into the client's 409, 400 and 422 by their SQLSTATE
@@ -43,12 +45,7 @@ it("classifies input PostgreSQL cannot take (→ 400) and values it cannot repre
 
 it("tells a database that cannot be reached (→ 503) from a request's fault and from a bug", async () => {
   // A real refusal: postgres.js against a port nothing listens on any more.
-  const { createServer } = await import("node:net");
-  const postgres = (await import("postgres")).default;
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
+  const port = await freePort();
   const client = postgres(`postgres://nobody@127.0.0.1:${port}/none`, { max: 1, connect_timeout: 2, onnotice: () => {} });
   const refused = await errorOf(() => client`select 1`);
   await client.end({ timeout: 1 });

@@ -7,6 +7,7 @@ import { buildOnThreads, spreadSets } from "../../../src/registry/keyed-set-thre
 import { asOfSql, KEYED_SETS, type KeyedSetSource, type RangeTask } from "../../../src/registry/keyed-sets.ts";
 import { RegistrySnapshot } from "../../../src/registry/snapshot.ts";
 import { seedRegistry } from "../../bench/registry-seed.ts";
+import { freePort } from "../../helpers/private-postgres.ts";
 import { testBackend, useTestDatabase } from "../../helpers/database.ts";
 
 const source = (name: string) => KEYED_SETS.find((each) => each.name === name)!;
@@ -25,10 +26,7 @@ it("gives each set whole to one thread, the largest first onto the least loaded"
 
 it("fails the load with the thread's own error when a thread cannot reach the database", async () => {
   // A port that was listening a moment ago and is closed now: the connection is refused.
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
+  const port = await freePort();
   const jobs = spreadSets([task("optOuts", 0, undefined)], new Map([["optOuts", 10]]), 1);
   await expect(buildOnThreads({ url: `postgres://nobody@127.0.0.1:${port}/none`, id: "00000003-0000001B-1" }, new Uint32Array(0), "now()", jobs)).rejects.toThrow(/keyed-set thread: .*(ECONNREFUSED|refused)/i);
 }, 20_000);

@@ -12,10 +12,8 @@ import { createPiiProtector } from "../../src/lib/pii.ts";
 import { decide, type Submission } from "../../src/policy/index.ts";
 import { Registry } from "../../src/registry/registry.ts";
 import { readdirSync, readFileSync } from "node:fs";
-import { sql } from "drizzle-orm";
-import { resultRows } from "../../src/db/rows.ts";
 import { join } from "node:path";
-import { ThreadCpuTracker } from "./thread-cpu.ts";
+import { procStat, ThreadCpuTracker } from "./thread-cpu.ts";
 import { messageMix, mixSchedule, optedOutMsisdn, randomMsisdn, benchSpId, benchAccountId } from "./mix.ts";
 import { benchId, BENCH_PII_KEY, KIND, portNumber, signatureText, type Scale } from "./registry-seed.ts";
 
@@ -238,13 +236,8 @@ function postgresCpuSeconds(): number | undefined {
   const stats = new Map<number, string[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      stats.set(Number(entry), stat.split(") ")[1]!.split(" "));
-    } catch {
-      // gone meanwhile
-    }
+    const stat = procStat(`/proc/${entry}/stat`); // undefined: gone meanwhile
+    if (stat?.name === "postgres") stats.set(Number(entry), stat.fields);
   }
   for (const fields of stats.values()) {
     found = true;

@@ -24,17 +24,25 @@ function threadsNow(): Map<string, { name: string; us: number }> {
   }
   const tickUs = 1e6 / 100; // USER_HZ is 100 on Linux
   for (const task of tasks) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, "latin1");
-      const close = stat.lastIndexOf(")");
-      const name = task === String(process.pid) ? "main" : stat.slice(stat.indexOf("(") + 1, close);
-      const fields = stat.slice(close + 2).split(" ");
-      threads.set(task, { name, us: (Number(fields[11]) + Number(fields[12])) * tickUs });
-    } catch {
-      // the thread ended between the listing and the read
-    }
+    // Undefined when the thread ended between the listing and the read.
+    const stat = procStat(`/proc/self/task/${task}/stat`);
+    if (stat) threads.set(task, { name: task === String(process.pid) ? "main" : stat.name, us: (Number(stat.fields[11]) + Number(stat.fields[12])) * tickUs });
   }
   return threads;
+}
+
+/**
+ * A /proc `stat` file: the name between the parentheses, and the fields after them (index 11 is
+ * utime, 12 stime, 13 cutime, 14 cstime, in ticks; 1 the parent's pid). Undefined when it is gone.
+ */
+export function procStat(path: string): { name: string; fields: string[] } | undefined {
+  try {
+    const stat = readFileSync(path, "latin1");
+    const close = stat.lastIndexOf(")");
+    return { name: stat.slice(stat.indexOf("(") + 1, close), fields: stat.slice(close + 2).split(" ") };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

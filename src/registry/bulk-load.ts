@@ -44,7 +44,6 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
       ids.push(id);
       snapshot.enterpriseStatus.set(id, row[tab + 1] === 115 /* s */ ? "suspended" : "active");
     });
-    snapshot.setEnterpriseOrdinals(ids);
     const enterprises = new UuidOrdinals(ids);
     const { tasks, estimates } = await planRanges(first, sources, asOf);
     if (threads > 0) {
@@ -58,7 +57,7 @@ export async function loadInBulk(bulkRead: NonNullable<Database["bulkRead"]>, sn
         failed.abort();
         throw error;
       };
-      const built = buildOnThreads(shared, enterprises.allWords, asOf, spreadSets(tasks, estimates, threads), failed.signal).catch(stopOnFailure);
+      const built = buildOnThreads(shared, asOf, spreadSets(tasks, estimates, threads), failed.signal).catch(stopOnFailure);
       // A million signature rows' buffers and field strings are garbage once they are loaded: a
       // full collection keeps them out of the load's peak.
       const signaturesLoaded = loadSignaturesBulk(first, snapshot, ids, enterprises, failed.signal).then(() => collectGarbage(true), stopOnFailure);
@@ -79,11 +78,10 @@ async function loadOnThisThread(readers: BulkReader[], snapshot: RegistrySnapsho
   const first = readers[0]!;
   const queue = [...tasks];
   let failed = false;
-  const ordinalOf = (id: string) => snapshot.enterpriseOrdinal(id);
   const drain = async (reader: BulkReader) => {
     // After a failure no reader starts another range: the load is given up, and every
     // connection must be idle before bulkRead rolls them back.
-    for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot.keyedSet(task.source.name)!, task, enterprises, ordinalOf);
+    for (let task = queue.shift(); task && !failed; task = queue.shift()) await loadRange(reader, snapshot.keyedSet(task.source.name)!, task);
   };
   const outcomes = await Promise.allSettled(
     [

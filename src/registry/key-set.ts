@@ -248,6 +248,45 @@ export function recipientKey(recipientHashHex: string, salt: number, out: [numbe
   return out;
 }
 
+/**
+ * The key of a recipient in an enterprise's recipient sets (opt-outs, consents), or in an
+ * operator-wide set when `enterpriseId` is undefined: the hash's key (recipientKey, unsalted) XOR
+ * the enterprise's UUID's last 8 bytes, as the database's `recipient_key` columns compute it as
+ * rows are written (drizzle/0012_recipient_keys.sql), so a full load reads those 8 bytes a row and
+ * nothing else. The database keeps the enterprises' last 8 bytes unique, so no two share keys.
+ */
+export function recipientEnterpriseKey(recipientHash: string, enterpriseId: string | undefined, out: [number, number]): [number, number] {
+  recipientKey(recipientHash, 0, out);
+  if (enterpriseId === undefined) return out;
+  if (!uuidLast8At(enterpriseId, salt)) textKey(enterpriseId, salt);
+  out[0] = (out[0] ^ salt[0]) >>> 0;
+  out[1] = (out[1] ^ salt[1]) >>> 0;
+  return out;
+}
+
+const salt: [number, number] = [0, 0];
+
+/**
+ * A UUID's last 8 bytes as two 32-bit words — the 4 hex digits after its third dash and the 12
+ * after its fourth ("xxxxxxxx-xxxx-xxxx-HHHH-HHHHLLLLLLLL") — into `out`; false when
+ * `id` is not a UUID in that form (an id made up in a test: the caller hashes the text instead).
+ */
+function uuidLast8At(id: string, out: [number, number]): boolean {
+  if (id.length !== 36 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 19; i < 36; i++) {
+    if (i === 23) continue;
+    const digit = hexValue(id.charCodeAt(i));
+    if (digit < 0) return false;
+    if (i < 28) hi = hi * 16 + digit;
+    else lo = lo * 16 + digit;
+  }
+  out[0] = hi >>> 0;
+  out[1] = lo >>> 0;
+  return true;
+}
+
 /** Mixes a salt into a key in place (the same as recipientKey's salting). */
 export function saltKey(salt: number, out: [number, number]): void {
   if (salt === 0) return;

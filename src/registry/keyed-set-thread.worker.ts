@@ -4,7 +4,6 @@
  */
 import { joinSnapshot } from "../db/snapshot-reader.ts";
 import { KEYED_SETS, loadRange, presizedKeyedSet } from "./keyed-sets.ts";
-import { UuidOrdinals } from "./uuid-ordinals.ts";
 import type { KeyedSetJob, KeyedSetReply } from "./keyed-set-threads.ts";
 
 declare const self: Worker;
@@ -12,14 +11,12 @@ declare const self: Worker;
 async function build(job: KeyedSetJob): Promise<Extract<KeyedSetReply, { built: unknown }>> {
   const reader = await joinSnapshot(job.shared);
   try {
-    const enterprises = new UuidOrdinals(job.enterpriseWords);
-    const ordinalOf = (id: string) => enterprises.ordinalOfId(id);
     const built = [];
     for (const wanted of job.sets) {
       const source = KEYED_SETS.find((each) => each.name === wanted.name);
       if (!source) throw new Error(`no keyed set named ${wanted.name}`);
       const set = presizedKeyedSet(source, wanted.expected);
-      for (const range of wanted.ranges) await loadRange(reader, set, { source, asOf: job.asOf, ...range }, enterprises, ordinalOf);
+      for (const range of wanted.ranges) await loadRange(reader, set, { source, asOf: job.asOf, ...range });
       built.push({ name: wanted.name, parts: set.parts() });
     }
     return { built };

@@ -18,8 +18,6 @@ import type { RangeTask } from "./keyed-sets.ts";
 /** One thread's work: the sets it builds, each with its size estimate and its page ranges. */
 export interface KeyedSetJob {
   shared: SharedSnapshot;
-  /** Every enterprise's UUID as four words, in ordinal order (UuidOrdinals.allWords; copied, 16 bytes an enterprise). */
-  enterpriseWords: Uint32Array;
   asOf: string;
   sets: { name: string; expected: number; ranges: { from: number; to: number | undefined }[] }[];
 }
@@ -75,8 +73,8 @@ function runJob(job: KeyedSetJob): { done: Promise<Map<string, Key64Set>>; stop(
  * others are stopped too and that failure is thrown. `signal` stops them all at once (the rest of
  * the load failed: its threads need not finish).
  */
-export async function buildOnThreads(shared: SharedSnapshot, enterpriseWords: Uint32Array, asOf: string, jobs: KeyedSetJob["sets"][], signal?: AbortSignal): Promise<Map<string, Key64Set>> {
-  const running = jobs.map((sets) => runJob({ shared, enterpriseWords, asOf, sets }));
+export async function buildOnThreads(shared: SharedSnapshot, asOf: string, jobs: KeyedSetJob["sets"][], signal?: AbortSignal): Promise<Map<string, Key64Set>> {
+  const running = jobs.map((sets) => runJob({ shared, asOf, sets }));
   const stopped = new Promise<never>((_, reject) => {
     const stop = () => reject(new Error("keyed-set threads stopped: the load failed elsewhere"));
     if (signal?.aborted) stop();

@@ -1,31 +1,29 @@
 /**
  * The snapshot's big recipient sets — "recipient keyed hash (× enterprise)", ten million rows each
  * at national scale — loaded by one generic loader. A new set of that shape (consents: recipient ×
- * enterprise, with an expiry) is one entry in KEYED_SETS: the loader reads any table that has a
- * `recipient_hash` column, an `enterprise_id` column when `perEnterprise`, and optionally an
- * expiry column.
+ * enterprise) is one entry in KEYED_SETS: the loader reads any table that has a `recipient_hash`
+ * column, an `enterprise_id` column when `perEnterprise`, optionally an expiry column, and the
+ * `recipient_key` column the database computes from them as each row is written
+ * (`recipient_set_key`, drizzle/0012_recipient_keys.sql; the snapshot's recipientEnterpriseKey in
+ * key-set.ts computes the same for a lookup).
  *
  * Two paths, same result:
  * - PostgreSQL (`Database.bulkRead`): the table is cut into ranges of heap pages (TID range scans,
  *   no index, no sort); each range comes back as ONE row of `COPY … TO STDOUT (FORMAT binary)`
- *   holding the range's hashes (their first 16 hex digits, all the key uses, comma-separated), the
- *   enterprises' UUIDs as raw bytes (one bytea) and the expiries (8-byte integers), parsed straight
- *   from the bytes into a Key64Set: no row objects, no strings. The loader turns each UUID into
- *   the enterprise's ordinal (its position in id order) through a typed table of the enterprises
- *   it loaded first (UuidOrdinals, uuid-ordinals.ts). Joining a table of ordinals on the server instead cost 0.9–1.3 s
- *   of the database's time per range of a million rows, the UUID bytes 0.5 s (hashes alone 0.3 s).
- *   Text COPY cost a third more than binary (hex-encoding the UUIDs, scanning for bytes to escape).
- *   All connections read one snapshot: a large set is built on a worker thread of its own
- *   (keyed-set-threads.ts), smaller ones share the load's connections.
+ *   holding the range's keys, 8 bytes each, and the expiries (8-byte integers), read straight from
+ *   the bytes into a Key64Set: no row objects, no strings. Sending each hash's first 16 hex digits
+ *   and the enterprise's UUID bytes instead, for the loader to combine, cost the database four
+ *   times as much per range (320 against 75 ms for 530,000 opt-outs) and the loader a hex parse
+ *   and a UUID lookup a row. All connections read one snapshot: a large set is built on a worker
+ *   thread of its own (keyed-set-threads.ts), smaller ones share the load's connections.
  * - PGlite (no COPY stream to a client): keyset pages of 100,000 rows aggregated with string_agg,
  *   the next page requested while the last one is parsed.
- * A range or page holding a hash that is not 16 hex digits is read row by row instead.
+ * A range or page holding a row without a key (a hash that is not hex) is read row by row instead.
  */
 import { sql } from "drizzle-orm";
 import type { BulkReader, Db } from "../db/client.ts";
 import { resultRows } from "../db/rows.ts";
-import { hexKeyAtBytes, int32At, Key64Set, recipientKey, recipientKeyAt } from "./key-set.ts";
-import type { UuidOrdinals } from "./uuid-ordinals.ts";
+import { int32At, Key64Set, recipientEnterpriseKey } from "./key-set.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 
 export interface KeyedSetSource {
@@ -147,14 +145,16 @@ function rangeWhere(task: RangeTask, alias: string): string {
 }
 
 /**
- * Reads one range into `set` (one COPY row: count, regular, hashes, enterprise UUIDs, expiries).
- * `ordinalOf` numbers an enterprise by its id for the row-by-row fallback.
+ * Reads one range into `set`: one COPY row of rows counted, keys counted, the keys (the
+ * `recipient_key` column, 8 bytes each) and the expiries (8-byte integers) or null. A range
+ * holding a row without a key (a hash that is not hex) is read row by row instead.
  */
-export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTask, enterprises: UuidOrdinals, ordinalOf: (enterpriseId: string) => number): Promise<void> {
+export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTask): Promise<void> {
   const { source } = task;
-  // Binary COPY: the hashes and UUIDs travel as they are, where text COPY spent about a third of
-  // the database's time on a range hex-encoding the UUIDs and scanning 25 MB for bytes to escape.
-  const query = `select count(*)::int4, string_agg(left(t.recipient_hash, 16), ','), ${source.perEnterprise ? `string_agg(${enterprises.bytesSql("t.enterprise_id")}, ''::bytea)` : "null::bytea"},
+  // Binary COPY of keys the database computed as the rows were written: a range of opt-outs cost
+  // it 75 ms this way, 320 ms when it sent each hash's first 16 hex digits and the enterprise's
+  // UUID bytes for the loader to combine.
+  const query = `select count(*)::int4, count(t.recipient_key)::int4, string_agg(int8send(t.recipient_key), ''::bytea),
       ${source.expiresColumn ? `string_agg(int8send(${expirySeconds(source, "t")}), ''::bytea)` : "null::bytea"}
     from ${source.table} t where ${rangeWhere(task, "t")}`;
   let regular = true;
@@ -163,7 +163,7 @@ export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTa
     query,
     (message) => {
       const tuple = copy.tuple(message);
-      if (tuple >= 0) regular = parseRange(message, tuple, set, enterprises);
+      if (tuple >= 0) regular = addRangeTuple(message, tuple, set);
     },
     { binary: true },
   );
@@ -172,21 +172,28 @@ export async function loadRange(reader: BulkReader, set: Key64Set, task: RangeTa
   // FULL_COLLECTION_PAGES of a table; a quick one otherwise.
   collectGarbage(task.from % FULL_COLLECTION_PAGES === 0);
   if (regular) return;
-  const rows = await reader.query<{ hash: string; enterprise: string | null; expires: string | null }>(
-    `select t.recipient_hash as hash, ${source.perEnterprise ? "t.enterprise_id::text as enterprise" : "null as enterprise"}, ${source.expiresColumn ? expirySeconds(source, "t") : "null"} as expires
-     from ${source.table} t where ${rangeWhere(task, "t")}`,
-  );
+  addRowByRow(set, source, await reader.query<KeyedRow>(rowByRowQuery(source, `from ${source.table} t where ${rangeWhere(task, "t")}`)));
+}
+
+interface KeyedRow {
+  hash: string;
+  enterprise: string | null;
+  expires: string | number | null;
+}
+
+function rowByRowQuery(source: KeyedSetSource, from: string): string {
+  return `select t.recipient_hash as hash, ${source.perEnterprise ? "t.enterprise_id::text" : "null"} as enterprise,
+    ${source.expiresColumn ? expirySeconds(source, "t") : "null"} as expires ${from}`;
+}
+
+/** Rows read whole: each key computed here as the snapshot computes it for a lookup. */
+function addRowByRow(set: Key64Set, source: KeyedSetSource, rows: readonly KeyedRow[]): void {
   const key: [number, number] = [0, 0];
   for (const row of rows) {
-    const ordinal = row.enterprise === null ? 0 : ordinalOf(row.enterprise);
-    // As in parseRange: an enterprise the load did not see is left out.
-    if (row.enterprise !== null && ordinal === 0) continue;
-    recipientKey(row.hash, ordinal, key);
+    recipientEnterpriseKey(row.hash, source.perEnterprise ? (row.enterprise ?? undefined) : undefined, key);
     set.add(key[0], key[1], Number(row.expires ?? 0));
   }
 }
-
-const COMMA = 44;
 
 /** The 11 bytes that open a binary COPY stream (then a flags word and the header extension's length). */
 const BINARY_SIGNATURE = [80, 71, 67, 79, 80, 89, 10, 255, 13, 10, 0]; // "PGCOPY\n\xff\r\n\0"
@@ -216,84 +223,57 @@ function readInt16(bytes: Uint8Array, at: number): number {
 }
 
 /**
- * Parses one range's tuple (binary COPY, at `at`: a field count, then each field as a 32-bit length,
- * -1 for null, and its bytes): count, hashes (the first 16 characters of each, comma-separated),
- * enterprise UUID bytes (or null), expiries (8-byte integers, or null). Returns false when the
- * range is irregular, and nothing is added then: a hash whose first 16 characters are not 16 hex
- * digits. The check needs no work from the database (a per-row length test cost it a sixth of a
- * range's time): when every 17th byte is a comma and every other one a hex digit, the commas are
- * exactly the separators, so each piece is one hash's 16 hex digits.
+ * One range's tuple (binary COPY, at `at`: a field count, then each field as a 32-bit length, -1
+ * for null, and its bytes) into `set`: rows, keyed rows, keys, expiries. False when a row had no
+ * key (nothing is added then).
  */
-function parseRange(tuple: Uint8Array, at: number, set: Key64Set, enterprises: UuidOrdinals): boolean {
-  const starts = [0, 0, 0, 0];
-  const lengths = [0, 0, 0, 0];
+function addRangeTuple(tuple: Uint8Array, at: number, set: Key64Set): boolean {
   if (readInt16(tuple, at) !== 4) throw new Error("binary COPY: a range row has 4 fields");
   at += 2;
+  const fields: { at: number; length: number }[] = [];
   for (let f = 0; f < 4; f++) {
-    lengths[f] = int32At(tuple, at);
-    starts[f] = at + 4;
-    at += 4 + Math.max(0, lengths[f]!);
+    const length = int32At(tuple, at);
+    fields.push({ at: at + 4, length });
+    at += 4 + Math.max(0, length);
   }
-  const count = int32At(tuple, starts[0]!);
-  if (count === 0) return true;
-  const hashes = starts[1]!;
-  if (lengths[1] !== count * 17 - 1) return false;
-  let uuidAt = lengths[2]! >= 0 ? starts[2]! : -1;
-  const uuidBytes = enterprises.hexDigits / 2;
-  if (uuidAt >= 0 && lengths[2] !== count * uuidBytes) return false;
-  // Each expiry is an 8-byte integer; its low 32 bits are what the set keeps (as a Uint32Array
-  // keeps any number), so the loader's paths agree.
-  let expiryAt = lengths[3]! >= 0 ? starts[3]! + 4 : -1;
-  if (expiryAt >= 0 && lengths[3] !== count * 8) return false;
-  const key: [number, number] = [0, 0];
-  const his = new Uint32Array(count);
-  const los = new Uint32Array(count);
-  const values = expiryAt >= 0 ? new Uint32Array(count) : undefined;
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    let ordinal = 0;
-    if (uuidAt >= 0) {
-      ordinal = enterprises.ordinalAtBytes(tuple, uuidAt);
-      uuidAt += uuidBytes;
-    }
-    let expiry = 0;
-    if (values) {
-      expiry = int32At(tuple, expiryAt) >>> 0;
-      expiryAt += 8;
-    }
-    const hash = hashes + i * 17;
-    if (!hexKeyAtBytes(tuple, hash, ordinal, key) || (i < count - 1 && tuple[hash + 16] !== COMMA)) return false;
-    // An enterprise the load did not see (the snapshot reads them first, in the same transaction,
-    // so none): the row is left out, as a join would have.
-    if (uuidAt >= 0 && ordinal === 0) continue;
-    his[kept] = key[0];
-    los[kept] = key[1];
-    if (values) values[kept] = expiry;
-    kept++;
-  }
-  set.addMany(his, los, values, kept);
+  const field = (f: number) => (fields[f]!.length < 0 ? null : tuple.subarray(fields[f]!.at, fields[f]!.at + fields[f]!.length));
+  const count = int32At(tuple, fields[0]!.at);
+  if (int32At(tuple, fields[1]!.at) !== count) return false;
+  addKeys(set, count, field(2), field(3));
   return true;
 }
 
-// ---- PGlite: keyset pages ----------------------------------------------------------------------
-
 /**
- * A page's hashes can be read 16 characters each when every first-16-characters is 16 bytes (no
- * short or multibyte hash). Hex digits are checked in JS (cheap there; a per-row translate() here
- * tripled the database's time per page).
+ * `count` keys (8 bytes each, big-endian) and their expiries (8-byte integers, or none) into
+ * `set`, in one addMany. Throws on lengths that do not match the count.
  */
-const SIXTEEN_BYTES = (alias: string) => `octet_length(left(${alias}.recipient_hash, 16)) = 16`;
+function addKeys(set: Key64Set, count: number, keys: Uint8Array | null, expiries: Uint8Array | null): void {
+  if (count === 0) return;
+  if (keys?.length !== count * 8 || (expiries && expiries.length !== count * 8)) throw new Error("recipient keys: lengths do not match the count");
+  const his = new Uint32Array(count);
+  const los = new Uint32Array(count);
+  // An expiry's low 32 bits are what the set keeps (as a Uint32Array keeps any number), so the
+  // loader's paths agree.
+  const values = expiries ? new Uint32Array(count) : undefined;
+  for (let i = 0; i < count; i++) {
+    his[i] = int32At(keys, i * 8) >>> 0;
+    los[i] = int32At(keys, i * 8 + 4) >>> 0;
+    if (values) values[i] = int32At(expiries!, i * 8 + 4) >>> 0;
+  }
+  set.addMany(his, los, values, count);
+}
+
+// ---- PGlite: keyset pages ----------------------------------------------------------------------
 
 const PAGE = 100_000;
 const NO_ID = "00000000-0000-0000-0000-000000000000";
 
 interface Page {
   n: number;
+  keyed: number;
   last: string | null;
-  hashes: string | null;
-  enterprises: string | null;
-  expiries: string | null;
-  regular: boolean | null;
+  keys: Uint8Array | null;
+  expiries: Uint8Array | null;
 }
 
 /** One keyed set, page by page (PGlite, or a database without bulkRead). */
@@ -303,40 +283,22 @@ export async function loadKeyedSetPaged(db: Db, snapshot: RegistrySnapshot, sour
   const fetch = async (after: string) =>
     resultRows<Page>(
       await db.execute(
-        sql.raw(`select count(*)::int as n, max(id::text) as last,
-          bool_and(${SIXTEEN_BYTES("p")}) as regular,
-          string_agg(left(recipient_hash, 16), '') as hashes,
-          ${source.perEnterprise ? "string_agg(enterprise_id::text, '')" : "null"} as enterprises,
-          ${source.expiresColumn ? `string_agg(${expirySeconds(source, "p")}::text, ',')` : "null"} as expiries
+        sql.raw(`select count(*)::int as n, count(recipient_key)::int as keyed, max(id::text) as last,
+          string_agg(int8send(recipient_key), ''::bytea) as keys,
+          ${source.expiresColumn ? `string_agg(int8send(${expirySeconds(source, "p")}), ''::bytea)` : "null::bytea"} as expiries
         from (select * from ${source.table} p where id > '${after}'::uuid and ${counted(source, "p", asOf)} order by id limit ${PAGE}) p`),
       ),
     )[0];
-  const key: [number, number] = [0, 0];
   let after = NO_ID;
   let next: Promise<Page | undefined> | undefined = fetch(after);
   while (next) {
     const page: Page | undefined = await next;
     if (!page || page.n === 0 || !page.last) return;
     next = page.n < PAGE ? undefined : fetch(page.last);
-    if (page.regular && page.hashes?.length === page.n * 16) {
-      const expiries = page.expiries?.split(",");
-      for (let i = 0; i < page.n; i++) {
-        const salt = page.enterprises ? snapshot.enterpriseOrdinal(page.enterprises.slice(i * 36, (i + 1) * 36)) : 0;
-        if (!recipientKeyAt(page.hashes!, i * 16, salt, key)) recipientKey(page.hashes!.slice(i * 16, (i + 1) * 16), salt, key);
-        set.add(key[0], key[1], expiries ? Number(expiries[i]) : 0);
-      }
+    if (page.keyed === page.n) {
+      addKeys(set, page.n, page.keys, page.expiries);
     } else {
-      const rows = resultRows<{ hash: string; enterprise: string | null; expires: string | null }>(
-        await db.execute(
-          sql.raw(`select recipient_hash as hash, ${source.perEnterprise ? "enterprise_id::text" : "null"} as enterprise,
-            ${source.expiresColumn ? expirySeconds(source, "p") : "null"} as expires
-          from ${source.table} p where id > '${after}'::uuid and id <= '${page.last}'::uuid and ${counted(source, "p", asOf)}`),
-        ),
-      );
-      for (const row of rows) {
-        recipientKey(row.hash, row.enterprise ? snapshot.enterpriseOrdinal(row.enterprise) : 0, key);
-        set.add(key[0], key[1], Number(row.expires ?? 0));
-      }
+      addRowByRow(set, source, resultRows<KeyedRow>(await db.execute(sql.raw(rowByRowQuery(source, `from ${source.table} t where id > '${after}'::uuid and id <= '${page.last}'::uuid and ${counted(source, "t", asOf)}`)))));
     }
     after = page.last;
   }

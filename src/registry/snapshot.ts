@@ -8,7 +8,7 @@ import type {
   RegistryView,
   SignatureEntry,
 } from "../policy/types.ts";
-import { Key64Set, recipientKey } from "./key-set.ts";
+import { Key64Set, recipientEnterpriseKey, recipientKey } from "./key-set.ts";
 import { DEFAULT_POLICY_SETTINGS } from "../settings/policy-settings.schemas.ts";
 import { ContentRegistry } from "./content.ts";
 import { SubscriberShield } from "./subscriber-shield.ts";
@@ -65,8 +65,6 @@ export class RegistrySnapshot implements RegistryView {
   private spRates: Map<string, number> | undefined;
   readonly spStatus = new Map<string, "active" | "suspended">();
   readonly enterpriseStatus = new Map<string, "active" | "suspended">();
-  /** Enterprise id → small integer used to salt opt-out keys. */
-  private readonly enterpriseIndex = new Map<string, number>();
   /** The "recipient keyed hash (× enterprise)" sets by name (src/registry/keyed-sets.ts). */
   private readonly keyedSets = new Map<string, Key64Set>();
   readonly optOuts: Key64Set;
@@ -118,34 +116,20 @@ export class RegistrySnapshot implements RegistryView {
   hasKeyed(name: string, recipientHash: string, enterpriseId: string | undefined, at = 0): boolean {
     const set = this.keyedSets.get(name);
     if (!set) return false;
-    const salt = enterpriseId === undefined ? 0 : this.enterpriseIndex.get(enterpriseId);
-    if (salt === undefined) return false;
-    const [hi, lo] = recipientKey(recipientHash, salt, this.key);
+    const [hi, lo] = recipientEnterpriseKey(recipientHash, enterpriseId, this.key);
     const expiry = set.valueOf(hi, lo);
     return expiry !== undefined && (expiry === 0 || expiry * 1000 > at);
   }
 
   /** Adds to a keyed set (`expiresAtSeconds` 0: never expires). */
   addKeyed(name: string, recipientHash: string, enterpriseId: string | undefined, expiresAtSeconds = 0): void {
-    const [hi, lo] = recipientKey(recipientHash, enterpriseId === undefined ? 0 : this.enterpriseOrdinal(enterpriseId), this.key);
+    const [hi, lo] = recipientEnterpriseKey(recipientHash, enterpriseId, this.key);
     this.keyedSets.get(name)?.add(hi, lo, expiresAtSeconds);
   }
 
   removeKeyed(name: string, recipientHash: string, enterpriseId: string | undefined): void {
-    const salt = enterpriseId === undefined ? 0 : this.enterpriseIndex.get(enterpriseId);
-    if (salt === undefined) return;
-    const [hi, lo] = recipientKey(recipientHash, salt, this.key);
+    const [hi, lo] = recipientEnterpriseKey(recipientHash, enterpriseId, this.key);
     this.keyedSets.get(name)?.delete(hi, lo);
-  }
-
-  /**
-   * A full load numbers the enterprises 1…n in id order: the salts the bulk load maps each row's
-   * enterprise UUID to (UuidOrdinals in keyed-sets.ts). Only on a fresh snapshot; enterprises first
-   * seen later get n+1, n+2….
-   */
-  setEnterpriseOrdinals(idsInOrder: readonly string[]): void {
-    if (this.enterpriseIndex.size > 0) throw new Error("enterprise ordinals are set once, on an empty snapshot");
-    for (let i = 0; i < idsInOrder.length; i++) this.enterpriseIndex.set(idsInOrder[i]!, i + 1);
   }
 
   // ---- RegistryView -------------------------------------------------------------------------
@@ -182,9 +166,7 @@ export class RegistrySnapshot implements RegistryView {
   }
 
   isOptedOut(recipientHash: string, enterpriseId: string): boolean {
-    const index = this.enterpriseIndex.get(enterpriseId);
-    if (index === undefined) return false;
-    const [hi, lo] = recipientKey(recipientHash, index, this.key);
+    const [hi, lo] = recipientEnterpriseKey(recipientHash, enterpriseId, this.key);
     return this.optOuts.has(hi, lo);
   }
 
@@ -310,25 +292,13 @@ export class RegistrySnapshot implements RegistryView {
     if (this.accountsBySystemId.get(previous.systemId)?.id === accountId) this.accountsBySystemId.delete(previous.systemId);
   }
 
-  /** The small integer that salts this enterprise's keys (assigned on first use). */
-  enterpriseOrdinal(enterpriseId: string): number {
-    let index = this.enterpriseIndex.get(enterpriseId);
-    if (index === undefined) {
-      index = this.enterpriseIndex.size + 1;
-      this.enterpriseIndex.set(enterpriseId, index);
-    }
-    return index;
-  }
-
   addOptOut(recipientHash: string, enterpriseId: string): void {
-    const [hi, lo] = recipientKey(recipientHash, this.enterpriseOrdinal(enterpriseId), this.key);
+    const [hi, lo] = recipientEnterpriseKey(recipientHash, enterpriseId, this.key);
     this.optOuts.add(hi, lo);
   }
 
   removeOptOut(recipientHash: string, enterpriseId: string): void {
-    const index = this.enterpriseIndex.get(enterpriseId);
-    if (index === undefined) return;
-    const [hi, lo] = recipientKey(recipientHash, index, this.key);
+    const [hi, lo] = recipientEnterpriseKey(recipientHash, enterpriseId, this.key);
     this.optOuts.delete(hi, lo);
   }
 

@@ -1,37 +1,31 @@
 import { hexKeyAtBytes, int32At, recipientKeyAt, slotOf } from "./key-set.ts";
 
 /**
- * Enterprise ordinals (1-based position in id order, as RegistrySnapshot.setEnterpriseOrdinals
- * numbers them) by the UUID's bytes, read from a COPY row without making a string (as hex in text
- * COPY, `ordinalAt`; raw in binary COPY, `ordinalAtBytes`): an open-addressing table over the
- * UUIDs' 32-bit words, found only when every word matches. The queries send the UUIDs' last 8
- * bytes (random in the UUIDs this product makes) when no two loaded enterprises share them, which
- * the table checks as it is built, and all 16 bytes otherwise (`bytesSql`, `hexDigits`).
+ * Enterprise ordinals (1-based position in the id order the bulk load reads them in) by the UUID's
+ * bytes, read as hex from a text COPY row without making a string (`ordinalAt`): how the
+ * signatures' rows find their enterprise's id string, shared rather than one string a row. An
+ * open-addressing table over the UUIDs' 32-bit words, found only when every word matches. The
+ * query sends the UUIDs' last 8 bytes when no two loaded enterprises share them (the database
+ * keeps them unique: drizzle/0012_recipient_keys.sql; the table checks it again as it is built),
+ * and all 16 bytes otherwise (`bytesSql`, `hexDigits`).
  */
 export class UuidOrdinals {
   /** Hex digits a UUID takes in a text COPY row: 16 (its last 8 bytes) or 32. */
   readonly hexDigits: 16 | 32;
-  /** Every UUID's four words, in ordinal order (what a worker thread builds its copy from). */
-  readonly allWords: Uint32Array;
   private readonly width: number;
   private readonly words: Uint32Array;
   private readonly index: Int32Array;
   private readonly mask: number;
   private readonly probe = new Uint32Array(4);
 
-  /** From the ids in ordinal order, or from another table's `allWords`. */
-  constructor(idsInOrder: readonly string[] | Uint32Array) {
-    let all: Uint32Array;
-    if (idsInOrder instanceof Uint32Array) all = idsInOrder;
-    else {
-      all = new Uint32Array(idsInOrder.length * 4);
-      idsInOrder.forEach((id, i) => {
-        if (!this.idWords(id)) throw new Error(`not a UUID: ${id}`);
-        all.set(this.probe, i * 4);
-      });
-    }
-    const count = all.length / 4;
-    this.allWords = all;
+  /** From the ids in ordinal order. */
+  constructor(idsInOrder: readonly string[]) {
+    const all = new Uint32Array(idsInOrder.length * 4);
+    idsInOrder.forEach((id, i) => {
+      if (!this.idWords(id)) throw new Error(`not a UUID: ${id}`);
+      all.set(this.probe, i * 4);
+    });
+    const count = idsInOrder.length;
     let slots = 16;
     while (slots < count * 2) slots *= 2;
     this.index = new Int32Array(slots);
@@ -47,23 +41,6 @@ export class UuidOrdinals {
       this.indexAll(count);
     }
     this.hexDigits = this.width === 2 ? 16 : 32;
-  }
-
-  /** The ordinal of the enterprise `id` (its whole UUID compared); 0 when not loaded. */
-  ordinalOfId(id: string): number {
-    if (!this.idWords(id)) return 0;
-    const probe = this.probe;
-    // The words kept tell the loaded enterprises apart, so the one found is the only candidate.
-    const ordinal = this.find(this.width === 2 ? probe.subarray(2) : probe);
-    const at = (ordinal - 1) * 4;
-    return ordinal !== 0 && [0, 1, 2, 3].every((w) => this.allWords[at + w] === probe[w]) ? ordinal : 0;
-  }
-
-  /** The ordinal of the UUID bytes (`hexDigits / 2` of them) at `offset`; 0 when unknown. */
-  ordinalAtBytes(bytes: Uint8Array, offset: number): number {
-    const probe = this.probe;
-    for (let w = 0; w < this.width; w++) probe[w] = int32At(bytes, offset + w * 4) >>> 0;
-    return this.find(probe);
   }
 
   /** The UUID `id`'s four words into `probe`; false when it is not a UUID. */

@@ -28,7 +28,7 @@ it("fails the load with the thread's own error when a thread cannot reach the da
   // A port that was listening a moment ago and is closed now: the connection is refused.
   const port = await freePort();
   const jobs = spreadSets([task("optOuts", 0, undefined)], new Map([["optOuts", 10]]), 1);
-  await expect(buildOnThreads({ url: `postgres://nobody@127.0.0.1:${port}/none`, id: "00000003-0000001B-1" }, new Uint32Array(0), "now()", jobs)).rejects.toThrow(/keyed-set thread: .*(ECONNREFUSED|refused)/i);
+  await expect(buildOnThreads({ url: `postgres://nobody@127.0.0.1:${port}/none`, id: "00000003-0000001B-1" }, "now()", jobs)).rejects.toThrow(/keyed-set thread: .*(ECONNREFUSED|refused)/i);
 }, 20_000);
 
 it("stops its threads at once when the rest of the load has failed", async () => {
@@ -40,7 +40,7 @@ it("stops its threads at once when the rest of the load has failed", async () =>
   const failed = new AbortController();
   const jobs = spreadSets([task("optOuts", 0, undefined), task("consents", 0, undefined)], new Map([["optOuts", 10], ["consents", 5]]), 2);
   const started = performance.now();
-  const building = buildOnThreads({ url: `postgres://nobody@127.0.0.1:${port}/none`, id: "00000003-0000001B-1" }, new Uint32Array(0), "now()", jobs, failed.signal);
+  const building = buildOnThreads({ url: `postgres://nobody@127.0.0.1:${port}/none`, id: "00000003-0000001B-1" }, "now()", jobs, failed.signal);
   setTimeout(() => failed.abort(), 200);
   await expect(building).rejects.toThrow(/keyed-set threads stopped/);
   expect(performance.now() - started).toBeLessThan(2_000); // not the connection's 5 s timeout

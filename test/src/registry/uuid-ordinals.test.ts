@@ -27,22 +27,6 @@ describe("enterprise ordinals by UUID bytes (the bulk load's COPY rows)", () => 
     expect(ordinals.ordinalAt(ascii(hexOf("01900000-0000-7000-8000-00000000000c")), 0)).toBe(0);
   });
 
-  it("finds an enterprise by its raw UUID bytes (binary COPY) and by its id, whole UUIDs compared", () => {
-    const bytesOf = (uuid: string) => Uint8Array.from(hexOf(uuid).match(/../g)!.map((pair) => Number.parseInt(pair, 16)));
-    const ordinals = new UuidOrdinals(ids);
-    const row = new Uint8Array([7, ...ids.flatMap((id) => [...bytesOf(id).subarray(8)])]);
-    expect([0, 1, 2].map((i) => ordinals.ordinalAtBytes(row, 1 + i * 8))).toEqual([1, 2, 3]);
-    expect(ids.map((id) => ordinals.ordinalOfId(id.toUpperCase()))).toEqual([1, 2, 3]);
-    // The same last 8 bytes as the first, another first half: not that enterprise.
-    expect(ordinals.ordinalOfId("01ffffff-ffff-7fff-8000-00000000000a")).toBe(0);
-    expect(ordinals.ordinalOfId("not-a-uuid")).toBe(0);
-    // Built again from its words (as a load's worker thread does): the same ordinals.
-    const copy = new UuidOrdinals(ordinals.allWords.slice());
-    expect(ids.map((id) => copy.ordinalOfId(id))).toEqual([1, 2, 3]);
-    const twins = new UuidOrdinals([...ids, "01ffffff-ffff-7fff-8000-00000000000a"]);
-    expect([...ids, "01ffffff-ffff-7fff-8000-00000000000a"].map((id) => twins.ordinalAtBytes(bytesOf(id), 0))).toEqual([1, 2, 3, 4]);
-  });
-
   it("refuses an id that is not a UUID", () => {
     expect(() => new UuidOrdinals(["not-a-uuid"])).toThrow(/not a UUID/);
   });

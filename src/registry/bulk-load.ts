@@ -16,6 +16,7 @@ import { UuidOrdinals } from "./uuid-ordinals.ts";
 import { buildOnThreads, keyedSetThreadCount, spreadSets } from "./keyed-set-threads.ts";
 import type { RegistrySnapshot } from "./snapshot.ts";
 import { signatureEntry } from "./signature-entry.ts";
+import { ByteInterner } from "./byte-interner.ts";
 
 /** Connections a bulk load reads over on its own thread (the database has work for about this many cores). */
 const BULK_CONNECTIONS = 3;
@@ -108,67 +109,62 @@ function unescapeCopy(value: string): string {
 /**
  * All signatures, one COPY row each, with their port bindings aggregated on the server (a hash
  * join, not a subquery per signature) and the enterprise as its UUID's bytes, mapped to its ordinal
- * without a string (UuidOrdinals). Scope sets, bindings
- * lists and SP and port ids repeat across a million signatures and are shared.
+ * without a string (UuidOrdinals). Scope sets, bindings lists, statuses and SP and port ids repeat
+ * across a million signatures: they are found by their bytes (ByteInterner) and shared, so a row
+ * makes two strings (its id and text) and its entry.
  */
 async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot, enterpriseIds: readonly string[], ordinals: UuidOrdinals, stop?: AbortSignal): Promise<void> {
-  const scopes = new Map<string, ReadonlySet<Category>>();
-  const bindingLists = new Map<string, SignatureEntry["bindings"]>();
-  const interned = new Map<string, string>();
-  const intern = (value: string) => {
-    const known = interned.get(value);
-    if (known !== undefined) return known;
-    interned.set(value, value);
-    return value;
-  };
+  const spIds = new ByteInterner<string>();
+  const statuses = new ByteInterner<SignatureEntry["status"]>();
+  const scopes = new ByteInterner<ReadonlySet<Category>>();
+  const bindingLists = new ByteInterner<SignatureEntry["bindings"]>();
+  const portIds = new Map<string, string>();
+  const portId = (value: string) => portIds.get(value) ?? (portIds.set(value, value), value);
+  // Ids, statuses, categories and numbers are ASCII: latin1 makes their strings without UTF-8 decoding.
+  const latin1 = (bytes: Uint8Array, start: number, end: number) => (bytes as Buffer).toString("latin1", start, end);
+  const scopeSet = (bytes: Uint8Array, start: number, end: number): ReadonlySet<Category> => new Set((start === end ? [] : latin1(bytes, start, end).split(",")) as Category[]);
+  const bindingList = (bytes: Uint8Array, start: number, end: number): SignatureEntry["bindings"] =>
+    (bytes as Buffer)
+      .toString("utf8", start, end)
+      .split(",")
+      .map((pair) => {
+        const colon = pair.indexOf(":");
+        return { portId: portId(pair.slice(0, colon)), extension: unescapeCopy(pair.slice(colon + 1)) };
+      });
+  const unbound: SignatureEntry["bindings"] = [];
   const query = `select s.id, s.text, ${ordinals.bytesSql("s.enterprise_id")}, s.sp_id, s.status, array_to_string(s.scope, ','),
       floor(extract(epoch from s.expires_at) * 1000)::bigint, b.bindings, s.template_required
     from signatures s
     left join (select signature_id, string_agg(port_id::text || ':' || extension, ',') as bindings from signature_ports group by signature_id) b on b.signature_id = s.id`;
-  const fields: [number, number][] = Array.from({ length: 9 }, () => [0, 0]);
+  const starts = new Int32Array(9);
+  const ends = new Int32Array(9);
   await reader.copyRows(query, (bytes) => {
     stop?.throwIfAborted();
     const row = bytes as Buffer;
     let start = 0;
     for (let f = 0; f < 9; f++) {
       const end = f === 8 ? row.length - 1 : row.indexOf(TAB, start);
-      fields[f]![0] = start;
-      fields[f]![1] = end;
+      starts[f] = start;
+      ends[f] = end;
       start = end + 1;
     }
-    const text = (f: number) => row.toString("utf8", fields[f]![0], fields[f]![1]);
-    // Ids, statuses, categories and numbers are ASCII: latin1 makes their strings without UTF-8 decoding.
-    const ascii = (f: number) => row.toString("latin1", fields[f]![0], fields[f]![1]);
-    const isNull = (f: number) => row[fields[f]![0]] === BACKSLASH && row[fields[f]![0] + 1] === 78; /* \N */
-    const rawText = text(1);
-    const scopeText = ascii(5);
-    let scope = scopes.get(scopeText);
-    if (!scope) scopes.set(scopeText, (scope = new Set((scopeText === "" ? [] : scopeText.split(",")) as Category[])));
-    const bindingsText = isNull(7) ? "" : text(7);
-    let bindings = bindingLists.get(bindingsText);
-    if (!bindings) {
-      const list: SignatureEntry["bindings"][number][] = [];
-      for (const pair of bindingsText === "" ? [] : bindingsText.split(",")) {
-        const colon = pair.indexOf(":");
-        list.push({ portId: intern(pair.slice(0, colon)), extension: unescapeCopy(pair.slice(colon + 1)) });
-      }
-      bindingLists.set(bindingsText, (bindings = list));
-    }
+    const isNull = (f: number) => row[starts[f]!] === BACKSLASH && row[starts[f]! + 1] === 78; /* \N */
+    const rawText = row.toString("utf8", starts[1], ends[1]);
     // The bytea in COPY text: "\\x" (the backslash escaped), then its hex digits.
-    const ordinal = ordinals.ordinalAt(row, fields[2]![0] + 3);
-    if (ordinal === 0) throw new Error(`signature ${ascii(0)}: enterprise not among those loaded`);
+    const ordinal = ordinals.ordinalAt(row, starts[2]! + 3);
+    if (ordinal === 0) throw new Error(`signature ${latin1(row, starts[0]!, ends[0]!)}: enterprise not among those loaded`);
     const enterpriseId = enterpriseIds[ordinal - 1]!;
     const entry = {
-      id: ascii(0),
+      id: latin1(row, starts[0]!, ends[0]!),
       text: rawText.includes("\\") ? unescapeCopy(rawText) : rawText,
       enterpriseId,
-      spId: intern(ascii(3)),
-      status: intern(ascii(4)) as SignatureEntry["status"],
-      scope,
-      expiresAt: isNull(6) ? null : Number(ascii(6)),
-      bindings,
+      spId: spIds.get(row, starts[3]!, ends[3]!, latin1),
+      status: statuses.get(row, starts[4]!, ends[4]!, latin1 as (bytes: Uint8Array, start: number, end: number) => SignatureEntry["status"]),
+      scope: scopes.get(row, starts[5]!, ends[5]!, scopeSet),
+      expiresAt: isNull(6) ? null : integerAt(row, starts[6]!, ends[6]!),
+      bindings: isNull(7) ? unbound : bindingLists.get(row, starts[7]!, ends[7]!, bindingList),
       // COPY text writes a boolean as t / f.
-      templateRequired: row[fields[8]![0]] === 116 /* t */,
+      templateRequired: row[starts[8]!] === 116 /* t */,
     };
     snapshot.putSignature(signatureEntry(entry, snapshot.enterpriseStatus.get(enterpriseId) !== "suspended"), { fresh: true });
     // A quick collection every 100,000 rows and a full one every 400,000: the rows' buffers and
@@ -176,4 +172,12 @@ async function loadSignaturesBulk(reader: BulkReader, snapshot: RegistrySnapshot
     // (1.43–1.50 GB; 1.36–1.47 with the quick ones alone; 1.37–1.42 with both, no slower).
     if (snapshot.signaturesById.size % 100_000 === 0) collectGarbage(snapshot.signaturesById.size % 400_000 === 0);
   });
+}
+
+/** The decimal integer (optionally negative) written in bytes[start, end). */
+function integerAt(bytes: Uint8Array, start: number, end: number): number {
+  const negative = bytes[start] === 45; /* - */
+  let value = 0;
+  for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (bytes[i]! - 48);
+  return negative ? -value : value;
 }

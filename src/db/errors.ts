@@ -16,6 +16,16 @@ function pgCode(error: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (error: unknown) => pgCode(error) === "23505";
+
+/** The constraint or index a violation names (postgres.js: `constraint_name`; PGlite: `constraint`), along the cause chain. */
+export function violatedConstraint(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; depth < 4 && current; depth++, current = (current as { cause?: unknown }).cause) {
+    const { constraint_name: name, constraint } = current as { constraint_name?: unknown; constraint?: unknown };
+    if (typeof name === "string") return name;
+    if (typeof constraint === "string") return constraint;
+  }
+  return undefined;
+}
 /**
  * Input PostgreSQL cannot store or compare: a NUL character in text (22021 on PostgreSQL, 22P05
  * on some paths), malformed text representation (22P02), a string too long for the column (22001).

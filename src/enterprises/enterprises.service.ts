@@ -1,7 +1,7 @@
 import { listPage } from "../db/list-page.ts";
 import { and, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
-import { escapeLike, isUniqueViolation } from "../db/errors.ts";
+import { escapeLike, isUniqueViolation, violatedConstraint } from "../db/errors.ts";
 import { contracts, enterprises } from "../db/schema/index.ts";
 import { notifyRegistryChange, withTransaction } from "../db/transaction.ts";
 import { newId } from "../lib/ids.ts";
@@ -36,31 +36,45 @@ export async function findVisibleEnterprise(ctx: ServiceContext, id: string, opt
   return row;
 }
 
+/**
+ * The unique index on the enterprises' UUIDs' last 8 bytes (drizzle/0012_recipient_keys.sql): the
+ * recipient sets' keys mix those bytes in, so two enterprises must never share them. Ids are drawn
+ * here (62 random bits there), so a clash is the draw's, not the caller's: the id is drawn again.
+ */
+const ID_LAST8_INDEX = "enterprises_id_last8";
+
 export async function createEnterprise(ctx: ServiceContext, input: CreateEnterpriseInput): Promise<Enterprise> {
   if (ctx.actor.type === "auditor") throw forbidden("auditors cannot register enterprises");
-  const filedBySpId = spScope(ctx.actor) ?? null;
-  return withTransaction(ctx, async (tx) => {
+  for (let attempt = 1; ; attempt++) {
     try {
-      const [row] = await tx.db
-        .insert(enterprises)
-        .values({
-          id: newId(),
-          name: input.name,
-          uscc: input.uscc,
-          contactName: input.contactName ?? null,
-          contactPhone: input.contactPhone ?? null,
-          status: input.status ?? "active",
-          filedBySpId,
-          createdAt: tx.now,
-          updatedAt: tx.now,
-        })
-        .returning();
-      await recordAudit(tx, { action: "enterprise.create", objectType: "enterprise", objectId: row!.id, objectSpId: filedBySpId, after: row });
-      return row!;
+      return await insertEnterprise(ctx, input);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`an enterprise with USCC ${input.uscc} is already registered`);
+      if (attempt < 3 && isUniqueViolation(error) && violatedConstraint(error) === ID_LAST8_INDEX) continue;
+      if (isUniqueViolation(error) && violatedConstraint(error) !== ID_LAST8_INDEX) throw conflict(`an enterprise with USCC ${input.uscc} is already registered`);
       throw error;
     }
+  }
+}
+
+async function insertEnterprise(ctx: ServiceContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+  const filedBySpId = spScope(ctx.actor) ?? null;
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(enterprises)
+      .values({
+        id: newId(),
+        name: input.name,
+        uscc: input.uscc,
+        contactName: input.contactName ?? null,
+        contactPhone: input.contactPhone ?? null,
+        status: input.status ?? "active",
+        filedBySpId,
+        createdAt: tx.now,
+        updatedAt: tx.now,
+      })
+      .returning();
+    await recordAudit(tx, { action: "enterprise.create", objectType: "enterprise", objectId: row!.id, objectSpId: filedBySpId, after: row });
+    return row!;
   });
 }
 

@@ -43,11 +43,12 @@ export async function findVisibleEnterprise(ctx: ServiceContext, id: string, opt
  */
 const ID_LAST8_INDEX = "enterprises_id_last8";
 
-export async function createEnterprise(ctx: ServiceContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+/** `drawId`: where new ids come from (the tests force a clash through it). */
+export async function createEnterprise(ctx: ServiceContext, input: CreateEnterpriseInput, drawId: () => string = newId): Promise<Enterprise> {
   if (ctx.actor.type === "auditor") throw forbidden("auditors cannot register enterprises");
   for (let attempt = 1; ; attempt++) {
     try {
-      return await insertEnterprise(ctx, input);
+      return await insertEnterprise(ctx, input, drawId());
     } catch (error) {
       if (attempt < 3 && isUniqueViolation(error) && violatedConstraint(error) === ID_LAST8_INDEX) continue;
       if (isUniqueViolation(error) && violatedConstraint(error) !== ID_LAST8_INDEX) throw conflict(`an enterprise with USCC ${input.uscc} is already registered`);
@@ -56,13 +57,13 @@ export async function createEnterprise(ctx: ServiceContext, input: CreateEnterpr
   }
 }
 
-async function insertEnterprise(ctx: ServiceContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+async function insertEnterprise(ctx: ServiceContext, input: CreateEnterpriseInput, id: string): Promise<Enterprise> {
   const filedBySpId = spScope(ctx.actor) ?? null;
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(enterprises)
       .values({
-        id: newId(),
+        id,
         name: input.name,
         uscc: input.uscc,
         contactName: input.contactName ?? null,

@@ -28,6 +28,16 @@ describe("full snapshot load (bulk path)", () => {
       values ('70000000-0000-4000-8000-ffffffffffff', 'ABCDEF0123456789ABCDEF0123456789', '138****0001', ${benchId(KIND.enterprise, 2)}, 'api'),
              ('70000000-0000-4000-8000-fffffffffffe', 'short', '138****0002', ${benchId(KIND.enterprise, 2)}, 'api')`);
 
+    // Consents the projection (consent_keys, kept by a trigger) must follow: one withdrawn, one
+    // pruned, one expired, and one whose hash is not hex (no key: read from the ledger by its id).
+    const consentIds = resultRows<{ id: string }>(await db.execute(sql`select id::text as id from consents order by id limit 4`)).map((row) => row.id);
+    await db.execute(sql`update consents set withdrawn_at = now() where id = ${consentIds[0]}`);
+    await db.execute(sql`update consents set recipient_hash = '', recipient_mask = '', pruned_at = now() where id = ${consentIds[1]}`);
+    await db.execute(sql`update consents set expires_at = now() - interval '1 day' where id = ${consentIds[2]}`);
+    await db.execute(sql`insert into consents (id, kind, recipient_hash, recipient_mask, enterprise_id, categories, expires_at, recorded_at, recorded_by_type, prev_hash, hash)
+      select '90000000-0000-4000-8000-fffffffffff0', kind, 'not-hex-consent', recipient_mask, enterprise_id, categories, expires_at, recorded_at, recorded_by_type, prev_hash, hash
+      from consents where id = ${consentIds[3]}`);
+
     // An escaped signature text.
     await db.execute(sql`update signatures set text = ${"企业1签\\0\t"} where id = ${benchId(KIND.signature, 5)}`);
 
@@ -63,9 +73,20 @@ describe("full snapshot load (bulk path)", () => {
     const dndRows = resultRows<{ hash: string }>(await db.execute(sql`select recipient_hash as hash from do_not_disturb`));
     for (const row of dndRows) expect(bulk.isDoNotDisturb(row.hash)).toBe(true);
     expect(bulk.isOptedOut("0123456789abcdef0123456789abcdef", benchId(KIND.enterprise, 2))).toBe(false);
-    const consentRows = resultRows<{ hash: string; enterprise: string }>(await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise from consents`));
-    expect(consentRows).toHaveLength(120);
-    for (const row of consentRows) expect(bulk.hasConsent(row.hash, row.enterprise)).toBe(true);
+    const consentRows = resultRows<{ id: string; hash: string; enterprise: string; current: boolean }>(
+      await db.execute(sql`select id::text as id, recipient_hash as hash, enterprise_id::text as enterprise,
+        (kind = 'grant' and withdrawn_at is null and recipient_hash <> '' and expires_at > now()) as current from consents`),
+    );
+    expect(consentRows).toHaveLength(121);
+    expect(consentRows.filter((row) => row.current)).toHaveLength(118);
+    for (const row of consentRows) {
+      expect(bulk.hasConsent(row.hash, row.enterprise), row.id).toBe(row.current);
+      expect(rowByRow.hasConsent(row.hash, row.enterprise), row.id).toBe(row.current);
+    }
+    // The withdrawn one's recipient, by its hash before it was pruned or not: no consent.
+    const [withdrawn] = resultRows<{ hash: string; enterprise: string }>(await db.execute(sql`select recipient_hash as hash, enterprise_id::text as enterprise from consents where id = ${consentIds[0]}`));
+    expect(bulk.hasConsent(withdrawn!.hash, withdrawn!.enterprise)).toBe(false);
+    expect(bulk.hasConsent("not-hex-consent", consentRows.find((row) => row.hash === "not-hex-consent")!.enterprise)).toBe(true);
     expect(bulk.hasConsent(consentRows[0]!.hash, benchId(KIND.enterprise, (Number.parseInt(consentRows[0]!.enterprise.slice(-12), 16) + 1) % 6))).toBe(false);
   }, 60_000);
 

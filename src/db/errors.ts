@@ -1,13 +1,17 @@
 /** PostgreSQL error helpers that work for both postgres.js and PGlite errors (both carry `code`). */
 
-/** The string `code`s along an error and its causes (at most four deep), outermost first. */
+/** An error and its causes (at most four deep), outermost first: drivers and Drizzle wrap each other's errors. */
+function causeChain(error: unknown): object[] {
+  const chain: object[] = [];
+  for (let current: unknown = error; chain.length < 4 && current; current = (current as { cause?: unknown }).cause) chain.push(current);
+  return chain;
+}
+
+/** The string `code`s along an error and its causes, outermost first. */
 export function codesOf(error: unknown): string[] {
-  const codes: string[] = [];
-  for (let current: unknown = error, depth = 0; depth < 4 && current; depth++, current = (current as { cause?: unknown }).cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") codes.push(code);
-  }
-  return codes;
+  return causeChain(error)
+    .map((each) => (each as { code?: unknown }).code)
+    .filter((code): code is string => typeof code === "string");
 }
 
 /** The first SQLSTATE along the chain. */
@@ -19,8 +23,8 @@ export const isUniqueViolation = (error: unknown) => pgCode(error) === "23505";
 
 /** The constraint or index a violation names (postgres.js: `constraint_name`; PGlite: `constraint`), along the cause chain. */
 export function violatedConstraint(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; depth < 4 && current; depth++, current = (current as { cause?: unknown }).cause) {
-    const { constraint_name: name, constraint } = current as { constraint_name?: unknown; constraint?: unknown };
+  for (const each of causeChain(error)) {
+    const { constraint_name: name, constraint } = each as { constraint_name?: unknown; constraint?: unknown };
     if (typeof name === "string") return name;
     if (typeof constraint === "string") return constraint;
   }

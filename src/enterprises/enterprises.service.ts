@@ -50,9 +50,9 @@ export async function createEnterprise(ctx: ServiceContext, input: CreateEnterpr
     try {
       return await insertEnterprise(ctx, input, drawId());
     } catch (error) {
-      if (attempt < 3 && isUniqueViolation(error) && violatedConstraint(error) === ID_LAST8_INDEX) continue;
-      if (isUniqueViolation(error) && violatedConstraint(error) !== ID_LAST8_INDEX) throw conflict(`an enterprise with USCC ${input.uscc} is already registered`);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      if (violatedConstraint(error) !== ID_LAST8_INDEX) throw conflict(`an enterprise with USCC ${input.uscc} is already registered`);
+      if (attempt === 3) throw error;
     }
   }
 }

@@ -5,7 +5,8 @@
  * column, an `enterprise_id` column when `perEnterprise`, optionally an expiry column, and the
  * `recipient_key` column the database computes from them as each row is written
  * (`recipient_set_key`, drizzle/0012_recipient_keys.sql; the snapshot's recipientEnterpriseKey in
- * key-set.ts computes the same for a lookup).
+ * key-set.ts computes the same for a lookup) — or a narrow projection of such a table holding only
+ * `id`, `recipient_key` and the expiry (`ledger`: consent_keys, drizzle/0013_consent_keys.sql).
  *
  * Two paths, same result:
  * - PostgreSQL (`Database.bulkRead`): the table is cut into ranges of heap pages (TID range scans,
@@ -201,7 +202,8 @@ function rowByRowQuery(source: KeyedSetSource, where: string): string {
 function addRowByRow(set: Key64Set, source: KeyedSetSource, rows: readonly KeyedRow[]): void {
   const key: [number, number] = [0, 0];
   for (const row of rows) {
-    recipientEnterpriseKey(row.hash, source.perEnterprise ? (row.enterprise ?? undefined) : undefined, key);
+    // rowByRowQuery selects a null enterprise for an operator-wide set.
+    recipientEnterpriseKey(row.hash, row.enterprise ?? undefined, key);
     set.add(key[0], key[1], Number(row.expires ?? 0));
   }
 }

@@ -1,4 +1,4 @@
-import { hexKeyAtBytes, int32At, recipientKeyAt, slotOf } from "./key-set.ts";
+import { hexKeyAtBytes, recipientKeyAt, slotOf } from "./key-set.ts";
 
 /**
  * Enterprise ordinals (1-based position in the id order the bulk load reads them in) by the UUID's

@@ -130,7 +130,8 @@ export function compileTemplate(id: string, signatureId: string, text: string): 
 
 /** Templates per signature, each signature's narrowed by the fixed text they start and end with. */
 export interface TemplateIndex {
-  readonly bySignature: ReadonlyMap<string, EndsIndex<CompiledTemplate>>;
+  /** The signature's approved templates, or undefined when it has none. */
+  templatesFor(signatureId: string): EndsIndex<CompiledTemplate> | undefined;
   readonly size: number;
 }
 
@@ -142,7 +143,7 @@ export function buildTemplateIndex(templates: readonly { id: string; signatureId
     if (index === undefined) bySignature.set(t.signatureId, (index = new EndsIndex()));
     index.add(compiled.first, compiled.last, compiled);
   }
-  return { bySignature, size: templates.length };
+  return { templatesFor: (signatureId) => bySignature.get(signatureId), size: templates.length };
 }
 
 export interface TemplateChecks {
@@ -160,7 +161,7 @@ export function matchTemplate(index: TemplateIndex, signatureId: string, body: s
 
 /** matchTemplate on a body already folded by foldKeepSpaces (decide() folds each body once). */
 export function matchTemplateKept(index: TemplateIndex, signatureId: string, kept: string, checks: TemplateChecks): TemplateVerdict {
-  const ends = index.bySignature.get(signatureId);
+  const ends = index.templatesFor(signatureId);
   if (ends === undefined) return { reason: "template_not_matched", detail: `signature ${signatureId} has no approved template` };
   const folded = compactWithGaps(kept);
   const text = folded.text;

@@ -237,6 +237,8 @@ function fmix32(h: number): number {
  * integer such as an enterprise index, as [hi, lo]. Written into `out` to avoid allocating.
  */
 export function recipientKey(recipientHashHex: string, salt: number, out: [number, number]): [number, number] {
+  if (recipientKeyAt(recipientHashHex, 0, salt, out)) return out;
+  // Not 16 hex digits (a test's made-up hash): whatever parseInt reads of it, as before the table.
   let hi = Number.parseInt(recipientHashHex.slice(0, 8), 16) >>> 0;
   let lo = Number.parseInt(recipientHashHex.slice(8, 16), 16) >>> 0;
   if (salt !== 0) {
@@ -316,11 +318,19 @@ export function hexKeyAtBytes(bytes: Uint8Array, offset: number, salt: number, o
   return true;
 }
 
+/** A hex digit's value by character code (both cases), -1 for any other code below 128. */
+const HEX_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1);
+  for (let d = 0; d < 16; d++) {
+    values["0123456789abcdef".charCodeAt(d)] = d;
+    values["0123456789ABCDEF".charCodeAt(d)] = d;
+  }
+  return values;
+})();
+
+/** A hex digit's value, -1 for any other character: a table read, no branches per range (the hot path parses recipient hashes several times a message). */
 function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+  return c < 128 ? HEX_VALUES[c]! : -1;
 }
 
 /**
@@ -331,13 +341,16 @@ function hexValue(c: number): number {
 export function recipientKeyAt(text: string, offset: number, salt: number, out: [number, number]): boolean {
   let hi = 0;
   let lo = 0;
+  // A non-digit's -1 sets the sign bit of `invalid`; one test after the loop.
+  let invalid = 0;
   for (let i = 0; i < 8; i++) {
     const a = hexValue(text.charCodeAt(offset + i));
     const b = hexValue(text.charCodeAt(offset + 8 + i));
-    if (a < 0 || b < 0) return false;
-    hi = hi * 16 + a;
-    lo = lo * 16 + b;
+    invalid |= a | b;
+    hi = (hi << 4) | a;
+    lo = (lo << 4) | b;
   }
+  if (invalid < 0) return false;
   if (salt !== 0) {
     hi = (hi ^ fmix32(salt)) >>> 0;
     lo = (lo ^ fmix32(salt ^ 0x5bd1e995)) >>> 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Key64Set, recipientKey } from "../../../src/registry/key-set.ts";
+import { Key64Set, recipientKey, recipientKeyAt, saltedRecipientKey } from "../../../src/registry/key-set.ts";
 
 describe("Key64Set", () => {
   it("adds many at once (in slot order) to the same set as one by one, growing past its size, with values and duplicates", () => {
@@ -54,5 +54,31 @@ describe("Key64Set", () => {
     const plain = [...recipientKey(hash, 0, out)];
     expect(a).not.toEqual(b);
     expect(plain).toEqual([0x01234567, 0x89abcdef]);
+  });
+
+  it("reads a hash's first 16 hex digits, either case, as two 32-bit words, and refuses any other character in them", () => {
+    const out: [number, number] = [0, 0];
+    for (let i = 0; i < 200; i++) {
+      const hex = Array.from({ length: 64 }, () => "0123456789abcdef"[Math.floor(Math.random() * 16)]).join("");
+      const expected = BigInt(`0x${hex.slice(0, 16)}`);
+      for (const text of [hex, hex.toUpperCase()]) {
+        expect(recipientKeyAt(text, 0, 0, out)).toBe(true);
+        expect((BigInt(out[0]) << 32n) | BigInt(out[1])).toBe(expected);
+        // Unsalted, the key is the digits; salted, both words change, and the same way each time.
+        expect(recipientKey(text, 0, [0, 0])).toEqual([...out]);
+        const salted = saltedRecipientKey(text, 7, [0, 0]);
+        expect(salted[0] !== out[0] && salted[1] !== out[1]).toBe(true);
+        expect(saltedRecipientKey(text, 7, [0, 0])).toEqual(salted);
+      }
+    }
+    // "g", a full-width "ｆ" (U+FF46, whose low byte is "F"), a space, and a character past the table.
+    for (const bad of ["g", "\uff46", " ", "\u0130"]) {
+      for (const at of [0, 7, 8, 15]) {
+        const text = `${"a".repeat(at)}${bad}${"b".repeat(63 - at)}`;
+        expect(recipientKeyAt(text, 0, 0, out)).toBe(false);
+      }
+    }
+    // Digits past the 16th do not matter.
+    expect(recipientKeyAt(`${"c".repeat(16)}zz`, 0, 0, out)).toBe(true);
   });
 });

@@ -5,8 +5,21 @@
  * "DLRMapNotFound"). We store one canonical key and try every plausible form on lookup.
  */
 export function canonicalMessageId(id: string): string {
-  const trimmed = id.trim().toLowerCase().replace(/^0+(?=.)/, "");
-  return trimmed;
+  return alreadyCanonical(id) ? id : id.trim().toLowerCase().replace(/^0+(?=.)/, "");
+}
+
+/**
+ * True when canonicalMessageId would return `id` itself: no leading zero, and only printable ASCII
+ * without capitals (nothing to trim or lower). Nearly every id an SMSC issues; checked on every
+ * submit_sm_resp and receipt, it spares three new strings each.
+ */
+function alreadyCanonical(id: string): boolean {
+  if (id.length > 1 && id.charCodeAt(0) === 48) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
 }
 
 /** The keys a receipt's id may correspond to, most likely first. */

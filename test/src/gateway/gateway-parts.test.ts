@@ -17,6 +17,11 @@ describe("receipt message-id matching", () => {
     // ids wider than 2^53 survive the conversion
     expect(messageIdCandidates("ffffffffffffffffff")).toContain(BigInt("0xffffffffffffffffff").toString(10));
     expect(messageIdCandidates("msg-42")).toEqual(["msg-42"]);
+    // Ids already canonical are returned as they are; every other form as trimmed, lowered, unpadded.
+    const reference = (id: string) => id.trim().toLowerCase().replace(/^0+(?=.)/, "");
+    for (const id of ["10", "0", "00", "007", "abc", "ABC", "aBc", " 42", "42 ", "4\u00a02", "\u00a042", "x\t", "ÄB", "msg-42", "", "0a", "a0", "~z", "@A"]) {
+      expect(canonicalMessageId(id)).toBe(reference(id));
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { executePrepared } from "../db/prepared.ts";
 import { journalBatches } from "../db/schema/index.ts";
 import { inChunks, insertRejections, insertRoutes, upsertLastSenders, upsertTraffic } from "./batch-sql.ts";
 import type { Batch } from "./journal.types.ts";
@@ -19,9 +20,10 @@ export async function writeBatch(db: Db, batch: Batch, mayYield: () => boolean):
       .onConflictDoNothing()
       .returning({ batchId: journalBatches.batchId });
     if (inserted.length === 0) return; // already written by an earlier attempt
-    await inChunks(batch.rejections, mayYield, (chunk) => tx.execute(insertRejections(chunk)));
-    await inChunks(batch.traffic, mayYield, (chunk) => tx.execute(upsertTraffic(chunk)));
-    await inChunks(batch.routes, mayYield, (chunk) => tx.execute(insertRoutes(chunk)));
-    await inChunks(senders, mayYield, (chunk) => tx.execute(upsertLastSenders(chunk)));
+    // Prepared (src/db/prepared.ts): each statement's text is the same for every chunk.
+    await inChunks(batch.rejections, mayYield, (chunk) => executePrepared(tx, "journal_rejections", insertRejections(chunk)));
+    await inChunks(batch.traffic, mayYield, (chunk) => executePrepared(tx, "journal_traffic", upsertTraffic(chunk)));
+    await inChunks(batch.routes, mayYield, (chunk) => executePrepared(tx, "journal_routes", insertRoutes(chunk)));
+    await inChunks(senders, mayYield, (chunk) => executePrepared(tx, "journal_last_senders", upsertLastSenders(chunk)));
   });
 }

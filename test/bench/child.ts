@@ -14,9 +14,15 @@ export class LineChild {
     });
   }
 
-  /** `runtimeArgs` go to bun itself, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile the child. */
+  /**
+   * `runtimeArgs` go to bun itself, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile the child.
+   * `BENCH_GATEWAY_ENV` ("NAME=value,NAME=value") is added to the gateway's environment only (the
+   * proxy process, not the simulator or the generator): to try JavaScriptCore's collector options
+   * (`BUN_JSC_…`) on the gateway alone.
+   */
   static spawn(script: string, args: string[] = [], runtimeArgs: string[] = []): LineChild {
-    return new LineChild(Bun.spawn([process.execPath, ...runtimeArgs, script, ...args], { stdin: "pipe", stdout: "pipe", stderr: "inherit" }));
+    const extra = script.endsWith("proxy-process.ts") ? gatewayEnv() : {};
+    return new LineChild(Bun.spawn([process.execPath, ...runtimeArgs, script, ...args], { stdin: "pipe", stdout: "pipe", stderr: "inherit", env: { ...process.env, ...extra } }));
   }
 
   get pid(): number {
@@ -80,4 +86,10 @@ export class LineChild {
 export function profileFlags(): string[] {
   const dir = process.env.BENCH_PROFILE_DIR;
   return dir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${dir}`] : [];
+}
+
+function gatewayEnv(): Record<string, string> {
+  const spec = process.env.BENCH_GATEWAY_ENV;
+  if (!spec) return {};
+  return Object.fromEntries(spec.split(",").map((pair) => pair.split("=", 2) as [string, string]));
 }

@@ -39,7 +39,9 @@ const CHUNK = 4096;
 
 /** UTF-16 code units → string without building an intermediate array. */
 export function codeUnitsToString(units: Uint16Array | Uint8Array, length = units.length): string {
-  if (length <= CHUNK) return String.fromCharCode.apply(null, units.subarray(0, length) as unknown as number[]);
+  // The whole array as it is when it is all used (a decoded message's own array): a subarray view
+  // per message cost more than the call (367 against 223 ns for a 40-character text).
+  if (length <= CHUNK) return String.fromCharCode.apply(null, (length === units.length ? units : units.subarray(0, length)) as unknown as number[]);
   let text = "";
   for (let start = 0; start < length; start += CHUNK) {
     text += String.fromCharCode.apply(null, units.subarray(start, Math.min(start + CHUNK, length)) as unknown as number[]);

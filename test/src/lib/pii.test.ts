@@ -16,6 +16,19 @@ describe("phone numbers in one form", () => {
     expect(normaliseMsisdn("1380000000x")).toBeUndefined();
   });
 
+  it("gives an 11-digit number the same form whether it is taken as written or through the full normalisation", () => {
+    // A leading space sends a number through the trim and the patterns; as written, an 11-digit
+    // mobile number is returned as it is. Both must agree for every first two digits.
+    for (let first = 0; first <= 9; first++) {
+      for (let second = 0; second <= 9; second++) {
+        const number = `${first}${second}${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
+        expect(normaliseMsisdn(number), number).toBe(normaliseMsisdn(` ${number}`));
+      }
+    }
+    expect(normaliseMsisdn("1380000000x")).toBeUndefined();
+    expect(normaliseMsisdn("１3800000001")).toBeUndefined(); // a full-width first digit is no digit here
+  });
+
   it("hashes and masks every form of one number alike", () => {
     const pii = createPiiProtector("k".repeat(32));
     expect(new Set(["13800000001", "+86 013800000001", "013800000001"].map((n) => pii.hash(n))).size).toBe(1);

@@ -29,8 +29,11 @@ export interface VerdictRecorderOptions {
 
 export class VerdictRecorder {
   private readonly chinaDay = new ChinaDayCache();
-  /** Labelled counter children, resolved once per (verdict, reason) instead of once per message. */
-  private readonly counterChildren = new Map<string, { inc(): void }>();
+  /**
+   * Labelled counter children, resolved once per (verdict, reason) instead of once per message; by
+   * verdict, then reason (no key string built per message).
+   */
+  private readonly counterChildren = new Map<string, Map<string, { inc(): void }>>();
 
   constructor(private readonly options: VerdictRecorderOptions) {}
 
@@ -67,9 +70,10 @@ export class VerdictRecorder {
   countSubmission(verdict: string, reason: string): void {
     const metrics = this.options.metrics;
     if (!metrics) return;
-    const key = `${verdict}|${reason}`;
-    let child = this.counterChildren.get(key);
-    if (!child) this.counterChildren.set(key, (child = metrics.submissions.batched({ verdict, reason })));
+    let byReason = this.counterChildren.get(verdict);
+    if (!byReason) this.counterChildren.set(verdict, (byReason = new Map()));
+    let child = byReason.get(reason);
+    if (!child) byReason.set(reason, (child = metrics.submissions.batched({ verdict, reason })));
     child.inc();
   }
 

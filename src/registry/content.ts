@@ -16,21 +16,19 @@ export interface StoredContentRule {
 
 /**
  * One signature's templates: as stored (id and text) until a message under the signature first
- * needs them, then compiled and indexed by their fixed ends. A national registry holds about
- * 100,000 templates and few of their signatures send in any hour; compiled at load they cost about
- * 2 KB each (their segments, strings and the compiler's garbage: 200 MB of the load's peak) and
- * 0.3 s, stored about 0.3 KB.
+ * needs them, then compiled and indexed by their fixed ends (and the stored form dropped). A
+ * national registry holds about 100,000 templates and few of their signatures send in any hour;
+ * compiled at load they cost about 2 KB each (their segments, strings and the compiler's garbage:
+ * 200 MB of the load's peak) and 0.3 s, stored about 0.3 KB.
  */
-interface SignatureTemplates {
-  stored: { readonly id: string; readonly text: string }[];
-  /** Set once compiled: then every put compiles its template and every removal rebuilds the index. */
-  compiled: CompiledTemplate[] | undefined;
-  ends: EndsIndex<CompiledTemplate> | undefined;
-}
+type SignatureTemplates =
+  | { stored: { readonly id: string; readonly text: string }[]; compiled?: undefined }
+  | { stored?: undefined; compiled: CompiledTemplate[]; ends: EndsIndex<CompiledTemplate> };
 
 /**
  * Templates per signature, compiled on first use (see SignatureTemplates); a change to a compiled
  * signature's templates compiles or drops just those (a few templates), never the registry's.
+ * A signature is held only while it has a template.
  */
 class MutableTemplateIndex implements TemplateIndex {
   private readonly bySignature = new Map<string, SignatureTemplates>();
@@ -40,24 +38,23 @@ class MutableTemplateIndex implements TemplateIndex {
 
   templatesFor(signatureId: string): EndsIndex<CompiledTemplate> | undefined {
     const held = this.bySignature.get(signatureId);
-    if (held !== undefined && held.compiled === undefined) this.compile(signatureId, held);
-    return held?.ends;
+    if (held === undefined) return undefined;
+    return held.compiled === undefined ? this.compile(signatureId, held.stored) : held.ends;
   }
 
   put(id: string, signatureId: string, text: string): void {
     this.remove(id);
-    let held = this.bySignature.get(signatureId);
-    if (held === undefined) this.bySignature.set(signatureId, (held = { stored: [], compiled: undefined, ends: undefined }));
-    if (held.compiled !== undefined) {
+    const held = this.bySignature.get(signatureId);
+    if (held?.compiled !== undefined) {
       const compiled = tryCompile(id, signatureId, text);
-      if (compiled === undefined) {
-        if (held.stored.length === 0) this.bySignature.delete(signatureId);
-        return;
-      }
+      if (compiled === undefined) return;
       held.compiled.push(compiled);
-      held.ends!.add(compiled.first, compiled.last, compiled);
+      held.ends.add(compiled.first, compiled.last, compiled);
+    } else if (held !== undefined) {
+      held.stored.push({ id, text });
+    } else {
+      this.bySignature.set(signatureId, { stored: [{ id, text }] });
     }
-    held.stored.push({ id, text });
     this.signatureOf.set(id, signatureId);
     this.size++;
   }
@@ -68,17 +65,17 @@ class MutableTemplateIndex implements TemplateIndex {
     this.signatureOf.delete(id);
     this.size--;
     const held = this.bySignature.get(signatureId)!;
-    held.stored = held.stored.filter((t) => t.id !== id);
-    if (held.stored.length === 0) {
-      this.bySignature.delete(signatureId);
-      return;
+    if (held.compiled === undefined) {
+      held.stored = held.stored.filter((t) => t.id !== id);
+      if (held.stored.length === 0) this.bySignature.delete(signatureId);
+    } else {
+      this.index(signatureId, held.compiled.filter((t) => t.id !== id));
     }
-    if (held.compiled !== undefined) this.index(held, held.compiled.filter((t) => t.id !== id));
   }
 
-  private compile(signatureId: string, held: SignatureTemplates): void {
+  private compile(signatureId: string, stored: readonly { id: string; text: string }[]): EndsIndex<CompiledTemplate> | undefined {
     const compiled: CompiledTemplate[] = [];
-    for (const { id, text } of held.stored) {
+    for (const { id, text } of stored) {
       const template = tryCompile(id, signatureId, text);
       if (template !== undefined) compiled.push(template);
       else {
@@ -87,16 +84,19 @@ class MutableTemplateIndex implements TemplateIndex {
         this.size--;
       }
     }
-    if (compiled.length < held.stored.length) held.stored = held.stored.filter((t) => this.signatureOf.has(t.id));
-    if (held.stored.length === 0) this.bySignature.delete(signatureId);
-    else this.index(held, compiled);
+    return this.index(signatureId, compiled);
   }
 
-  private index(held: SignatureTemplates, compiled: CompiledTemplate[]): void {
-    held.compiled = compiled;
+  /** Holds `compiled` as the signature's templates, indexed; none: the signature is dropped. */
+  private index(signatureId: string, compiled: CompiledTemplate[]): EndsIndex<CompiledTemplate> | undefined {
+    if (compiled.length === 0) {
+      this.bySignature.delete(signatureId);
+      return undefined;
+    }
     const ends = new EndsIndex<CompiledTemplate>();
     for (const t of compiled) ends.add(t.first, t.last, t);
-    held.ends = ends;
+    this.bySignature.set(signatureId, { compiled, ends });
+    return ends;
   }
 }
 

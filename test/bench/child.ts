@@ -91,5 +91,6 @@ export function profileFlags(): string[] {
 function gatewayEnv(): Record<string, string> {
   const spec = process.env.BENCH_GATEWAY_ENV;
   if (!spec) return {};
-  return Object.fromEntries(spec.split(",").map((pair) => pair.split("=", 2) as [string, string]));
+  // Split at each pair's first "=": a value may hold more.
+  return Object.fromEntries(spec.split(",").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
 }

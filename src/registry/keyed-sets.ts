@@ -53,7 +53,7 @@ export const KEYED_SETS: readonly KeyedSetSource[] = [
   { name: "doNotDisturb", table: "do_not_disturb", perEnterprise: false },
   // Current consents: grants neither withdrawn nor expired at load (later expiries are swept by
   // the loader, consents-loader.ts). `consent_keys` holds the ledger's grants that are neither
-  // withdrawn nor pruned, kept by a trigger in the writing transaction (drizzle/0013_consent_keys.sql):
+  // withdrawn nor pruned, kept by a trigger in the writing transaction (drizzle/0013_consent_keys.sql; which rows, consent_keys_holds() in 0014):
   // a seventh of the ledger's pages, which were most of the load's database time.
   {
     name: "consents",

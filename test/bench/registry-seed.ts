@@ -132,16 +132,14 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
     drop index consents_grant;
     drop index consents_sp`);
   // The current consents' projection (consent_keys) is kept by a row trigger; ten million rows in
-  // one statement fill it in one pass instead, as the migration does for an existing ledger.
+  // one statement fill it in one pass instead (consent_keys_rebuild(), drizzle/0014_consent_keys_rebuild.sql).
   await step("consents: hold the projection's trigger", "alter table consents disable trigger consent_keys_sync");
   await step("consents", `insert into consents (id, kind, recipient_hash, recipient_mask, enterprise_id, categories, frequency, period_days, consented_at, expires_at,
       source, evidence_ref, recorded_at, recorded_by_type, prev_hash, hash)
     select ${idSql(KIND.consent, "i")}, 'grant', md5('c' || i), '139****' || lpad((i % 10000)::text, 4, '0'), ${idSql(KIND.enterprise, `i % ${E}`)},
       '{marketing}', '每周1条', 1095, now(), now() + interval '1095 days', 'web_form', 'bench-' || i, now(), 'system', repeat('0', 64), md5('h' || i)
     from generate_series(0, ${C - 1}) i`);
-  await step("consents: fill the projection", `alter table consents enable trigger consent_keys_sync;
-    insert into consent_keys (id, recipient_key, expires_at)
-      select id, recipient_key, expires_at from consents where kind = 'grant' and withdrawn_at is null and recipient_hash <> ''`);
+  await step("consents: fill the projection", "alter table consents enable trigger consent_keys_sync; select consent_keys_rebuild()");
   await step("consents: rebuild indexes", `create index consents_recipient_enterprise on consents using btree (recipient_hash, enterprise_id);
     create index consents_enterprise on consents using btree (enterprise_id);
     create index consents_expires on consents using btree (expires_at);

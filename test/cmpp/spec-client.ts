@@ -216,9 +216,10 @@ export class SpecClient {
     return { ...parseConnectResp(frame.body, v), expectedAuth: authIsmg(0, o.auth ?? authSource(o.sourceAddr, o.secret, timestamp), o.secret, v) };
   }
 
-  async submit(seq: number, v: Version, spec: SubmitSpec) {
+  /** Sends SUBMIT and returns the parsed SUBMIT_RESP (waiting up to `timeoutMs`, as `next`). */
+  async submit(seq: number, v: Version, spec: SubmitSpec, timeoutMs?: number) {
     this.send(submitFrame(seq, v, spec));
-    const frame = await this.next((f) => f.commandId === ID.SUBMIT_RESP && f.sequenceId === seq);
+    const frame = await this.next((f) => f.commandId === ID.SUBMIT_RESP && f.sequenceId === seq, timeoutMs);
     return parseMsgIdResult(frame.body, v);
   }
 

@@ -6,7 +6,7 @@ import { useTestDatabase } from "../../helpers/database.ts";
 const database = useTestDatabase();
 const ENTERPRISE = "01938a6e-1f2c-7d11-9a3b-5c4d3e2f1a0b";
 
-/** The ids in the projection (drizzle/0013_consent_keys.sql), with their keys and expiries. */
+/** The ids in the projection (drizzle/0013_consent_keys.sql, 0014), with their keys and expiries. */
 async function projection(): Promise<{ id: string; key: string | null; expires: string | null }[]> {
   return resultRows<{ id: string; key: string | null; expires: string | null }>(
     await database.db.execute(sql`select id::text as id, recipient_key::text as key, expires_at::text as expires from consent_keys order by id`),
@@ -49,4 +49,28 @@ it("holds exactly the ledger's grants that are neither withdrawn nor pruned, wha
   expect(await projection()).toHaveLength(1);
   await database.db.execute(sql`truncate consents`);
   expect(await projection()).toEqual([]);
+});
+
+it("rebuilds from the ledger exactly what the trigger holds (consent_keys_rebuild, after a bulk load with the trigger held)", async () => {
+  await database.db.execute(sql`insert into enterprises (id, name, uscc) values (${ENTERPRISE}, '投影企业', '91110000PROJ00000X')`);
+  const ids = ["91000000-0000-4000-8000-000000000001", "91000000-0000-4000-8000-000000000002", "91000000-0000-4000-8000-000000000003", "91000000-0000-4000-8000-000000000004"];
+  await grant(ids[0]!, "0123456789abcdef0123456789abcdef");
+  await grant(ids[1]!, "fedcba9876543210fedcba9876543210");
+  await grant(ids[2]!, "00112233445566778899aabbccddeeff", "withdrawal");
+  await grant(ids[3]!, "not-hex");
+  await database.db.execute(sql`update consents set withdrawn_at = now() where id = ${ids[1]}`);
+  const kept = await projection();
+  expect(kept.map((row) => row.id)).toEqual([ids[0], ids[3]]);
+  // A bulk write with the trigger held leaves the projection behind the ledger; the rebuild mends it.
+  await database.db.execute(sql`alter table consents disable trigger consent_keys_sync`);
+  await grant("91000000-0000-4000-8000-000000000005", "ffeeddccbbaa99887766554433221100");
+  await database.db.execute(sql`update consents set recipient_hash = '', recipient_mask = '', pruned_at = now() where id = ${ids[0]}`);
+  await database.db.execute(sql`alter table consents enable trigger consent_keys_sync`);
+  expect(await projection()).toEqual(kept);
+  const [rebuilt] = resultRows<{ held: number }>(await database.db.execute(sql`select consent_keys_rebuild()::int as held`));
+  expect(rebuilt!.held).toBe(2);
+  expect((await projection()).map((row) => row.id)).toEqual([ids[3], "91000000-0000-4000-8000-000000000005"]);
+  // And the trigger, which now asks the same function, still follows a write.
+  await database.db.execute(sql`update consents set withdrawn_at = now() where id = ${ids[3]}`);
+  expect((await projection()).map((row) => row.id)).toEqual(["91000000-0000-4000-8000-000000000005"]);
 });

@@ -18,11 +18,15 @@ export class LineChild {
    * `runtimeArgs` go to bun itself, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile the child.
    * `BENCH_GATEWAY_ENV` ("NAME=value,NAME=value") is added to the gateway's environment only (the
    * proxy process, not the simulator or the generator): to try JavaScriptCore's collector options
-   * (`BUN_JSC_…`) on the gateway alone.
+   * (`BUN_JSC_…`) on the gateway alone. `BENCH_GATEWAY_CPUS` and `BENCH_OTHERS_CPUS` (taskset
+   * lists, see pinCpus) start the gateway and every other child on those cores only.
    */
   static spawn(script: string, args: string[] = [], runtimeArgs: string[] = []): LineChild {
-    const extra = script.endsWith("proxy-process.ts") ? gatewayEnv() : {};
-    return new LineChild(Bun.spawn([process.execPath, ...runtimeArgs, script, ...args], { stdin: "pipe", stdout: "pipe", stderr: "inherit", env: { ...process.env, ...extra } }));
+    const gateway = script.endsWith("proxy-process.ts");
+    const extra = gateway ? gatewayEnv() : {};
+    const cpus = gateway ? process.env.BENCH_GATEWAY_CPUS : process.env.BENCH_OTHERS_CPUS;
+    const command = [process.execPath, ...runtimeArgs, script, ...args];
+    return new LineChild(Bun.spawn(cpus ? ["taskset", "-c", cpus, ...command] : command, { stdin: "pipe", stdout: "pipe", stderr: "inherit", env: { ...process.env, ...extra } }));
   }
 
   get pid(): number {
@@ -93,4 +97,18 @@ function gatewayEnv(): Record<string, string> {
   if (!spec) return {};
   // Split at each pair's first "=": a value may hold more.
   return Object.fromEntries(spec.split(",").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+}
+
+/**
+ * `BENCH_OTHERS_CPUS` (a taskset list, "0"): this process (the load generators) and, through
+ * LineChild.spawn, every child but the gateway run on those cores; with `BENCH_GATEWAY_CPUS` ("1")
+ * the gateway gets the rest to itself. On a machine of two cores the load generator, the simulator
+ * and the gateway otherwise queue for the same two, and the latency tail is partly that queueing:
+ * pinned, what the proxy adds is measured as on a host of its own. PostgreSQL is not pinned.
+ */
+export function pinCpus(): void {
+  const cpus = process.env.BENCH_OTHERS_CPUS;
+  if (!cpus) return;
+  const pinned = Bun.spawnSync(["taskset", "-a", "-c", "-p", cpus, String(process.pid)]);
+  if (pinned.exitCode !== 0) throw new Error(`BENCH_OTHERS_CPUS=${cpus}: taskset failed: ${pinned.stderr.toString()}`);
 }

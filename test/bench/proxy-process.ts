@@ -12,7 +12,7 @@ import pino from "pino";
 import { parseConfig } from "../../src/config.ts";
 import { startGateway } from "../../src/main.ts";
 import { BENCH_PII_KEY } from "./registry-seed.ts";
-import { threadCpuUs } from "./thread-cpu.ts";
+import { mainThreadRunWaitUs, threadCpuUs } from "./thread-cpu.ts";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const input = JSON.parse(process.argv[2]!) as {
@@ -61,7 +61,7 @@ for await (const chunk of Bun.stdin.stream()) {
       const cpu = process.cpuUsage();
       const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
       loopDelay.reset();
-      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, threads: threadCpuUs(), loop, rss: process.memoryUsage().rss, journal: gateway.journal.stats(), upstream: gateway.upstream.state(), registry: gateway.registry.health() }));
+      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, runWaitUs: mainThreadRunWaitUs(), threads: threadCpuUs(), loop, rss: process.memoryUsage().rss, journal: gateway.journal.stats(), upstream: gateway.upstream.state(), registry: gateway.registry.health() }));
     } else if (command === "heap") {
       // What the collector has to walk: object counts by type (JavaScriptCore's own figures).
       const { heapStats } = await import("bun:jsc");

@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { pinCpus } from "./child.ts";
 import { runJournalBench } from "./journal-bench.ts";
 import { runJournalStallBench } from "./journal-stall.ts";
 import { runRegistryBench } from "./registry-bench.ts";
@@ -30,6 +31,7 @@ if (!Number.isInteger(workers) || workers < 1 || (workers > 1 && !process.env.BE
   console.error("--workers N needs a whole number ≥ 1, and above 1 needs BENCH_DATABASE_URL (the workers share one PostgreSQL)");
   process.exit(2);
 }
+pinCpus();
 const quick = args.has("--quick");
 const full = args.has("--full");
 const only = ["--smpp", "--registry", "--journal", "--cmpp"].filter((flag) => args.has(flag));
@@ -46,7 +48,7 @@ if (full && !usePostgres) {
 const result: Record<string, unknown> = {
   started_at: new Date().toISOString(),
   mode: quick ? "quick" : full ? "full" : "default",
-  machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, bun: Bun.version, platform: process.platform, load_average_at_start: (await import("node:os")).loadavg() },
+  machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, bun: Bun.version, platform: process.platform, load_average_at_start: (await import("node:os")).loadavg(), gateway_cpus: process.env.BENCH_GATEWAY_CPUS, others_cpus: process.env.BENCH_OTHERS_CPUS },
   database: usePostgres ? "postgres" : "pglite",
 };
 

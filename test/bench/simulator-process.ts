@@ -4,7 +4,7 @@
  * line (CPU µs, RSS, simulator counters); exits on "stop" or end of stdin.
  */
 import { startSimulator } from "../../smpp/simulator/index.ts";
-import { threadCpuUs } from "./thread-cpu.ts";
+import { mainThreadRunWaitUs, threadCpuUs } from "./thread-cpu.ts";
 
 const simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 0, keepReceived: 1000, windowSize: 1000 });
 console.log(JSON.stringify({ port: simulator.port }));
@@ -18,7 +18,7 @@ for await (const chunk of Bun.stdin.stream()) {
     buffered = buffered.slice(newline + 1);
     if (command === "stats") {
       const cpu = process.cpuUsage();
-      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, threads: threadCpuUs(), rss: process.memoryUsage().rss, stats: simulator.stats() }));
+      console.log(JSON.stringify({ cpuUs: cpu.user + cpu.system, runWaitUs: mainThreadRunWaitUs(), threads: threadCpuUs(), rss: process.memoryUsage().rss, stats: simulator.stats() }));
     } else if (command === "stop") {
       await simulator.stop();
       process.exit(0);

@@ -15,8 +15,8 @@ import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
 import { addInto, bucketsObject, formatHistograms, histogram } from "./histogram.ts";
 import { measureJournalUnderLoad } from "./journal-under-load.ts";
 import { seededMarker, undoChangeTrials } from "./registry-bench.ts";
-import { loadavg } from "node:os";
-import { threadCpuPerMessage } from "./thread-cpu.ts";
+import { cpus, loadavg } from "node:os";
+import { machineCpuTicks, mainThreadRunWaitUs, threadCpuPerMessage } from "./thread-cpu.ts";
 
 export interface SmppBenchOptions {
   reps: number;
@@ -33,6 +33,8 @@ export interface SmppBenchOptions {
 
 interface ProxyStats {
   cpuUs: number;
+  /** The main thread's time runnable but waiting for a core (thread-cpu.ts). */
+  runWaitUs: number;
   threads: Record<string, number>;
   /** Event-loop delay since the previous stats call (the largest over the workers). */
   loop: { p99Ms: number; maxMs: number };
@@ -41,6 +43,7 @@ interface ProxyStats {
 }
 interface SimulatorStatsLine {
   cpuUs: number;
+  runWaitUs: number;
   threads: Record<string, number>;
   rss: number;
   stats: { accepted: number; receiptsSent: number; receiptsAcked: number; receiptsRetried: number };
@@ -140,12 +143,25 @@ export async function runSmppBench(options: SmppBenchOptions) {
   if (process.env.BENCH_HEAP_SNAPSHOT) await proxy.snapshot(process.env.BENCH_HEAP_SNAPSHOT);
 
   // Latency at a fixed offered rate: proxy path minus direct path.
-  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, directHistogram: [] as number[], proxyHistogram: [] as number[] };
+  const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, runWaitMs: { gateway: 0, simulator: 0, generator: 0 }, cores: [] as { machine: number; gateway: number; simulator: number; generator: number }[], directHistogram: [] as number[], proxyHistogram: [] as number[] };
   for (let rep = 0; rep < options.reps; rep++) {
     const d = await direct.paced(options.pacedRate, options.pacedSeconds);
-    const p0 = await proxyStats();
+    const [p0, s0, g0, m0, c0] = [await proxyStats(), await simulatorStats(), mainThreadRunWaitUs(), machineCpuTicks(), process.cpuUsage()];
+    const pacedAt = performance.now();
     const p = await viaProxy.paced(options.pacedRate, options.pacedSeconds);
-    const p1 = await proxyStats();
+    const [p1, s1, g1, m1, c1] = [await proxyStats(), await simulatorStats(), mainThreadRunWaitUs(), machineCpuTicks(), process.cpuUsage()];
+    // Cores in use over the rep: the whole machine, and of it each process of the bench (the rest is PostgreSQL and the kernel).
+    const wallUs = (performance.now() - pacedAt) * 1000;
+    const cores = (us: number) => us / wallUs;
+    paced.cores.push({
+      machine: ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * cpus().length,
+      gateway: cores(p1.cpuUs - p0.cpuUs),
+      simulator: cores(s1.cpuUs - s0.cpuUs),
+      generator: cores(c1.user + c1.system - c0.user - c0.system),
+    });
+    paced.runWaitMs.gateway += (p1.runWaitUs - p0.runWaitUs) / 1000;
+    paced.runWaitMs.simulator += (s1.runWaitUs - s0.runWaitUs) / 1000;
+    paced.runWaitMs.generator += (g1 - g0) / 1000;
     paced.directP50.push(percentile(d.latenciesMs, 50));
     paced.directP99.push(percentile(d.latenciesMs, 99));
     paced.proxyP50.push(percentile(p.latenciesMs, 50));
@@ -155,6 +171,11 @@ export async function runSmppBench(options: SmppBenchOptions) {
     addInto(paced.directHistogram, histogram(d.latenciesMs));
     addInto(paced.proxyHistogram, histogram(p.latenciesMs));
     log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms; the gateway's event loop late by p99 ${round(p1.loop.p99Ms, 2)} max ${round(p1.loop.maxMs, 1)} ms, journal backlog ${p0.journal.inMemory} → ${p1.journal.inMemory} (load ${loadavg()[0]!.toFixed(1)})`);
+  }
+  // Time each process's main thread was ready to run but had no core, over the proxied reps.
+  log(`smpp: paced via the proxy, main threads waiting for a core: gateway ${round(paced.runWaitMs.gateway, 1)} ms, simulator ${round(paced.runWaitMs.simulator, 1)} ms, load generator ${round(paced.runWaitMs.generator, 1)} ms over ${options.reps * options.pacedSeconds} s`);
+  for (const [rep, c] of paced.cores.entries()) {
+    log(`smpp: paced via the proxy rep ${rep + 1}: cores busy ${round(c.machine, 2)} of ${cpus().length}: gateway ${round(c.gateway, 2)}, simulator ${round(c.simulator, 2)}, load generator ${round(c.generator, 2)}, the rest (PostgreSQL, the kernel) ${round(c.machine - c.gateway - c.simulator - c.generator, 2)}`);
   }
   log(`smpp: latency at a paced ${options.pacedRate}/s, all reps (response time per message, ms):`);
   for (const line of formatHistograms(paced.directHistogram, paced.proxyHistogram)) log(`  ${line}`);
@@ -307,6 +328,7 @@ async function startProxies(count: number, spawn: (workers: { count: number; ind
       const journal = (key: keyof ProxyStats["journal"]) => sum(all, (one) => one.journal[key]);
       return {
         cpuUs: sum(all, (one) => one.cpuUs),
+        runWaitUs: sum(all, (one) => one.runWaitUs),
         threads: all.reduce((into, one) => (addThreads(into, one.threads), into), {} as Record<string, number>),
         loop: { p99Ms: Math.max(...all.map((one) => one.loop.p99Ms)), maxMs: Math.max(...all.map((one) => one.loop.maxMs)) },
         rss: sum(all, (one) => one.rss),

@@ -76,3 +76,30 @@ export function threadCpuPerMessage(before: Record<string, number>, after: Recor
   }
   return out;
 }
+
+/**
+ * Microseconds this process's main (JavaScript) thread has spent runnable but waiting for a core,
+ * from /proc/self/schedstat's second field (0 where Linux's scheduler statistics are missing).
+ * Where a latency tail is the machine's, not the process's: on two cores shared by the load
+ * generator, the simulator, the gateway and PostgreSQL, a wakeup can wait for a time slice.
+ */
+export function mainThreadRunWaitUs(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/schedstat`, "latin1").split(" ");
+    return Number(fields[1]) / 1000;
+  } catch {
+    return 0;
+  }
+}
+
+/** The whole machine's CPU time so far, busy and in all, in clock ticks (/proc/stat's first line; zeros elsewhere). */
+export function machineCpuTicks(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync("/proc/stat", "latin1").slice(0, 200).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    // idle and iowait are the machine waiting; the rest (user, nice, system, irq, softirq, steal) is busy.
+    return { busy: total - fields[3]! - fields[4]!, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}

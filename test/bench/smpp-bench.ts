@@ -175,7 +175,12 @@ export async function runSmppBench(options: SmppBenchOptions) {
   // Time each process's main thread was ready to run but had no core, over the proxied reps.
   log(`smpp: paced via the proxy, main threads waiting for a core: gateway ${round(paced.runWaitMs.gateway, 1)} ms, simulator ${round(paced.runWaitMs.simulator, 1)} ms, load generator ${round(paced.runWaitMs.generator, 1)} ms over ${options.reps * options.pacedSeconds} s`);
   for (const [rep, c] of paced.cores.entries()) {
-    log(`smpp: paced via the proxy rep ${rep + 1}: cores busy ${round(c.machine, 2)} of ${cpus().length}: gateway ${round(c.gateway, 2)}, simulator ${round(c.simulator, 2)}, load generator ${round(c.generator, 2)}, the rest (PostgreSQL, the kernel) ${round(c.machine - c.gateway - c.simulator - c.generator, 2)}`);
+    // Per message at this rate: a PDU per wakeup costs more than the closed loop's many per read.
+    const perMessage = (share: number) => `${round((share * 1e6) / options.pacedRate, 0)} µs/msg`;
+    log(
+      `smpp: paced via the proxy rep ${rep + 1}: cores busy ${round(c.machine, 2)} of ${cpus().length}: gateway ${round(c.gateway, 2)} (${perMessage(c.gateway)}), ` +
+        `simulator ${round(c.simulator, 2)} (${perMessage(c.simulator)}), load generator ${round(c.generator, 2)}, the rest (PostgreSQL, the kernel) ${round(c.machine - c.gateway - c.simulator - c.generator, 2)}`,
+    );
   }
   log(`smpp: latency at a paced ${options.pacedRate}/s, all reps (response time per message, ms):`);
   for (const line of formatHistograms(paced.directHistogram, paced.proxyHistogram)) log(`  ${line}`);

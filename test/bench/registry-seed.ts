@@ -139,7 +139,8 @@ export async function seedRegistry(database: Database, scale: Scale, log: (line:
     select ${idSql(KIND.consent, "i")}, 'grant', md5('c' || i), '139****' || lpad((i % 10000)::text, 4, '0'), ${idSql(KIND.enterprise, `i % ${E}`)},
       '{marketing}', '每周1条', 1095, now(), now() + interval '1095 days', 'web_form', 'bench-' || i, now(), 'system', repeat('0', 64), md5('h' || i)
     from generate_series(0, ${C - 1}) i`);
-  await step("consents: fill the projection", "alter table consents enable trigger consent_keys_sync; select consent_keys_rebuild()");
+  await step("consents: fill the projection", `alter table consents enable trigger consent_keys_sync;
+    select consent_keys_rebuild()`);
   await step("consents: rebuild indexes", `create index consents_recipient_enterprise on consents using btree (recipient_hash, enterprise_id);
     create index consents_enterprise on consents using btree (enterprise_id);
     create index consents_expires on consents using btree (expires_at);

@@ -170,6 +170,7 @@ export async function runSmppBench(options: SmppBenchOptions) {
     paced.late += d.late + p.late;
     addInto(paced.directHistogram, histogram(d.latenciesMs));
     addInto(paced.proxyHistogram, histogram(p.latenciesMs));
+    log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: the gateway's CPU µs/msg by thread ${JSON.stringify(threadCpuPerMessage(p0.threads, p1.threads, p.answered))}`);
     log(`smpp: paced ${options.pacedRate}/s rep ${rep + 1}: direct p50 ${round(paced.directP50.at(-1)!, 3)} p99 ${round(paced.directP99.at(-1)!, 3)} ms; proxy p50 ${round(paced.proxyP50.at(-1)!, 3)} p99 ${round(paced.proxyP99.at(-1)!, 3)} ms; the gateway's event loop late by p99 ${round(p1.loop.p99Ms, 2)} max ${round(p1.loop.maxMs, 1)} ms, journal backlog ${p0.journal.inMemory} → ${p1.journal.inMemory} (load ${loadavg()[0]!.toFixed(1)})`);
   }
   // Time each process's main thread was ready to run but had no core, over the proxied reps.

@@ -1,0 +1,83 @@
+/**
+ * `bun test/bench/wakeup-cost.ts`: what one small message over loopback TCP costs a Bun process's
+ * CPU, written and its short reply read, at a low paced rate (a wakeup per message) and a high one
+ * (many messages per wakeup), through node:net (what smpp/session uses) and through Bun's own
+ * sockets. No gateway involved: it is the floor under the proxy's CPU per message at low rates on
+ * the machine it runs on (README, Results, seventh session).
+ *
+ * The echo server runs in a child process (this file with `serve`), so the figures are the
+ * client's alone: `process.cpuUsage()` over the run, per message.
+ */
+import net from "node:net";
+
+const SECONDS = 5;
+const MESSAGE = Buffer.alloc(120, 1);
+
+if (process.argv[2] === "serve") {
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on("data", (data: Buffer) => socket.write(data.subarray(0, 16)));
+  });
+  server.listen(0, "127.0.0.1", () => console.log((server.address() as net.AddressInfo).port));
+} else {
+  const results: Record<string, number> = {};
+  for (const api of ["node:net", "Bun.connect"] as const) {
+    for (const rate of [1000, 20_000]) {
+      const server = Bun.spawn([process.execPath, import.meta.path, "serve"], { stdout: "pipe" });
+      const port = Number(await firstLine(server));
+      const write = await connect(api, port);
+      results[`${api} ${rate}/s`] = await paced(write, rate);
+      server.kill();
+      await server.exited;
+    }
+  }
+  for (const [name, us] of Object.entries(results)) console.log(`${name.padEnd(20)} ${us.toFixed(1)} µs of the client's CPU a message`);
+  console.log(JSON.stringify(results));
+  process.exit(0);
+}
+
+async function firstLine(child: { stdout: ReadableStream<Uint8Array> }): Promise<string> {
+  const reader = child.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return text.trim();
+}
+
+async function connect(api: "node:net" | "Bun.connect", port: number): Promise<(bytes: Uint8Array) => void> {
+  if (api === "node:net") {
+    const socket = net.connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.setNoDelay(true);
+    socket.on("data", () => {});
+    return (bytes) => void socket.write(bytes);
+  }
+  const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+  socket.setNoDelay(true);
+  return (bytes) => void socket.write(bytes);
+}
+
+/** Sends `rate` messages a second for SECONDS, each write as its own call; CPU µs per message. */
+async function paced(write: (bytes: Uint8Array) => void, rate: number): Promise<number> {
+  const total = rate * SECONDS;
+  let sent = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (; sent < due; sent++) write(MESSAGE);
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  // Let the last replies arrive so their reads are counted too.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / total;
+}

@@ -144,12 +144,14 @@ export async function runSmppBench(options: SmppBenchOptions) {
 
   // Latency at a fixed offered rate: proxy path minus direct path.
   const paced = { directP50: [] as number[], directP99: [] as number[], proxyP50: [] as number[], proxyP99: [] as number[], proxyCpuUs: [] as number[], late: 0, runWaitMs: { gateway: 0, simulator: 0, generator: 0 }, cores: [] as { machine: number; gateway: number; simulator: number; generator: number }[], directHistogram: [] as number[], proxyHistogram: [] as number[] };
+  // What each process and the machine had used so far, read before and after each proxied rep.
+  const readings = async () => [await proxyStats(), await simulatorStats(), mainThreadRunWaitUs(), machineCpuTicks(), process.cpuUsage()] as const;
   for (let rep = 0; rep < options.reps; rep++) {
     const d = await direct.paced(options.pacedRate, options.pacedSeconds);
-    const [p0, s0, g0, m0, c0] = [await proxyStats(), await simulatorStats(), mainThreadRunWaitUs(), machineCpuTicks(), process.cpuUsage()];
+    const [p0, s0, g0, m0, c0] = await readings();
     const pacedAt = performance.now();
     const p = await viaProxy.paced(options.pacedRate, options.pacedSeconds);
-    const [p1, s1, g1, m1, c1] = [await proxyStats(), await simulatorStats(), mainThreadRunWaitUs(), machineCpuTicks(), process.cpuUsage()];
+    const [p1, s1, g1, m1, c1] = await readings();
     // Cores in use over the rep: the whole machine, and of it each process of the bench (the rest is PostgreSQL and the kernel).
     const wallUs = (performance.now() - pacedAt) * 1000;
     const cores = (us: number) => us / wallUs;

@@ -5,10 +5,12 @@
  * sockets. No gateway involved: it is the floor under the proxy's CPU per message at low rates on
  * the machine it runs on (README, Results, seventh session).
  *
- * The echo server runs in a child process (this file with `serve`), so the figures are the
- * client's alone: `process.cpuUsage()` over the run, per message.
+ * The echo server runs in a child process (this file with `serve`, spoken to as the bench's other
+ * children are, child.ts), so the figures are the client's alone: `process.cpuUsage()` over the
+ * run, per message.
  */
 import net from "node:net";
+import { LineChild } from "./child.ts";
 
 const SECONDS = 5;
 const MESSAGE = Buffer.alloc(120, 1);
@@ -18,34 +20,24 @@ if (process.argv[2] === "serve") {
     socket.setNoDelay(true);
     socket.on("data", (data: Buffer) => socket.write(data.subarray(0, 16)));
   });
-  server.listen(0, "127.0.0.1", () => console.log((server.address() as net.AddressInfo).port));
+  server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: (server.address() as net.AddressInfo).port })));
+  // Until LineChild.stop() ends stdin.
+  for await (const _ of Bun.stdin.stream());
+  process.exit(0);
 } else {
   const results: Record<string, number> = {};
   for (const api of ["node:net", "Bun.connect"] as const) {
     for (const rate of [1000, 20_000]) {
-      const server = Bun.spawn([process.execPath, import.meta.path, "serve"], { stdout: "pipe" });
-      const port = Number(await firstLine(server));
+      const server = LineChild.spawn(import.meta.path, ["serve"]);
+      const { port } = await server.next<{ port: number }>();
       const write = await connect(api, port);
       results[`${api} ${rate}/s`] = await paced(write, rate);
-      server.kill();
-      await server.exited;
+      await server.stop();
     }
   }
   for (const [name, us] of Object.entries(results)) console.log(`${name.padEnd(20)} ${us.toFixed(1)} µs of the client's CPU a message`);
   console.log(JSON.stringify(results));
   process.exit(0);
-}
-
-async function firstLine(child: { stdout: ReadableStream<Uint8Array> }): Promise<string> {
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return text.trim();
 }
 
 async function connect(api: "node:net" | "Bun.connect", port: number): Promise<(bytes: Uint8Array) => void> {

@@ -84,6 +84,8 @@ export const configSchema = z.object({
   SECRETS_KEY: secretsKey,
   /** The key before the last rotation: seals made with it still open, and are re-sealed under SECRETS_KEY at start. */
   SECRETS_KEY_PREVIOUS: secretsKey,
+  /** The sockets every plain-TCP SMPP and CMPP connection uses: Bun's own ("bun") or node:net ("node"); TLS is node:tls either way. */
+  SOCKET_API: z.enum(["bun", "node"]).default("bun"),
   PROXY_INSTANCES: z.coerce.number().int().min(1).max(256).default(1),
   /** Proxy processes `npm start` runs on this host, sharing SMPP_PORT (see src/workers.ts). */
   PROXY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),

@@ -41,6 +41,7 @@ import { dropExpiredPartitions, ensurePartitions } from "./journal/partitions.ts
 import { reopenOverdue } from "./reviews/reviews.service.ts";
 import { runDueSchedules } from "./reviews/schedules.service.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
+import { setDefaultSocketApi } from "./lib/byte-stream.ts";
 import { createPiiProtector } from "./lib/pii.ts";
 import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import { Registry } from "./registry/registry.ts";
@@ -100,6 +101,7 @@ async function openFoundation(options: GatewayOptions) {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, worker, primary, instanceId, logger, database, piiKey, pii, clock, now, systemContext } = await openFoundation(options);
+  setDefaultSocketApi(config.SOCKET_API);
   const metrics = createMetrics();
 
   // The journal's monthly partitions exist before the first verdict is written.

@@ -7,7 +7,7 @@
  * request we send settles (response, timeout or close); every inbound request is answered or its
  * connection closed.
  */
-import type { Socket } from "node:net";
+import type { ByteStream } from "../../src/lib/byte-stream.ts";
 import {
   CommandId, ConnectStatus, SubmitResult, commandNames, isResponseId, majorOf, responseIdFor,
   type CmppVersion,
@@ -66,7 +66,7 @@ export class CmppConnection<Context = unknown> extends Emitter<ConnectionEvents>
   private finished = false;
   private draining: { reason: string; since: number; last?: Uint8Array } | undefined;
 
-  constructor(private readonly socket: Socket, private readonly handlers: CmppHandlers<CmppConnection>, options: CmppConnectionOptions = {}) {
+  constructor(private readonly socket: ByteStream, private readonly handlers: CmppHandlers<CmppConnection>, options: CmppConnectionOptions = {}) {
     super();
     this.o = resolveOptions(options);
     this.openedAt = this.o.now();

@@ -4,7 +4,7 @@
  * timestamp and signs AuthenticatorISMG), SUBMIT handed to the application, and DELIVER pushed
  * to a session within its window.
  */
-import net from "node:net";
+import { listenStreams, type ByteStream, type SocketApi, type StreamListener } from "../../src/lib/byte-stream.ts";
 import { ConnectionAdmission, type ConnectionRefusal } from "../../src/lib/connection-admission.ts";
 import { ConnectStatus, SubmitResult, type CmppVersion } from "../wire/constants.ts";
 import { authenticatorIsmg, authenticatorSource, authenticatorsEqual, checkTimestamp } from "../wire/auth.ts";
@@ -42,6 +42,8 @@ export interface CmppServerOptions<Context> extends Omit<CmppConnectionOptions, 
   port: number;
   maxConnections?: number;
   maxConnectionsPerAddress?: number;
+  /** Bun's own sockets or node:net (default: the process-wide SOCKET_API). */
+  sockets?: SocketApi;
   /** CONNECT Timestamp accepted this far from our clock, either way (default 10 minutes). */
   maxTimestampSkewMs?: number;
   now?: () => number;
@@ -60,7 +62,7 @@ export type CmppServerEvents<Context> = {
 
 export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Context>> {
   port = 0;
-  private listener: net.Server | undefined;
+  private listener: StreamListener | undefined;
   private readonly admission: ConnectionAdmission<CmppSession<Context>>;
   private stopping = false;
   private readonly now: () => number;
@@ -72,9 +74,10 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
   }
 
   async start(): Promise<this> {
-    const listener = net.createServer((socket) => this.accept(socket));
-    this.port = await listen(listener, this.options.port, this.options.host);
-    listener.on("error", (error: Error) => this.emit("listenerError", error));
+    const { host, port, sockets } = this.options;
+    const listener = await listenStreams({ host, port, sockets }, (socket) => this.accept(socket));
+    this.port = listener.port;
+    listener.onError((error: Error) => this.emit("listenerError", error));
     this.listener = listener;
     return this;
   }
@@ -112,7 +115,7 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
   /** Stop accepting; let unanswered SUBMITs answer; TERMINATE every session; destroy what is left at the deadline. */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
-    const closed = new Promise<void>((resolve) => (this.listener ? this.listener.close(() => resolve()) : resolve()));
+    const closed = this.listener?.close() ?? Promise.resolve();
     const deadline = Date.now() + timeoutMs;
     await Promise.race([
       Promise.all([...this.admission.live].map(async (session) => {
@@ -125,12 +128,12 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
     await closed;
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: ByteStream): void {
     socket.on("error", () => {}); // until the connection attaches its own handler
     const address = this.admission.admitSocket(socket, this.stopping, (from, reason) => this.emit("connectionRefused", from, reason));
     if (address === undefined) return;
     const o = this.options;
-    const { host: _h, port: _p, maxConnections: _m, maxConnectionsPerAddress: _a, maxTimestampSkewMs: _s, handlers: _x, ...connectionOptions } = o;
+    const { host: _h, port: _p, maxConnections: _m, maxConnectionsPerAddress: _a, maxTimestampSkewMs: _s, handlers: _x, sockets: _k, ...connectionOptions } = o;
     const session: CmppSession<Context> = new CmppConnection<Context>(socket, {
       connect: (pdu) => this.authenticate(session, pdu),
       submit: (pdu, frame) => (o.handlers.submit ? o.handlers.submit(session, pdu, frame) : { result: SubmitResult.BAD_COMMAND }),
@@ -162,17 +165,6 @@ export class CmppServer<Context = unknown> extends Emitter<CmppServerEvents<Cont
 
 export async function createCmppServer<Context = unknown>(options: CmppServerOptions<Context>): Promise<CmppServer<Context>> {
   return new CmppServer<Context>(options).start();
-}
-
-function listen(server: net.Server, port: number, host: string | undefined): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());

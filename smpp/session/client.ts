@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { CommandStatus } from "../wire/commands.ts";
 import { encodeDataSm, encodeSubmitSm, type BindFields, type DataSmFields, type ShortMessageFields } from "../wire/encode.ts";
 import type { BindMode, Pdu } from "../wire/pdu.ts";
+import { connectStream, whenConnected, type ByteStream, type SocketApi } from "../../src/lib/byte-stream.ts";
 import { SmppConnection, type InboundAnswer } from "./connection.ts";
 import { parseSmppUrl } from "./url.ts";
 
@@ -24,6 +25,8 @@ export interface SmppClientOptions {
   port?: number;
   /** true, or node:tls options (ca, rejectUnauthorized, servername). */
   tls?: boolean | tls.ConnectionOptions;
+  /** Bun's own sockets or node:net for a plain connection (default: the process-wide SOCKET_API); TLS is always node:tls. */
+  sockets?: SocketApi;
   systemId?: string;
   password?: string;
   systemType?: string;
@@ -84,7 +87,8 @@ export async function connectSmpp(options: SmppClientOptions): Promise<SmppClien
   const host = options.host ?? fromUrl?.host ?? "127.0.0.1";
   const port = options.port ?? fromUrl?.port ?? 2775;
   const useTls = options.tls ?? fromUrl?.tls ?? false;
-  const socket = await openSocket(host, port, useTls, options.connectTimeoutMs ?? 10_000);
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  const socket = useTls ? await openTls(host, port, useTls, timeoutMs) : await connectStream({ host, port, timeoutMs, sockets: options.sockets });
   const connection = new SmppConnection(socket, {
     role: "client",
     enquireLinkIntervalMs: options.enquireLinkIntervalMs ?? 30_000,
@@ -114,22 +118,7 @@ export async function connectSmpp(options: SmppClientOptions): Promise<SmppClien
   return new SmppClient(connection);
 }
 
-function openSocket(host: string, port: number, useTls: boolean | tls.ConnectionOptions, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = useTls
-      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...(typeof useTls === "object" ? useTls : {}) })
-      : net.connect({ host, port });
-    const timer = setTimeout(() => fail(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(error);
-    };
-    socket.once("error", fail);
-    socket.once(useTls ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
-      socket.off("error", fail);
-      resolve(socket);
-    });
-  });
+function openTls(host: string, port: number, options: true | tls.ConnectionOptions, timeoutMs: number): Promise<ByteStream> {
+  const socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...(typeof options === "object" ? options : {}) });
+  return whenConnected(socket, "secureConnect", host, port, timeoutMs);
 }

@@ -7,7 +7,6 @@
  * and close; body errors answer the command's error response and go on); socket errors are always
  * handled; every outgoing request settles (response, timeout or close).
  */
-import type { Socket } from "node:net";
 import { CommandId, CommandStatus, isResponse, responseIdFor } from "../wire/commands.ts";
 import { decodePdu } from "../wire/decode.ts";
 import {
@@ -23,6 +22,7 @@ import { KeepAlive } from "./keep-alive.ts";
 import { PendingRequests, SmppBindError, SmppRequestError } from "./pending.ts";
 import { encodeAnswer, type InboundAnswer } from "./responses.ts";
 import { FrameWriter } from "../../src/lib/frame-writer.ts";
+import type { ByteStream } from "../../src/lib/byte-stream.ts";
 import {
   bindModeOf, boundStateFor, inboundRefusal, isBound, outboundAllowed, type ConnectionRole, type SessionState,
 } from "./state.ts";
@@ -45,7 +45,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   closeReason = "";
   handler: InboundHandler | undefined;
 
-  private readonly socket: Socket;
+  private readonly socket: ByteStream;
   private readonly framer: PduFramer;
   private readonly pending: PendingRequests;
   private readonly writer: FrameWriter;
@@ -59,7 +59,7 @@ export class SmppConnection<Context = unknown> extends TypedEmitter<ConnectionEv
   private pausedForInbound = false;
   private failedBinds = 0;
 
-  constructor(socket: Socket, options: ConnectionOptions) {
+  constructor(socket: ByteStream, options: ConnectionOptions) {
     super();
     this.socket = socket;
     this.role = options.role;

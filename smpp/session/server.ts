@@ -4,8 +4,8 @@
  * per-PDU async handlers. Graceful stop: stop accepting, let in-flight requests answer, unbind,
  * and destroy whatever is left when the deadline passes.
  */
-import net from "node:net";
 import tls from "node:tls";
+import { listenNode, listenStreams, type ByteStream, type SocketApi, type StreamListener } from "../../src/lib/byte-stream.ts";
 import { monotonicClock, type MonotonicClock } from "../../src/lib/clock.ts";
 import { ConnectionAdmission, type ConnectionRefusal } from "../../src/lib/connection-admission.ts";
 import { CommandStatus } from "../wire/commands.ts";
@@ -47,6 +47,8 @@ export interface SmppServerOptions<Context> {
   port: number;
   /** SO_REUSEPORT: several processes listen on the same port and the kernel spreads connections over them (PROXY_WORKERS). */
   reusePort?: boolean;
+  /** Bun's own sockets or node:net for the plain port (default: the process-wide SOCKET_API); TLS is always node:tls. */
+  sockets?: SocketApi;
   /** On stop, how long a peer gets to answer our unbind before its socket is closed anyway (default 1 s). */
   unbindGraceMs?: number;
   tls?: { port: number; key: string | Uint8Array; cert: string | Uint8Array; host?: string };
@@ -85,7 +87,7 @@ export type SmppServerEvents<Context> = {
 export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents<Context>> {
   port = 0;
   tlsPort: number | undefined;
-  private readonly listeners: net.Server[] = [];
+  private readonly listeners: StreamListener[] = [];
   private readonly admission: ConnectionAdmission<SmppSession<Context>>;
   private stopping = false;
 
@@ -96,18 +98,20 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
 
   /** Listens on the plain port (and the TLS port when configured). */
   async start(): Promise<this> {
-    const plain = net.createServer((socket) => this.accept(socket));
-    this.port = await listen(plain, this.options.port, this.options.host, this.options.reusePort);
+    const { host, port, reusePort, sockets } = this.options;
+    const plain = await listenStreams({ host, port, reusePort, sockets }, (socket) => this.accept(socket));
+    this.port = plain.port;
     this.listeners.push(plain);
     const t = this.options.tls;
     if (t) {
       const secure = tls.createServer({ key: toPem(t.key), cert: toPem(t.cert) }, (socket) => this.accept(socket));
       // Handshake failures arrive here; without a listener they would be unhandled.
       secure.on("tlsClientError", () => {});
-      this.tlsPort = await listen(secure, t.port, t.host ?? this.options.host, this.options.reusePort);
-      this.listeners.push(secure);
+      const listener = await listenNode(secure, { port: t.port, host: t.host ?? host, reusePort });
+      this.tlsPort = listener.port;
+      this.listeners.push(listener);
     }
-    for (const listener of this.listeners) listener.on("error", (error: Error) => this.emit("listenerError", error));
+    for (const listener of this.listeners) listener.onError((error: Error) => this.emit("listenerError", error));
     return this;
   }
 
@@ -140,7 +144,7 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
   /** Stop accepting; let in-flight requests answer; unbind; destroy what remains after `timeoutMs`. */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
-    const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    const closed = Promise.all(this.listeners.map((listener) => listener.close()));
     const deadline = monotonicClock() + timeoutMs;
     const sessions = [...this.admission.live];
     await Promise.race([
@@ -160,7 +164,7 @@ export class SmppServer<Context = unknown> extends TypedEmitter<SmppServerEvents
     if (session.state !== "closed") session.close("unbind not answered");
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: ByteStream): void {
     socket.on("error", () => {}); // until the connection attaches its own handler
     const address = this.admission.admitSocket(socket, this.stopping, (from, reason) => this.emit("connectionRefused", from, reason));
     if (address === undefined) return;
@@ -228,17 +232,6 @@ const NOT_SUPPORTED: InboundAnswer = { status: CommandStatus.ESME_RINVCMDID };
 
 export async function createSmppServer<Context = unknown>(options: SmppServerOptions<Context>): Promise<SmppServer<Context>> {
   return new SmppServer<Context>(options).start();
-}
-
-function listen(server: net.Server, port: number, host: string | undefined, reusePort = false): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen({ port, host, reusePort }, () => {
-      server.off("error", reject);
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    });
-  });
 }
 
 const toPem = (value: string | Uint8Array) => (typeof value === "string" ? value : Buffer.from(value));

@@ -5,7 +5,7 @@
  * without bound, so past `maxBacklogBytes` the writer reports itself backed up (the connection
  * stops reading from that peer) until the socket drains.
  */
-import type { Socket } from "node:net";
+import type { ByteStream } from "./byte-stream.ts";
 import type { MonotonicClock } from "./clock.ts";
 
 export class FrameWriter {
@@ -16,7 +16,7 @@ export class FrameWriter {
   backedUpSince: number | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: ByteStream,
     private readonly maxBacklogBytes: number,
     private readonly now: MonotonicClock,
     /** Called when the writer becomes backed up or stops being backed up. */

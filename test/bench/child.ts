@@ -1,5 +1,6 @@
 /** A child process that speaks one JSON line per answer on stdout and takes commands on stdin. */
 import type { Subprocess } from "bun";
+import { setDefaultSocketApi, socketApi, type SocketApi } from "../../src/lib/byte-stream.ts";
 
 export class LineChild {
   private readonly lines: string[] = [];
@@ -111,4 +112,20 @@ export function pinCpus(): void {
   if (!cpus) return;
   const pinned = Bun.spawnSync(["taskset", "-a", "-c", "-p", cpus, String(process.pid)]);
   if (pinned.exitCode !== 0) throw new Error(`BENCH_OTHERS_CPUS=${cpus}: taskset failed: ${pinned.stderr.toString()}`);
+}
+
+/**
+ * `SOCKET_API` ("bun" or "node") for the bench's own processes (the load generators, the
+ * simulator), as the gateway takes it from its configuration; `BENCH_GATEWAY_ENV=SOCKET_API=node`
+ * changes the gateway's alone. Returns what this process uses.
+ */
+export function benchSockets(): SocketApi {
+  setDefaultSocketApi(process.env.SOCKET_API === "node" ? "node" : "bun");
+  return socketApi();
+}
+
+/** What the gateway runs on: its own environment's SOCKET_API, as for every process. */
+export function gatewaySockets(): SocketApi {
+  const wanted = gatewayEnv().SOCKET_API ?? process.env.SOCKET_API;
+  return socketApi(wanted === "node" ? "node" : "bun");
 }

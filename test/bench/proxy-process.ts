@@ -35,6 +35,8 @@ const config = parseConfig({
   UPSTREAM_BINDS: String(input.upstreamBinds),
   UPSTREAM_WINDOW: String(input.upstreamWindow),
   LOG_LEVEL: "silent",
+  // Its own environment's (BENCH_GATEWAY_ENV, or the bench's own SOCKET_API).
+  ...(process.env.SOCKET_API && { SOCKET_API: process.env.SOCKET_API }),
   PII_KEY: BENCH_PII_KEY,
   ADMIN_TOKEN: input.adminToken,
   INSTANCE_ID: `bench-${process.pid}`,

@@ -98,6 +98,7 @@ const summary = {
   added_p99_ms: smpp?.added_p99_ms,
   proxy_rss_mb: smpp?.proxy_rss_mb,
   proxy_workers: smpp?.proxy_workers,
+  gateway_sockets: smpp?.gateway_sockets,
   change_via_http_ms: smpp?.change_via_http_ms_median,
   journal_refusals_per_s: journal?.journal_refusals_per_s,
   cmpp_msgs_per_s: cmpp?.cmpp_msgs_per_s,

@@ -5,6 +5,9 @@
  */
 import { startSimulator } from "../../smpp/simulator/index.ts";
 import { mainThreadRunWaitUs, threadCpuUs } from "./thread-cpu.ts";
+import { benchSockets } from "./child.ts";
+
+benchSockets();
 
 const simulator = await startSimulator({ host: "127.0.0.1", port: 0, receiptDelayMs: 0, keepReceived: 1000, windowSize: 1000 });
 console.log(JSON.stringify({ port: simulator.port }));

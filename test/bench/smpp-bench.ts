@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { resultRows } from "../../src/db/rows.ts";
 import { commandStatusFor } from "../../src/policy/reasons.ts";
-import { LineChild, profileFlags } from "./child.ts";
+import { benchSockets, gatewaySockets, LineChild, profileFlags } from "./child.ts";
 import { createBenchDatabase, createSeededBenchDatabase } from "./databases.ts";
 import { LoadGenerator, percentile } from "./load.ts";
 import { messageMix } from "./mix.ts";
@@ -67,6 +67,7 @@ function ucs2(text: string): Uint8Array {
 }
 
 export async function runSmppBench(options: SmppBenchOptions) {
+  const peerSockets = benchSockets();
   const { log } = options;
   // BENCH_SMPP_SCALE=full: the gateway in front of the national world (PostgreSQL, kept by the registry bench).
   const scale = SCALES[process.env.BENCH_SMPP_SCALE ?? "small"]!;
@@ -251,6 +252,8 @@ export async function runSmppBench(options: SmppBenchOptions) {
     database: bench.kind,
     binds: options.binds,
     proxy_workers: proxy.count,
+    gateway_sockets: gatewaySockets(),
+    peer_sockets: peerSockets,
     window: options.window,
     seconds_per_rep: options.seconds,
     reps: options.reps,

@@ -129,3 +129,18 @@ export function gatewaySockets(): SocketApi {
   const wanted = gatewayEnv().SOCKET_API ?? process.env.SOCKET_API;
   return socketApi(wanted === "node" ? "node" : "bun");
 }
+
+/** Calls `send` `total` times at `rate` a second (each call its own, timer-driven in 1 ms steps); resolves once the last is made. */
+export function paced(rate: number, total: number, send: () => void): Promise<void> {
+  let sent = 0;
+  const started = performance.now();
+  return new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (; sent < due; sent++) send();
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+}

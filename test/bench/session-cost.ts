@@ -13,7 +13,7 @@ import { connectSmpp } from "../../smpp/session/client.ts";
 import { createSmppServer } from "../../smpp/session/server.ts";
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
 import type { SocketApi } from "../../src/lib/byte-stream.ts";
-import { LineChild } from "./child.ts";
+import { LineChild, paced } from "./child.ts";
 
 const SECONDS = 4;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -61,21 +61,15 @@ async function measure(api: SocketApi, rate: number): Promise<number> {
   for (let i = 0; i < 4; i++) await Promise.all(Array.from({ length: 500 }, () => client.submitSm(fields)));
   const before = (await server.ask<{ cpuUs: number }>("stats")).cpuUs;
   const total = rate * SECONDS;
-  let sent = 0;
   let answered = 0;
-  const started = performance.now();
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
-      for (; sent < due; sent++) {
-        client.submitFrame(encodeSubmitSm(0, fields)).then(() => {
-          if (++answered === total) resolve();
-        }, () => {});
-      }
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
+  let allAnswered: () => void = () => {};
+  const done = new Promise<void>((resolve) => (allAnswered = resolve));
+  await paced(rate, total, () => {
+    client.submitFrame(encodeSubmitSm(0, fields)).then(() => {
+      if (++answered === total) allAnswered();
+    }, () => {});
   });
+  await done;
   const after = (await server.ask<{ cpuUs: number }>("stats")).cpuUs;
   await client.unbind();
   await server.stop();

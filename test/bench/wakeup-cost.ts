@@ -10,7 +10,7 @@
  * run, per message.
  */
 import net from "node:net";
-import { LineChild } from "./child.ts";
+import { LineChild, paced } from "./child.ts";
 
 const SECONDS = 5;
 const MESSAGE = Buffer.alloc(120, 1);
@@ -31,7 +31,7 @@ if (process.argv[2] === "serve") {
       const server = LineChild.spawn(import.meta.path, ["serve"]);
       const { port } = await server.next<{ port: number }>();
       const write = await connect(api, port);
-      results[`${api} ${rate}/s`] = await paced(write, rate);
+      results[`${api} ${rate}/s`] = await cost(write, rate);
       await server.stop();
     }
   }
@@ -54,20 +54,10 @@ async function connect(api: "node:net" | "Bun.connect", port: number): Promise<(
 }
 
 /** Sends `rate` messages a second for SECONDS, each write as its own call; CPU µs per message. */
-async function paced(write: (bytes: Uint8Array) => void, rate: number): Promise<number> {
+async function cost(write: (bytes: Uint8Array) => void, rate: number): Promise<number> {
   const total = rate * SECONDS;
-  let sent = 0;
   const cpu = process.cpuUsage();
-  const started = performance.now();
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
-      for (; sent < due; sent++) write(MESSAGE);
-      if (sent < total) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
+  await paced(rate, total, () => write(MESSAGE));
   // Let the last replies arrive so their reads are counted too.
   await new Promise((resolve) => setTimeout(resolve, 100));
   const used = process.cpuUsage(cpu);

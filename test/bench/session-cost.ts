@@ -13,7 +13,7 @@ import { connectSmpp } from "../../smpp/session/client.ts";
 import { createSmppServer } from "../../smpp/session/server.ts";
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
 import type { SocketApi } from "../../src/lib/byte-stream.ts";
-import { LineChild, paced } from "./child.ts";
+import { LineChild, paced, profileFlags } from "./child.ts";
 
 const SECONDS = 4;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -53,7 +53,7 @@ if (process.argv[2] === "serve") {
 }
 
 async function measure(api: SocketApi, rate: number): Promise<number> {
-  const server = LineChild.spawn(import.meta.path, ["serve", api]);
+  const server = LineChild.spawn(import.meta.path, ["serve", api], profileFlags());
   const { port } = await server.next<{ port: number }>();
   const client = await connectSmpp({ host: "127.0.0.1", port, systemId: "bench", password: "x", windowSize: 1000, sockets: "node" });
   const fields = { sourceAddr: "10690001", destinationAddr: "13800000000", shortMessage: Buffer.from("【测试】hello") };

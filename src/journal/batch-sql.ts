@@ -20,7 +20,7 @@ type LastSenderRow = LastSender;
  * caught up 3.1–3.3 s after the bench's 10 s of refusals instead of 6.6–6.8 s (alternating runs),
  * and alone on PGlite it wrote 20,919 refusals/s instead of 14,326.
  */
-const INSERT_CHUNK = 2000;
+export const INSERT_CHUNK = 2000;
 /** The longest the journal writes before it lets the event loop serve sockets (see inChunks). */
 const SLICE_MS = 10;
 

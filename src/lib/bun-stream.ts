@@ -67,12 +67,11 @@ export class BunStream implements ByteStream {
 
   destroy(): void {
     if (this.destroyed) return;
-    this.destroyed = true;
-    this.queue.length = 0;
-    this.writableLength = 0;
+    // Drops the queue and says close on the next tick; Bun's own close callback, which end() runs
+    // at once, then finds it done.
+    this.closedBy(undefined);
     // close(2) now; what the kernel already holds still goes out, then FIN (node:net's destroy).
     this.socket.end();
-    this.closedBy(undefined);
   }
 
   pause(): void {
@@ -102,9 +101,9 @@ export class BunStream implements ByteStream {
       const head = queue[0]!;
       const written = this.socket.write(head);
       if (written < 0) return;
-      this.writableLength -= Math.max(0, written);
+      this.writableLength -= written;
       if (written < head.length) {
-        queue[0] = head.subarray(Math.max(0, written));
+        queue[0] = head.subarray(written);
         return;
       }
       queue.shift();

@@ -120,15 +120,17 @@ export function pinCpus(): void {
  * changes the gateway's alone. Returns what this process uses.
  */
 export function benchSockets(): SocketApi {
-  setDefaultSocketApi(process.env.SOCKET_API === "node" ? "node" : "bun");
+  setDefaultSocketApi(apiNamed(process.env.SOCKET_API));
   return socketApi();
 }
 
 /** What the gateway runs on: its own environment's SOCKET_API, as for every process. */
 export function gatewaySockets(): SocketApi {
-  const wanted = gatewayEnv().SOCKET_API ?? process.env.SOCKET_API;
-  return socketApi(wanted === "node" ? "node" : "bun");
+  return socketApi(apiNamed(gatewayEnv().SOCKET_API ?? process.env.SOCKET_API));
 }
+
+/** SOCKET_API as the gateway's configuration reads it: "node", else the default "bun". */
+const apiNamed = (value: string | undefined): SocketApi => (value === "node" ? "node" : "bun");
 
 /** Calls `send` `total` times at `rate` a second (each call its own, timer-driven in 1 ms steps); resolves once the last is made. */
 export function paced(rate: number, total: number, send: () => void): Promise<void> {

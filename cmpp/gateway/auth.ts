@@ -56,7 +56,7 @@ export function createCmppAuthenticator(options: CmppAuthOptions) {
     const key = COALESCED.has(reason) ? `${request.remoteAddress}|${reason}|${account?.id ?? ""}` : undefined;
     if (coalescer.admit(key, at)) {
       options.journal.recordRejection({
-        at: new Date(at), reason, monitor: false, command: "cmpp_connect",
+        at, reason, monitor: false, command: "cmpp_connect",
         spId: account?.spId ?? null, accountId: account?.id ?? null, remoteAddress: request.remoteAddress,
         text: account ? null : `Source_Addr: ${request.sourceAddr.replace(/[^\x21-\x7e]/g, "?").slice(0, 6)}`,
       });

@@ -68,7 +68,7 @@ export class BindRefusalJournal {
       return false;
     }
     this.options.journal.recordRejection({
-      at: new Date(at),
+      at,
       reason: refusal.reason,
       monitor: false,
       command: `bind_${refusal.mode}`,

@@ -12,7 +12,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Recipient, Verdict } from "../policy/index.ts";
 import type { ReasonCode } from "../policy/reasons.ts";
 import type { LastSenders } from "./last-senders.ts";
-import { submissionSender, type JudgeInput, type SessionIdentity } from "./judge-input.ts";
+import { submissionSender, type JudgeInput, type SessionIdentity, type SubmissionSender } from "./judge-input.ts";
 import type { RefusalIdentity } from "./judge-input.ts";
 import type { DailyMarketingCounters } from "./recipient-counters.ts";
 import type { VelocityCounters } from "../../src/velocity/velocity-counters.ts";
@@ -53,7 +53,7 @@ export class VerdictRecorder {
   journalRefusalOnly(session: RefusalIdentity, reason: ReasonCode, input: Partial<JudgeInput> & { command: string }, at: number): void {
     const first = input.destinations?.[0];
     this.options.journal.recordRejection({
-      at: new Date(at),
+      at,
       reason,
       monitor: false,
       command: input.command,
@@ -80,21 +80,33 @@ export class VerdictRecorder {
   /** Records a verdict; returns each recipient's traffic key when it was accepted (see Gatekeeper.judge). */
   record(session: SessionIdentity, input: JudgeInput, recipients: readonly (Recipient & { address: string })[], verdict: Verdict, at: number): (TrafficKey | undefined)[] {
     const journal = this.options.journal;
-    // The journal row's common fields, built only when something is journaled (not per accepted message).
-    let base: Omit<RejectionEvent, "reason" | "monitor" | "detail"> | undefined;
+    // The journal row's common fields, built only when something is journaled (not per accepted
+    // message); each row is one literal of its own (the journal keeps it), times as epoch ms.
+    let sender: SubmissionSender | undefined;
+    let text: string | undefined;
     const rejection = (reason: string, monitor: boolean, index: number, detail?: string): RejectionEvent => {
-      base ??= {
-        at: new Date(at),
-        command: input.command,
-        ...submissionSender(session, input, verdict),
-        category: verdict.category ?? null,
-        remoteAddress: session.remoteAddress,
-        text: this.options.fullText ? input.text : redactText(input.text),
-      };
+      sender ??= submissionSender(session, input, verdict);
+      text ??= this.options.fullText ? input.text : redactText(input.text);
       const recipient = recipients[index];
-      return recipient
-        ? { ...base, reason, monitor, detail, recipientHash: recipient.hash, recipientMask: this.options.pii.mask(recipient.address) }
-        : { ...base, reason, monitor, detail };
+      return {
+        at,
+        reason,
+        monitor,
+        command: input.command,
+        spId: sender.spId,
+        accountId: sender.accountId,
+        portId: sender.portId,
+        sourceAddr: sender.sourceAddr,
+        signatureId: sender.signatureId,
+        signatureText: sender.signatureText,
+        enterpriseId: sender.enterpriseId,
+        category: verdict.category ?? null,
+        recipientHash: recipient ? recipient.hash : null,
+        recipientMask: recipient ? this.options.pii.mask(recipient.address) : null,
+        text,
+        remoteAddress: session.remoteAddress,
+        detail: detail ?? null,
+      };
     };
     for (const monitored of verdict.monitored) {
       journal.recordRejection(rejection(monitored.reason, true, monitored.recipient ?? 0, monitored.detail));

@@ -31,18 +31,15 @@ export interface JournalOptions {
  * PostgreSQL text cannot hold U+0000, and SMPP fields can (a Latin-1 short_message with NUL
  * octets, a destination_addr with control bytes). One such row used to fail its whole batch, and
  * since spooled batches replay in order, every later batch stayed stuck behind it: the journal
- * stopped for good. NUL is shown as U+2400 (␀) so a reviewer still sees it was there.
+ * stopped for good. NUL is shown as U+2400 (␀) so a reviewer still sees it was there. Every string
+ * field is checked, in place: the row is the journal's from recordRejection on.
  */
-function storable(event: RejectionEvent): RejectionEvent {
-  let copy: RejectionEvent | undefined;
-  for (const key of Object.keys(event) as (keyof RejectionEvent)[]) {
-    const value = event[key];
-    if (typeof value === "string" && value.includes("\u0000")) {
-      copy ??= { ...event };
-      (copy as unknown as Record<string, unknown>)[key] = value.replaceAll("\u0000", "\u2400");
-    }
+function makeStorable(event: RejectionEvent): void {
+  const row = event as unknown as Record<string, unknown>;
+  for (const key in row) {
+    const value = row[key];
+    if (typeof value === "string" && value.includes("\u0000")) row[key] = value.replaceAll("\u0000", "\u2400");
   }
-  return copy ?? event;
 }
 
 /**
@@ -83,8 +80,15 @@ export class Journal {
     await this.flush();
   }
 
+  /**
+   * Journals a refusal. The journal keeps `event` itself (no copy per refusal): the caller passes
+   * an object of its own and does not touch it afterwards.
+   */
   recordRejection(event: RejectionEvent): void {
-    this.pendingRejections.push({ ...storable(event), eventId: `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}` });
+    makeStorable(event);
+    const row = event as RejectionEvent & { eventId: string };
+    row.eventId = `${this.options.instanceId}:${this.nonce}:${++this.eventSeq}`;
+    this.pendingRejections.push(row);
     if (this.pendingRejections.length >= this.maxBatchRows) this.flushSoon();
   }
 

@@ -1,7 +1,8 @@
 /** The rows a proxy journals, batched; see journal.ts for how a batch is written or spooled. */
 
 export interface RejectionEvent {
-  at: Date;
+  /** A Date or epoch ms (the proxy passes epoch ms: no Date per refusal). */
+  at: Date | number;
   reason: string;
   /** True when the rule was in monitor mode: the message passed, the refusal is journaled only. */
   monitor: boolean;

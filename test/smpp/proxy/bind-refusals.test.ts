@@ -24,7 +24,7 @@ describe("bind refusals in the journal", () => {
     for (let i = 0; i < 3; i++) expect(refusals.record(refusal("bind_bad_password"), 1000 + i)).toBe(true);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual({
-      at: new Date(1000),
+      at: 1000,
       reason: "bind_bad_password",
       monitor: false,
       command: "bind_transceiver",

@@ -50,6 +50,7 @@ export async function measureJournalUnderLoad(options: JournalUnderLoadOptions) 
   const refused0 = refusing.refused + options.busy.refused;
   const started = performance.now();
   const [busy, refusals] = await Promise.all([options.busy.saturate(options.seconds), refusing.saturate(options.seconds)]);
+  const loadSeconds = (performance.now() - started) / 1000;
   const answered = refusing.refused + options.busy.refused - refused0;
   // Until every refusal answered meanwhile is committed (or 30 s: then it is reported as behind).
   let stats = await options.journalStats();
@@ -63,6 +64,10 @@ export async function measureJournalUnderLoad(options: JournalUnderLoadOptions) 
   const result = {
     journal_under_load_refusals_per_s: Math.round(written / seconds),
     journal_under_load_refusals_answered: answered,
+    // The two bounds on the rate above: how fast the proxy answered refusals while busy, and how
+    // long after the load stopped the journal still had rows to commit.
+    journal_under_load_refusals_answered_per_s: Math.round(answered / loadSeconds),
+    journal_under_load_catch_up_s: Math.round((seconds - loadSeconds) * 100) / 100,
     journal_under_load_rows_written: written,
     journal_under_load_caught_up: written >= answered && stats.inMemory === 0 && stats.spooledBatches === 0,
     journal_under_load_proxy_msgs_per_s: Math.round(busy.perSecond),
@@ -71,7 +76,7 @@ export async function measureJournalUnderLoad(options: JournalUnderLoadOptions) 
   };
   options.log(
     `smpp: journal under load: ${written} refusal rows committed in ${seconds.toFixed(2)} s = ${result.journal_under_load_refusals_per_s}/s ` +
-      `(answered ${answered}; the refusing generator ${Math.round(refusals.perSecond)}/s next to ${Math.round(busy.perSecond)} msg/s of the usual mix; caught up: ${result.journal_under_load_caught_up}; load ${loadavg()[0]!.toFixed(1)})`,
+      `(answered ${answered}, ${result.journal_under_load_refusals_answered_per_s}/s over the ${loadSeconds.toFixed(1)} s of load, the last row committed ${result.journal_under_load_catch_up_s} s after it; the refusing generator ${Math.round(refusals.perSecond)}/s next to ${Math.round(busy.perSecond)} msg/s of the usual mix; caught up: ${result.journal_under_load_caught_up}; load ${loadavg()[0]!.toFixed(1)})`,
   );
   return result;
 }

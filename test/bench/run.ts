@@ -106,6 +106,8 @@ const summary = {
   cmpp_reports_per_s: cmpp?.reports_per_s,
   cmpp_reports_lost: cmpp?.reports_lost,
   journal_under_load_refusals_per_s: smpp?.journal_under_load_refusals_per_s,
+  journal_under_load_refusals_answered_per_s: smpp?.journal_under_load_refusals_answered_per_s,
+  journal_under_load_catch_up_s: smpp?.journal_under_load_catch_up_s,
   journal_stall_longest_ms: (result.journal_stall as Record<string, number> | undefined)?.journal_stall_longest_ms,
   registry_small_decide_us: small?.decide_us,
   registry_large_scale: large?.scale,

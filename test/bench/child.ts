@@ -132,14 +132,18 @@ export function gatewaySockets(): SocketApi {
 /** SOCKET_API as the gateway's configuration reads it: "node", else the default "bun". */
 const apiNamed = (value: string | undefined): SocketApi => (value === "node" ? "node" : "bun");
 
-/** Calls `send` `total` times at `rate` a second (each call its own, timer-driven in 1 ms steps); resolves once the last is made. */
-export function paced(rate: number, total: number, send: () => void): Promise<void> {
+/**
+ * Calls `send(i)` for i = 0 … total − 1 at `rate` a second (each call its own, timer-driven in 1 ms
+ * steps); resolves once the last is made. A `send` that returns false made nothing (a full window):
+ * the step ends there and the same i is tried again on the next.
+ */
+export function paced(rate: number, total: number, send: (index: number) => boolean | void): Promise<void> {
   let sent = 0;
   const started = performance.now();
   return new Promise<void>((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
-      for (; sent < due; sent++) send();
+      for (; sent < due; sent++) if (send(sent) === false) break;
       if (sent < total) setTimeout(tick, 1);
       else resolve();
     };

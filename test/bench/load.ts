@@ -13,6 +13,7 @@ import { connectSmpp, type SmppClient } from "../../smpp/session/client.ts";
 import { encodeSubmitSm } from "../../smpp/wire/encode.ts";
 import type { Pdu } from "../../smpp/wire/pdu.ts";
 import { receiptedMessageId } from "../../smpp/wire/tlv.ts";
+import { paced } from "./child.ts";
 import { mixSchedule, optedOutMsisdn, randomMsisdn, type MixEntry } from "./mix.ts";
 
 const MSISDN_LENGTH = 11;
@@ -207,39 +208,34 @@ export class LoadGenerator {
   async paced(rate: number, seconds: number): Promise<{ sent: number; answered: number; perSecond: number; latenciesMs: Float64Array; late: number }> {
     const total = Math.round(rate * seconds);
     const latencies = new Float64Array(total);
-    let sent = 0;
     let answered = 0;
     let late = 0;
     const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
-        while (sent < due) {
-          const client = this.clients[sent % this.clients.length]!;
-          if (!client.hasWindowRoom) {
-            late++; // the window is full: the path is slower than the offered rate
-            break;
-          }
-          const index = sent++;
-          const at = performance.now();
-          this.send(client).then(
-            (result) => {
-              latencies[index] = performance.now() - at;
-              this.note(result.status);
-              if (++answered === total) resolve();
-            },
-            () => {
-              latencies[index] = Number.NaN;
-              if (++answered === total) resolve();
-            },
-          );
-        }
-        if (sent < total) setTimeout(tick, 1);
-      };
-      tick();
+    let allAnswered: () => void = () => {};
+    const answeredAll = new Promise<void>((resolve) => (allAnswered = resolve));
+    await paced(rate, total, (index) => {
+      const client = this.clients[index % this.clients.length]!;
+      if (!client.hasWindowRoom) {
+        late++; // the window is full: the path is slower than the offered rate
+        return false;
+      }
+      const at = performance.now();
+      this.send(client).then(
+        (result) => {
+          latencies[index] = performance.now() - at;
+          this.note(result.status);
+          if (++answered === total) allAnswered();
+        },
+        () => {
+          latencies[index] = Number.NaN;
+          if (++answered === total) allAnswered();
+        },
+      );
     });
+    await answeredAll;
     const elapsed = (performance.now() - started) / 1000;
-    return { sent, answered, perSecond: answered / elapsed, latenciesMs: latencies, late };
+    // paced() returns once every message is sent.
+    return { sent: total, answered, perSecond: answered / elapsed, latenciesMs: latencies, late };
   }
 
   /** One message at a time until `accept(status)` (for the change-latency probe). */
